@@ -1,0 +1,375 @@
+"""Start, reuse and stop the engine, and pick the endpoint a lesson talks to.
+
+Three places a lesson can talk to, chosen by one setting:
+
+* nothing set: the **embedded engine**, moto's DynamoDB server in a child process of this kernel, bound to
+  127.0.0.1 on a port the OS picks (so a busy port never matters). It stops when the kernel stops.
+* ``DYNALAB_ENDPOINT=http://host:port``: an engine you started (AWS's DynamoDB Local, dynalite, ScyllaDB
+  Alternator, or ``python -m dynalab serve``).
+* ``DYNALAB_ENDPOINT=aws``: real AWS, with your own credentials and region. Only then do tables cost money,
+  so every table dynalab creates there is named ``dynalab-...`` and dynalab deletes no table without that prefix.
+
+Everywhere but AWS the credentials are dummies and the region fixed, so no ambient AWS setting is ever used by
+accident.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+
+from dynalab.fidelity import FidelityLayer
+
+__all__ = [
+    "AWS_TABLE_PREFIX",
+    "REGION",
+    "EmbeddedEngine",
+    "EngineUnreachableError",
+    "Lab",
+    "connect",
+    "start_embedded_engine",
+    "stop_embedded_engine",
+]
+
+REGION = "us-east-1"
+#: Every table dynalab creates on real AWS carries this prefix; dynalab deletes no other table there.
+AWS_TABLE_PREFIX = "dynalab-"
+ENV_VAR = "DYNALAB_ENDPOINT"
+_CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError)
+
+
+class EngineUnreachableError(ConnectionError):
+    """The endpoint does not answer as a DynamoDB engine. The message names the URL and what to do."""
+
+
+@dataclass
+class EmbeddedEngine:
+    """moto's DynamoDB server in a child process, on 127.0.0.1."""
+
+    process: subprocess.Popen
+    port: int
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def is_alive(self) -> bool:
+        return self.process.poll() is None and _answers(self.endpoint_url)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0) -> EmbeddedEngine:
+    """Start moto's server on 127.0.0.1; port 0 (the default) lets the OS pick a free one.
+
+    A port asked for by number that is busy falls back to a free one, with a note on stderr.
+    """
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port must be 0 (any free port) or 1–65535, got {port}")
+    for attempt_port in (port, 0) if port else (0,):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dynalab._engine_process", "--port", str(attempt_port),
+             "--parent", str(os.getpid())],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        line = _read_line(process, timeout_seconds)
+        if line.startswith("READY "):
+            engine = EmbeddedEngine(process, int(line.split()[1]))
+            atexit.register(engine.stop)
+            return engine
+        process.wait(timeout=5)
+        if line.startswith("BUSY "):
+            print(f"dynalab: port {attempt_port} is busy; using a free port instead.", file=sys.stderr)
+            continue
+        raise RuntimeError(f"dynalab: the embedded engine did not start (it said: {line or 'nothing'!r}).")
+    raise RuntimeError("dynalab: the embedded engine did not start: no free port on 127.0.0.1.")
+
+
+def _read_line(process: subprocess.Popen, timeout_seconds: float) -> str:
+    result: list[str] = []
+    reader = threading.Thread(target=lambda: result.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout_seconds)
+    if not result:
+        process.kill()
+        return ""
+    return result[0].strip()
+
+
+def _answers(endpoint_url: str, timeout_seconds: float = 2.0) -> bool:
+    """Does anything answer HTTP at this URL? (Any status counts: it is alive.)"""
+    try:
+        urllib.request.urlopen(endpoint_url, timeout=timeout_seconds).close()
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def identify_engine(endpoint_url: str) -> str:
+    """'moto', 'dynalite' or 'other', from what the endpoint says about itself (cheap, best effort)."""
+    try:
+        with urllib.request.urlopen(endpoint_url.rstrip("/") + "/moto-api/data.json", timeout=2) as reply:
+            if reply.status == 200:
+                return "moto"
+    except (OSError, ValueError):
+        pass
+    try:
+        with urllib.request.urlopen(endpoint_url, timeout=2) as reply:
+            # dynalite mimics DynamoDB's health answer to a bare GET (DynamoDB Local answers 400).
+            if reply.read(64).startswith(b"healthy: dynamodb"):
+                return "dynalite"
+    except (OSError, ValueError):
+        pass
+    return "other"
+
+
+@dataclass
+class Lab:
+    """One connection to an engine: boto3 ``client``, ``resource`` and ``streams`` with the fidelity layer.
+
+    ``engine`` says what answers: "moto" (the embedded engine or another moto), "dynalite", "aws" or
+    "other". ``table_name("votes")`` gives the name a lesson table has on this endpoint.
+    """
+
+    endpoint_url: str | None
+    engine: str
+    embedded: bool
+    client: Any = field(repr=False)
+    resource: Any = field(repr=False)
+    streams: Any = field(repr=False)
+    fidelity: FidelityLayer = field(repr=False)
+    table_prefix: str = ""
+
+    @property
+    def is_aws(self) -> bool:
+        return self.engine == "aws"
+
+    @property
+    def meter(self) -> Any:
+        """The capacity meter (``dynalab.fidelity.metering.Meter``): units per table and operation, a log."""
+        from dynalab.fidelity.metering import Meter
+
+        return self.fidelity.find(Meter)
+
+    def table_name(self, name: str) -> str:
+        """The name a lesson table called ``name`` has here: prefixed on AWS, as given elsewhere."""
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"a table name must be a non-empty string, got {name!r}")
+        return name if name.startswith(self.table_prefix) else self.table_prefix + name
+
+    def owns_table(self, table_name: str) -> bool:
+        """May dynalab delete this table? On AWS only its own prefixed tables; locally any."""
+        return table_name.startswith(self.table_prefix)
+
+    def new_client(self, service: str = "dynamodb", **config: Any) -> Any:
+        """Another boto3 client on the same endpoint and fidelity layer (e.g. with other retry settings)."""
+        client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws, **config))
+        self.fidelity.install(client)
+        return client
+
+    def describe(self) -> str:
+        """One line for a notebook: which engine, where."""
+        where = "AWS (your account: real tables, real costs)" if self.is_aws else self.endpoint_url
+        kind = {"moto": "moto (DynamoDB-compatible, in Python)", "dynalite": "dynalite (DynamoDB-compatible, Node.js)",
+                "aws": "Amazon DynamoDB", "other": "a DynamoDB-compatible engine"}[self.engine]
+        embedded = ", embedded: started by dynalab on 127.0.0.1" if self.embedded else ""
+        return f"engine: {kind}{embedded}; endpoint: {where}"
+
+
+_lock = threading.RLock()
+_embedded: EmbeddedEngine | None = None
+_labs: dict[str, Lab] = {}
+
+
+def connect(endpoint: str | None = None) -> Lab:
+    """Connect to the engine the lessons use, starting the embedded one if none runs in this process.
+
+    ``endpoint`` overrides ``DYNALAB_ENDPOINT``: None (the embedded engine), an ``http(s)://host:port`` URL,
+    or ``"aws"`` (real AWS, explicit opt-in). Calling it again returns the same ``Lab`` while its engine
+    lives; if the embedded engine died, it says so in one line and starts a fresh one.
+    """
+    target = endpoint if endpoint is not None else os.environ.get(ENV_VAR, "").strip() or None
+    with _lock:
+        if target is None:
+            return _connect_embedded()
+        if target == "aws":
+            return _labs.get("aws") or _labs.setdefault("aws", _connect_aws())
+        if not isinstance(target, str) or not target.startswith(("http://", "https://")):
+            raise ValueError(
+                f"{ENV_VAR} must be unset (the embedded engine), 'aws', or an http(s)://host:port URL; "
+                f"got {target!r}"
+            )
+        lab = _labs.get(target)
+        if lab is None or not _answers(target):
+            _probe(target)
+            lab = _labs[target] = _make_lab(target, identify_engine(target), embedded=False)
+        return lab
+
+
+def _connect_embedded() -> Lab:
+    global _embedded
+    if _embedded is not None and not _embedded.is_alive():
+        print(
+            f"dynalab: the embedded engine on port {_embedded.port} has stopped; starting a fresh one "
+            "(the tables it held are gone: re-run the cells that create them)."
+        )
+        _labs.pop(_embedded.endpoint_url, None)
+        _embedded.stop()
+        _embedded = None
+    if _embedded is None:
+        _embedded = start_embedded_engine()
+    url = _embedded.endpoint_url
+    if url not in _labs:
+        _labs[url] = _make_lab(url, "moto", embedded=True)
+    return _labs[url]
+
+
+def stop_embedded_engine() -> None:
+    """Stop the embedded engine of this process, if one runs (tests and benchmarks use this)."""
+    global _embedded
+    with _lock:
+        if _embedded is not None:
+            _labs.pop(_embedded.endpoint_url, None)
+            _embedded.stop()
+            _embedded = None
+
+
+def _session(aws: bool) -> boto3.session.Session:
+    if aws:
+        return boto3.session.Session()  # the user's own credentials and region: explicit opt-in only
+    core = botocore.session.Session()
+    # Ignore ~/.aws and AWS_PROFILE entirely: a local lesson must never pick up a real account by accident.
+    core.set_config_variable("config_file", os.devnull)
+    core.set_config_variable("credentials_file", os.devnull)
+    core.set_config_variable("profile", None)
+    return boto3.session.Session(
+        aws_access_key_id="dynalab", aws_secret_access_key="dynalab", region_name=REGION, botocore_session=core
+    )
+
+
+def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str, Any]:
+    settings = {
+        "connect_timeout": 2,
+        "read_timeout": 60,
+        "retries": {"mode": "standard", "max_attempts": 5},
+        "max_pool_connections": 32,
+    }
+    settings.update(config)
+    args: dict[str, Any] = {"config": Config(**settings)}
+    if not aws:
+        args["endpoint_url"] = endpoint_url
+        args["region_name"] = REGION
+    return args
+
+
+def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool) -> Lab:
+    aws = engine == "aws"
+    session = _session(aws)
+    client = session.client("dynamodb", **_client_args(endpoint_url, aws))
+    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws))
+    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws))
+    layer = FidelityLayer(engine)
+    for each in (client, resource.meta.client, streams):
+        layer.install(each)
+    lab = Lab(
+        endpoint_url=endpoint_url,
+        engine=engine,
+        embedded=embedded,
+        client=client,
+        resource=resource,
+        streams=streams,
+        fidelity=layer,
+        table_prefix=AWS_TABLE_PREFIX if aws else "",
+    )
+    _standard_plugins(lab)
+    _explain_connection_errors_in_ipython()
+    return lab
+
+
+def _standard_plugins(lab: Lab) -> None:
+    """The fidelity plugins every connection gets (each lesson's module adds its own here)."""
+
+
+def _probe(endpoint_url: str) -> None:
+    """Fail with one clear line if nothing DynamoDB-like answers at the URL."""
+    client = _session(False).client(
+        "dynamodb", **_client_args(endpoint_url, False, connect_timeout=2, read_timeout=5,
+                                   retries={"mode": "standard", "max_attempts": 1})
+    )
+    try:
+        client.list_tables(Limit=1)
+    except _CONNECTION_ERRORS as error:
+        raise EngineUnreachableError(
+            f"dynalab: cannot reach a DynamoDB engine at {endpoint_url} ({type(error).__name__}). "
+            f"Start the engine there, or unset {ENV_VAR} to use the embedded one."
+        ) from None
+    except ClientError as error:
+        raise EngineUnreachableError(
+            f"dynalab: {endpoint_url} answers, but not as a DynamoDB engine "
+            f"({error.response['Error'].get('Code')}: {error.response['Error'].get('Message')})."
+        ) from None
+
+
+def _connect_aws() -> Lab:
+    lab = _make_lab(None, "aws", embedded=False)
+    try:
+        lab.client.list_tables(Limit=1)
+    except NoCredentialsError:
+        raise EngineUnreachableError(
+            f"dynalab: {ENV_VAR}=aws needs AWS credentials (aws configure, or AWS_PROFILE), and none were found."
+        ) from None
+    return lab
+
+
+def _explain_connection_errors_in_ipython() -> None:
+    """In a notebook, turn a dead engine's deep botocore traceback into one line that says what to do."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_dynalab_handler", False):
+        return
+
+    def one_line(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
+        print(
+            f"dynalab: the engine is not answering ({value}). If it stopped, run `lab = dynalab.connect()`: "
+            "it starts a fresh one.",
+            file=sys.stderr,
+        )
+
+    shell.set_custom_exc(_CONNECTION_ERRORS, one_line)
+    shell._dynalab_handler = True

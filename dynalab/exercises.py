@@ -1,0 +1,76 @@
+"""Self-check questions: the learner types an answer, dynalab checks it and gives a hint when it is wrong.
+
+A question's answer comes from a dynalab model (``answer=lambda: read_units(16 * 1024, "strong")``), never a
+hard-coded number, so the check can never disagree with what the lesson computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Question", "self_check"]
+
+
+@dataclass
+class Question:
+    """One question. ``answer`` is a value or a function that computes it; numbers compare within
+    ``tolerance``, text case- and space-insensitively."""
+
+    prompt: str
+    answer: Any
+    hint: str
+    explanation: str = ""
+    tolerance: float = 1e-9
+
+    def expected(self) -> Any:
+        return self.answer() if callable(self.answer) else self.answer
+
+    def is_correct(self, given: Any) -> bool:
+        expected = self.expected()
+        if isinstance(expected, bool) or not isinstance(expected, int | float):
+            return str(given).strip().lower() == str(expected).strip().lower()
+        try:
+            value = float(str(given).replace(",", "").strip())
+        except ValueError:
+            return False
+        return abs(value - float(expected)) <= self.tolerance
+
+    def check(self, given: Any) -> str:
+        """The verdict as one line (also printed, so a notebook cell can call it directly)."""
+        if self.is_correct(given):
+            verdict = f"✓ Correct: {given}. {self.explanation}".rstrip()
+        elif given is None or str(given).strip() == "":
+            verdict = "Type an answer first."
+        else:
+            verdict = f"✗ Not quite ({given!s}). Hint: {self.hint}"
+        return verdict
+
+
+def self_check(questions: Sequence[Question], title: str = "Self-check") -> Any:
+    """A small form: one text box and a Check button per question; the verdict appears under it."""
+    import ipywidgets as widgets
+
+    rows: list[Any] = [widgets.HTML(f"<b>{title}</b>")]
+    for number, question in enumerate(questions, start=1):
+        box = widgets.Text(placeholder="your answer", layout=widgets.Layout(width="12em"))
+        button = widgets.Button(description="Check", button_style="info")
+        verdict = widgets.HTML()
+
+        def on_click(_: Any, q: Question = question, b: Any = box, v: Any = verdict) -> None:
+            v.value = _escape(q.check(b.value))
+
+        button.on_click(on_click)
+        box.on_submit(lambda _, on_click=on_click: on_click(None))
+        rows += [widgets.HTML(f"{number}. {question.prompt}"), widgets.HBox([box, button]), verdict]
+    return widgets.VBox(rows)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+AnswerFunction = Callable[[], Any]

@@ -1,0 +1,209 @@
+"""Lesson tables: create-or-reset, wait until ACTIVE, delete, and a bulk loader.
+
+Re-running a notebook must never fail because its table exists: that "table already exists" trap is the one the
+first source article meets when it restores a copy table a second day. ``create_table`` therefore deletes a
+lesson table of the same name first (on AWS only tables with dynalab's prefix), then creates it afresh.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+from boto3.dynamodb.types import TypeSerializer
+
+from dynalab.engine import Lab
+from dynalab.progress import Progress
+
+__all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "table_exists", "wait_until_active"]
+
+_KEY_TYPES = ("S", "N", "B")
+#: BatchWriteItem takes at most 25 put or delete requests per call (ServiceQuotas.html).
+BATCH_WRITE_MAX_ITEMS = 25
+_serializer = TypeSerializer()
+
+
+def _key_schema(partition_key: tuple[str, str], sort_key: tuple[str, str] | None) -> tuple[list, list]:
+    keys = [("partition_key", partition_key, "HASH")]
+    if sort_key is not None:
+        keys.append(("sort_key", sort_key, "RANGE"))
+    schema, definitions = [], []
+    for parameter, key, key_type in keys:
+        if (not isinstance(key, tuple | list) or len(key) != 2 or not isinstance(key[0], str) or not key[0]
+                or key[1] not in _KEY_TYPES):
+            raise ValueError(
+                f"{parameter} must be (attribute name, type) with type one of {', '.join(_KEY_TYPES)}; got {key!r}"
+            )
+        schema.append({"AttributeName": key[0], "KeyType": key_type})
+        definitions.append({"AttributeName": key[0], "AttributeType": key[1]})
+    return schema, definitions
+
+
+def table_exists(lab: Lab, table_name: str) -> bool:
+    try:
+        lab.client.describe_table(TableName=table_name)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            return False
+        raise
+    return True
+
+
+def wait_until_active(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> dict:
+    """Poll DescribeTable until the table is ACTIVE; return its description."""
+    deadline = time.monotonic() + timeout_seconds
+    delay = 0.05
+    while True:
+        table = lab.client.describe_table(TableName=table_name)["Table"]
+        if table["TableStatus"] == "ACTIVE":
+            return table
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"table {table_name} is still {table['TableStatus']} after {timeout_seconds} s")
+        time.sleep(delay)
+        delay = min(delay * 2, 2.0)
+
+
+def delete_table(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> bool:
+    """Delete a table dynalab may own and wait until it is gone; False if there was none."""
+    if not lab.owns_table(table_name):
+        raise PermissionError(
+            f"dynalab deletes only its own tables on AWS (names starting with {lab.table_prefix!r}); "
+            f"refusing to delete {table_name!r}"
+        )
+    try:
+        lab.client.delete_table(TableName=table_name)
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            return False
+        raise
+    deadline = time.monotonic() + timeout_seconds
+    while table_exists(lab, table_name):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"table {table_name} was not deleted after {timeout_seconds} s")
+        time.sleep(0.2)
+    return True
+
+
+def create_table(
+    lab: Lab,
+    name: str,
+    partition_key: tuple[str, str] = ("pk", "S"),
+    sort_key: tuple[str, str] | None = None,
+    *,
+    read_capacity_units: int | None = None,
+    write_capacity_units: int | None = None,
+    stream_view_type: str | None = None,
+    extra_attribute_definitions: Sequence[tuple[str, str]] = (),
+    **create_table_args: Any,
+) -> Any:
+    """Create a lesson table afresh, deleting one of the same name first; return the boto3 ``Table``.
+
+    On-demand (PAY_PER_REQUEST) unless both capacity units are given. ``stream_view_type`` (NEW_IMAGE,
+    OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY) turns on DynamoDB Streams. ``name`` is prefixed on AWS.
+    """
+    schema, definitions = _key_schema(partition_key, sort_key)
+    for attribute, attribute_type in extra_attribute_definitions:
+        definitions.append({"AttributeName": attribute, "AttributeType": attribute_type})
+    args: dict[str, Any] = {"TableName": lab.table_name(name), "KeySchema": schema,
+                            "AttributeDefinitions": definitions}
+    if (read_capacity_units is None) != (write_capacity_units is None):
+        raise ValueError("give both read_capacity_units and write_capacity_units (provisioned), or neither (on-demand)")
+    if read_capacity_units is None:
+        args["BillingMode"] = "PAY_PER_REQUEST"
+    else:
+        for parameter, value in (("read_capacity_units", read_capacity_units),
+                                 ("write_capacity_units", write_capacity_units)):
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 40_000:
+                raise ValueError(f"{parameter} must be an integer from 1 to 40,000 (the default quota), got {value!r}")
+        args["BillingMode"] = "PROVISIONED"
+        args["ProvisionedThroughput"] = {"ReadCapacityUnits": read_capacity_units,
+                                         "WriteCapacityUnits": write_capacity_units}
+    views = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
+    if stream_view_type is not None:
+        if stream_view_type not in views:
+            raise ValueError(f"stream_view_type must be one of {', '.join(views)}; got {stream_view_type!r}")
+        args["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream_view_type}
+    args.update(create_table_args)
+    delete_table(lab, args["TableName"])
+    lab.client.create_table(**args)
+    wait_until_active(lab, args["TableName"])
+    return lab.resource.Table(args["TableName"])
+
+
+@dataclass
+class LoadReport:
+    """What a bulk load did: items written, BatchWriteItem calls made, and how many were retries."""
+
+    items_written: int
+    batch_calls: int
+    retried_calls: int
+    seconds: float
+
+
+def _request_size_bytes(typed_item: dict) -> int:
+    # The 16 MB BatchWriteItem cap counts item sizes; the JSON text is an upper bound on them.
+    import json
+
+    return len(json.dumps(typed_item).encode())
+
+
+def _batches(typed_items: Iterable[dict], max_items: int, max_bytes: int) -> Iterable[list[dict]]:
+    batch: list[dict] = []
+    batch_bytes = 0
+    for item in typed_items:
+        size = _request_size_bytes(item)
+        if batch and (len(batch) == max_items or batch_bytes + size > max_bytes):
+            yield batch
+            batch, batch_bytes = [], 0
+        batch.append(item)
+        batch_bytes += size
+    if batch:
+        yield batch
+
+
+def bulk_load(
+    lab: Lab,
+    table_name: str,
+    items: Sequence[dict],
+    *,
+    description: str | None = None,
+    max_attempts: int = 10,
+    base_delay_seconds: float = 0.05,
+    show_progress: bool | None = None,
+) -> LoadReport:
+    """Write items (resource-style Python values) with BatchWriteItem, 25 at a time, under 16 MB a call.
+
+    UnprocessedItems are retried with exponential backoff (50 ms, 100 ms, 200 ms, ... as the AWS SDKs do;
+    Programming.Errors.html) up to ``max_attempts`` calls a batch; then it raises, saying how many items did not
+    go in, so nothing is lost silently. Shows a progress bar in a notebook.
+    """
+    if max_attempts < 1:
+        raise ValueError(f"max_attempts must be >= 1, got {max_attempts}")
+    started = time.monotonic()
+    typed = ({k: _serializer.serialize(v) for k, v in item.items()} for item in items)
+    written = calls = retried = 0
+    with Progress(len(items), description or f"Loading {table_name}", show=show_progress) as progress:
+        for batch in _batches(typed, BATCH_WRITE_MAX_ITEMS, 16 * 1024 * 1024):
+            pending = [{"PutRequest": {"Item": item}} for item in batch]
+            for attempt in range(max_attempts):
+                if attempt:
+                    retried += 1
+                    time.sleep(base_delay_seconds * 2 ** (attempt - 1))
+                calls += 1
+                answer = lab.client.batch_write_item(RequestItems={table_name: pending})
+                unprocessed = answer.get("UnprocessedItems", {}).get(table_name, [])
+                done = len(pending) - len(unprocessed)
+                written += done
+                progress.advance(done)
+                pending = unprocessed
+                if not pending:
+                    break
+            if pending:
+                raise RuntimeError(
+                    f"bulk_load: {len(pending)} items were still unprocessed after {max_attempts} attempts "
+                    f"({written} of {len(items)} written). Check the table's capacity, then load the rest."
+                )
+    return LoadReport(written, calls, retried, time.monotonic() - started)

@@ -1,0 +1,1 @@
+"""ipywidgets UIs that compose models, engine I/O and figures (a module per lesson topic). They hold no rules."""

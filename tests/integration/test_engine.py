@@ -1,0 +1,128 @@
+"""The engine and the table helpers, against a real engine process over HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from boto3.dynamodb.conditions import Key
+
+import dynalab
+from dynalab.engine import EngineUnreachableError, start_embedded_engine
+
+EXTERNAL = bool(os.environ.get("DYNALAB_ENDPOINT"))
+
+
+def test_connect_reuses_the_running_engine(lab):
+    assert dynalab.connect() is lab
+    assert lab.client.list_tables()["TableNames"] is not None
+
+
+def test_endpoint_is_loopback(lab):
+    if lab.is_aws:
+        pytest.skip("real AWS")
+    assert lab.endpoint_url.startswith(("http://127.0.0.1:", "http://localhost:"))
+
+
+def test_create_write_read_query(lab, table_name):
+    table = dynalab.create_table(lab, table_name, ("Artist", "S"), ("SongTitle", "S"))
+    for title in ("Call Me Today", "Hey Now", "Lucky", "Zebra"):
+        table.put_item(Item={"Artist": "No One You Know", "SongTitle": title, "Year": 2020})
+    item = table.get_item(Key={"Artist": "No One You Know", "SongTitle": "Lucky"})["Item"]
+    assert item["Year"] == 2020
+    found = table.query(KeyConditionExpression=Key("Artist").eq("No One You Know") & Key("SongTitle").between("H", "M"))
+    assert [i["SongTitle"] for i in found["Items"]] == ["Hey Now", "Lucky"]
+
+
+def test_create_table_twice_resets_it(lab, table_name):
+    table = dynalab.create_table(lab, table_name)
+    table.put_item(Item={"pk": "a"})
+    again = dynalab.create_table(lab, table_name)
+    assert again.scan()["Items"] == []
+
+
+def test_provisioned_table_and_stream(lab, table_name):
+    table = dynalab.create_table(lab, table_name, read_capacity_units=5, write_capacity_units=7,
+                                 stream_view_type="NEW_AND_OLD_IMAGES")
+    description = lab.client.describe_table(TableName=table.name)["Table"]
+    assert description["ProvisionedThroughput"]["WriteCapacityUnits"] == 7
+    assert description["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+
+
+def test_bulk_load_writes_every_item_in_batches_of_25(lab, table_name):
+    table = dynalab.create_table(lab, table_name)
+    report = dynalab.bulk_load(lab, table.name, [{"pk": f"user{i}", "n": i} for i in range(260)])
+    assert report.items_written == 260
+    assert report.batch_calls == 11  # ceil(260 / 25)
+    assert table.scan(Select="COUNT")["Count"] == 260
+
+
+def test_delete_table_reports_a_missing_table(lab, table_name):
+    assert dynalab.delete_table(lab, table_name) is False
+
+
+def test_unreachable_endpoint_gives_one_clear_error():
+    with pytest.raises(EngineUnreachableError, match=r"http://127\.0\.0\.1:9 "):
+        dynalab.connect("http://127.0.0.1:9")
+
+
+def test_bad_endpoint_setting_names_the_value():
+    with pytest.raises(ValueError, match="ftp://x"):
+        dynalab.connect("ftp://x")
+
+
+@pytest.mark.skipif(EXTERNAL, reason="checks the embedded engine")
+def test_a_dead_engine_is_replaced_on_the_next_connect(capsys):
+    dynalab.stop_embedded_engine()
+    first = dynalab.connect()
+    from dynalab import engine
+
+    engine._embedded.process.kill()
+    engine._embedded.process.wait()
+    second = dynalab.connect()
+    assert second is not first
+    assert "has stopped; starting a fresh one" in capsys.readouterr().out
+    assert second.client.list_tables()["TableNames"] == []
+
+
+@pytest.mark.skipif(EXTERNAL, reason="checks the embedded engine")
+def test_a_busy_port_falls_back_to_a_free_one(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        engine = start_embedded_engine(port)
+        try:
+            assert engine.port != port
+            assert engine.is_alive()
+        finally:
+            engine.stop()
+    assert f"port {port} is busy" in capsys.readouterr().err
+    assert engine.process.poll() is not None
+
+
+@pytest.mark.skipif(EXTERNAL, reason="checks the embedded engine")
+def test_the_engine_exits_when_its_parent_is_killed():
+    code = (
+        "import dynalab, sys; e = dynalab.engine.start_embedded_engine();"
+        "print(e.process.pid, flush=True); import time; time.sleep(60)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child_pid = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    import time
+
+    for _ in range(40):
+        try:
+            os.kill(child_pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"engine process {child_pid} outlived its killed parent")
+    parent.stdout.close()
