@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "Progress": "dynalab.progress",
     "Question": "dynalab.exercises",
     "self_check": "dynalab.exercises",
+    "sample_songs": "dynalab.sample_data",
 }
 
 __all__ = sorted(_EXPORTS)

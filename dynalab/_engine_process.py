@@ -39,10 +39,8 @@ def main(argv: list[str] | None = None) -> None:
         threading.Thread(target=_exit_when_parent_dies, args=(args.parent,), daemon=True).start()
     app = DomainDispatcherApplication(create_backend_app)
     try:
-        server = make_server(
-            "127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler
-        )
-    except (OSError, SystemExit) as error:  # the port is busy (werkzeug exits on EADDRINUSE): say so on stdout, the parent picks another
+        server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    except (OSError, SystemExit) as error:  # busy port (werkzeug exits on EADDRINUSE): the parent picks another
         print(f"BUSY {args.port} {error}", flush=True)
         sys.exit(3)
     print(f"READY {server.server_port}", flush=True)

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
 from boto3.dynamodb.types import TypeSerializer
+from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.progress import Progress

@@ -1,0 +1,73 @@
+# Two commands for a fresh clone with only Python 3.11+ present (README.md):
+#   make lab    set everything up, then open JupyterLab on the lessons (127.0.0.1, with its token)
+#   make test   set everything up, then run every test (what CI runs, through .ci/run)
+# Everything is installed into the repo: .venv/ (PyPI), node_modules/ (npm). Nothing is downloaded at run time.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+SANITIZE := --nbval-sanitize-with notebooks/sanitize.cfg
+
+.PHONY: setup lab test lint unit integration test-external nbval refresh-notebooks slides test-slides \
+        test-browser bench node clean
+
+setup: $(VENV)/.installed node
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "dynalab needs Python 3.11 or newer, found " + sys.version.split()[0]'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# npm tools (dynalite for the cross-check, reveal.js & co. for the offline slides). Without npm the tests that
+# need them skip with one line; in CI npm is present.
+node: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the dynalite cross-check and the slides build will be skipped"; fi
+
+lab: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ROOT_FLAG)
+
+test: setup lint unit test-external nbval test-slides test-browser
+	@echo "dynalab: every test passed"
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check dynalab tests benchmarks tools data
+
+# Unit tests, integration tests on the embedded engine, and the dynalite cross-check.
+unit: $(VENV)/.installed
+	$(PYTEST) tests --ignore=tests/browser --ignore=tests/slides -q
+
+# The same integration tests against an engine started outside dynalab, named by DYNALAB_ENDPOINT.
+test-external: $(VENV)/.installed
+	$(PY) tools/with_external_engine.py $(PYTEST) tests/integration -q
+
+nbval: $(VENV)/.installed
+	$(PYTEST) --nbval notebooks $(SANITIZE) -q
+
+# Re-execute every lesson (or NB=notebooks/xx.ipynb) and store fresh outputs, deliberately.
+refresh-notebooks: $(VENV)/.installed
+	$(PY) tools/refresh_notebooks.py $(NB)
+
+# ---- workshop delivery -------------------------------------------------------------------------------------
+slides: setup
+	$(PY) tools/build_slides.py
+
+test-slides: setup
+	$(PY) tools/install_chromium.py
+	$(PYTEST) tests/slides -q
+
+test-browser: setup
+	$(PY) tools/install_chromium.py
+	$(PYTEST) tests/browser -q
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf build artifacts

@@ -1,0 +1,58 @@
+"""The two dependency lists (pyproject.toml for pip, environment.yml for conda) must stay equal."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def _environment_yml() -> tuple[set[str], set[str], list[str]]:
+    conda, pip, lines = set(), set(), (ROOT / "environment.yml").read_text().splitlines()
+    in_dependencies = in_pip = False
+    for line in lines:
+        stripped = line.strip()
+        if stripped == "dependencies:":
+            in_dependencies = True
+        elif not in_dependencies:
+            continue
+        elif stripped.startswith("- pip:"):
+            in_pip = True
+        elif stripped.startswith("- ") and not stripped.startswith("- pip"):
+            (pip if in_pip and line.startswith("      ") else conda).add(stripped[2:])
+    return conda, pip, lines
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r): r for r in project["dependencies"]}
+    conda, pip, _ = _environment_yml()
+    listed = {_name(r) for r in conda | pip} - {"python", "pip"}
+    assert listed == set(wanted), (
+        f"only in pyproject: {set(wanted) - listed}; only in environment.yml: {listed - set(wanted)}"
+    )
+    # and with the same lower bounds
+    for requirement in conda | pip:
+        name = _name(requirement)
+        if name in wanted:
+            bound = re.search(r">=\s*([\w.]+)", requirement)
+            assert bound and f">={bound.group(1)}" in wanted[name].replace(" ", ""), requirement
+
+
+def test_environment_yml_asks_for_python_3_11_or_newer():
+    conda, _, _ = _environment_yml()
+    assert "python>=3.11" in conda
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"] == ">=3.11"
+
+
+def test_every_public_name_resolves():
+    import dynalab
+
+    for name in dynalab.__all__:
+        assert getattr(dynalab, name) is not None, name
