@@ -17,10 +17,15 @@ _names = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def lab():
-    lab = dynalab.connect()
-    yield lab
-    dynalab.stop_embedded_engine()
+def _engine_for_the_session():
+    yield
+    dynalab.stop_embedded_engine()  # leave no engine process behind
+
+
+@pytest.fixture
+def lab(_engine_for_the_session):
+    """The engine's Lab. A test that stops or kills the engine gets the next test a fresh one, as a learner would."""
+    return dynalab.connect()
 
 
 @pytest.fixture

@@ -1,0 +1,97 @@
+"""The fidelity layer's plugin mechanism, on a real engine: each hook sees what it should and can act."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+import dynalab
+from dynalab.fidelity import aws_error, error_response
+
+
+class Recorder:
+    def __init__(self):
+        self.calls = []
+
+    def before_call(self, operation, request_dict, context):
+        self.calls.append(("before_call", operation, context["dynalab_request"].get("TableName")))
+
+    def after_call(self, operation, request, parsed, status_code, context):
+        self.calls.append(("after_call", operation, status_code))
+
+
+class ThrottleFirstAttempts:
+    """Answers the first N HTTP attempts of PutItem with a throttling error."""
+
+    def __init__(self, attempts):
+        self.left = attempts
+
+    def before_send(self, operation, body, context):
+        if operation == "PutItem" and self.left:
+            self.left -= 1
+            return error_response("ProvisionedThroughputExceededException", "slow down")
+        return None
+
+
+class RefuseBigNames:
+    def before_call(self, operation, request_dict, context):
+        if operation == "PutItem" and context["dynalab_request"]["Item"].get("refuse"):
+            raise aws_error("ValidationException", "refused by the layer", operation)
+
+
+class StampParsed:
+    def after_call(self, operation, request, parsed, status_code, context):
+        if operation == "GetItem" and "Item" in parsed:
+            parsed["Item"]["stamped"] = {"S": "yes"}  # wire format: the resource API deserializes it after us
+
+
+@pytest.fixture
+def plugin(lab):
+    added = []
+
+    def add(p):
+        added.append(lab.fidelity.add(p))
+        return p
+
+    yield add
+    for p in added:
+        lab.fidelity.plugins.remove(p)
+
+
+def test_hooks_see_each_call_in_order(lab, table_name, plugin):
+    table = dynalab.create_table(lab, table_name)
+    recorder = plugin(Recorder())
+    table.put_item(Item={"pk": "a"})
+    assert recorder.calls == [("before_call", "PutItem", table.name), ("after_call", "PutItem", 200)]
+
+
+def test_an_error_from_before_send_goes_through_boto3_retries(lab, table_name, plugin):
+    table = dynalab.create_table(lab, table_name)
+    plugin(ThrottleFirstAttempts(2))
+    answer = table.put_item(Item={"pk": "a"})
+    assert answer["ResponseMetadata"]["RetryAttempts"] == 2
+    assert table.get_item(Key={"pk": "a"})["Item"]["pk"] == "a"
+
+
+def test_a_throttle_that_outlasts_the_retries_reaches_the_caller(lab, table_name, plugin):
+    table = dynalab.create_table(lab, table_name)
+    plugin(ThrottleFirstAttempts(100))
+    client = lab.new_client(retries={"mode": "standard", "max_attempts": 2})  # keep the backoff short
+    with pytest.raises(ClientError) as raised:
+        client.put_item(TableName=table.name, Item={"pk": {"S": "a"}})
+    assert raised.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
+
+
+def test_before_call_can_refuse_a_request(lab, table_name, plugin):
+    table = dynalab.create_table(lab, table_name)
+    plugin(RefuseBigNames())
+    with pytest.raises(ClientError, match="refused by the layer"):
+        lab.client.put_item(TableName=table.name, Item={"pk": {"S": "a"}, "refuse": {"BOOL": True}})
+    assert "Item" not in table.get_item(Key={"pk": "a"})
+
+
+def test_after_call_edits_reach_the_resource_api_deserialized(lab, table_name, plugin):
+    table = dynalab.create_table(lab, table_name)
+    table.put_item(Item={"pk": "a"})
+    plugin(StampParsed())
+    assert table.get_item(Key={"pk": "a"})["Item"]["stamped"] == "yes"
