@@ -38,6 +38,7 @@ from botocore.exceptions import (
 )
 
 from dynalab.fidelity import FidelityLayer
+from dynalab.fidelity.aws_guard import AwsTableGuard
 
 __all__ = [
     "AWS_TABLE_PREFIX",
@@ -304,6 +305,8 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool) -> Lab:
     resource = session.resource("dynamodb", **_client_args(endpoint_url, aws))
     streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws))
     layer = FidelityLayer(engine)
+    if aws:  # first of all plugins: on AWS nothing reaches a table that is not dynalab's own
+        layer.add(AwsTableGuard(AWS_TABLE_PREFIX))
     for each in (client, resource.meta.client, streams):
         layer.install(each)
     lab = Lab(

@@ -55,7 +55,8 @@ def plugin(lab):
 
     yield add
     for p in added:
-        lab.fidelity.plugins.remove(p)
+        if p in lab.fidelity.plugins:
+            lab.fidelity.plugins.remove(p)
 
 
 def test_hooks_see_each_call_in_order(lab, table_name, plugin):
@@ -95,3 +96,14 @@ def test_after_call_edits_reach_the_resource_api_deserialized(lab, table_name, p
     table.put_item(Item={"pk": "a"})
     plugin(StampParsed())
     assert table.get_item(Key={"pk": "a"})["Item"]["stamped"] == "yes"
+
+
+def test_the_aws_guard_stops_a_request_before_it_reaches_the_engine(lab, table_name, plugin):
+    from dynalab.fidelity.aws_guard import AwsTableGuard
+
+    table = dynalab.create_table(lab, table_name)
+    guard = plugin(AwsTableGuard("dynalab-"))
+    with pytest.raises(ClientError, match="touches only its own tables"):
+        lab.client.delete_table(TableName=table.name)
+    lab.fidelity.plugins.remove(guard)
+    assert dynalab.tables.table_exists(lab, table.name)
