@@ -37,7 +37,7 @@ test: setup lint unit test-external nbval test-slides test-browser
 	@echo "dynalab: every test passed"
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check dynalab tests benchmarks tools data
+	$(BIN)/ruff check .
 
 # Unit tests, integration tests on the embedded engine, and the dynalite cross-check.
 unit: $(VENV)/.installed
@@ -55,17 +55,21 @@ refresh-notebooks: $(VENV)/.installed
 	$(PY) tools/refresh_notebooks.py $(NB)
 
 # ---- workshop delivery -------------------------------------------------------------------------------------
+# Offline reveal.js decks of every lesson in build/slides/ (copy the folder anywhere; open index.html).
 slides: setup
 	$(PY) tools/build_slides.py
 
-test-slides: setup
+# The decks in headless chromium from file:// (no request may leave the machine); screenshots in artifacts/slides/.
+test-slides: slides
 	$(PY) tools/install_chromium.py
 	$(PYTEST) tests/slides -q
 
+# Every lesson in JupyterLab in headless chromium: Run All, move the main widget; screenshots in artifacts/browser/.
 test-browser: setup
 	$(PY) tools/install_chromium.py
 	$(PYTEST) tests/browser -q
 
+# Speed figures, one a line (whole course under nbval, engine start, each lesson's widget redraw, ...).
 bench: setup
 	$(PY) benchmarks/run.py
 

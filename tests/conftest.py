@@ -39,3 +39,31 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "integration" in item.path.parts:
             item.add_marker(pytest.mark.integration)
+
+
+def _engines_started_by(pid: int) -> list[int]:
+    """Embedded-engine processes whose parent is this test run (read from /proc; Linux only)."""
+    found = []
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/cmdline", "rb") as file:
+                    words = file.read().split(b"\0")
+            except OSError:
+                continue
+            if b"dynalab._engine_process" in words and str(pid).encode() in words:
+                found.append(int(entry.name))
+    return found
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Tests must leave no engine process behind: fail the run if one outlived its test.
+    import time
+
+    for _ in range(50):
+        left = _engines_started_by(os.getpid())
+        if not left:
+            return
+        time.sleep(0.1)
+    print(f"\nengine processes left behind by the tests: {left}")
+    session.exitstatus = 1
