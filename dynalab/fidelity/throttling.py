@@ -1,0 +1,384 @@
+"""Live throttling: enforce a table's provisioned throughput on an engine that never throttles by itself.
+
+No local engine throttles (``../shared/reference/local-engines.md``; AWS's DynamoDB Local ignores throughput too).
+``enforce_throughput(lab, table)`` adds a ``ThroughputEnforcer`` to the lab's fidelity layer: a token bucket per
+capacity kind (read, write) that refills at the table's provisioned rate and banks up to ``burst_seconds`` (300)
+of unused capacity (burst-adaptive-capacity.html). A request is admitted while its bucket is positive; otherwise
+its HTTP attempt is answered with ``ProvisionedThroughputExceededException`` in ``before_send``, so boto3's own
+retries and backoff happen, and are counted.
+
+Charging: on admission the bucket is charged an estimate (1 unit per item; 2 for transactions); after the call the
+estimate is replaced by the units lesson 1's meter computed (``context["dynalab_consumed"]``), when it ran.
+
+``per_partition=True`` gives each partition (``dynalab.partitions.partition_count``) an equal share of the
+table's capacity, capped at 3,000 RCU / 1,000 WCU per partition, and places each request's key with
+``dynalab.partitions.partition_index``: a hot key throttles while the table has capacity to spare. A Scan, or a
+Query whose key the enforcer cannot read, is charged across all partitions evenly.
+
+UpdateTable calls made through the lab are followed: the new rates apply from then on (on-demand: no limit).
+The clock is injectable (``clock=``) so tests can step time by hand.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dynalab.fidelity import error_response
+
+__all__ = ["PER_PARTITION_MAX", "SecondCounts", "ThroughputEnforcer", "THROTTLE_MESSAGE", "enforce_throughput"]
+
+THROTTLE_CODE = "ProvisionedThroughputExceededException"
+THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. Consider increasing "
+                    "your provisioning level with the UpdateTable API.")
+#: Per-partition ceilings (burst-adaptive-capacity.html): units per second.
+PER_PARTITION_MAX = {"read": 3000.0, "write": 1000.0}
+
+_READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
+_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+_EQUALS = re.compile(r"(#?[A-Za-z0-9_.]+)\s*=\s*(:[A-Za-z0-9_]+)")
+
+
+@dataclass
+class SecondCounts:
+    """What happened in one second since the enforcer started."""
+
+    second: int
+    served_requests: int = 0
+    throttled_attempts: int = 0
+    read_units: float = 0.0
+    write_units: float = 0.0
+    read_capacity_units: float = 0.0
+    write_capacity_units: float = 0.0
+
+    def units(self, kind: str) -> float:
+        return self.write_units if kind == "write" else self.read_units
+
+
+class _Bucket:
+    __slots__ = ("balance", "rate", "seconds")
+
+    def __init__(self, rate: float, seconds: float, balance: float) -> None:
+        self.rate = rate
+        self.seconds = seconds
+        self.balance = balance
+
+    @property
+    def capacity(self) -> float:
+        # At least one second's worth, so a table with burst off still serves its rate.
+        return self.rate * max(self.seconds, 1.0)
+
+    def refill(self, elapsed: float) -> None:
+        self.balance = min(self.balance + self.rate * elapsed, self.capacity)
+
+
+class ThroughputEnforcer:
+    """A fidelity-layer plugin that throttles one table at its provisioned throughput (see the module docstring).
+
+    Usually made by ``enforce_throughput``; build it directly (no engine needed) to test it with a fake clock.
+    """
+
+    def __init__(
+        self,
+        table_name: str,
+        read_capacity_units: float | None,
+        write_capacity_units: float | None,
+        *,
+        partition_key: str = "pk",
+        per_partition: bool = False,
+        burst_seconds: float = 300.0,
+        initial_burst_seconds: float = 0.0,
+        size_gb: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not isinstance(burst_seconds, int | float) or not 0 <= burst_seconds <= 3600:
+            raise ValueError(f"burst_seconds must be from 0 to 3600, got {burst_seconds!r}")
+        if not isinstance(initial_burst_seconds, int | float) or not 0 <= initial_burst_seconds <= max(burst_seconds,
+                                                                                                         1):
+            raise ValueError(f"initial_burst_seconds must be from 0 to burst_seconds, got {initial_burst_seconds!r}")
+        self.table_name = table_name
+        self.partition_key = partition_key
+        self.per_partition = bool(per_partition)
+        self.burst_seconds = float(burst_seconds)
+        self.size_gb = float(size_gb)
+        self.clock = clock
+        self.started = clock()
+        self._last = self.started
+        self._lock = threading.Lock()
+        self._seconds: dict[int, SecondCounts] = {}
+        self.partitions = 0
+        self.read_capacity_units: float | None = None
+        self.write_capacity_units: float | None = None
+        self._buckets: dict[tuple[str, int], _Bucket] = {}
+        self.throttled_attempts = 0
+        self.served_requests = 0
+        #: units charged since the start, per kind (a load generator reads deltas of these)
+        self.units_total = {"read": 0.0, "write": 0.0}
+        self.active = True
+        self._set_throughput(read_capacity_units, write_capacity_units, initial_burst_seconds)
+
+    # ------------------------------------------------------------------------------------------- throughput
+
+    @property
+    def on_demand(self) -> bool:
+        return self.read_capacity_units is None
+
+    def _set_throughput(self, read: float | None, write: float | None, initial_seconds: float | None = None) -> None:
+        """(Re)build the buckets for new rates, keeping what each one has banked (clipped to its new size)."""
+        self.read_capacity_units = None if read is None else float(read)
+        self.write_capacity_units = None if write is None else float(write)
+        if read is None or write is None:
+            self._buckets = {}
+            return
+        count = 1
+        if self.per_partition:
+            from dynalab.partitions import partition_count
+
+            # Partitions never shrink: a decrease keeps the count a past increase made.
+            count = max(self.partitions, partition_count(float(read), float(write), self.size_gb))
+        old = self._buckets
+        self.partitions = count
+        buckets: dict[tuple[str, int], _Bucket] = {}
+        for kind, total in (("read", float(read)), ("write", float(write))):
+            share = total / count
+            if self.per_partition:
+                share = min(share, PER_PARTITION_MAX[kind])
+            for index in range(count):
+                bucket = _Bucket(share, self.burst_seconds, 0.0)
+                previous = old.get((kind, index))
+                if previous is not None:
+                    bucket.balance = min(previous.balance, bucket.capacity)
+                elif initial_seconds:
+                    bucket.balance = min(share * initial_seconds, bucket.capacity)
+                buckets[(kind, index)] = bucket
+        self._buckets = buckets
+
+    def update_throughput(self, read_capacity_units: float | None, write_capacity_units: float | None) -> None:
+        """Apply new provisioned rates now (None, None: on-demand, no limit)."""
+        with self._lock:
+            self._refill()
+            self._set_throughput(read_capacity_units, write_capacity_units)
+
+    def _refill(self) -> None:
+        now = self.clock()
+        elapsed = now - self._last
+        if elapsed > 0:
+            for bucket in self._buckets.values():
+                bucket.refill(elapsed)
+            self._last = now
+
+    def balance(self, kind: str = "write", partition: int | None = None) -> float:
+        """Units banked now (a partition's, or the table's total)."""
+        with self._lock:
+            self._refill()
+            return sum(b.balance for (k, i), b in self._buckets.items()
+                       if k == kind and (partition is None or i == partition))
+
+    # ------------------------------------------------------------------------------------------- counters
+
+    def _second(self) -> SecondCounts:
+        second = int(math.floor(self.clock() - self.started))
+        counts = self._seconds.get(second)
+        if counts is None:
+            counts = self._seconds[second] = SecondCounts(
+                second, read_capacity_units=self.read_capacity_units or 0.0,
+                write_capacity_units=self.write_capacity_units or 0.0)
+        return counts
+
+    def per_second(self, until: int | None = None) -> list[SecondCounts]:
+        """One row per second from 0 to the last second seen (or ``until``, exclusive), gaps filled with zeros."""
+        with self._lock:
+            last = max(self._seconds, default=-1) + 1 if until is None else until
+            rows = []
+            for second in range(max(last, 0)):
+                row = self._seconds.get(second)
+                rows.append(SecondCounts(**vars(row)) if row else SecondCounts(
+                    second, read_capacity_units=self.read_capacity_units or 0.0,
+                    write_capacity_units=self.write_capacity_units or 0.0))
+            return rows
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    def stop(self) -> None:
+        """Stop throttling (``enforce_throughput`` also removes the plugin from the lab's fidelity layer)."""
+        self.active = False
+        layer = getattr(self, "_layer", None)
+        if layer is not None and self in layer.plugins:
+            layer.plugins.remove(self)
+
+    # ------------------------------------------------------------------------------------------- requests
+
+    def _charges(self, operation: str, body: dict) -> tuple[str, dict[int, float]] | None:
+        """(kind, {partition: estimated units}) for a request on our table, or None."""
+        if operation in _WRITES:
+            kind = "write"
+        elif operation in _READS:
+            kind = "read"
+        else:
+            return None
+        keys: list[Any] = []
+        units_each = 1.0
+        spread = False
+        if operation in ("BatchWriteItem", "BatchGetItem"):
+            mine = (body.get("RequestItems") or {}).get(self.table_name)
+            if mine is None:
+                return None
+            if operation == "BatchWriteItem":
+                for entry in mine:
+                    request = entry.get("PutRequest", {}).get("Item") or entry.get("DeleteRequest", {}).get("Key")
+                    keys.append((request or {}).get(self.partition_key))
+            else:
+                keys = [key.get(self.partition_key) for key in mine.get("Keys", [])]
+        elif operation in ("TransactWriteItems", "TransactGetItems"):
+            units_each = 2.0  # transactional reads and writes cost twice
+            for entry in body.get("TransactItems", []):
+                for action in entry.values():
+                    if isinstance(action, dict) and action.get("TableName") == self.table_name:
+                        keys.append((action.get("Item") or action.get("Key") or {}).get(self.partition_key))
+            if not keys:
+                return None
+        else:
+            if body.get("TableName") != self.table_name:
+                return None
+            if operation == "Scan":
+                spread = True
+            elif operation == "Query":
+                key = _query_key(body, self.partition_key)
+                spread = key is None
+                keys = [key]
+            else:
+                keys = [(body.get("Item") or body.get("Key") or {}).get(self.partition_key)]
+        if not self.per_partition or self.partitions <= 1:
+            return kind, {0: units_each * max(len(keys), 1)}
+        if spread:
+            return kind, {index: 1.0 / self.partitions for index in range(self.partitions)}
+        from dynalab.partitions import partition_index
+
+        charges: dict[int, float] = {}
+        for key in keys:
+            index = partition_index(key, self.partitions) if key is not None else 0
+            charges[index] = charges.get(index, 0.0) + units_each
+        return kind, charges
+
+    def before_send(self, operation: str, body: dict, context: dict) -> Any:
+        if not self.active:
+            return None
+        charges = self._charges(operation, body)
+        if charges is None:
+            return None
+        kind, parts = charges
+        with self._lock:
+            if not self._buckets:  # on-demand
+                return None
+            self._refill()
+            buckets = [self._buckets[(kind, index)] for index in parts]
+            if all(b.balance > 0 for b in buckets):
+                for index, units in parts.items():
+                    self._buckets[(kind, index)].balance -= units
+                state = context.setdefault("dynalab_throttling", {"kind": kind, "charged": {}})
+                for index, units in parts.items():
+                    state["charged"][index] = state["charged"].get(index, 0.0) + units
+                return None
+            self.throttled_attempts += 1
+            self._second().throttled_attempts += 1
+        return error_response(THROTTLE_CODE, THROTTLE_MESSAGE)
+
+    def after_call(self, operation: str, request: dict, parsed: dict, status_code: int, context: dict) -> None:
+        if operation == "UpdateTable" and request.get("TableName") == self.table_name and status_code == 200:
+            self._follow_update(request, parsed)
+            return
+        state = context.get("dynalab_throttling")
+        if not state:
+            return  # not ours, or never admitted (throttled to the end)
+        kind, charged = state["kind"], state["charged"]
+        estimated = sum(charged.values())
+        actual = estimated
+        consumed = (context.get("dynalab_consumed") or {}).get(self.table_name)
+        if consumed is not None:
+            actual = float(consumed[0] if kind == "read" else consumed[1])
+        with self._lock:
+            if estimated > 0 and actual != estimated:
+                for index, units in charged.items():
+                    bucket = self._buckets.get((kind, index))
+                    if bucket is not None:
+                        bucket.balance -= (actual - estimated) * units / estimated
+            row = self._second()
+            if status_code == 200:
+                row.served_requests += 1
+                self.served_requests += 1
+            self.units_total[kind] += actual
+            if kind == "read":
+                row.read_units += actual
+            else:
+                row.write_units += actual
+
+    def _follow_update(self, request: dict, parsed: dict) -> None:
+        description = parsed.get("TableDescription") or {}
+        mode = (description.get("BillingModeSummary") or {}).get("BillingMode") or request.get("BillingMode")
+        if mode == "PAY_PER_REQUEST":
+            self.update_throughput(None, None)
+            return
+        throughput = request.get("ProvisionedThroughput") or description.get("ProvisionedThroughput") or {}
+        read = throughput.get("ReadCapacityUnits", self.read_capacity_units)
+        write = throughput.get("WriteCapacityUnits", self.write_capacity_units)
+        if read is not None and write is not None:
+            self.update_throughput(read, write)
+            with self._lock:
+                row = self._second()
+                row.read_capacity_units, row.write_capacity_units = float(read), float(write)
+
+
+def _query_key(body: dict, partition_key: str) -> Any:
+    """The partition-key value of a Query (``pk = :v`` in KeyConditionExpression), or None."""
+    condition = body.get("KeyConditionExpression")
+    if condition:
+        names = body.get("ExpressionAttributeNames") or {}
+        values = body.get("ExpressionAttributeValues") or {}
+        for name, placeholder in _EQUALS.findall(condition):
+            if names.get(name, name) == partition_key:
+                return values.get(placeholder)
+        return None
+    legacy = (body.get("KeyConditions") or {}).get(partition_key) or {}
+    values = legacy.get("AttributeValueList") or [None]
+    return values[0]
+
+
+def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False, burst_seconds: float = 300.0,
+                       initial_burst_seconds: float = 0.0,
+                       clock: Callable[[], float] = time.monotonic) -> ThroughputEnforcer:
+    """Throttle ``table_name`` at its provisioned throughput from now on; ``.stop()`` ends it.
+
+    Reads the table's throughput (and key, and size for partitions) with DescribeTable; follows later UpdateTable
+    calls made through the lab. ``initial_burst_seconds``: what the burst bucket holds at the start (a fresh
+    bucket: nothing banked yet).
+    """
+    from botocore.exceptions import ClientError
+
+    try:
+        description = lab.client.describe_table(TableName=table_name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        raise ValueError(f"table {table_name!r} does not exist on this engine: create it first "
+                         "(dynalab.create_table with read_capacity_units and write_capacity_units)") from None
+    key = next(k["AttributeName"] for k in description["KeySchema"] if k["KeyType"] == "HASH")
+    mode = (description.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
+    throughput = description.get("ProvisionedThroughput") or {}
+    read = throughput.get("ReadCapacityUnits") or None
+    write = throughput.get("WriteCapacityUnits") or None
+    if mode == "PAY_PER_REQUEST" or read is None or write is None:
+        read = write = None
+    enforcer = ThroughputEnforcer(
+        table_name, read, write, partition_key=key, per_partition=per_partition, burst_seconds=burst_seconds,
+        initial_burst_seconds=initial_burst_seconds, size_gb=description.get("TableSizeBytes", 0) / 1024**3,
+        clock=clock,
+    )
+    enforcer._layer = lab.fidelity
+    lab.fidelity.add(enforcer)
+    return enforcer

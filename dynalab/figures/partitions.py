@@ -1,0 +1,124 @@
+"""Figures for lesson 3: partitions and their share of capacity, the split history, per-partition load.
+
+Data in (``dynalab.partitions`` / ``dynalab.hot_partitions`` results), plotly figure out; no DynamoDB rule here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from dynalab.hot_partitions import PartitionLoad
+from dynalab.partitions import (
+    PARTITION_MAX_READ_CAPACITY_UNITS,
+    PARTITION_MAX_WRITE_CAPACITY_UNITS,
+    PartitionEstimate,
+    SplitStep,
+)
+
+__all__ = ["key_placement_figure", "partition_estimate_figure", "partition_load_figure", "split_history_figure"]
+
+READ_COLOUR = "#1f77b4"
+WRITE_COLOUR = "#ff7f0e"
+THROTTLED_COLOUR = "#d62728"
+SERVED_COLOUR = "#2ca02c"
+
+
+def _ceiling(y: float, text: str, colour: str) -> dict:
+    return dict(type="line", xref="paper", x0=0, x1=1, y0=y, y1=y, line=dict(color=colour, dash="dash", width=2),
+                label=dict(text=text, textposition="end", font=dict(color=colour, size=11)))
+
+
+def partition_estimate_figure(estimate: PartitionEstimate) -> go.Figure:
+    """One bar pair per partition: the RCU and WCU it gets, against the 3,000 / 1,000 ceilings."""
+    partitions = np.arange(estimate.partitions)
+    figure = go.Figure(
+        [
+            go.Bar(name="RCU per partition", x=partitions,
+                   y=np.full(estimate.partitions, estimate.read_capacity_units_per_partition),
+                   marker_color=READ_COLOUR),
+            go.Bar(name="WCU per partition", x=partitions,
+                   y=np.full(estimate.partitions, estimate.write_capacity_units_per_partition),
+                   marker_color=WRITE_COLOUR),
+        ]
+    )
+    figure.update_layout(
+        title=(f"{estimate.partitions} partition(s): throughput term {estimate.throughput_partitions}, "
+               f"size term {estimate.size_partitions} (2017 model)"),
+        barmode="group", xaxis_title="partition", yaxis_title="capacity units per second",
+        yaxis_range=[0, PARTITION_MAX_READ_CAPACITY_UNITS * 1.1], height=380, margin=dict(t=60, b=40),
+        shapes=[_ceiling(PARTITION_MAX_READ_CAPACITY_UNITS, "3,000 RCU ceiling", READ_COLOUR),
+                _ceiling(PARTITION_MAX_WRITE_CAPACITY_UNITS, "1,000 WCU ceiling", WRITE_COLOUR)],
+        legend=dict(orientation="h", y=-0.2),
+    )
+    return figure
+
+
+def split_history_figure(steps: Sequence[SplitStep]) -> go.Figure:
+    """The 'load test, then scale down' story as an animation: a frame per step, partitions as bars of the WCU each
+    one gets; a play button and a step slider."""
+    if not steps:
+        raise ValueError("steps must hold at least one SplitStep")
+    most = max(s.partitions for s in steps)
+    top = max(s.write_capacity_units_per_partition for s in steps) * 1.15
+
+    def bars(step: SplitStep) -> list[go.Bar]:
+        share = np.full(step.partitions, step.write_capacity_units_per_partition)
+        return [go.Bar(x=np.arange(step.partitions), y=share, marker_color=WRITE_COLOUR, name="WCU per partition")]
+
+    def title(step: SplitStep) -> str:
+        return (f"{step.label}: RCU {step.read_capacity_units:,.0f}, WCU {step.write_capacity_units:,.0f} -> "
+                f"{step.partitions} partitions (a new table would have {step.required_partitions}); "
+                f"{step.write_capacity_units_per_partition:,.1f} WCU each")
+
+    frames = [go.Frame(data=bars(s), name=str(i), layout=dict(title_text=title(s))) for i, s in enumerate(steps)]
+    figure = go.Figure(data=bars(steps[0]), frames=frames)
+    figure.update_layout(
+        title=dict(text=title(steps[0]), font=dict(size=13)), xaxis=dict(title="partition", range=[-0.5, most - 0.5]),
+        yaxis=dict(title="WCU per partition", range=[0, top]), height=420, margin=dict(t=60, b=40),
+        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.25, xanchor="left", buttons=[
+            dict(label="▶ play", method="animate",
+                 args=[None, dict(frame=dict(duration=1200, redraw=True), fromcurrent=True)])])],
+        sliders=[dict(active=0, x=0.12, len=0.88, y=-0.12, currentvalue=dict(prefix="step: "), steps=[
+            dict(label=s.label, method="animate",
+                 args=[[str(i)], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
+            for i, s in enumerate(steps)])],
+    )
+    return figure
+
+
+def partition_load_figure(load: PartitionLoad) -> go.Figure:
+    """Per-partition demand split into served and throttled, with the even share and the ceiling as lines."""
+    partitions = np.arange(load.partition_count)
+    share = float(load.share_per_second[0])
+    unit = "RCU" if load.kind == "read" else "WCU"
+    figure = go.Figure(
+        [
+            go.Bar(name="served", x=partitions, y=load.served_per_second, marker_color=SERVED_COLOUR),
+            go.Bar(name="throttled", x=partitions, y=load.throttled_per_second, marker_color=THROTTLED_COLOUR),
+        ]
+    )
+    shapes = [_ceiling(load.ceiling_per_second, f"{load.ceiling_per_second:,.0f} {unit} per-partition ceiling",
+                       "black")]
+    if share < load.ceiling_per_second:
+        shapes.append(_ceiling(share, f"even share {share:,.0f} {unit}", "grey"))
+    top = max(float(load.demand_per_second.max()), load.ceiling_per_second) * 1.1
+    figure.update_layout(
+        title=dict(text=(f"{load.table_demand_per_second:,.0f} of {load.table_capacity_per_second:,.0f} {unit}/s "
+                         f"asked ({load.table_utilisation:.0%}); {load.throttled_fraction:.1%} throttled "
+                         f"[{load.mode}]"), font=dict(size=13)),
+        barmode="stack", xaxis_title="partition", yaxis_title=f"{load.kind} units per second",
+        yaxis_range=[0, top], shapes=shapes, height=380, margin=dict(t=60, b=40),
+        legend=dict(orientation="h", y=-0.2),
+    )
+    return figure
+
+
+def key_placement_figure(counts: np.ndarray, title: str = "") -> go.Figure:
+    """How many items (keys) landed on each partition."""
+    figure = go.Figure([go.Bar(x=np.arange(len(counts)), y=counts, marker_color=READ_COLOUR, name="items")])
+    figure.update_layout(title=dict(text=title, font=dict(size=13)), xaxis_title="partition",
+                         yaxis_title="items", height=320, margin=dict(t=50, b=40))
+    return figure

@@ -1,0 +1,186 @@
+"""The hot-partition simulator: a request stream, placed on partitions by the key model, against their capacity.
+
+A stream of requests (indices into a key vocabulary, see ``dynalab.key_distributions``) arrives evenly over
+``duration_seconds``. Each key lands on a partition (``dynalab.partitions``: a model, DynamoDB's hash is not
+public); each partition's demand is compared with what it may serve, in one of three modes:
+
+``"2017"``
+    The 2017 model: the table's capacity is divided evenly, each partition serves at most its share
+    (capped at the 3,000 RCU / 1,000 WCU per-partition ceiling). A hot key throttles even when the table as a
+    whole has capacity to spare.
+``"adaptive"``
+    Adaptive capacity (burst-adaptive-capacity.html): a hot partition borrows capacity the other partitions
+    leave unused, up to the per-partition ceiling and the table's total. Modelled as water-filling: every
+    partition keeps at least min(demand, even share).
+``"split_for_heat"``
+    Adaptive capacity plus isolating hot items (bp-partition-key-design.html): a hot key ends up on a partition of
+    its own, so the ceiling applies per key, and the table's total still applies.
+
+Vectorised with numpy: per-key counts by ``bincount``, then per partition by a weighted ``bincount``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from dynalab.partitions import (
+    PARTITION_MAX_READ_CAPACITY_UNITS,
+    PARTITION_MAX_WRITE_CAPACITY_UNITS,
+    partition_indices,
+)
+
+__all__ = ["MODES", "PartitionLoad", "keys_per_partition", "serve", "simulate_partition_load"]
+
+Mode = Literal["2017", "adaptive", "split_for_heat"]
+MODES: tuple[str, ...] = ("2017", "adaptive", "split_for_heat")
+KINDS = {"read": PARTITION_MAX_READ_CAPACITY_UNITS, "write": PARTITION_MAX_WRITE_CAPACITY_UNITS}
+
+
+@dataclass(frozen=True)
+class PartitionLoad:
+    """Per-partition demand, what was served and what was throttled (units per second), and the totals."""
+
+    mode: str
+    kind: str  # "read" or "write"
+    partition_count: int
+    duration_seconds: float
+    units_per_request: float
+    table_capacity_per_second: float
+    ceiling_per_second: float  # 3,000 read or 1,000 write units per partition
+    requests: np.ndarray  # requests per partition (int64)
+    demand_per_second: np.ndarray  # units/s asked of each partition
+    share_per_second: np.ndarray  # the even share each partition gets in the 2017 model
+    served_per_second: np.ndarray
+    throttled_per_second: np.ndarray
+    hottest_key: str
+    hottest_key_requests: int
+
+    @property
+    def total_requests(self) -> int:
+        return int(self.requests.sum())
+
+    @property
+    def throttled_requests(self) -> int:
+        """Requests refused over the whole stream (rounded to whole requests)."""
+        units = float(self.throttled_per_second.sum()) * self.duration_seconds
+        return int(round(units / self.units_per_request))
+
+    @property
+    def throttled_fraction(self) -> float:
+        return self.throttled_requests / self.total_requests
+
+    @property
+    def table_demand_per_second(self) -> float:
+        return float(self.demand_per_second.sum())
+
+    @property
+    def table_utilisation(self) -> float:
+        """Demand as a fraction of the table's capacity: below 1 the table as a whole has capacity to spare."""
+        return self.table_demand_per_second / self.table_capacity_per_second
+
+    @property
+    def throttling_partitions(self) -> np.ndarray:
+        """Indices of the partitions that throttled."""
+        return np.flatnonzero(self.throttled_per_second > 1e-9)
+
+    @property
+    def hottest_partition(self) -> int:
+        return int(np.argmax(self.demand_per_second))
+
+    def describe(self) -> str:
+        """One line for a readout."""
+        hot = self.hottest_partition
+        return (
+            f"{self.total_requests:,} {self.kind} requests in {self.duration_seconds:g} second(s) on "
+            f"{self.partition_count} partition(s): table demand {self.table_demand_per_second:,.0f} of "
+            f"{self.table_capacity_per_second:,.0f} units/s ({self.table_utilisation:.0%}); hottest partition "
+            f"#{hot} asks {self.demand_per_second[hot]:,.0f} units/s against a share of "
+            f"{self.share_per_second[hot]:,.0f}; throttled {self.throttled_requests:,} requests "
+            f"({self.throttled_fraction:.1%}) [{self.mode}]"
+        )
+
+
+def serve(demand: np.ndarray, ceiling: float, total: float) -> np.ndarray:
+    """Water-filling: serve each demand up to ``ceiling`` and a common level, so the sum is at most ``total``.
+
+    Everyone gets min(demand, ceiling) if that fits in ``total``; otherwise the level L with
+    sum(min(demand, ceiling, L)) == total, so small demands are served in full and big ones share the rest.
+    """
+    capped = np.minimum(np.asarray(demand, dtype=np.float64), ceiling)
+    if capped.sum() <= total:
+        return capped
+    ordered = np.sort(capped)
+    before = np.concatenate(([0.0], np.cumsum(ordered)[:-1]))  # sum of the smaller demands
+    remaining = np.arange(len(ordered), 0, -1, dtype=np.float64)
+    levels = (total - before) / remaining  # the level if everyone from position k on is capped at it
+    k = int(np.argmax(ordered >= levels))  # first position whose demand reaches its level
+    return np.minimum(capped, levels[k])
+
+
+def _check_positive(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
+            or not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a number > 0, got {value!r}")
+    return float(value)
+
+
+def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, partition_count: int,
+                            table_capacity_per_second: float, duration_seconds: float = 1.0,
+                            kind: str = "read", mode: Mode = "2017",
+                            units_per_request: float = 1.0) -> PartitionLoad:
+    """Place a request stream on partitions and serve it.
+
+    ``distribution`` is a ``KeyDistribution`` (its keys and their cached hashes); ``request_keys`` the stream,
+    indices into its keys (``distribution.sample(n, seed)``). ``table_capacity_per_second`` is the table's RCU
+    (``kind="read"``) or WCU (``kind="write"``); each request costs ``units_per_request``.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
+    capacity = _check_positive("table_capacity_per_second", table_capacity_per_second)
+    duration = _check_positive("duration_seconds", duration_seconds)
+    unit = _check_positive("units_per_request", units_per_request)
+    request_keys = np.asarray(request_keys)
+    if request_keys.size == 0:
+        raise ValueError("request_keys must hold at least one request, got an empty stream")
+    cardinality = len(distribution.keys)
+    if request_keys.min() < 0 or request_keys.max() >= cardinality:
+        raise ValueError(f"request_keys must be indices from 0 to {cardinality - 1} into distribution.keys")
+    ceiling = float(KINDS[kind])
+
+    per_key = np.bincount(request_keys, minlength=cardinality)
+    key_partition = partition_indices(None, partition_count, hashes=distribution.hashes)
+    requests = np.bincount(key_partition, weights=per_key, minlength=partition_count).astype(np.int64)
+    demand = requests * (unit / duration)
+    share_each = min(capacity / partition_count, ceiling)
+    share = np.full(partition_count, share_each)
+
+    if mode == "2017":
+        served = np.minimum(demand, share)
+    elif mode == "adaptive":
+        served = serve(demand, ceiling, capacity)
+    else:  # split_for_heat: the ceiling binds per key, the table's capacity on the whole
+        served_per_key = serve(per_key * (unit / duration), ceiling, capacity)
+        served = np.bincount(key_partition, weights=served_per_key, minlength=partition_count)
+    served = np.minimum(served, demand)  # float safety: never serve more than asked
+    hottest = int(np.argmax(per_key))
+    return PartitionLoad(
+        mode=mode, kind=kind, partition_count=int(partition_count), duration_seconds=duration,
+        units_per_request=unit, table_capacity_per_second=capacity, ceiling_per_second=ceiling,
+        requests=requests, demand_per_second=demand, share_per_second=share, served_per_second=served,
+        throttled_per_second=demand - served, hottest_key=str(distribution.keys[hottest]),
+        hottest_key_requests=int(per_key[hottest]),
+    )
+
+
+def keys_per_partition(partition_key_values: Iterable[Any], partition_count: int) -> np.ndarray:
+    """How many of these keys (e.g. a table's items) land on each partition, per the model."""
+    values = list(partition_key_values)
+    if not values:
+        raise ValueError("partition_key_values must hold at least one key, got an empty list")
+    return np.bincount(partition_indices(values, partition_count), minlength=partition_count)

@@ -1,0 +1,182 @@
+"""Request streams over partition-key values: the good and bad keys of the article's cardinality table.
+
+The table (bp-partition-key-uniform-load.html, quoted in the second source article):
+
+| partition key value | uniformity |
+|---|---|
+| user ID, where the application has many users | good |
+| status code, where there are only a few possible codes | bad |
+| item creation date, rounded to the nearest period (day, hour, minute) | bad |
+| device ID, where each device accesses data at relatively similar intervals | good |
+| device ID, where one device is used far more than all the others | bad |
+
+A ``KeyDistribution`` holds a key vocabulary (the distinct values: its *cardinality*) and the probability a
+request asks for each one. ``sample(n, seed)`` draws a seeded request stream as indices into the vocabulary; the
+vocabulary's hashes are computed once (``hashes``), so the simulator places a million requests with one gather.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from dynalab.partitions import key_hashes
+
+__all__ = [
+    "CARDINALITY_TABLE",
+    "DISTRIBUTIONS",
+    "KeyDistribution",
+    "creation_dates",
+    "device_ids",
+    "key_distribution",
+    "status_codes",
+    "user_ids",
+]
+
+#: the article's table, as (key, uniformity, the distribution that models it)
+CARDINALITY_TABLE: tuple[tuple[str, str, str], ...] = (
+    ("user ID, many users", "good", "user_ids"),
+    ("status code, a few possible codes", "bad", "status_codes"),
+    ("item creation date, rounded to the day", "bad", "creation_dates"),
+    ("device ID, devices used at similar intervals", "good", "device_ids"),
+    ("device ID, one device used far more than the others", "bad", "skewed_device_ids"),
+)
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: numpy weights; identity is equality
+class KeyDistribution:
+    """Distinct partition-key values and how often a request asks for each."""
+
+    name: str
+    description: str
+    uniformity: str  # "good" or "bad", as the article's table says
+    keys: tuple[str, ...]
+    weights: np.ndarray = field(repr=False)  # probabilities, summing to 1
+    _hashes: list = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def cardinality(self) -> int:
+        return len(self.keys)
+
+    @property
+    def hashes(self) -> np.ndarray:
+        """The model hash of every key (computed once; see ``dynalab.partitions.key_hashes``)."""
+        if not self._hashes:
+            self._hashes.append(key_hashes(self.keys))
+        return self._hashes[0]
+
+    @property
+    def top_key_share(self) -> float:
+        """The share of requests that go to the most requested key."""
+        return float(self.weights.max())
+
+    def sample(self, requests: int, seed: int = 0) -> np.ndarray:
+        """A seeded stream of ``requests`` requests, as indices into ``keys`` (int64)."""
+        if isinstance(requests, bool) or not isinstance(requests, int | np.integer) or requests < 1:
+            raise ValueError(f"requests must be an integer >= 1, got {requests!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+            raise ValueError(f"seed must be an integer, got {seed!r}")
+        rng = np.random.default_rng(seed)
+        if np.all(self.weights == self.weights[0]):
+            return rng.integers(0, self.cardinality, size=int(requests), dtype=np.int64)
+        # inverse-CDF sampling: one searchsorted, much faster than rng.choice(p=...) for big vocabularies
+        cumulative = np.cumsum(self.weights)
+        cumulative[-1] = 1.0
+        return np.searchsorted(cumulative, rng.random(int(requests)), side="right").astype(np.int64)
+
+    def sample_keys(self, requests: int, seed: int = 0) -> list[str]:
+        """The same stream as key values (for loading a table)."""
+        return [self.keys[i] for i in self.sample(requests, seed)]
+
+
+def _whole(name: str, value: Any, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be an integer from {minimum:,} to {maximum:,}, got {value!r}")
+    return int(value)
+
+
+def _real(name: str, value: Any, minimum: float, maximum: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
+            or not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be a number from {minimum} to {maximum}, got {value!r}")
+    return float(value)
+
+
+def _normalised(weights: np.ndarray) -> np.ndarray:
+    weights = np.asarray(weights, dtype=np.float64)
+    return weights / weights.sum()
+
+
+def user_ids(users: int = 100_000) -> KeyDistribution:
+    """Many users, each about as active as the others: good."""
+    count = _whole("users", users, 1, 10_000_000)
+    return KeyDistribution("user_ids", f"user ID, {count:,} users equally active", "good",
+                           tuple(f"user-{i:07d}" for i in range(count)), np.full(count, 1.0 / count))
+
+
+#: HTTP-like status codes and how often a log of requests carries each (a made-up but typical mix)
+_STATUS_MIX = {"200": 0.80, "201": 0.05, "204": 0.03, "301": 0.01, "304": 0.04,
+               "400": 0.02, "403": 0.01, "404": 0.025, "500": 0.01, "503": 0.005}
+
+
+def status_codes(codes: int = len(_STATUS_MIX)) -> KeyDistribution:
+    """A few status codes, one of them ("200") on most requests: bad."""
+    count = _whole("codes", codes, 1, len(_STATUS_MIX))
+    keys = tuple(_STATUS_MIX)[:count]
+    return KeyDistribution("status_codes", f"status code, {count} possible codes", "bad", keys,
+                           _normalised(np.array([_STATUS_MIX[k] for k in keys])))
+
+
+def creation_dates(days: int = 30, recent_share: float = 0.5, today: date = date(2024, 8, 19)) -> KeyDistribution:
+    """Item creation dates rounded to the day; each day back gets ``recent_share`` times fewer requests than the
+    next (new items are the busy ones), so today's date takes the bulk: bad."""
+    count = _whole("days", days, 1, 36_600)
+    share = _real("recent_share", recent_share, 0.0, 1.0)
+    keys = tuple((today - timedelta(days=age)).isoformat() for age in range(count))
+    return KeyDistribution("creation_dates", f"creation date rounded to the day, last {count} days", "bad", keys,
+                           _normalised(share ** np.arange(count, dtype=np.float64)))
+
+
+def device_ids(devices: int = 10_000, zipf_exponent: float = 0.0) -> KeyDistribution:
+    """Device IDs; device of rank r gets weight 1 / r**zipf_exponent. 0 = all devices alike (good); around 1.2
+    or more, a few devices carry most of the traffic (bad)."""
+    count = _whole("devices", devices, 1, 10_000_000)
+    exponent = _real("zipf_exponent", zipf_exponent, 0.0, 5.0)
+    weights = 1.0 / np.arange(1, count + 1, dtype=np.float64) ** exponent
+    skewed = exponent > 0
+    description = (f"device ID, {count:,} devices, Zipf exponent {exponent:g}" if skewed
+                   else f"device ID, {count:,} devices used at similar intervals")
+    return KeyDistribution("skewed_device_ids" if skewed else "device_ids", description,
+                           "bad" if exponent >= 1.0 else "good",
+                           tuple(f"device-{i:06d}" for i in range(count)), _normalised(weights))
+
+
+def skewed_device_ids(devices: int = 10_000, zipf_exponent: float = 1.5) -> KeyDistribution:
+    """Device IDs where one device is used far more than all others (Zipf-skewed): bad."""
+    return device_ids(devices, zipf_exponent)
+
+
+#: name -> factory with the defaults the lesson uses
+DISTRIBUTIONS: dict[str, Callable[..., KeyDistribution]] = {
+    "user_ids": user_ids,
+    "status_codes": status_codes,
+    "creation_dates": creation_dates,
+    "device_ids": device_ids,
+    "skewed_device_ids": skewed_device_ids,
+}
+
+_CACHE: dict[tuple, KeyDistribution] = {}
+
+
+def key_distribution(name: str, **parameters: Any) -> KeyDistribution:
+    """A distribution by name (one of ``DISTRIBUTIONS``), cached so its key hashes are computed once."""
+    if name not in DISTRIBUTIONS:
+        raise ValueError(f"name must be one of {', '.join(DISTRIBUTIONS)}, got {name!r}")
+    cache_key = (name, tuple(sorted(parameters.items())))
+    if cache_key not in _CACHE:
+        _CACHE[cache_key] = DISTRIBUTIONS[name](**parameters)
+    return _CACHE[cache_key]

@@ -1,0 +1,225 @@
+"""Fire a chosen request rate at a table for a few seconds and record, per second, what was served and throttled.
+
+``run_load(lab, table, requests_per_second, seconds)`` sends PutItem (or GetItem) calls on a fixed schedule
+(open loop: a throttled request does not slow the sender, as with real users) from a pool of threads, through the
+lab's boto3 client, so boto3's own retries and backoff happen. With a ``ThroughputEnforcer`` on the table
+(``dynalab.enforce_throughput``) the per-second rows carry its throttled attempts and consumed units too.
+
+``autoscaling=TargetTrackingPolicy(...)`` runs auto scaling in **compressed time**: each real second is one
+simulated minute, one CloudWatch datapoint; when the policy acts, UpdateTable is called on the engine
+while the load runs, and the enforcer follows the new throughput.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from dynalab.autoscaling import ScalingEvent, TargetTrackingPolicy
+from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer
+
+__all__ = ["LoadRun", "LoadSecond", "run_load"]
+
+MAX_REQUESTS_PER_SECOND = 500
+
+
+@dataclass
+class LoadSecond:
+    """One second of a load run. ``served``: calls that succeeded (completed in this second);
+    ``throttled_attempts``: HTTP attempts answered with ProvisionedThroughputExceededException (boto3 retried
+    them); ``failed``: calls throttled on every retry (the caller saw the exception)."""
+
+    second: int
+    sent: int = 0
+    served: int = 0
+    throttled_attempts: int = 0
+    failed: int = 0
+    consumed_units: float = 0.0
+    provisioned: float = 0.0
+
+
+@dataclass
+class LoadRun:
+    """The result of ``run_load``."""
+
+    table_name: str
+    operation: str
+    requests_per_second: float
+    seconds: int
+    rows: list[LoadSecond]
+    events: list[ScalingEvent] = field(default_factory=list)
+    retries: int = 0
+    served_after_end: int = 0  # calls that were still retrying when the last second ended
+    failed_after_end: int = 0
+
+    def served_rate(self, first: int = 1, last: int | None = None) -> float:
+        """Average calls served per second over seconds ``first`` .. ``last`` (exclusive; default: the run)."""
+        last = self.seconds if last is None else last
+        window = [row.served for row in self.rows if first <= row.second < last]
+        return sum(window) / len(window) if window else 0.0
+
+    @property
+    def throttled_attempts(self) -> int:
+        return sum(row.throttled_attempts for row in self.rows)
+
+    @property
+    def failed(self) -> int:
+        return sum(row.failed for row in self.rows) + self.failed_after_end
+
+    @property
+    def served(self) -> int:
+        return sum(row.served for row in self.rows) + self.served_after_end
+
+    def last_throttled_second(self) -> int | None:
+        seconds = [row.second for row in self.rows if row.throttled_attempts or row.failed]
+        return max(seconds) if seconds else None
+
+
+def _find_enforcer(lab: Any, table_name: str) -> ThroughputEnforcer | None:
+    for plugin in lab.fidelity.plugins:
+        if isinstance(plugin, ThroughputEnforcer) and plugin.table_name == table_name and plugin.active:
+            return plugin
+    return None
+
+
+def run_load(
+    lab: Any,
+    table_name: str,
+    requests_per_second: float,
+    seconds: int,
+    *,
+    operation: str = "write",
+    autoscaling: TargetTrackingPolicy | None = None,
+    workers: int = 64,
+    on_second: Any = None,
+    partition_key: str = "pk",
+    key_prefix: str = "load",
+) -> LoadRun:
+    """Send ``requests_per_second`` calls for ``seconds`` seconds; return per-second rows. Blocks until every call
+    has finished (so a notebook cell prints only after the run is complete).
+
+    ``on_second(run)`` is called after each second (a widget redraws there). ``operation``: "write" (PutItem of a
+    small new item) or "read" (GetItem of an item the run wrote, or a missing one: both cost a read).
+    """
+    if operation not in ("write", "read"):
+        raise ValueError(f"operation must be 'write' or 'read', got {operation!r}")
+    if (isinstance(requests_per_second, bool) or not isinstance(requests_per_second, int | float)
+            or not 0 < requests_per_second <= MAX_REQUESTS_PER_SECOND):
+        raise ValueError(
+            f"requests_per_second must be from 1 to {MAX_REQUESTS_PER_SECOND}, got {requests_per_second!r}"
+        )
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= 120:
+        raise ValueError(f"seconds must be an integer from 1 to 120, got {seconds!r}")
+    enforcer = _find_enforcer(lab, table_name)
+    if autoscaling is not None and enforcer is None:
+        raise ValueError("auto scaling in compressed time needs dynalab.enforce_throughput(lab, table) first "
+                         "(it measures the consumed capacity)")
+    # Enough threads and connections that requests sleeping in boto3's backoff never hold up the schedule.
+    client = lab.new_client(max_pool_connections=workers)
+    rows: dict[int, LoadSecond] = {}
+    lock = threading.Lock()
+    run = LoadRun(table_name, operation, float(requests_per_second), seconds, [])
+    marks = {"throttled": enforcer.throttled_attempts if enforcer else 0,
+             "units": enforcer.units_total[operation] if enforcer else 0.0}
+    started = time.monotonic()
+
+    def row(second: int) -> LoadSecond:
+        found = rows.get(second)
+        if found is None:
+            found = rows[second] = LoadSecond(second)
+        return found
+
+    def one(number: int) -> None:
+        try:
+            if operation == "write":
+                item = {partition_key: {"S": f"{key_prefix}-{number}"}, "n": {"N": str(number)}}
+                answer = client.put_item(TableName=table_name, Item=item)
+            else:
+                key = {partition_key: {"S": f"{key_prefix}-{number // 2}"}}
+                answer = client.get_item(TableName=table_name, Key=key)
+            outcome, retries = "served", answer["ResponseMetadata"].get("RetryAttempts", 0)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != THROTTLE_CODE:
+                raise
+            outcome, retries = "failed", error.response["ResponseMetadata"].get("RetryAttempts", 0)
+        second = int(time.monotonic() - started)
+        with lock:
+            setattr(row(second), outcome, getattr(row(second), outcome) + 1)
+            run.retries += retries
+
+    def close_second(second: int) -> None:
+        """Fold the enforcer's counts into the row; feed auto scaling one datapoint."""
+        with lock:
+            current = row(second)
+        if enforcer is not None:
+            throttled, units = enforcer.throttled_attempts, enforcer.units_total[operation]
+            current.throttled_attempts = throttled - marks["throttled"]
+            current.consumed_units = units - marks["units"]
+            marks.update(throttled=throttled, units=units)
+            capacity = enforcer.write_capacity_units if operation == "write" else enforcer.read_capacity_units
+            current.provisioned = capacity or 0.0
+            if autoscaling is not None and capacity:
+                # One real second is one simulated minute: its consumed units are that datapoint.
+                event = autoscaling.observe(second, current.consumed_units, capacity)
+                if event is not None:
+                    run.events.append(event)
+                    if event.kind != "refused":
+                        _update_table(lab, table_name, operation, event.to_capacity, enforcer)
+        run.rows = [rows[s] for s in sorted(rows)]
+        if on_second is not None:
+            on_second(run)
+
+    total = int(round(requests_per_second * seconds))
+    next_close = 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = []
+        for number in range(total):
+            due = started + number / requests_per_second
+            while True:
+                now = time.monotonic()
+                if now >= started + next_close:
+                    close_second(next_close - 1)
+                    next_close += 1
+                    continue
+                if now >= due:
+                    break
+                time.sleep(min(due, started + next_close) - now)
+            with lock:
+                row(int(due - started)).sent += 1
+            futures.append(pool.submit(one, number))
+        # Let the last second finish, then wait for calls still retrying.
+        while next_close <= seconds:
+            time.sleep(max(0.0, started + next_close - time.monotonic()))
+            close_second(next_close - 1)
+            next_close += 1
+        try:
+            for future in futures:
+                future.result()
+        finally:
+            client.close()
+    # Calls still retrying when the run's last second ended finish afterwards: counted apart, not in a second.
+    with lock:
+        for extra in [s for s in rows if s >= seconds]:
+            late = rows.pop(extra)
+            run.served_after_end += late.served
+            run.failed_after_end += late.failed
+        for second in range(seconds):
+            row(second)
+        run.rows = [rows[s] for s in sorted(rows)]
+    return run
+
+
+def _update_table(lab: Any, table_name: str, operation: str, capacity: int, enforcer: ThroughputEnforcer) -> None:
+    read = int(enforcer.read_capacity_units or 1)
+    write = int(enforcer.write_capacity_units or 1)
+    if operation == "write":
+        write = capacity
+    else:
+        read = capacity
+    lab.client.update_table(TableName=table_name,
+                            ProvisionedThroughput={"ReadCapacityUnits": read, "WriteCapacityUnits": write})

@@ -1,0 +1,347 @@
+"""Partition math: how many partitions a table has, how they split and never merge, and where a key lands.
+
+Two eras, kept apart and labelled in the lesson:
+
+* **The 2017 model** (AWS Black Belt 2017 p. 35 ff., retold in the second source article; AWS's archived 2018
+  guide GuidelinesForTables.md): a partition serves at most 3,000 RCU and 1,000 WCU and holds 10 GB; the count is
+  the larger of a throughput term ``ceil(RCU/3000 + WCU/1000)`` (the 2018 guide sums, then rounds) and a size term
+  ``ceil(GB/10)`` (third-party only: a 2016 re:Invent talk); a table's capacity is divided evenly between its
+  partitions; raising throughput past what the partitions serve *doubles* them (2018 guide); partitions never
+  merge (Black Belt p. 43 and theburningmonk.com 2017; no AWS statement found).
+* **Today** (burst-adaptive-capacity.html, bp-partition-key-design.html): the 3,000 / 1,000 per-partition
+  ceilings still hold, but adaptive capacity lends a hot partition unused table capacity and a hot item can be
+  isolated on its own partition ("split for heat"). The count itself is not published any more.
+
+Where a key lands: DynamoDB hashes the partition key, but **its hash function is not public**. This module is a
+*model*: md5 over the key's bytes, its first 32 bits mapped onto equal hash ranges, one per partition. It is
+stable across processes (never Python's ``hash()``, which is salted per process).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any, Literal
+
+import numpy as np
+
+__all__ = [
+    "PARTITION_MAX_READ_CAPACITY_UNITS",
+    "PARTITION_MAX_SIZE_GB",
+    "PARTITION_MAX_WRITE_CAPACITY_UNITS",
+    "PartitionEstimate",
+    "SplitStep",
+    "estimate_partitions",
+    "key_bytes",
+    "key_hashes",
+    "partition_count",
+    "partition_count_per_term",
+    "partition_index",
+    "partition_indices",
+    "rounding_differences",
+    "size_partitions",
+    "split_history",
+    "throughput_partitions",
+]
+
+#: per-partition ceilings, still documented today (burst-adaptive-capacity.html)
+PARTITION_MAX_READ_CAPACITY_UNITS = 3000
+PARTITION_MAX_WRITE_CAPACITY_UNITS = 1000
+#: per-partition size in the 2017 model (archived 2018 GuidelinesForTables.md only)
+PARTITION_MAX_SIZE_GB = 10
+
+Rounding = Literal["sum_then_round", "round_each_term"]
+ROUNDINGS: tuple[str, ...] = ("sum_then_round", "round_each_term")
+
+
+def _amount(name: str, value: Any) -> Fraction:
+    """A non-negative finite number as an exact Fraction (so 3000/3000 + 1000/1000 is exactly 2, never 2.0000001)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction | np.integer | np.floating):
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+    if isinstance(value, float | np.floating) and not math.isfinite(float(value)):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    exact = Fraction(str(value)) if isinstance(value, float | np.floating) else Fraction(value)
+    if exact < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return exact
+
+
+def _ceil(value: Fraction) -> int:
+    return -(-value.numerator // value.denominator)
+
+
+def throughput_partitions(read_capacity_units: float, write_capacity_units: float,
+                          rounding: Rounding = "sum_then_round") -> int:
+    """The throughput term of the 2017 model.
+
+    ``"sum_then_round"`` is the 2018 guide's rule, ceil(RCU/3000 + WCU/1000); ``"round_each_term"`` is the
+    article's first worked example, ceil(RCU/3000) + ceil(WCU/1000). A table always has at least one partition.
+    """
+    reads = _amount("read_capacity_units", read_capacity_units) / PARTITION_MAX_READ_CAPACITY_UNITS
+    writes = _amount("write_capacity_units", write_capacity_units) / PARTITION_MAX_WRITE_CAPACITY_UNITS
+    if rounding == "sum_then_round":
+        count = _ceil(reads + writes)
+    elif rounding == "round_each_term":
+        count = _ceil(reads) + _ceil(writes)
+    else:
+        raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, got {rounding!r}")
+    return max(count, 1)
+
+
+def size_partitions(size_gb: float) -> int:
+    """The size term of the 2017 model: ceil(GB / 10), at least 1."""
+    return max(_ceil(_amount("size_gb", size_gb) / PARTITION_MAX_SIZE_GB), 1)
+
+
+def partition_count(read_capacity_units: float, write_capacity_units: float, size_gb: float = 0) -> int:
+    """Partitions of a new table in the 2017 model: max(ceil(RCU/3000 + WCU/1000), ceil(GB/10)).
+
+    The article's examples: RCU 5,000 / WCU 500 -> 3; 35 GB -> 4; 8 GB with RCU 5,000 / WCU 500 -> 3.
+    """
+    return max(throughput_partitions(read_capacity_units, write_capacity_units), size_partitions(size_gb))
+
+
+def partition_count_per_term(read_capacity_units: float, write_capacity_units: float, size_gb: float = 0) -> int:
+    """The same count with each throughput term rounded on its own (the article's first worked example)."""
+    return max(throughput_partitions(read_capacity_units, write_capacity_units, "round_each_term"),
+               size_partitions(size_gb))
+
+
+@dataclass(frozen=True)
+class PartitionEstimate:
+    """A table's partitions in the 2017 model and what each one gets (capacity divided evenly)."""
+
+    read_capacity_units: float
+    write_capacity_units: float
+    size_gb: float
+    throughput_partitions: int
+    throughput_partitions_per_term: int
+    size_partitions: int
+    partitions: int
+
+    @property
+    def read_capacity_units_per_partition(self) -> float:
+        return float(self.read_capacity_units) / self.partitions
+
+    @property
+    def write_capacity_units_per_partition(self) -> float:
+        return float(self.write_capacity_units) / self.partitions
+
+    @property
+    def size_gb_per_partition(self) -> float:
+        return float(self.size_gb) / self.partitions
+
+    @property
+    def decided_by(self) -> str:
+        """'throughput', 'size' or 'both': which term gave the count."""
+        if self.throughput_partitions == self.size_partitions:
+            return "both"
+        return "throughput" if self.throughput_partitions > self.size_partitions else "size"
+
+    @property
+    def roundings_differ(self) -> bool:
+        return self.throughput_partitions != self.throughput_partitions_per_term
+
+    def describe(self) -> str:
+        """One line for a readout."""
+        line = (f"throughput term {self.throughput_partitions}, size term {self.size_partitions} -> "
+                f"{self.partitions} partition(s); each serves {self.read_capacity_units_per_partition:,.1f} RCU "
+                f"and {self.write_capacity_units_per_partition:,.1f} WCU")
+        if self.roundings_differ:
+            line += (f" (rounding each term instead would give a throughput term of "
+                     f"{self.throughput_partitions_per_term})")
+        return line
+
+
+def estimate_partitions(read_capacity_units: float, write_capacity_units: float,
+                        size_gb: float = 0) -> PartitionEstimate:
+    """Both terms, the count, and the per-partition share of a new table (2017 model)."""
+    return PartitionEstimate(
+        read_capacity_units=read_capacity_units,
+        write_capacity_units=write_capacity_units,
+        size_gb=size_gb,
+        throughput_partitions=throughput_partitions(read_capacity_units, write_capacity_units),
+        throughput_partitions_per_term=throughput_partitions(read_capacity_units, write_capacity_units,
+                                                             "round_each_term"),
+        size_partitions=size_partitions(size_gb),
+        partitions=partition_count(read_capacity_units, write_capacity_units, size_gb),
+    )
+
+
+def rounding_differences(read_capacity_units: Iterable[float],
+                         write_capacity_units: Iterable[float]) -> list[tuple[float, float, int, int]]:
+    """Every (RCU, WCU) of the grid where the two roundings disagree: (rcu, wcu, summed, per-term).
+
+    They differ exactly when both terms have a fractional part and those parts add up to at most 1
+    (RCU 1,000 / WCU 100: 0.33 + 0.1 -> 1 partition summed, 1 + 1 = 2 per term).
+    """
+    writes = list(write_capacity_units)
+    found = []
+    for rcu in read_capacity_units:
+        for wcu in writes:
+            summed = throughput_partitions(rcu, wcu)
+            per_term = throughput_partitions(rcu, wcu, "round_each_term")
+            if summed != per_term:
+                found.append((rcu, wcu, summed, per_term))
+    return found
+
+
+# --- split history: partitions grow, never shrink -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SplitStep:
+    """One state of a table's life: what was provisioned and stored, and the partitions it then has."""
+
+    label: str
+    read_capacity_units: float
+    write_capacity_units: float
+    size_gb: float
+    required_partitions: int  # what a new table with these settings would get
+    partitions: int  # what this table has, after its history
+
+    @property
+    def read_capacity_units_per_partition(self) -> float:
+        return float(self.read_capacity_units) / self.partitions
+
+    @property
+    def write_capacity_units_per_partition(self) -> float:
+        return float(self.write_capacity_units) / self.partitions
+
+    @property
+    def extra_partitions(self) -> int:
+        """Partitions kept from the past beyond what the current settings need (the 'capacity paradox')."""
+        return self.partitions - self.required_partitions
+
+
+Growth = Literal["double", "exact"]
+
+
+def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[tuple[float, float, float]],
+                  growth: Growth = "double") -> list[SplitStep]:
+    """Replay a table's settings, ``(label, RCU, WCU, GB)`` or ``(RCU, WCU, GB)`` per step, in the 2017 model.
+
+    The first state creates the table with ``partition_count``. Later, whenever the settings need more
+    partitions than the table has, it splits: ``growth="double"`` doubles the count until it suffices (the 2018
+    guide: "DynamoDB doubles the current number of partitions"; a full partition splits in two), ``"exact"`` adds
+    just enough. Partitions never merge, so scaling down keeps them all, each with a thinner share.
+    """
+    if growth not in ("double", "exact"):
+        raise ValueError(f"growth must be 'double' or 'exact', got {growth!r}")
+    if not states:
+        raise ValueError("states must hold at least one (RCU, WCU, GB) step, got an empty sequence")
+    steps: list[SplitStep] = []
+    partitions = 0
+    for number, state in enumerate(states):
+        if len(state) == 4:
+            label, rcu, wcu, size = state  # type: ignore[misc]
+        elif len(state) == 3:
+            (rcu, wcu, size), label = state, f"step {number}"  # type: ignore[misc]
+        else:
+            raise ValueError(f"states[{number}] must be (label, RCU, WCU, GB) or (RCU, WCU, GB), got {state!r}")
+        required = partition_count(rcu, wcu, size)
+        if number == 0:
+            partitions = required
+        elif required > partitions:
+            if growth == "double":
+                while partitions < required:
+                    partitions *= 2
+            else:
+                partitions = required
+        steps.append(SplitStep(str(label), rcu, wcu, size, required, partitions))
+    return steps
+
+
+# --- key placement: a model of DynamoDB's (unpublished) hash ---------------------------------------------------
+
+
+def key_bytes(partition_key_value: Any) -> bytes:
+    """The bytes of a partition-key value as the model hashes them.
+
+    S: its UTF-8 bytes; B: the raw bytes (base64 does not count); N: the canonical decimal text (so 1, 1.0 and
+    1E0 are one key, as in DynamoDB where they are the same number). DynamoDB's wire form ({"S": "..."},
+    {"N": "1"}, {"B": "<base64>"}) gives the same bytes as the plain value.
+    """
+    if isinstance(partition_key_value, dict) and len(partition_key_value) == 1:
+        # DynamoDB's wire form, as the fidelity layer sees a request: {"S": "..."}, {"N": "12"}, {"B": base64}
+        (kind, raw), = partition_key_value.items()
+        if kind == "S" and isinstance(raw, str):
+            return key_bytes(raw)
+        if kind == "N" and isinstance(raw, str):
+            try:
+                return key_bytes(Decimal(raw))
+            except InvalidOperation:
+                raise ValueError(f"a partition key number must be numeric text, got {raw!r}") from None
+        if kind == "B":
+            return key_bytes(base64.b64decode(raw) if isinstance(raw, str) else raw)
+    if isinstance(partition_key_value, str):
+        if not partition_key_value:
+            raise ValueError("a partition key string must be non-empty, got ''")
+        return partition_key_value.encode("utf-8")
+    if isinstance(partition_key_value, bytes | bytearray | memoryview):
+        if len(partition_key_value) == 0:
+            raise ValueError("a partition key binary value must be non-empty, got b''")
+        return bytes(partition_key_value)
+    if isinstance(partition_key_value, bool) or not isinstance(partition_key_value,
+                                                                 int | float | Decimal | np.integer):
+        raise ValueError(
+            f"a partition key value must be a string, bytes or a number, got {type(partition_key_value).__name__} "
+            f"{partition_key_value!r}"
+        )
+    try:
+        number = Decimal(str(partition_key_value))
+    except InvalidOperation:
+        raise ValueError(f"a partition key number must be finite, got {partition_key_value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"a partition key number must be finite, got {partition_key_value!r}")
+    text = "0" if number == 0 else format(number.normalize(), "f")
+    return ("N:" + text).encode("ascii")
+
+
+def _hash32(data: bytes) -> int:
+    return int.from_bytes(hashlib.md5(data, usedforsecurity=False).digest()[:4], "big")
+
+
+def _check_partition_count(partition_count: Any) -> int:
+    if isinstance(partition_count, bool) or not isinstance(partition_count, int | np.integer) or partition_count < 1:
+        raise ValueError(f"partition_count must be an integer >= 1, got {partition_count!r}")
+    if partition_count > 2**31:
+        raise ValueError(f"partition_count must be <= 2**31, got {partition_count!r}")
+    return int(partition_count)
+
+
+def partition_index(partition_key_value: Any, partition_count: int) -> int:
+    """Where a key lands: 0 .. partition_count-1.
+
+    A model (md5 onto equal hash ranges): DynamoDB's own hash is not public.
+    """
+    count = _check_partition_count(partition_count)
+    return (_hash32(key_bytes(partition_key_value)) * count) >> 32
+
+
+def key_hashes(partition_key_values: Iterable[Any]) -> np.ndarray:
+    """The model's 32-bit hash of each key (uint64 array). Hash a key vocabulary once, then place it with
+    ``partition_indices(hashes=...)`` for any partition count."""
+    values = list(partition_key_values)
+    return np.fromiter((_hash32(key_bytes(v)) for v in values), dtype=np.uint64, count=len(values))
+
+
+def partition_indices(partition_key_values: Iterable[Any] | None, partition_count: int, *,
+                      hashes: np.ndarray | None = None) -> np.ndarray:
+    """The vectorised ``partition_index``: an int64 array, one partition per key.
+
+    Pass precomputed ``hashes`` (from ``key_hashes``) to skip hashing: the simulator places a million requests
+    by indexing the hashes of its key vocabulary.
+    """
+    count = _check_partition_count(partition_count)
+    if hashes is None:
+        if partition_key_values is None:
+            raise ValueError("give partition_key_values or hashes")
+        hashes = key_hashes(partition_key_values)
+    hashes = np.asarray(hashes, dtype=np.uint64)
+    return ((hashes * np.uint64(count)) >> np.uint64(32)).astype(np.int64)

@@ -1,0 +1,198 @@
+"""Lesson 2's widgets: the auto-scaling explorer (target slider, workload picker) and the live throttling demo.
+
+They compose ``dynalab.autoscaling`` / ``pricing`` / ``workloads`` (the rules), ``load_generator`` and the
+throttling plugin (the engine) and ``dynalab.figures.autoscaling``; no rule lives here.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from dynalab.autoscaling import TargetTrackingPolicy, simulate_autoscaling
+from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
+from dynalab.pricing import DEFAULT_PRICES, Prices, compare_costs
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, LessonWidget
+from dynalab.workloads import WORKLOADS, load_workload
+
+__all__ = ["AutoscalingExplorer", "LiveThrottlingDemo", "describe_costs", "describe_run"]
+
+
+class _FigureView:
+    """A plotly figure in an ``ipywidgets.Output``, redrawn by replacing the output.
+
+    A plain ``go.Figure`` through plotly's default (deterministic) mimetype renderer rather than a FigureWidget:
+    the first FigureWidget of a kernel costs seconds, and a plain figure also draws in the offline slides.
+    """
+
+    def __init__(self, figure: Any) -> None:
+        import ipywidgets as widgets
+
+        self.output = widgets.Output()
+        self.figure = figure
+        self.show(figure)
+
+    def show(self, figure: Any) -> None:
+        import plotly.io as pio
+
+        self.figure = figure
+        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+
+def describe_costs(result: Any, comparison: Any) -> str:
+    """One paragraph of what a simulated run did and cost (the explorer's readout, also printable)."""
+    outs, ins = len(result.events_of("scale-out")), len(result.events_of("scale-in"))
+    refused = len(result.events_of("refused"))
+    asked = float(result.demand.sum() * 60)
+    share = 100 * result.throttled_units / asked if asked else 0.0
+    return (
+        f"target {result.parameters['target_utilization']:g} %: {outs} scale-out(s), {ins} scale-in(s)"
+        f"{f', {refused} decrease(s) refused' if refused else ''}; "
+        f"throttled {result.throttled_units:,.0f} units ({share:.2f} % of demand); "
+        f"average utilisation {comparison.average_utilization:.1f} % (break-even "
+        f"{comparison.break_even_utilization:.1f} %). Cost over {comparison.hours:g} h: provisioned with auto "
+        f"scaling ${comparison.provisioned_autoscaling:,.2f}, provisioned fixed at {comparison.fixed_capacity} "
+        f"${comparison.provisioned_fixed:,.2f}, on-demand ${comparison.on_demand:,.2f}."
+    )
+
+
+class AutoscalingExplorer(LessonWidget):
+    """A target-utilisation slider (20–90 %) and a workload picker redraw demand, capacity and throttles."""
+
+    def __init__(self, workload: str = "flash_sale", target_utilization: int = 70, *, burst: bool = True,
+                 prices: Prices = DEFAULT_PRICES) -> None:
+        import ipywidgets as widgets
+
+        load_workload(workload)  # a clear error for an unknown name, before any widget exists
+        self.prices = prices
+        # The slider's own bounds are DynamoDB's: it cannot produce an invalid target.
+        self.slider = widgets.IntSlider(value=target_utilization, min=20, max=90, step=1,
+                                        description="target %", continuous_update=False)
+        self.slider.add_class(MAIN_CONTROL)
+        self.picker = widgets.Dropdown(options=[(f"{name}: {text}", name) for name, text in WORKLOADS.items()],
+                                       value=workload, description="workload", layout=widgets.Layout(width="34em"))
+        self.burst = widgets.Checkbox(value=burst, description="burst capacity (300 s)")
+        self.readout = widgets.HTML()
+        self.readout.add_class(MAIN_READOUT)
+        self.result: Any = None
+        self.costs: Any = None
+        title = self._compute()
+        self._view = _FigureView(autoscaling_figure(self.result, title=title))
+        self.container = widgets.VBox([widgets.HBox([self.slider, self.burst]), self.picker, self._view.output,
+                                       self.readout])
+        for control in (self.slider, self.picker, self.burst):
+            control.observe(self.update, names="value")
+
+    @property
+    def figure(self) -> Any:
+        return self._view.figure
+
+    def _compute(self) -> str:
+        """Simulate the chosen workload at the chosen target; return the figure's title."""
+        workload = load_workload(self.picker.value)
+        self.result = simulate_autoscaling(workload.demand, self.slider.value,
+                                           burst_seconds=300 if self.burst.value else 0)
+        self.costs = compare_costs(workload.demand, self.result.provisioned, self.result.served, prices=self.prices)
+        self.readout.value = html.escape(describe_costs(self.result, self.costs))
+        return f"{workload.description} (target {self.slider.value} %)"
+
+    def update(self, *_: Any) -> None:
+        title = self._compute()
+        self._view.show(update_autoscaling_figure(self._view.figure, self.result, title))
+
+
+def describe_run(run: Any, provisioned: float, tolerance: float = 0.10) -> list[str]:
+    """Robust facts about a live load run (the same on every run of the notebook), one line each."""
+    rate = run.served_rate(1, run.seconds)
+    first = run.rows[0].provisioned or provisioned
+    lines = [
+        f"requested: {run.requests_per_second:g} writes/s for {run.seconds} s on {first:g} WCU",
+        f"throttled: {'yes' if run.throttled_attempts else 'no'}; boto3 retried: {'yes' if run.retries else 'no'}",
+    ]
+    if not run.events:
+        lines.append(f"served within {tolerance:.0%} of the provisioned rate: "
+                     f"{'yes' if abs(rate - provisioned) <= tolerance * provisioned else 'no'}")
+    else:
+        outs = [e for e in run.events if e.kind == "scale-out"]
+        calm = run.rows[-3:]
+        lines += [
+            f"first scale-out after 2 datapoints above the target: {'yes' if outs and outs[0].minute == 1 else 'no'}",
+            f"capacity after auto scaling covers the demand: "
+            f"{'yes' if outs and outs[-1].to_capacity >= run.requests_per_second else 'no'}",
+            f"throttles in the last {len(calm)} seconds: "
+            f"{sum(row.throttled_attempts + row.failed for row in calm)}",
+        ]
+    return lines
+
+
+class LiveThrottlingDemo(LessonWidget):
+    """Fire a chosen write rate at a provisioned table and watch served vs throttled, second by second.
+
+    With "auto scaling" ticked, target tracking runs in compressed time (1 real second = 1 simulated minute) and
+    calls UpdateTable on the engine while the load runs.
+    """
+
+    def __init__(self, lab: Any, table_name: str = "lesson2-writes", write_capacity_units: int = 20,
+                 requests_per_second: int = 50, seconds: int = 4) -> None:
+        import ipywidgets as widgets
+
+        self.lab = lab
+        self.table_name = lab.table_name(table_name)
+        self.write_capacity_units = write_capacity_units
+        self.rate = widgets.IntSlider(value=requests_per_second, min=5, max=100, step=5,
+                                      description="writes/s", continuous_update=False)
+        self.rate.add_class(MAIN_CONTROL)
+        self.seconds = widgets.IntSlider(value=seconds, min=2, max=15, description="seconds")
+        self.autoscaling = widgets.Checkbox(value=False, description="auto scaling (1 s = 1 min)")
+        self.button = widgets.Button(description="Fire", button_style="danger")
+        self.button.on_click(lambda _: self.run())
+        self.readout = widgets.HTML("Press Fire.")
+        self.readout.add_class(MAIN_READOUT)
+        self.last_run: Any = None
+        self._view = _FigureView(_empty_run_figure())
+        self.container = widgets.VBox([widgets.HBox([self.rate, self.seconds]),
+                                       widgets.HBox([self.autoscaling, self.button]), self._view.output,
+                                       self.readout])
+
+    @property
+    def figure(self) -> Any:
+        return self._view.figure
+
+    def update(self, *_: Any) -> None:
+        if self.last_run is not None:
+            self._view.show(throttling_figure(self.last_run))
+
+    def run(self, requests_per_second: int | None = None, seconds: int | None = None,
+            autoscaling: bool | None = None, target_utilization: int = 70) -> Any:
+        """Reset the table, throttle it at its WCU, fire the load (redrawing each second); return the ``LoadRun``."""
+        from dynalab.fidelity.throttling import enforce_throughput
+        from dynalab.load_generator import run_load
+        from dynalab.tables import create_table
+
+        for control, value in ((self.rate, requests_per_second), (self.seconds, seconds),
+                               (self.autoscaling, autoscaling)):
+            if value is not None:
+                control.value = value
+        self.button.disabled = True
+        self.readout.value = "running..."
+        create_table(self.lab, self.table_name, read_capacity_units=5,
+                     write_capacity_units=self.write_capacity_units)
+        enforcer = enforce_throughput(self.lab, self.table_name)
+        policy = TargetTrackingPolicy(target_utilization, max_capacity=1000) if self.autoscaling.value else None
+        try:
+            run = run_load(self.lab, self.table_name, self.rate.value, self.seconds.value, autoscaling=policy,
+                           on_second=lambda partial: self._view.show(throttling_figure(partial)))
+        finally:
+            enforcer.stop()
+            self.button.disabled = False
+        self.last_run = run
+        self.update()
+        self.readout.value = "<br>".join(html.escape(line) for line in describe_run(run, self.write_capacity_units))
+        return run
+
+
+def _empty_run_figure() -> Any:
+    from dynalab.load_generator import LoadRun
+
+    return throttling_figure(LoadRun("", "write", 0.0, 0, []))

@@ -1,0 +1,296 @@
+"""Lesson 3's widgets and live demos: the partition calculator, the hot-partition explorer, keys on the engine.
+
+They compose ``dynalab.partitions`` / ``hot_partitions`` / ``key_distributions`` (the rules), the figures and,
+for the live parts, the engine with lesson 2's throttling (``dynalab.fidelity.throttling``); no rule lives here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dynalab.figures.partitions import key_placement_figure, partition_estimate_figure, partition_load_figure
+from dynalab.hot_partitions import MODES, PartitionLoad, keys_per_partition, simulate_partition_load
+from dynalab.key_distributions import CARDINALITY_TABLE, key_distribution
+from dynalab.partitions import estimate_partitions, partition_count
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, LessonWidget
+
+__all__ = [
+    "HotKeyTest",
+    "HotPartitionExplorer",
+    "KeyPlacement",
+    "LoadTestedTable",
+    "PartitionCalculator",
+    "StepClock",
+    "load_tested_table",
+    "place_keys",
+    "run_hot_key_test",
+]
+
+
+class _FigureView:
+    """Shows a plotly figure in an ``ipywidgets.Output`` and redraws it by replacing the output.
+
+    A plain ``go.Figure`` rendered through plotly's default mimetype renderer, not a ``FigureWidget``: the first
+    FigureWidget of a kernel costs seconds (anywidget ships its JavaScript bundle), and a plain figure also draws
+    in the offline slides.
+    """
+
+    def __init__(self, figure: Any) -> None:
+        import ipywidgets as widgets
+
+        self.output = widgets.Output()
+        self.figure = figure
+        self.show(figure)
+
+    def show(self, figure: Any) -> None:
+        import plotly.io as pio
+
+        self.figure = figure
+        # the bundle plotly's default kernel renderer makes (deterministic JSON); built here, because displaying the
+        # figure object itself would publish it to the running cell as well as to this output
+        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+
+class PartitionCalculator(LessonWidget):
+    """Sliders for RCU, WCU and table size redraw the partition count and each partition's share."""
+
+    def __init__(self, read_capacity_units: int = 5000, write_capacity_units: int = 500, size_gb: int = 8) -> None:
+        import ipywidgets as widgets
+
+        style = {"description_width": "11em"}
+        layout = widgets.Layout(width="34em")
+        self.rcu_slider = widgets.IntSlider(read_capacity_units, min=0, max=40_000, step=100, style=style,
+                                            layout=layout, description="read capacity units", continuous_update=False)
+        self.wcu_slider = widgets.IntSlider(write_capacity_units, min=0, max=40_000, step=100, style=style,
+                                            layout=layout, description="write capacity units",
+                                            continuous_update=False)
+        self.size_slider = widgets.IntSlider(size_gb, min=0, max=500, step=1, style=style, layout=layout,
+                                             description="table size (GB)", continuous_update=False)
+        self.rcu_slider.add_class(MAIN_CONTROL)
+        self.readout = widgets.HTML()
+        self.readout.add_class(MAIN_READOUT)
+        self.estimate = estimate_partitions(read_capacity_units, write_capacity_units, size_gb)
+        self.view = _FigureView(partition_estimate_figure(self.estimate))
+        for slider in (self.rcu_slider, self.wcu_slider, self.size_slider):
+            slider.observe(self.update, names="value")
+        self.container = widgets.VBox([self.rcu_slider, self.wcu_slider, self.size_slider, self.readout,
+                                       self.view.output])
+        self.update()
+
+    @property
+    def figure(self) -> Any:
+        return self.view.figure
+
+    def update(self, *_: Any) -> None:
+        self.estimate = estimate_partitions(self.rcu_slider.value, self.wcu_slider.value, self.size_slider.value)
+        self.readout.value = html.escape(self.estimate.describe())
+        self.view.show(partition_estimate_figure(self.estimate))
+
+
+class HotPartitionExplorer(LessonWidget):
+    """Pick a key distribution (a row of the article's cardinality table) and a capacity model; see each
+    partition's load, what it served and what it throttled."""
+
+    def __init__(self, read_capacity_units: float = 12_000, partitions: int | None = None, requests: int = 1_000_000,
+                 duration_seconds: float = 100.0, seed: int = 1, mode: str = "2017",
+                 distribution: str = "user_ids") -> None:
+        import ipywidgets as widgets
+
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        if distribution not in {name for _, _, name in CARDINALITY_TABLE}:
+            raise ValueError(f"distribution must be one of {', '.join(n for _, _, n in CARDINALITY_TABLE)}, "
+                             f"got {distribution!r}")
+        self.read_capacity_units = read_capacity_units
+        self.partitions = partitions or partition_count(read_capacity_units, 0)
+        self.requests, self.duration_seconds, self.seed = requests, duration_seconds, seed
+        self._streams: dict[str, np.ndarray] = {}
+        options = [(f"{label} ({verdict})", name) for label, verdict, name in CARDINALITY_TABLE]
+        self.picker = widgets.Dropdown(options=options, value=distribution, description="partition key",
+                                       style={"description_width": "8em"}, layout=widgets.Layout(width="34em"))
+        self.picker.add_class(MAIN_CONTROL)
+        self.mode = widgets.ToggleButtons(options=[("2017 model", "2017"), ("adaptive capacity", "adaptive"),
+                                                   ("+ split for heat", "split_for_heat")], value=mode,
+                                          description="capacity", style={"description_width": "8em"})
+        self.readout = widgets.HTML()
+        self.readout.add_class(MAIN_READOUT)
+        self.load = self._simulate()
+        self.view = _FigureView(partition_load_figure(self.load))
+        self.picker.observe(self.update, names="value")
+        self.mode.observe(self.update, names="value")
+        self.container = widgets.VBox([self.picker, self.mode, self.readout, self.view.output])
+        self.update()
+
+    @property
+    def figure(self) -> Any:
+        return self.view.figure
+
+    def _simulate(self) -> PartitionLoad:
+        distribution = key_distribution(self.picker.value)
+        if self.picker.value not in self._streams:  # a seeded stream per distribution: sample it once
+            self._streams[self.picker.value] = distribution.sample(self.requests, self.seed)
+        return simulate_partition_load(
+            distribution, self._streams[self.picker.value], partition_count=self.partitions,
+            table_capacity_per_second=self.read_capacity_units, duration_seconds=self.duration_seconds,
+            mode=self.mode.value,
+        )
+
+    def update(self, *_: Any) -> None:
+        self.load = self._simulate()
+        distribution = key_distribution(self.picker.value)
+        self.readout.value = html.escape(
+            f"{distribution.cardinality:,} distinct keys; the busiest, {self.load.hottest_key!r}, gets "
+            f"{self.load.hottest_key_requests / self.load.total_requests:.3%} of requests. {self.load.describe()}"
+        )
+        self.view.show(partition_load_figure(self.load))
+
+
+# --- live on the engine ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class KeyPlacement:
+    """Items loaded on the engine, read back, and where the model places them."""
+
+    table_name: str
+    items_loaded: int
+    distinct_keys: int
+    partition_count: int
+    items_per_partition: np.ndarray
+
+    def describe(self) -> str:
+        counts = ", ".join(f"{int(c):,}" for c in self.items_per_partition)
+        return (f"{self.items_loaded:,} items ({self.distinct_keys:,} distinct partition keys) read back from "
+                f"{self.table_name}; per partition (model): {counts}")
+
+    def figure(self) -> Any:
+        return key_placement_figure(self.items_per_partition, f"{self.table_name}: items per partition (model)")
+
+
+def place_keys(lab: Any, table_name: str, distribution_name: str, items: int, *, partitions: int,
+               seed: int = 0, partition_key: str = "pk", sort_key: str = "sk") -> KeyPlacement:
+    """Load ``items`` items whose partition keys follow a distribution (sort key: a sequence number), scan them back
+    from the engine and place every stored key with the model."""
+    from dynalab.tables import bulk_load
+
+    keys = key_distribution(distribution_name).sample_keys(items, seed)
+    bulk_load(lab, table_name, [{partition_key: key, sort_key: number} for number, key in enumerate(keys)])
+    stored: list[str] = []
+    for page in lab.client.get_paginator("scan").paginate(TableName=table_name, ProjectionExpression="#k",
+                                                          ExpressionAttributeNames={"#k": partition_key}):
+        stored += [item[partition_key]["S"] for item in page["Items"]]
+    return KeyPlacement(table_name, len(stored), len(set(stored)), partitions, keys_per_partition(stored, partitions))
+
+
+class StepClock:
+    """A clock that moves only when told (so a live throttling demo prints the same numbers every run)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class LoadTestedTable:
+    """A live table that went through a load test and back, throttled per partition on a step clock."""
+
+    table_name: str
+    throttling: Any  # dynalab.fidelity.throttling.ThroughputEnforcer
+    clock: StepClock
+
+    @property
+    def partitions(self) -> int:
+        return self.throttling.partitions
+
+
+def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000, 500),
+                      load_test: tuple[int, int] = (30_000, 14_000)) -> LoadTestedTable:
+    """Create ``name`` at ``created`` (RCU, WCU), switch on lesson 2's per-partition throttling on a step clock,
+    then UpdateTable to ``load_test`` and back: the table keeps the partitions the load test made.
+
+    Refused on real AWS: provisioning tens of thousands of capacity units costs real money by the hour.
+    """
+    from dynalab.fidelity.throttling import enforce_throughput
+    from dynalab.tables import create_table, wait_until_active
+
+    if lab.is_aws:
+        raise RuntimeError(
+            f"load_tested_table provisions {load_test[0]:,} RCU / {load_test[1]:,} WCU: refused on AWS (real costs); "
+            "run this part of the lesson on the local engine"
+        )
+    from dynalab.fidelity.throttling import ThroughputEnforcer
+
+    for stale in [p for p in lab.fidelity.plugins  # a re-run cell: the table's old throttling goes with it
+                  if isinstance(p, ThroughputEnforcer) and p.table_name == lab.table_name(name)]:
+        stale.stop()
+    table = create_table(lab, name, partition_key=("pk", "S"), read_capacity_units=created[0],
+                         write_capacity_units=created[1])
+    clock = StepClock()
+    throttling = enforce_throughput(lab, table.name, per_partition=True, burst_seconds=0, clock=clock)
+    for rcu, wcu in (load_test, created):
+        lab.client.update_table(TableName=table.name,
+                                ProvisionedThroughput={"ReadCapacityUnits": rcu, "WriteCapacityUnits": wcu})
+        wait_until_active(lab, table.name)
+    return LoadTestedTable(table.name, throttling, clock)
+
+
+@dataclass
+class HotKeyTest:
+    """What a stream of writes met on a table throttled per partition."""
+
+    writes: int
+    writes_per_second: float
+    table_write_capacity_units: float
+    partitions: int
+    throttled: int
+    throttled_by_key: Counter = field(default_factory=Counter)
+    throttled_by_partition: Counter = field(default_factory=Counter)
+
+    def describe(self) -> str:
+        key, count = self.throttled_by_key.most_common(1)[0] if self.throttled_by_key else ("-", 0)
+        used = self.writes_per_second / self.table_write_capacity_units
+        return (f"{self.writes} writes at {self.writes_per_second:g}/s on a table of "
+                f"{self.table_write_capacity_units:g} WCU ({used:.0%} of it) and {self.partitions} partitions: "
+                f"{self.throttled} throttled, {count} of them on {key!r} "
+                f"(partitions throttling: {sorted(self.throttled_by_partition)})")
+
+
+def run_hot_key_test(lab: Any, table_name: str, keys: list[str], *, writes_per_second: float, clock: StepClock,
+                     partition_key: str = "pk") -> HotKeyTest:
+    """Write one item per key at ``writes_per_second`` (on ``clock``: call it with the clock the table's
+    ``enforce_throughput`` uses), with no retries, and count the writes refused as throttled."""
+    from botocore.exceptions import ClientError
+
+    from dynalab.fidelity.throttling import ThroughputEnforcer
+    from dynalab.partitions import partition_index
+
+    if not keys:
+        raise ValueError("keys must hold at least one partition-key value, got an empty list")
+    enforcer = next((p for p in lab.fidelity.plugins
+                     if isinstance(p, ThroughputEnforcer) and p.table_name == table_name), None)
+    if enforcer is None:
+        raise ValueError(f"enforce_throughput(lab, {table_name!r}, per_partition=True, clock=...) must run first")
+    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})  # one attempt: count each refusal once
+    result = HotKeyTest(len(keys), writes_per_second, enforcer.write_capacity_units or 0.0, enforcer.partitions, 0)
+    for number, key in enumerate(keys):
+        clock.advance(1.0 / writes_per_second)
+        try:
+            client.put_item(TableName=table_name, Item={partition_key: {"S": key}, "n": {"N": str(number)}})
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ProvisionedThroughputExceededException":
+                raise
+            result.throttled += 1
+            result.throttled_by_key[key] += 1
+            result.throttled_by_partition[partition_index(key, enforcer.partitions)] += 1
+    return result

@@ -1,0 +1,162 @@
+"""The hot-partition simulator's invariants, and the story the lesson tells with it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dynalab.hot_partitions import keys_per_partition, serve, simulate_partition_load
+from dynalab.key_distributions import KeyDistribution, key_distribution, user_ids
+from dynalab.partitions import partition_count, partition_index
+
+MODES = ("2017", "adaptive", "split_for_heat")
+
+
+def run(name, requests=1_000_000, seed=1, rcu=12_000, seconds=100.0, mode="2017", partitions=None, **parameters):
+    distribution = key_distribution(name, **parameters)
+    return simulate_partition_load(
+        distribution, distribution.sample(requests, seed), partition_count=partitions or partition_count(rcu, 0),
+        table_capacity_per_second=rcu, duration_seconds=seconds, mode=mode,
+    )
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", ["user_ids", "status_codes", "creation_dates", "skewed_device_ids"])
+def test_total_load_is_conserved(name, mode):
+    load = run(name, mode=mode)
+    assert load.total_requests == 1_000_000
+    assert load.demand_per_second.sum() * load.duration_seconds == pytest.approx(1_000_000)
+    assert np.allclose(load.served_per_second + load.throttled_per_second, load.demand_per_second)
+    assert (load.served_per_second >= -1e-9).all() and (load.throttled_per_second >= -1e-9).all()
+    assert load.served_per_second.sum() <= load.table_capacity_per_second + 1e-6
+
+
+def test_uniform_keys_give_near_equal_partitions_and_no_throttling():
+    load = run("user_ids")  # 10,000 reads/s on 12,000 RCU = 4 partitions of 3,000
+    assert load.partition_count == 4
+    expected = 1_000_000 / 4
+    assert (np.abs(load.requests - expected) < 0.02 * expected).all()
+    assert load.throttled_requests == 0
+
+
+def test_one_hot_key_throttles_only_its_partition_while_the_table_has_capacity_to_spare():
+    load = run("status_codes")  # "200" gets 80 % of 10,000 reads/s = 8,000/s; each partition may serve 3,000
+    assert load.table_utilisation < 1  # the table as a whole is not over its capacity
+    hot = partition_index("200", 4)
+    assert list(load.throttling_partitions) == [hot]
+    assert load.hottest_key == "200" and load.hottest_partition == hot
+    assert load.served_per_second[hot] == pytest.approx(3000)
+    assert load.throttled_requests > 0
+
+
+def test_adaptive_capacity_lends_unused_capacity_up_to_the_ceiling():
+    # 24 thin partitions (the table after a load test): an even share is 500 RCU, the ceiling 3,000
+    old = run("status_codes", partitions=24)
+    adaptive = run("status_codes", partitions=24, mode="adaptive")
+    assert old.served_per_second[old.hottest_partition] == pytest.approx(500)
+    assert adaptive.throttled_requests < old.throttled_requests
+    assert adaptive.served_per_second[adaptive.hottest_partition] == pytest.approx(3000)  # the ceiling holds
+    assert adaptive.served_per_second.max() <= adaptive.ceiling_per_second + 1e-9
+
+
+def test_adaptive_capacity_at_the_ceiling_already_changes_nothing():
+    # 4 partitions of 12,000 RCU: each share is already the 3,000 ceiling, nothing more to lend
+    assert run("status_codes", mode="adaptive").throttled_requests == run("status_codes").throttled_requests
+
+
+def test_adaptive_capacity_cannot_beat_the_table_total():
+    load = run("user_ids", rcu=2000, partitions=8, mode="adaptive")  # 10,000/s asked of a 2,000 RCU table
+    assert load.served_per_second.sum() == pytest.approx(2000)
+    assert load.served_per_second == pytest.approx(np.full(8, 250))
+
+
+def test_split_for_heat_gives_a_hot_key_a_whole_partition_but_not_more():
+    # one device with most traffic, many partitions: split isolates it, its ceiling is still 3,000/s per key
+    load = run("skewed_device_ids", rcu=40_000, seconds=10.0, mode="split_for_heat")
+    adaptive = run("skewed_device_ids", rcu=40_000, seconds=10.0, mode="adaptive")
+    assert load.throttled_requests <= adaptive.throttled_requests
+    assert load.hottest_key_requests / load.duration_seconds > 3000  # the hot key alone is over the ceiling
+    assert load.throttled_requests > 0  # so even split for heat cannot serve it all
+
+
+def test_writes_use_the_1000_ceiling():
+    distribution = user_ids(1000)
+    load = simulate_partition_load(distribution, distribution.sample(50_000, 0), partition_count=1,
+                                   table_capacity_per_second=5000, kind="write")
+    assert load.ceiling_per_second == 1000
+    assert load.share_per_second[0] == 1000  # one partition cannot take more than 1,000 WCU
+    assert load.served_per_second[0] == pytest.approx(1000)
+
+
+def test_water_filling():
+    assert list(serve(np.array([1.0, 2.0, 3.0]), 10, 100)) == [1, 2, 3]
+    assert list(serve(np.array([1.0, 5.0, 9.0]), 10, 9)) == [1, 4, 4]
+    assert list(serve(np.array([1.0, 50.0, 50.0]), 10, 100)) == [1, 10, 10]
+    assert serve(np.array([0.0, 0.0]), 10, 0).sum() == 0
+
+
+def test_hot_partition_figures_are_deterministic_for_a_seed():
+    a, b = run("creation_dates", seed=5), run("creation_dates", seed=5)
+    assert np.array_equal(a.requests, b.requests) and a.describe() == b.describe()
+
+
+def test_keys_per_partition():
+    counts = keys_per_partition([f"user-{i}" for i in range(8)], 4)
+    assert list(counts) == [4, 2, 1, 1]  # from the pinned placements [2, 3, 0, 0, 0, 0, 1, 1]
+    with pytest.raises(ValueError, match="partition_key_values"):
+        keys_per_partition([], 4)
+
+
+def test_bad_input_names_the_parameter():
+    distribution = user_ids(10)
+    stream = distribution.sample(100, 0)
+    good = {"partition_count": 2, "table_capacity_per_second": 100}
+    with pytest.raises(ValueError, match="mode"):
+        simulate_partition_load(distribution, stream, mode="2019", **good)
+    with pytest.raises(ValueError, match="kind"):
+        simulate_partition_load(distribution, stream, kind="scan", **good)
+    with pytest.raises(ValueError, match="table_capacity_per_second"):
+        simulate_partition_load(distribution, stream, partition_count=2, table_capacity_per_second=-1)
+    with pytest.raises(ValueError, match="partition_count"):
+        simulate_partition_load(distribution, stream, partition_count=0, table_capacity_per_second=1)
+    with pytest.raises(ValueError, match="request_keys"):
+        simulate_partition_load(distribution, np.array([], dtype=np.int64), **good)
+    with pytest.raises(ValueError, match="request_keys"):
+        simulate_partition_load(distribution, np.array([10]), **good)
+    with pytest.raises(ValueError, match="duration_seconds"):
+        simulate_partition_load(distribution, stream, duration_seconds=0, **good)
+
+
+def test_a_single_key_vocabulary():
+    one = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
+    load = simulate_partition_load(one, one.sample(1000, 0), partition_count=3, table_capacity_per_second=300)
+    assert load.throttled_per_second.sum() == pytest.approx(900)  # 1,000/s on one partition with a share of 100
+
+
+def test_explorer_picker_and_mode_redraw_the_load_figure():
+    from dynalab.widgets.partitions import HotPartitionExplorer
+
+    explorer = HotPartitionExplorer(read_capacity_units=5000, partitions=24, requests=100_000, duration_seconds=25)
+    assert explorer.load.throttled_requests == 0  # user IDs, 4,000 reads/s on 24 partitions of 208
+    explorer.picker.value = "status_codes"
+    hot = explorer.load.hottest_partition
+    assert explorer.load.throttled_requests > 0
+    assert explorer.figure.data[1].y[hot] == pytest.approx(explorer.load.throttled_per_second[hot])
+    before = explorer.load.throttled_requests
+    explorer.mode.value = "adaptive"
+    assert explorer.load.mode == "adaptive" and explorer.load.throttled_requests < before
+    assert "'200'" in explorer.readout.value.replace("&#x27;", "'")
+    with pytest.raises(ValueError, match="mode"):
+        HotPartitionExplorer(mode="2019")
+    with pytest.raises(ValueError, match="distribution"):
+        HotPartitionExplorer(distribution="zip codes")
+
+
+def test_load_figure_draws_the_ceiling_and_the_even_share():
+    from dynalab.figures.partitions import partition_load_figure
+
+    load = run("status_codes", partitions=24)
+    figure = partition_load_figure(load)
+    lines = sorted(shape.y0 for shape in figure.layout.shapes)
+    assert lines == [pytest.approx(12_000 / 24), 3000]
+    assert list(figure.data[0].y + figure.data[1].y) == pytest.approx(list(load.demand_per_second))

@@ -1,0 +1,71 @@
+"""The cost model: hand-worked sums at the documented default prices (dynamodb-facts.md §2, partly unverified)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dynalab.pricing import (
+    DEFAULT_PRICES,
+    Prices,
+    break_even_utilization,
+    compare_costs,
+    on_demand_cost,
+    provisioned_cost,
+)
+
+MINUTES_30_DAYS = 30 * 24 * 60
+
+
+def test_default_prices_and_their_date_are_stated():
+    assert DEFAULT_PRICES.write_request_units_per_million == 0.625
+    assert DEFAULT_PRICES.read_request_units_per_million == 0.125
+    assert "2024-11" in DEFAULT_PRICES.taken and "unverified" in DEFAULT_PRICES.taken
+
+
+def test_provisioned_100_wcu_for_30_days():
+    # 100 WCU x 720 hours = 72,000 WCU-hours x $0.00065 = $46.80
+    assert provisioned_cost([100.0] * MINUTES_30_DAYS) == pytest.approx(46.80)
+    assert provisioned_cost([100.0] * MINUTES_30_DAYS, "read") == pytest.approx(9.36)
+
+
+def test_on_demand_one_million_writes_and_reads():
+    # 1,000,000 units: 1,000 units/s for 1,000 s ~ one minute at 16,666.67 units/s
+    per_minute = [1_000_000 / 60]
+    assert on_demand_cost(per_minute) == pytest.approx(0.625)
+    assert on_demand_cost(per_minute, "read") == pytest.approx(0.125)
+
+
+def test_break_even_utilization_at_default_prices():
+    # One WCU-hour $0.00065; a fully used WCU serves 3,600 WRU an hour = $0.00225 on demand: 28.9 %
+    assert break_even_utilization() == pytest.approx(100 * 0.00065 / 0.00225)
+    assert round(break_even_utilization(), 1) == 28.9
+    assert break_even_utilization("read") == pytest.approx(100 * 0.00013 / 0.00045)
+
+
+def test_at_the_break_even_utilisation_both_modes_cost_the_same():
+    utilisation = break_even_utilization() / 100
+    held = [100.0] * 600
+    assert on_demand_cost([100.0 * utilisation] * 600) == pytest.approx(provisioned_cost(held))
+
+
+def test_compare_costs_of_a_flat_workload():
+    comparison = compare_costs([50.0] * 60, [100.0] * 60)
+    assert comparison.hours == 1
+    assert comparison.provisioned_autoscaling == pytest.approx(100 * 0.00065)
+    assert comparison.provisioned_fixed == pytest.approx(50 * 0.00065)
+    assert comparison.on_demand == pytest.approx(50 * 3600 * 0.625e-6)
+    assert comparison.average_utilization == pytest.approx(50)
+    assert comparison.cheapest == "provisioned, fixed at the peak"
+
+
+def test_custom_prices_and_bad_input():
+    cheap = Prices(write_request_units_per_million=0.25)
+    assert on_demand_cost([1_000_000 / 60], prices=cheap) == pytest.approx(0.25)
+    with pytest.raises(ValueError, match="write_capacity_unit_hour"):
+        Prices(write_capacity_unit_hour=0)
+    with pytest.raises(ValueError, match="kind must be 'write' or 'read'"):
+        provisioned_cost([1.0], "scan")
+    with pytest.raises(ValueError, match="units per second >= 0"):
+        on_demand_cost([-1.0])
+    with pytest.raises(ValueError, match="provisioned has 2 minutes but demand has 1"):
+        compare_costs([1.0], [1.0, 1.0])
