@@ -245,16 +245,27 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
         else:
             raise ValueError(f"states[{number}] must be (label, RCU, WCU, GB) or (RCU, WCU, GB), got {state!r}")
         required = partition_count(rcu, wcu, size)
-        if number == 0:
-            partitions = required
-        elif required > partitions:
-            if growth == "double":
-                while partitions < required:
-                    partitions *= 2
-            else:
-                partitions = required
+        partitions = required if number == 0 else partitions_after_split(partitions, required, growth)
         steps.append(SplitStep(str(label), rcu, wcu, size, required, partitions))
     return steps
+
+
+def partitions_after_split(current_partitions: int, required_partitions: int, growth: Growth = "double") -> int:
+    """The partitions a table has once new settings need ``required_partitions`` (2017 model).
+
+    Never fewer than now (partitions never merge); when more are needed, ``"double"`` doubles the count until it
+    suffices (the 2018 guide), ``"exact"`` adds just enough.
+    """
+    if growth not in ("double", "exact"):
+        raise ValueError(f"growth must be 'double' or 'exact', got {growth!r}")
+    if current_partitions < 1:
+        raise ValueError(f"current_partitions must be >= 1, got {current_partitions}")
+    partitions = current_partitions
+    if growth == "exact":
+        return max(partitions, required_partitions)
+    while partitions < required_partitions:
+        partitions *= 2
+    return partitions
 
 
 # --- key placement: a model of DynamoDB's (unpublished) hash ---------------------------------------------------

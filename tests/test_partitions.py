@@ -253,3 +253,13 @@ def test_the_two_roundings_differ_by_at_most_one_for_any_capacity():
         assert summed >= max(1, -(-rcu // 3000), -(-wcu // 1000))  # never below either term alone
 
     check()
+
+
+def test_partitions_after_split_doubles_and_never_merges():
+    from dynalab.partitions import partitions_after_split
+
+    assert partitions_after_split(3, 10) == 12  # 3 -> 6 -> 12
+    assert partitions_after_split(3, 10, "exact") == 10
+    assert partitions_after_split(12, 2) == 12  # scaling down keeps every partition
+    with pytest.raises(ValueError, match="growth must be"):
+        partitions_after_split(3, 4, "halve")

@@ -137,10 +137,11 @@ class ThroughputEnforcer:
             return
         count = 1
         if self.per_partition:
-            from dynalab.partitions import partition_count
+            from dynalab.partitions import partition_count, partitions_after_split
 
-            # Partitions never shrink: a decrease keeps the count a past increase made.
-            count = max(self.partitions, partition_count(float(read), float(write), self.size_gb))
+            # The lesson-3 model: a new table gets partition_count; later changes split (doubling) and never merge.
+            required = partition_count(float(read), float(write), self.size_gb)
+            count = partitions_after_split(self.partitions, required) if self.partitions else required
         old = self._buckets
         self.partitions = count
         buckets: dict[tuple[str, int], _Bucket] = {}
