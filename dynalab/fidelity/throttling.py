@@ -361,6 +361,9 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     """
     from botocore.exceptions import ClientError
 
+    if getattr(lab, "is_aws", False):
+        raise ValueError("enforce_throughput simulates DynamoDB's throttling on a local engine; on AWS the real "
+                         "service throttles by itself, so it is not added there")
     try:
         description = lab.client.describe_table(TableName=table_name)["Table"]
     except ClientError as error:
