@@ -24,6 +24,17 @@ def _exit_when_parent_dies(parent_pid: int) -> None:
         time.sleep(0.5)
 
 
+def match_dynamodb_item_limit() -> None:
+    """Drop moto's own item-size check: it refuses items from ~405,000 B by its own count, DynamoDB from 409,600 B.
+
+    dynalab's clients enforce DynamoDB's exact limit, with AWS's wording, before a request is sent
+    (``dynalab.fidelity.limits``), so the engine must not refuse first with an approximate count.
+    """
+    from moto.dynamodb.models import dynamo_type
+
+    dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[method-assign]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0, help="0 lets the OS pick a free port")
@@ -37,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.parent:
         threading.Thread(target=_exit_when_parent_dies, args=(args.parent,), daemon=True).start()
+    match_dynamodb_item_limit()
     app = DomainDispatcherApplication(create_backend_app)
     try:
         server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)

@@ -143,7 +143,8 @@ def identify_engine(endpoint_url: str) -> str:
     """'moto', 'dynalite' or 'other', from what the endpoint says about itself (cheap, best effort)."""
     try:
         with urllib.request.urlopen(endpoint_url.rstrip("/") + "/moto-api/data.json", timeout=2) as reply:
-            if reply.status == 200:
+            # moto answers with its JSON state; dynalite answers every GET with 200 and its health line.
+            if reply.status == 200 and reply.read(1) == b"{":
                 return "moto"
     except (OSError, ValueError):
         pass
@@ -326,6 +327,13 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool) -> Lab:
 
 def _standard_plugins(lab: Lab) -> None:
     """The fidelity plugins every connection gets (each lesson's module adds its own here)."""
+    from dynalab.fidelity.limits import Limits
+    from dynalab.fidelity.metering import Meter
+
+    # First: later plugins read context["dynalab_consumed"]. The embedded engine is this process's own: the meter
+    # may remember item sizes there instead of asking the engine for old items.
+    lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded))
+    lab.fidelity.add(Limits())
 
 
 def _probe(endpoint_url: str) -> None:

@@ -1,0 +1,159 @@
+"""What reading and writing costs, in capacity units, from item sizes in bytes (sizes: ``dynalab.sizing``).
+
+The rules (read-write-operations.html, ProvisionedThroughput.html; ``../shared/reference/dynamodb-facts.md`` §2):
+
+* **Reads** count in 4 KB blocks (1 KB = 1,024 B), rounded up: per block 1 RCU strongly consistent, 0.5 RCU
+  eventually consistent (GetItem's default), 2 RCU transactional. 16 KB strong = 4 RCU, eventual = 2 (the
+  second source article's example). A read that finds nothing still costs one block.
+* **Writes** count in 1 KB blocks, rounded up: 1 WCU a block, 2 transactional. 16 KB = 16 WCU (the article).
+* **PutItem / UpdateItem** are charged on the larger of the item before and after; **DeleteItem** on the item
+  deleted. A **failed conditional write** is still charged.
+* **BatchGetItem / BatchWriteItem** round each item on its own, then sum: reading 1.5 KB + 6.5 KB costs
+  1 + 2 blocks; writing 500 B + 3.5 KB costs 1 + 4 WCU.
+* **Query / Scan** sum the sizes of all items read (evaluated, before any filter) and round once: 10 items
+  totalling 40.8 KB count as 44 KB; 1,500 items of 64 B as 96 KB.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from numbers import Integral
+
+__all__ = [
+    "CONSISTENCIES",
+    "READ_BLOCK_BYTES",
+    "WRITE_BLOCK_BYTES",
+    "PAGE_LIMIT_BYTES",
+    "ItemCost",
+    "Page",
+    "batch_read_units",
+    "batch_write_units",
+    "delete_write_units",
+    "first_page",
+    "item_cost",
+    "put_write_units",
+    "query_read_units",
+    "read_units",
+    "write_units",
+]
+
+READ_BLOCK_BYTES = 4 * 1024
+WRITE_BLOCK_BYTES = 1024
+#: A Query or Scan page stops once it has read 1 MB (Query.Pagination.html), before any filter.
+PAGE_LIMIT_BYTES = 1024 * 1024
+#: RCU per 4 KB block for each kind of read.
+CONSISTENCIES = {"strong": 1.0, "eventual": 0.5, "transactional": 2.0}
+
+
+def _checked_size(size_bytes: int, name: str = "size_bytes") -> int:
+    if isinstance(size_bytes, bool) or not isinstance(size_bytes, Integral):
+        raise TypeError(f"{name} must be a whole number of bytes, got {type(size_bytes).__name__} {size_bytes!r}")
+    if size_bytes < 0:
+        raise ValueError(f"{name} must be 0 or more bytes, got {size_bytes}")
+    return int(size_bytes)
+
+
+def _rate(consistency: str) -> float:
+    try:
+        return CONSISTENCIES[consistency]
+    except (KeyError, TypeError):
+        raise ValueError(f"consistency must be one of {', '.join(CONSISTENCIES)}; got {consistency!r}") from None
+
+
+def read_blocks(size_bytes: int) -> int:
+    """4 KB blocks a read of this many bytes counts as (at least one: a read that finds nothing is charged)."""
+    return max(1, math.ceil(_checked_size(size_bytes) / READ_BLOCK_BYTES))
+
+
+def write_blocks(size_bytes: int) -> int:
+    """1 KB blocks a write of this many bytes counts as (at least one)."""
+    return max(1, math.ceil(_checked_size(size_bytes) / WRITE_BLOCK_BYTES))
+
+
+def read_units(size_bytes: int, consistency: str = "strong") -> float:
+    """RCU to read one item (or one Query/Scan page) of ``size_bytes``: 4 KB blocks × 1, 0.5 or 2."""
+    return read_blocks(size_bytes) * _rate(consistency)
+
+
+def write_units(size_bytes: int, transactional: bool = False) -> float:
+    """WCU to write one item of ``size_bytes``: 1 KB blocks × 1 (2 in a transaction)."""
+    return float(write_blocks(size_bytes) * (2 if transactional else 1))
+
+
+def put_write_units(new_size_bytes: int, old_size_bytes: int | None = None, transactional: bool = False) -> float:
+    """PutItem/UpdateItem: charged on the larger of the new item and the item it replaces (if any)."""
+    larger = max(_checked_size(new_size_bytes, "new_size_bytes"),
+                 0 if old_size_bytes is None else _checked_size(old_size_bytes, "old_size_bytes"))
+    return write_units(larger, transactional)
+
+
+def delete_write_units(old_size_bytes: int | None, transactional: bool = False) -> float:
+    """DeleteItem: charged on the deleted item's size; deleting nothing still costs 1 WCU."""
+    return write_units(0 if old_size_bytes is None else old_size_bytes, transactional)
+
+
+def query_read_units(sizes_bytes: Iterable[int], consistency: str = "eventual") -> float:
+    """Query/Scan page: the sizes of all items read are summed, then rounded up to 4 KB once."""
+    return read_units(sum(_checked_size(size) for size in sizes_bytes), consistency)
+
+
+def batch_read_units(sizes_bytes: Iterable[int], consistency: str = "eventual") -> float:
+    """BatchGetItem: each item rounded up to 4 KB on its own, then summed."""
+    return sum(read_units(size, consistency) for size in sizes_bytes)
+
+
+def batch_write_units(sizes_bytes: Iterable[int]) -> float:
+    """BatchWriteItem: each item rounded up to 1 KB on its own, then summed."""
+    return sum(write_units(size) for size in sizes_bytes)
+
+
+@dataclass(frozen=True)
+class ItemCost:
+    """Everything one item costs to read and write, for a table in the lesson."""
+
+    size_bytes: int
+    strong_read_units: float
+    eventual_read_units: float
+    transactional_read_units: float
+    write_units: float
+    transactional_write_units: float
+
+
+def item_cost(size_bytes: int) -> ItemCost:
+    """The five prices of one item of ``size_bytes``."""
+    return ItemCost(
+        size_bytes=_checked_size(size_bytes),
+        strong_read_units=read_units(size_bytes, "strong"),
+        eventual_read_units=read_units(size_bytes, "eventual"),
+        transactional_read_units=read_units(size_bytes, "transactional"),
+        write_units=write_units(size_bytes),
+        transactional_write_units=write_units(size_bytes, transactional=True),
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """The first page of a Query or Scan: how many items it reads, their bytes, and what it costs."""
+
+    item_count: int
+    size_bytes: int
+    read_units: float
+    more: bool  # True when items are left for a next page (LastEvaluatedKey)
+
+
+def first_page(sizes_bytes: Iterable[int], consistency: str = "eventual") -> Page:
+    """The first 1 MB page over items of these sizes, in key order: DynamoDB reads until the page holds 1 MB.
+
+    The item that crosses 1 MB is still part of the page (dynalite does the same), which is why a full
+    eventually consistent page of 4,000 B items costs 128.5 RCU, not 128 (dynamodb-facts.md §2).
+    """
+    sizes = [_checked_size(size) for size in sizes_bytes]
+    total = count = 0
+    for size in sizes:
+        if total >= PAGE_LIMIT_BYTES:
+            break
+        total += size
+        count += 1
+    return Page(count, total, read_units(total, consistency), count < len(sizes))

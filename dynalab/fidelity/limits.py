@@ -1,0 +1,178 @@
+"""DynamoDB's documented request limits, enforced before a request leaves the kernel, with AWS's codes and wording.
+
+moto 5.2.5 accepts 26-item BatchWriteItem calls and 2-character table names (``../shared/reference/local-engines.md``),
+so a lesson on moto would teach that they work. This plugin refuses what DynamoDB refuses, whatever the engine:
+
+* table names 3–255 characters (ServiceQuotas.html / the API's constraints);
+* BatchWriteItem: at most 25 requests, 16 MB; BatchGetItem: at most 100 keys (ServiceQuotas.html [A23]);
+* TransactWriteItems / TransactGetItems: at most 100 actions, 4 MB (transaction-apis.html);
+* an item at most 400 KB = 409,600 B by DynamoDB's own size rule (``dynalab.sizing``): 409,600 B passes,
+  409,601 B is refused.
+
+The wording is DynamoDB's, as the independent engine dynalite reproduces it (``node_modules/dynalite/validations``);
+the cross-check in ``tests/dynalite/`` compares the error codes. Where neither source has a message (the 16 MB and
+4 MB totals) the text says what is wrong in the same style.
+
+moto itself refuses items from 405,000 B by its own count (``LimitedSizeDict``), which no request-side layer can
+undo from the client side; dynalab's embedded engine removes that check in its own process
+(``dynalab._engine_process.match_dynamodb_item_limit``) so this plugin's exact limit applies.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dynalab.fidelity import aws_error
+from dynalab.sizing import MAX_ITEM_SIZE_BYTES, typed_item_size
+
+__all__ = [
+    "BATCH_GET_MAX_KEYS",
+    "BATCH_WRITE_MAX_BYTES",
+    "BATCH_WRITE_MAX_REQUESTS",
+    "TABLE_NAME_LENGTHS",
+    "TRANSACTION_MAX_ACTIONS",
+    "TRANSACTION_MAX_BYTES",
+    "Limits",
+]
+
+BATCH_WRITE_MAX_REQUESTS = 25
+BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024
+BATCH_GET_MAX_KEYS = 100
+TRANSACTION_MAX_ACTIONS = 100
+TRANSACTION_MAX_BYTES = 4 * 1024 * 1024
+TABLE_NAME_LENGTHS = (3, 255)
+
+ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
+
+
+def _shown(value: Any, limit: int = 200) -> str:
+    """A request value as DynamoDB's validation messages quote it (shortened: items can be 400 KB)."""
+    text = json.dumps(value, separators=(",", ":"))
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _constraint(value: Any, where: str, constraint: str) -> str:
+    quoted = value if isinstance(value, str) else _shown(value)
+    return f"1 validation error detected: Value '{quoted}' at '{where}' failed to satisfy constraint: {constraint}"
+
+
+class Limits:
+    """Refuses, before sending, the requests DynamoDB would refuse for its size and count limits."""
+
+    def before_call(self, operation: str, request_dict: dict, context: dict) -> None:
+        request = context.get("dynalab_request")
+        if not isinstance(request, dict):
+            return
+        problem = self.problem(operation, request)
+        if problem is not None:
+            raise aws_error("ValidationException", problem, operation)
+
+    def problem(self, operation: str, request: dict) -> str | None:
+        """DynamoDB's message for the first limit this request breaks, or None."""
+        name = request.get("TableName")
+        if isinstance(name, str):
+            message = _table_name_problem(name, "tableName")
+            if message:
+                return message
+        check = _CHECKS.get(operation)
+        return check(request) if check else None
+
+
+def _table_name_problem(name: str, where: str) -> str | None:
+    low, high = TABLE_NAME_LENGTHS
+    if len(name) < low:
+        return _constraint(name, where, f"Member must have length greater than or equal to {low}")
+    if len(name) > high:
+        return _constraint(name, where, f"Member must have length less than or equal to {high}")
+    return None
+
+
+def _item_problem(item: Any) -> str | None:
+    if isinstance(item, dict) and typed_item_size(item) > MAX_ITEM_SIZE_BYTES:
+        return ITEM_TOO_LARGE
+    return None
+
+
+def _put_item(request: dict) -> str | None:
+    return _item_problem(request.get("Item"))
+
+
+def _batch_write(request: dict) -> str | None:
+    items = request.get("RequestItems") or {}
+    total = 0
+    total_bytes = 0
+    for table, writes in items.items():
+        message = _table_name_problem(table, "requestItems")
+        if message:
+            return message
+        if len(writes) > BATCH_WRITE_MAX_REQUESTS:
+            return _constraint(
+                {table: writes}, "requestItems",
+                f"Map value must satisfy constraint: [Member must have length less than or equal to "
+                f"{BATCH_WRITE_MAX_REQUESTS}, Member must have length greater than or equal to 1]",
+            )
+        total += len(writes)
+        for write in writes:
+            put = write.get("PutRequest")
+            if put:
+                message = _item_problem(put.get("Item"))
+                if message:
+                    return message
+                total_bytes += typed_item_size(put.get("Item", {}))
+    if total > BATCH_WRITE_MAX_REQUESTS:
+        return "Too many items requested for the BatchWriteItem call"
+    if total_bytes > BATCH_WRITE_MAX_BYTES:
+        return f"Too much data in the BatchWriteItem call: {total_bytes:,} B of items, the limit is 16 MB"
+    return None
+
+
+def _batch_get(request: dict) -> str | None:
+    total = 0
+    for table, spec in (request.get("RequestItems") or {}).items():
+        message = _table_name_problem(table, "requestItems")
+        if message:
+            return message
+        keys = spec.get("Keys") or []
+        if len(keys) > BATCH_GET_MAX_KEYS:
+            return _constraint(keys, f"requestItems.{table}.member.keys",
+                               f"Member must have length less than or equal to {BATCH_GET_MAX_KEYS}")
+        total += len(keys)
+    if total > BATCH_GET_MAX_KEYS:
+        return "Too many items requested for the BatchGetItem call"
+    return None
+
+
+def _transaction(request: dict) -> str | None:
+    actions = request.get("TransactItems") or []
+    if len(actions) > TRANSACTION_MAX_ACTIONS:
+        return _constraint(actions, "transactItems",
+                           f"Member must have length less than or equal to {TRANSACTION_MAX_ACTIONS}")
+    total_bytes = 0
+    for action in actions:
+        for spec in action.values():
+            if not isinstance(spec, dict):
+                continue
+            name = spec.get("TableName")
+            if isinstance(name, str):
+                message = _table_name_problem(name, "transactItems.member.tableName")
+                if message:
+                    return message
+            item = spec.get("Item")
+            if item is not None:
+                message = _item_problem(item)
+                if message:
+                    return message
+                total_bytes += typed_item_size(item)
+    if total_bytes > TRANSACTION_MAX_BYTES:
+        return "Transaction request cannot be larger than 4 MB"
+    return None
+
+
+_CHECKS = {
+    "PutItem": _put_item,
+    "BatchWriteItem": _batch_write,
+    "BatchGetItem": _batch_get,
+    "TransactWriteItems": _transaction,
+    "TransactGetItems": _transaction,
+}

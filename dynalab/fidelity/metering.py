@@ -1,0 +1,598 @@
+"""The capacity meter: DynamoDB's capacity units for every call made through a lab's clients.
+
+A fidelity-layer plugin (``dynalab.fidelity``). For each call it works out the units DynamoDB would charge, from
+the item sizes it sees in the request and the answer (``dynalab.sizing``, ``dynalab.capacity``), and
+
+* records them per table and operation (``rows()``, ``read_units()``, ``write_units()``) and in a bounded
+  ``log`` of recent calls, even when the learner did not ask for ``ReturnConsumedCapacity``;
+* when the learner did ask, puts DynamoDB's numbers in the answer: on an engine known to fake them (moto reports
+  fixed values whatever the size) dynalab's replace the engine's; on an engine that reports real ones (dynalite,
+  AWS) the engine's are kept, and both are logged;
+* leaves ``context["dynalab_consumed"] = {table: (read_units, write_units)}`` for the plugins after it
+  (lesson 2's throttling charges its token buckets from it);
+* counts DynamoDB Streams GetRecords calls per stream (each is one streams read request unit).
+
+To see old items without an extra round trip it adds ``ReturnValues=ALL_OLD`` to PutItem and DeleteItem, and
+``ReturnValuesOnConditionCheckFailure=ALL_OLD`` to conditional writes, when the learner did not ask for them,
+and strips what it added from the answer the learner gets. On the embedded engine, which only this process
+writes to, it also remembers the sizes of the items it has seen written and read (``KnownSizes``), and then
+needs neither: moto takes about as long to return an old item as to store a new one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Context, Decimal
+from typing import Any
+
+from dynalab.capacity import (
+    batch_write_units,
+    delete_write_units,
+    put_write_units,
+    query_read_units,
+    read_units,
+    write_units,
+)
+from dynalab.sizing import typed_item_size
+
+__all__ = ["ENGINES_WITH_REAL_UNITS", "Meter", "MeterEntry"]
+
+#: Engines whose ConsumedCapacity follows DynamoDB's rules (measured: ../shared/reference/local-engines.md).
+ENGINES_WITH_REAL_UNITS = ("dynalite", "aws")
+_SINGLE_WRITES = ("PutItem", "UpdateItem", "DeleteItem")
+_METERED = (
+    "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
+    "TransactGetItems", "TransactWriteItems",
+)
+_KEY = "dynalab_meter"
+#: Calls after which the sizes remembered for a table (or for every table) can no longer be trusted.
+_FORGET_TABLE = ("CreateTable", "DeleteTable", "UpdateTable", "RestoreTableFromBackup", "RestoreTableToPointInTime")
+_FORGET_ALL = ("ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction", "ImportTable")
+_UNKNOWN = object()
+_NUMBER_CONTEXT = Context(prec=60)
+
+
+class KnownSizes:
+    """Sizes of the items this process wrote or read through the layer: (table, key) → bytes, or None for an item
+    known to be absent. Only sound on an engine no one else writes to (the embedded one); bounded, FIFO.
+
+    Writes the layer does not see (a boto3 client of your own on the same endpoint, or the layer switched off
+    with ``lab.fidelity.enabled = False``) leave it stale: call ``lab.meter.forget_sizes()`` after them.
+    """
+
+    def __init__(self, describe: Any, limit: int = 200_000) -> None:
+        self._describe = describe  # table name -> DescribeTable answer (a raw, unmetered call)
+        self._limit = limit
+        self._sizes: dict[tuple, int | None] = {}
+        self._schemas: dict[str, tuple[str, ...] | None] = {}
+        self._lock = threading.Lock()
+
+    def key(self, table: str, item: Mapping[str, Any] | None) -> tuple | None:
+        """The cache key of an item (or a Key) of ``table``: its key attributes' values, normalised."""
+        if not item:
+            return None
+        schema = self._schema(table)
+        if not schema or any(name not in item for name in schema):
+            return None
+        return (table, *(_key_value(item[name]) for name in schema))
+
+    def _schema(self, table: str) -> tuple[str, ...] | None:
+        with self._lock:
+            if table in self._schemas:
+                return self._schemas[table]
+        try:
+            description = self._describe(table)["Table"]
+            schema = tuple(part["AttributeName"] for part in description["KeySchema"])
+        except Exception:  # a missing table, a dead engine: just no cache for it
+            schema = None
+        with self._lock:
+            self._schemas[table] = schema
+        return schema
+
+    def get(self, key: tuple | None) -> Any:
+        if key is None:
+            return _UNKNOWN
+        with self._lock:
+            return self._sizes.get(key, _UNKNOWN)
+
+    def set(self, key: tuple | None, size: int | None) -> None:
+        if key is None:
+            return
+        with self._lock:
+            self._sizes.pop(key, None)
+            self._sizes[key] = size
+            if len(self._sizes) > self._limit:
+                self._sizes.pop(next(iter(self._sizes)))
+
+    def forget(self, key: tuple | None) -> None:
+        if key is not None:
+            with self._lock:
+                self._sizes.pop(key, None)
+
+    def forget_table(self, table: str | None) -> None:
+        with self._lock:
+            if table is None:
+                self._sizes.clear()
+                self._schemas.clear()
+                return
+            self._schemas.pop(table, None)
+            for key in [k for k in self._sizes if k[0] == table]:
+                del self._sizes[key]
+
+
+def _key_value(value: Mapping[str, Any]) -> tuple:
+    """A key attribute's value, the same whether it came from a request (wire) or a parsed answer."""
+    ((kind, inner),) = value.items()
+    if kind == "N":  # 1, 1.0 and 1E0 are one key
+        return kind, str(Decimal(inner).normalize(_NUMBER_CONTEXT))
+    if kind == "B":
+        return kind, base64.b64decode(inner) if isinstance(inner, str) else bytes(inner)
+    return kind, inner
+
+
+@dataclass(frozen=True)
+class MeterEntry:
+    """One metered call on one table."""
+
+    time: float  # time.time() when it was recorded
+    operation: str
+    table: str
+    read_units: float
+    write_units: float
+    engine_reported: float | None  # the engine's own CapacityUnits, when it reported any
+    item_count: int
+    ok: bool = True  # False for a failed conditional write (still charged)
+    dynalab_units: float | None = None  # dynalab's own count (read + write), logged beside the engine's
+
+
+class Meter:
+    """Units per table and operation, and a log of recent calls. Thread-safe."""
+
+    def __init__(self, engine: str = "moto", log_size: int = 1000, private_engine: bool = False) -> None:
+        self.engine = engine
+        self.trust_engine = engine in ENGINES_WITH_REAL_UNITS
+        #: Sizes remembered, on an engine only this process writes to (None: always ask the engine).
+        self.known: KnownSizes | None = None
+        if private_engine and not self.trust_engine:
+            self.known = KnownSizes(lambda table: self._raw_client.describe_table(TableName=table))
+        self.log: deque[MeterEntry] = deque(maxlen=log_size)
+        self._lock = threading.Lock()
+        self._totals: dict[tuple[str, str], list[float]] = {}
+        self._stream_reads: dict[str, int] = {}
+        self._iterators: dict[str, str] = {}  # shard iterator -> stream ARN (bounded below)
+        self._raw_client: Any = None
+
+    # ------------------------------------------------------------------------------------------ reading
+
+    def reset(self) -> None:
+        """Zero the units, the log and the stream counts (remembered item sizes stay: they are still true)."""
+        with self._lock:
+            self.log.clear()
+            self._totals.clear()
+            self._stream_reads.clear()
+
+    def forget_sizes(self) -> None:
+        """Drop the item sizes remembered on the embedded engine (after writes the layer did not see)."""
+        if self.known is not None:
+            self.known.forget_table(None)
+
+    def _sum(self, index: int, table: str | None, operation: str | None) -> float:
+        with self._lock:
+            return sum(v[index] for (t, o), v in self._totals.items()
+                       if (table is None or t == table) and (operation is None or o == operation))
+
+    def read_units(self, table: str | None = None, operation: str | None = None) -> float:
+        """RCU (or RRU) consumed since the last reset, for one table/operation or all."""
+        return self._sum(1, table, operation)
+
+    def write_units(self, table: str | None = None, operation: str | None = None) -> float:
+        """WCU (or WRU) consumed since the last reset, for one table/operation or all."""
+        return self._sum(2, table, operation)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per table and operation: calls, read units, write units (sorted by table, operation)."""
+        with self._lock:
+            return [
+                {"table": t, "operation": o, "calls": int(v[0]), "read_units": v[1], "write_units": v[2]}
+                for (t, o), v in sorted(self._totals.items())
+            ]
+
+    def stream_read_requests(self, stream_arn: str | None = None) -> int:
+        """GetRecords calls made through ``lab.streams`` (each is one streams read request unit)."""
+        with self._lock:
+            if stream_arn is None:
+                return sum(self._stream_reads.values())
+            return self._stream_reads.get(stream_arn, 0)
+
+    def last(self, operation: str | None = None) -> MeterEntry | None:
+        """The most recent log entry (of one operation, if given)."""
+        with self._lock:
+            for entry in reversed(self.log):
+                if operation is None or entry.operation == operation:
+                    return entry
+        return None
+
+    # ---------------------------------------------------------------------------------------- the hooks
+
+    def before_call(self, operation: str, request_dict: dict, context: dict) -> None:
+        if operation not in _METERED:
+            return
+        request = context.get("dynalab_request")
+        if not isinstance(request, dict):
+            return
+        state: dict[str, Any] = {"asked": request.get("ReturnConsumedCapacity", "NONE"),
+                                 "url": request_dict.get("url", "")}
+        changed = False
+        if self.trust_engine and state["asked"] == "NONE":
+            request["ReturnConsumedCapacity"] = "TOTAL"  # the engine's real numbers, for the log
+            changed = True
+        if self.known is not None and operation in _SINGLE_WRITES:
+            self._raw(state["url"])
+            state["cache_key"] = self.known.key(request.get("TableName", ""),
+                                                request.get("Item") or request.get("Key"))
+            cached = self.known.get(state["cache_key"])
+            if cached is not _UNKNOWN:
+                state["old_size"] = cached  # no need to ask the engine for the old item
+        if operation in ("PutItem", "DeleteItem") and request.get("ReturnValues", "NONE") == "NONE" \
+                and "old_size" not in state:
+            request["ReturnValues"] = "ALL_OLD"
+            state["strip_attributes"] = True
+            changed = True
+        if operation in _SINGLE_WRITES and ("ConditionExpression" in request or "Expected" in request) \
+                and "ReturnValuesOnConditionCheckFailure" not in request and "old_size" not in state:
+            request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+            state["strip_failure_item"] = True
+            changed = True
+        if operation == "UpdateItem":
+            # UpdateItem is charged on the larger of the item before and after. One call can return only one of
+            # them, so: ask for ALL_NEW (when the learner asked for nothing) and, on an engine whose units we
+            # must supply, read the old item first with one consistent GetItem that is not metered. That extra
+            # round trip is the price of an exact number; UpdateItem is the only call that pays it.
+            if request.get("ReturnValues", "NONE") == "NONE":
+                request["ReturnValues"] = "ALL_NEW"
+                state["strip_attributes"] = True
+                changed = True
+            if not self.trust_engine and "old_size" not in state:
+                state["old_size"] = self._fetch_size(request_dict.get("url", ""), request)
+        if changed:
+            request_dict["body"] = json.dumps(request).encode()
+        context[_KEY] = state
+
+    def after_call(self, operation: str, request: dict, parsed: dict, status_code: int, context: dict) -> None:
+        if operation in ("GetShardIterator", "GetRecords"):
+            self._count_stream_read(operation, request, parsed, status_code)
+            return
+        if self.known is not None and (operation in _FORGET_TABLE or operation in _FORGET_ALL):
+            self.known.forget_table(request.get("TableName") if operation in _FORGET_TABLE else None)
+            return
+        state = context.get(_KEY)
+        if state is None or not isinstance(parsed, dict):
+            return
+        ok = status_code < 300
+        if not ok and parsed.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            return  # refused or throttled requests consume nothing
+        try:
+            ours, counts = self._units(operation, request, parsed, ok, state)
+        except (TypeError, ValueError, KeyError):
+            return  # an answer shape we do not understand: never break the learner's call
+        reported = _reported_units(parsed.get("ConsumedCapacity"))
+        chosen = dict(ours)
+        if self.trust_engine and ok and reported:
+            for table, units in reported.items():
+                read, write = ours.get(table, (0.0, 0.0))
+                chosen[table] = (units, 0.0) if read or not write else (0.0, units)
+        now = time.time()
+        with self._lock:
+            for table, (read, write) in chosen.items():
+                totals = self._totals.setdefault((table, operation), [0, 0.0, 0.0])
+                totals[0] += 1
+                totals[1] += read
+                totals[2] += write
+                mine = sum(ours.get(table, (0.0, 0.0)))
+                self.log.append(MeterEntry(now, operation, table, read, write, reported.get(table),
+                                           counts.get(table, 0), ok, mine))
+        context["dynalab_consumed"] = chosen
+        if self.known is not None:
+            self._remember(operation, request, parsed, ok, state)
+        self._edit_answer(operation, parsed, state, chosen, ok)
+
+    def _remember(self, operation: str, request: dict, parsed: dict, ok: bool, state: dict) -> None:
+        """Keep the sizes this call revealed (or forget what it changed without showing)."""
+        known = self.known
+        table = request.get("TableName", "")
+        if operation in _SINGLE_WRITES:
+            key = state.get("cache_key")
+            if not ok:  # a failed condition changed nothing; its ALL_OLD item, if any, is the current one
+                if "Item" in parsed:
+                    known.set(key, typed_item_size(parsed["Item"]))
+            elif operation == "PutItem":
+                known.set(key, typed_item_size(request.get("Item", {})))
+            elif operation == "DeleteItem":
+                known.set(key, None)
+            elif request.get("ReturnValues") == "ALL_NEW" and parsed.get("Attributes"):
+                known.set(key, typed_item_size(parsed["Attributes"]))
+            else:
+                known.forget(key)
+        elif operation == "GetItem" and ok and not _projected(request):
+            item = parsed.get("Item")
+            known.set(known.key(table, item or request.get("Key")), typed_item_size(item) if item else None)
+        elif operation == "BatchWriteItem" and ok:
+            unprocessed = parsed.get("UnprocessedItems") or {}
+            for name, writes in (request.get("RequestItems") or {}).items():
+                left = unprocessed.get(name) or []
+                for write in writes:
+                    if write in left:
+                        continue
+                    if "PutRequest" in write:
+                        item = write["PutRequest"].get("Item", {})
+                        known.set(known.key(name, item), typed_item_size(item))
+                    elif "DeleteRequest" in write:
+                        known.set(known.key(name, write["DeleteRequest"].get("Key")), None)
+        elif operation == "TransactWriteItems" and ok:
+            for action in request.get("TransactItems") or []:
+                ((kind, spec),) = action.items()
+                name = spec.get("TableName", "")
+                if kind == "Put":
+                    known.set(known.key(name, spec.get("Item")), typed_item_size(spec.get("Item", {})))
+                elif kind in ("Update", "Delete"):
+                    known.forget(known.key(name, spec.get("Key")))
+
+    # ---------------------------------------------------------------------------------------- the units
+
+    def _units(self, operation: str, request: dict, parsed: dict, ok: bool,
+               state: dict) -> tuple[dict[str, tuple[float, float]], dict[str, int]]:
+        table = request.get("TableName", "")
+        if operation == "GetItem":
+            item = parsed.get("Item")
+            size = typed_item_size(item) if item else 0
+            return {table: (read_units(size, _consistency(request)), 0.0)}, {table: 1 if item else 0}
+        if operation in ("Query", "Scan"):
+            items = parsed.get("Items") or []
+            size = sum(typed_item_size(item) for item in items)
+            if not self.trust_engine and _narrowed(request) and parsed.get("ScannedCount"):
+                size = self._evaluated_size(operation, request, parsed, state, default=size)
+            return {table: (query_read_units([size], _consistency(request)), 0.0)}, {table: len(items)}
+        if operation in _SINGLE_WRITES:
+            return {table: (0.0, self._single_write(operation, request, parsed, ok, state))}, {table: 1}
+        if operation == "BatchGetItem":
+            return _batch_get(request, parsed)
+        if operation == "BatchWriteItem":
+            return _batch_write(request, parsed, self.known)
+        if operation == "TransactGetItems":
+            return _transact_get(request, parsed)
+        if operation == "TransactWriteItems":
+            return _transact_write(request)
+        return {}, {}
+
+    def _single_write(self, operation: str, request: dict, parsed: dict, ok: bool, state: dict) -> float:
+        if ok:
+            old_item = parsed.get("Attributes") if operation != "UpdateItem" else None
+        else:
+            old_item = parsed.get("Item")  # ReturnValuesOnConditionCheckFailure=ALL_OLD
+        old_size = typed_item_size(old_item) if old_item else state.get("old_size")
+        if operation == "DeleteItem":
+            return delete_write_units(old_size)
+        if operation == "PutItem":
+            if not ok and old_size is None:
+                return write_units(0)  # a failed condition on a missing item: 1 WCU (dynamodb-facts.md §2)
+            return put_write_units(typed_item_size(request.get("Item", {})), old_size)
+        # UpdateItem
+        new_item = parsed.get("Attributes") if ok and request.get("ReturnValues") == "ALL_NEW" else None
+        new_size = typed_item_size(new_item) if new_item else 0
+        return put_write_units(new_size, old_size)
+
+    def _evaluated_size(self, operation: str, request: dict, parsed: dict, state: dict, default: int) -> int:
+        """The bytes a filtered, projected or counted Query/Scan read: DynamoDB charges the items it evaluated,
+        before the filter and the projection, and the answer shows fewer (or none). The same items are read once
+        more, without filter or projection and not metered (Limit=ScannedCount from the same start key)."""
+        client = self._raw(state.get("url", ""))
+        if client is None:
+            return default
+        again = {k: v for k, v in request.items() if k not in _NARROWING and k not in (
+            "ReturnConsumedCapacity", "Limit", "ExpressionAttributeNames", "ExpressionAttributeValues")}
+        again["Limit"] = int(parsed["ScannedCount"])
+        # Only the key condition stays: keep the #names and :values it uses (DynamoDB refuses unused ones).
+        used = set(re.findall(r"[#:][A-Za-z0-9_]+", request.get("KeyConditionExpression", "")))
+        names = {k: v for k, v in (request.get("ExpressionAttributeNames") or {}).items() if k in used}
+        values = {k: _client_shape(v) for k, v in (request.get("ExpressionAttributeValues") or {}).items()
+                  if k in used}
+        if names:
+            again["ExpressionAttributeNames"] = names
+        if values:
+            again["ExpressionAttributeValues"] = values
+        if "ExclusiveStartKey" in again:
+            again["ExclusiveStartKey"] = {k: _client_shape(v) for k, v in again["ExclusiveStartKey"].items()}
+        try:
+            answer = getattr(client, "query" if operation == "Query" else "scan")(**again)
+        except Exception:  # never break the learner's call over the meter's own read
+            return default
+        return sum(typed_item_size(item) for item in answer.get("Items") or [])
+
+    def _fetch_size(self, url: str, request: dict) -> int | None:
+        """The size of the item an UpdateItem is about to change (None if there is none)."""
+        client = self._raw(url)
+        if client is None or "Key" not in request or "TableName" not in request:
+            return None
+        try:
+            answer = client.get_item(TableName=request["TableName"], ConsistentRead=True,
+                                     Key={k: _client_shape(v) for k, v in request["Key"].items()})
+        except Exception:  # the update itself will report any problem with the table or key
+            return None
+        item = answer.get("Item")
+        return typed_item_size(item) if item else None
+
+    def _raw(self, url: str) -> Any:
+        """A plain client on the same endpoint, without the layer (its reads are the meter's, not the learner's)."""
+        if self._raw_client is None and url:
+            from urllib.parse import urlsplit
+
+            from dynalab.engine import _client_args, _session
+
+            parts = urlsplit(url)
+            endpoint = f"{parts.scheme}://{parts.netloc}"
+            with self._lock:
+                if self._raw_client is None:
+                    self._raw_client = _session(False).client("dynamodb", **_client_args(endpoint, False))
+        return self._raw_client
+
+    # ------------------------------------------------------------------------------------ the answer
+
+    def _edit_answer(self, operation: str, parsed: dict, state: dict, chosen: dict, ok: bool) -> None:
+        if state.get("strip_attributes"):
+            parsed.pop("Attributes", None)
+        if state.get("strip_failure_item"):
+            parsed.pop("Item", None)
+        asked = state.get("asked", "NONE")
+        if asked not in ("TOTAL", "INDEXES") or not ok:
+            parsed.pop("ConsumedCapacity", None)
+            return
+        if self.trust_engine and parsed.get("ConsumedCapacity"):
+            return  # the engine's own numbers, as DynamoDB would answer
+        entries = [_capacity_entry(table, read + write, asked) for table, (read, write) in chosen.items()]
+        if operation in ("BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems"):
+            parsed["ConsumedCapacity"] = entries
+        elif entries:
+            parsed["ConsumedCapacity"] = entries[0]
+
+    # ---------------------------------------------------------------------------------------- streams
+
+    def _count_stream_read(self, operation: str, request: dict, parsed: dict, status_code: int) -> None:
+        if status_code >= 300:
+            return
+        with self._lock:
+            if operation == "GetShardIterator":
+                arn = request.get("StreamArn", "")
+            else:
+                arn = self._iterators.pop(request.get("ShardIterator", ""), "")
+                self._stream_reads[arn] = self._stream_reads.get(arn, 0) + 1
+            following = parsed.get("ShardIterator") or parsed.get("NextShardIterator")
+            if following:
+                if len(self._iterators) > 10_000:  # iterators nobody followed: forget the oldest
+                    self._iterators.pop(next(iter(self._iterators)))
+                self._iterators[following] = arn
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def _consistency(request: Mapping[str, Any]) -> str:
+    return "strong" if request.get("ConsistentRead") else "eventual"
+
+
+#: Request parameters that narrow what a Query/Scan returns, but not what it reads (and is charged for).
+_NARROWING = ("FilterExpression", "QueryFilter", "ScanFilter", "ConditionalOperator", "ProjectionExpression",
+              "AttributesToGet", "Select")
+
+
+def _projected(request: Mapping[str, Any]) -> bool:
+    return bool(request.get("ProjectionExpression") or request.get("AttributesToGet"))
+
+
+def _narrowed(request: Mapping[str, Any]) -> bool:
+    return any(request.get(name) for name in _NARROWING if name != "Select") or \
+        request.get("Select") in ("COUNT", "SPECIFIC_ATTRIBUTES")
+
+
+def _client_shape(value: dict) -> dict:
+    """A wire-typed value (binary as base64 text) in the shape boto3's client takes (binary as bytes)."""
+    import base64
+
+    ((kind, inner),) = value.items()
+    if kind == "B":
+        return {"B": base64.b64decode(inner)}
+    if kind == "BS":
+        return {"BS": [base64.b64decode(v) for v in inner]}
+    if kind == "L":
+        return {"L": [_client_shape(v) for v in inner]}
+    if kind == "M":
+        return {"M": {k: _client_shape(v) for k, v in inner.items()}}
+    return value
+
+
+def _reported_units(consumed: Any) -> dict[str, float]:
+    if not consumed:
+        return {}
+    entries = consumed if isinstance(consumed, list) else [consumed]
+    return {e["TableName"]: float(e["CapacityUnits"]) for e in entries
+            if isinstance(e, dict) and "TableName" in e and e.get("CapacityUnits") is not None}
+
+
+def _capacity_entry(table: str, units: float, asked: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"TableName": table, "CapacityUnits": units}
+    if asked == "INDEXES":
+        entry["Table"] = {"CapacityUnits": units}
+    return entry
+
+
+def _batch_get(request: dict, parsed: dict) -> tuple[dict, dict]:
+    units: dict[str, tuple[float, float]] = {}
+    counts: dict[str, int] = {}
+    unprocessed = parsed.get("UnprocessedKeys") or {}
+    for table, spec in (request.get("RequestItems") or {}).items():
+        items = (parsed.get("Responses") or {}).get(table, [])
+        processed = len(spec.get("Keys", [])) - len((unprocessed.get(table) or {}).get("Keys", []))
+        consistency = _consistency(spec)
+        # Each key is a read of its own: an item rounded up on its own, a key that found nothing one block.
+        total = sum(read_units(typed_item_size(item), consistency) for item in items)
+        total += max(0, processed - len(items)) * read_units(0, consistency)
+        units[table] = (total, 0.0)
+        counts[table] = len(items)
+    return units, counts
+
+
+def _batch_write(request: dict, parsed: dict, known: KnownSizes | None) -> tuple[dict, dict]:
+    units: dict[str, tuple[float, float]] = {}
+    counts: dict[str, int] = {}
+    unprocessed = parsed.get("UnprocessedItems") or {}
+    for table, writes in (request.get("RequestItems") or {}).items():
+        left = list(unprocessed.get(table) or [])
+        sizes = []
+        for write in writes:
+            if write in left:
+                left.remove(write)
+                continue
+            # Each write is charged on the larger of the item before and after, like PutItem and DeleteItem.
+            # BatchWriteItem cannot return old items: the old size is known only where the meter remembers it
+            # (the embedded engine); elsewhere a put is charged on the item written and a delete at 1 WCU.
+            put = write.get("PutRequest")
+            old = _UNKNOWN
+            if known is not None:
+                old = known.get(known.key(table, put["Item"] if put else write.get("DeleteRequest", {}).get("Key")))
+            old_size = old if isinstance(old, int) else 0
+            sizes.append(max(typed_item_size(put["Item"]) if put else 0, old_size))
+        units[table] = (0.0, batch_write_units(sizes))
+        counts[table] = len(sizes)
+    return units, counts
+
+
+def _transact_get(request: dict, parsed: dict) -> tuple[dict, dict]:
+    units: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
+    responses = parsed.get("Responses") or []
+    for action, response in zip(request.get("TransactItems") or [], responses, strict=False):
+        table = action.get("Get", {}).get("TableName", "")
+        item = (response or {}).get("Item")
+        units.setdefault(table, [0.0, 0.0])[0] += read_units(typed_item_size(item) if item else 0, "transactional")
+        counts[table] = counts.get(table, 0) + (1 if item else 0)
+    return {t: (r, w) for t, (r, w) in units.items()}, counts
+
+
+def _transact_write(request: dict) -> tuple[dict, dict]:
+    units: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
+    for action in request.get("TransactItems") or []:
+        ((kind, spec),) = action.items()
+        table = spec.get("TableName", "")
+        # Transactional writes cost 2x. A Put is sized from its item; Update, Delete and ConditionCheck from what
+        # the request shows (the key): the minimum, 2 WCU, unless the engine reports its own numbers.
+        size = typed_item_size(spec["Item"]) if kind == "Put" else 0
+        units.setdefault(table, [0.0, 0.0])[1] += write_units(size, transactional=True)
+        counts[table] = counts.get(table, 0) + 1
+    return {t: (r, w) for t, (r, w) in units.items()}, counts

@@ -1,0 +1,376 @@
+"""How big an item is in DynamoDB's accounting, in bytes: the number every capacity unit is computed from.
+
+The rules (CapacityUnitCalculations.html, summarised in ``../shared/reference/dynamodb-facts.md`` §1):
+
+* An item's size is the sum, over its attributes, of the attribute **name's UTF-8 bytes** plus the **value's size**.
+* **String**: its UTF-8 bytes (``"é"`` is 2 bytes, ``"日"`` 3). **Binary**: its raw bytes (base64 on the wire
+  does not count). **Boolean** and **Null**: 1 byte.
+* **Number**: "approximately 1 byte per 2 significant digits, plus 1 byte". DynamoDB stores a number in base
+  100 (two decimal digits a byte, the pairs aligned on the decimal point), plus one byte of sign and exponent,
+  plus one terminator byte for a negative number. ``number_size`` implements that exact rule, as the
+  independent engine dynalite does (``node_modules/dynalite/db/index.js``, ``valSize``); it agrees with the
+  documented approximation, and the lesson shows where the "approximately" comes from (an even digit count
+  that is not aligned to the decimal point costs one more byte: 12 is 2 bytes, 1.2 is 3).
+  Leading and trailing zeros do not count (they are not significant); zero is 1 byte.
+* **List** and **Map**: 3 bytes, plus for each element 1 byte and the element's size (a map element's size
+  includes its name's bytes). An empty list or map is 3 bytes.
+* **Sets** (string, number, binary): the sum of their elements' sizes. The AWS page has no rule for sets; this
+  is what third-party calculators and dynalite do, and dynalite's ConsumedCapacity agrees (tests/dynalite/).
+
+Items come in two shapes: as boto3's resource API takes them (``{"pk": "a", "n": 3}``: :func:`item_size`) and
+as the low-level client and the wire take them (``{"pk": {"S": "a"}}``: :func:`typed_item_size`).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+__all__ = [
+    "MAX_ITEM_SIZE_BYTES",
+    "AttributeSize",
+    "attribute_sizes",
+    "item_size",
+    "number_size",
+    "typed_attribute_sizes",
+    "typed_item_size",
+    "typed_value_size",
+    "value_size",
+]
+
+#: The largest item DynamoDB stores: 400 KB, with 1 KB = 1,024 B, attribute names included (ServiceQuotas.html).
+MAX_ITEM_SIZE_BYTES = 400 * 1024
+#: A number has at most 38 significant digits (Number data type, HowItWorks.NamingRulesDataTypes.html).
+MAX_NUMBER_DIGITS = 38
+
+_SCALAR_TYPES = ("S", "N", "B", "BOOL", "NULL")
+
+
+@dataclass(frozen=True)
+class AttributeSize:
+    """One attribute's share of an item's size: the name's bytes and the value's bytes."""
+
+    name: str
+    type: str  # DynamoDB's type letter: S, N, B, BOOL, NULL, L, M, SS, NS, BS
+    name_bytes: int
+    value_bytes: int
+
+    @property
+    def size_bytes(self) -> int:
+        return self.name_bytes + self.value_bytes
+
+
+# ----------------------------------------------------------------------------------------------- numbers
+
+
+def _to_decimal(value: Any, where: str) -> Decimal:
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        # The shortest text that reads back as this float: what a learner means by 0.1 (not 0.1000000000000000055…).
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"{where}: {value!r} is not a number") from None
+    else:
+        raise TypeError(f"{where}: a number must be int, float, Decimal or numeric text, got {type(value).__name__}")
+    if not number.is_finite():
+        raise ValueError(f"{where}: DynamoDB cannot store {value!r} (NaN and infinity are not numbers there)")
+    return number
+
+
+def _int_size(value: int, where: str = "value") -> int:
+    """number_size for a Python int, without Decimal: digits of |n| with trailing zeros trimmed (same rule)."""
+    if value == 0:
+        return 1
+    text = str(-value if value < 0 else value)
+    count = len(text.rstrip("0"))
+    if count > MAX_NUMBER_DIGITS:
+        raise ValueError(
+            f"{where}: {value!r} has {count} significant digits; DynamoDB keeps at most {MAX_NUMBER_DIGITS}"
+        )
+    unaligned = count % 2 == 0 and (len(text) - 1) % 2 == 0
+    return 1 + (count + 1) // 2 + (1 if unaligned else 0) + (1 if value < 0 else 0)
+
+
+def number_size(value: int | float | Decimal | str, *, where: str = "number") -> int:
+    """Bytes a DynamoDB number takes: 1 + its base-100 digits (+1 if negative); zero takes 1.
+
+    Significant digits are counted after trimming leading and trailing zeros; two digits share a byte when they
+    sit in the same pair counted from the decimal point, so an even digit count costs one more byte when it is
+    not aligned (12 → 2 bytes, 1.2 → 3 bytes, 123 → 3 bytes). Same rule as dynalite's ``valSize``.
+    """
+    if type(value) is int:
+        return _int_size(value, where)
+    number = _to_decimal(value, where)
+    if number.is_zero():
+        return 1
+    sign, digits, exponent = number.as_tuple()
+    # Trim zeros by hand: Decimal.normalize() would also round to the context's 28 digits.
+    start = next(i for i, digit in enumerate(digits) if digit)
+    end = len(digits)
+    while digits[end - 1] == 0:
+        end -= 1
+    exponent += len(digits) - end
+    count = end - start
+    if count > MAX_NUMBER_DIGITS:
+        raise ValueError(
+            f"{where}: {value!r} has {count} significant digits; DynamoDB keeps at most {MAX_NUMBER_DIGITS}"
+        )
+    first_digit_exponent = exponent + count - 1  # the power of ten of the leading digit
+    unaligned = count % 2 == 0 and first_digit_exponent % 2 == 0
+    return 1 + math.ceil(count / 2) + (1 if unaligned else 0) + (1 if sign else 0)
+
+
+# ------------------------------------------------------------------------------ resource-style Python values
+
+
+def _name_bytes(name: Any, where: str) -> int:
+    if not isinstance(name, str):
+        raise TypeError(f"{where}: attribute names must be text, got {type(name).__name__} {name!r}")
+    if name == "":
+        raise ValueError(f"{where}: an attribute name cannot be empty")
+    return _utf8_length(name, where)
+
+
+def _utf8_length(text: str, where: str) -> int:
+    if text.isascii():
+        return len(text)
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        raise ValueError(f"{where}: text with an unpaired surrogate cannot be stored ({error.reason})") from None
+
+
+def _set_kind(values: Iterable[Any], where: str) -> str:
+    kinds = set()
+    for element in values:
+        if isinstance(element, str):
+            kinds.add("SS")
+        elif isinstance(element, bytes | bytearray):
+            kinds.add("BS")
+        elif isinstance(element, int | float | Decimal) and not isinstance(element, bool):
+            kinds.add("NS")
+        else:
+            raise TypeError(f"{where}: a set may hold text, numbers or bytes, not {type(element).__name__}")
+    if not kinds:
+        raise ValueError(f"{where}: DynamoDB does not store empty sets")
+    if len(kinds) > 1:
+        raise TypeError(f"{where}: a set must hold one type (text, numbers or bytes), this one mixes {sorted(kinds)}")
+    return kinds.pop()
+
+
+def _type_of(value: Any, where: str) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "BOOL"
+    if isinstance(value, str):
+        return "S"
+    if isinstance(value, int | float | Decimal):
+        return "N"
+    if isinstance(value, bytes | bytearray) or type(value).__name__ == "Binary":
+        return "B"
+    if isinstance(value, Mapping):
+        return "M"
+    if isinstance(value, list | tuple):
+        return "L"
+    if isinstance(value, set | frozenset):
+        return _set_kind(value, where)
+    raise TypeError(
+        f"{where}: DynamoDB has no type for {type(value).__name__} {value!r:.60} "
+        "(use str, int/float/Decimal, bytes, bool, None, list, dict or a set)"
+    )
+
+
+class _Nested(Exception):
+    """A bad value inside a list or map; carries the path so the message can name the exact attribute."""
+
+    def __init__(self, error: TypeError | ValueError, path: str) -> None:
+        self.error, self.path = error, path
+
+
+def _in_element(error: Exception, step: str) -> _Nested:
+    if isinstance(error, _Nested):
+        return _Nested(error.error, step + error.path)
+    return _Nested(error, step)  # type: ignore[arg-type]
+
+
+def _reraise(error: _Nested, where: str) -> None:
+    message = str(error.error).replace("value: ", "", 1) if str(error.error).startswith("value: ") else str(error.error)
+    raise type(error.error)(f"{where}{error.path}: {message}") from None
+
+
+def value_size(value: Any, *, where: str = "value") -> int:
+    """Bytes a resource-style Python value takes (see the module docstring for each rule)."""
+    try:
+        return _value_size(value)
+    except _Nested as error:
+        _reraise(error, where)
+    except (TypeError, ValueError) as error:
+        _reraise(_Nested(error, ""), where)
+    raise AssertionError("unreachable")
+
+
+def _value_size(value: Any) -> int:
+    kind = type(value)
+    if kind is str:
+        return len(value) if value.isascii() else _utf8_length(value, "value")
+    if kind is int or kind is Decimal:
+        return number_size(value, where="value")
+    kind_name = _type_of(value, "value")
+    if kind_name == "S":
+        return _utf8_length(value, "value")
+    if kind_name == "N":
+        return number_size(value, where="value")
+    if kind_name == "B":
+        return len(value.value if type(value).__name__ == "Binary" else value)
+    if kind_name in ("BOOL", "NULL"):
+        return 1
+    if kind_name == "L":
+        total = 3
+        for i, element in enumerate(value):
+            try:
+                kind = type(element)  # fast paths for the common element types of big lists
+                if kind is str and element.isascii():
+                    total += 1 + len(element)
+                elif kind is int:
+                    total += 1 + _int_size(element)
+                else:
+                    total += 1 + _value_size(element)
+            except (TypeError, ValueError, _Nested) as error:
+                raise _in_element(error, f"[{i}]") from None
+        return total
+    if kind_name == "M":
+        total = 3
+        for name, element in value.items():
+            try:
+                total += 1 + _name_bytes(name, "value") + _value_size(element)
+            except (TypeError, ValueError, _Nested) as error:
+                raise _in_element(error, f".{name}") from None
+        return total
+    if kind_name == "SS":
+        return sum(_utf8_length(element, "value") for element in value)
+    if kind_name == "NS":
+        return sum(number_size(element, where="value") for element in value)
+    return sum(len(element) for element in value)  # BS
+
+
+def attribute_sizes(item: Mapping[str, Any]) -> list[AttributeSize]:
+    """Each attribute's name and value bytes, in the item's order (the lesson's breakdown figure)."""
+    if not isinstance(item, Mapping):
+        raise TypeError(f"an item must be a dict of attribute name → value, got {type(item).__name__}")
+    return [
+        AttributeSize(name, _type_of(value, f"attribute {name!r}"), _name_bytes(name, f"attribute {name!r}"),
+                      value_size(value, where=f"attribute {name!r}"))
+        for name, value in item.items()
+    ]
+
+
+def item_size(item: Mapping[str, Any]) -> int:
+    """An item's size in bytes, for an item written as boto3's resource API takes it.
+
+    >>> item_size({"pk": "user#1", "age": 42})   # 2+6 for pk, 3+2 for age
+    13
+    """
+    if not isinstance(item, Mapping):
+        raise TypeError(f"an item must be a dict of attribute name → value, got {type(item).__name__}")
+    total = 0
+    for name, value in item.items():
+        if type(name) is str and name.isascii() and name and type(value) is str and value.isascii():
+            total += len(name) + len(value)  # the common case, without the general walk
+        else:
+            where = f"attribute {name!r}"
+            total += _name_bytes(name, where) + value_size(value, where=where)
+    return total
+
+
+# ------------------------------------------------------------------------- typed (client / wire) values
+
+
+def typed_value_size(value: Mapping[str, Any], *, where: str = "value") -> int:
+    """Bytes a typed attribute value takes: ``{"S": "abc"}``, ``{"N": "12"}``, ``{"B": b"..."}``, ``{"L": [...]}``...
+
+    Binary may be raw bytes (boto3 client input, parsed responses) or base64 text (the JSON on the wire).
+    """
+    try:
+        return _typed_value_size(value)
+    except _Nested as error:
+        _reraise(error, where)
+    except (TypeError, ValueError) as error:
+        _reraise(_Nested(error, ""), where)
+    raise AssertionError("unreachable")
+
+
+def _typed_value_size(value: Mapping[str, Any]) -> int:
+    if not isinstance(value, Mapping) or len(value) != 1:
+        raise TypeError(f"value: a typed value is a one-key dict such as {{'S': 'text'}}, got {value!r:.80}")
+    ((kind, inner),) = value.items()
+    if kind == "S":
+        return len(inner) if inner.isascii() else _utf8_length(inner, "value")
+    if kind == "N":
+        return number_size(inner, where="value")
+    if kind == "B":
+        return _binary_length(inner)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "L":
+        total = 3
+        for i, element in enumerate(inner):
+            try:
+                total += 1 + _typed_value_size(element)
+            except (TypeError, ValueError, _Nested) as error:
+                raise _in_element(error, f"[{i}]") from None
+        return total
+    if kind == "M":
+        total = 3
+        for name, element in inner.items():
+            try:
+                total += 1 + _name_bytes(name, "value") + _typed_value_size(element)
+            except (TypeError, ValueError, _Nested) as error:
+                raise _in_element(error, f".{name}") from None
+        return total
+    if kind == "SS":
+        return sum(_utf8_length(element, "value") for element in inner)
+    if kind == "NS":
+        return sum(number_size(element, where="value") for element in inner)
+    if kind == "BS":
+        return sum(_binary_length(element) for element in inner)
+    raise TypeError(f"value: unknown DynamoDB type {kind!r} (one of S N B BOOL NULL L M SS NS BS)")
+
+
+def _binary_length(inner: Any) -> int:
+    if isinstance(inner, str):
+        return len(base64.b64decode(inner))
+    return len(inner)
+
+
+def typed_attribute_sizes(item: Mapping[str, Mapping[str, Any]]) -> list[AttributeSize]:
+    """Each attribute's name and value bytes, for a typed item."""
+    if not isinstance(item, Mapping):
+        raise TypeError(f"an item must be a dict of attribute name → typed value, got {type(item).__name__}")
+    sizes = []
+    for name, value in item.items():
+        where = f"attribute {name!r}"
+        kind = next(iter(value)) if isinstance(value, Mapping) and value else "?"
+        sizes.append(AttributeSize(name, kind, _name_bytes(name, where), typed_value_size(value, where=where)))
+    return sizes
+
+
+def typed_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
+    """An item's size in bytes, for an item written as the low-level client (or the wire) takes it."""
+    if not isinstance(item, Mapping):
+        raise TypeError(f"an item must be a dict of attribute name → typed value, got {type(item).__name__}")
+    total = 0
+    for name, value in item.items():
+        where = f"attribute {name!r}"
+        total += _name_bytes(name, where) + typed_value_size(value, where=where)
+    return total

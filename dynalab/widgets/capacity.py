@@ -1,0 +1,222 @@
+"""Lesson 1's widget and live demos: an item's size and price as you edit it, reads three ways, the 1 MB page.
+
+They compose ``dynalab.sizing`` and ``dynalab.capacity`` (the rules), ``dynalab.figures.capacity`` and, for the
+live parts, the engine through the lab's fidelity layer (whose meter supplies DynamoDB's units); no rule lives here.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from dynalab.capacity import Page, first_page, item_cost
+from dynalab.figures.capacity import read_pattern_figure, size_breakdown_figure
+from dynalab.sizing import MAX_ITEM_SIZE_BYTES, attribute_sizes, item_size
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, LessonWidget
+
+__all__ = ["ItemCostExplorer", "PageDemo", "ReadPatterns", "first_page_live", "read_three_ways"]
+
+TEXT_KINDS = {"ascii": ("ASCII text (1 byte a character)", "x"),
+              "japanese": ("Japanese text (3 bytes a character)", "日")}
+MAX_TEXT_CHARACTERS = 420_000  # a little past the 400 KB limit, so the learner can cross it
+
+
+class _FigureView:
+    """Shows a plotly figure in an ``ipywidgets.Output`` and redraws it by replacing the output.
+
+    A plain ``go.Figure`` through plotly's default mimetype renderer (deterministic JSON, drawn in the offline
+    slides too), not a FigureWidget.
+    """
+
+    def __init__(self, figure: Any) -> None:
+        import ipywidgets as widgets
+
+        self.output = widgets.Output()
+        self.show(figure)
+
+    def show(self, figure: Any) -> None:
+        import plotly.io as pio
+
+        self.figure = figure
+        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+
+def _check_range(name: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
+    return value
+
+
+class ItemCostExplorer(LessonWidget):
+    """Edit an item (its text's length and kind, how many number attributes) and see its size and prices change;
+    a button writes and reads it on the engine and shows the units DynamoDB would report."""
+
+    def __init__(self, lab: Any = None, table_name: str = "capacity-explorer", text_characters: int = 1000,
+                 number_attributes: int = 3, text_kind: str = "ascii") -> None:
+        import ipywidgets as widgets
+
+        _check_range("text_characters", text_characters, 0, MAX_TEXT_CHARACTERS)
+        _check_range("number_attributes", number_attributes, 0, 40)
+        if text_kind not in TEXT_KINDS:
+            raise ValueError(f"text_kind must be one of {', '.join(TEXT_KINDS)}, got {text_kind!r}")
+        self.lab, self.table_name, self._table = lab, table_name, None
+        style, layout = {"description_width": "13em"}, widgets.Layout(width="40em")
+        self.text_slider = widgets.IntSlider(text_characters, min=0, max=MAX_TEXT_CHARACTERS, step=100,
+                                             description="text length (characters)", style=style, layout=layout,
+                                             continuous_update=False)
+        self.text_slider.add_class(MAIN_CONTROL)
+        self.numbers_slider = widgets.IntSlider(number_attributes, min=0, max=40, description="number attributes",
+                                                style=style, layout=layout, continuous_update=False)
+        self.kind = widgets.ToggleButtons(options=[(label, key) for key, (label, _) in TEXT_KINDS.items()],
+                                          value=text_kind, description="text",
+                                          style={"description_width": "13em", "button_width": "17em"})
+        self.readout = widgets.HTML()
+        self.readout.add_class(MAIN_READOUT)
+        self.button = widgets.Button(description="Write and read it on the engine", button_style="primary",
+                                     layout=widgets.Layout(width="22em"), disabled=lab is None)
+        self.engine_readout = widgets.HTML()
+        self.button.on_click(lambda _: self.write_and_read())
+        self.view = _FigureView(size_breakdown_figure(attribute_sizes(self.item())))
+        for control in (self.text_slider, self.numbers_slider, self.kind):
+            control.observe(self.update, names="value")
+        self.container = widgets.VBox([self.text_slider, self.numbers_slider, self.kind, self.readout,
+                                       self.view.output, self.button, self.engine_readout])
+        self.update()
+
+    @property
+    def figure(self) -> Any:
+        return self.view.figure
+
+    def item(self) -> dict[str, Any]:
+        """The item as the controls describe it (resource-style values)."""
+        character = TEXT_KINDS[self.kind.value][1]
+        item: dict[str, Any] = {"pk": "item#1", "text": character * self.text_slider.value}
+        for n in range(1, self.numbers_slider.value + 1):
+            item[f"n{n:02d}"] = 1000 * n + 7  # four or five digits: 3 or 4 bytes each
+        return item
+
+    def describe(self) -> str:
+        """The readout in words: size, and each price (or why DynamoDB refuses it)."""
+        size = item_size(self.item())
+        if size > MAX_ITEM_SIZE_BYTES:
+            return (f"{size:,} B: over DynamoDB's item limit of {MAX_ITEM_SIZE_BYTES:,} B (400 KB). A write is "
+                    "refused with ValidationException: Item size has exceeded the maximum allowed size.")
+        cost = item_cost(size)
+        return (f"{size:,} B → read: {cost.strong_read_units:g} RCU strongly consistent, "
+                f"{cost.eventual_read_units:g} eventually consistent, {cost.transactional_read_units:g} "
+                f"transactional; write: {cost.write_units:g} WCU, {cost.transactional_write_units:g} transactional.")
+
+    def update(self, *_: Any) -> None:
+        self.readout.value = html.escape(self.describe())
+        self.view.show(size_breakdown_figure(attribute_sizes(self.item())))
+        self.engine_readout.value = ""  # what the engine said was about the previous item
+
+    def write_and_read(self) -> str:
+        """Put the item, read it back strongly and eventually consistent; show the units each call reported."""
+        if self.lab is None:
+            raise ValueError("ItemCostExplorer needs lab=dynalab.connect() to write to an engine")
+        from dynalab.tables import create_table
+
+        if self._table is None:
+            self._table = create_table(self.lab, self.table_name)
+        total = {"ReturnConsumedCapacity": "TOTAL"}
+        try:
+            put = self._table.put_item(Item=self.item(), **total)
+            strong = self._table.get_item(Key={"pk": "item#1"}, ConsistentRead=True, **total)
+            eventual = self._table.get_item(Key={"pk": "item#1"}, **total)
+        except ClientError as error:
+            text = f"refused: {error.response['Error']['Code']}: {error.response['Error']['Message']}"
+        else:
+            put_units = put["ConsumedCapacity"]["CapacityUnits"]
+            text = (f"PutItem: {put_units:g} WCU; GetItem strongly consistent: "
+                    f"{strong['ConsumedCapacity']['CapacityUnits']:g} RCU; eventually consistent: "
+                    f"{eventual['ConsumedCapacity']['CapacityUnits']:g} RCU")
+            if put_units > item_cost(item_size(self.item())).write_units:
+                text += " (the PutItem replaced a larger item: a write is charged on the larger of the two)"
+        self.engine_readout.value = html.escape(text)
+        return text
+
+
+# ------------------------------------------------------------------------------------------- live demos
+
+
+@dataclass
+class ReadPatterns:
+    """The read units metered for the same items read three ways."""
+
+    item_count: int
+    item_size_bytes: int
+    units: dict[str, float]
+
+    def figure(self) -> Any:
+        return read_pattern_figure(self.units, f"Reading {self.item_count} items of {self.item_size_bytes} B "
+                                                "(eventually consistent)")
+
+    def describe(self) -> str:
+        return "; ".join(f"{label}: {units:g} RCU" for label, units in self.units.items())
+
+
+def read_three_ways(lab: Any, table_name: str = "read-patterns", item_count: int = 10,
+                    value_bytes: int = 100) -> ReadPatterns:
+    """Write ``item_count`` small items under one partition key, then read them with one Query, with one
+    GetItem each, and with one BatchGetItem; the meter says what each way consumed."""
+    from dynalab.tables import bulk_load, create_table
+
+    _check_range("item_count", item_count, 1, 100)
+    table = create_table(lab, table_name, sort_key=("sk", "N"))
+    items = [{"pk": "songs", "sk": n, "v": "x" * value_bytes} for n in range(item_count)]
+    bulk_load(lab, table.name, items, show_progress=False)
+    keys = [{"pk": "songs", "sk": n} for n in range(item_count)]
+    lab.meter.reset()
+    table.query(KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": "songs"})
+    for key in keys:
+        table.get_item(Key=key)
+    lab.resource.batch_get_item(RequestItems={table.name: {"Keys": keys}})
+    units = {f"{label}": lab.meter.read_units(table.name, operation) for label, operation in (
+        ("1 Query", "Query"), (f"{item_count} GetItem", "GetItem"), ("1 BatchGetItem", "BatchGetItem"))}
+    return ReadPatterns(item_count, item_size(items[0]), units)
+
+
+@dataclass
+class PageDemo:
+    """A Scan's first page on the engine, beside DynamoDB's 1 MB page for the same items."""
+
+    item_count: int
+    item_size_bytes: int
+    engine_page_items: int
+    engine_page_units: float
+    engine_has_more: bool
+    dynamodb_page: Page
+
+    def describe(self) -> str:
+        model = self.dynamodb_page
+        return (f"{self.item_count} items of {self.item_size_bytes:,} B. DynamoDB's first page: {model.item_count} "
+                f"items, {model.size_bytes:,} B, {model.read_units:g} RCU (eventually consistent), more pages: "
+                f"{'yes' if model.more else 'no'}. This engine's first page: {self.engine_page_items} items, "
+                f"{self.engine_page_units:g} RCU metered, more pages: {'yes' if self.engine_has_more else 'no'}.")
+
+
+def first_page_live(lab: Any, table_name: str = "one-mb-page", item_count: int = 300,
+                    item_bytes: int = 4000) -> PageDemo:
+    """Load ``item_count`` items of ``item_bytes`` (over 1 MB in all) and Scan once: one page, and its price."""
+    from dynalab.tables import bulk_load, create_table
+
+    _check_range("item_count", item_count, 1, 5000)
+    _check_range("item_bytes", item_bytes, 16, MAX_ITEM_SIZE_BYTES)
+    table = create_table(lab, table_name)
+    items = []
+    for n in range(item_count):
+        item = {"pk": f"item#{n:05d}", "d": ""}
+        item["d"] = "x" * (item_bytes - item_size(item))
+        items.append(item)
+    bulk_load(lab, table.name, items, show_progress=False)
+    lab.meter.reset()
+    page = table.scan()
+    # DynamoDB's page follows the scan order; every item here has the same size, so the order does not matter.
+    model = first_page([item_bytes] * item_count, "eventual")
+    return PageDemo(item_count, item_bytes, page["Count"], lab.meter.read_units(table.name, "Scan"),
+                    "LastEvaluatedKey" in page, model)
