@@ -167,7 +167,8 @@ def test_throttles_disappear_after_the_compressed_time_scale_out(lab, table_name
     run = run_load(lab, table_name, 35, 11, autoscaling=TargetTrackingPolicy(70))
     outs = [e for e in run.events if e.kind == "scale-out"]
     assert outs and outs[0].minute == 1  # two datapoints (seconds 0 and 1) above 70 %
-    assert run.rows[0].throttled_attempts > 0
+    # throttled before the scale-out takes effect (the first seconds; a loaded machine may shift it by one)
+    assert sum(row.throttled_attempts for row in run.rows[:3]) > 0
     assert all(row.throttled_attempts == 0 and row.failed == 0 for row in run.rows[-3:])
     assert lab.client.describe_table(TableName=table_name)["Table"]["ProvisionedThroughput"][
         "WriteCapacityUnits"] == outs[-1].to_capacity
