@@ -21,6 +21,8 @@ from dynalab.progress import Progress
 __all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "table_exists", "wait_until_active"]
 
 _KEY_TYPES = ("S", "N", "B")
+#: Errors that mean "slow down": the whole call was refused, so it is retried with backoff.
+_THROTTLE_CODES = ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded")
 #: BatchWriteItem takes at most 25 put or delete requests per call (ServiceQuotas.html).
 BATCH_WRITE_MAX_ITEMS = 25
 _serializer = TypeSerializer()
@@ -141,6 +143,8 @@ class LoadReport:
     batch_calls: int
     retried_calls: int
     seconds: float
+    #: calls refused whole by throttling (after boto3's own retries), then retried here with backoff
+    throttled_calls: int = 0
 
 
 def _request_size_bytes(typed_item: dict) -> int:
@@ -176,15 +180,16 @@ def bulk_load(
 ) -> LoadReport:
     """Write items (resource-style Python values) with BatchWriteItem, 25 at a time, under 16 MB a call.
 
-    UnprocessedItems are retried with exponential backoff (50 ms, 100 ms, 200 ms, ... as the AWS SDKs do;
-    Programming.Errors.html) up to ``max_attempts`` calls a batch; then it raises, saying how many items did not
-    go in, so nothing is lost silently. Shows a progress bar in a notebook.
+    UnprocessedItems, and calls refused whole by throttling (after boto3's own retries), are retried with
+    exponential backoff (50 ms, 100 ms, 200 ms, ... as the AWS SDKs do; Programming.Errors.html) up to
+    ``max_attempts`` calls a batch (10: about 50 s of waiting, the docs' "about a minute"); then it raises, saying
+    how many items did not go in, so nothing is lost silently. Shows a progress bar in a notebook.
     """
     if max_attempts < 1:
         raise ValueError(f"max_attempts must be >= 1, got {max_attempts}")
     started = time.monotonic()
     typed = ({k: _serializer.serialize(v) for k, v in item.items()} for item in items)
-    written = calls = retried = 0
+    written = calls = retried = throttled = 0
     with Progress(len(items), description or f"Loading {table_name}", show=show_progress) as progress:
         for batch in _batches(typed, BATCH_WRITE_MAX_ITEMS, 16 * 1024 * 1024):
             pending = [{"PutRequest": {"Item": item}} for item in batch]
@@ -193,7 +198,13 @@ def bulk_load(
                     retried += 1
                     time.sleep(base_delay_seconds * 2 ** (attempt - 1))
                 calls += 1
-                answer = lab.client.batch_write_item(RequestItems={table_name: pending})
+                try:
+                    answer = lab.client.batch_write_item(RequestItems={table_name: pending})
+                except ClientError as error:
+                    if error.response["Error"]["Code"] not in _THROTTLE_CODES:
+                        raise
+                    throttled += 1  # the whole call was refused: back off and send it again
+                    continue
                 unprocessed = answer.get("UnprocessedItems", {}).get(table_name, [])
                 done = len(pending) - len(unprocessed)
                 written += done
@@ -206,4 +217,4 @@ def bulk_load(
                     f"bulk_load: {len(pending)} items were still unprocessed after {max_attempts} attempts "
                     f"({written} of {len(items)} written). Check the table's capacity, then load the rest."
                 )
-    return LoadReport(written, calls, retried, time.monotonic() - started)
+    return LoadReport(written, calls, retried, time.monotonic() - started, throttled)

@@ -1,0 +1,390 @@
+"""Tables kept up to date from a stream: the article's vote summary (case 1) and mail-batch table (case 2).
+
+A *projection* says what a stream record means for the target tables; ``dynalab.streams.StreamProjector`` reads
+the stream and commits those writes together with its checkpoint (exactly-once effect). A projection provides
+
+* ``effects(record)``: ``[(target key, value), ...]``, or ``BadRecordError`` for a record it cannot interpret;
+* ``merge(a, b)``: two values for one target item in one batch, combined (votes add up; a copy keeps the later);
+* ``action(key, value)``: the TransactWriteItems action for one target item (None: nothing to write);
+* ``rebuild(lab, source_table)``: recompute the targets from a Scan (the recovery when records were lost).
+
+Votes are computed from the record's *images*, not its event name: a record contributes ``-1`` for the old image's
+vote and ``+1`` for the new image's. INSERT adds, REMOVE subtracts, a MODIFY of the vote moves a count from the old
+candidate to the new one, and a MODIFY that keeps the vote changes nothing. That also makes moto's stream quirk
+harmless: an UpdateItem that creates an item emits two INSERT records there (the first with the key only), and a
+key-only image holds no vote, so the item is counted once, as on DynamoDB.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer
+
+from dynalab.engine import Lab
+from dynalab.streams import BadRecordError, StreamProjector
+
+__all__ = [
+    "CopyProjection",
+    "MailBatchProjection",
+    "VoteSummaryProjection",
+    "count_votes",
+    "create_summary_tables",
+    "create_vote_tables",
+    "daily_totals",
+    "mail_batch",
+    "mail_batch_item",
+    "read_sample_users",
+    "read_sample_votes",
+    "read_summary",
+    "vote_summary",
+]
+
+EVENT_NAMES = ("INSERT", "MODIFY", "REMOVE")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_deserializer = TypeDeserializer()
+
+
+def _record_parts(record: Any, need_old_image: bool = True) -> tuple[str, dict]:
+    """The event name and the ``dynamodb`` part of a stream record, or BadRecordError."""
+    if not isinstance(record, dict) or not isinstance(record.get("dynamodb"), dict):
+        raise BadRecordError(f"not a DynamoDB stream record (no 'dynamodb' part): {str(record)[:120]}")
+    name = record.get("eventName")
+    if name not in EVENT_NAMES:
+        raise BadRecordError(f"unknown eventName {name!r} (expected one of {', '.join(EVENT_NAMES)})")
+    body = record["dynamodb"]
+    if need_old_image and name in ("MODIFY", "REMOVE") and "OldImage" not in body:
+        raise BadRecordError(f"a {name} record without OldImage: the stream must use NEW_AND_OLD_IMAGES")
+    if name in ("INSERT", "MODIFY") and "NewImage" not in body:
+        raise BadRecordError(f"an {name} record without NewImage: the stream must include new images")
+    return name, body
+
+
+# ------------------------------------------------------------------------------------------ case 1: votes
+def vote_of(image: dict | None) -> tuple[str, str] | None:
+    """(candidate, date) that an item image counts for; None for no image or an item with no vote yet."""
+    if not image or "vote" not in image:
+        return None
+    vote, date = image["vote"], image.get("Date")
+    if not isinstance(vote, dict) or not isinstance(vote.get("S"), str) or not vote["S"]:
+        raise BadRecordError(f"the vote must be a non-empty string, got {vote!r}")
+    if not isinstance(date, dict) or not isinstance(date.get("S"), str) or not _DATE.match(date["S"]):
+        raise BadRecordError(f"a vote needs a Date string YYYY-MM-DD, got {date!r}")
+    return vote["S"], date["S"]
+
+
+class VoteSummaryProjection:
+    """Votes ``{UserID, vote, Date}`` → ``summary`` ``{vote, num}`` and ``daily`` ``{vote, Date, num}``.
+
+    The per-day table has ``vote`` as partition key and ``Date`` as sort key, so a day's or a week's total for a
+    candidate is one Query (``daily_totals``).
+    """
+
+    required_view_type = ("NEW_AND_OLD_IMAGES",)
+
+    def __init__(self, summary_table: str, daily_table: str) -> None:
+        self.summary_table = summary_table
+        self.daily_table = daily_table
+
+    def effects(self, record: dict) -> list[tuple[tuple, int]]:
+        _, body = _record_parts(record)
+        old, new = vote_of(body.get("OldImage")), vote_of(body.get("NewImage"))
+        if old == new:
+            return []
+        found: list[tuple[tuple, int]] = []
+        for vote, sign in ((old, -1), (new, +1)):
+            if vote is not None:
+                found += [(("summary", vote[0]), sign), (("daily", vote[0], vote[1]), sign)]
+        return found
+
+    @staticmethod
+    def merge(a: int, b: int) -> int:
+        return a + b
+
+    def action(self, key: tuple, delta: int) -> dict | None:
+        if delta == 0:
+            return None
+        if key[0] == "summary":
+            table, item_key = self.summary_table, {"vote": {"S": key[1]}}
+        else:
+            table, item_key = self.daily_table, {"vote": {"S": key[1]}, "Date": {"S": key[2]}}
+        return {"Update": {"TableName": table, "Key": item_key, "UpdateExpression": "ADD num :d",
+                           "ExpressionAttributeValues": {":d": {"N": str(delta)}}}}
+
+    def rebuild(self, lab: Lab, source_table: str) -> None:
+        votes = [_plain(item) for item in _scan(lab, source_table)]
+        totals, daily = count_votes(votes)
+        for table in (self.summary_table, self.daily_table):
+            keys = ["vote"] if table == self.summary_table else ["vote", "Date"]
+            for item in _scan(lab, table):
+                lab.client.delete_item(TableName=table, Key={k: item[k] for k in keys})
+        for vote, num in totals.items():
+            lab.client.put_item(TableName=self.summary_table, Item={"vote": {"S": vote}, "num": {"N": str(num)}})
+        for (vote, date), num in daily.items():
+            lab.client.put_item(TableName=self.daily_table,
+                                Item={"vote": {"S": vote}, "Date": {"S": date}, "num": {"N": str(num)}})
+
+
+def count_votes(votes: Iterable[dict]) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """The group-by the summary must equal: votes per candidate, and per (candidate, date). Pure."""
+    totals: Counter = Counter()
+    daily: Counter = Counter()
+    for vote in votes:
+        if vote.get("vote"):
+            totals[vote["vote"]] += 1
+            daily[(vote["vote"], vote["Date"])] += 1
+    return dict(sorted(totals.items())), dict(sorted(daily.items()))
+
+
+def _scan(lab: Lab, table_name: str) -> list[dict]:
+    items: list[dict] = []
+    args: dict[str, Any] = {"TableName": table_name, "ConsistentRead": True}
+    while True:
+        page = lab.client.scan(**args)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _plain(item: dict) -> dict:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def _ensure(lab: Lab, name: str, keys: list[tuple[str, str, str]], stream_view_type: str | None = None) -> None:
+    """Create a table if it is missing (never resets one: a projector may be restarting on it)."""
+    from dynalab.tables import table_exists, wait_until_active
+
+    if table_exists(lab, name):
+        return
+    args: dict[str, Any] = {
+        "TableName": name, "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": a, "KeyType": k} for a, _, k in keys],
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": t} for a, t, _ in keys],
+    }
+    if stream_view_type:
+        args["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream_view_type}
+    lab.client.create_table(**args)
+    wait_until_active(lab, name)
+
+
+def create_vote_tables(lab: Lab, votes: str = "votes", summary: str = "vote_summary",
+                       daily: str = "vote_daily") -> tuple[str, str, str]:
+    """Create the vote table (stream NEW_AND_OLD_IMAGES), the summary and the per-day table afresh, and forget
+    their old checkpoints; return the three names as they are on this endpoint."""
+    from dynalab.tables import create_table
+
+    create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES")
+    return (lab.table_name(votes),) + create_summary_tables(lab, lab.table_name(votes), summary, daily)
+
+
+def create_summary_tables(lab: Lab, votes_table: str, summary: str, daily: str | None = None) -> tuple[str, str]:
+    """Create a summary and a per-day table afresh (``daily`` defaults to ``<summary>-daily``) and forget the
+    checkpoints of the projector from ``votes_table`` into them; return their names on this endpoint."""
+    from dynalab.streams import CheckpointStore
+    from dynalab.tables import create_table
+
+    daily = daily or f"{summary}-daily"
+    create_table(lab, summary, ("vote", "S"))
+    create_table(lab, daily, ("vote", "S"), ("Date", "S"))
+    CheckpointStore(lab).delete(vote_summary_consumer(votes_table, lab.table_name(summary)))
+    return lab.table_name(summary), lab.table_name(daily)
+
+
+def vote_summary_consumer(votes_table: str, summary_table: str) -> str:
+    """The name a vote-summary projector's checkpoints are kept under: one per (source, target) pair."""
+    return f"vote_summary:{votes_table}->{summary_table}"
+
+
+def vote_summary(lab: Lab, votes_table: str, summary_table: str, daily_table: str | None = None,
+                 **projector_options: Any) -> StreamProjector:
+    """A projector from the vote table's stream to the summary (and per-day) table: ``run_once()``,
+    ``start()``, ``stop()``. Missing target tables are created; its checkpoint lives in the engine."""
+    daily_table = daily_table or f"{summary_table}-daily"
+    _ensure(lab, summary_table, [("vote", "S", "HASH")])
+    _ensure(lab, daily_table, [("vote", "S", "HASH"), ("Date", "S", "RANGE")])
+    projector_options.setdefault("consumer", vote_summary_consumer(votes_table, summary_table))
+    return StreamProjector(lab, votes_table, VoteSummaryProjection(summary_table, daily_table), **projector_options)
+
+
+def read_summary(lab: Lab, summary_table: str) -> dict[str, int]:
+    """Votes per candidate as the summary table holds them (candidates at zero left out), sorted."""
+    items = (_plain(item) for item in _scan(lab, summary_table))
+    return dict(sorted((item["vote"], int(item["num"])) for item in items if int(item.get("num", 0))))
+
+
+def daily_totals(lab: Lab, daily_table: str, vote: str, first_date: str, last_date: str) -> int:
+    """One candidate's votes from first_date to last_date (inclusive): one Query on the per-day table."""
+    total = 0
+    args: dict[str, Any] = {
+        "TableName": daily_table, "KeyConditionExpression": "vote = :v AND #d BETWEEN :a AND :b",
+        "ExpressionAttributeNames": {"#d": "Date"},
+        "ExpressionAttributeValues": {":v": {"S": vote}, ":a": {"S": first_date}, ":b": {"S": last_date}},
+    }
+    while True:
+        page = lab.client.query(**args)
+        total += sum(int(item["num"]["N"]) for item in page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return total
+        args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+# ----------------------------------------------------------------------------------- case 2: the mail batch
+#: The mail table spreads users over this many partition-key values, so the batch is that many Queries that can
+#: run side by side, and no single key holds every user.
+MAIL_GROUPS = 10
+
+
+def mail_group(user_id: str) -> str:
+    """The mail table's partition key for a user: a stable hash bucket (crc32, so every process agrees)."""
+    return f"group-{zlib.crc32(str(user_id).encode()) % MAIL_GROUPS}"
+
+
+def mail_batch_item(user: dict) -> dict | None:
+    """The mail table's item for a user (plain values): only what the batch needs. None if no Email (no mail)."""
+    if not user.get("Email"):
+        return None
+    return {"mail_group": mail_group(user["UserID"]), "UserID": str(user["UserID"]),
+            "UserName": user.get("UserName", ""), "Email": user["Email"]}
+
+
+class MailBatchProjection:
+    """Users ``{UserID, UserName, Email, ...}`` → a mail table keyed ``mail_group`` / ``UserID`` holding only
+    ``UserName`` and ``Email``. A user without an Email (or removed) leaves the mail table."""
+
+    #: writing an item's latest state twice changes nothing: no transaction needed (see dynalab.streams)
+    idempotent = True
+    required_view_type = ("NEW_IMAGE", "NEW_AND_OLD_IMAGES")
+
+    def __init__(self, mail_table: str) -> None:
+        self.mail_table = mail_table
+
+    def effects(self, record: dict) -> list[tuple[str, dict | None]]:
+        name, body = _record_parts(record, need_old_image=False)
+        keys = body.get("Keys") or {}
+        if "UserID" not in keys:
+            raise BadRecordError(f"a users record must have the key UserID, got keys {sorted(keys)}")
+        user_id = str(_deserializer.deserialize(keys["UserID"]))
+        if name == "REMOVE":
+            return [(user_id, None)]
+        user = _plain(body["NewImage"])
+        for attribute in ("UserName", "Email"):
+            if attribute in user and not isinstance(user[attribute], str):
+                raise BadRecordError(f"{attribute} must be a string, got {user[attribute]!r}")
+        return [(user_id, mail_batch_item(user))]
+
+    @staticmethod
+    def merge(_: Any, later: Any) -> Any:
+        return later
+
+    def action(self, user_id: str, item: dict | None) -> dict:
+        if item is None:
+            return {"Delete": {"TableName": self.mail_table,
+                               "Key": {"mail_group": {"S": mail_group(user_id)}, "UserID": {"S": user_id}}}}
+        return {"Put": {"TableName": self.mail_table, "Item": {k: {"S": v} for k, v in item.items()}}}
+
+    def rebuild(self, lab: Lab, source_table: str) -> None:
+        for item in _scan(lab, self.mail_table):
+            lab.client.delete_item(TableName=self.mail_table,
+                                   Key={"mail_group": item["mail_group"], "UserID": item["UserID"]})
+        for user in _scan(lab, source_table):
+            item = mail_batch_item(_plain(user))
+            if item is not None:
+                lab.client.put_item(TableName=self.mail_table, Item={k: {"S": v} for k, v in item.items()})
+
+
+def forget(lab: Lab, consumer: str, *tables: str) -> None:
+    """Start a projection afresh: delete its target tables and its checkpoints (a lesson re-run uses this)."""
+    from dynalab.streams import CheckpointStore
+    from dynalab.tables import delete_table
+
+    for table in tables:
+        delete_table(lab, table)
+    CheckpointStore(lab).delete(consumer)
+
+
+def mail_batch(lab: Lab, users_table: str, mail_table: str, *, reset: bool = False,
+               **projector_options: Any) -> StreamProjector:
+    """A projector from the users table's stream to the mail-batch table (created if missing). ``reset=True``
+    starts afresh: the mail table and the projector's checkpoints are deleted first."""
+    projector_options.setdefault("consumer", f"mail_batch:{users_table}->{mail_table}")
+    if reset:
+        forget(lab, projector_options["consumer"], mail_table)
+    _ensure(lab, mail_table, [("mail_group", "S", "HASH"), ("UserID", "S", "RANGE")])
+    return StreamProjector(lab, users_table, MailBatchProjection(mail_table), **projector_options)
+
+
+def read_mail_batch(lab: Lab, mail_table: str) -> list[dict]:
+    """What the mail batch reads: one Query per group (no Scan of the users table), sorted by UserID."""
+    found: list[dict] = []
+    for group in range(MAIL_GROUPS):
+        args: dict[str, Any] = {"TableName": mail_table, "KeyConditionExpression": "mail_group = :g",
+                                "ExpressionAttributeValues": {":g": {"S": f"group-{group}"}}}
+        while True:
+            page = lab.client.query(**args)
+            found += [_plain(item) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                break
+            args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return sorted(found, key=lambda item: item["UserID"])
+
+
+# ----------------------------------------------------------------------------------------- copy table
+class CopyProjection:
+    """Every item of the source, as is, in a copy table with the same key schema (the read-replica stand-in)."""
+
+    #: writing an item's latest state twice changes nothing: no transaction needed (see dynalab.streams)
+    idempotent = True
+    required_view_type = ("NEW_IMAGE", "NEW_AND_OLD_IMAGES")
+
+    def __init__(self, copy_table: str) -> None:
+        self.copy_table = copy_table
+
+    def effects(self, record: dict) -> list[tuple[str, tuple[dict, dict | None]]]:
+        if not isinstance(record, dict) or not isinstance(record.get("dynamodb"), dict):
+            raise BadRecordError(f"not a DynamoDB stream record: {str(record)[:120]}")
+        name = record.get("eventName")
+        if name not in EVENT_NAMES:
+            raise BadRecordError(f"unknown eventName {name!r} (expected one of {', '.join(EVENT_NAMES)})")
+        body = record["dynamodb"]
+        keys = body.get("Keys")
+        if not keys:
+            raise BadRecordError("a stream record without Keys")
+        if name != "REMOVE" and "NewImage" not in body:
+            raise BadRecordError(f"an {name} record without NewImage: the stream must include new images")
+        key = repr(sorted((k, sorted(v.items())) for k, v in keys.items()))
+        return [(key, (keys, None if name == "REMOVE" else body["NewImage"]))]
+
+    @staticmethod
+    def merge(_: Any, later: Any) -> Any:
+        return later
+
+    def action(self, _: str, value: tuple[dict, dict | None]) -> dict:
+        keys, image = value
+        if image is None:
+            return {"Delete": {"TableName": self.copy_table, "Key": keys}}
+        return {"Put": {"TableName": self.copy_table, "Item": image}}
+
+    def rebuild(self, lab: Lab, source_table: str) -> None:
+        for item in _scan(lab, source_table):
+            lab.client.put_item(TableName=self.copy_table, Item=item)
+
+
+# ------------------------------------------------------------------------------------------- sample data
+def read_sample_votes(path: str | Path | None = None) -> list[dict]:
+    """``data/votes.csv`` (made by ``data/make_sample_data.py``, seeded) as vote items."""
+    with open(path or DATA_DIR / "votes.csv", newline="", encoding="utf-8") as file:
+        return [{"UserID": row["UserID"], "vote": row["vote"], "Date": row["Date"]} for row in csv.DictReader(file)]
+
+
+def read_sample_users(path: str | Path | None = None) -> list[dict]:
+    """``data/users.csv`` as user items (an empty Email means the user gets no mail: attribute left out)."""
+    with open(path or DATA_DIR / "users.csv", newline="", encoding="utf-8") as file:
+        return [{k: v for k, v in row.items() if v} for row in csv.DictReader(file)]

@@ -1,0 +1,670 @@
+"""Read a DynamoDB stream as the Kinesis Client Library does: shards in lineage order, checkpoints in a table.
+
+* ``list_shards`` pages through DescribeStream; ``lineage_order`` puts every parent shard before its children
+  (a child's records continue its parent's, so a child is read only once its parent is finished, Streams.html).
+* ``CheckpointStore`` keeps one item per (consumer, stream, shard) in a DynamoDB table of its own, like the KCL's
+  lease table: the last sequence number applied, and whether the shard ended. A reader restarted in another
+  process resumes from it with AFTER_SEQUENCE_NUMBER.
+* ``StreamProjector`` reads every shard, hands each batch of records to a *projection* (``dynalab.projections``)
+  and commits the projection's writes **and** the new checkpoint in one TransactWriteItems. The checkpoint update
+  carries the condition ``checkpoint < first sequence number of the batch`` (numbers compared as numbers), so a
+  record at or below the checkpoint can never be applied twice: a crash between "apply" and "checkpoint" cannot
+  happen (they are one write), and a replay of old records is cancelled by the engine. Delivery stays at least
+  once; the *effect* is exactly once.
+* ``start()`` runs the projector in a background thread (a notebook stays interactive); ``stop()`` stops it
+  cleanly after the batch in hand. ``run_once()`` is the synchronous step tests and notebooks call before printing.
+
+``exactly_once=False`` gives the naive reader (apply with plain writes, then save the checkpoint): the lesson
+crashes it between the two to show a vote counted twice.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from dynalab.engine import Lab
+
+__all__ = [
+    "BadRecordError",
+    "CheckpointStore",
+    "InjectedCrash",
+    "StaleCheckpointError",
+    "StreamNotEnabledError",
+    "StreamProjector",
+    "enable_stream",
+    "lineage_order",
+    "list_shards",
+    "stream_arn",
+]
+
+ITERATOR_TYPES = ("TRIM_HORIZON", "LATEST", "AFTER_SEQUENCE_NUMBER", "AT_SEQUENCE_NUMBER")
+#: GetRecords returns at most 1,000 records a call (API_streams_GetRecords.html).
+GET_RECORDS_MAX = 1000
+#: TransactWriteItems takes at most 100 actions (transaction-apis.html); one of them is the checkpoint.
+TRANSACTION_MAX_ACTIONS = 100
+
+
+class StreamNotEnabledError(ValueError):
+    """The table has no stream (or one whose view type the projection cannot use)."""
+
+
+class StaleCheckpointError(RuntimeError):
+    """Checkpoints exist for a stream the table no longer has: records written in between were never read."""
+
+
+class BadRecordError(ValueError):
+    """A stream record the projection cannot interpret. Nothing of it (or after it) was applied."""
+
+
+class _CommitCancelled(Exception):
+    """The checkpoint condition failed: another reader (or a replay) got there first. Re-read the checkpoint."""
+
+
+class InjectedCrash(RuntimeError):
+    """Raised by a fault hook to simulate the projector process dying at that point (tests, the lesson)."""
+
+
+# ---------------------------------------------------------------------------------------------------- stream
+def stream_arn(lab: Lab, table_name: str) -> str:
+    """The table's current stream ARN, or StreamNotEnabledError saying how to turn the stream on."""
+    try:
+        table = lab.client.describe_table(TableName=table_name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            raise StreamNotEnabledError(f"table {table_name!r} does not exist, so it has no stream") from None
+        raise
+    spec = table.get("StreamSpecification") or {}
+    arn = table.get("LatestStreamArn")
+    if not spec.get("StreamEnabled") or not arn:
+        raise StreamNotEnabledError(
+            f"table {table_name!r} has no stream enabled. Turn it on with "
+            f"dynalab.enable_stream(lab, {table_name!r}) (UpdateTable StreamSpecification "
+            "StreamViewType=NEW_AND_OLD_IMAGES); only changes made after that are captured."
+        )
+    return arn
+
+
+def stream_view_type(lab: Lab, table_name: str) -> str:
+    table = lab.client.describe_table(TableName=table_name)["Table"]
+    return (table.get("StreamSpecification") or {}).get("StreamViewType", "")
+
+
+def enable_stream(lab: Lab, table_name: str, view_type: str = "NEW_AND_OLD_IMAGES") -> str:
+    """Turn the table's stream on (UpdateTable) and return its ARN. Changes made before this are not in it."""
+    lab.client.update_table(TableName=table_name,
+                            StreamSpecification={"StreamEnabled": True, "StreamViewType": view_type})
+    from dynalab.tables import wait_until_active
+
+    wait_until_active(lab, table_name)
+    return stream_arn(lab, table_name)
+
+
+def list_shards(lab: Lab, arn: str) -> list[dict]:
+    """Every shard of the stream (DescribeStream, paged with ExclusiveStartShardId)."""
+    shards: list[dict] = []
+    args: dict[str, Any] = {"StreamArn": arn}
+    while True:
+        description = lab.streams.describe_stream(**args)["StreamDescription"]
+        shards.extend(description.get("Shards", []))
+        last = description.get("LastEvaluatedShardId")
+        if not last:
+            return shards
+        args["ExclusiveStartShardId"] = last
+
+
+def lineage_order(shards: Iterable[dict]) -> list[dict]:
+    """Shards ordered so each parent comes before its children (a parent no longer listed counts as done)."""
+    shards = list(shards)
+    by_id = {shard["ShardId"]: shard for shard in shards}
+    ordered: list[dict] = []
+    placed: set[str] = set()
+
+    def place(shard: dict, path: tuple[str, ...] = ()) -> None:
+        shard_id = shard["ShardId"]
+        if shard_id in placed:
+            return
+        if shard_id in path:
+            raise ValueError(f"shard lineage has a cycle through {shard_id}")
+        parent = by_id.get(shard.get("ParentShardId", ""))
+        if parent is not None:
+            place(parent, path + (shard_id,))
+        placed.add(shard_id)
+        ordered.append(shard)
+
+    for shard in shards:
+        place(shard)
+    return ordered
+
+
+# ----------------------------------------------------------------------------------------------- checkpoints
+@dataclass
+class Checkpoint:
+    """Where a consumer is in one shard: the last sequence number applied (None: nothing yet)."""
+
+    stream_arn: str
+    shard_id: str
+    sequence_number: int | None = None
+    shard_end: bool = False
+
+
+class CheckpointStore:
+    """One item per (consumer, stream, shard) in a table of its own: ``consumer`` (partition key) and
+    ``lease_key`` = ``<stream ARN>|<shard id>`` (sort key), as the KCL keeps a lease per shard."""
+
+    def __init__(self, lab: Lab, table_name: str | None = None) -> None:
+        self.lab = lab
+        self.table_name = table_name or lab.table_name("stream_checkpoints")
+        self._ensure_table()
+
+    def _ensure_table(self) -> None:
+        from dynalab.tables import table_exists, wait_until_active
+
+        if table_exists(self.lab, self.table_name):
+            return
+        try:
+            self.lab.client.create_table(
+                TableName=self.table_name, BillingMode="PAY_PER_REQUEST",
+                KeySchema=[{"AttributeName": "consumer", "KeyType": "HASH"},
+                           {"AttributeName": "lease_key", "KeyType": "RANGE"}],
+                AttributeDefinitions=[{"AttributeName": "consumer", "AttributeType": "S"},
+                                      {"AttributeName": "lease_key", "AttributeType": "S"}],
+            )
+        except ClientError as error:  # another process created it first
+            if error.response["Error"]["Code"] not in ("ResourceInUseException", "TableAlreadyExistsException"):
+                raise
+        wait_until_active(self.lab, self.table_name)
+
+    @staticmethod
+    def lease_key(arn: str, shard_id: str) -> str:
+        return f"{arn}|{shard_id}"
+
+    def all(self, consumer: str) -> list[Checkpoint]:
+        """Every checkpoint of a consumer, on any stream (strongly consistent Query)."""
+        found: list[Checkpoint] = []
+        args: dict[str, Any] = {
+            "TableName": self.table_name, "ConsistentRead": True,
+            "KeyConditionExpression": "consumer = :c", "ExpressionAttributeValues": {":c": {"S": consumer}},
+        }
+        while True:
+            page = self.lab.client.query(**args)
+            for item in page["Items"]:
+                arn, shard_id = item["lease_key"]["S"].rsplit("|", 1)
+                number = item.get("checkpoint", {}).get("N")
+                found.append(Checkpoint(arn, shard_id, int(number) if number is not None else None,
+                                        item.get("shard_end", {}).get("BOOL", False)))
+            if "LastEvaluatedKey" not in page:
+                return found
+            args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def load(self, consumer: str, arn: str) -> dict[str, Checkpoint]:
+        return {c.shard_id: c for c in self.all(consumer) if c.stream_arn == arn}
+
+    def advance_action(self, consumer: str, arn: str, shard_id: str, first: int, last: int,
+                       shard_end: bool = False) -> dict:
+        """The TransactWriteItems Update that moves the checkpoint to ``last``, only if it is below ``first``."""
+        return {"Update": {
+            "TableName": self.table_name,
+            "Key": {"consumer": {"S": consumer}, "lease_key": {"S": self.lease_key(arn, shard_id)}},
+            "UpdateExpression": "SET #cp = :last, shard_end = :end",
+            "ConditionExpression": "attribute_not_exists(#cp) OR #cp < :first",
+            "ExpressionAttributeNames": {"#cp": "checkpoint"},
+            "ExpressionAttributeValues": {":last": {"N": str(last)}, ":first": {"N": str(first)},
+                                          ":end": {"BOOL": shard_end}},
+        }}
+
+    def save(self, consumer: str, arn: str, shard_id: str, last: int, shard_end: bool = False) -> None:
+        """Unconditional save (the naive reader's separate checkpoint write)."""
+        self.lab.client.put_item(TableName=self.table_name, Item={
+            "consumer": {"S": consumer}, "lease_key": {"S": self.lease_key(arn, shard_id)},
+            "checkpoint": {"N": str(last)}, "shard_end": {"BOOL": shard_end}})
+
+    def delete(self, consumer: str, arn: str | None = None) -> int:
+        """Forget a consumer's checkpoints (on one stream, or all, and then its dead letters too); return how
+        many checkpoints."""
+        if arn is None:
+            page = self.lab.client.query(
+                TableName=self.table_name, KeyConditionExpression="consumer = :c",
+                ExpressionAttributeValues={":c": {"S": f"{consumer}#dead-letter"}})
+            for item in page["Items"]:
+                self.lab.client.delete_item(TableName=self.table_name,
+                                            Key={"consumer": item["consumer"], "lease_key": item["lease_key"]})
+        gone = 0
+        for checkpoint in self.all(consumer):
+            if arn is None or checkpoint.stream_arn == arn:
+                self.lab.client.delete_item(TableName=self.table_name, Key={
+                    "consumer": {"S": consumer},
+                    "lease_key": {"S": self.lease_key(checkpoint.stream_arn, checkpoint.shard_id)}})
+                gone += 1
+        return gone
+
+
+# ------------------------------------------------------------------------------------------------- projector
+def sequence_number(record: dict) -> int:
+    return int(record["dynamodb"]["SequenceNumber"])
+
+
+def _batch_write(lab: Lab, actions: list[dict]) -> None:
+    """Put/Delete actions through BatchWriteItem, 25 a call, UnprocessedItems retried with backoff."""
+    requests: dict[str, list[dict]] = {}
+    for action in actions:
+        (kind, args), = action.items()
+        if kind == "Put":
+            requests.setdefault(args["TableName"], []).append({"PutRequest": {"Item": args["Item"]}})
+        elif kind == "Delete":
+            requests.setdefault(args["TableName"], []).append({"DeleteRequest": {"Key": args["Key"]}})
+        else:
+            raise ValueError(f"an idempotent projection writes with Put and Delete only, got {kind}")
+    for table, pending in requests.items():
+        for start in range(0, len(pending), 25):
+            chunk: dict[str, list[dict]] = {table: pending[start:start + 25]}
+            for attempt in range(10):
+                if attempt:
+                    time.sleep(0.05 * 2 ** (attempt - 1))
+                chunk = lab.client.batch_write_item(RequestItems=chunk).get("UnprocessedItems") or {}
+                if not chunk:
+                    break
+            if chunk:
+                raise RuntimeError(f"{sum(map(len, chunk.values()))} writes to {table} stayed unprocessed after "
+                                   "10 attempts; the checkpoint was not advanced, so they will be retried")
+
+
+class Batch:
+    """The writes a run of records adds up to: one pending value per target item, merged by the projection."""
+
+    def __init__(self, projection: Any) -> None:
+        self.projection = projection
+        self.pending: dict[Any, Any] = {}
+
+    def count_with(self, effects: list[tuple[Any, Any]]) -> int:
+        """How many target items the batch would touch with these effects added (an upper bound on actions)."""
+        return len(self.pending.keys() | {key for key, _ in effects})
+
+    def add(self, effects: list[tuple[Any, Any]]) -> None:
+        for key, value in effects:
+            self.pending[key] = self.projection.merge(self.pending[key], value) if key in self.pending else value
+
+    def actions(self) -> list[dict]:
+        """TransactWriteItems actions, one per target item that changes."""
+        found = (self.projection.action(key, value) for key, value in self.pending.items())
+        return [action for action in found if action is not None]
+
+
+@dataclass
+class ProjectorStats:
+    """What a projector did since it was made (the lesson and the benchmark print these)."""
+
+    records_applied: int = 0
+    records_skipped: int = 0  # at or below the checkpoint: delivered again, applied once
+    commits: int = 0
+    cancelled_commits: int = 0
+    get_records_calls: int = 0
+    dead_letters: int = 0
+    crashes: list[str] = field(default_factory=list)
+
+
+class StreamProjector:
+    """Keep a projection of ``source_table`` up to date from its stream, exactly once in effect.
+
+    ``projection`` (see ``dynalab.projections``) turns records into writes. ``consumer`` names the checkpoints
+    (a second projector with the same consumer, in any process, resumes them). ``start_at`` is where a shard
+    without a checkpoint starts: TRIM_HORIZON (the oldest record kept, 24 h) or LATEST. ``on_bad_record``:
+    "raise" (stop with BadRecordError, the record and everything after it unapplied) or "dead_letter" (store the
+    record in the checkpoint table under ``<consumer>#dead-letter``, in the same transaction, and go on).
+
+    Run one projector per consumer at a time, as Lambda runs one invocation per shard at a time. A second one is
+    still safe on DynamoDB (its transaction is cancelled by the checkpoint condition and it resumes after the
+    other's checkpoint), but moto rolls a cancelled transaction back by restoring snapshots of the tables it
+    touched, which can undo the other projector's commit (see tests/integration/test_projection_reliability.py).
+    """
+
+    def __init__(self, lab: Lab, source_table: str, projection: Any, *, consumer: str | None = None,
+                 checkpoints: CheckpointStore | None = None, batch_size: int = GET_RECORDS_MAX,
+                 start_at: str = "TRIM_HORIZON", exactly_once: bool = True, on_bad_record: str = "raise",
+                 poll_seconds: float = 0.25, fault_hook: Callable[[str], None] | None = None,
+                 on_commit: Callable[[list[dict]], None] | None = None) -> None:
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= GET_RECORDS_MAX:
+            raise ValueError(f"batch_size must be an integer from 1 to {GET_RECORDS_MAX} (GetRecords' limit), "
+                             f"got {batch_size!r}")
+        if start_at not in ("TRIM_HORIZON", "LATEST"):
+            raise ValueError(f"start_at must be 'TRIM_HORIZON' or 'LATEST', got {start_at!r}")
+        if on_bad_record not in ("raise", "dead_letter"):
+            raise ValueError(f"on_bad_record must be 'raise' or 'dead_letter', got {on_bad_record!r}")
+        if not poll_seconds > 0:
+            raise ValueError(f"poll_seconds must be > 0, got {poll_seconds!r}")
+        self.lab = lab
+        self.source_table = source_table
+        self.projection = projection
+        self.stream_arn = stream_arn(lab, source_table)
+        needed = getattr(projection, "required_view_type", None)
+        if needed and stream_view_type(lab, source_table) not in needed:
+            raise StreamNotEnabledError(
+                f"table {source_table!r} streams {stream_view_type(lab, source_table)} records; this projection "
+                f"needs {' or '.join(needed)} (a stream's view type cannot be changed: disable and re-enable it)")
+        self.consumer = consumer or f"{type(projection).__name__}:{source_table}"
+        self.checkpoints = checkpoints or CheckpointStore(lab)
+        self.batch_size = batch_size
+        self.start_at = start_at
+        self.exactly_once = exactly_once
+        self.on_bad_record = on_bad_record
+        self.poll_seconds = poll_seconds
+        self.fault_hook = fault_hook
+        self.on_commit = on_commit
+        #: Projections whose writes are idempotent (a copy, the mail table) need no transaction (see _commit).
+        self.idempotent = bool(getattr(projection, "idempotent", False)) and exactly_once
+        self.stats = ProjectorStats()
+        self.error: BaseException | None = None
+        self._iterators: dict[str, str | None] = {}
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._crash_next: str | None = None
+        self._stale_checked = False
+
+    # -- failure handling -------------------------------------------------------------------------------------
+    def _check_stale(self) -> None:
+        stale = sorted({c.stream_arn for c in self.checkpoints.all(self.consumer)} - {self.stream_arn})
+        if stale:
+            raise StaleCheckpointError(
+                f"consumer {self.consumer!r} has checkpoints for stream(s) {', '.join(stale)}, which table "
+                f"{self.source_table!r} no longer has (its stream is now {self.stream_arn}). Changes made between "
+                "the two streams were never read, so the projection may be missing them. Recovery: stop the "
+                "writers, then projector.rebuild() (recount from a Scan, drop the old checkpoints), or "
+                "dynalab.streams.CheckpointStore(lab).delete(consumer) to accept the gap."
+            )
+
+    def crash_next_commit(self, point: str = "after_commit") -> None:
+        """Make the projector die at the next commit (the lesson's "crash" button). Points: "before_commit",
+        "after_commit" (exactly once: applied and checkpointed, not yet acknowledged), "after_apply" (naive
+        mode only: applied, checkpoint not saved)."""
+        self._crash_next = point
+
+    def _fault(self, point: str) -> None:
+        if self._crash_next == point or (self._crash_next == "after_commit" and point == "after_apply"):
+            self._crash_next = None
+            self._iterators.clear()  # a dead process forgets everything it held in memory
+            self.stats.crashes.append(point)
+            raise InjectedCrash(f"projector crashed at {point}")
+        if self.fault_hook is not None:
+            try:
+                self.fault_hook(point)
+            except InjectedCrash:
+                self._iterators.clear()
+                self.stats.crashes.append(point)
+                raise
+
+    # -- reading ----------------------------------------------------------------------------------------------
+    def _iterator(self, shard: dict, checkpoint: Any) -> str | None:
+        shard_id = shard["ShardId"]
+        if shard_id in self._iterators:
+            return self._iterators[shard_id]
+        args = {"StreamArn": self.stream_arn, "ShardId": shard_id}
+        if checkpoint is not None and checkpoint.sequence_number is not None:
+            args.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=str(checkpoint.sequence_number))
+        else:
+            args["ShardIteratorType"] = self.start_at
+        try:
+            return self.lab.streams.get_shard_iterator(**args)["ShardIterator"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TrimmedDataAccessException":
+                raise StaleCheckpointError(
+                    f"the checkpoint {checkpoint.sequence_number} of shard {shard_id} is older than the stream's "
+                    "24-hour retention: records after it were trimmed before they were read. Recovery: "
+                    "projector.rebuild() with the writers stopped.") from None
+            raise
+
+    def run_once(self) -> int:
+        """Apply every record available now, shard by shard in lineage order; return how many were applied."""
+        with self._lock:
+            if not self._stale_checked:
+                self._check_stale()
+                self._stale_checked = True
+            before = self.stats.records_applied
+            checkpoints = self.checkpoints.load(self.consumer, self.stream_arn)
+            for shard in lineage_order(list_shards(self.lab, self.stream_arn)):
+                shard_id = shard["ShardId"]
+                parent = shard.get("ParentShardId")
+                if parent and parent in checkpoints and not checkpoints[parent].shard_end:
+                    continue  # the parent is not finished: its child waits (lineage)
+                checkpoint = checkpoints.get(shard_id)
+                if checkpoint is not None and checkpoint.shard_end:
+                    continue
+                self._drain(shard, checkpoint, checkpoints)
+            return self.stats.records_applied - before
+
+    def _drain(self, shard: dict, checkpoint: Checkpoint | None, checkpoints: dict) -> None:
+        shard_id = shard["ShardId"]
+        last = checkpoint.sequence_number if checkpoint else None
+        cancelled = 0
+        while True:
+            iterator = self._iterator(shard, checkpoint)
+            if iterator is None:
+                return
+            try:
+                page = self.lab.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+            except ClientError as error:
+                if error.response["Error"]["Code"] == "ExpiredIteratorException":
+                    self._iterators.pop(shard_id, None)  # 15 minutes passed: ask again from the checkpoint
+                    checkpoint = self.checkpoints.load(self.consumer, self.stream_arn).get(shard_id)
+                    continue
+                raise
+            self.stats.get_records_calls += 1
+            records = page.get("Records", [])
+            next_iterator = page.get("NextShardIterator")
+            shard_end = next_iterator is None
+            fresh = [r for r in records if last is None or sequence_number(r) > last]
+            self.stats.records_skipped += len(records) - len(fresh)
+            if fresh or (shard_end and records):
+                try:
+                    self._apply(shard_id, fresh, shard_end)
+                except _CommitCancelled:
+                    # Another reader moved the checkpoint: resume after *its* checkpoint, so records past it in
+                    # this batch are applied (by us) rather than skipped.
+                    cancelled += 1
+                    time.sleep(min(0.05 * cancelled, 1.0))
+                    checkpoint = self.checkpoints.load(self.consumer, self.stream_arn).get(shard_id)
+                    last = checkpoint.sequence_number if checkpoint else None
+                    if checkpoint is not None:
+                        checkpoints[shard_id] = checkpoint
+                    continue
+                last = sequence_number(records[-1])
+                checkpoint = Checkpoint(self.stream_arn, shard_id, last, shard_end)
+                checkpoints[shard_id] = checkpoint
+            self._iterators[shard_id] = next_iterator
+            if shard_end and not records and (checkpoint is None or not checkpoint.shard_end):
+                # A closed shard with nothing (left) in it: mark it done so its children may start.
+                number = last if last is not None else int(shard["SequenceNumberRange"]["StartingSequenceNumber"])
+                self.checkpoints.save(self.consumer, self.stream_arn, shard_id, number, shard_end=True)
+                checkpoints[shard_id] = Checkpoint(self.stream_arn, shard_id, number, True)
+            if not records or shard_end:
+                return
+
+    # -- committing -------------------------------------------------------------------------------------------
+    def _apply(self, shard_id: str, records: list[dict], shard_end: bool) -> int:
+        """Commit records in chunks whose writes fit one transaction; return how many were applied."""
+        applied = 0
+        chunk: list[dict] = []
+        dead: list[dict] = []
+        batch = Batch(self.projection)
+        for record in records:
+            bad = False
+            try:
+                effects = self.projection.effects(record)
+            except BadRecordError as error:
+                if self.on_bad_record == "raise":
+                    if chunk:
+                        applied += self._commit(shard_id, chunk, batch, dead, False)
+                    self._iterators.pop(shard_id, None)
+                    raise BadRecordError(
+                        f"{error} (table {self.source_table!r}, shard {shard_id}, sequence number "
+                        f"{sequence_number(record)}). Nothing from this record on was applied; the checkpoint "
+                        "stays before it. Fix the item, or use on_bad_record='dead_letter' to set such records "
+                        "aside and go on.") from None
+                effects, bad = [], True
+            limit = GET_RECORDS_MAX if self.idempotent else TRANSACTION_MAX_ACTIONS
+            if chunk and batch.count_with(effects) + len(dead) + bad + 1 > limit:
+                applied += self._commit(shard_id, chunk, batch, dead, False)
+                chunk, dead, batch = [], [], Batch(self.projection)
+            batch.add(effects)
+            if bad:
+                dead.append(record)
+            chunk.append(record)
+        if chunk:
+            applied += self._commit(shard_id, chunk, batch, dead, shard_end)
+        return applied
+
+    def _commit(self, shard_id: str, chunk: list[dict], batch: Batch, dead: list[dict], shard_end: bool) -> int:
+        first, last = sequence_number(chunk[0]), sequence_number(chunk[-1])
+        dead_ids = {id(r) for r in dead}
+        good = [r for r in chunk if id(r) not in dead_ids]
+        self._fault("before_commit")
+        actions = batch.actions() + [self._dead_letter_action(r) for r in dead]
+        if self.exactly_once and not self.idempotent:
+            actions.append(self.checkpoints.advance_action(self.consumer, self.stream_arn, shard_id, first, last,
+                                                           shard_end))
+            try:
+                self.lab.client.transact_write_items(TransactItems=actions)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "TransactionCanceledException":
+                    raise
+                # The stored checkpoint is at or past `first`: these records were already applied (a replay,
+                # another projector). Apply none of them twice; the caller re-reads from the stored checkpoint.
+                self.stats.cancelled_commits += 1
+                self._iterators.pop(shard_id, None)
+                raise _CommitCancelled() from None
+            self._fault("after_commit")
+        elif self.idempotent:
+            # Writing an item's latest image again leaves the same table: apply with BatchWriteItem (1 WCU an
+            # item, no transaction), then save the checkpoint. A crash in between replays an ordered suffix of the
+            # stream, which converges to the same items.
+            _batch_write(self.lab, actions)
+            self._fault("after_apply")
+            self.checkpoints.save(self.consumer, self.stream_arn, shard_id, last, shard_end)
+        else:
+            for action in actions:  # the naive reader: plain writes, then the checkpoint on its own
+                (kind, args), = action.items()
+                {"Update": self.lab.client.update_item, "Put": self.lab.client.put_item,
+                 "Delete": self.lab.client.delete_item}[kind](**args)
+            self._fault("after_apply")
+            self.checkpoints.save(self.consumer, self.stream_arn, shard_id, last, shard_end)
+        self.stats.commits += 1
+        self.stats.records_applied += len(good)
+        self.stats.dead_letters += len(dead)
+        if self.on_commit is not None:
+            self.on_commit(good)
+        return len(good)
+
+    def _dead_letter_action(self, record: dict) -> dict:
+        import json
+
+        return {"Put": {"TableName": self.checkpoints.table_name, "Item": {
+            "consumer": {"S": f"{self.consumer}#dead-letter"},
+            "lease_key": {"S": f"{self.stream_arn}|{record['dynamodb']['SequenceNumber']}"},
+            "record": {"S": json.dumps(record, default=str)}}}}
+
+    def dead_letters(self) -> list[dict]:
+        """Records set aside by on_bad_record='dead_letter' (as JSON-decoded dicts)."""
+        import json
+
+        page = self.lab.client.query(
+            TableName=self.checkpoints.table_name, KeyConditionExpression="consumer = :c",
+            ExpressionAttributeValues={":c": {"S": f"{self.consumer}#dead-letter"}})
+        return [json.loads(item["record"]["S"]) for item in page["Items"]]
+
+    # -- replay and rebuild -----------------------------------------------------------------------------------
+    def replay_from_trim_horizon(self) -> int:
+        """Deliver every record in the stream again, ignoring what this process remembers; the checkpoint
+        conditions must cancel them all. Returns how many records were applied (0 if exactly once holds)."""
+        with self._lock:
+            applied = 0
+            for shard in lineage_order(list_shards(self.lab, self.stream_arn)):
+                iterator = self.lab.streams.get_shard_iterator(
+                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON",
+                )["ShardIterator"]
+                while iterator:
+                    page = self.lab.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
+                    self.stats.get_records_calls += 1
+                    if not page.get("Records"):
+                        break
+                    try:
+                        applied += self._apply(shard["ShardId"], page["Records"], False)
+                    except _CommitCancelled:
+                        self.stats.records_skipped += len(page["Records"])
+                    iterator = page.get("NextShardIterator")
+            self._iterators.clear()
+            return applied
+
+    def rebuild(self) -> None:
+        """Recount the projection from a Scan of the source, drop old checkpoints and start at the stream's end.
+        Stop the writers first: a change made during the rebuild could be counted twice or missed."""
+        with self._lock:
+            self.projection.rebuild(self.lab, self.source_table)
+            self.checkpoints.delete(self.consumer)
+            for shard in list_shards(self.lab, self.stream_arn):
+                iterator = self.lab.streams.get_shard_iterator(
+                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON",
+                )["ShardIterator"]
+                last = None
+                while iterator:
+                    page = self.lab.streams.get_records(ShardIterator=iterator, Limit=GET_RECORDS_MAX)
+                    if not page.get("Records"):
+                        break
+                    last = sequence_number(page["Records"][-1])
+                    iterator = page.get("NextShardIterator")
+                if last is not None:
+                    self.checkpoints.save(self.consumer, self.stream_arn, shard["ShardId"], last)
+            self._iterators.clear()
+            self._stale_checked = True
+
+    # -- background -------------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> StreamProjector:
+        """Run in a background thread: poll every ``poll_seconds`` (Lambda polls 4 times a second) until stop()."""
+        if self.running:
+            return self
+        self._stop.clear()
+        self.error = None
+        self._thread = threading.Thread(target=self._loop, name=f"dynalab-projector-{self.consumer}", daemon=True)
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                applied = self.run_once()
+            except BaseException as error:  # noqa: BLE001 - kept for the caller, the thread ends
+                self.error = error
+                return
+            if not applied:
+                self._stop.wait(self.poll_seconds)
+
+    def stop(self, timeout_seconds: float = 30.0) -> None:
+        """Stop the background run after the batch in hand (nothing half-applied); re-raise its error if any."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_seconds)
+            if self._thread.is_alive():
+                raise TimeoutError(f"the projector did not stop within {timeout_seconds} s")
+            self._thread = None
+        if self.error is not None and not isinstance(self.error, InjectedCrash):
+            error, self.error = self.error, None
+            raise error
+
+    def wait_until_caught_up(self, timeout_seconds: float = 30.0) -> int:
+        """Run synchronously until a pass finds nothing new (safe while the background thread runs)."""
+        deadline = time.monotonic() + timeout_seconds
+        total = 0
+        while time.monotonic() < deadline:
+            applied = self.run_once()
+            total += applied
+            if not applied:
+                return total
+        raise TimeoutError(f"the projector was still busy after {timeout_seconds} s")

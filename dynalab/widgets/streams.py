@@ -1,0 +1,147 @@
+"""Lesson 4's widget: vote buttons, the summary chart the projector keeps up to date, a crash and a restart.
+
+It composes ``dynalab.projections`` (the projector), the engine and ``dynalab.figures.streams``; no rule lives
+here. The projector runs in a background thread so the notebook stays interactive; ``sync()`` brings it to a known
+point (every vote so far applied) before a cell prints, so stored outputs do not depend on timing.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from typing import Any
+
+from dynalab.engine import Lab
+from dynalab.figures.streams import vote_summary_figure
+from dynalab.projections import count_votes, read_summary, vote_summary
+from dynalab.streams import InjectedCrash
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, LessonWidget
+
+__all__ = ["VoteBoard"]
+
+
+class _FigureView:
+    """A plain ``go.Figure`` shown in an ``ipywidgets.Output`` (draws offline too), redrawn by replacing it."""
+
+    def __init__(self, figure: Any) -> None:
+        import ipywidgets as widgets
+
+        self.output = widgets.Output()
+        self.show(figure)
+
+    def show(self, figure: Any) -> None:
+        import plotly.io as pio
+
+        self.figure = figure
+        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+
+class VoteBoard(LessonWidget):
+    """Buttons cast votes into the vote table; the projector (in the background) updates the summary chart.
+
+    "Crash the projector" makes it die right after its next transaction commits, before it can note that it
+    did (the moment a naive reader would count a vote twice); "Restart" starts a new projector that knows only
+    the checkpoint kept in the engine.
+    """
+
+    def __init__(self, lab: Lab, votes_table: str, summary_table: str, daily_table: str,
+                 candidates: tuple[str, ...] = ("A", "B", "C"), date: str = "2023-07-08",
+                 live: bool = True) -> None:
+        import ipywidgets as widgets
+
+        if not candidates or not all(isinstance(c, str) and c for c in candidates):
+            raise ValueError(f"candidates must be non-empty strings, got {candidates!r}")
+        self.lab, self.votes_table, self.summary_table, self.daily_table = lab, votes_table, summary_table, daily_table
+        self.candidates, self.date, self.live = tuple(candidates), date, live
+        self._voters = 0
+        self._lock = threading.Lock()
+        self.buttons = [widgets.Button(description=f"Vote {c}", button_style="success") for c in candidates]
+        for candidate, button in zip(candidates, self.buttons, strict=True):
+            button.on_click(lambda _, c=candidate: self.vote(c))
+        self.buttons[0].add_class(MAIN_CONTROL)
+        self.crash_button = widgets.Button(description="Crash the projector", button_style="danger")
+        self.crash_button.on_click(lambda _: self.crash())
+        self.restart_button = widgets.Button(description="Restart the projector", button_style="warning")
+        self.restart_button.on_click(lambda _: self.restart())
+        self.readout = widgets.HTML()
+        self.readout.add_class(MAIN_READOUT)
+        self.view = _FigureView(vote_summary_figure({}, candidates))
+        self.container = widgets.VBox([widgets.HBox(self.buttons), widgets.HBox([self.crash_button,
+                                                                                self.restart_button]),
+                                       self.readout, self.view.output])
+        self.projector = self._new_projector()
+        self.update()
+
+    @property
+    def figure(self) -> Any:
+        return self.view.figure
+
+    def _new_projector(self) -> Any:
+        projector = vote_summary(self.lab, self.votes_table, self.summary_table, self.daily_table,
+                                 poll_seconds=0.1, on_commit=lambda _: self.update())
+        if self.live:
+            projector.start()
+        return projector
+
+    @property
+    def crashed(self) -> bool:
+        return bool(self.projector.stats.crashes)
+
+    def vote(self, candidate: str) -> str:
+        """Cast a vote for a new voter (PutItem on the vote table); return the voter's UserID."""
+        if candidate not in self.candidates:
+            raise ValueError(f"candidate must be one of {', '.join(self.candidates)}, got {candidate!r}")
+        with self._lock:
+            existing = self.lab.client.scan(TableName=self.votes_table, Select="COUNT")["Count"] if not self._voters \
+                else 0
+            self._voters = max(self._voters, existing) + 1
+            user = f"user{self._voters}"
+        self.lab.client.put_item(TableName=self.votes_table, Item={
+            "UserID": {"S": user}, "vote": {"S": candidate}, "Date": {"S": self.date}})
+        self.update()  # the vote table moved now; the summary follows when the projector has applied it
+        return user
+
+    def crash(self) -> None:
+        """The projector dies right after its next commit (applied and checkpointed, not yet acknowledged)."""
+        self.projector.crash_next_commit("after_commit")
+        self.update()
+
+    def restart(self) -> None:
+        """A new projector (as a new process would be): it resumes from the checkpoint kept in the engine."""
+        old = self.projector
+        old.stop()
+        self.projector = self._new_projector()
+        self.update()
+
+    def sync(self) -> None:
+        """Apply every vote written so far (unless the projector is down), then redraw: call before printing."""
+        if not self.crashed:
+            try:
+                self.projector.wait_until_caught_up()
+            except InjectedCrash:
+                pass
+        self.update()
+
+    def stop(self) -> None:
+        self.projector.stop()
+
+    def votes_in_table(self) -> dict[str, int]:
+        from dynalab.projections import _plain, _scan
+
+        return count_votes(_plain(item) for item in _scan(self.lab, self.votes_table))[0]
+
+    def readout_text(self) -> str:
+        summary = read_summary(self.lab, self.summary_table)
+        table = self.votes_in_table()
+        state = "crashed (press Restart)" if self.crashed else ("running" if self.projector.running else "idle")
+        if self.projector._crash_next:
+            state += ", will crash after its next commit"
+        shown = ", ".join(f"{c} {summary.get(c, 0)}" for c in self.candidates)
+        counted = ", ".join(f"{c} {table.get(c, 0)}" for c in self.candidates)
+        return f"summary table: {shown} | vote table holds: {counted} | projector: {state}"
+
+    def update(self, *_: Any) -> None:
+        summary = read_summary(self.lab, self.summary_table)
+        self.readout.value = html.escape(self.readout_text())
+        self.view.show(vote_summary_figure(summary, self.candidates))
