@@ -60,7 +60,8 @@ slides: setup
 	$(PY) tools/build_slides.py
 
 # The decks in headless chromium from file:// (no request may leave the machine); screenshots in artifacts/slides/.
-test-slides: slides
+test-slides: setup
+	$(PY) tools/build_slides.py --skip-without-npm
 	$(PY) tools/install_chromium.py
 	$(PYTEST) tests/slides -q
 

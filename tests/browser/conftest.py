@@ -1,0 +1,110 @@
+"""The lessons in a real browser: one JupyterLab server and one headless chromium for the test module.
+
+* JupyterLab serves a **copy** of ``notebooks/`` (Run All in the browser changes notebooks, and JupyterLab
+  autosaves: the committed ones must never be touched) on 127.0.0.1 and a free port, without a token (test only;
+  ``make lab`` keeps the learner's token), with a fresh settings and workspace folder. It is stopped after.
+* chromium is Debian's ``/usr/bin/chromium`` (``tools/install_chromium.py``), never a downloaded one. Every request
+  that is not to the test server is logged and failed: the lessons must work with no network.
+* ``DYNALAB_LESSONS_DIR=/some/folder`` runs the tests on the ``[0-9]*.ipynb`` notebooks of another folder (for
+  developing a lesson outside ``notebooks/``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browser_support import CHROMIUM, CHROMIUM_FLAGS, ROOT, lessons_dir
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LabServer:
+    def __init__(self, url: str, root: Path, process: subprocess.Popen) -> None:
+        self.url = url
+        self.root = root
+        self.process = process
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab():
+    workdir = Path(tempfile.mkdtemp(prefix="dynalab-lab-"))
+    served = workdir / "notebooks"
+    shutil.copytree(lessons_dir(), served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    if (ROOT / "data").is_dir():  # lessons may read ../data
+        (workdir / "data").symlink_to(ROOT / "data")
+    # Every cell in the DOM (no windowing), so the tests find a widget wherever it sits in the lesson.
+    tracker = workdir / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}')
+    # No "get notified about Jupyter news?" prompt over the lesson (it would fetch news from the internet).
+    notification = workdir / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    notification.write_text('{"fetchNews": "false"}')
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DYNALAB_ENDPOINT", "DYNALAB_SLIDES", "PLOTLY_RENDERER"}}
+    env.update(JUPYTER_CONFIG_DIR=str(workdir / "config"), JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),
+               IPYTHONDIR=str(workdir / "ipython"))
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               "--IdentityProvider.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+               f"--ServerApp.root_dir={served}", "--LabApp.expose_app_in_browser=True",
+               f"--LabServerApp.user_settings_dir={workdir / 'settings'}",
+               f"--LabServerApp.workspaces_dir={workdir / 'workspaces'}",
+               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(workdir / "jupyter.log", "w")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(command, cwd=served, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("JupyterLab did not start:\n" + (workdir / "jupyter.log").read_text()[-3000:])
+                time.sleep(0.2)
+        yield LabServer(url, served, process)
+    finally:
+        # The server's own process group: the server and the kernels (and their engines) it started.
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")  # module, not session: one Playwright at a time when both test folders run
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: run `python tools/install_chromium.py` (as root) or "
+                    "`apt-get install chromium`")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright gives every launch a fresh, empty profile (its own --user-data-dir), removed on close.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

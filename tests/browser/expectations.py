@@ -1,0 +1,120 @@
+"""What each lesson's main widgets must show after the browser test moves them, computed from dynalab's models.
+
+``EXPECTATIONS[lesson stem]`` lists one ``Expectation`` per main control (``dynalab-main-control``), in page order.
+Its ``expected(move)`` takes the ``Move`` the test made and returns the text (or the texts) the widget's
+``dynalab-main-readout`` must then contain. The numbers come from dynalab's models here, in the test process,
+never typed: a readout that disagrees with the model, or a widget that did not redraw, fails. A widget whose control
+takes effect only through a button (a live load run) names it in ``then_click``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Move:
+    kind: str  # "slider" | "dropdown" | "toggle" | "button"
+    before: str  # what the control showed before the move (slider readout, selected option, button label)
+    after: str  # ... and after it
+    settings: dict[str, str] = field(default_factory=dict)  # every labelled control of that widget: label -> value
+    readout_before: str = ""  # what the widget's readout showed before the move
+
+
+@dataclass(frozen=True)
+class Expectation:
+    expected: Callable[[Move], str | list[str]]
+    then_click: str | None = None  # the label of a button to press after the move
+    busy_text: str | None = None  # what the readout shows while it works (not yet the answer)
+    timeout_ms: int = 10_000
+    minimize: tuple[str, ...] = ()  # labels of sliders of that widget to set to their minimum first (Home key)
+    known_issue: str | None = None  # a lesson bug reported but not fixed yet: the test xfails (only) if it bites
+
+
+def number(text: str) -> float:
+    """A number as a widget shows it ("12,100", "45", "0.5")."""
+    return float(text.replace(",", "").split()[0])
+
+
+# --- 01 capacity units ---------------------------------------------------------------------------------------------
+
+def _item_cost_explorer(move: Move) -> list[str]:
+    from dynalab.capacity import item_cost
+    from dynalab.sizing import MAX_ITEM_SIZE_BYTES, item_size
+    from dynalab.widgets.capacity import TEXT_KINDS
+
+    character = next(char for label, char in TEXT_KINDS.values() if label == move.settings["text"])
+    # The item the controls describe: a key, the text, and n01..nN four- or five-digit numbers.
+    item = {"pk": "item#1", "text": character * int(number(move.after))}
+    for n in range(1, int(number(move.settings["number attributes"])) + 1):
+        item[f"n{n:02d}"] = 1000 * n + 7
+    size = item_size(item)
+    if size > MAX_ITEM_SIZE_BYTES:
+        return [f"{size:,} B", "over DynamoDB's item limit"]
+    cost = item_cost(size)
+    return [f"{size:,} B", f"read: {cost.strong_read_units:g} RCU strongly consistent",
+            f"{cost.eventual_read_units:g} eventually consistent", f"write: {cost.write_units:g} WCU"]
+
+
+# --- 02 capacity modes and auto scaling ----------------------------------------------------------------------------
+
+def _autoscaling_explorer(move: Move) -> str:
+    from dynalab.autoscaling import simulate_autoscaling
+    from dynalab.pricing import compare_costs
+    from dynalab.widgets.autoscaling import describe_costs
+    from dynalab.workloads import load_workload
+
+    workload = load_workload(move.settings["workload"].split(":")[0])
+    burst = move.settings.get("burst capacity (300 s)", "true") == "true"
+    result = simulate_autoscaling(workload.demand, int(number(move.after)), burst_seconds=300 if burst else 0)
+    return describe_costs(result, compare_costs(workload.demand, result.provisioned, result.served))
+
+
+def _live_throttling(move: Move) -> str:
+    # The live run's first robust line: what was asked of the engine (the table has 20 WCU in the lesson).
+    return f"requested: {number(move.after):g} writes/s for {int(number(move.settings['seconds']))} s on"
+
+
+# --- 03 partitions -------------------------------------------------------------------------------------------------
+
+def _partition_calculator(move: Move) -> str:
+    from dynalab.partitions import estimate_partitions
+
+    estimate = estimate_partitions(int(number(move.after)), int(number(move.settings["write capacity units"])),
+                                   int(number(move.settings["table size (GB)"])))
+    return estimate.describe()
+
+
+def _hot_partition_explorer(move: Move) -> str:
+    from dynalab.key_distributions import CARDINALITY_TABLE, key_distribution
+
+    names = {f"{label} ({verdict})": name for label, verdict, name in CARDINALITY_TABLE}
+    assert move.after in names, f"the picker shows {move.after!r}, not one of {sorted(names)}"
+    return f"{key_distribution(names[move.after]).cardinality:,} distinct keys"
+
+
+# --- 04 stream projection: votes ----------------------------------------------------------------------------------
+
+def _vote_board(move: Move) -> str:
+    # "Vote A" puts one new voter's item in the vote table: the table's count for A goes up by exactly one.
+    import re
+
+    candidate = move.after.removeprefix("Vote ").strip()
+    found = re.search(rf"vote table holds: .*?\b{re.escape(candidate)} (\d+)", move.readout_before)
+    assert found, f"the board's readout before the vote does not give the vote table's count: {move.readout_before!r}"
+    return f"{candidate} {int(found.group(1)) + 1}"
+
+
+EXPECTATIONS: dict[str, list[Expectation]] = {
+    "00_start_here": [],  # no main widget: its self-check form is driven instead
+    "05_batch_vs_stream": [],  # no main widget (yet): its self-check form is driven instead
+    "01_capacity_units": [Expectation(_item_cost_explorer)],
+    "02_capacity_modes_autoscaling": [
+        Expectation(_autoscaling_explorer),
+        Expectation(_live_throttling, then_click="Fire", busy_text="running", timeout_ms=40_000,
+                    minimize=("seconds",)),
+    ],
+    "03_partitions": [Expectation(_partition_calculator), Expectation(_hot_partition_explorer)],
+    "04_stream_projection_votes": [Expectation(_vote_board)],
+}

@@ -1,0 +1,311 @@
+"""Every lesson in JupyterLab, in headless chromium: open it, Run All, move its main widget, check what it shows.
+
+The main widget is the element with CSS class ``dynalab-main-control`` (``dynalab.widgets.MAIN_CONTROL``); what
+it drives is ``dynalab-main-readout``. The test moves the control as a learner would (slider: ArrowRight on its
+handle; dropdown: the next option; toggle buttons: the next one; button: a click) and compares the readout with
+the value computed from dynalab's model here, in the test process (``expectations.py``), never typed.
+
+Every lesson's self-check form is driven too: the first question's answer, computed by the question's own model
+function here, is typed in and the verdict the page shows must be the one ``Question.check`` gives.
+A screenshot per lesson goes to ``artifacts/browser/``.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+
+import nbformat
+import pytest
+from browser_support import ARTIFACTS, lesson_notebooks
+from expectations import EXPECTATIONS, Move
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+pytestmark = pytest.mark.browser
+
+MAIN_CONTROL = ".dynalab-main-control"
+MAIN_READOUT = ".dynalab-main-readout"
+
+# Started without waiting (the next lesson runs while the test checks this one); the outcome lands in a global.
+_START_RUN_ALL = """() => {
+    window.__dynalabRun = {finished: false};
+    (%s)().then(
+        (result) => { window.__dynalabRun = {finished: true, result: result}; },
+        (error) => { window.__dynalabRun = {finished: true, result: {done: false, errors: [String(error)]}}; });
+}"""
+
+_RUN_ALL = """async () => {
+    const app = window.jupyterapp;
+    const panel = app.shell.currentWidget;
+    await panel.context.ready;
+    await panel.sessionContext.ready;
+    const done = await app.commands.execute('notebook:run-all-cells');
+    const errors = [];
+    for (const cell of panel.content.widgets) {
+        if (cell.model.type !== 'code') continue;
+        const outputs = cell.model.outputs;
+        for (let i = 0; i < outputs.length; i++) {
+            const output = outputs.get(i);
+            if (output.type === 'error') {
+                const data = output.toJSON();
+                errors.push(`${data.ename}: ${data.evalue}`);
+            }
+        }
+    }
+    return {done, errors, kernel: panel.sessionContext.session.kernel.name};
+}"""
+
+_OPENED = """(() => {
+    const app = window.jupyterapp;
+    const panel = app && app.shell.currentWidget;
+    return !!(panel && panel.sessionContext && panel.sessionContext.session
+              && panel.sessionContext.session.kernel && panel.content && panel.content.widgets.length);
+})()"""
+
+
+def _text(locator) -> str:
+    return " ".join(locator.inner_text().split())
+
+
+class LessonRun:
+    """One lesson opened in its own browser context, its Run All started; ``finish()`` waits for it."""
+
+    def __init__(self, browser, jupyter_lab, notebook) -> None:
+        self.notebook = notebook
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.route("**/*", lambda route: self._route(route, jupyter_lab.url))
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(f"{jupyter_lab.url}/lab/tree/{notebook.name}?reset")
+        self.page.wait_for_function(_OPENED + " || !!document.querySelector('.jp-Dialog')", timeout=60_000)
+        self.dialog = _text(self.page.locator(".jp-Dialog").first) if self.page.locator(".jp-Dialog").count() else ""
+        if not self.dialog:
+            self.page.evaluate(_START_RUN_ALL % _RUN_ALL)
+
+    def _route(self, route, server_url: str) -> None:
+        url = route.request.url
+        if url.startswith((server_url, "data:", "blob:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def finish(self) -> dict:
+        assert not self.dialog, (f"{self.notebook.name}: JupyterLab asks a question on opening it: {self.dialog!r} "
+                                 "(a lesson needs metadata.kernelspec python3)")
+        self.page.wait_for_function("() => window.__dynalabRun && window.__dynalabRun.finished", timeout=300_000)
+        return self.page.evaluate("() => window.__dynalabRun.result")
+
+    def close(self) -> None:
+        try:  # stop this lesson's kernel (and its engine) now, not when the server stops
+            self.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        except Exception:  # noqa: BLE001 (best effort: the server stops every kernel at the end anyway)
+            pass
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def lesson_runs(request, browser, jupyter_lab):
+    """Starts each lesson's Run All one lesson ahead: on 2 cores, a lesson's live demo (which waits on real
+    seconds) overlaps the next lesson's execution, and the browser tests take far less than the sum."""
+    selected = [item.callspec.params["notebook"] for item in request.session.items
+                if item.originalname == "test_lesson_in_jupyterlab" and hasattr(item, "callspec")]
+    runs: dict = {}
+
+    def get(notebook) -> LessonRun:
+        following = selected[selected.index(notebook) + 1:][:1] if notebook in selected else []
+        for lesson in [notebook, *following]:
+            if lesson not in runs:
+                runs[lesson] = LessonRun(browser, jupyter_lab, lesson)
+        return runs[notebook]
+
+    yield get
+    for run in runs.values():
+        if not run.page.is_closed():
+            run.close()
+
+
+_SETTINGS = """(container) => {
+    const values = {};
+    for (const row of container.querySelectorAll('.widget-inline-hbox, .widget-toggle-buttons')) {
+        const label = row.querySelector(':scope > .widget-label');
+        if (!label || !label.innerText.trim()) continue;
+        const readout = row.querySelector('.widget-readout');
+        const select = row.querySelector('select');
+        const active = row.querySelector('button.mod-active');
+        const value = readout ? readout.innerText : select ? select.options[select.selectedIndex].text
+                    : active ? active.innerText : null;
+        if (value !== null) values[label.innerText.trim()] = value.trim();
+    }
+    for (const row of container.querySelectorAll('.widget-checkbox')) {
+        const box = row.querySelector('input[type=checkbox]');
+        const label = row.querySelector('.widget-label-basic span');
+        if (box && label) values[label.innerText.trim()] = box.checked ? 'true' : 'false';
+    }
+    return values;
+}"""
+
+# The lesson widget a main control belongs to: its closest ancestor that also holds a main readout.
+_CONTAINER = """(control) => {
+    let node = control.parentElement;
+    while (node && !node.querySelector('.dynalab-main-readout')) node = node.parentElement;
+    return node;
+}"""
+
+
+def _move(page, control, container) -> Move:
+    """Move a main control once, as a learner would; return what it and its widget's settings showed."""
+    control.scroll_into_view_if_needed()
+    classes = control.get_attribute("class") or ""
+    if control.locator(".noUi-handle").count():
+        readout = control.locator(".widget-readout")
+        before = _text(readout) if readout.count() else ""
+        handle = control.locator(".noUi-handle").last
+        handle.focus()
+        handle.press("ArrowRight")
+        if readout.count():
+            page.wait_for_function("([el, old]) => el.innerText.trim() !== old",
+                                   arg=[readout.element_handle(), before])
+        kind, after = "slider", _text(readout) if readout.count() else ""
+    elif control.locator("select").count():
+        select = control.locator("select").first
+        options = select.locator("option").all_inner_texts()
+        current = select.evaluate("s => s.selectedIndex")
+        select.select_option(index=(current + 1) % len(options))
+        kind, before, after = "dropdown", options[current], options[(current + 1) % len(options)]
+    elif "widget-toggle-buttons" in classes or control.locator(".widget-toggle-button").count():
+        buttons = control.locator("button")
+        labels = [t.strip() for t in buttons.all_inner_texts()]
+        active = [i for i in range(buttons.count()) if "mod-active" in (buttons.nth(i).get_attribute("class") or "")]
+        current = active[0] if active else 0
+        target = (current + 1) % len(labels)
+        buttons.nth(target).click()
+        kind, before, after = "toggle", labels[current], labels[target]
+    else:
+        button = control if control.evaluate("e => e.tagName") == "BUTTON" else control.locator("button").first
+        kind = "button"
+        before = after = _text(button)
+        button.click()
+    settings = {" ".join(k.split()): " ".join(v.split()) for k, v in container.evaluate(_SETTINGS).items()}
+    return Move(kind, " ".join(before.split()), " ".join(after.split()), settings)  # ipywidgets shows &nbsp;
+
+
+def _questions(notebook):
+    """The lesson's self-check questions, rebuilt here from the notebook's own cell: its imports and its
+    ``questions = [...]`` list only (their answers are model functions; other statements may need the lesson's
+    state)."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    source = next((c.source for c in cells if c.cell_type == "code" and "self_check(" in c.source), None)
+    if source is None:
+        return None
+    tree = ast.parse(source)
+    keep = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
+            or (isinstance(node, ast.Assign) and isinstance(node.value, ast.List)
+                and any(isinstance(t, ast.Name) and t.id == "questions" for t in node.targets))]
+    namespace: dict = {"dynalab": importlib.import_module("dynalab")}  # every lesson imports it first
+    try:
+        exec(compile(ast.Module(body=keep, type_ignores=[]), f"{notebook.name}:self-check", "exec"),  # noqa: S102
+             namespace)
+    except NameError:  # the list itself leans on the lesson's variables: the main widgets are tested all the same
+        return None
+    return namespace.get("questions")
+
+
+def _first_checkable(questions):
+    """(index, question, the answer to type) for the first question whose answer this process can compute
+    (an answer may lean on the notebook's state, e.g. a query's result), else (0, None, "")."""
+    for number, question in enumerate(questions or []):
+        try:
+            expected = question.expected()
+        except (NameError, AttributeError, KeyError):  # an answer computed from the lesson's state
+            continue
+        if isinstance(expected, float) and expected.is_integer():
+            expected = int(expected)
+        return number, question, str(expected)
+    return 0, None, ""
+
+
+@pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda p: p.stem)
+def test_lesson_in_jupyterlab(lesson_runs, notebook):
+    (ARTIFACTS / f"{notebook.stem}-FAILED.png").unlink(missing_ok=True)
+    run = lesson_runs(notebook)
+    page, page_errors, outside = run.page, run.errors, run.outside
+    try:
+        result = run.finish()
+        assert not result["errors"], f"{notebook.name}: cells raised {result['errors']}"
+        assert result["done"], f"{notebook.name}: Run All did not complete"
+
+        number, question, typed = _first_checkable(_questions(notebook))
+        if question is not None:
+            form = page.locator(".widget-vbox:has(.widget-button:has-text('Check'))").last
+            form.scroll_into_view_if_needed()
+            form.locator("input").nth(number).fill(typed)
+            form.locator("button:has-text('Check')").nth(number).click()
+            verdict = form.locator(".widget-hbox").nth(number).locator("xpath=following-sibling::*[1]")
+            page.wait_for_function("el => el.innerText.trim() !== ''", arg=verdict.element_handle())
+            assert _text(verdict) == " ".join(question.check(typed).split()), (
+                f"{notebook.name}: self-check question {number + 1} answered {typed!r}")
+
+        expectations = EXPECTATIONS.get(notebook.stem, [])
+        controls = page.locator(MAIN_CONTROL)
+        assert controls.count() == len(expectations), (
+            f"{notebook.name}: {controls.count()} main widget(s) ({MAIN_CONTROL}) on the page, "
+            f"tests/browser/expectations.py expects {len(expectations)}: keep the two in step")
+        for index, expectation in enumerate(expectations):
+            control = controls.nth(index)
+            container = control.evaluate_handle(_CONTAINER)
+            assert container.as_element() is not None, f"{notebook.name}: main control {index} has no readout"
+            readout = container.as_element().query_selector(MAIN_READOUT)
+            page.wait_for_function("el => el.innerText.trim() !== ''", arg=readout)
+            before = " ".join(readout.inner_text().split())
+            for label in expectation.minimize:  # e.g. a live run's duration: keep the test short
+                row = container.as_element().query_selector(f".widget-slider:has(.widget-label:text-is('{label}'))")
+                assert row is not None, f"{notebook.name}: no slider {label!r} in main widget {index}"
+                row.query_selector(".noUi-handle").press("Home")
+            move = dataclasses.replace(_move(page, control, container.as_element()), readout_before=before)
+            if expectation.then_click:  # a widget whose control takes effect on a button (a live run)
+                button = container.as_element().query_selector(f"button:has-text('{expectation.then_click}')")
+                assert button is not None, f"{notebook.name}: no button {expectation.then_click!r} (widget {index})"
+                button.click()
+            try:
+                page.wait_for_function(
+                    "([el, old, busy]) => { const t = el.innerText.trim().replace(/\\s+/g, ' ');"
+                    " return t !== old && !(busy && t.startsWith(busy)); }",
+                    arg=[readout, before, expectation.busy_text], timeout=expectation.timeout_ms)
+            except PlaywrightTimeout:
+                message = (f"{notebook.name}: main widget {index}'s readout did not change within "
+                           f"{expectation.timeout_ms / 1000:g} s of {move}; it still shows {before!r}")
+                if expectation.known_issue:
+                    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
+                    pytest.xfail(f"{message} (known issue: {expectation.known_issue})")
+                raise AssertionError(message) from None
+            shown = " ".join(readout.inner_text().split())
+            wanted = expectation.expected(move)
+            for piece in [wanted] if isinstance(wanted, str) else wanted:
+                assert " ".join(piece.split()) in shown, (
+                    f"{notebook.name}: after {move}, main widget {index} shows {shown!r}; the model says {piece!r}")
+
+        if controls.count():
+            controls.first.scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
+        assert not page_errors, f"{notebook.name}: script errors in the page: {page_errors}"
+        assert not outside, f"{notebook.name}: requests that would leave the machine: {outside}"
+    except Exception:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)  # what the page looked like when it failed
+        page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-FAILED.png"))
+        raise
+    finally:
+        run.close()
+
+
+def test_expectations_name_real_lessons():
+    stems = {p.stem for p in lesson_notebooks()}
+    unknown = set(EXPECTATIONS) - stems
+    assert not unknown, f"expectations for lessons that do not exist: {sorted(unknown)}"
+

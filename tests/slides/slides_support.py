@@ -1,0 +1,25 @@
+"""Paths and settings the slides tests share (a module of its own: every test folder has a conftest.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DECKS = ROOT / "build" / "slides"
+ARTIFACTS = ROOT / "artifacts" / "slides"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def lesson_notebooks() -> list[Path]:
+    return sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+
+
+def load_build_slides():
+    """tools/build_slides.py as a module (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("build_slides", ROOT / "tools" / "build_slides.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
