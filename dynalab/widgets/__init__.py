@@ -25,6 +25,29 @@ def static_figures() -> bool:
     return os.environ.get("DYNALAB_SLIDES") == "1"
 
 
+class FigureView:
+    """A plotly figure in an ``ipywidgets.Output``, redrawn by replacing the output.
+
+    A plain ``go.Figure`` through plotly's default kernel renderer (deterministic JSON, so nbval can compare it),
+    not a FigureWidget: the first FigureWidget of a kernel costs seconds (anywidget ships its JavaScript bundle),
+    and a plain figure also draws in the offline slides.
+    """
+
+    def __init__(self, figure: Any) -> None:
+        import ipywidgets as widgets
+
+        self.output = widgets.Output()
+        self.show(figure)
+
+    def show(self, figure: Any) -> None:
+        import plotly.io as pio
+
+        self.figure = figure
+        # Built here, not displayed: displaying the figure object would also publish it to the running cell.
+        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+
 class LessonWidget:
     """Base class: subclasses set ``container``, ``figure`` and ``readout`` and implement ``update()``."""
 
@@ -39,12 +62,21 @@ class LessonWidget:
         from IPython.display import display
 
         if static_figures():
-            import plotly.graph_objects as go
-
-            display(go.Figure(self.figure))
-            if self.readout is not None:
-                from IPython.display import HTML
-
-                display(HTML(self.readout.value))
+            self.show_in_slides()
         else:
             display(self.container)
+
+    def show_in_slides(self) -> None:
+        """While the slides are built, show the figure's current state and its readout as static output.
+
+        A widget whose figure fills in later (a live run started from a later cell) calls this once it is done,
+        so its slide shows the result, not the empty figure it started with.
+        """
+        if not static_figures():
+            return
+        import plotly.graph_objects as go
+        from IPython.display import HTML, display
+
+        display(go.Figure(self.figure))
+        if self.readout is not None:
+            display(HTML(self.readout.value))

@@ -12,32 +12,10 @@ from typing import Any
 from dynalab.autoscaling import TargetTrackingPolicy, simulate_autoscaling
 from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
 from dynalab.pricing import DEFAULT_PRICES, Prices, compare_costs
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, LessonWidget
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 from dynalab.workloads import WORKLOADS, load_workload
 
 __all__ = ["AutoscalingExplorer", "LiveThrottlingDemo", "describe_costs", "describe_run"]
-
-
-class _FigureView:
-    """A plotly figure in an ``ipywidgets.Output``, redrawn by replacing the output.
-
-    A plain ``go.Figure`` through plotly's default (deterministic) mimetype renderer rather than a FigureWidget:
-    the first FigureWidget of a kernel costs seconds, and a plain figure also draws in the offline slides.
-    """
-
-    def __init__(self, figure: Any) -> None:
-        import ipywidgets as widgets
-
-        self.output = widgets.Output()
-        self.figure = figure
-        self.show(figure)
-
-    def show(self, figure: Any) -> None:
-        import plotly.io as pio
-
-        self.figure = figure
-        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
-        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
 
 def describe_costs(result: Any, comparison: Any) -> str:
@@ -78,7 +56,7 @@ class AutoscalingExplorer(LessonWidget):
         self.result: Any = None
         self.costs: Any = None
         title = self._compute()
-        self._view = _FigureView(autoscaling_figure(self.result, title=title))
+        self._view = FigureView(autoscaling_figure(self.result, title=title))
         self.container = widgets.VBox([widgets.HBox([self.slider, self.burst]), self.picker, self._view.output,
                                        self.readout])
         for control in (self.slider, self.picker, self.burst):
@@ -150,7 +128,7 @@ class LiveThrottlingDemo(LessonWidget):
         self.readout = widgets.HTML("Press Fire.")
         self.readout.add_class(MAIN_READOUT)
         self.last_run: Any = None
-        self._view = _FigureView(_empty_run_figure())
+        self._view = FigureView(_empty_run_figure())
         self.container = widgets.VBox([widgets.HBox([self.rate, self.seconds]),
                                        widgets.HBox([self.autoscaling, self.button]), self._view.output,
                                        self.readout])
@@ -189,6 +167,7 @@ class LiveThrottlingDemo(LessonWidget):
         self.last_run = run
         self.update()
         self.readout.value = "<br>".join(html.escape(line) for line in describe_run(run, self.write_capacity_units))
+        self.show_in_slides()
         return run
 
 

@@ -15,34 +15,13 @@ from botocore.exceptions import ClientError
 from dynalab.capacity import Page, first_page, item_cost
 from dynalab.figures.capacity import read_pattern_figure, size_breakdown_figure
 from dynalab.sizing import MAX_ITEM_SIZE_BYTES, attribute_sizes, item_size
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, LessonWidget
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 __all__ = ["ItemCostExplorer", "PageDemo", "ReadPatterns", "first_page_live", "read_three_ways"]
 
 TEXT_KINDS = {"ascii": ("ASCII text (1 byte a character)", "x"),
               "japanese": ("Japanese text (3 bytes a character)", "日")}
 MAX_TEXT_CHARACTERS = 420_000  # a little past the 400 KB limit, so the learner can cross it
-
-
-class _FigureView:
-    """Shows a plotly figure in an ``ipywidgets.Output`` and redraws it by replacing the output.
-
-    A plain ``go.Figure`` through plotly's default mimetype renderer (deterministic JSON, drawn in the offline
-    slides too), not a FigureWidget.
-    """
-
-    def __init__(self, figure: Any) -> None:
-        import ipywidgets as widgets
-
-        self.output = widgets.Output()
-        self.show(figure)
-
-    def show(self, figure: Any) -> None:
-        import plotly.io as pio
-
-        self.figure = figure
-        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
-        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
 
 def _check_range(name: str, value: Any, low: int, high: int) -> int:
@@ -80,7 +59,7 @@ class ItemCostExplorer(LessonWidget):
                                      layout=widgets.Layout(width="22em"), disabled=lab is None)
         self.engine_readout = widgets.HTML()
         self.button.on_click(lambda _: self.write_and_read())
-        self.view = _FigureView(size_breakdown_figure(attribute_sizes(self.item())))
+        self.view = FigureView(size_breakdown_figure(attribute_sizes(self.item())))
         for control in (self.text_slider, self.numbers_slider, self.kind):
             control.observe(self.update, names="value")
         self.container = widgets.VBox([self.text_slider, self.numbers_slider, self.kind, self.readout,

@@ -17,7 +17,7 @@ from dynalab.figures.partitions import key_placement_figure, partition_estimate_
 from dynalab.hot_partitions import MODES, PartitionLoad, keys_per_partition, simulate_partition_load
 from dynalab.key_distributions import CARDINALITY_TABLE, key_distribution
 from dynalab.partitions import estimate_partitions, partition_count
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, LessonWidget
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 __all__ = [
     "HotKeyTest",
@@ -30,31 +30,6 @@ __all__ = [
     "place_keys",
     "run_hot_key_test",
 ]
-
-
-class _FigureView:
-    """Shows a plotly figure in an ``ipywidgets.Output`` and redraws it by replacing the output.
-
-    A plain ``go.Figure`` rendered through plotly's default mimetype renderer, not a ``FigureWidget``: the first
-    FigureWidget of a kernel costs seconds (anywidget ships its JavaScript bundle), and a plain figure also draws
-    in the offline slides.
-    """
-
-    def __init__(self, figure: Any) -> None:
-        import ipywidgets as widgets
-
-        self.output = widgets.Output()
-        self.figure = figure
-        self.show(figure)
-
-    def show(self, figure: Any) -> None:
-        import plotly.io as pio
-
-        self.figure = figure
-        # the bundle plotly's default kernel renderer makes (deterministic JSON); built here, because displaying the
-        # figure object itself would publish it to the running cell as well as to this output
-        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
-        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
 
 class PartitionCalculator(LessonWidget):
@@ -76,7 +51,7 @@ class PartitionCalculator(LessonWidget):
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self.estimate = estimate_partitions(read_capacity_units, write_capacity_units, size_gb)
-        self.view = _FigureView(partition_estimate_figure(self.estimate))
+        self.view = FigureView(partition_estimate_figure(self.estimate))
         for slider in (self.rcu_slider, self.wcu_slider, self.size_slider):
             slider.observe(self.update, names="value")
         self.container = widgets.VBox([self.rcu_slider, self.wcu_slider, self.size_slider, self.readout,
@@ -121,7 +96,7 @@ class HotPartitionExplorer(LessonWidget):
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self.load = self._simulate()
-        self.view = _FigureView(partition_load_figure(self.load))
+        self.view = FigureView(partition_load_figure(self.load))
         self.picker.observe(self.update, names="value")
         self.mode.observe(self.update, names="value")
         self.container = widgets.VBox([self.picker, self.mode, self.readout, self.view.output])

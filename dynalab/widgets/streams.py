@@ -15,26 +15,9 @@ from dynalab.engine import Lab
 from dynalab.figures.streams import vote_summary_figure
 from dynalab.projections import count_votes, read_summary, vote_summary
 from dynalab.streams import InjectedCrash
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, LessonWidget
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 __all__ = ["VoteBoard"]
-
-
-class _FigureView:
-    """A plain ``go.Figure`` shown in an ``ipywidgets.Output`` (draws offline too), redrawn by replacing it."""
-
-    def __init__(self, figure: Any) -> None:
-        import ipywidgets as widgets
-
-        self.output = widgets.Output()
-        self.show(figure)
-
-    def show(self, figure: Any) -> None:
-        import plotly.io as pio
-
-        self.figure = figure
-        bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
-        self.output.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
 
 class VoteBoard(LessonWidget):
@@ -66,7 +49,7 @@ class VoteBoard(LessonWidget):
         self.restart_button.on_click(lambda _: self.restart())
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
-        self.view = _FigureView(vote_summary_figure({}, candidates))
+        self.view = FigureView(vote_summary_figure({}, candidates))
         self.container = widgets.VBox([widgets.HBox(self.buttons), widgets.HBox([self.crash_button,
                                                                                 self.restart_button]),
                                        self.readout, self.view.output])
@@ -125,14 +108,16 @@ class VoteBoard(LessonWidget):
 
     def stop(self) -> None:
         self.projector.stop()
+        self.update()  # the readout says the projector is idle now
 
     def votes_in_table(self) -> dict[str, int]:
         from dynalab.projections import _plain, _scan
 
         return count_votes(_plain(item) for item in _scan(self.lab, self.votes_table))[0]
 
-    def readout_text(self) -> str:
-        summary = read_summary(self.lab, self.summary_table)
+    def readout_text(self, summary: dict[str, int] | None = None) -> str:
+        if summary is None:
+            summary = read_summary(self.lab, self.summary_table)
         table = self.votes_in_table()
         state = "crashed (press Restart)" if self.crashed else ("running" if self.projector.running else "idle")
         if self.projector._crash_next:
@@ -143,5 +128,5 @@ class VoteBoard(LessonWidget):
 
     def update(self, *_: Any) -> None:
         summary = read_summary(self.lab, self.summary_table)
-        self.readout.value = html.escape(self.readout_text())
+        self.readout.value = html.escape(self.readout_text(summary))
         self.view.show(vote_summary_figure(summary, self.candidates))

@@ -23,7 +23,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_FLAGS, ROOT, lessons_dir
+from browser_support import ROOT, lessons_dir
+from chromium_support import browser  # noqa: F401  (a fixture)
 
 
 def _free_port() -> int:
@@ -95,16 +96,3 @@ def jupyter_lab():
         log.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
-
-@pytest.fixture(scope="module")  # module, not session: one Playwright at a time when both test folders run
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: run `python tools/install_chromium.py` (as root) or "
-                    "`apt-get install chromium`")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright gives every launch a fresh, empty profile (its own --user-data-dir), removed on close.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()

@@ -6,19 +6,5 @@ request that is not ``file://`` is logged and failed, so a deck that needs the n
 
 from __future__ import annotations
 
-import pytest
-from slides_support import CHROMIUM, CHROMIUM_FLAGS
+from chromium_support import browser  # noqa: F401  (a fixture)
 
-
-@pytest.fixture(scope="module")  # module, not session: one Playwright at a time when both test folders run
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: run `python tools/install_chromium.py` (as root) or "
-                    "`apt-get install chromium`")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright gives every launch a fresh, empty profile (its own --user-data-dir), removed on close.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
