@@ -26,6 +26,9 @@ _EXPORTS: dict[str, str] = {
     "Question": "dynalab.exercises",
     "self_check": "dynalab.exercises",
     "sample_songs": "dynalab.sample_data",
+    "sample_votes": "dynalab.sample_data",
+    "sample_users": "dynalab.sample_data",
+    "scan_items": "dynalab.tables",
     # capacity modes and auto scaling (lesson 2)
     "simulate_autoscaling": "dynalab.autoscaling",
     "simulate_on_demand": "dynalab.autoscaling",
@@ -41,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "run_load": "dynalab.load_generator",
     # lesson 4: stream projections
     "vote_summary": "dynalab.projections",
+    "tally_votes": "dynalab.projections",
     "mail_batch": "dynalab.projections",
     "create_vote_tables": "dynalab.projections",
     "read_summary": "dynalab.projections",

@@ -30,6 +30,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
+from dynalab.tables import scan_pages
 
 __all__ = ["ContentionResult", "CostComparison", "CostDay", "compare_batch_and_stream", "many_users",
            "scan_contention"]
@@ -146,14 +147,10 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
 def _full_scan_counts(lab: Lab, table_name: str) -> dict[str, int]:
     """The batch: Scan every page of the vote table (eventually consistent) and count votes per candidate."""
     counts: dict[str, int] = {}
-    args: dict[str, Any] = {"TableName": table_name}
-    while True:
-        page = lab.client.scan(**args)
+    for page in scan_pages(lab, table_name):
         for item in page["Items"]:
             counts[item["vote"]["S"]] = counts.get(item["vote"]["S"], 0) + 1
-        if "LastEvaluatedKey" not in page:
-            return dict(sorted(counts.items()))
-        args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return dict(sorted(counts.items()))
 
 
 @dataclass(frozen=True)

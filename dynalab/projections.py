@@ -17,18 +17,17 @@ key-only image holds no vote, so the item is counted once, as on DynamoDB.
 
 from __future__ import annotations
 
-import csv
 import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
 from dynalab.engine import Lab
 from dynalab.streams import BadRecordError, StreamProjector
+from dynalab.tables import scan_items
 
 __all__ = [
     "CopyProjection",
@@ -40,15 +39,13 @@ __all__ = [
     "daily_totals",
     "mail_batch",
     "mail_batch_item",
-    "read_sample_users",
-    "read_sample_votes",
     "read_summary",
+    "tally_votes",
     "vote_summary",
 ]
 
 EVENT_NAMES = ("INSERT", "MODIFY", "REMOVE")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _deserializer = TypeDeserializer()
 
 
@@ -119,11 +116,10 @@ class VoteSummaryProjection:
                            "ExpressionAttributeValues": {":d": {"N": str(delta)}}}}
 
     def rebuild(self, lab: Lab, source_table: str) -> None:
-        votes = [_plain(item) for item in _scan(lab, source_table)]
-        totals, daily = count_votes(votes)
+        totals, daily = tally_votes(lab, source_table)
         for table in (self.summary_table, self.daily_table):
             keys = ["vote"] if table == self.summary_table else ["vote", "Date"]
-            for item in _scan(lab, table):
+            for item in scan_items(lab, table, typed=True):
                 lab.client.delete_item(TableName=table, Key={k: item[k] for k in keys})
         for vote, num in totals.items():
             lab.client.put_item(TableName=self.summary_table, Item={"vote": {"S": vote}, "num": {"N": str(num)}})
@@ -143,15 +139,9 @@ def count_votes(votes: Iterable[dict]) -> tuple[dict[str, int], dict[tuple[str, 
     return dict(sorted(totals.items())), dict(sorted(daily.items()))
 
 
-def _scan(lab: Lab, table_name: str) -> list[dict]:
-    items: list[dict] = []
-    args: dict[str, Any] = {"TableName": table_name, "ConsistentRead": True}
-    while True:
-        page = lab.client.scan(**args)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            return items
-        args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+def tally_votes(lab: Lab, votes_table: str) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """``count_votes`` over the whole vote table, by a full Scan: the check a summary must pass, not the way."""
+    return count_votes(scan_items(lab, votes_table))
 
 
 def _plain(item: dict) -> dict:
@@ -216,7 +206,7 @@ def vote_summary(lab: Lab, votes_table: str, summary_table: str, daily_table: st
 
 def read_summary(lab: Lab, summary_table: str) -> dict[str, int]:
     """Votes per candidate as the summary table holds them (candidates at zero left out), sorted."""
-    items = (_plain(item) for item in _scan(lab, summary_table))
+    items = scan_items(lab, summary_table)
     return dict(sorted((item["vote"], int(item["num"])) for item in items if int(item.get("num", 0))))
 
 
@@ -291,11 +281,11 @@ class MailBatchProjection:
         return {"Put": {"TableName": self.mail_table, "Item": {k: {"S": v} for k, v in item.items()}}}
 
     def rebuild(self, lab: Lab, source_table: str) -> None:
-        for item in _scan(lab, self.mail_table):
+        for item in scan_items(lab, self.mail_table, typed=True):
             lab.client.delete_item(TableName=self.mail_table,
                                    Key={"mail_group": item["mail_group"], "UserID": item["UserID"]})
-        for user in _scan(lab, source_table):
-            item = mail_batch_item(_plain(user))
+        for user in scan_items(lab, source_table):
+            item = mail_batch_item(user)
             if item is not None:
                 lab.client.put_item(TableName=self.mail_table, Item={k: {"S": v} for k, v in item.items()})
 
@@ -373,18 +363,5 @@ class CopyProjection:
         return {"Put": {"TableName": self.copy_table, "Item": image}}
 
     def rebuild(self, lab: Lab, source_table: str) -> None:
-        for item in _scan(lab, source_table):
+        for item in scan_items(lab, source_table, typed=True):
             lab.client.put_item(TableName=self.copy_table, Item=item)
-
-
-# ------------------------------------------------------------------------------------------- sample data
-def read_sample_votes(path: str | Path | None = None) -> list[dict]:
-    """``data/votes.csv`` (made by ``data/make_sample_data.py``, seeded) as vote items."""
-    with open(path or DATA_DIR / "votes.csv", newline="", encoding="utf-8") as file:
-        return [{"UserID": row["UserID"], "vote": row["vote"], "Date": row["Date"]} for row in csv.DictReader(file)]
-
-
-def read_sample_users(path: str | Path | None = None) -> list[dict]:
-    """``data/users.csv`` as user items (an empty Email means the user gets no mail: attribute left out)."""
-    with open(path or DATA_DIR / "users.csv", newline="", encoding="utf-8") as file:
-        return [{k: v for k, v in row.items() if v} for row in csv.DictReader(file)]

@@ -21,3 +21,13 @@ def read_csv(name: str) -> list[dict[str, str]]:
 def sample_songs() -> list[dict]:
     """The Music table's songs (AWS's getting-started examples): Artist, SongTitle, AlbumTitle, Year (a number)."""
     return [{**row, "Year": int(row["Year"])} for row in read_csv("songs.csv")]
+
+
+def sample_votes() -> list[dict]:
+    """``data/votes.csv`` (made by ``data/make_sample_data.py``, seeded) as vote items: UserID, vote, Date."""
+    return [{"UserID": row["UserID"], "vote": row["vote"], "Date": row["Date"]} for row in read_csv("votes.csv")]
+
+
+def sample_users() -> list[dict]:
+    """``data/users.csv`` as user items (an empty Email means the user gets no mail: attribute left out)."""
+    return [{key: value for key, value in row.items() if value} for row in read_csv("users.csv")]

@@ -8,17 +8,18 @@ lesson table of the same name first (on AWS only tables with dynalab's prefix), 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from boto3.dynamodb.types import TypeSerializer
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.progress import Progress
 
-__all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "table_exists", "wait_until_active"]
+__all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "scan_items", "scan_pages", "table_exists",
+           "wait_until_active"]
 
 _KEY_TYPES = ("S", "N", "B")
 #: Errors that mean "slow down": the whole call was refused, so it is retried with backoff.
@@ -26,6 +27,7 @@ _THROTTLE_CODES = ("ProvisionedThroughputExceededException", "ThrottlingExceptio
 #: BatchWriteItem takes at most 25 put or delete requests per call (ServiceQuotas.html).
 BATCH_WRITE_MAX_ITEMS = 25
 _serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
 
 
 def _key_schema(partition_key: tuple[str, str], sort_key: tuple[str, str] | None) -> tuple[list, list]:
@@ -133,6 +135,29 @@ def create_table(
     lab.client.create_table(**args)
     wait_until_active(lab, args["TableName"])
     return lab.resource.Table(args["TableName"])
+
+
+def scan_pages(lab: Lab, table_name: str, **scan_args: Any) -> Iterator[dict]:
+    """Every page of a Scan (each at most 1 MB), following LastEvaluatedKey; ``scan_args`` go to each call."""
+    args: dict[str, Any] = {"TableName": table_name, **scan_args}
+    while True:
+        page = lab.client.scan(**args)
+        yield page
+        if "LastEvaluatedKey" not in page:
+            return
+        args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def scan_items(lab: Lab, table_name: str, *, typed: bool = False, consistent: bool = True) -> list[dict]:
+    """Every item of a table, by a full Scan: Python values, or DynamoDB's typed form with ``typed=True``.
+
+    A full Scan reads (and is charged for) the whole table: the lessons use it to *check* a result, never as the
+    way to answer a question.
+    """
+    items = [item for page in scan_pages(lab, table_name, ConsistentRead=consistent) for item in page["Items"]]
+    if typed:
+        return items
+    return [{key: _deserializer.deserialize(value) for key, value in item.items()} for item in items]
 
 
 @dataclass

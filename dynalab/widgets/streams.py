@@ -13,7 +13,7 @@ from typing import Any
 
 from dynalab.engine import Lab
 from dynalab.figures.streams import vote_summary_figure
-from dynalab.projections import count_votes, read_summary, vote_summary
+from dynalab.projections import read_summary, tally_votes, vote_summary
 from dynalab.streams import InjectedCrash
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
@@ -38,6 +38,7 @@ class VoteBoard(LessonWidget):
         self.lab, self.votes_table, self.summary_table, self.daily_table = lab, votes_table, summary_table, daily_table
         self.candidates, self.date, self.live = tuple(candidates), date, live
         self._voters = 0
+        self._table_counts: dict[str, int] | None = None
         self._lock = threading.Lock()
         self.buttons = [widgets.Button(description=f"Vote {c}", button_style="success") for c in candidates]
         for candidate, button in zip(candidates, self.buttons, strict=True):
@@ -76,12 +77,13 @@ class VoteBoard(LessonWidget):
         if candidate not in self.candidates:
             raise ValueError(f"candidate must be one of {', '.join(self.candidates)}, got {candidate!r}")
         with self._lock:
-            existing = self.lab.client.scan(TableName=self.votes_table, Select="COUNT")["Count"] if not self._voters \
-                else 0
-            self._voters = max(self._voters, existing) + 1
-            user = f"user{self._voters}"
+            # A name of the board's own, so a new voter never overwrites a loaded vote (no Scan on a click).
+            self._voters += 1
+            user = f"board-voter-{self._voters}"
         self.lab.client.put_item(TableName=self.votes_table, Item={
             "UserID": {"S": user}, "vote": {"S": candidate}, "Date": {"S": self.date}})
+        counts = self.votes_in_table()
+        counts[candidate] = counts.get(candidate, 0) + 1  # a new voter: one more vote for the candidate
         self.update()  # the vote table moved now; the summary follows when the projector has applied it
         return user
 
@@ -98,7 +100,9 @@ class VoteBoard(LessonWidget):
         self.update()
 
     def sync(self) -> None:
-        """Apply every vote written so far (unless the projector is down), then redraw: call before printing."""
+        """Apply every vote written so far (unless the projector is down), recount the vote table (writes made
+        outside the board included), then redraw: call before printing."""
+        self._table_counts = None
         if not self.crashed:
             try:
                 self.projector.wait_until_caught_up()
@@ -111,9 +115,11 @@ class VoteBoard(LessonWidget):
         self.update()  # the readout says the projector is idle now
 
     def votes_in_table(self) -> dict[str, int]:
-        from dynalab.projections import _plain, _scan
-
-        return count_votes(_plain(item) for item in _scan(self.lab, self.votes_table))[0]
+        """What the vote table holds per candidate: counted by a full Scan on ``sync()`` (the check), and kept up to
+        date by the board's own votes in between, so a click never pays for a Scan of the table."""
+        if self._table_counts is None:
+            self._table_counts = tally_votes(self.lab, self.votes_table)[0]
+        return self._table_counts
 
     def readout_text(self, summary: dict[str, int] | None = None) -> str:
         if summary is None:

@@ -126,3 +126,13 @@ def test_the_engine_exits_when_its_parent_is_killed():
     else:
         pytest.fail(f"engine process {child_pid} outlived its killed parent")
     parent.stdout.close()
+
+
+def test_scan_items_reads_every_page(lab, table_name):
+    table = dynalab.create_table(lab, table_name)
+    dynalab.bulk_load(lab, table.name, [{"pk": f"user{i}", "n": i} for i in range(30)])
+    pages = list(dynalab.tables.scan_pages(lab, table.name, Limit=7))
+    assert len(pages) >= 5  # 30 items, 7 a page: LastEvaluatedKey was followed
+    items = dynalab.scan_items(lab, table.name)
+    assert sorted(item["n"] for item in items) == list(range(30))
+    assert dynalab.scan_items(lab, table.name, typed=True)[0]["pk"].keys() == {"S"}

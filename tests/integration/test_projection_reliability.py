@@ -21,8 +21,9 @@ import threading
 
 import pytest
 
-from dynalab.projections import _plain, _scan, count_votes, create_vote_tables, read_summary, vote_summary
+from dynalab.projections import create_vote_tables, read_summary, tally_votes, vote_summary
 from dynalab.streams import InjectedCrash
+from dynalab.tables import scan_items
 
 CANDIDATES = ("A", "B", "C", "D")
 DATES = ("2023-06-01", "2023-06-02", "2023-06-03")
@@ -84,12 +85,12 @@ def write_votes(lab, votes_table: str, operations: int, writer: int, seed: int) 
 
 
 def expected(lab, votes_table: str) -> tuple[dict, dict]:
-    return count_votes(_plain(item) for item in _scan(lab, votes_table))
+    return tally_votes(lab, votes_table)
 
 
 def daily(lab, daily_table: str) -> dict:
     found = {}
-    for item in _scan(lab, daily_table):
+    for item in scan_items(lab, daily_table, typed=True):
         if int(item["num"]["N"]):
             found[(item["vote"]["S"], item["Date"]["S"])] = int(item["num"]["N"])
     return dict(sorted(found.items()))

@@ -158,7 +158,7 @@ def test_users_feed_a_mail_batch_table_with_only_what_it_needs(lab, table_name):
 
 def test_a_copy_by_change_capture_follows_puts_changes_and_deletes_and_its_lag_is_measured(lab, table_name):
     from dynalab.copy_tables import copy_by_change_capture, measure_replication_lag
-    from dynalab.projections import _scan
+    from dynalab.tables import scan_items
 
     source = f"{table_name}-src"
     create_table(lab, source, ("UserID", "S"), stream_view_type="NEW_IMAGE")
@@ -172,7 +172,8 @@ def test_a_copy_by_change_capture_follows_puts_changes_and_deletes_and_its_lag_i
                                   interval_seconds=0.01)
     assert len(lag.samples_seconds) == 10 and 0 < lag.median_seconds <= lag.p95_seconds < 30
     key = lambda item: item["UserID"]["S"]  # noqa: E731
-    assert sorted(_scan(lab, source), key=key) == sorted(_scan(lab, f"{table_name}-copy"), key=key)
+    assert sorted(scan_items(lab, source, typed=True), key=key) == sorted(
+        scan_items(lab, f"{table_name}-copy", typed=True), key=key)
 
 
 def test_copy_by_restore_fails_on_the_second_day_unless_yesterdays_copy_is_deleted(lab, table_name):
@@ -191,12 +192,12 @@ def test_copy_by_restore_fails_on_the_second_day_unless_yesterdays_copy_is_delet
 def test_cost_comparison_is_metered_with_dynamodbs_rules(lab, table_name):
     from dynalab.capacity import query_read_units
     from dynalab.cost_comparison import compare_batch_and_stream
-    from dynalab.projections import _plain, _scan
     from dynalab.sizing import item_size
+    from dynalab.tables import scan_items
 
     comparison = compare_batch_and_stream(lab, days=3, votes_per_day=40, runs_per_day=2, client_bytes=500,
                                           prefix=table_name[:60])
-    votes = [_plain(item) for item in _scan(lab, f"{table_name[:60]}-votes")]
+    votes = scan_items(lab, f"{table_name[:60]}-votes")
     for day in comparison.days:
         # the batch Scans every vote so far: one page, sizes summed then rounded to 4 KB, eventually consistent
         so_far = [vote for vote in votes if vote["Date"] <= f"2023-06-{day.day:02d}"]
