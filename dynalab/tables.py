@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.progress import Progress
+from dynalab.sizing import typed_item_size
 
 __all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "scan_items", "scan_pages", "table_exists",
            "wait_until_active"]
@@ -172,18 +173,11 @@ class LoadReport:
     throttled_calls: int = 0
 
 
-def _request_size_bytes(typed_item: dict) -> int:
-    # The 16 MB BatchWriteItem cap counts item sizes; the JSON text is an upper bound on them.
-    import json
-
-    return len(json.dumps(typed_item).encode())
-
-
 def _batches(typed_items: Iterable[dict], max_items: int, max_bytes: int) -> Iterable[list[dict]]:
     batch: list[dict] = []
     batch_bytes = 0
     for item in typed_items:
-        size = _request_size_bytes(item)
+        size = typed_item_size(item)  # the 16 MB BatchWriteItem cap counts DynamoDB item sizes
         if batch and (len(batch) == max_items or batch_bytes + size > max_bytes):
             yield batch
             batch, batch_bytes = [], 0
