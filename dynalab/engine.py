@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -39,6 +40,7 @@ from botocore.exceptions import (
 
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsTableGuard
+from dynalab.fidelity.limits import TABLE_NAME_LENGTHS
 
 __all__ = [
     "AWS_TABLE_PREFIX",
@@ -103,6 +105,8 @@ def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0) -> Embed
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
             text=True,
+            # The engine needs no AWS setting, and a user's (AWS_PROFILE naming a profile it cannot see...) breaks it.
+            env={name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
         )
         line = _read_line(process, timeout_seconds)
         if line.startswith("READY "):
@@ -188,9 +192,13 @@ class Lab:
 
     def table_name(self, name: str) -> str:
         """The name a lesson table called ``name`` has here: prefixed on AWS, as given elsewhere."""
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"a table name must be a non-empty string, got {name!r}")
-        return name if name.startswith(self.table_prefix) else self.table_prefix + name
+        full = name if isinstance(name, str) and name.startswith(self.table_prefix) else self.table_prefix + str(name)
+        low, high = TABLE_NAME_LENGTHS
+        # DynamoDB's rule (CreateTable: TableName), said before any request so a lesson never sees a deep traceback
+        if not isinstance(name, str) or not low <= len(full) <= high or not re.fullmatch(r"[A-Za-z0-9_.-]+", full):
+            raise ValueError(f"a table name must be {low} to {high} characters of A-Z, a-z, 0-9, '_', '-' and '.'; "
+                             f"got {name!r}")
+        return full
 
     def owns_table(self, table_name: str) -> bool:
         """May dynalab delete this table? On AWS only its own prefixed tables; locally any."""
@@ -272,11 +280,14 @@ def stop_embedded_engine() -> None:
 def _session(aws: bool) -> boto3.session.Session:
     if aws:
         return boto3.session.Session()  # the user's own credentials and region: explicit opt-in only
-    core = botocore.session.Session()
-    # Ignore ~/.aws and AWS_PROFILE entirely: a local lesson must never pick up a real account by accident.
-    core.set_config_variable("config_file", os.devnull)
-    core.set_config_variable("credentials_file", os.devnull)
-    core.set_config_variable("profile", None)
+    # Read no AWS config at all (not ~/.aws, not AWS_PROFILE, AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE): a local
+    # lesson must never pick up a real account, nor fail on a profile it does not need. Each entry is botocore's
+    # (config-file key, environment variable, default, converter) for that setting.
+    core = botocore.session.Session(session_vars={
+        "profile": (None, None, None, None),
+        "config_file": (None, None, os.devnull, None),
+        "credentials_file": (None, None, os.devnull, None),
+    })
     return boto3.session.Session(
         aws_access_key_id="dynalab", aws_secret_access_key="dynalab", region_name=REGION, botocore_session=core
     )

@@ -136,3 +136,9 @@ def test_scan_items_reads_every_page(lab, table_name):
     items = dynalab.scan_items(lab, table.name)
     assert sorted(item["n"] for item in items) == list(range(30))
     assert dynalab.scan_items(lab, table.name, typed=True)[0]["pk"].keys() == {"S"}
+
+
+@pytest.mark.parametrize("bad", ["x", "ab", "a" * 256, "no spaces", "", None])
+def test_a_bad_table_name_names_the_value_and_the_rule(lab, bad):
+    with pytest.raises(ValueError, match=r"3 to 255 characters of A-Z, a-z, 0-9, '_', '-' and '\.'; got"):
+        dynalab.create_table(lab, bad)
