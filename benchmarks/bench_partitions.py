@@ -7,21 +7,10 @@ Prints one figure a line, ``name: value unit (goal ...)``; each value is the med
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
+from timing import median_ms
 
 REQUESTS = 1_000_000
-
-
-def _median_ms(action: Callable[[], object], repeat: int = 15) -> float:
-    action()  # warm up (imports, caches)
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+REPEAT = 15
 
 
 def main() -> None:
@@ -35,17 +24,17 @@ def main() -> None:
         distribution = key_distribution(name)
         stream = distribution.sample(REQUESTS, seed=1)
         for mode in ("2017", "split_for_heat"):
-            ms = _median_ms(lambda d=distribution, s=stream, m=mode: simulate_partition_load(
-                d, s, partition_count=24, table_capacity_per_second=5000, duration_seconds=250, mode=m))
+            ms = median_ms(lambda d=distribution, s=stream, m=mode: simulate_partition_load(
+                d, s, partition_count=24, table_capacity_per_second=5000, duration_seconds=250, mode=m), REPEAT)
             print(f"simulate 1M requests ({name}, {mode}): {ms:.1f} ms (goal <= 100 ms)")
-        ms = _median_ms(lambda d=distribution: d.sample(REQUESTS, seed=2))
+        ms = median_ms(lambda d=distribution: d.sample(REQUESTS, seed=2), REPEAT)
         print(f"sample 1M requests ({name}): {ms:.1f} ms (goal: sample + simulate <= 100 ms)")
 
     from dynalab.key_distributions import user_ids
     from dynalab.partitions import key_hashes
 
     keys = user_ids().keys
-    ms = _median_ms(lambda: key_hashes(keys), 5)
+    ms = median_ms(lambda: key_hashes(keys), 5)
     print(f"hash a {len(keys):,}-key vocabulary with md5 (once per distribution, cached): {ms:.0f} ms "
           "(goal: none, one-off)")
 
@@ -56,7 +45,8 @@ def main() -> None:
         calculator.rcu_slider.value = next(values) % 40_000
         pio.to_json(calculator.figure)
 
-    print(f"partition calculator slider, recompute and redraw: {_median_ms(move_slider):.1f} ms (goal <= 100 ms)")
+    print(f"partition calculator slider, recompute and redraw: {median_ms(move_slider, REPEAT):.1f} ms "
+          "(goal <= 100 ms)")
 
     explorer = HotPartitionExplorer(read_capacity_units=5000, partitions=24, requests=REQUESTS,
                                     duration_seconds=250)
@@ -66,7 +56,7 @@ def main() -> None:
         explorer.picker.value = next(picks)
         pio.to_json(explorer.figure)
 
-    print(f"hot-partition picker (1M requests), recompute and redraw: {_median_ms(pick, 10):.1f} ms "
+    print(f"hot-partition picker (1M requests), recompute and redraw: {median_ms(pick, 10):.1f} ms "
           "(goal <= 100 ms)")
 
 

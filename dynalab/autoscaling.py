@@ -80,6 +80,11 @@ def validate_demand(demand: Sequence[float] | np.ndarray) -> np.ndarray:
     return values
 
 
+def _positive_number(value: Any) -> bool:
+    return (not isinstance(value, bool) and isinstance(value, int | float | np.integer) and math.isfinite(value)
+            and value > 0)
+
+
 def _check_int(name: str, value: Any, low: int, high: float = math.inf) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
         allowed = f">= {low}" if high == math.inf else f"from {low} to {high}"
@@ -262,11 +267,6 @@ class AutoscalingResult:
     def served_units(self) -> float:
         return float(self.served.sum() * 60)
 
-    @property
-    def capacity_unit_hours(self) -> float:
-        """Provisioned capacity-hours: what provisioned mode bills."""
-        return float(self.provisioned.sum() / 60)
-
     def events_of(self, kind: str) -> list[ScalingEvent]:
         return [e for e in self.events if e.kind == kind]
 
@@ -440,8 +440,10 @@ def simulate_on_demand(
     the ceiling is set by the highest minute served so far.
     """
     values = validate_demand(demand)
-    if initial_throughput <= 0 or peak_multiple < 1:
-        raise ValueError("initial_throughput must be > 0 and peak_multiple >= 1")
+    if not _positive_number(initial_throughput):
+        raise ValueError(f"initial_throughput must be a number of units per second > 0, got {initial_throughput!r}")
+    if not _positive_number(peak_multiple) or peak_multiple < 1:
+        raise ValueError(f"peak_multiple must be a number >= 1 (2: twice the previous peak), got {peak_multiple!r}")
     served = np.empty_like(values)
     ceiling = np.empty_like(values)
     peak = 0.0

@@ -120,9 +120,9 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
     rng = random.Random(seed)
     comparison = CostComparison()
     items = 0
+    client = (_CLIENT * (client_bytes // len(_CLIENT) + 1))[:client_bytes]
     for day in range(1, days + 1):
         date = (FIRST_DAY + dt.timedelta(days=day - 1)).isoformat()
-        client = (_CLIENT * (client_bytes // len(_CLIENT) + 1))[:client_bytes]
         new = [{"UserID": f"d{day:03d}-u{n:05d}", "vote": rng.choice(CANDIDATES), "Date": date,
                 **({"Client": client} if client else {})} for n in range(votes_per_day)]
         stream = {"read_requests": 0, "read_units": 0.0, "write_units": 0.0}

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -56,18 +57,15 @@ class KeyDistribution:
     uniformity: str  # "good" or "bad", as the article's table says
     keys: tuple[str, ...]
     weights: np.ndarray = field(repr=False)  # probabilities, summing to 1
-    _hashes: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def cardinality(self) -> int:
         return len(self.keys)
 
-    @property
+    @cached_property
     def hashes(self) -> np.ndarray:
         """The model hash of every key (computed once; see ``dynalab.partitions.key_hashes``)."""
-        if not self._hashes:
-            self._hashes.append(key_hashes(self.keys))
-        return self._hashes[0]
+        return key_hashes(self.keys)
 
     @property
     def top_key_share(self) -> float:

@@ -75,10 +75,6 @@ class LoadRun:
     def served(self) -> int:
         return sum(row.served for row in self.rows) + self.served_after_end
 
-    def last_throttled_second(self) -> int | None:
-        seconds = [row.second for row in self.rows if row.throttled_attempts or row.failed]
-        return max(seconds) if seconds else None
-
 
 def _find_enforcer(lab: Any, table_name: str) -> ThroughputEnforcer | None:
     for plugin in lab.fidelity.plugins:

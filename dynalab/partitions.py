@@ -112,16 +112,11 @@ def partition_count_per_term(read_capacity_units: float, write_capacity_units: f
                size_partitions(size_gb))
 
 
-@dataclass(frozen=True)
-class PartitionEstimate:
-    """A table's partitions in the 2017 model and what each one gets (capacity divided evenly)."""
+class _EvenShare:
+    """What each partition gets in the 2017 model: the table's capacity divided evenly between its partitions."""
 
     read_capacity_units: float
     write_capacity_units: float
-    size_gb: float
-    throughput_partitions: int
-    throughput_partitions_per_term: int
-    size_partitions: int
     partitions: int
 
     @property
@@ -132,9 +127,18 @@ class PartitionEstimate:
     def write_capacity_units_per_partition(self) -> float:
         return float(self.write_capacity_units) / self.partitions
 
-    @property
-    def size_gb_per_partition(self) -> float:
-        return float(self.size_gb) / self.partitions
+
+@dataclass(frozen=True)
+class PartitionEstimate(_EvenShare):
+    """A table's partitions in the 2017 model and what each one gets (capacity divided evenly)."""
+
+    read_capacity_units: float
+    write_capacity_units: float
+    size_gb: float
+    throughput_partitions: int
+    throughput_partitions_per_term: int
+    size_partitions: int
+    partitions: int
 
     @property
     def decided_by(self) -> str:
@@ -195,7 +199,7 @@ def rounding_differences(read_capacity_units: Iterable[float],
 
 
 @dataclass(frozen=True)
-class SplitStep:
+class SplitStep(_EvenShare):
     """One state of a table's life: what was provisioned and stored, and the partitions it then has."""
 
     label: str
@@ -206,20 +210,17 @@ class SplitStep:
     partitions: int  # what this table has, after its history
 
     @property
-    def read_capacity_units_per_partition(self) -> float:
-        return float(self.read_capacity_units) / self.partitions
-
-    @property
-    def write_capacity_units_per_partition(self) -> float:
-        return float(self.write_capacity_units) / self.partitions
-
-    @property
     def extra_partitions(self) -> int:
         """Partitions kept from the past beyond what the current settings need (the 'capacity paradox')."""
         return self.partitions - self.required_partitions
 
 
 Growth = Literal["double", "exact"]
+
+
+def _check_growth(growth: Any) -> None:
+    if growth not in ("double", "exact"):
+        raise ValueError(f"growth must be 'double' or 'exact', got {growth!r}")
 
 
 def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[tuple[float, float, float]],
@@ -231,16 +232,16 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
     guide: "DynamoDB doubles the current number of partitions"; a full partition splits in two), ``"exact"`` adds
     just enough. Partitions never merge, so scaling down keeps them all, each with a thinner share.
     """
-    if growth not in ("double", "exact"):
-        raise ValueError(f"growth must be 'double' or 'exact', got {growth!r}")
+    _check_growth(growth)
     if not states:
         raise ValueError("states must hold at least one (RCU, WCU, GB) step, got an empty sequence")
     steps: list[SplitStep] = []
     partitions = 0
     for number, state in enumerate(states):
-        if len(state) == 4:
+        shape = len(state) if isinstance(state, tuple | list) else None
+        if shape == 4:
             label, rcu, wcu, size = state  # type: ignore[misc]
-        elif len(state) == 3:
+        elif shape == 3:
             (rcu, wcu, size), label = state, f"step {number}"  # type: ignore[misc]
         else:
             raise ValueError(f"states[{number}] must be (label, RCU, WCU, GB) or (RCU, WCU, GB), got {state!r}")
@@ -256,8 +257,7 @@ def partitions_after_split(current_partitions: int, required_partitions: int, gr
     Never fewer than now (partitions never merge); when more are needed, ``"double"`` doubles the count until it
     suffices (the 2018 guide), ``"exact"`` adds just enough.
     """
-    if growth not in ("double", "exact"):
-        raise ValueError(f"growth must be 'double' or 'exact', got {growth!r}")
+    _check_growth(growth)
     if current_partitions < 1:
         raise ValueError(f"current_partitions must be >= 1, got {current_partitions}")
     partitions = current_partitions

@@ -338,17 +338,10 @@ class CopyProjection:
         self.copy_table = copy_table
 
     def effects(self, record: dict) -> list[tuple[str, tuple[dict, dict | None]]]:
-        if not isinstance(record, dict) or not isinstance(record.get("dynamodb"), dict):
-            raise BadRecordError(f"not a DynamoDB stream record: {str(record)[:120]}")
-        name = record.get("eventName")
-        if name not in EVENT_NAMES:
-            raise BadRecordError(f"unknown eventName {name!r} (expected one of {', '.join(EVENT_NAMES)})")
-        body = record["dynamodb"]
+        name, body = _record_parts(record, need_old_image=False)
         keys = body.get("Keys")
         if not keys:
             raise BadRecordError("a stream record without Keys")
-        if name != "REMOVE" and "NewImage" not in body:
-            raise BadRecordError(f"an {name} record without NewImage: the stream must include new images")
         key = repr(sorted((k, sorted(v.items())) for k, v in keys.items()))
         return [(key, (keys, None if name == "REMOVE" else body["NewImage"]))]
 

@@ -36,7 +36,6 @@ __all__ = [
     "attribute_sizes",
     "item_size",
     "number_size",
-    "typed_attribute_sizes",
     "typed_item_size",
     "typed_value_size",
     "value_size",
@@ -110,6 +109,9 @@ def number_size(value: int | float | Decimal | str, *, where: str = "number") ->
     """
     if type(value) is int:
         return _int_size(value, where)
+    if (type(value) is str and len(value) <= MAX_NUMBER_DIGITS and value.isascii()
+            and (value.isdigit() or (value[:1] == "-" and value[1:].isdigit()))):
+        return _int_size(int(value), where)  # integer text, the wire's usual number: same rule, no Decimal
     number = _to_decimal(value, where)
     if number.is_zero():
         return 1
@@ -351,18 +353,6 @@ def _binary_length(inner: Any) -> int:
     if isinstance(inner, str):
         return len(base64.b64decode(inner))
     return len(inner)
-
-
-def typed_attribute_sizes(item: Mapping[str, Mapping[str, Any]]) -> list[AttributeSize]:
-    """Each attribute's name and value bytes, for a typed item."""
-    if not isinstance(item, Mapping):
-        raise TypeError(f"an item must be a dict of attribute name → typed value, got {type(item).__name__}")
-    sizes = []
-    for name, value in item.items():
-        where = f"attribute {name!r}"
-        kind = next(iter(value)) if isinstance(value, Mapping) and value else "?"
-        sizes.append(AttributeSize(name, kind, _name_bytes(name, where), typed_value_size(value, where=where)))
-    return sizes
 
 
 def typed_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:

@@ -20,15 +20,18 @@ crashes it between the two to show a vote counted twice.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
+from dynalab.fidelity.limits import BATCH_WRITE_MAX_REQUESTS, TRANSACTION_MAX_ACTIONS
+from dynalab.tables import table_exists, wait_until_active
 
 __all__ = [
     "BadRecordError",
@@ -43,11 +46,8 @@ __all__ = [
     "stream_arn",
 ]
 
-ITERATOR_TYPES = ("TRIM_HORIZON", "LATEST", "AFTER_SEQUENCE_NUMBER", "AT_SEQUENCE_NUMBER")
 #: GetRecords returns at most 1,000 records a call (API_streams_GetRecords.html).
 GET_RECORDS_MAX = 1000
-#: TransactWriteItems takes at most 100 actions (transaction-apis.html); one of them is the checkpoint.
-TRANSACTION_MAX_ACTIONS = 100
 
 
 class StreamNotEnabledError(ValueError):
@@ -99,8 +99,6 @@ def enable_stream(lab: Lab, table_name: str, view_type: str = "NEW_AND_OLD_IMAGE
     """Turn the table's stream on (UpdateTable) and return its ARN. Changes made before this are not in it."""
     lab.client.update_table(TableName=table_name,
                             StreamSpecification={"StreamEnabled": True, "StreamViewType": view_type})
-    from dynalab.tables import wait_until_active
-
     wait_until_active(lab, table_name)
     return stream_arn(lab, table_name)
 
@@ -163,8 +161,6 @@ class CheckpointStore:
         self._ensure_table()
 
     def _ensure_table(self) -> None:
-        from dynalab.tables import table_exists, wait_until_active
-
         if table_exists(self.lab, self.table_name):
             return
         try:
@@ -184,23 +180,28 @@ class CheckpointStore:
     def lease_key(arn: str, shard_id: str) -> str:
         return f"{arn}|{shard_id}"
 
-    def all(self, consumer: str) -> list[Checkpoint]:
-        """Every checkpoint of a consumer, on any stream (strongly consistent Query)."""
-        found: list[Checkpoint] = []
+    def _items(self, consumer: str, consistent: bool = True) -> Iterator[dict]:
+        """Every item kept under ``consumer`` (a Query, followed page by page)."""
         args: dict[str, Any] = {
-            "TableName": self.table_name, "ConsistentRead": True,
+            "TableName": self.table_name, "ConsistentRead": consistent,
             "KeyConditionExpression": "consumer = :c", "ExpressionAttributeValues": {":c": {"S": consumer}},
         }
         while True:
             page = self.lab.client.query(**args)
-            for item in page["Items"]:
-                arn, shard_id = item["lease_key"]["S"].rsplit("|", 1)
-                number = item.get("checkpoint", {}).get("N")
-                found.append(Checkpoint(arn, shard_id, int(number) if number is not None else None,
-                                        item.get("shard_end", {}).get("BOOL", False)))
+            yield from page["Items"]
             if "LastEvaluatedKey" not in page:
-                return found
+                return
             args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def all(self, consumer: str) -> list[Checkpoint]:
+        """Every checkpoint of a consumer, on any stream (strongly consistent Query)."""
+        found: list[Checkpoint] = []
+        for item in self._items(consumer):
+            arn, shard_id = item["lease_key"]["S"].rsplit("|", 1)
+            number = item.get("checkpoint", {}).get("N")
+            found.append(Checkpoint(arn, shard_id, int(number) if number is not None else None,
+                                    item.get("shard_end", {}).get("BOOL", False)))
+        return found
 
     def load(self, consumer: str, arn: str) -> dict[str, Checkpoint]:
         return {c.shard_id: c for c in self.all(consumer) if c.stream_arn == arn}
@@ -228,10 +229,7 @@ class CheckpointStore:
         """Forget a consumer's checkpoints (on one stream, or all, and then its dead letters too); return how
         many checkpoints."""
         if arn is None:
-            page = self.lab.client.query(
-                TableName=self.table_name, KeyConditionExpression="consumer = :c",
-                ExpressionAttributeValues={":c": {"S": f"{consumer}#dead-letter"}})
-            for item in page["Items"]:
+            for item in list(self._items(self._dead_letter_consumer(consumer), consistent=False)):
                 self.lab.client.delete_item(TableName=self.table_name,
                                             Key={"consumer": item["consumer"], "lease_key": item["lease_key"]})
         gone = 0
@@ -242,6 +240,24 @@ class CheckpointStore:
                     "lease_key": {"S": self.lease_key(checkpoint.stream_arn, checkpoint.shard_id)}})
                 gone += 1
         return gone
+
+    # Dead letters (records set aside by on_bad_record="dead_letter") live beside the checkpoints, under the
+    # consumer "<consumer>#dead-letter", one item per record.
+    @staticmethod
+    def _dead_letter_consumer(consumer: str) -> str:
+        return f"{consumer}#dead-letter"
+
+    def dead_letter_action(self, consumer: str, arn: str, record: dict) -> dict:
+        """The TransactWriteItems Put that sets a record aside (committed with the batch it was read in)."""
+        return {"Put": {"TableName": self.table_name, "Item": {
+            "consumer": {"S": self._dead_letter_consumer(consumer)},
+            "lease_key": {"S": f"{arn}|{record['dynamodb']['SequenceNumber']}"},
+            "record": {"S": json.dumps(record, default=str)}}}}
+
+    def dead_letters(self, consumer: str) -> list[dict]:
+        """The records set aside for a consumer (as JSON-decoded dicts)."""
+        return [json.loads(item["record"]["S"])
+                for item in self._items(self._dead_letter_consumer(consumer), consistent=False)]
 
 
 # ------------------------------------------------------------------------------------------------- projector
@@ -261,8 +277,8 @@ def _batch_write(lab: Lab, actions: list[dict]) -> None:
         else:
             raise ValueError(f"an idempotent projection writes with Put and Delete only, got {kind}")
     for table, pending in requests.items():
-        for start in range(0, len(pending), 25):
-            chunk: dict[str, list[dict]] = {table: pending[start:start + 25]}
+        for start in range(0, len(pending), BATCH_WRITE_MAX_REQUESTS):
+            chunk: dict[str, list[dict]] = {table: pending[start:start + BATCH_WRITE_MAX_REQUESTS]}
             for attempt in range(10):
                 if attempt:
                     time.sleep(0.05 * 2 ** (attempt - 1))
@@ -342,9 +358,9 @@ class StreamProjector:
         self.projection = projection
         self.stream_arn = stream_arn(lab, source_table)
         needed = getattr(projection, "required_view_type", None)
-        if needed and stream_view_type(lab, source_table) not in needed:
+        if needed and (view_type := stream_view_type(lab, source_table)) not in needed:
             raise StreamNotEnabledError(
-                f"table {source_table!r} streams {stream_view_type(lab, source_table)} records; this projection "
+                f"table {source_table!r} streams {view_type} records; this projection "
                 f"needs {' or '.join(needed)} (a stream's view type cannot be changed: disable and re-enable it)")
         self.consumer = consumer or f"{type(projection).__name__}:{source_table}"
         self.checkpoints = checkpoints or CheckpointStore(lab)
@@ -383,6 +399,11 @@ class StreamProjector:
         "after_commit" (exactly once: applied and checkpointed, not yet acknowledged), "after_apply" (naive
         mode only: applied, checkpoint not saved)."""
         self._crash_next = point
+
+    @property
+    def crash_pending(self) -> str | None:
+        """The point of a crash asked for by ``crash_next_commit`` that has not happened yet (None: none)."""
+        return self._crash_next
 
     def _fault(self, point: str) -> None:
         if self._crash_next == point or (self._crash_next == "after_commit" and point == "after_apply"):
@@ -491,6 +512,8 @@ class StreamProjector:
         chunk: list[dict] = []
         dead: list[dict] = []
         batch = Batch(self.projection)
+        # A transaction holds at most TRANSACTION_MAX_ACTIONS actions, one of them the checkpoint (the "+ 1" below).
+        limit = GET_RECORDS_MAX if self.idempotent else TRANSACTION_MAX_ACTIONS
         for record in records:
             bad = False
             try:
@@ -506,7 +529,6 @@ class StreamProjector:
                         "stays before it. Fix the item, or use on_bad_record='dead_letter' to set such records "
                         "aside and go on.") from None
                 effects, bad = [], True
-            limit = GET_RECORDS_MAX if self.idempotent else TRANSACTION_MAX_ACTIONS
             if chunk and batch.count_with(effects) + len(dead) + bad + 1 > limit:
                 applied += self._commit(shard_id, chunk, batch, dead, False)
                 chunk, dead, batch = [], [], Batch(self.projection)
@@ -523,7 +545,8 @@ class StreamProjector:
         dead_ids = {id(r) for r in dead}
         good = [r for r in chunk if id(r) not in dead_ids]
         self._fault("before_commit")
-        actions = batch.actions() + [self._dead_letter_action(r) for r in dead]
+        actions = batch.actions() + [self.checkpoints.dead_letter_action(self.consumer, self.stream_arn, r)
+                                     for r in dead]
         if self.exactly_once and not self.idempotent:
             actions.append(self.checkpoints.advance_action(self.consumer, self.stream_arn, shard_id, first, last,
                                                            shard_end))
@@ -559,22 +582,9 @@ class StreamProjector:
             self.on_commit(good)
         return len(good)
 
-    def _dead_letter_action(self, record: dict) -> dict:
-        import json
-
-        return {"Put": {"TableName": self.checkpoints.table_name, "Item": {
-            "consumer": {"S": f"{self.consumer}#dead-letter"},
-            "lease_key": {"S": f"{self.stream_arn}|{record['dynamodb']['SequenceNumber']}"},
-            "record": {"S": json.dumps(record, default=str)}}}}
-
     def dead_letters(self) -> list[dict]:
         """Records set aside by on_bad_record='dead_letter' (as JSON-decoded dicts)."""
-        import json
-
-        page = self.lab.client.query(
-            TableName=self.checkpoints.table_name, KeyConditionExpression="consumer = :c",
-            ExpressionAttributeValues={":c": {"S": f"{self.consumer}#dead-letter"}})
-        return [json.loads(item["record"]["S"]) for item in page["Items"]]
+        return self.checkpoints.dead_letters(self.consumer)
 
     # -- replay and rebuild -----------------------------------------------------------------------------------
     def replay_from_trim_horizon(self) -> int:

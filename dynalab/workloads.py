@@ -5,16 +5,13 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 import numpy as np
 
-from dynalab.sample_data import DATA_DIR
+from dynalab.sample_data import read_csv
 
 __all__ = ["WORKLOADS", "Workload", "load_workload", "workload_names"]
-
-WORKLOAD_DIR = DATA_DIR / "workloads"
 
 #: name -> what the workload shows (the picker's labels come from here).
 WORKLOADS: dict[str, str] = {
@@ -44,13 +41,9 @@ def load_workload(name: str) -> Workload:
     """Read ``data/workloads/<name>.csv``; a ValueError lists the names there are."""
     if name not in WORKLOADS:
         raise ValueError(f"workload must be one of {', '.join(WORKLOADS)}; got {name!r}")
-    path = WORKLOAD_DIR / f"{name}.csv"
-    if not path.is_file():
-        raise FileNotFoundError(f"dynalab: {path} is missing; run `python data/make_workloads.py` to make it")
-    with path.open(newline="", encoding="utf-8") as file:
-        rows = list(csv.DictReader(file))
+    rows = read_csv(f"workloads/{name}.csv")
     minutes = [int(row["minute"]) for row in rows]
     if minutes != list(range(len(rows))):
-        raise ValueError(f"{path}: the minute column must count 0, 1, 2, ... without gaps")
+        raise ValueError(f"data/workloads/{name}.csv: the minute column must count 0, 1, 2, ... without gaps")
     demand = np.array([float(row["units_per_second"]) for row in rows])
     return Workload(name, WORKLOADS[name], demand)

@@ -226,3 +226,31 @@ def test_redrawing_in_place_gives_the_same_figure_as_drawing_afresh():
     second = simulate_autoscaling(np.tile([100.0, 100.0, 500.0], 400), 50)
     figure = update_autoscaling_figure(autoscaling_figure(first, "a"), second, "b")
     assert figure.to_dict() == autoscaling_figure(second, "b").to_dict()
+
+
+def test_the_simulator_and_the_policy_share_their_defaults():
+    # simulate_autoscaling repeats the policy's named parameters (the lesson switches each one by name): same defaults.
+    import inspect
+
+    policy = inspect.signature(TargetTrackingPolicy.__init__).parameters
+    simulator = inspect.signature(simulate_autoscaling).parameters
+    shared = [name for name in policy if name != "self"]
+    assert set(shared) <= set(simulator)
+    assert {name: simulator[name].default for name in shared} == {name: policy[name].default for name in shared}
+
+
+def test_on_demand_bad_settings_name_the_value():
+    with pytest.raises(ValueError, match="initial_throughput must be .* > 0.*got 'fast'"):
+        simulate_on_demand([1.0], initial_throughput="fast")
+    with pytest.raises(ValueError, match="peak_multiple must be a number >= 1.*got 0.5"):
+        simulate_on_demand([1.0], peak_multiple=0.5)
+
+
+def test_the_explorer_picker_switches_the_workload():
+    from dynalab.widgets.autoscaling import AutoscalingExplorer
+    from dynalab.workloads import load_workload
+
+    explorer = AutoscalingExplorer("step", 70)
+    explorer.picker.value = "flash_sale"
+    assert np.array_equal(explorer.result.demand, load_workload("flash_sale").demand)
+    assert explorer.figure.layout.title.text.startswith(load_workload("flash_sale").description)

@@ -61,6 +61,13 @@ def test_number_size_agrees_with_the_documented_approximation():
         assert number_size(value) - approx in (0, 1)
 
 
+@pytest.mark.parametrize("text", ["0", "-0", "007", "-007", "100", "-100", "12", "-12", "1" + "0" * 37,
+                                  "9" * 38, "-" + "9" * 38, "10" * 19, "1.2", " 12", "+12", "1E+2"])
+def test_number_text_is_sized_like_the_decimal_it_reads_as(text):
+    # Integer text (how every number travels on the wire) takes a shortcut past Decimal: it must give the same bytes.
+    assert number_size(text) == number_size(Decimal(text.strip()))
+
+
 def test_list_and_map_add_three_bytes_plus_one_per_element():
     assert item_size({"l": []}) == 1 + 3
     assert item_size({"m": {}}) == 1 + 3

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 
@@ -20,20 +21,31 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _answers(url: str, engine: subprocess.Popen) -> bool:
+    """Whether the server answers HTTP (any status) within 10 s; False at once if its process has exited."""
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return True
+        except urllib.error.HTTPError:  # an HTTP error status is an answer
+            return True
+        except OSError:
+            if engine.poll() is not None:
+                return False
+            time.sleep(0.1)
+    return False
+
+
 def main(command: list[str]) -> int:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     engine = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url, timeout=1).close()
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                time.sleep(0.1)
+        if not _answers(url, engine):
+            state = "did not answer within 10 s" if engine.poll() is None else f"exited (code {engine.poll()})"
+            print(f"external engine: moto server on {url} {state}; is moto[server] installed?", file=sys.stderr)
+            return 1
         print(f"external engine: moto server on {url} (DYNALAB_ENDPOINT={url})", flush=True)
         return subprocess.call(command, env={**os.environ, "DYNALAB_ENDPOINT": url})
     finally:

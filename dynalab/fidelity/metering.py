@@ -27,7 +27,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from typing import Any
@@ -313,23 +313,19 @@ class Meter:
                 if "Item" in parsed:
                     known.set(key, typed_item_size(parsed["Item"]))
             elif operation == "PutItem":
-                known.set(key, typed_item_size(request.get("Item", {})))
+                known.set(key, state["new_size"])
             elif operation == "DeleteItem":
                 known.set(key, None)
             elif request.get("ReturnValues") == "ALL_NEW" and parsed.get("Attributes"):
-                known.set(key, typed_item_size(parsed["Attributes"]))
+                known.set(key, state["new_size"])
             else:
                 known.forget(key)
         elif operation == "GetItem" and ok and not _projected(request):
             item = parsed.get("Item")
             known.set(known.key(table, item or request.get("Key")), typed_item_size(item) if item else None)
         elif operation == "BatchWriteItem" and ok:
-            unprocessed = parsed.get("UnprocessedItems") or {}
-            for name, writes in (request.get("RequestItems") or {}).items():
-                left = unprocessed.get(name) or []
+            for name, writes in _processed_writes(request, parsed):
                 for write in writes:
-                    if write in left:
-                        continue
                     if "PutRequest" in write:
                         item = write["PutRequest"].get("Item", {})
                         known.set(known.key(name, item), typed_item_size(item))
@@ -382,10 +378,15 @@ class Meter:
         if operation == "PutItem":
             if not ok and old_size is None:
                 return write_units(0)  # a failed condition on a missing item: 1 WCU (dynamodb-facts.md §2)
-            return put_write_units(typed_item_size(request.get("Item", {})), old_size)
-        # UpdateItem
-        new_item = parsed.get("Attributes") if ok and request.get("ReturnValues") == "ALL_NEW" else None
-        new_size = typed_item_size(new_item) if new_item else 0
+            new_size = typed_item_size(request.get("Item", {}))
+        elif not ok:  # UpdateItem whose condition failed: nothing new was written
+            new_size = 0
+        elif request.get("ReturnValues") == "ALL_NEW":
+            new_item = parsed.get("Attributes")
+            new_size = typed_item_size(new_item) if new_item else 0
+        else:  # the learner asked for other ReturnValues: read the item the update left (one unmetered GetItem)
+            new_size = 0 if self.trust_engine else self._fetch_size(state.get("url", ""), request) or 0
+        state["new_size"] = new_size  # for _remember: a 400 KB item is sized once per call, not twice
         return put_write_units(new_size, old_size)
 
     def _evaluated_size(self, operation: str, request: dict, parsed: dict, state: dict, default: int) -> int:
@@ -502,8 +503,6 @@ def _narrowed(request: Mapping[str, Any]) -> bool:
 
 def _client_shape(value: dict) -> dict:
     """A wire-typed value (binary as base64 text) in the shape boto3's client takes (binary as bytes)."""
-    import base64
-
     ((kind, inner),) = value.items()
     if kind == "B":
         return {"B": base64.b64decode(inner)}
@@ -547,17 +546,26 @@ def _batch_get(request: dict, parsed: dict) -> tuple[dict, dict]:
     return units, counts
 
 
-def _batch_write(request: dict, parsed: dict, known: KnownSizes | None) -> tuple[dict, dict]:
-    units: dict[str, tuple[float, float]] = {}
-    counts: dict[str, int] = {}
+def _processed_writes(request: dict, parsed: dict) -> Iterator[tuple[str, list[dict]]]:
+    """Each table of a BatchWriteItem with the writes DynamoDB carried out (not handed back as unprocessed)."""
     unprocessed = parsed.get("UnprocessedItems") or {}
     for table, writes in (request.get("RequestItems") or {}).items():
         left = list(unprocessed.get(table) or [])
-        sizes = []
+        done = []
         for write in writes:
             if write in left:
                 left.remove(write)
-                continue
+            else:
+                done.append(write)
+        yield table, done
+
+
+def _batch_write(request: dict, parsed: dict, known: KnownSizes | None) -> tuple[dict, dict]:
+    units: dict[str, tuple[float, float]] = {}
+    counts: dict[str, int] = {}
+    for table, writes in _processed_writes(request, parsed):
+        sizes = []
+        for write in writes:
             # Each write is charged on the larger of the item before and after, like PutItem and DeleteItem.
             # BatchWriteItem cannot return old items: the old size is known only where the meter remembers it
             # (the embedded engine); elsewhere a put is charged on the item written and a delete at 1 WCU.

@@ -182,13 +182,15 @@ class ThroughputEnforcer:
 
     # ------------------------------------------------------------------------------------------- counters
 
+    def _blank(self, second: int) -> SecondCounts:
+        return SecondCounts(second, read_capacity_units=self.read_capacity_units or 0.0,
+                            write_capacity_units=self.write_capacity_units or 0.0)
+
     def _second(self) -> SecondCounts:
         second = int(math.floor(self.clock() - self.started))
         counts = self._seconds.get(second)
         if counts is None:
-            counts = self._seconds[second] = SecondCounts(
-                second, read_capacity_units=self.read_capacity_units or 0.0,
-                write_capacity_units=self.write_capacity_units or 0.0)
+            counts = self._seconds[second] = self._blank(second)
         return counts
 
     def per_second(self, until: int | None = None) -> list[SecondCounts]:
@@ -198,13 +200,8 @@ class ThroughputEnforcer:
             rows = []
             for second in range(max(last, 0)):
                 row = self._seconds.get(second)
-                rows.append(SecondCounts(**vars(row)) if row else SecondCounts(
-                    second, read_capacity_units=self.read_capacity_units or 0.0,
-                    write_capacity_units=self.write_capacity_units or 0.0))
+                rows.append(SecondCounts(**vars(row)) if row else self._blank(second))
             return rows
-
-    def elapsed(self) -> float:
-        return self.clock() - self.started
 
     def stop(self) -> None:
         """Stop throttling (``enforce_throughput`` also removes the plugin from the lab's fidelity layer)."""

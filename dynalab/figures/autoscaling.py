@@ -34,7 +34,7 @@ def _time_axis(minutes: int) -> tuple[float, str]:
 
 
 def autoscaling_traces(result: Any, max_points: int = MAX_POINTS) -> list[dict]:
-    """The traces of ``autoscaling_figure`` as dicts (a widget assigns them to its FigureWidget in place)."""
+    """The traces of ``autoscaling_figure`` as dicts (``update_autoscaling_figure`` puts them into a figure)."""
     n = int(result.demand.size)
     every = max(1, math.ceil(n / max_points))
     scale, _ = _time_axis(n)
@@ -76,8 +76,8 @@ def autoscaling_figure(result: Any, title: str = "Auto scaling", max_points: int
 
 def update_autoscaling_figure(figure: go.Figure, result: Any, title: str | None = None,
                               max_points: int = MAX_POINTS) -> go.Figure:
-    """Put another run into a figure made by ``autoscaling_figure``, in place (a slider redraws in ~2 ms instead of
-    the ~30 ms plotly spends building and validating a new figure)."""
+    """Put another run into a figure made by ``autoscaling_figure``, in place: a few times faster than
+    building and validating a new figure (the explorer's slider redraws so)."""
     _, unit = _time_axis(int(result.demand.size))
     with figure.batch_update():
         for trace, new in zip(figure.data, autoscaling_traces(result, max_points), strict=True):

@@ -42,7 +42,7 @@ class AutoscalingExplorer(LessonWidget):
                  prices: Prices = DEFAULT_PRICES) -> None:
         import ipywidgets as widgets
 
-        load_workload(workload)  # a clear error for an unknown name, before any widget exists
+        self.workload = load_workload(workload)  # a clear error for an unknown name, before any widget exists
         self.prices = prices
         # The slider's own bounds are DynamoDB's: it cannot produce an invalid target.
         self.slider = widgets.IntSlider(value=target_utilization, min=20, max=90, step=1,
@@ -68,12 +68,13 @@ class AutoscalingExplorer(LessonWidget):
 
     def _compute(self) -> str:
         """Simulate the chosen workload at the chosen target; return the figure's title."""
-        workload = load_workload(self.picker.value)
-        self.result = simulate_autoscaling(workload.demand, self.slider.value,
-                                           burst_seconds=300 if self.burst.value else 0)
-        self.costs = compare_costs(workload.demand, self.result.provisioned, self.result.served, prices=self.prices)
+        if self.workload.name != self.picker.value:  # read the file when the picker changes, not on every slide
+            self.workload = load_workload(self.picker.value)
+        demand = self.workload.demand
+        self.result = simulate_autoscaling(demand, self.slider.value, burst_seconds=300 if self.burst.value else 0)
+        self.costs = compare_costs(demand, self.result.provisioned, self.result.served, prices=self.prices)
         self.readout.value = html.escape(describe_costs(self.result, self.costs))
-        return f"{workload.description} (target {self.slider.value} %)"
+        return f"{self.workload.description} (target {self.slider.value} %)"
 
     def update(self, *_: Any) -> None:
         title = self._compute()

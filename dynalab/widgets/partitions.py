@@ -152,14 +152,14 @@ def place_keys(lab: Any, table_name: str, distribution_name: str, items: int, *,
                seed: int = 0, partition_key: str = "pk", sort_key: str = "sk") -> KeyPlacement:
     """Load ``items`` items whose partition keys follow a distribution (sort key: a sequence number), scan them back
     from the engine and place every stored key with the model."""
-    from dynalab.tables import bulk_load
+    from dynalab.tables import bulk_load, scan_pages
 
     keys = key_distribution(distribution_name).sample_keys(items, seed)
     bulk_load(lab, table_name, [{partition_key: key, sort_key: number} for number, key in enumerate(keys)])
-    stored: list[str] = []
-    for page in lab.client.get_paginator("scan").paginate(TableName=table_name, ProjectionExpression="#k",
-                                                          ExpressionAttributeNames={"#k": partition_key}):
-        stored += [item[partition_key]["S"] for item in page["Items"]]
+    stored = [item[partition_key]["S"]
+              for page in scan_pages(lab, table_name, ProjectionExpression="#k",
+                                     ExpressionAttributeNames={"#k": partition_key})
+              for item in page["Items"]]
     return KeyPlacement(table_name, len(stored), len(set(stored)), partitions, keys_per_partition(stored, partitions))
 
 

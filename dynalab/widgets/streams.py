@@ -80,9 +80,9 @@ class VoteBoard(LessonWidget):
             # A name of the board's own, so a new voter never overwrites a loaded vote (no Scan on a click).
             self._voters += 1
             user = f"board-voter-{self._voters}"
+        counts = self.votes_in_table()  # before the PutItem: a recount after it would already hold this vote
         self.lab.client.put_item(TableName=self.votes_table, Item={
             "UserID": {"S": user}, "vote": {"S": candidate}, "Date": {"S": self.date}})
-        counts = self.votes_in_table()
         counts[candidate] = counts.get(candidate, 0) + 1  # a new voter: one more vote for the candidate
         self.update()  # the vote table moved now; the summary follows when the projector has applied it
         return user
@@ -126,7 +126,7 @@ class VoteBoard(LessonWidget):
             summary = read_summary(self.lab, self.summary_table)
         table = self.votes_in_table()
         state = "crashed (press Restart)" if self.crashed else ("running" if self.projector.running else "idle")
-        if self.projector._crash_next:
+        if self.projector.crash_pending:
             state += ", will crash after its next commit"
         shown = ", ".join(f"{c} {summary.get(c, 0)}" for c in self.candidates)
         counted = ", ".join(f"{c} {table.get(c, 0)}" for c in self.candidates)

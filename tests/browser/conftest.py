@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,11 +34,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
 class LabServer:
-    def __init__(self, url: str, root: Path, process: subprocess.Popen) -> None:
-        self.url = url
-        self.root = root
-        self.process = process
+    url: str
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +82,7 @@ def jupyter_lab():
                     log.flush()
                     pytest.fail("JupyterLab did not start:\n" + (workdir / "jupyter.log").read_text()[-3000:])
                 time.sleep(0.2)
-        yield LabServer(url, served, process)
+        yield LabServer(url)
     finally:
         # The server's own process group: the server and the kernels (and their engines) it started.
         if process.poll() is None:

@@ -68,6 +68,11 @@ def _text(locator) -> str:
     return " ".join(locator.inner_text().split())
 
 
+def _screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
 class LessonRun:
     """One lesson opened in its own browser context, its Run All started; ``finish()`` waits for it."""
 
@@ -261,7 +266,7 @@ def test_lesson_in_jupyterlab(lesson_runs, notebook):
             assert container.as_element() is not None, f"{notebook.name}: main control {index} has no readout"
             readout = container.as_element().query_selector(MAIN_READOUT)
             page.wait_for_function("el => el.innerText.trim() !== ''", arg=readout)
-            before = " ".join(readout.inner_text().split())
+            before = _text(readout)
             for label in expectation.minimize:  # e.g. a live run's duration: keep the test short
                 row = container.as_element().query_selector(f".widget-slider:has(.widget-label:text-is('{label}'))")
                 assert row is not None, f"{notebook.name}: no slider {label!r} in main widget {index}"
@@ -280,11 +285,10 @@ def test_lesson_in_jupyterlab(lesson_runs, notebook):
                 message = (f"{notebook.name}: main widget {index}'s readout did not change within "
                            f"{expectation.timeout_ms / 1000:g} s of {move}; it still shows {before!r}")
                 if expectation.known_issue:
-                    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
+                    _screenshot(page, notebook.stem)
                     pytest.xfail(f"{message} (known issue: {expectation.known_issue})")
                 raise AssertionError(message) from None
-            shown = " ".join(readout.inner_text().split())
+            shown = _text(readout)
             wanted = expectation.expected(move)
             for piece in [wanted] if isinstance(wanted, str) else wanted:
                 assert " ".join(piece.split()) in shown, (
@@ -292,13 +296,11 @@ def test_lesson_in_jupyterlab(lesson_runs, notebook):
 
         if controls.count():
             controls.first.scroll_into_view_if_needed()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
+        _screenshot(page, notebook.stem)
         assert not page_errors, f"{notebook.name}: script errors in the page: {page_errors}"
         assert not outside, f"{notebook.name}: requests that would leave the machine: {outside}"
     except Exception:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)  # what the page looked like when it failed
-        page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-FAILED.png"))
+        _screenshot(page, f"{notebook.stem}-FAILED")  # what the page looked like when it failed
         raise
     finally:
         run.close()

@@ -75,6 +75,16 @@ def test_writes_are_charged_on_the_larger_of_old_and_new(lab, table):
     assert lab.meter.write_units(table.name, "DeleteItem") == write_units(item_size(_item("a", 2 * KB + 4))) == 3
 
 
+def test_an_update_that_grows_the_item_is_charged_on_the_new_item_whatever_it_returns(lab, table):
+    for returned in ("NONE", "UPDATED_NEW", "ALL_OLD", "UPDATED_OLD", "ALL_NEW"):
+        table.put_item(Item={"pk": "a"})
+        answer = table.update_item(Key={"pk": "a"}, UpdateExpression="SET d = :d", ReturnValues=returned,
+                                   ExpressionAttributeValues={":d": "y" * (2 * KB)}, ReturnConsumedCapacity="TOTAL")
+        assert answer["ConsumedCapacity"]["CapacityUnits"] == 3, returned  # 2 KB + 5 B: 3 WCU
+        shown = {"NONE": None, "UPDATED_NEW": ["d"], "ALL_OLD": ["pk"], "UPDATED_OLD": None, "ALL_NEW": ["d", "pk"]}
+        assert (sorted(answer["Attributes"]) if "Attributes" in answer else None) == shown[returned], returned
+
+
 def test_a_failed_conditional_write_is_still_charged(lab, table):
     table.put_item(Item=_item("a", 2 * KB))
     lab.meter.reset()

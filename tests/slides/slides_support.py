@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from pathlib import Path
 
@@ -14,8 +15,9 @@ def lesson_notebooks() -> list[Path]:
     return sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 
 
+@functools.cache
 def load_build_slides():
-    """tools/build_slides.py as a module (tools/ is not a package)."""
+    """tools/build_slides.py as a module (tools/ is not a package), loaded once for every test module."""
     spec = importlib.util.spec_from_file_location("build_slides", ROOT / "tools" / "build_slides.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
