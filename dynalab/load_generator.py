@@ -21,7 +21,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.autoscaling import ScalingEvent, TargetTrackingPolicy
-from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer
+from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
 
 __all__ = ["LoadRun", "LoadSecond", "run_load"]
 
@@ -76,13 +76,6 @@ class LoadRun:
         return sum(row.served for row in self.rows) + self.served_after_end
 
 
-def _find_enforcer(lab: Any, table_name: str) -> ThroughputEnforcer | None:
-    for plugin in lab.fidelity.plugins:
-        if isinstance(plugin, ThroughputEnforcer) and plugin.table_name == table_name and plugin.active:
-            return plugin
-    return None
-
-
 def run_load(
     lab: Any,
     table_name: str,
@@ -111,7 +104,7 @@ def run_load(
         )
     if isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= 120:
         raise ValueError(f"seconds must be an integer from 1 to 120, got {seconds!r}")
-    enforcer = _find_enforcer(lab, table_name)
+    enforcer = find_enforcer(lab, table_name)
     if autoscaling is not None and enforcer is None:
         raise ValueError("auto scaling in compressed time needs dynalab.enforce_throughput(lab, table) first "
                          "(it measures the consumed capacity)")

@@ -16,6 +16,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
+from dynalab.fidelity.limits import BATCH_WRITE_MAX_BYTES, BATCH_WRITE_MAX_REQUESTS
 from dynalab.progress import Progress
 from dynalab.sizing import typed_item_size
 
@@ -25,8 +26,6 @@ __all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "scan_item
 _KEY_TYPES = ("S", "N", "B")
 #: Errors that mean "slow down": the whole call was refused, so it is retried with backoff.
 _THROTTLE_CODES = ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded")
-#: BatchWriteItem takes at most 25 put or delete requests per call (ServiceQuotas.html).
-BATCH_WRITE_MAX_ITEMS = 25
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -210,7 +209,7 @@ def bulk_load(
     typed = ({k: _serializer.serialize(v) for k, v in item.items()} for item in items)
     written = calls = retried = throttled = 0
     with Progress(len(items), description or f"Loading {table_name}", show=show_progress) as progress:
-        for batch in _batches(typed, BATCH_WRITE_MAX_ITEMS, 16 * 1024 * 1024):
+        for batch in _batches(typed, BATCH_WRITE_MAX_REQUESTS, BATCH_WRITE_MAX_BYTES):
             pending = [{"PutRequest": {"Item": item}} for item in batch]
             for attempt in range(max_attempts):
                 if attempt:

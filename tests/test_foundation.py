@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dynalab.exercises import Question
+from dynalab.fidelity.limits import BATCH_WRITE_MAX_REQUESTS
 from dynalab.progress import Progress
-from dynalab.tables import BATCH_WRITE_MAX_ITEMS, _batches, _key_schema
+from dynalab.tables import _batches, _key_schema
 
 
 def test_key_schema_for_partition_and_sort_key():
@@ -22,7 +23,7 @@ def test_a_bad_key_names_the_parameter_and_the_allowed_types(bad):
 
 
 def test_batches_hold_at_most_25_items():
-    sizes = [len(b) for b in _batches(({"pk": {"S": str(i)}} for i in range(60)), BATCH_WRITE_MAX_ITEMS, 10**9)]
+    sizes = [len(b) for b in _batches(({"pk": {"S": str(i)}} for i in range(60)), BATCH_WRITE_MAX_REQUESTS, 10**9)]
     assert sizes == [25, 25, 10]
 
 

@@ -18,6 +18,9 @@ The layer is a list of *plugins*; each one is a plain object that may define any
     After the final answer, before boto3 deserializes it for the resource API. ``request`` is the typed
     request dict; ``parsed`` may be changed in place (metering fills in ConsumedCapacity here).
 
+``resume()``
+    When the layer is switched back on (``lab.fidelity.enabled = True``) after requests it did not see.
+
 ``context`` is botocore's per-call dict; plugins may keep their own values in it under their own key.
 """
 
@@ -81,7 +84,23 @@ class FidelityLayer:
         #: what answers at the endpoint: "moto", "dynalite", "aws" or "other" (see ``dynalab.engine``)
         self.engine = engine
         self.plugins: list[Any] = []
-        self.enabled = True
+        self._enabled = True
+
+    @property
+    def enabled(self) -> bool:
+        """Off: requests go to the engine untouched (and unmetered). Switching it back on calls each plugin's
+        ``resume()``, since requests it did not see may have changed what a plugin remembers."""
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        resuming = bool(value) and not self._enabled
+        self._enabled = bool(value)
+        if resuming:
+            for plugin in self.plugins:
+                resume = getattr(plugin, "resume", None)
+                if resume is not None:
+                    resume()
 
     def add(self, plugin: Any) -> Any:
         self.plugins.append(plugin)

@@ -63,8 +63,8 @@ class KnownSizes:
     """Sizes of the items this process wrote or read through the layer: (table, key) → bytes, or None for an item
     known to be absent. Only sound on an engine no one else writes to (the embedded one); bounded, FIFO.
 
-    Writes the layer does not see (a boto3 client of your own on the same endpoint, or the layer switched off
-    with ``lab.fidelity.enabled = False``) leave it stale: call ``lab.meter.forget_sizes()`` after them.
+    Writes the layer does not see (a boto3 client of your own on the same endpoint) leave it stale: call
+    ``lab.meter.forget_sizes()`` after them. Switching the layer off and on again forgets them by itself.
     """
 
     def __init__(self, describe: Any, limit: int = 200_000) -> None:
@@ -182,6 +182,10 @@ class Meter:
         """Drop the item sizes remembered on the embedded engine (after writes the layer did not see)."""
         if self.known is not None:
             self.known.forget_table(None)
+
+    def resume(self) -> None:
+        """The layer is back on after requests it did not see: remembered sizes may be stale."""
+        self.forget_sizes()
 
     def _sum(self, index: int, table: str | None, operation: str | None) -> float:
         with self._lock:

@@ -380,6 +380,16 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
         initial_burst_seconds=initial_burst_seconds, size_gb=description.get("TableSizeBytes", 0) / 1024**3,
         clock=clock,
     )
+    old = find_enforcer(lab, table_name)
+    if old is not None:  # a re-run cell: one table, one throttle (two would each take their share of requests)
+        old.stop()
     enforcer._layer = lab.fidelity
     lab.fidelity.add(enforcer)
     return enforcer
+
+
+def find_enforcer(lab: Any, table_name: str) -> ThroughputEnforcer | None:
+    """The throttling now enforced on ``table_name`` through this lab, or None."""
+    return next((plugin for plugin in lab.fidelity.plugins
+                 if isinstance(plugin, ThroughputEnforcer) and plugin.table_name == table_name and plugin.active),
+                None)

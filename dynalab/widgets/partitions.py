@@ -204,11 +204,6 @@ def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000,
             f"load_tested_table provisions {load_test[0]:,} RCU / {load_test[1]:,} WCU: refused on AWS (real costs); "
             "run this part of the lesson on the local engine"
         )
-    from dynalab.fidelity.throttling import ThroughputEnforcer
-
-    for stale in [p for p in lab.fidelity.plugins  # a re-run cell: the table's old throttling goes with it
-                  if isinstance(p, ThroughputEnforcer) and p.table_name == lab.table_name(name)]:
-        stale.stop()
     table = create_table(lab, name, partition_key=("pk", "S"), read_capacity_units=created[0],
                          write_capacity_units=created[1])
     clock = StepClock()
@@ -234,9 +229,11 @@ class HotKeyTest:
 
     def describe(self) -> str:
         key, count = self.throttled_by_key.most_common(1)[0] if self.throttled_by_key else ("-", 0)
-        used = self.writes_per_second / self.table_write_capacity_units
+        capacity = (f"{self.table_write_capacity_units:g} WCU "
+                    f"({self.writes_per_second / self.table_write_capacity_units:.0%} of it)"
+                    if self.table_write_capacity_units else "on-demand capacity")
         return (f"{self.writes} writes at {self.writes_per_second:g}/s on a table of "
-                f"{self.table_write_capacity_units:g} WCU ({used:.0%} of it) and {self.partitions} partitions: "
+                f"{capacity} and {self.partitions} partitions: "
                 f"{self.throttled} throttled, {count} of them on {key!r} "
                 f"(partitions throttling: {sorted(self.throttled_by_partition)})")
 
@@ -247,13 +244,12 @@ def run_hot_key_test(lab: Any, table_name: str, keys: list[str], *, writes_per_s
     ``enforce_throughput`` uses), with no retries, and count the writes refused as throttled."""
     from botocore.exceptions import ClientError
 
-    from dynalab.fidelity.throttling import ThroughputEnforcer
+    from dynalab.fidelity.throttling import find_enforcer
     from dynalab.partitions import partition_index
 
     if not keys:
         raise ValueError("keys must hold at least one partition-key value, got an empty list")
-    enforcer = next((p for p in lab.fidelity.plugins
-                     if isinstance(p, ThroughputEnforcer) and p.table_name == table_name), None)
+    enforcer = find_enforcer(lab, table_name)
     if enforcer is None:
         raise ValueError(f"enforce_throughput(lab, {table_name!r}, per_partition=True, clock=...) must run first")
     client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})  # one attempt: count each refusal once

@@ -240,3 +240,15 @@ def test_on_the_embedded_engine_batch_writes_are_charged_on_the_larger_item(lab,
         {"PutRequest": {"Item": {"pk": {"S": "new"}}}},  # new: 1 WCU
     ]})
     assert lab.meter.write_units(table.name, "BatchWriteItem") == 3 + 2 + 1
+
+
+def test_switching_the_layer_back_on_forgets_sizes_it_did_not_see(lab, table):
+    table.put_item(Item=_item("a", 5 * KB))
+    lab.fidelity.enabled = False
+    try:
+        table.put_item(Item={"pk": "a"})  # unseen: the item is 4 B now
+    finally:
+        lab.fidelity.enabled = True
+    lab.meter.reset()
+    table.put_item(Item={"pk": "a"})  # 4 B over 4 B: 1 WCU, not the 5 KB the layer last saw
+    assert lab.meter.write_units(table.name) == 1

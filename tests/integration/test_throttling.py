@@ -184,3 +184,19 @@ def test_bad_input_is_refused_clearly(lab, table_name):
         run_load(lab, table_name, 0, 2)
     with pytest.raises(ValueError, match="needs dynalab.enforce_throughput"):
         run_load(lab, table_name, 5, 2, autoscaling=TargetTrackingPolicy(70))
+
+
+def test_enforcing_a_table_again_replaces_its_old_throttle(lab, table_name):
+    from dynalab.fidelity.throttling import ThroughputEnforcer, find_enforcer
+
+    dynalab.create_table(lab, table_name, read_capacity_units=5, write_capacity_units=5)
+    first = enforce_throughput(lab, table_name)
+    second = enforce_throughput(lab, table_name)
+    try:
+        assert find_enforcer(lab, table_name) is second
+        assert [p for p in lab.fidelity.plugins if isinstance(p, ThroughputEnforcer) and p.table_name == table_name] \
+            == [second]
+        assert not first.active
+    finally:
+        second.stop()
+    assert find_enforcer(lab, table_name) is None
