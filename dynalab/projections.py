@@ -27,7 +27,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from dynalab.engine import Lab
 from dynalab.streams import BadRecordError, StreamProjector
-from dynalab.tables import scan_items
+from dynalab.tables import query_pages, scan_items
 
 __all__ = [
     "CopyProjection",
@@ -212,18 +212,12 @@ def read_summary(lab: Lab, summary_table: str) -> dict[str, int]:
 
 def daily_totals(lab: Lab, daily_table: str, vote: str, first_date: str, last_date: str) -> int:
     """One candidate's votes from first_date to last_date (inclusive): one Query on the per-day table."""
-    total = 0
-    args: dict[str, Any] = {
-        "TableName": daily_table, "KeyConditionExpression": "vote = :v AND #d BETWEEN :a AND :b",
-        "ExpressionAttributeNames": {"#d": "Date"},
-        "ExpressionAttributeValues": {":v": {"S": vote}, ":a": {"S": first_date}, ":b": {"S": last_date}},
-    }
-    while True:
-        page = lab.client.query(**args)
-        total += sum(int(item["num"]["N"]) for item in page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return total
-        args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    pages = query_pages(
+        lab, daily_table, KeyConditionExpression="vote = :v AND #d BETWEEN :a AND :b",
+        ExpressionAttributeNames={"#d": "Date"},
+        ExpressionAttributeValues={":v": {"S": vote}, ":a": {"S": first_date}, ":b": {"S": last_date}},
+    )
+    return sum(int(item["num"]["N"]) for page in pages for item in page["Items"])
 
 
 # ----------------------------------------------------------------------------------- case 2: the mail batch
@@ -313,16 +307,10 @@ def mail_batch(lab: Lab, users_table: str, mail_table: str, *, reset: bool = Fal
 
 def read_mail_batch(lab: Lab, mail_table: str) -> list[dict]:
     """What the mail batch reads: one Query per group (no Scan of the users table), sorted by UserID."""
-    found: list[dict] = []
-    for group in range(MAIL_GROUPS):
-        args: dict[str, Any] = {"TableName": mail_table, "KeyConditionExpression": "mail_group = :g",
-                                "ExpressionAttributeValues": {":g": {"S": f"group-{group}"}}}
-        while True:
-            page = lab.client.query(**args)
-            found += [_plain(item) for item in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                break
-            args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    found = [_plain(item) for group in range(MAIL_GROUPS)
+             for page in query_pages(lab, mail_table, KeyConditionExpression="mail_group = :g",
+                                     ExpressionAttributeValues={":g": {"S": f"group-{group}"}})
+             for item in page["Items"]]
     return sorted(found, key=lambda item: item["UserID"])
 
 

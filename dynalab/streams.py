@@ -31,7 +31,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.fidelity.limits import BATCH_WRITE_MAX_REQUESTS, TRANSACTION_MAX_ACTIONS
-from dynalab.tables import table_exists, wait_until_active
+from dynalab.tables import query_pages, table_exists, wait_until_active
 
 __all__ = [
     "BadRecordError",
@@ -182,16 +182,10 @@ class CheckpointStore:
 
     def _items(self, consumer: str, consistent: bool = True) -> Iterator[dict]:
         """Every item kept under ``consumer`` (a Query, followed page by page)."""
-        args: dict[str, Any] = {
-            "TableName": self.table_name, "ConsistentRead": consistent,
-            "KeyConditionExpression": "consumer = :c", "ExpressionAttributeValues": {":c": {"S": consumer}},
-        }
-        while True:
-            page = self.lab.client.query(**args)
+        for page in query_pages(self.lab, self.table_name, ConsistentRead=consistent,
+                                KeyConditionExpression="consumer = :c",
+                                ExpressionAttributeValues={":c": {"S": consumer}}):
             yield from page["Items"]
-            if "LastEvaluatedKey" not in page:
-                return
-            args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def all(self, consumer: str) -> list[Checkpoint]:
         """Every checkpoint of a consumer, on any stream (strongly consistent Query)."""

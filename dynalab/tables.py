@@ -20,8 +20,8 @@ from dynalab.fidelity.limits import BATCH_WRITE_MAX_BYTES, BATCH_WRITE_MAX_REQUE
 from dynalab.progress import Progress
 from dynalab.sizing import typed_item_size
 
-__all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "scan_items", "scan_pages", "table_exists",
-           "wait_until_active"]
+__all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "query_pages", "scan_items", "scan_pages",
+           "table_exists", "wait_until_active"]
 
 _KEY_TYPES = ("S", "N", "B")
 #: Errors that mean "slow down": the whole call was refused, so it is retried with backoff.
@@ -137,15 +137,24 @@ def create_table(
     return lab.resource.Table(args["TableName"])
 
 
-def scan_pages(lab: Lab, table_name: str, **scan_args: Any) -> Iterator[dict]:
-    """Every page of a Scan (each at most 1 MB), following LastEvaluatedKey; ``scan_args`` go to each call."""
-    args: dict[str, Any] = {"TableName": table_name, **scan_args}
+def _pages(call: Any, args: dict[str, Any]) -> Iterator[dict]:
+    # A Query or Scan answers at most 1 MB a call; LastEvaluatedKey says where the next page starts.
     while True:
-        page = lab.client.scan(**args)
+        page = call(**args)
         yield page
         if "LastEvaluatedKey" not in page:
             return
-        args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        args = {**args, "ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+
+def scan_pages(lab: Lab, table_name: str, **scan_args: Any) -> Iterator[dict]:
+    """Every page of a Scan (each at most 1 MB), following LastEvaluatedKey; ``scan_args`` go to each call."""
+    return _pages(lab.client.scan, {"TableName": table_name, **scan_args})
+
+
+def query_pages(lab: Lab, table_name: str, **query_args: Any) -> Iterator[dict]:
+    """Every page of a Query (each at most 1 MB), following LastEvaluatedKey; ``query_args`` go to each call."""
+    return _pages(lab.client.query, {"TableName": table_name, **query_args})
 
 
 def scan_items(lab: Lab, table_name: str, *, typed: bool = False, consistent: bool = True) -> list[dict]:
