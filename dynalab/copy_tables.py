@@ -30,7 +30,7 @@ def copy_by_change_capture(lab: Lab, source_table: str, copy_table: str, *, rese
     source, from its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES). ``reset=True`` starts afresh: the copy table and
     the projector's checkpoints are deleted first."""
     from dynalab.projections import forget
-    from dynalab.tables import table_exists, wait_until_active
+    from dynalab.tables import ensure_table, table_exists
 
     projector_options.setdefault("consumer", f"copy:{source_table}->{copy_table}")
     if reset:
@@ -38,11 +38,9 @@ def copy_by_change_capture(lab: Lab, source_table: str, copy_table: str, *, rese
 
     if not table_exists(lab, copy_table):
         source = lab.client.describe_table(TableName=source_table)["Table"]
-        key_names = {k["AttributeName"] for k in source["KeySchema"]}
-        lab.client.create_table(
-            TableName=copy_table, BillingMode="PAY_PER_REQUEST", KeySchema=source["KeySchema"],
-            AttributeDefinitions=[d for d in source["AttributeDefinitions"] if d["AttributeName"] in key_names])
-        wait_until_active(lab, copy_table)
+        types = {d["AttributeName"]: d["AttributeType"] for d in source["AttributeDefinitions"]}
+        keys = {k["KeyType"]: (k["AttributeName"], types[k["AttributeName"]]) for k in source["KeySchema"]}
+        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"))
     return StreamProjector(lab, source_table, CopyProjection(copy_table), **projector_options)
 
 

@@ -27,7 +27,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from dynalab.engine import Lab
 from dynalab.streams import BadRecordError, StreamProjector
-from dynalab.tables import query_pages, scan_items
+from dynalab.tables import ensure_table, query_pages, scan_items
 
 __all__ = [
     "CopyProjection",
@@ -148,23 +148,6 @@ def _plain(item: dict) -> dict:
     return {key: _deserializer.deserialize(value) for key, value in item.items()}
 
 
-def _ensure(lab: Lab, name: str, keys: list[tuple[str, str, str]], stream_view_type: str | None = None) -> None:
-    """Create a table if it is missing (never resets one: a projector may be restarting on it)."""
-    from dynalab.tables import table_exists, wait_until_active
-
-    if table_exists(lab, name):
-        return
-    args: dict[str, Any] = {
-        "TableName": name, "BillingMode": "PAY_PER_REQUEST",
-        "KeySchema": [{"AttributeName": a, "KeyType": k} for a, _, k in keys],
-        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": t} for a, t, _ in keys],
-    }
-    if stream_view_type:
-        args["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream_view_type}
-    lab.client.create_table(**args)
-    wait_until_active(lab, name)
-
-
 def create_vote_tables(lab: Lab, votes: str = "votes", summary: str = "vote_summary",
                        daily: str = "vote_daily") -> tuple[str, str, str]:
     """Create the vote table (stream NEW_AND_OLD_IMAGES), the summary and the per-day table afresh, and forget
@@ -198,8 +181,8 @@ def vote_summary(lab: Lab, votes_table: str, summary_table: str, daily_table: st
     """A projector from the vote table's stream to the summary (and per-day) table: ``run_once()``,
     ``start()``, ``stop()``. Missing target tables are created; its checkpoint lives in the engine."""
     daily_table = daily_table or f"{summary_table}-daily"
-    _ensure(lab, summary_table, [("vote", "S", "HASH")])
-    _ensure(lab, daily_table, [("vote", "S", "HASH"), ("Date", "S", "RANGE")])
+    ensure_table(lab, summary_table, ("vote", "S"))
+    ensure_table(lab, daily_table, ("vote", "S"), ("Date", "S"))
     projector_options.setdefault("consumer", vote_summary_consumer(votes_table, summary_table))
     return StreamProjector(lab, votes_table, VoteSummaryProjection(summary_table, daily_table), **projector_options)
 
@@ -301,7 +284,7 @@ def mail_batch(lab: Lab, users_table: str, mail_table: str, *, reset: bool = Fal
     projector_options.setdefault("consumer", f"mail_batch:{users_table}->{mail_table}")
     if reset:
         forget(lab, projector_options["consumer"], mail_table)
-    _ensure(lab, mail_table, [("mail_group", "S", "HASH"), ("UserID", "S", "RANGE")])
+    ensure_table(lab, mail_table, ("mail_group", "S"), ("UserID", "S"))
     return StreamProjector(lab, users_table, MailBatchProjection(mail_table), **projector_options)
 
 

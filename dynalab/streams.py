@@ -31,7 +31,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.fidelity.limits import BATCH_WRITE_MAX_REQUESTS, TRANSACTION_MAX_ACTIONS
-from dynalab.tables import query_pages, table_exists, wait_until_active
+from dynalab.tables import ensure_table, query_pages, wait_until_active
 
 __all__ = [
     "BadRecordError",
@@ -161,20 +161,7 @@ class CheckpointStore:
         self._ensure_table()
 
     def _ensure_table(self) -> None:
-        if table_exists(self.lab, self.table_name):
-            return
-        try:
-            self.lab.client.create_table(
-                TableName=self.table_name, BillingMode="PAY_PER_REQUEST",
-                KeySchema=[{"AttributeName": "consumer", "KeyType": "HASH"},
-                           {"AttributeName": "lease_key", "KeyType": "RANGE"}],
-                AttributeDefinitions=[{"AttributeName": "consumer", "AttributeType": "S"},
-                                      {"AttributeName": "lease_key", "AttributeType": "S"}],
-            )
-        except ClientError as error:  # another process created it first
-            if error.response["Error"]["Code"] not in ("ResourceInUseException", "TableAlreadyExistsException"):
-                raise
-        wait_until_active(self.lab, self.table_name)
+        ensure_table(self.lab, self.table_name, ("consumer", "S"), ("lease_key", "S"))
 
     @staticmethod
     def lease_key(arn: str, shard_id: str) -> str:

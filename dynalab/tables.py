@@ -20,8 +20,8 @@ from dynalab.fidelity.limits import BATCH_WRITE_MAX_BYTES, BATCH_WRITE_MAX_REQUE
 from dynalab.progress import Progress
 from dynalab.sizing import typed_item_size
 
-__all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "query_pages", "scan_items", "scan_pages",
-           "table_exists", "wait_until_active"]
+__all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "ensure_table", "query_pages", "scan_items",
+           "scan_pages", "table_exists", "wait_until_active"]
 
 _KEY_TYPES = ("S", "N", "B")
 #: Errors that mean "slow down": the whole call was refused, so it is retried with backoff.
@@ -91,23 +91,18 @@ def delete_table(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> b
     return True
 
 
-def create_table(
+def _create_table_args(
     lab: Lab,
     name: str,
-    partition_key: tuple[str, str] = ("pk", "S"),
-    sort_key: tuple[str, str] | None = None,
-    *,
-    read_capacity_units: int | None = None,
-    write_capacity_units: int | None = None,
-    stream_view_type: str | None = None,
-    extra_attribute_definitions: Sequence[tuple[str, str]] = (),
-    **create_table_args: Any,
-) -> Any:
-    """Create a lesson table afresh, deleting one of the same name first; return the boto3 ``Table``.
-
-    On-demand (PAY_PER_REQUEST) unless both capacity units are given. ``stream_view_type`` (NEW_IMAGE,
-    OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY) turns on DynamoDB Streams. ``name`` is prefixed on AWS.
-    """
+    partition_key: tuple[str, str],
+    sort_key: tuple[str, str] | None,
+    read_capacity_units: int | None,
+    write_capacity_units: int | None,
+    stream_view_type: str | None,
+    extra_attribute_definitions: Sequence[tuple[str, str]],
+    create_table_args: dict[str, Any],
+) -> dict[str, Any]:
+    """CreateTable's arguments, every value checked first (so a bad one is a ValueError naming it)."""
     schema, definitions = _key_schema(partition_key, sort_key)
     for attribute, attribute_type in extra_attribute_definitions:
         definitions.append({"AttributeName": attribute, "AttributeType": attribute_type})
@@ -131,10 +126,61 @@ def create_table(
             raise ValueError(f"stream_view_type must be one of {', '.join(views)}; got {stream_view_type!r}")
         args["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream_view_type}
     args.update(create_table_args)
+    return args
+
+
+def create_table(
+    lab: Lab,
+    name: str,
+    partition_key: tuple[str, str] = ("pk", "S"),
+    sort_key: tuple[str, str] | None = None,
+    *,
+    read_capacity_units: int | None = None,
+    write_capacity_units: int | None = None,
+    stream_view_type: str | None = None,
+    extra_attribute_definitions: Sequence[tuple[str, str]] = (),
+    **create_table_args: Any,
+) -> Any:
+    """Create a lesson table afresh, deleting one of the same name first; return the boto3 ``Table``.
+
+    On-demand (PAY_PER_REQUEST) unless both capacity units are given. ``stream_view_type`` (NEW_IMAGE,
+    OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY) turns on DynamoDB Streams. ``name`` is prefixed on AWS.
+    """
+    args = _create_table_args(lab, name, partition_key, sort_key, read_capacity_units, write_capacity_units,
+                              stream_view_type, extra_attribute_definitions, create_table_args)
     delete_table(lab, args["TableName"])
     lab.client.create_table(**args)
     wait_until_active(lab, args["TableName"])
     return lab.resource.Table(args["TableName"])
+
+
+def ensure_table(
+    lab: Lab,
+    name: str,
+    partition_key: tuple[str, str] = ("pk", "S"),
+    sort_key: tuple[str, str] | None = None,
+    *,
+    read_capacity_units: int | None = None,
+    write_capacity_units: int | None = None,
+    stream_view_type: str | None = None,
+    extra_attribute_definitions: Sequence[tuple[str, str]] = (),
+    **create_table_args: Any,
+) -> bool:
+    """Create a table only if it is missing, never resetting one (a projector may be restarting on it); True if
+    this call created it. Another process creating it at the same moment is fine. Arguments as ``create_table``."""
+    args = _create_table_args(lab, name, partition_key, sort_key, read_capacity_units, write_capacity_units,
+                              stream_view_type, extra_attribute_definitions, create_table_args)
+    if table_exists(lab, args["TableName"]):
+        return False
+    created = True
+    try:
+        lab.client.create_table(**args)
+    except ClientError as error:  # another process created it first
+        if error.response["Error"]["Code"] not in ("ResourceInUseException", "TableAlreadyExistsException"):
+            raise
+        created = False
+    wait_until_active(lab, args["TableName"])
+    return created
 
 
 def _pages(call: Any, args: dict[str, Any]) -> Iterator[dict]:

@@ -142,3 +142,11 @@ def test_scan_items_reads_every_page(lab, table_name):
 def test_a_bad_table_name_names_the_value_and_the_rule(lab, bad):
     with pytest.raises(ValueError, match=r"3 to 255 characters of A-Z, a-z, 0-9, '_', '-' and '\.'; got"):
         dynalab.create_table(lab, bad)
+
+
+def test_ensure_table_creates_once_and_never_resets(lab, table_name):
+    assert dynalab.tables.ensure_table(lab, table_name, ("consumer", "S"), ("lease_key", "S")) is True
+    table = lab.resource.Table(table_name)
+    table.put_item(Item={"consumer": "c", "lease_key": "k"})
+    assert dynalab.tables.ensure_table(lab, table_name, ("consumer", "S"), ("lease_key", "S")) is False
+    assert table.get_item(Key={"consumer": "c", "lease_key": "k"})["Item"] == {"consumer": "c", "lease_key": "k"}
