@@ -133,17 +133,16 @@ class FidelityLayer:
         return handle
 
     def _before_send(self, event_name: str, request: Any, **_: Any) -> AWSResponse | None:
-        if not self.enabled:
-            return None
+        hooks = [hook for plugin in self.plugins if (hook := getattr(plugin, "before_send", None)) is not None]
+        if not self.enabled or not hooks:
+            return None  # most calls: no throttling on, so the body (up to 16 MB) need not be decoded again
         operation = operation_name(event_name)
         body = _json_body(request.body)
         context = getattr(request, "context", {}) or {}
-        for plugin in self.plugins:
-            hook = getattr(plugin, "before_send", None)
-            if hook is not None:
-                response = hook(operation, body, context)
-                if response is not None:
-                    return response
+        for hook in hooks:
+            response = hook(operation, body, context)
+            if response is not None:
+                return response
         return None
 
     def _after_call(self, event_name: str, http_response: Any, parsed: dict, context: dict, **_: Any) -> None:
