@@ -38,6 +38,7 @@ test: setup lint unit test-external nbval test-slides test-browser
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # Unit tests, integration tests on the embedded engine, and the dynalite cross-check.
 unit: $(VENV)/.installed

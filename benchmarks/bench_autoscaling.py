@@ -12,9 +12,9 @@ from timing import median_ms
 
 
 def main() -> None:
-    from dynalab.autoscaling import simulate_autoscaling
+    from dynalab.lessons.workloads import load_workload
+    from dynalab.models.autoscaling import simulate_autoscaling
     from dynalab.widgets.autoscaling import AutoscalingExplorer
-    from dynalab.workloads import load_workload
 
     week = load_workload("diurnal_week").demand
     month = np.resize(week, 30 * 1440)  # the week repeated: 30 days, one value per minute

@@ -16,8 +16,8 @@ REPEAT = 15
 def main() -> None:
     import plotly.io as pio
 
-    from dynalab.hot_partitions import simulate_partition_load
-    from dynalab.key_distributions import key_distribution
+    from dynalab.models.hot_partitions import simulate_partition_load
+    from dynalab.models.key_distributions import key_distribution
     from dynalab.widgets.partitions import HotPartitionExplorer, PartitionCalculator
 
     for name in ("user_ids", "skewed_device_ids"):
@@ -30,8 +30,8 @@ def main() -> None:
         ms = median_ms(lambda d=distribution: d.sample(REQUESTS, seed=2), REPEAT)
         print(f"sample 1M requests ({name}): {ms:.1f} ms (goal: sample + simulate <= 100 ms)")
 
-    from dynalab.key_distributions import user_ids
-    from dynalab.partitions import key_hashes
+    from dynalab.models.key_distributions import user_ids
+    from dynalab.models.partitions import key_hashes
 
     keys = user_ids().keys
     ms = median_ms(lambda: key_hashes(keys), 5)

@@ -29,7 +29,7 @@ def _votes(prefix: str, count: int, seed: int) -> list[dict]:
 
 def main(votes: int = 3000, lag_votes: int = 300) -> None:
     import dynalab
-    from dynalab.projections import create_vote_tables, read_summary, vote_summary
+    from dynalab.lessons.projections import create_vote_tables, read_summary, vote_summary
 
     lab = dynalab.connect()
     table, summary, daily = create_vote_tables(lab, "bench-votes", "bench-summary", "bench-daily")

@@ -1,100 +1,182 @@
 """dynalab: see and touch how Amazon DynamoDB spends capacity, scales, partitions and streams.
 
-The public face of the package. Names load lazily from the module that holds them (one idea per module), so
-``import dynalab`` stays fast and a lesson only pays for what it uses.
+The public face of the package, plain imports so editors and type checkers see every name. The layers live in
+sub-packages (see DEVELOPERS.md): ``models`` (pure rules), ``engine`` (the engine, clients, tables, streams),
+``fidelity`` (the botocore-hook plugins), ``lessons`` (scenarios), ``figures`` and ``widgets``.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 __version__ = "0.1.0"
 
-#: public name -> the module that defines it. Each lesson's module adds its own entries here.
-_EXPORTS: dict[str, str] = {
-    # foundation
-    "connect": "dynalab.engine",
-    "Lab": "dynalab.engine",
-    "EngineUnreachableError": "dynalab.engine",
-    "stop_embedded_engine": "dynalab.engine",
-    "create_table": "dynalab.tables",
-    "delete_table": "dynalab.tables",
-    "wait_until_active": "dynalab.tables",
-    "bulk_load": "dynalab.tables",
-    "Progress": "dynalab.progress",
-    "Question": "dynalab.exercises",
-    "self_check": "dynalab.exercises",
-    "sample_songs": "dynalab.sample_data",
-    "sample_votes": "dynalab.sample_data",
-    "sample_users": "dynalab.sample_data",
-    "scan_items": "dynalab.tables",
-    # capacity modes and auto scaling (lesson 2)
-    "simulate_autoscaling": "dynalab.autoscaling",
-    "simulate_on_demand": "dynalab.autoscaling",
-    "TargetTrackingPolicy": "dynalab.autoscaling",
-    "Prices": "dynalab.pricing",
-    "DEFAULT_PRICES": "dynalab.pricing",
-    "compare_costs": "dynalab.pricing",
-    "break_even_utilization": "dynalab.pricing",
-    "load_workload": "dynalab.workloads",
-    "workload_names": "dynalab.workloads",
-    "enforce_throughput": "dynalab.fidelity.throttling",
-    "ThroughputEnforcer": "dynalab.fidelity.throttling",
-    "run_load": "dynalab.load_generator",
-    # lesson 4: stream projections
-    "vote_summary": "dynalab.projections",
-    "tally_votes": "dynalab.projections",
-    "mail_batch": "dynalab.projections",
-    "create_vote_tables": "dynalab.projections",
-    "read_summary": "dynalab.projections",
-    "daily_totals": "dynalab.projections",
-    "StreamProjector": "dynalab.streams",
-    "enable_stream": "dynalab.streams",
-    "copy_by_change_capture": "dynalab.copy_tables",
-    "copy_by_restore": "dynalab.copy_tables",
-    "measure_replication_lag": "dynalab.copy_tables",
-    "compare_batch_and_stream": "dynalab.cost_comparison",
-    "VoteBoard": "dynalab.widgets.streams",
-    # partitions (lesson 3)
-    "partition_count": "dynalab.partitions",
-    "partition_count_per_term": "dynalab.partitions",
-    "estimate_partitions": "dynalab.partitions",
-    "split_history": "dynalab.partitions",
-    "partition_index": "dynalab.partitions",
-    "partition_indices": "dynalab.partitions",
-    "key_distribution": "dynalab.key_distributions",
-    "simulate_partition_load": "dynalab.hot_partitions",
-    # capacity units (lesson 1)
-    "item_size": "dynalab.sizing",
-    "typed_item_size": "dynalab.sizing",
-    "attribute_sizes": "dynalab.sizing",
-    "number_size": "dynalab.sizing",
-    "MAX_ITEM_SIZE_BYTES": "dynalab.sizing",
-    "read_units": "dynalab.capacity",
-    "write_units": "dynalab.capacity",
-    "put_write_units": "dynalab.capacity",
-    "query_read_units": "dynalab.capacity",
-    "batch_read_units": "dynalab.capacity",
-    "batch_write_units": "dynalab.capacity",
-    "item_cost": "dynalab.capacity",
-    "Meter": "dynalab.fidelity.metering",
-}
+from dynalab.engine import (
+    EngineUnreachableError,
+    Lab,
+    connect,
+    stop_embedded_engine,
+)
+from dynalab.engine.streams import (
+    BadRecordError,
+    InjectedCrash,
+    StreamProjector,
+    enable_stream,
+)
+from dynalab.engine.tables import (
+    bulk_load,
+    create_table,
+    delete_table,
+    scan_items,
+    wait_until_active,
+)
+from dynalab.fidelity.metering import (
+    Meter,
+)
+from dynalab.fidelity.throttling import (
+    ThroughputEnforcer,
+    enforce_throughput,
+)
+from dynalab.lessons.copy_tables import (
+    copy_by_change_capture,
+    copy_by_restore,
+    measure_replication_lag,
+)
+from dynalab.lessons.cost_comparison import (
+    compare_batch_and_stream,
+)
+from dynalab.lessons.load_generator import (
+    run_load,
+)
+from dynalab.lessons.projections import (
+    create_vote_tables,
+    daily_totals,
+    mail_batch,
+    read_summary,
+    tally_votes,
+    vote_summary,
+)
+from dynalab.lessons.sample_data import (
+    sample_songs,
+    sample_users,
+    sample_votes,
+)
+from dynalab.lessons.workloads import (
+    load_workload,
+    workload_names,
+)
+from dynalab.models.autoscaling import (
+    TargetTrackingPolicy,
+    simulate_autoscaling,
+    simulate_on_demand,
+)
+from dynalab.models.capacity import (
+    batch_read_units,
+    batch_write_units,
+    item_cost,
+    put_write_units,
+    query_read_units,
+    read_units,
+    write_units,
+)
+from dynalab.models.hot_partitions import (
+    simulate_partition_load,
+)
+from dynalab.models.key_distributions import (
+    key_distribution,
+)
+from dynalab.models.partitions import (
+    estimate_partitions,
+    partition_count,
+    partition_count_per_term,
+    partition_index,
+    partition_indices,
+    split_history,
+)
+from dynalab.models.pricing import (
+    DEFAULT_PRICES,
+    Prices,
+    break_even_utilization,
+    compare_costs,
+)
+from dynalab.models.sizing import (
+    MAX_ITEM_SIZE_BYTES,
+    attribute_sizes,
+    item_size,
+    number_size,
+    typed_item_size,
+)
+from dynalab.progress import (
+    Progress,
+)
+from dynalab.widgets.self_check import (
+    Question,
+    self_check,
+)
+from dynalab.widgets.streams import (
+    VoteBoard,
+)
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        try:  # a submodule, e.g. dynalab.engine
-            return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError:
-            raise AttributeError(f"module 'dynalab' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__all__ = [
+    "BadRecordError",
+    "DEFAULT_PRICES",
+    "EngineUnreachableError",
+    "InjectedCrash",
+    "Lab",
+    "MAX_ITEM_SIZE_BYTES",
+    "Meter",
+    "Prices",
+    "Progress",
+    "Question",
+    "StreamProjector",
+    "TargetTrackingPolicy",
+    "ThroughputEnforcer",
+    "VoteBoard",
+    "attribute_sizes",
+    "batch_read_units",
+    "batch_write_units",
+    "break_even_utilization",
+    "bulk_load",
+    "compare_batch_and_stream",
+    "compare_costs",
+    "connect",
+    "copy_by_change_capture",
+    "copy_by_restore",
+    "create_table",
+    "create_vote_tables",
+    "daily_totals",
+    "delete_table",
+    "enable_stream",
+    "enforce_throughput",
+    "estimate_partitions",
+    "item_cost",
+    "item_size",
+    "key_distribution",
+    "load_workload",
+    "mail_batch",
+    "measure_replication_lag",
+    "number_size",
+    "partition_count",
+    "partition_count_per_term",
+    "partition_index",
+    "partition_indices",
+    "put_write_units",
+    "query_read_units",
+    "read_summary",
+    "read_units",
+    "run_load",
+    "sample_songs",
+    "sample_users",
+    "sample_votes",
+    "scan_items",
+    "self_check",
+    "simulate_autoscaling",
+    "simulate_on_demand",
+    "simulate_partition_load",
+    "split_history",
+    "stop_embedded_engine",
+    "tally_votes",
+    "typed_item_size",
+    "vote_summary",
+    "wait_until_active",
+    "workload_names",
+    "write_units",
+]

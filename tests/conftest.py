@@ -51,7 +51,7 @@ def _engines_started_by(pid: int) -> list[int]:
                     words = file.read().split(b"\0")
             except OSError:
                 continue
-            if b"dynalab._engine_process" in words and str(pid).encode() in words:
+            if b"dynalab.engine._process" in words and str(pid).encode() in words:
                 found.append(int(entry.name))
     return found
 

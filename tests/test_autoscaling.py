@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from dynalab.autoscaling import TargetTrackingPolicy, simulate_autoscaling, simulate_on_demand
+from dynalab.models.autoscaling import TargetTrackingPolicy, simulate_autoscaling, simulate_on_demand
 
 STEP_AT = 10
 
@@ -247,8 +247,8 @@ def test_on_demand_bad_settings_name_the_value():
 
 
 def test_the_explorer_picker_switches_the_workload():
+    from dynalab.lessons.workloads import load_workload
     from dynalab.widgets.autoscaling import AutoscalingExplorer
-    from dynalab.workloads import load_workload
 
     explorer = AutoscalingExplorer("step", 70)
     explorer.picker.value = "flash_sale"

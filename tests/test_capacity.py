@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dynalab.capacity import (
+from dynalab.models.capacity import (
     batch_read_units,
     batch_write_units,
     delete_write_units,

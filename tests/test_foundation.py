@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dynalab.exercises import Question
+from dynalab.engine.tables import _batches, _key_schema
 from dynalab.fidelity.limits import BATCH_WRITE_MAX_REQUESTS
 from dynalab.progress import Progress
-from dynalab.tables import _batches, _key_schema
+from dynalab.widgets.self_check import Question
 
 
 def test_key_schema_for_partition_and_sort_key():

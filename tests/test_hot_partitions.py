@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dynalab.hot_partitions import keys_per_partition, serve, simulate_partition_load
-from dynalab.key_distributions import KeyDistribution, key_distribution, user_ids
-from dynalab.partitions import partition_count, partition_index
+from dynalab.models.hot_partitions import keys_per_partition, serve, simulate_partition_load
+from dynalab.models.key_distributions import KeyDistribution, key_distribution, user_ids
+from dynalab.models.partitions import partition_count, partition_index
 
 MODES = ("2017", "adaptive", "split_for_heat")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dynalab.key_distributions import (
+from dynalab.models.key_distributions import (
     CARDINALITY_TABLE,
     DISTRIBUTIONS,
     creation_dates,
@@ -73,7 +73,7 @@ def test_zipf_exponent_zero_is_uniform_and_sampling_uses_the_integer_path():
 
 
 def test_hashes_are_computed_once_and_match_the_keys():
-    from dynalab.partitions import key_hashes
+    from dynalab.models.partitions import key_hashes
 
     distribution = device_ids(50)
     assert distribution.hashes is distribution.hashes

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import dynalab
-from dynalab.partitions import (
+from dynalab.models.partitions import (
     estimate_partitions,
     key_bytes,
     partition_count,
@@ -159,7 +159,7 @@ def test_partition_index_is_in_range_and_deterministic():
 
 def test_partition_index_is_stable_across_processes():
     # Python's hash() is salted per process; the model must not be
-    code = "from dynalab.partitions import partition_index as p; print([p(f'user-{i}', 7) for i in range(20)])"
+    code = "from dynalab.models.partitions import partition_index as p; print([p(f'user-{i}', 7) for i in range(20)])"
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
     assert len(runs) == 1
@@ -256,7 +256,7 @@ def test_the_two_roundings_differ_by_at_most_one_for_any_capacity():
 
 
 def test_partitions_after_split_doubles_and_never_merges():
-    from dynalab.partitions import partitions_after_split
+    from dynalab.models.partitions import partitions_after_split
 
     assert partitions_after_split(3, 10) == 12  # 3 -> 6 -> 12
     assert partitions_after_split(3, 10, "exact") == 10

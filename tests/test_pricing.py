@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dynalab.pricing import (
+from dynalab.models.pricing import (
     DEFAULT_PRICES,
     Prices,
     break_even_utilization,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dynalab.projections import (
+from dynalab.engine.streams import BadRecordError, Batch, lineage_order
+from dynalab.lessons.projections import (
     CopyProjection,
     MailBatchProjection,
     VoteSummaryProjection,
@@ -13,7 +14,6 @@ from dynalab.projections import (
     mail_group,
     vote_of,
 )
-from dynalab.streams import BadRecordError, Batch, lineage_order
 
 
 def image(user: str, vote: str | None = None, date: str = "2023-06-01") -> dict:

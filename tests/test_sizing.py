@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from boto3.dynamodb.types import Binary
 
-from dynalab.sizing import (
+from dynalab.models.sizing import (
     MAX_ITEM_SIZE_BYTES,
     attribute_sizes,
     item_size,

@@ -7,8 +7,8 @@ import importlib.util
 import numpy as np
 import pytest
 
-from dynalab.sample_data import DATA_DIR
-from dynalab.workloads import WORKLOADS, load_workload, workload_names
+from dynalab.lessons.sample_data import DATA_DIR
+from dynalab.lessons.workloads import WORKLOADS, load_workload, workload_names
 
 
 def _maker():

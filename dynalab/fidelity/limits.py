@@ -6,7 +6,7 @@ so a lesson on moto would teach that they work. This plugin refuses what DynamoD
 * table names 3–255 characters (ServiceQuotas.html / the API's constraints);
 * BatchWriteItem: at most 25 requests, 16 MB; BatchGetItem: at most 100 keys (ServiceQuotas.html [A23]);
 * TransactWriteItems / TransactGetItems: at most 100 actions, 4 MB (transaction-apis.html);
-* an item at most 400 KB = 409,600 B by DynamoDB's own size rule (``dynalab.sizing``): 409,600 B passes,
+* an item at most 400 KB = 409,600 B by DynamoDB's own size rule (``dynalab.models.sizing``): 409,600 B passes,
   409,601 B is refused.
 
 The wording is DynamoDB's, as the independent engine dynalite reproduces it (``node_modules/dynalite/validations``);
@@ -15,7 +15,7 @@ the cross-check in ``tests/dynalite/`` compares the error codes. Where neither s
 
 moto itself refuses items from 405,000 B by its own count (``LimitedSizeDict``), which no request-side layer can
 undo from the client side; dynalab's embedded engine removes that check in its own process
-(``dynalab._engine_process.match_dynamodb_item_limit``) so this plugin's exact limit applies.
+(``dynalab.engine._process.match_dynamodb_item_limit``) so this plugin's exact limit applies.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import json
 from typing import Any
 
 from dynalab.fidelity import aws_error
-from dynalab.sizing import MAX_ITEM_SIZE_BYTES, typed_item_size
+from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, typed_item_size
 
 __all__ = [
     "BATCH_GET_MAX_KEYS",
@@ -36,12 +36,14 @@ __all__ = [
     "Limits",
 ]
 
-BATCH_WRITE_MAX_REQUESTS = 25
-BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024
-BATCH_GET_MAX_KEYS = 100
-TRANSACTION_MAX_ACTIONS = 100
-TRANSACTION_MAX_BYTES = 4 * 1024 * 1024
-TABLE_NAME_LENGTHS = (3, 255)
+from dynalab.models.quotas import (  # noqa: E402  (re-exported: the limits this plugin enforces)
+    BATCH_GET_MAX_KEYS,
+    BATCH_WRITE_MAX_BYTES,
+    BATCH_WRITE_MAX_REQUESTS,
+    TABLE_NAME_LENGTHS,
+    TRANSACTION_MAX_ACTIONS,
+    TRANSACTION_MAX_BYTES,
+)
 
 ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
 

@@ -1,7 +1,7 @@
 """The capacity meter: DynamoDB's capacity units for every call made through a lab's clients.
 
 A fidelity-layer plugin (``dynalab.fidelity``). For each call it works out the units DynamoDB would charge, from
-the item sizes it sees in the request and the answer (``dynalab.sizing``, ``dynalab.capacity``), and
+the item sizes it sees in the request and the answer (``dynalab.models.sizing``, ``dynalab.models.capacity``), and
 
 * records them per table and operation (``rows()``, ``read_units()``, ``write_units()``) and in a bounded
   ``log`` of recent calls, even when the learner did not ask for ``ReturnConsumedCapacity``;
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from typing import Any
 
-from dynalab.capacity import (
+from dynalab.models.capacity import (
     batch_write_units,
     delete_write_units,
     put_write_units,
@@ -40,7 +40,7 @@ from dynalab.capacity import (
     read_units,
     write_units,
 )
-from dynalab.sizing import typed_item_size
+from dynalab.models.sizing import typed_item_size
 
 __all__ = ["ENGINES_WITH_REAL_UNITS", "Meter", "MeterEntry"]
 
@@ -155,7 +155,10 @@ class MeterEntry:
 class Meter:
     """Units per table and operation, and a log of recent calls. Thread-safe."""
 
-    def __init__(self, engine: str = "moto", log_size: int = 1000, private_engine: bool = False) -> None:
+    def __init__(self, engine: str = "moto", log_size: int = 1000, private_engine: bool = False,
+                 raw_client: Any = None) -> None:
+        """``raw_client``: a plain client on the same endpoint, without the layer (the meter's own reads of old
+        items and table schemas are the meter's, not the learner's). ``dynalab.connect()`` passes one."""
         self.engine = engine
         self.trust_engine = engine in ENGINES_WITH_REAL_UNITS
         #: Sizes remembered, on an engine only this process writes to (None: always ask the engine).
@@ -167,7 +170,7 @@ class Meter:
         self._totals: dict[tuple[str, str], list[float]] = {}
         self._stream_reads: dict[str, int] = {}
         self._iterators: dict[str, str] = {}  # shard iterator -> stream ARN (bounded below)
-        self._raw_client: Any = None
+        self._raw_client: Any = raw_client
 
     # ------------------------------------------------------------------------------------------ reading
 
@@ -434,17 +437,7 @@ class Meter:
         return typed_item_size(item) if item else None
 
     def _raw(self, url: str) -> Any:
-        """A plain client on the same endpoint, without the layer (its reads are the meter's, not the learner's)."""
-        if self._raw_client is None and url:
-            from urllib.parse import urlsplit
-
-            from dynalab.engine import _client_args, _session
-
-            parts = urlsplit(url)
-            endpoint = f"{parts.scheme}://{parts.netloc}"
-            with self._lock:
-                if self._raw_client is None:
-                    self._raw_client = _session(False).client("dynamodb", **_client_args(endpoint, False))
+        """The unmetered client given at construction (None: the meter cannot read old items, so it trusts moto)."""
         return self._raw_client
 
     # ------------------------------------------------------------------------------------ the answer

@@ -10,9 +10,9 @@ retries and backoff happen, and are counted.
 Charging: on admission the bucket is charged an estimate (1 unit per item; 2 for transactions); after the call the
 estimate is replaced by the units lesson 1's meter computed (``context["dynalab_consumed"]``), when it ran.
 
-``per_partition=True`` gives each partition (``dynalab.partitions.partition_count``) an equal share of the
+``per_partition=True`` gives each partition (``dynalab.models.partitions.partition_count``) an equal share of the
 table's capacity, capped at 3,000 RCU / 1,000 WCU per partition, and places each request's key with
-``dynalab.partitions.partition_index``: a hot key throttles while the table has capacity to spare. A Scan, or a
+``dynalab.models.partitions.partition_index``: a hot key throttles while the table has capacity to spare. A Scan, or a
 Query whose key the enforcer cannot read, is charged across all partitions evenly.
 
 UpdateTable calls made through the lab are followed: the new rates apply from then on (on-demand: no limit).
@@ -30,14 +30,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynalab.fidelity import error_response
+from dynalab.models.quotas import PARTITION_MAX_READ_UNITS_PER_SECOND, PARTITION_MAX_WRITE_UNITS_PER_SECOND
 
 __all__ = ["PER_PARTITION_MAX", "SecondCounts", "ThroughputEnforcer", "THROTTLE_MESSAGE", "enforce_throughput"]
 
 THROTTLE_CODE = "ProvisionedThroughputExceededException"
 THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                     "your provisioning level with the UpdateTable API.")
-#: Per-partition ceilings (burst-adaptive-capacity.html): units per second.
-PER_PARTITION_MAX = {"read": 3000.0, "write": 1000.0}
+#: Per-partition ceilings (quotas: burst-adaptive-capacity.html): units per second.
+PER_PARTITION_MAX = {"read": float(PARTITION_MAX_READ_UNITS_PER_SECOND),
+                     "write": float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)}
 
 _READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
 _WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
@@ -137,7 +139,7 @@ class ThroughputEnforcer:
             return
         count = 1
         if self.per_partition:
-            from dynalab.partitions import partition_count, partitions_after_split
+            from dynalab.models.partitions import partition_count, partitions_after_split
 
             # The lesson-3 model: a new table gets partition_count; later changes split (doubling) and never merge.
             required = partition_count(float(read), float(write), self.size_gb)
@@ -256,7 +258,7 @@ class ThroughputEnforcer:
             return kind, {0: units_each * max(len(keys), 1)}
         if spread:
             return kind, {index: 1.0 / self.partitions for index in range(self.partitions)}
-        from dynalab.partitions import partition_index
+        from dynalab.models.partitions import partition_index
 
         charges: dict[int, float] = {}
         for key in keys:

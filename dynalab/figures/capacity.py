@@ -1,6 +1,7 @@
 """Figures for lesson 1: an item's size per attribute, units against size, and what a read pattern costs.
 
-Data in (``dynalab.sizing`` / ``dynalab.capacity`` results, meter rows), plotly figure out; no DynamoDB rule here.
+Data in (``dynalab.models.sizing`` / ``dynalab.models.capacity`` results, meter rows),
+plotly figure out; no DynamoDB rule here.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dynalab.sizing import AttributeSize
+from dynalab.models.sizing import AttributeSize
 
 __all__ = ["read_pattern_figure", "size_breakdown_figure", "units_by_size_figure"]
 

@@ -1,6 +1,7 @@
 """Figures for lesson 3: partitions and their share of capacity, the split history, per-partition load.
 
-Data in (``dynalab.partitions`` / ``dynalab.hot_partitions`` results), plotly figure out; no DynamoDB rule here.
+Data in (``dynalab.models.partitions`` / ``dynalab.models.hot_partitions`` results),
+plotly figure out; no DynamoDB rule here.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from dynalab.hot_partitions import PartitionLoad
-from dynalab.partitions import (
+from dynalab.models.hot_partitions import PartitionLoad
+from dynalab.models.partitions import (
     PARTITION_MAX_READ_CAPACITY_UNITS,
     PARTITION_MAX_WRITE_CAPACITY_UNITS,
     PartitionEstimate,

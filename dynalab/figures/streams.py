@@ -1,6 +1,7 @@
 """Figures for lesson 4: the vote summary, daily totals, and the cumulative cost of batch vs stream.
 
-Data in (``dynalab.projections`` / ``dynalab.cost_comparison`` results), plotly figure out; no DynamoDB rule here.
+Data in (``dynalab.lessons.projections`` / ``dynalab.lessons.cost_comparison`` results),
+plotly figure out; no DynamoDB rule here.
 """
 
 from __future__ import annotations

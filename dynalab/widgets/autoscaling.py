@@ -1,6 +1,6 @@
 """Lesson 2's widgets: the auto-scaling explorer (target slider, workload picker) and the live throttling demo.
 
-They compose ``dynalab.autoscaling`` / ``pricing`` / ``workloads`` (the rules), ``load_generator`` and the
+They compose ``dynalab.models.autoscaling`` / ``pricing`` / ``workloads`` (the rules), ``load_generator`` and the
 throttling plugin (the engine) and ``dynalab.figures.autoscaling``; no rule lives here.
 """
 
@@ -9,11 +9,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from dynalab.autoscaling import TargetTrackingPolicy, simulate_autoscaling
 from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
-from dynalab.pricing import DEFAULT_PRICES, Prices, compare_costs
+from dynalab.lessons.workloads import WORKLOADS, load_workload
+from dynalab.models.autoscaling import TargetTrackingPolicy, simulate_autoscaling
+from dynalab.models.pricing import DEFAULT_PRICES, Prices, compare_costs
+from dynalab.models.quotas import TARGET_UTILIZATION_RANGE
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
-from dynalab.workloads import WORKLOADS, load_workload
+
+LOWEST, HIGHEST = (int(x) for x in TARGET_UTILIZATION_RANGE)
 
 __all__ = ["AutoscalingExplorer", "LiveThrottlingDemo", "describe_costs", "describe_run"]
 
@@ -45,7 +48,7 @@ class AutoscalingExplorer(LessonWidget):
         self.workload = load_workload(workload)  # a clear error for an unknown name, before any widget exists
         self.prices = prices
         # The slider's own bounds are DynamoDB's: it cannot produce an invalid target.
-        self.slider = widgets.IntSlider(value=target_utilization, min=20, max=90, step=1,
+        self.slider = widgets.IntSlider(value=target_utilization, min=LOWEST, max=HIGHEST, step=1,
                                         description="target %", continuous_update=False)
         self.slider.add_class(MAIN_CONTROL)
         self.picker = widgets.Dropdown(options=[(f"{name}: {text}", name) for name, text in WORKLOADS.items()],
@@ -145,9 +148,9 @@ class LiveThrottlingDemo(LessonWidget):
     def run(self, requests_per_second: int | None = None, seconds: int | None = None,
             autoscaling: bool | None = None, target_utilization: int = 70) -> Any:
         """Reset the table, throttle it at its WCU, fire the load (redrawing each second); return the ``LoadRun``."""
+        from dynalab.engine.tables import create_table
         from dynalab.fidelity.throttling import enforce_throughput
-        from dynalab.load_generator import run_load
-        from dynalab.tables import create_table
+        from dynalab.lessons.load_generator import run_load
 
         for control, value in ((self.rate, requests_per_second), (self.seconds, seconds),
                                (self.autoscaling, autoscaling)):
@@ -173,6 +176,6 @@ class LiveThrottlingDemo(LessonWidget):
 
 
 def _empty_run_figure() -> Any:
-    from dynalab.load_generator import LoadRun
+    from dynalab.lessons.load_generator import LoadRun
 
     return throttling_figure(LoadRun("", "write", 0.0, 0, []))

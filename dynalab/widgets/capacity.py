@@ -1,7 +1,8 @@
 """Lesson 1's widget and live demos: an item's size and price as you edit it, reads three ways, the 1 MB page.
 
-They compose ``dynalab.sizing`` and ``dynalab.capacity`` (the rules), ``dynalab.figures.capacity`` and, for the
-live parts, the engine through the lab's fidelity layer (whose meter supplies DynamoDB's units); no rule lives here.
+They compose ``dynalab.models.sizing`` and ``dynalab.models.capacity`` (the rules), ``dynalab.figures.capacity``
+and, for the live parts, the engine through the lab's fidelity layer (whose meter supplies DynamoDB's units);
+no rule lives here.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynalab.capacity import Page, first_page, item_cost
 from dynalab.figures.capacity import read_pattern_figure, size_breakdown_figure
-from dynalab.sizing import MAX_ITEM_SIZE_BYTES, attribute_sizes, item_size
+from dynalab.models.capacity import Page, first_page, item_cost
+from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, attribute_sizes, item_size
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 __all__ = ["ItemCostExplorer", "PageDemo", "ReadPatterns", "first_page_live", "read_three_ways"]
@@ -98,7 +99,7 @@ class ItemCostExplorer(LessonWidget):
         """Put the item, read it back strongly and eventually consistent; show the units each call reported."""
         if self.lab is None:
             raise ValueError("ItemCostExplorer needs lab=dynalab.connect() to write to an engine")
-        from dynalab.tables import create_table
+        from dynalab.engine.tables import create_table
 
         if self._table is None:
             self._table = create_table(self.lab, self.table_name)
@@ -143,7 +144,7 @@ def read_three_ways(lab: Any, table_name: str = "read-patterns", item_count: int
                     value_bytes: int = 100) -> ReadPatterns:
     """Write ``item_count`` small items under one partition key, then read them with one Query, with one
     GetItem each, and with one BatchGetItem; the meter says what each way consumed."""
-    from dynalab.tables import bulk_load, create_table
+    from dynalab.engine.tables import bulk_load, create_table
 
     _check_range("item_count", item_count, 1, 100)
     table = create_table(lab, table_name, sort_key=("sk", "N"))
@@ -182,7 +183,7 @@ class PageDemo:
 def first_page_live(lab: Any, table_name: str = "one-mb-page", item_count: int = 300,
                     item_bytes: int = 4000) -> PageDemo:
     """Load ``item_count`` items of ``item_bytes`` (over 1 MB in all) and Scan once: one page, and its price."""
-    from dynalab.tables import bulk_load, create_table
+    from dynalab.engine.tables import bulk_load, create_table
 
     _check_range("item_count", item_count, 1, 5000)
     _check_range("item_bytes", item_bytes, 16, MAX_ITEM_SIZE_BYTES)

@@ -1,6 +1,6 @@
 """Lesson 3's widgets and live demos: the partition calculator, the hot-partition explorer, keys on the engine.
 
-They compose ``dynalab.partitions`` / ``hot_partitions`` / ``key_distributions`` (the rules), the figures and,
+They compose ``dynalab.models.partitions`` / ``hot_partitions`` / ``key_distributions`` (the rules), the figures and,
 for the live parts, the engine with lesson 2's throttling (``dynalab.fidelity.throttling``); no rule lives here.
 """
 
@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 
 from dynalab.figures.partitions import key_placement_figure, partition_estimate_figure, partition_load_figure
-from dynalab.hot_partitions import MODES, PartitionLoad, keys_per_partition, simulate_partition_load
-from dynalab.key_distributions import CARDINALITY_TABLE, key_distribution
-from dynalab.partitions import estimate_partitions, partition_count
+from dynalab.models.hot_partitions import MODES, PartitionLoad, keys_per_partition, simulate_partition_load
+from dynalab.models.key_distributions import CARDINALITY_TABLE, key_distribution
+from dynalab.models.partitions import estimate_partitions, partition_count
+from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 __all__ = [
@@ -40,9 +41,9 @@ class PartitionCalculator(LessonWidget):
 
         style = {"description_width": "11em"}
         layout = widgets.Layout(width="34em")
-        self.rcu_slider = widgets.IntSlider(read_capacity_units, min=0, max=40_000, step=100, style=style,
+        self.rcu_slider = widgets.IntSlider(read_capacity_units, min=0, max=MAX_UNITS, step=100, style=style,
                                             layout=layout, description="read capacity units", continuous_update=False)
-        self.wcu_slider = widgets.IntSlider(write_capacity_units, min=0, max=40_000, step=100, style=style,
+        self.wcu_slider = widgets.IntSlider(write_capacity_units, min=0, max=MAX_UNITS, step=100, style=style,
                                             layout=layout, description="write capacity units",
                                             continuous_update=False)
         self.size_slider = widgets.IntSlider(size_gb, min=0, max=500, step=1, style=style, layout=layout,
@@ -152,7 +153,7 @@ def place_keys(lab: Any, table_name: str, distribution_name: str, items: int, *,
                seed: int = 0, partition_key: str = "pk", sort_key: str = "sk") -> KeyPlacement:
     """Load ``items`` items whose partition keys follow a distribution (sort key: a sequence number), scan them back
     from the engine and place every stored key with the model."""
-    from dynalab.tables import bulk_load, scan_pages
+    from dynalab.engine.tables import bulk_load, scan_pages
 
     keys = key_distribution(distribution_name).sample_keys(items, seed)
     bulk_load(lab, table_name, [{partition_key: key, sort_key: number} for number, key in enumerate(keys)])
@@ -196,8 +197,8 @@ def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000,
 
     Refused on real AWS: provisioning tens of thousands of capacity units costs real money by the hour.
     """
+    from dynalab.engine.tables import create_table, wait_until_active
     from dynalab.fidelity.throttling import enforce_throughput
-    from dynalab.tables import create_table, wait_until_active
 
     if lab.is_aws:
         raise RuntimeError(
@@ -245,7 +246,7 @@ def run_hot_key_test(lab: Any, table_name: str, keys: list[str], *, writes_per_s
     from botocore.exceptions import ClientError
 
     from dynalab.fidelity.throttling import find_enforcer
-    from dynalab.partitions import partition_index
+    from dynalab.models.partitions import partition_index
 
     if not keys:
         raise ValueError("keys must hold at least one partition-key value, got an empty list")

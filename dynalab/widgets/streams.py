@@ -1,6 +1,6 @@
 """Lesson 4's widget: vote buttons, the summary chart the projector keeps up to date, a crash and a restart.
 
-It composes ``dynalab.projections`` (the projector), the engine and ``dynalab.figures.streams``; no rule lives
+It composes ``dynalab.lessons.projections`` (the projector), the engine and ``dynalab.figures.streams``; no rule lives
 here. The projector runs in a background thread so the notebook stays interactive; ``sync()`` brings it to a known
 point (every vote so far applied) before a cell prints, so stored outputs do not depend on timing.
 """
@@ -12,9 +12,9 @@ import threading
 from typing import Any
 
 from dynalab.engine import Lab
-from dynalab.figures.streams import vote_summary_figure
-from dynalab.projections import read_summary, tally_votes, vote_summary
-from dynalab.streams import InjectedCrash
+from dynalab.engine.streams import InjectedCrash
+from dynalab.figures.streams import cost_comparison_figure, vote_summary_figure
+from dynalab.lessons.projections import read_summary, tally_votes, vote_summary
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 __all__ = ["VoteBoard"]
@@ -136,3 +136,11 @@ class VoteBoard(LessonWidget):
         summary = read_summary(self.lab, self.summary_table)
         self.readout.value = html.escape(self.readout_text(summary))
         self.view.show(vote_summary_figure(summary, self.candidates))
+
+
+def batch_vs_stream_figure(comparison: Any) -> Any:
+    """Lesson 5's cumulative cost figure of a ``compare_batch_and_stream`` result."""
+    return cost_comparison_figure([d.day for d in comparison.days], comparison.cumulative("batch_read_units"),
+                                  comparison.cumulative("stream_write_units"),
+                                  comparison.cumulative("stream_read_units"),
+                                  comparison.cumulative("stream_read_requests"))

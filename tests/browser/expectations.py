@@ -40,8 +40,8 @@ def number(text: str) -> float:
 # --- 01 capacity units ---------------------------------------------------------------------------------------------
 
 def _item_cost_explorer(move: Move) -> list[str]:
-    from dynalab.capacity import item_cost
-    from dynalab.sizing import MAX_ITEM_SIZE_BYTES, item_size
+    from dynalab.models.capacity import item_cost
+    from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, item_size
     from dynalab.widgets.capacity import TEXT_KINDS
 
     character = next(char for label, char in TEXT_KINDS.values() if label == move.settings["text"])
@@ -60,10 +60,10 @@ def _item_cost_explorer(move: Move) -> list[str]:
 # --- 02 capacity modes and auto scaling ----------------------------------------------------------------------------
 
 def _autoscaling_explorer(move: Move) -> str:
-    from dynalab.autoscaling import simulate_autoscaling
-    from dynalab.pricing import compare_costs
+    from dynalab.lessons.workloads import load_workload
+    from dynalab.models.autoscaling import simulate_autoscaling
+    from dynalab.models.pricing import compare_costs
     from dynalab.widgets.autoscaling import describe_costs
-    from dynalab.workloads import load_workload
 
     workload = load_workload(move.settings["workload"].split(":")[0])
     burst = move.settings.get("burst capacity (300 s)", "true") == "true"
@@ -79,7 +79,7 @@ def _live_throttling(move: Move) -> str:
 # --- 03 partitions -------------------------------------------------------------------------------------------------
 
 def _partition_calculator(move: Move) -> str:
-    from dynalab.partitions import estimate_partitions
+    from dynalab.models.partitions import estimate_partitions
 
     estimate = estimate_partitions(int(number(move.after)), int(number(move.settings["write capacity units"])),
                                    int(number(move.settings["table size (GB)"])))
@@ -87,7 +87,7 @@ def _partition_calculator(move: Move) -> str:
 
 
 def _hot_partition_explorer(move: Move) -> str:
-    from dynalab.key_distributions import CARDINALITY_TABLE, key_distribution
+    from dynalab.models.key_distributions import CARDINALITY_TABLE, key_distribution
 
     names = {f"{label} ({verdict})": name for label, verdict, name in CARDINALITY_TABLE}
     assert move.after in names, f"the picker shows {move.after!r}, not one of {sorted(names)}"

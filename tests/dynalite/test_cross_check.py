@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import dynalab
 from dynalab import query_read_units, read_units, typed_item_size, write_units
-from dynalab.capacity import batch_read_units, batch_write_units
+from dynalab.models.capacity import batch_read_units, batch_write_units
 
 TABLE = "cross-check"
 CHECKED: list[int] = []  # sizes of the generated items compared, for the count check at the end

@@ -131,7 +131,7 @@ def test_the_engine_exits_when_its_parent_is_killed():
 def test_scan_items_reads_every_page(lab, table_name):
     table = dynalab.create_table(lab, table_name)
     dynalab.bulk_load(lab, table.name, [{"pk": f"user{i}", "n": i} for i in range(30)])
-    pages = list(dynalab.tables.scan_pages(lab, table.name, Limit=7))
+    pages = list(dynalab.engine.tables.scan_pages(lab, table.name, Limit=7))
     assert len(pages) >= 5  # 30 items, 7 a page: LastEvaluatedKey was followed
     items = dynalab.scan_items(lab, table.name)
     assert sorted(item["n"] for item in items) == list(range(30))
@@ -145,8 +145,8 @@ def test_a_bad_table_name_names_the_value_and_the_rule(lab, bad):
 
 
 def test_ensure_table_creates_once_and_never_resets(lab, table_name):
-    assert dynalab.tables.ensure_table(lab, table_name, ("consumer", "S"), ("lease_key", "S")) is True
+    assert dynalab.engine.tables.ensure_table(lab, table_name, ("consumer", "S"), ("lease_key", "S")) is True
     table = lab.resource.Table(table_name)
     table.put_item(Item={"consumer": "c", "lease_key": "k"})
-    assert dynalab.tables.ensure_table(lab, table_name, ("consumer", "S"), ("lease_key", "S")) is False
+    assert dynalab.engine.tables.ensure_table(lab, table_name, ("consumer", "S"), ("lease_key", "S")) is False
     assert table.get_item(Key={"consumer": "c", "lease_key": "k"})["Item"] == {"consumer": "c", "lease_key": "k"}

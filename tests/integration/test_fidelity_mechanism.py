@@ -106,4 +106,4 @@ def test_the_aws_guard_stops_a_request_before_it_reaches_the_engine(lab, table_n
     with pytest.raises(ClientError, match="touches only its own tables"):
         lab.client.delete_table(TableName=table.name)
     lab.fidelity.plugins.remove(guard)
-    assert dynalab.tables.table_exists(lab, table.name)
+    assert dynalab.engine.tables.table_exists(lab, table.name)

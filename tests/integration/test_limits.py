@@ -85,7 +85,7 @@ def test_an_item_of_exactly_409600_bytes_is_stored(lab, table):
     except ClientError as error:
         if lab.engine == "moto" and not lab.embedded and error.response["Error"]["Message"] == ITEM_TOO_LARGE:
             pytest.xfail("a moto started outside dynalab refuses items from ~405,000 B by its own count; dynalab's "
-                         "embedded engine lifts that check (dynalab._engine_process.match_dynamodb_item_limit)")
+                         "embedded engine lifts that check (dynalab.engine._process.match_dynamodb_item_limit)")
         raise
     assert len(table.get_item(Key={"pk": "a"})["Item"]["d"]) == 409_596
 

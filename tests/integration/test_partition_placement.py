@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import dynalab
-from dynalab.key_distributions import key_distribution
-from dynalab.partitions import partition_count, partition_index, split_history
+from dynalab.models.key_distributions import key_distribution
+from dynalab.models.partitions import partition_count, partition_index, split_history
 from dynalab.widgets.partitions import StepClock, load_tested_table, place_keys, run_hot_key_test
 
 

@@ -21,9 +21,9 @@ import threading
 
 import pytest
 
-from dynalab.projections import create_vote_tables, read_summary, tally_votes, vote_summary
-from dynalab.streams import InjectedCrash
-from dynalab.tables import scan_items
+from dynalab.engine.streams import InjectedCrash
+from dynalab.engine.tables import scan_items
+from dynalab.lessons.projections import create_vote_tables, read_summary, tally_votes, vote_summary
 
 CANDIDATES = ("A", "B", "C", "D")
 DATES = ("2023-06-01", "2023-06-02", "2023-06-03")

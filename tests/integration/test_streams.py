@@ -6,15 +6,7 @@ import time
 
 import pytest
 
-from dynalab.projections import (
-    create_vote_tables,
-    daily_totals,
-    mail_batch,
-    read_mail_batch,
-    read_summary,
-    vote_summary,
-)
-from dynalab.streams import (
+from dynalab.engine.streams import (
     BadRecordError,
     CheckpointStore,
     StaleCheckpointError,
@@ -22,7 +14,15 @@ from dynalab.streams import (
     list_shards,
     stream_arn,
 )
-from dynalab.tables import create_table
+from dynalab.engine.tables import create_table
+from dynalab.lessons.projections import (
+    create_vote_tables,
+    daily_totals,
+    mail_batch,
+    read_mail_batch,
+    read_summary,
+    vote_summary,
+)
 
 
 def vote(lab, table: str, user: str, candidate, date: str = "2023-06-01") -> None:
@@ -157,8 +157,8 @@ def test_users_feed_a_mail_batch_table_with_only_what_it_needs(lab, table_name):
 
 
 def test_a_copy_by_change_capture_follows_puts_changes_and_deletes_and_its_lag_is_measured(lab, table_name):
-    from dynalab.copy_tables import copy_by_change_capture, measure_replication_lag
-    from dynalab.tables import scan_items
+    from dynalab.engine.tables import scan_items
+    from dynalab.lessons.copy_tables import copy_by_change_capture, measure_replication_lag
 
     source = f"{table_name}-src"
     create_table(lab, source, ("UserID", "S"), stream_view_type="NEW_IMAGE")
@@ -177,7 +177,7 @@ def test_a_copy_by_change_capture_follows_puts_changes_and_deletes_and_its_lag_i
 
 
 def test_copy_by_restore_fails_on_the_second_day_unless_yesterdays_copy_is_deleted(lab, table_name):
-    from dynalab.copy_tables import copy_by_restore
+    from dynalab.lessons.copy_tables import copy_by_restore
 
     source = f"{table_name}-src"
     create_table(lab, source, ("UserID", "S"))
@@ -190,10 +190,10 @@ def test_copy_by_restore_fails_on_the_second_day_unless_yesterdays_copy_is_delet
 
 
 def test_cost_comparison_is_metered_with_dynamodbs_rules(lab, table_name):
-    from dynalab.capacity import query_read_units
-    from dynalab.cost_comparison import compare_batch_and_stream
-    from dynalab.sizing import item_size
-    from dynalab.tables import scan_items
+    from dynalab.engine.tables import scan_items
+    from dynalab.lessons.cost_comparison import compare_batch_and_stream
+    from dynalab.models.capacity import query_read_units
+    from dynalab.models.sizing import item_size
 
     comparison = compare_batch_and_stream(lab, days=3, votes_per_day=40, runs_per_day=2, client_bytes=500,
                                           prefix=table_name[:60])
@@ -212,7 +212,7 @@ def test_cost_comparison_is_metered_with_dynamodbs_rules(lab, table_name):
 
 def test_a_full_scan_throttles_users_while_the_mail_table_batch_does_not(lab, table_name):
     import dynalab
-    from dynalab.cost_comparison import scan_contention
+    from dynalab.lessons.cost_comparison import scan_contention
 
     users = [{"UserID": f"{n:05d}", "UserName": f"user{n}-san", "Email": f"user{n}@example.com"}
              for n in range(1500)]
@@ -233,7 +233,7 @@ def test_a_full_scan_throttles_users_while_the_mail_table_batch_does_not(lab, ta
 
 def test_bulk_load_keeps_to_25_items_a_call_and_outlasts_throttling(lab, table_name):
     import dynalab
-    from dynalab.tables import bulk_load
+    from dynalab.engine.tables import bulk_load
 
     create_table(lab, table_name, ("pk", "S"), read_capacity_units=5, write_capacity_units=5)
     enforcer = dynalab.enforce_throughput(lab, table_name, burst_seconds=0)

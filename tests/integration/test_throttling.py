@@ -10,9 +10,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 import dynalab
-from dynalab.autoscaling import TargetTrackingPolicy
 from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, enforce_throughput
-from dynalab.load_generator import run_load
+from dynalab.lessons.load_generator import run_load
+from dynalab.models.autoscaling import TargetTrackingPolicy
 
 
 class FakeClock:
@@ -129,7 +129,7 @@ def test_on_demand_tables_are_not_throttled_and_stop_removes_the_plugin(lab, tab
 
 def test_a_hot_key_throttles_its_partition_while_the_table_has_capacity(lab, table_name, clock, no_retries,
                                                                         enforcers):
-    from dynalab.partitions import partition_count, partition_index
+    from dynalab.models.partitions import partition_count, partition_index
 
     # RCU 3,000 + WCU 20: ceil(3000/3000 + 20/1000) = 2 partitions, 10 WCU each.
     dynalab.create_table(lab, table_name, read_capacity_units=3000, write_capacity_units=20)
@@ -144,7 +144,7 @@ def test_a_hot_key_throttles_its_partition_while_the_table_has_capacity(lab, tab
 
 
 def test_partitions_never_shrink_when_capacity_drops(clock):
-    pytest.importorskip("dynalab.partitions")
+    pytest.importorskip("dynalab.models.partitions")
     enforcer = ThroughputEnforcer("t", 3000, 5000, per_partition=True, clock=clock)
     assert enforcer.partitions == 6  # ceil(3000/3000 + 5000/1000)
     enforcer.update_throughput(3000, 100)

@@ -30,6 +30,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from dynalab.models.quotas import (
+    PARTITION_MAX_READ_UNITS_PER_SECOND,
+    PARTITION_MAX_SIZE_GB_2017,
+    PARTITION_MAX_WRITE_UNITS_PER_SECOND,
+)
+
 __all__ = [
     "PARTITION_MAX_READ_CAPACITY_UNITS",
     "PARTITION_MAX_SIZE_GB",
@@ -50,10 +56,10 @@ __all__ = [
 ]
 
 #: per-partition ceilings, still documented today (burst-adaptive-capacity.html)
-PARTITION_MAX_READ_CAPACITY_UNITS = 3000
-PARTITION_MAX_WRITE_CAPACITY_UNITS = 1000
+PARTITION_MAX_READ_CAPACITY_UNITS = PARTITION_MAX_READ_UNITS_PER_SECOND
+PARTITION_MAX_WRITE_CAPACITY_UNITS = PARTITION_MAX_WRITE_UNITS_PER_SECOND
 #: per-partition size in the 2017 model (archived 2018 GuidelinesForTables.md only)
-PARTITION_MAX_SIZE_GB = 10
+PARTITION_MAX_SIZE_GB = PARTITION_MAX_SIZE_GB_2017
 
 Rounding = Literal["sum_then_round", "round_each_term"]
 ROUNDINGS: tuple[str, ...] = ("sum_then_round", "round_each_term")

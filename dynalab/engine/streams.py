@@ -5,7 +5,7 @@
 * ``CheckpointStore`` keeps one item per (consumer, stream, shard) in a DynamoDB table of its own, like the KCL's
   lease table: the last sequence number applied, and whether the shard ended. A reader restarted in another
   process resumes from it with AFTER_SEQUENCE_NUMBER.
-* ``StreamProjector`` reads every shard, hands each batch of records to a *projection* (``dynalab.projections``)
+* ``StreamProjector`` reads every shard, hands each batch of records to a *projection* (``dynalab.lessons.projections``)
   and commits the projection's writes **and** the new checkpoint in one TransactWriteItems. The checkpoint update
   carries the condition ``checkpoint < first sequence number of the batch`` (numbers compared as numbers), so a
   record at or below the checkpoint can never be applied twice: a crash between "apply" and "checkpoint" cannot
@@ -30,8 +30,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
+from dynalab.engine.tables import ensure_table, query_pages, wait_until_active
 from dynalab.fidelity.limits import BATCH_WRITE_MAX_REQUESTS, TRANSACTION_MAX_ACTIONS
-from dynalab.tables import ensure_table, query_pages, wait_until_active
+from dynalab.models.quotas import GET_RECORDS_MAX_RECORDS
 
 __all__ = [
     "BadRecordError",
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 #: GetRecords returns at most 1,000 records a call (API_streams_GetRecords.html).
-GET_RECORDS_MAX = 1000
+GET_RECORDS_MAX = GET_RECORDS_MAX_RECORDS
 
 
 class StreamNotEnabledError(ValueError):
@@ -308,7 +309,7 @@ class ProjectorStats:
 class StreamProjector:
     """Keep a projection of ``source_table`` up to date from its stream, exactly once in effect.
 
-    ``projection`` (see ``dynalab.projections``) turns records into writes. ``consumer`` names the checkpoints
+    ``projection`` (see ``dynalab.lessons.projections``) turns records into writes. ``consumer`` names the checkpoints
     (a second projector with the same consumer, in any process, resumes them). ``start_at`` is where a shard
     without a checkpoint starts: TRIM_HORIZON (the oldest record kept, 24 h) or LATEST. ``on_bad_record``:
     "raise" (stop with BadRecordError, the record and everything after it unapplied) or "dead_letter" (store the
@@ -372,7 +373,7 @@ class StreamProjector:
                 f"{self.source_table!r} no longer has (its stream is now {self.stream_arn}). Changes made between "
                 "the two streams were never read, so the projection may be missing them. Recovery: stop the "
                 "writers, then projector.rebuild() (recount from a Scan, drop the old checkpoints), or "
-                "dynalab.streams.CheckpointStore(lab).delete(consumer) to accept the gap."
+                "dynalab.engine.streams.CheckpointStore(lab).delete(consumer) to accept the gap."
             )
 
     def crash_next_commit(self, point: str = "after_commit") -> None:

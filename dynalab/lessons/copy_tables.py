@@ -18,8 +18,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
-from dynalab.projections import CopyProjection
-from dynalab.streams import StreamProjector
+from dynalab.engine.streams import StreamProjector
+from dynalab.lessons.projections import CopyProjection
 
 __all__ = ["LagReport", "RestoreDay", "copy_by_change_capture", "copy_by_restore", "measure_replication_lag"]
 
@@ -29,8 +29,8 @@ def copy_by_change_capture(lab: Lab, source_table: str, copy_table: str, *, rese
     """A projector that keeps ``copy_table`` (created with the source's key schema if missing) equal to the
     source, from its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES). ``reset=True`` starts afresh: the copy table and
     the projector's checkpoints are deleted first."""
-    from dynalab.projections import forget
-    from dynalab.tables import ensure_table, table_exists
+    from dynalab.engine.tables import ensure_table, table_exists
+    from dynalab.lessons.projections import forget
 
     projector_options.setdefault("consumer", f"copy:{source_table}->{copy_table}")
     if reset:
@@ -132,7 +132,7 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
     TableAlreadyExistsException. With it, the batch deletes yesterday's copy first (the workaround that puts a
     table outside IaC's control).
     """
-    from dynalab.tables import delete_table, wait_until_active
+    from dynalab.engine.tables import delete_table, wait_until_active
 
     if delete_previous_copy:
         delete_table(lab, copy_table)

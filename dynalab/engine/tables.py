@@ -17,8 +17,9 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.fidelity.limits import BATCH_WRITE_MAX_BYTES, BATCH_WRITE_MAX_REQUESTS
+from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
+from dynalab.models.sizing import typed_item_size
 from dynalab.progress import Progress
-from dynalab.sizing import typed_item_size
 
 __all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "ensure_table", "query_pages", "scan_items",
            "scan_pages", "table_exists", "wait_until_active"]
@@ -115,7 +116,7 @@ def _create_table_args(
     else:
         for parameter, value in (("read_capacity_units", read_capacity_units),
                                  ("write_capacity_units", write_capacity_units)):
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 40_000:
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_UNITS:
                 raise ValueError(f"{parameter} must be an integer from 1 to 40,000 (the default quota), got {value!r}")
         args["BillingMode"] = "PROVISIONED"
         args["ProvisionedThroughput"] = {"ReadCapacityUnits": read_capacity_units,

@@ -30,7 +30,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
-from dynalab.tables import scan_pages
+from dynalab.engine.tables import scan_pages
 
 __all__ = ["ContentionResult", "CostComparison", "CostDay", "compare_batch_and_stream", "many_users",
            "scan_contention"]
@@ -75,13 +75,6 @@ class CostComparison:
                                         strict=True)]
         return next((day.day for day, b, s in zip(self.days, batch, stream, strict=True) if b > s), None)
 
-    def figure(self) -> Any:
-        from dynalab.figures.streams import cost_comparison_figure
-
-        return cost_comparison_figure([d.day for d in self.days], self.cumulative("batch_read_units"),
-                                      self.cumulative("stream_write_units"), self.cumulative("stream_read_units"),
-                                      self.cumulative("stream_read_requests"))
-
     def rows(self) -> list[dict[str, Any]]:
         return [vars(day) for day in self.days]
 
@@ -106,8 +99,8 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
 
     Each vote item is ``{UserID, vote, Date, Client}``, ``Client`` a string of ``client_bytes`` bytes (0: none):
     the batch's Scan pays for every byte of every item; the projection never reads the vote table."""
-    from dynalab.projections import create_vote_tables, vote_summary
-    from dynalab.tables import bulk_load, create_table
+    from dynalab.engine.tables import bulk_load, create_table
+    from dynalab.lessons.projections import create_vote_tables, vote_summary
 
     for name, value, low, high in (("days", days, 1, 365), ("votes_per_day", votes_per_day, 1, 100_000),
                                    ("runs_per_day", runs_per_day, 1, 96), ("client_bytes", client_bytes, 0, 100_000)):

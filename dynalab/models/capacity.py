@@ -1,4 +1,4 @@
-"""What reading and writing costs, in capacity units, from item sizes in bytes (sizes: ``dynalab.sizing``).
+"""What reading and writing costs, in capacity units, from item sizes in bytes (sizes: ``dynalab.models.sizing``).
 
 The rules (read-write-operations.html, ProvisionedThroughput.html; ``../shared/reference/dynamodb-facts.md`` §2):
 
@@ -42,7 +42,8 @@ __all__ = [
 READ_BLOCK_BYTES = 4 * 1024
 WRITE_BLOCK_BYTES = 1024
 #: A Query or Scan page stops once it has read 1 MB (Query.Pagination.html), before any filter.
-PAGE_LIMIT_BYTES = 1024 * 1024
+from dynalab.models.quotas import PAGE_LIMIT_BYTES  # noqa: E402  (re-exported)
+
 #: RCU per 4 KB block for each kind of read.
 CONSISTENCIES = {"strong": 1.0, "eventual": 0.5, "transactional": 2.0}
 

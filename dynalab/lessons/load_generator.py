@@ -20,8 +20,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynalab.autoscaling import ScalingEvent, TargetTrackingPolicy
 from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
+from dynalab.models.autoscaling import ScalingEvent, TargetTrackingPolicy
 
 __all__ = ["LoadRun", "LoadSecond", "run_load"]
 

@@ -42,9 +42,11 @@ __all__ = [
 ]
 
 #: The largest item DynamoDB stores: 400 KB, with 1 KB = 1,024 B, attribute names included (ServiceQuotas.html).
-MAX_ITEM_SIZE_BYTES = 400 * 1024
 #: A number has at most 38 significant digits (Number data type, HowItWorks.NamingRulesDataTypes.html).
-MAX_NUMBER_DIGITS = 38
+from dynalab.models.quotas import (
+    MAX_ITEM_SIZE_BYTES,  # noqa: E402  (re-exported)
+    MAX_NUMBER_DIGITS,  # noqa: E402  (re-exported)
+)
 
 _SCALAR_TYPES = ("S", "N", "B", "BOOL", "NULL")
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from dynalab.partitions import key_hashes
+from dynalab.models.partitions import key_hashes
 
 __all__ = [
     "CARDINALITY_TABLE",
@@ -64,7 +64,7 @@ class KeyDistribution:
 
     @cached_property
     def hashes(self) -> np.ndarray:
-        """The model hash of every key (computed once; see ``dynalab.partitions.key_hashes``)."""
+        """The model hash of every key (computed once; see ``dynalab.models.partitions.key_hashes``)."""
         return key_hashes(self.keys)
 
     @property

@@ -1,7 +1,7 @@
 """The hot-partition simulator: a request stream, placed on partitions by the key model, against their capacity.
 
-A stream of requests (indices into a key vocabulary, see ``dynalab.key_distributions``) arrives evenly over
-``duration_seconds``. Each key lands on a partition (``dynalab.partitions``: a model, DynamoDB's hash is not
+A stream of requests (indices into a key vocabulary, see ``dynalab.models.key_distributions``) arrives evenly over
+``duration_seconds``. Each key lands on a partition (``dynalab.models.partitions``: a model, DynamoDB's hash is not
 public); each partition's demand is compared with what it may serve, in one of three modes:
 
 ``"2017"``
@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from dynalab.partitions import (
+from dynalab.models.partitions import (
     PARTITION_MAX_READ_CAPACITY_UNITS,
     PARTITION_MAX_WRITE_CAPACITY_UNITS,
     partition_indices,

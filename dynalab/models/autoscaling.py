@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS
+
 __all__ = [
     "AutoscalingResult",
     "ScalingEvent",
@@ -45,9 +47,10 @@ __all__ = [
 ]
 
 #: Application Auto Scaling accepts a DynamoDB target utilisation from 20 % to 90 % (AutoScaling.html).
-TARGET_UTILIZATION_RANGE = (20.0, 90.0)
+from dynalab.models.quotas import TARGET_UTILIZATION_RANGE  # noqa: E402  (re-exported)
+
 #: Default per-table maximum (Limits.html): 40,000 RCU/WCU.
-DEFAULT_MAX_CAPACITY = 40_000
+DEFAULT_MAX_CAPACITY = DEFAULT_TABLE_MAX_CAPACITY_UNITS
 MINUTES_PER_DAY = 1440
 
 

@@ -99,7 +99,7 @@ def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0) -> Embed
         raise ValueError(f"port must be 0 (any free port) or 1–65535, got {port}")
     for attempt_port in (port, 0) if port else (0,):
         process = subprocess.Popen(
-            [sys.executable, "-m", "dynalab._engine_process", "--port", str(attempt_port),
+            [sys.executable, "-m", "dynalab.engine._process", "--port", str(attempt_port),
              "--parent", str(os.getpid())],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -343,7 +343,8 @@ def _standard_plugins(lab: Lab) -> None:
 
     # First: later plugins read context["dynalab_consumed"]. The embedded engine is this process's own: the meter
     # may remember item sizes there instead of asking the engine for old items.
-    lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded))
+    raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False))
+    lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded, raw_client=raw))
     lab.fidelity.add(Limits())
 
 

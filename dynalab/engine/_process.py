@@ -1,6 +1,6 @@
 """The embedded engine's own process: moto's DynamoDB server on loopback.
 
-Run by ``dynalab.engine`` as ``python -m dynalab._engine_process --parent PID``. It binds 127.0.0.1 (never
+Run by ``dynalab.engine`` as ``python -m dynalab.engine._process --parent PID``. It binds 127.0.0.1 (never
 0.0.0.0) on the port it is given, or on a free port the OS picks when the port is 0, so a busy port can never
 stop a lesson. It prints ``READY <port>`` once it listens, and exits by itself when its parent (the Jupyter
 kernel or the test run) is gone, so no engine outlives the process that started it.

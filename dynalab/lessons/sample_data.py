@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 #: The repository's data folder (dynalab is installed editable from the repository: ``make setup``).
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 def read_csv(name: str) -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dynalab.sample_data import read_csv
+from dynalab.lessons.sample_data import read_csv
 
 __all__ = ["WORKLOADS", "Workload", "load_workload", "workload_names"]
 

@@ -1,6 +1,6 @@
 """Tables kept up to date from a stream: the article's vote summary (case 1) and mail-batch table (case 2).
 
-A *projection* says what a stream record means for the target tables; ``dynalab.streams.StreamProjector`` reads
+A *projection* says what a stream record means for the target tables; ``dynalab.engine.streams.StreamProjector`` reads
 the stream and commits those writes together with its checkpoint (exactly-once effect). A projection provides
 
 * ``effects(record)``: ``[(target key, value), ...]``, or ``BadRecordError`` for a record it cannot interpret;
@@ -26,8 +26,8 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from dynalab.engine import Lab
-from dynalab.streams import BadRecordError, StreamProjector
-from dynalab.tables import ensure_table, query_pages, scan_items
+from dynalab.engine.streams import BadRecordError, StreamProjector
+from dynalab.engine.tables import ensure_table, query_pages, scan_items
 
 __all__ = [
     "CopyProjection",
@@ -152,7 +152,7 @@ def create_vote_tables(lab: Lab, votes: str = "votes", summary: str = "vote_summ
                        daily: str = "vote_daily") -> tuple[str, str, str]:
     """Create the vote table (stream NEW_AND_OLD_IMAGES), the summary and the per-day table afresh, and forget
     their old checkpoints; return the three names as they are on this endpoint."""
-    from dynalab.tables import create_table
+    from dynalab.engine.tables import create_table
 
     create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES")
     return (lab.table_name(votes),) + create_summary_tables(lab, lab.table_name(votes), summary, daily)
@@ -161,8 +161,8 @@ def create_vote_tables(lab: Lab, votes: str = "votes", summary: str = "vote_summ
 def create_summary_tables(lab: Lab, votes_table: str, summary: str, daily: str | None = None) -> tuple[str, str]:
     """Create a summary and a per-day table afresh (``daily`` defaults to ``<summary>-daily``) and forget the
     checkpoints of the projector from ``votes_table`` into them; return their names on this endpoint."""
-    from dynalab.streams import CheckpointStore
-    from dynalab.tables import create_table
+    from dynalab.engine.streams import CheckpointStore
+    from dynalab.engine.tables import create_table
 
     daily = daily or f"{summary}-daily"
     create_table(lab, summary, ("vote", "S"))
@@ -226,7 +226,7 @@ class MailBatchProjection:
     """Users ``{UserID, UserName, Email, ...}`` → a mail table keyed ``mail_group`` / ``UserID`` holding only
     ``UserName`` and ``Email``. A user without an Email (or removed) leaves the mail table."""
 
-    #: writing an item's latest state twice changes nothing: no transaction needed (see dynalab.streams)
+    #: writing an item's latest state twice changes nothing: no transaction needed (see dynalab.engine.streams)
     idempotent = True
     required_view_type = ("NEW_IMAGE", "NEW_AND_OLD_IMAGES")
 
@@ -269,8 +269,8 @@ class MailBatchProjection:
 
 def forget(lab: Lab, consumer: str, *tables: str) -> None:
     """Start a projection afresh: delete its target tables and its checkpoints (a lesson re-run uses this)."""
-    from dynalab.streams import CheckpointStore
-    from dynalab.tables import delete_table
+    from dynalab.engine.streams import CheckpointStore
+    from dynalab.engine.tables import delete_table
 
     for table in tables:
         delete_table(lab, table)
@@ -301,7 +301,7 @@ def read_mail_batch(lab: Lab, mail_table: str) -> list[dict]:
 class CopyProjection:
     """Every item of the source, as is, in a copy table with the same key schema (the read-replica stand-in)."""
 
-    #: writing an item's latest state twice changes nothing: no transaction needed (see dynalab.streams)
+    #: writing an item's latest state twice changes nothing: no transaction needed (see dynalab.engine.streams)
     idempotent = True
     required_view_type = ("NEW_IMAGE", "NEW_AND_OLD_IMAGES")
 

@@ -1,0 +1,53 @@
+"""The token bucket: one mechanism behind burst capacity, live throttling and the daily quota on decreases.
+
+A bucket fills at ``rate`` tokens per time unit up to ``capacity`` and is spent by requests. Time is whatever the
+caller counts in (seconds for the live enforcer, minutes for the simulator): the bucket never reads a clock.
+"""
+
+from __future__ import annotations
+
+__all__ = ["TokenBucket"]
+
+
+class TokenBucket:
+    """``TokenBucket(rate=100, capacity=30_000, balance=0)``: fills at ``rate`` per time unit, holds ``capacity``."""
+
+    __slots__ = ("balance", "capacity", "rate")
+
+    def __init__(self, rate: float, capacity: float, balance: float = 0.0) -> None:
+        if rate < 0 or capacity < 0:
+            raise ValueError(f"rate and capacity must be >= 0, got rate={rate!r}, capacity={capacity!r}")
+        self.rate = float(rate)
+        self.capacity = float(capacity)
+        self.balance = min(float(balance), self.capacity)
+
+    def refill(self, elapsed: float) -> None:
+        """Add ``rate * elapsed`` tokens, never past ``capacity``."""
+        if elapsed > 0:
+            self.balance = min(self.balance + self.rate * elapsed, self.capacity)
+
+    def try_take(self, tokens: float = 1.0) -> bool:
+        """Take ``tokens`` if the bucket holds that many (all or nothing)."""
+        if self.balance >= tokens:
+            self.balance -= tokens
+            return True
+        return False
+
+    def spend(self, tokens: float) -> None:
+        """Take ``tokens`` unconditionally (the balance may go below zero: a debt later refills pay back)."""
+        self.balance -= tokens
+
+    def take_up_to(self, tokens: float) -> float:
+        """Take at most ``tokens``, as many as the bucket holds; returns how many were taken."""
+        taken = max(0.0, min(tokens, self.balance))
+        self.balance -= taken
+        return taken
+
+    def resize(self, rate: float, capacity: float) -> None:
+        """New rate and size, keeping what is banked (clipped to the new size)."""
+        self.rate = float(rate)
+        self.capacity = float(capacity)
+        self.balance = min(self.balance, self.capacity)
+
+    def __repr__(self) -> str:
+        return f"TokenBucket(rate={self.rate:g}, capacity={self.capacity:g}, balance={self.balance:g})"
