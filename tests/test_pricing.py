@@ -19,7 +19,7 @@ MINUTES_30_DAYS = 30 * 24 * 60
 def test_default_prices_and_their_date_are_stated():
     assert DEFAULT_PRICES.write_request_units_per_million == 0.625
     assert DEFAULT_PRICES.read_request_units_per_million == 0.125
-    assert "2024-11" in DEFAULT_PRICES.taken and "unverified" in DEFAULT_PRICES.taken
+    assert "2026-12" in DEFAULT_PRICES.taken and "unverified" not in DEFAULT_PRICES.taken
 
 
 def test_provisioned_100_wcu_for_30_days():
@@ -69,3 +69,18 @@ def test_custom_prices_and_bad_input():
         on_demand_cost([-1.0])
     with pytest.raises(ValueError, match="provisioned has 2 minutes but demand has 1"):
         compare_costs([1.0], [1.0, 1.0])
+
+
+def test_price_table_2026_12_and_its_extras():
+    from dynalab.models.pricing import DEFAULT_PRICES as p
+
+    # The 2026-12 reading of the AWS Price List (facts sheet section 0), us-east-1, Standard table class.
+    assert (p.write_request_units_per_million, p.read_request_units_per_million) == (0.625, 0.125)
+    assert (p.write_capacity_unit_hour, p.read_capacity_unit_hour) == (0.00065, 0.00013)
+    assert p.storage_per_month(12) == 0.0  # under the 25 GB free
+    assert p.storage_per_month(125) == pytest.approx(25.0)
+    assert p.stream_reads_per_month(2_500_000) == 0.0
+    assert p.stream_reads_per_month(3_500_000) == pytest.approx(0.20)
+    assert p.stream_reads_per_month(10**9, lambda_trigger=True) == 0.0
+    with pytest.raises(ValueError, match="size_gb"):
+        p.storage_per_month(-1)

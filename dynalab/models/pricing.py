@@ -1,16 +1,25 @@
-"""What a workload costs in provisioned mode (capacity-hours) and in on-demand mode (request units).
+"""What a workload costs in provisioned mode (capacity-hours) and in on-demand mode (request units), in dollars.
 
-**The default prices are partly unverified** (``../shared/reference/dynamodb-facts.md`` §2: the stored AWS
-pricing pages had no figures). Defaults, us-east-1, standard table class, taken 2024-11 (after AWS's November
-2024 on-demand price cut):
+The price table (``DEFAULT_PRICES``), us-east-1, Standard table class, as read 2026-12 from several agreeing
+third-party readings of the AWS Price List (no stored AWS page renders the figures;
+``../shared/reference/dynamodb-facts.md`` section 0):
 
-* on-demand: $0.625 per million write request units, $0.125 per million read request units (airbyte.com, a
-  third party; infratally.com quotes $0.25 per million reads: the sources conflict);
-* provisioned: $0.00065 per WCU-hour, $0.00013 per RCU-hour (AWS's long-standing us-east-1 list price, from
-  memory: **unverified** against a stored AWS page).
+==============================================  ===========================  ================================
+item                                            price                        source
+==============================================  ===========================  ================================
+on-demand write request units                   $0.625 per million           AWS Price List (since 2024-11-01;
+on-demand read request units                    $0.125 per million           before: $1.25 / $0.25)
+provisioned write capacity unit                 $0.00065 per WCU-hour        AWS Price List (unchanged)
+provisioned read capacity unit                  $0.00013 per RCU-hour        AWS Price List (unchanged)
+storage                                         $0.25 per GB-month           after the first 25 GB free
+DynamoDB Streams GetRecords (your own reader)   $0.02 per 100,000 requests   after 2.5 M free a month per
+                                                                             account and Region
+                                                                             (CostOptimization_StreamsUsage)
+Streams reads by a Lambda trigger               free                         (CostOptimization_StreamsUsage)
+==============================================  ===========================  ================================
 
-Pass your own ``Prices`` for today's figures. Every function takes prices as a parameter; nothing here is
-hard-coded into a lesson's numbers except through ``DEFAULT_PRICES``.
+A WCU costs 5x an RCU on both price lists, which is why costs are compared in dollars, never in summed units.
+Pass your own ``Prices`` for another Region or date: every function takes prices as a parameter.
 """
 
 from __future__ import annotations
@@ -41,12 +50,16 @@ class Prices:
     read_capacity_unit_hour: float = 0.00013
     write_request_units_per_million: float = 0.625
     read_request_units_per_million: float = 0.125
-    taken: str = ("2024-11, us-east-1, standard table class; on-demand from airbyte.com (third party), "
-                  "provisioned unverified")
+    storage_gb_month: float = 0.25
+    storage_free_gb: float = 25.0
+    stream_read_requests_per_100k: float = 0.02
+    stream_read_requests_free_per_month: float = 2_500_000.0
+    taken: str = ("2026-12 reading of the AWS Price List (several agreeing third-party readings), us-east-1, "
+                  "Standard table class; on-demand after the 2024-11-01 cut")
 
     def __post_init__(self) -> None:
         for name in ("write_capacity_unit_hour", "read_capacity_unit_hour", "write_request_units_per_million",
-                     "read_request_units_per_million"):
+                     "read_request_units_per_million", "storage_gb_month", "stream_read_requests_per_100k"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
                 raise ValueError(f"Prices.{name} must be a positive number of dollars, got {value!r}")
@@ -58,6 +71,23 @@ class Prices:
         per_million = (self.write_request_units_per_million if _kind(kind) == "write"
                        else self.read_request_units_per_million)
         return per_million / 1_000_000
+
+    def storage_per_month(self, size_gb: float) -> float:
+        """Dollars a month to store ``size_gb`` (the first ``storage_free_gb`` free)."""
+        if isinstance(size_gb, bool) or not isinstance(size_gb, int | float) or not 0 <= size_gb < float("inf"):
+            raise ValueError(f"size_gb must be a finite number of GB >= 0, got {size_gb!r}")
+        return max(0.0, size_gb - self.storage_free_gb) * self.storage_gb_month
+
+    def stream_reads_per_month(self, get_records_calls: float, *, lambda_trigger: bool = False) -> float:
+        """Dollars a month for ``get_records_calls`` GetRecords requests (free for a Lambda trigger; the first
+        ``stream_read_requests_free_per_month`` free per account and Region)."""
+        if isinstance(get_records_calls, bool) or not isinstance(get_records_calls, int | float) \
+                or not 0 <= get_records_calls < float("inf"):
+            raise ValueError(f"get_records_calls must be a finite count >= 0, got {get_records_calls!r}")
+        if lambda_trigger:
+            return 0.0
+        billable = max(0.0, get_records_calls - self.stream_read_requests_free_per_month)
+        return billable / 100_000 * self.stream_read_requests_per_100k
 
 
 DEFAULT_PRICES = Prices()
