@@ -46,6 +46,11 @@ from dynalab.lessons.cost_comparison import (
 from dynalab.lessons.load_generator import (
     run_load,
 )
+from dynalab.lessons.planner import (
+    Plan,
+    plan_table,
+    verify_plan,
+)
 from dynalab.lessons.projections import (
     create_vote_tables,
     daily_totals,
@@ -127,6 +132,7 @@ __all__ = [
     "Lab",
     "MAX_ITEM_SIZE_BYTES",
     "Meter",
+    "Plan",
     "Prices",
     "Progress",
     "Question",
@@ -164,6 +170,7 @@ __all__ = [
     "partition_count_per_term",
     "partition_index",
     "partition_indices",
+    "plan_table",
     "put_write_units",
     "query_read_units",
     "read_summary",
@@ -181,6 +188,7 @@ __all__ = [
     "stop_embedded_engine",
     "tally_votes",
     "typed_item_size",
+    "verify_plan",
     "vote_summary",
     "wait_until_active",
     "workload_names",

@@ -50,3 +50,10 @@ BURST_SECONDS = 300
 # ---- streams --------------------------------------------------------------------------------------------------
 #: GetRecords returns at most 1,000 records or 1 MB per call (API_streams_GetRecords.html).
 GET_RECORDS_MAX_RECORDS = 1000
+
+# ---- billing ----------------------------------------------------------------------------------------------------
+#: AWS prices capacity-hours over 730 hours a month (365 days x 24 h / 12): the AWS Pricing Calculator's
+#: "730 hours in a month" (calculator.aws, "How the calculations work", read 2026-12); DynamoDB's pricing page
+#: examples use the same month.
+HOURS_PER_MONTH = 730
+SECONDS_PER_HOUR = 3600

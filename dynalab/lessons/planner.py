@@ -1,0 +1,380 @@
+"""The capstone's I/O side: read a design file, and prove a plan on an engine (``plan.verify(lab)``).
+
+``plan_table(design)`` plans a design dict, or a YAML / JSON file with the same content, with the pure planner
+(``dynalab.models.planner``) and returns a ``Plan``: the pure ``TablePlan`` plus ``verify(lab)``, which
+
+* creates the design's table and GSIs on the lab's engine (on-demand: metering does not depend on the mode; the
+  name is ``plan-<table>`` with the lab's visible prefix on AWS, ``dynalab-``), afresh for each pattern so a Scan
+  reads only its own items;
+* writes items of exactly the planned sizes (``dynalab.models.sizing`` counts the bytes; keys sized to the
+  design's ``key_bytes``, a padding attribute ``d`` for the rest, the INCLUDE attribute ``p`` of
+  ``projected_bytes``), then runs the pattern a few times with ``ReturnConsumedCapacity="INDEXES"``;
+* reports, per pattern, the units metered per request (the engine's answer, which the lab's meter fills in on
+  engines that fake them) beside the planned units, for the table and each index. Any difference is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from dynalab.engine import Lab
+from dynalab.engine.tables import bulk_load, create_table, delete_table
+from dynalab.lessons.sample_data import DATA_DIR
+from dynalab.models.planner import IndexDesign, PatternPlan, TablePlan, plan_design
+from dynalab.models.pricing import DEFAULT_PRICES, Prices
+from dynalab.models.sizing import item_size
+
+__all__ = ["PatternCheck", "Plan", "Verification", "example_design_path", "plan_table", "read_design",
+           "verify_plan"]
+
+_SUFFIXES = (".yaml", ".yml", ".json")
+_PAD, _PROJECTED = "d", "p"
+
+
+def example_design_path(name: str = "orders") -> Path:
+    """``data/designs/<name>.yaml``, the bundled example design(s)."""
+    return DATA_DIR / "designs" / f"{name}.yaml"
+
+
+def read_design(path: str | os.PathLike) -> dict[str, Any]:
+    """A design read from a YAML (.yaml, .yml) or JSON (.json) file; a bare name such as ``"orders"`` or
+    ``"designs/orders.yaml"`` that is not a file here is looked up in the repository's ``data/`` folder."""
+    given = Path(path)
+    candidates = [given, DATA_DIR / given, DATA_DIR / "designs" / given, DATA_DIR / "designs" / f"{given}.yaml"]
+    found = next((candidate for candidate in candidates if candidate.is_file()), None)
+    if found is None:
+        raise FileNotFoundError(f"design file {str(path)!r} not found (looked in {os.getcwd()} and {DATA_DIR})")
+    if found.suffix.lower() not in _SUFFIXES:
+        raise ValueError(f"design file {found}: the name must end in {', '.join(_SUFFIXES)}; got {found.suffix!r}")
+    text = found.read_text(encoding="utf-8")
+    try:
+        if found.suffix.lower() == ".json":
+            design = json.loads(text)
+        else:
+            import yaml  # pyyaml, a runtime dependency
+
+            design = yaml.safe_load(text)
+    except (ValueError, Exception) as error:  # json.JSONDecodeError, yaml.YAMLError
+        raise ValueError(f"design file {found} is not valid {found.suffix[1:].upper()}: {error}") from None
+    if not isinstance(design, dict):
+        raise ValueError(f"design file {found} must hold a mapping with table, indexes and patterns; "
+                         f"got {type(design).__name__}")
+    return design
+
+
+class Plan(TablePlan):
+    """A ``TablePlan`` (pure) that can also prove itself on an engine: ``plan.verify(lab)``."""
+
+    def verify(self, lab: Lab, runs: int = 3) -> Verification:
+        """Run every pattern ``runs`` times on ``lab``'s engine; metered units beside planned, per pattern."""
+        return verify_plan(lab, self, runs)
+
+
+def plan_table(design: Mapping[str, Any] | str | os.PathLike, prices: Prices = DEFAULT_PRICES) -> Plan:
+    """Plan a design (a dict, or the path of a YAML or JSON file with the same content): per pattern and in total
+    the read and write units per second, RCU/WCU, partitions (2017 model) and hot keys, the monthly bill in each
+    mode (``monthly_cost("provisioned")``, ``monthly_cost("on-demand")``). See ``dynalab.models.planner``."""
+    if isinstance(design, str | os.PathLike):
+        design = read_design(design)
+    pure = plan_design(design, prices)
+    return Plan(**{f.name: getattr(pure, f.name) for f in fields(pure) if f.init})
+
+
+# ------------------------------------------------------------------------------------------------ verify
+
+
+@dataclass(frozen=True)
+class PatternCheck:
+    """One pattern on the engine: planned and metered units per request, for the table and each index."""
+
+    pattern: str
+    operation: str
+    kind: str  # "read" or "write"
+    runs: int
+    planned: dict[str, float]  # {"table": units, index name: units} per request
+    metered: list[dict[str, float]]  # one {"table": ..., index: ...} per run
+    note: str = ""
+
+    @property
+    def metered_mean(self) -> dict[str, float]:
+        names = set(self.planned) | {name for run in self.metered for name in run}
+        return {name: sum(run.get(name, 0.0) for run in self.metered) / len(self.metered) for name in sorted(names)}
+
+    @property
+    def differences(self) -> dict[str, tuple[float, list[float]]]:
+        """{where: (planned, metered per run)} wherever any run differs from the plan."""
+        names = set(self.planned) | {name for run in self.metered for name in run}
+        return {name: (self.planned.get(name, 0.0), [run.get(name, 0.0) for run in self.metered])
+                for name in sorted(names)
+                if any(abs(run.get(name, 0.0) - self.planned.get(name, 0.0)) > 1e-9 for run in self.metered)}
+
+    @property
+    def agrees(self) -> bool:
+        return not self.differences
+
+    def describe(self) -> str:
+        unit = "RCU" if self.kind == "read" else "WCU"
+        parts = []
+        for name in sorted(set(self.planned) | set(self.metered_mean), key=lambda n: (n != "table", n)):
+            planned, metered = self.planned.get(name, 0.0), self.metered_mean.get(name, 0.0)
+            where = "table" if name == "table" else f"index {name}"
+            parts.append(f"{where} planned {planned:g}, metered {metered:g}")
+        verdict = "agree" if self.agrees else "DIFFER: " + "; ".join(
+            f"{name} planned {planned:g}, metered {', '.join(f'{m:g}' for m in metered)}"
+            for name, (planned, metered) in self.differences.items())
+        return (f"{self.pattern} ({self.operation}, {self.runs} runs): {'; '.join(parts)} {unit} per request -> "
+                f"{verdict}{f' ({self.note})' if self.note else ''}")
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What ``plan.verify(lab)`` found: one ``PatternCheck`` per pattern."""
+
+    table_name: str
+    engine: str
+    checks: list[PatternCheck] = field(default_factory=list)
+
+    @property
+    def agrees(self) -> bool:
+        return all(check.agrees for check in self.checks)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [{"pattern": c.pattern, "operation": c.operation, "planned": c.planned, "metered": c.metered_mean,
+                 "agrees": c.agrees} for c in self.checks]
+
+    def describe(self) -> str:
+        lines = [check.describe() for check in self.checks]
+        lines.append(f"on {self.engine}, table {self.table_name}: "
+                     + ("metered = planned for every pattern" if self.agrees else "some patterns DIFFER (above)"))
+        return "\n".join(lines)
+
+
+def _fill(stem: str, length: int, what: str) -> str:
+    if length < len(stem):
+        raise ValueError(f"{what} is too small to hold a distinct key value ({length} bytes for {stem!r}); "
+                         "give the design a larger key_bytes")
+    return stem + "#" * (length - len(stem))
+
+
+class _Items:
+    """Items of exact sizes for one plan: table keys of ``key_bytes``, index keys of each index's ``key_bytes``,
+    the INCLUDE attribute, and padding."""
+
+    def __init__(self, plan: TablePlan) -> None:
+        self.plan = plan
+        self.table = plan.table
+
+    def keys(self, group: int, number: int) -> dict[str, str]:
+        table = self.table
+        names = len(table.partition_key.encode()) + (len(table.sort_key.encode()) if table.sort_key else 0)
+        room = table.key_bytes - names
+        what = f"table key_bytes ({table.key_bytes})"
+        if table.sort_key is None:
+            return {table.partition_key: _fill(f"p{group}-{number}", room, what)}
+        sort_room = room // 2
+        return {table.partition_key: _fill(f"p{group}", room - sort_room, what),
+                table.sort_key: _fill(f"s{number}", sort_room, what)}
+
+    def index_keys(self, index: IndexDesign, value: str) -> dict[str, str]:
+        names = len(index.partition_key.encode()) + (len(index.sort_key.encode()) if index.sort_key else 0)
+        room = index.key_bytes - names
+        what = f"index {index.name} key_bytes ({index.key_bytes})"
+        if index.sort_key is None:
+            return {index.partition_key: _fill(value, room, what)}
+        sort_room = room // 2
+        return {index.partition_key: _fill(value, room - sort_room, what),
+                index.sort_key: _fill("s", sort_room, what)}
+
+    def item(self, size_bytes: int, group: int, number: int, indexes: Mapping[str, str] | None = None) -> dict:
+        """An item of exactly ``size_bytes``, in the indexes named in ``indexes`` (index name -> key value)."""
+        item: dict[str, Any] = self.keys(group, number)
+        by_name = {index.name: index for index in self.plan.indexes}
+        for name, value in (indexes or {}).items():
+            index = by_name[name]
+            item.update(self.index_keys(index, value))
+            if index.projection == "INCLUDE" and index.projected_bytes:
+                item[_PROJECTED] = "x" * (index.projected_bytes - len(_PROJECTED))
+        left = size_bytes - item_size(item)
+        if left == 0:
+            return item
+        if left < len(_PAD):
+            raise ValueError(f"an item of {size_bytes} B cannot hold its keys and index attributes "
+                             f"({item_size(item)} B) plus padding; give a larger item size")
+        item[_PAD] = "x" * (left - len(_PAD))
+        assert item_size(item) == size_bytes
+        return item
+
+
+def _create(lab: Lab, name: str, plan: TablePlan) -> None:
+    table = plan.table
+    definitions = []
+    gsis = []
+    for index in plan.indexes:
+        schema = [{"AttributeName": index.partition_key, "KeyType": "HASH"}]
+        definitions.append((index.partition_key, "S"))
+        if index.sort_key:
+            schema.append({"AttributeName": index.sort_key, "KeyType": "RANGE"})
+            definitions.append((index.sort_key, "S"))
+        projection: dict[str, Any] = {"ProjectionType": index.projection}
+        if index.projection == "INCLUDE":
+            projection["NonKeyAttributes"] = [_PROJECTED]
+        gsis.append({"IndexName": index.name, "KeySchema": schema, "Projection": projection})
+    keys = {table.partition_key, table.sort_key}
+    definitions = list(dict.fromkeys(d for d in definitions if d[0] not in keys))
+    extra: dict[str, Any] = {"GlobalSecondaryIndexes": gsis} if gsis else {}
+    create_table(lab, name, (table.partition_key, "S"), (table.sort_key, "S") if table.sort_key else None,
+                 extra_attribute_definitions=definitions, **extra)
+
+
+def _consumed(answer: Mapping[str, Any], table_name: str) -> dict[str, float]:
+    """{"table": units, index: units} from an answer's ConsumedCapacity (one entry or a list), for one table."""
+    entries = answer.get("ConsumedCapacity") or []
+    units: dict[str, float] = {}
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if entry.get("TableName") != table_name:
+            continue
+        parts = 0.0
+        for group in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+            for index, value in (entry.get(group) or {}).items():
+                units[index] = units.get(index, 0.0) + float(value.get("CapacityUnits", 0.0))
+                parts += float(value.get("CapacityUnits", 0.0))
+        table_units = (entry.get("Table") or {}).get("CapacityUnits")
+        if table_units is None:  # no breakdown: what is not an index's is the table's
+            table_units = float(entry.get("CapacityUnits", 0.0)) - parts
+        units["table"] = units.get("table", 0.0) + float(table_units)
+    return units
+
+
+def _add(total: dict[str, float], more: Mapping[str, float]) -> None:
+    for name, value in more.items():
+        total[name] = total.get(name, 0.0) + value
+
+
+def _typed(item: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    return {name: {"S": value} for name, value in item.items()}
+
+
+def _run(lab: Lab, name: str, plan: TablePlan, pattern: PatternPlan, run: int, items: _Items) -> dict[str, float]:
+    """Set up what one request of ``pattern`` needs (unmeasured), make the request, return its consumed units."""
+    request, operation, client = pattern.request, pattern.operation, lab.client
+    asked = {"ReturnConsumedCapacity": "INDEXES"}
+    strong = request.get("consistency") == "strong"
+    touched = {index: f"i{run}" for index in request.get("indexes", [])}
+    consumed: dict[str, float] = {}
+    if operation in ("GetItem", "BatchGetItem", "TransactGetItems", "Query", "Scan"):
+        count = request.get("items", 1)
+        index = request.get("index")
+        group = 1000 + run
+        stored = [items.item(request["item_bytes"], group, n, {index: f"q{run}"} if index else None)
+                  for n in range(count)]
+        bulk_load(lab, name, stored, show_progress=False)
+        keys = [_typed(items.keys(group, n)) for n in range(count)]
+        if operation == "GetItem":
+            _add(consumed, _consumed(client.get_item(TableName=name, Key=keys[0], ConsistentRead=strong, **asked),
+                                     name))
+        elif operation == "BatchGetItem":
+            pending: dict[str, Any] = {name: {"Keys": keys, "ConsistentRead": strong}}
+            while pending:
+                answer = client.batch_get_item(RequestItems=pending, **asked)
+                _add(consumed, _consumed(answer, name))
+                pending = answer.get("UnprocessedKeys") or {}
+        elif operation == "TransactGetItems":
+            answer = client.transact_get_items(TransactItems=[{"Get": {"TableName": name, "Key": k}} for k in keys],
+                                               **asked)
+            _add(consumed, _consumed(answer, name))
+        else:
+            args: dict[str, Any] = {"TableName": name, **asked}
+            if strong:
+                args["ConsistentRead"] = True
+            if index:
+                args["IndexName"] = index
+            if operation == "Query":
+                by_name = {i.name: i for i in plan.indexes}
+                key_name = by_name[index].partition_key if index else plan.table.partition_key
+                value = (items.index_keys(by_name[index], f"q{run}") if index else items.keys(group, 0))[key_name]
+                args.update(KeyConditionExpression="#k = :v", ExpressionAttributeNames={"#k": key_name},
+                            ExpressionAttributeValues={":v": {"S": value}})
+            call = client.query if operation == "Query" else client.scan
+            while True:  # every page of the request (each page is rounded on its own)
+                answer = call(**args)
+                _add(consumed, _consumed(answer, name))
+                if "LastEvaluatedKey" not in answer:
+                    break
+                args["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        return consumed
+    if operation in ("PutItem", "UpdateItem"):
+        before_bytes = request.get("before_bytes")
+        after_bytes = request["after_bytes"] if operation == "UpdateItem" else request["item_bytes"]
+        before_indexes = touched
+        after_indexes = ({index: f"j{run}" for index in touched} if request.get("changes_index_key") else touched)
+        if before_bytes is not None:
+            client.put_item(TableName=name, Item=_typed(items.item(before_bytes, run, 0, before_indexes)))
+        after = items.item(after_bytes, run, 0, after_indexes)
+        if operation == "PutItem":
+            answer = client.put_item(TableName=name, Item=_typed(after), **asked)
+        else:
+            key = items.keys(run, 0)
+            values = {f":a{n}": {"S": value} for n, (attribute, value) in enumerate(after.items())
+                      if attribute not in key}
+            names = {f"#a{n}": attribute for n, attribute in enumerate(after) if attribute not in key}
+            sets = ", ".join(f"#a{n} = :a{n}" for n in range(len(after)) if f"#a{n}" in names)
+            before = items.item(before_bytes, run, 0, before_indexes)
+            gone = [attribute for attribute in before if attribute not in after]
+            for n, attribute in enumerate(gone):
+                names[f"#r{n}"] = attribute
+            expression = (f"SET {sets}" if sets else "") + (
+                " REMOVE " + ", ".join(f"#r{n}" for n in range(len(gone))) if gone else "")
+            answer = client.update_item(TableName=name, Key=_typed(key), UpdateExpression=expression.strip(),
+                                        ExpressionAttributeNames=names, ExpressionAttributeValues=values, **asked)
+        return _consumed(answer, name)
+    if operation == "DeleteItem":
+        stored = items.item(request["item_bytes"], run, 0, touched)
+        client.put_item(TableName=name, Item=_typed(stored))
+        return _consumed(client.delete_item(TableName=name, Key=_typed(items.keys(run, 0)), **asked), name)
+    # BatchWriteItem, TransactWriteItems: new items
+    batch = [items.item(request["item_bytes"], run, n, touched) for n in range(request["items"])]
+    if operation == "BatchWriteItem":
+        pending_writes: list[dict] = [{"PutRequest": {"Item": _typed(item)}} for item in batch]
+        while pending_writes:
+            answer = client.batch_write_item(RequestItems={name: pending_writes}, **asked)
+            _add(consumed, _consumed(answer, name))
+            pending_writes = (answer.get("UnprocessedItems") or {}).get(name, [])
+        return consumed
+    answer = client.transact_write_items(
+        TransactItems=[{"Put": {"TableName": name, "Item": _typed(item)}} for item in batch], **asked)
+    return _consumed(answer, name)
+
+
+def _planned(pattern: PatternPlan) -> dict[str, float]:
+    planned = {"table": pattern.table_read_units if pattern.kind == "read" else pattern.table_write_units}
+    planned.update(pattern.index_read_units if pattern.kind == "read" else pattern.index_write_units)
+    return planned
+
+
+def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = False) -> Verification:
+    """Create the plan's table and indexes on ``lab``'s engine, run each pattern ``runs`` times with items of the
+    planned sizes, and report the units metered per request beside the planned ones (``Verification``)."""
+    if not isinstance(plan, TablePlan):
+        raise TypeError(f"plan must be a plan from dynalab.plan_table, got {type(plan).__name__}")
+    if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 20:
+        raise ValueError(f"runs must be a whole number from 1 to 20, got {runs!r}")
+    name = lab.table_name(f"plan-{plan.table.name}")
+    items = _Items(plan)
+    checks = []
+    try:
+        for pattern in plan.patterns:
+            _create(lab, name, plan)  # afresh: a Scan reads only its own items
+            metered = [_run(lab, name, plan, pattern, run, items) for run in range(runs)]
+            planned = _planned(pattern)
+            silent = [index for index in planned if index != "table" and not any(index in m for m in metered)]
+            note = (f"the engine's answer reports no units for index {', '.join(silent)}" if silent else "")
+            checks.append(PatternCheck(pattern.name, pattern.operation, pattern.kind, runs, planned, metered, note))
+    finally:
+        if not keep_table:
+            delete_table(lab, name)
+    return Verification(name, lab.describe(), checks)

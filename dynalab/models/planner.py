@@ -1,0 +1,641 @@
+"""The capstone planner: a table design (keys, indexes, access patterns) -> capacity units, partitions, the bill.
+
+Pure: a design is a plain dict (``dynalab.plan_table`` also reads it from a YAML or JSON file, in
+``dynalab.lessons.planner``); every rule comes from the course's models, none is restated here:
+
+* units per request: ``dynalab.models.capacity`` (reads in 4 KB blocks x 1 / 0.5 / 2, writes in 1 KB blocks x 1 / 2;
+  Query and Scan sum a page's items then round once, a page stopping at 1 MB; batches round each item);
+* index writes: each GSI a write touches pays one write of its *index entry* (``dynalab.models.indexes`` sizes an
+  entry from the projection: ALL, KEYS_ONLY, INCLUDE), two when the write changes the index key (delete + put);
+* partitions: ``dynalab.models.partitions`` (the **2017 model**, labelled), and today's per-partition ceilings
+  (3,000 read / 1,000 write units per second, ``dynalab.models.quotas``) as hot-key flags;
+* dollars: ``dynalab.models.pricing`` (the 2026-12 price table), 730 hours a month (``quotas.HOURS_PER_MONTH``).
+
+The design (the example is ``data/designs/orders.yaml``)::
+
+    {"table": {"name": "orders", "partition_key": "pk", "sort_key": "sk", "size_gb": 12},
+     "indexes": [{"name": "by_customer", "projection": "ALL"}],
+     "patterns": [
+       {"name": "get order", "operation": "GetItem", "item_bytes": 4096, "per_second": 100, "consistency": "strong"},
+       {"name": "list orders", "operation": "Query", "items": 20, "item_bytes": 500, "per_second": 50,
+        "consistency": "eventual"},
+       {"name": "place order", "operation": "PutItem", "item_bytes": 1500, "per_second": 20,
+        "indexes": ["by_customer"]}]}
+
+plans to 175 RCU and 80 WCU: $54.57 a month provisioned, $188.89 on-demand, 2 partitions (2017 model, 12 GB).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dynalab.models.autoscaling import validate_target_utilization
+from dynalab.models.capacity import (
+    CONSISTENCIES,
+    delete_write_units,
+    put_write_units,
+    read_blocks,
+    read_units,
+    write_blocks,
+    write_units,
+)
+from dynalab.models.indexes import PROJECTION_TYPES, entry_size_bytes
+from dynalab.models.partitions import PartitionEstimate, estimate_partitions
+from dynalab.models.pricing import DEFAULT_PRICES, Prices
+from dynalab.models.quotas import (
+    BATCH_GET_MAX_KEYS,
+    BATCH_WRITE_MAX_REQUESTS,
+    HOURS_PER_MONTH,
+    MAX_ITEM_SIZE_BYTES,
+    PAGE_LIMIT_BYTES,
+    PARTITION_MAX_READ_UNITS_PER_SECOND,
+    PARTITION_MAX_WRITE_UNITS_PER_SECOND,
+    SECONDS_PER_HOUR,
+    TABLE_NAME_LENGTHS,
+    TABLE_NAME_PATTERN,
+    TRANSACTION_MAX_ACTIONS,
+)
+
+__all__ = [
+    "MODES",
+    "OPERATIONS",
+    "PARTITION_MODEL",
+    "PROJECTIONS",
+    "HotKey",
+    "IndexDesign",
+    "MonthlyBill",
+    "PatternPlan",
+    "TableDesign",
+    "TablePlan",
+    "plan_design",
+]
+
+#: operation -> "read" or "write"
+OPERATIONS: dict[str, str] = {
+    "GetItem": "read", "Query": "read", "Scan": "read", "BatchGetItem": "read", "TransactGetItems": "read",
+    "PutItem": "write", "UpdateItem": "write", "DeleteItem": "write", "BatchWriteItem": "write",
+    "TransactWriteItems": "write",
+}
+PROJECTIONS = PROJECTION_TYPES
+MODES = ("provisioned", "on-demand")
+PARTITION_MODEL = ("2017 model (archived GuidelinesForTables.md): max(ceil(RCU/3000 + WCU/1000), ceil(GB/10)); "
+                   "AWS no longer publishes a table's partition count")
+
+#: Defaults a design may leave out (shown by ``TablePlan.describe``): the bytes of the table's key attributes and
+#: of an index's key attributes (names + values), used for KEYS_ONLY and INCLUDE entries and for verify's items.
+DEFAULT_TABLE_KEY_BYTES = 32
+DEFAULT_INDEX_KEY_BYTES = 24
+
+_TABLE_FIELDS = ("name", "partition_key", "sort_key", "size_gb", "key_bytes")
+_INDEX_FIELDS = ("name", "projection", "partition_key", "sort_key", "key_bytes", "projected_bytes", "keys")
+_TOP_FIELDS = ("table", "indexes", "patterns")
+#: fields each operation takes besides name, operation, per_second and keys
+_PATTERN_FIELDS: dict[str, tuple[str, ...]] = {
+    "GetItem": ("item_bytes", "consistency"),
+    "Query": ("items", "item_bytes", "consistency", "index"),
+    "Scan": ("items", "item_bytes", "consistency", "index"),
+    "BatchGetItem": ("items", "item_bytes", "consistency"),
+    "TransactGetItems": ("items", "item_bytes", "consistency"),
+    "PutItem": ("item_bytes", "before_bytes", "indexes", "changes_index_key"),
+    "UpdateItem": ("before_bytes", "after_bytes", "indexes", "changes_index_key"),
+    "DeleteItem": ("item_bytes", "indexes"),
+    "BatchWriteItem": ("items", "item_bytes", "indexes"),
+    "TransactWriteItems": ("items", "item_bytes", "indexes"),
+}
+_COMMON_FIELDS = ("name", "operation", "per_second", "keys")
+#: the most items one request of each operation may carry (ServiceQuotas.html, transaction-apis.html)
+_MAX_ITEMS = {"BatchGetItem": BATCH_GET_MAX_KEYS, "BatchWriteItem": BATCH_WRITE_MAX_REQUESTS,
+              "TransactGetItems": TRANSACTION_MAX_ACTIONS, "TransactWriteItems": TRANSACTION_MAX_ACTIONS}
+
+
+# ----------------------------------------------------------------------------------------------- validation
+
+
+def _fail(where: str, message: str) -> ValueError:
+    return ValueError(f"{where}: {message}")
+
+
+def _fields(where: str, spec: Any, allowed: Sequence[str], required: Sequence[str] = ()) -> Mapping[str, Any]:
+    if not isinstance(spec, Mapping):
+        raise _fail(where, f"must be a mapping of {', '.join(allowed)}; got {type(spec).__name__} {spec!r:.60}")
+    unknown = [name for name in spec if name not in allowed]
+    if unknown:
+        raise _fail(where, f"unknown field(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(allowed)}")
+    missing = [name for name in required if name not in spec]
+    if missing:
+        raise _fail(where, f"missing field(s) {', '.join(missing)}")
+    return spec
+
+
+def _name(where: str, field_name: str, value: Any) -> str:
+    low, high = TABLE_NAME_LENGTHS
+    if not isinstance(value, str) or not low <= len(value) <= high or not re.fullmatch(TABLE_NAME_PATTERN, value):
+        raise _fail(where, f"{field_name} must be {low} to {high} characters of a-z, A-Z, 0-9, '_', '-' and '.'; "
+                           f"got {value!r}")
+    return value
+
+
+def _attribute(where: str, field_name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise _fail(where, f"{field_name} must be a non-empty attribute name; got {value!r}")
+    return value
+
+
+def _integer(where: str, field_name: str, value: Any, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low \
+            or (high is not None and value > high):
+        allowed = f"from {low:,} to {high:,}" if high is not None else f">= {low:,}"
+        raise _fail(where, f"{field_name} must be a whole number {allowed}; got {value!r}")
+    return int(value)
+
+
+def _number(where: str, field_name: str, value: Any, low: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
+            or not math.isfinite(float(value)) or float(value) < low:
+        raise _fail(where, f"{field_name} must be a finite number >= {low:g}; got {value!r}")
+    return float(value)
+
+
+def _bytes(where: str, field_name: str, value: Any) -> int:
+    return _integer(where, field_name, value, 1, MAX_ITEM_SIZE_BYTES)
+
+
+# ---------------------------------------------------------------------------------------------- the design
+
+
+@dataclass(frozen=True)
+class TableDesign:
+    name: str
+    partition_key: str
+    sort_key: str | None
+    size_gb: float
+    key_bytes: int  # the table's key attributes, names + values
+
+
+@dataclass(frozen=True)
+class IndexDesign:
+    """A global secondary index: its projection, its key attributes and (INCLUDE) the projected bytes."""
+
+    name: str
+    projection: str
+    partition_key: str
+    sort_key: str | None
+    key_bytes: int  # the index's key attributes, names + values
+    projected_bytes: int  # INCLUDE: the non-key attributes projected (0 for ALL and KEYS_ONLY)
+    keys: int  # distinct values of the index partition key the writes spread over (1: the worst case)
+
+    def entry_bytes(self, item_bytes: int, table_key_bytes: int) -> int:
+        """The size of this index's entry for a table item of ``item_bytes`` (``dynalab.models.indexes``)."""
+        return entry_size_bytes(self.projection, item_bytes=item_bytes, key_bytes=table_key_bytes + self.key_bytes,
+                                projected_bytes=self.projected_bytes)
+
+
+def _table(spec: Any) -> TableDesign:
+    where = "table"
+    spec = _fields(where, spec, _TABLE_FIELDS, ("name", "partition_key"))
+    sort_key = spec.get("sort_key")
+    return TableDesign(
+        name=_name(where, "name", spec["name"]),
+        partition_key=_attribute(where, "partition_key", spec["partition_key"]),
+        sort_key=None if sort_key is None else _attribute(where, "sort_key", sort_key),
+        size_gb=_number(where, "size_gb", spec.get("size_gb", 0)),
+        key_bytes=_bytes(where, "key_bytes", spec.get("key_bytes", DEFAULT_TABLE_KEY_BYTES)),
+    )
+
+
+def _index(spec: Any, number: int) -> IndexDesign:
+    name = spec.get("name") if isinstance(spec, Mapping) else None
+    where = f"index {name!r}" if isinstance(name, str) else f"indexes[{number}]"
+    spec = _fields(where, spec, _INDEX_FIELDS, ("name", "projection"))
+    projection = spec["projection"]
+    if projection not in PROJECTIONS:
+        raise _fail(where, f"projection must be one of {', '.join(PROJECTIONS)}; got {projection!r}")
+    if projection == "INCLUDE" and "projected_bytes" not in spec:
+        raise _fail(where, "an INCLUDE projection needs projected_bytes (the bytes of the attributes it projects)")
+    if projection != "INCLUDE" and "projected_bytes" in spec:
+        raise _fail(where, f"projected_bytes is for INCLUDE projections only; this one is {projection}")
+    sort_key = spec.get("sort_key")
+    return IndexDesign(
+        name=_name(where, "name", spec["name"]),
+        projection=projection,
+        partition_key=_attribute(where, "partition_key", spec.get("partition_key", f"{spec['name']}_pk")),
+        sort_key=None if sort_key is None else _attribute(where, "sort_key", sort_key),
+        key_bytes=_bytes(where, "key_bytes", spec.get("key_bytes", DEFAULT_INDEX_KEY_BYTES)),
+        projected_bytes=(_integer(where, "projected_bytes", spec["projected_bytes"], 0, MAX_ITEM_SIZE_BYTES)
+                         if projection == "INCLUDE" else 0),
+        keys=_integer(where, "keys", spec.get("keys", 1), 1),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class PatternPlan:
+    """One access pattern's units: per request and per second, on the table and on each index."""
+
+    name: str
+    operation: str
+    per_second: float
+    keys: int  # distinct partition-key values the requests spread over (1: the worst case, one key)
+    request: Mapping[str, Any]  # the pattern's validated fields (item_bytes, items, consistency, ...)
+    table_read_units: float  # per request
+    table_write_units: float  # per request
+    index_read_units: Mapping[str, float]  # per request, a Query/Scan on an index
+    index_write_units: Mapping[str, float]  # per request, each GSI the write touches
+    how: str  # the arithmetic, in words
+
+    @property
+    def kind(self) -> str:
+        return OPERATIONS[self.operation]
+
+    @property
+    def read_units_per_request(self) -> float:
+        return self.table_read_units + sum(self.index_read_units.values())
+
+    @property
+    def write_units_per_request(self) -> float:
+        return self.table_write_units + sum(self.index_write_units.values())
+
+    @property
+    def read_units_per_second(self) -> float:
+        return self.read_units_per_request * self.per_second
+
+    @property
+    def write_units_per_second(self) -> float:
+        return self.write_units_per_request * self.per_second
+
+
+@dataclass(frozen=True)
+class HotKey:
+    """A pattern that, on one key, would ask more than today's per-partition ceiling."""
+
+    pattern: str
+    where: str  # "table" or the index name
+    kind: str  # "read" or "write"
+    units_per_second_per_key: float
+    ceiling_per_second: int
+
+    def describe(self) -> str:
+        return (f"hot key: pattern {self.pattern!r} asks {self.units_per_second_per_key:,.1f} {self.kind} units/s "
+                f"of one key on {self.where}, above the {self.ceiling_per_second:,} a partition serves today")
+
+
+@dataclass(frozen=True)
+class MonthlyBill:
+    """Dollars a month (730 hours) in one capacity mode; storage priced separately."""
+
+    mode: str
+    read_dollars: float
+    write_dollars: float
+    storage_dollars: float
+    read_capacity_units: int | None  # provisioned: the capacity held (None on-demand)
+    write_capacity_units: int | None
+    target_utilization: float | None
+
+    @property
+    def capacity_dollars(self) -> float:
+        return self.read_dollars + self.write_dollars
+
+    @property
+    def total_dollars(self) -> float:
+        return self.capacity_dollars + self.storage_dollars
+
+
+def _ceil_units(value: float) -> int:
+    # 175.00000000001 from float sums is 175 units, not 176
+    return math.ceil(round(value, 9))
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """The plan of a design: per pattern and in total, units per second, capacity, partitions, the monthly bill."""
+
+    table: TableDesign
+    indexes: tuple[IndexDesign, ...]
+    patterns: tuple[PatternPlan, ...]
+    prices: Prices = field(default=DEFAULT_PRICES, repr=False)
+
+    # ---- units
+    @property
+    def read_units_per_second(self) -> float:
+        return sum(p.read_units_per_second for p in self.patterns)
+
+    @property
+    def write_units_per_second(self) -> float:
+        return sum(p.write_units_per_second for p in self.patterns)
+
+    @property
+    def read_capacity_units(self) -> int:
+        """Provisioned read capacity that serves the plan exactly: the read units per second, rounded up."""
+        return _ceil_units(self.read_units_per_second)
+
+    @property
+    def write_capacity_units(self) -> int:
+        return _ceil_units(self.write_units_per_second)
+
+    def units_by_resource(self) -> dict[str, tuple[float, float]]:
+        """(read, write) units per second for the table and for each index (each GSI has its own capacity)."""
+        totals = {"table": [0.0, 0.0], **{index.name: [0.0, 0.0] for index in self.indexes}}
+        for p in self.patterns:
+            totals["table"][0] += p.table_read_units * p.per_second
+            totals["table"][1] += p.table_write_units * p.per_second
+            for name, units in p.index_read_units.items():
+                totals[name][0] += units * p.per_second
+            for name, units in p.index_write_units.items():
+                totals[name][1] += units * p.per_second
+        return {name: (read, write) for name, (read, write) in totals.items()}
+
+    def capacity_by_resource(self) -> dict[str, tuple[int, int]]:
+        """Provisioned (RCU, WCU) to create the table and each GSI with: the units rounded up, at least 1 each
+        (DynamoDB's minimum). Their sum can exceed the plan's totals by that rounding and minimum."""
+        return {name: (max(1, _ceil_units(read)), max(1, _ceil_units(write)))
+                for name, (read, write) in self.units_by_resource().items()}
+
+    # ---- partitions
+    @property
+    def partition_estimate(self) -> PartitionEstimate:
+        """The table's partitions in the 2017 model, from the table's own units (a GSI has partitions of its own)."""
+        read, write = self.units_by_resource()["table"]
+        return estimate_partitions(_ceil_units(read), _ceil_units(write), self.table.size_gb)
+
+    @property
+    def partitions(self) -> int:
+        """Partitions of the table in the **2017 model** (``PARTITION_MODEL``); today AWS does not publish it."""
+        return self.partition_estimate.partitions
+
+    partition_model: str = field(default=PARTITION_MODEL, init=False, repr=False)
+
+    @property
+    def hot_keys(self) -> list[HotKey]:
+        """Patterns whose units on one key pass today's per-partition ceilings (3,000 read / 1,000 write per
+        second: bp-partition-key-design.html). A Scan reads every partition, so it has no key to be hot."""
+        flags = []
+        for p in self.patterns:
+            if p.operation == "Scan":
+                continue
+            checks = [("table", "read", p.table_read_units * p.per_second / p.keys),
+                      ("table", "write", p.table_write_units * p.per_second / p.keys)]
+            checks += [(name, "read", units * p.per_second / p.keys) for name, units in p.index_read_units.items()]
+            by_name = {index.name: index for index in self.indexes}
+            checks += [(name, "write", units * p.per_second / by_name[name].keys)
+                       for name, units in p.index_write_units.items()]
+            for where, kind, per_key in checks:
+                ceiling = (PARTITION_MAX_READ_UNITS_PER_SECOND if kind == "read"
+                           else PARTITION_MAX_WRITE_UNITS_PER_SECOND)
+                if per_key > ceiling:
+                    flags.append(HotKey(p.name, where, kind, per_key, ceiling))
+        return flags
+
+    # ---- dollars
+    @property
+    def storage_dollars_per_month(self) -> float:
+        """Storage, priced separately from capacity (the first 25 GB free)."""
+        return self.prices.storage_per_month(self.table.size_gb)
+
+    def monthly_bill(self, mode: str = "provisioned", target_utilization: float | None = None) -> MonthlyBill:
+        """The month's bill (730 hours) in ``mode``: "provisioned" holds capacity at the planned units (or, with
+        ``target_utilization``, at the units / target, as auto scaling would keep headroom); "on-demand" bills the
+        request units at the planned rates."""
+        hours = HOURS_PER_MONTH
+        if mode == "provisioned":
+            if target_utilization is None:
+                rcu, wcu, target = self.read_capacity_units, self.write_capacity_units, None
+            else:
+                target = validate_target_utilization(target_utilization)
+                rcu = _ceil_units(self.read_units_per_second * 100 / target)
+                wcu = _ceil_units(self.write_units_per_second * 100 / target)
+            return MonthlyBill(mode, rcu * hours * self.prices.read_capacity_unit_hour,
+                               wcu * hours * self.prices.write_capacity_unit_hour, self.storage_dollars_per_month,
+                               rcu, wcu, target)
+        if mode == "on-demand":
+            if target_utilization is not None:
+                raise ValueError(f"target_utilization is for provisioned mode only; on-demand has none "
+                                 f"(got {target_utilization!r})")
+            seconds = hours * SECONDS_PER_HOUR
+            return MonthlyBill(mode, self.read_units_per_second * seconds * self.prices.request_unit("read"),
+                               self.write_units_per_second * seconds * self.prices.request_unit("write"),
+                               self.storage_dollars_per_month, None, None, None)
+        raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
+
+    def monthly_cost(self, mode: str = "provisioned", target_utilization: float | None = None) -> float:
+        """Dollars a month for capacity in ``mode`` (storage is ``storage_dollars_per_month``)."""
+        return self.monthly_bill(mode, target_utilization).capacity_dollars
+
+    def break_even_utilization(self, target_utilization: float | None = None) -> float:
+        """Average use, percent of the planned rates, above which provisioned capacity is cheaper than on-demand."""
+        on_demand = self.monthly_cost("on-demand")
+        return 100.0 * self.monthly_cost("provisioned", target_utilization) / on_demand if on_demand else math.inf
+
+    # ---- display
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per pattern (the notebook's table)."""
+        return [{"pattern": p.name, "operation": p.operation, "per_second": p.per_second,
+                 "read_units_per_request": p.read_units_per_request,
+                 "write_units_per_request": p.write_units_per_request,
+                 "read_units_per_second": p.read_units_per_second,
+                 "write_units_per_second": p.write_units_per_second, "how": p.how} for p in self.patterns]
+
+    def describe(self) -> str:
+        """The plan in a few lines."""
+        lines = [f"{p.name} ({p.operation}): {p.how}" for p in self.patterns]
+        lines.append(f"total: {self.read_units_per_second:,.2f} read and {self.write_units_per_second:,.2f} write "
+                     f"units/s -> {self.read_capacity_units:,} RCU, {self.write_capacity_units:,} WCU")
+        estimate = self.partition_estimate
+        lines.append(f"partitions (2017 model): {estimate.partitions} (throughput term "
+                     f"{estimate.throughput_partitions}, size term {estimate.size_partitions} for "
+                     f"{self.table.size_gb:g} GB)")
+        lines += [flag.describe() for flag in self.hot_keys] or ["hot keys: none (no pattern passes 3,000 read / "
+                                                                 "1,000 write units/s on one key)"]
+        provisioned, on_demand = self.monthly_bill("provisioned"), self.monthly_bill("on-demand")
+        lines.append(f"a month ({HOURS_PER_MONTH} h): provisioned ${provisioned.capacity_dollars:,.2f}, on-demand "
+                     f"${on_demand.capacity_dollars:,.2f}; storage ${self.storage_dollars_per_month:,.2f} "
+                     f"(break-even at {self.break_even_utilization():.1f} % average use)")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------- the rules
+
+
+def _pages(items: int, item_bytes: int) -> list[int]:
+    """Bytes of each 1 MB page a Query/Scan reads over ``items`` items of ``item_bytes`` (capacity.first_page's
+    rule: a page takes items until it holds 1 MB, the crossing item included). No items: one empty page."""
+    per_page = math.ceil(PAGE_LIMIT_BYTES / item_bytes)
+    full, rest = divmod(items, per_page)
+    pages = [per_page * item_bytes] * full
+    if rest or not pages:
+        pages.append(rest * item_bytes)
+    return pages
+
+
+def _consistency(where: str, spec: Mapping[str, Any], operation: str, index: str | None) -> str:
+    if operation == "TransactGetItems":
+        allowed: tuple[str, ...] = ("transactional",)
+    elif index is not None:
+        allowed = ("eventual",)  # a GSI serves eventually consistent reads only (GSI.html)
+    else:
+        allowed = ("strong", "eventual")
+    default = allowed[0] if operation == "TransactGetItems" else "eventual"  # GetItem/Query/Scan default: eventual
+    value = spec.get("consistency", default)
+    if value not in allowed:
+        extra = " (a global secondary index serves eventually consistent reads only)" if index is not None else ""
+        raise _fail(where, f"consistency must be one of {', '.join(allowed)} for {operation}{extra}; got {value!r}")
+    return value
+
+
+def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, IndexDesign]) -> PatternPlan:
+    name = spec.get("name") if isinstance(spec, Mapping) else None
+    where = f"pattern {name!r}" if isinstance(name, str) and name else f"patterns[{number}]"
+    if not isinstance(spec, Mapping):
+        raise _fail(where, f"must be a mapping with name, operation, per_second, ...; got {spec!r:.60}")
+    operation = spec.get("operation")
+    if operation not in OPERATIONS:
+        raise _fail(where, f"operation must be one of {', '.join(OPERATIONS)}; got {operation!r}")
+    spec = _fields(where, spec, _COMMON_FIELDS + _PATTERN_FIELDS[operation], ("name", "operation", "per_second"))
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(where, f"name must be non-empty text; got {name!r}")
+    per_second = _number(where, "per_second", spec["per_second"])
+    keys = _integer(where, "keys", spec.get("keys", 1), 1)
+    request: dict[str, Any] = {}
+    table_read = table_write = 0.0
+    index_read: dict[str, float] = {}
+    index_write: dict[str, float] = {}
+    kind = OPERATIONS[operation]
+    count = 1
+
+    if kind == "read":
+        index = spec.get("index")
+        if index is not None and index not in indexes:
+            raise _fail(where, f"index must be one of the design's indexes ({', '.join(indexes) or 'none'}); "
+                               f"got {index!r}")
+        consistency = _consistency(where, spec, operation, index)
+        item_bytes = _bytes(where, "item_bytes", spec.get("item_bytes"))
+        request.update(item_bytes=item_bytes, consistency=consistency)
+        if operation in ("Query", "Scan"):
+            count = _integer(where, "items", spec.get("items"), 0)
+            if operation == "Query" and index is None and table.sort_key is None and count > 1:
+                raise _fail(where, f"items must be 0 or 1 for a Query on a table without a sort key (one item per "
+                                   f"partition key); got {count}")
+            # an index read reads index entries: their size comes from the projection
+            read_bytes = indexes[index].entry_bytes(item_bytes, table.key_bytes) if index else item_bytes
+            pages = _pages(count, read_bytes)
+            units = sum(read_units(page, consistency) for page in pages)
+            request.update(items=count, index=index, read_bytes=read_bytes)
+            paged = f" in {len(pages)} pages of at most 1 MB," if len(pages) > 1 else ""
+            blocks = sum(read_blocks(page) for page in pages)
+            how = (f"{count} x {read_bytes:,} B = {count * read_bytes:,} B summed,{paged} rounded up to {blocks} "
+                   f"x 4 KB x {CONSISTENCIES[consistency]:g} ({consistency}) = {units:g} RCU per request"
+                   + (f" (on index {index})" if index else ""))
+        else:
+            if operation != "GetItem":
+                count = _integer(where, "items", spec.get("items"), 1, _MAX_ITEMS[operation])
+                request["items"] = count
+            each = read_units(item_bytes, consistency)
+            units = count * each
+            how = ((f"{count} x " if operation != "GetItem" else "") + f"{item_bytes:,} B rounded up to "
+                   f"{read_blocks(item_bytes)} x 4 KB x {CONSISTENCIES[consistency]:g} ({consistency})"
+                   + (" each" if operation != "GetItem" else "") + f" = {units:g} RCU per request")
+        if index:
+            index_read[index] = units
+        else:
+            table_read = units
+        how += f"; x {per_second:g}/s = {units * per_second:,.2f} RCU/s"
+    else:
+        if "consistency" in spec:
+            raise _fail(where, f"consistency is for reads; {operation} is a write")
+        touched = spec.get("indexes", [])
+        if isinstance(touched, str) or not isinstance(touched, Sequence) or any(t not in indexes for t in touched) \
+                or len(set(touched)) != len(touched):
+            raise _fail(where, f"indexes must be a list of distinct names among the design's indexes "
+                               f"({', '.join(indexes) or 'none'}); got {touched!r}")
+        changes_key = spec.get("changes_index_key", False)
+        if not isinstance(changes_key, bool):
+            raise _fail(where, f"changes_index_key must be true or false; got {changes_key!r}")
+        if changes_key and not touched:
+            raise _fail(where, "changes_index_key needs the indexes whose key the write changes")
+        if changes_key and operation not in ("PutItem", "UpdateItem"):
+            raise _fail(where, f"changes_index_key is for PutItem and UpdateItem; got {operation}")
+        if changes_key and operation == "PutItem" and "before_bytes" not in spec:
+            raise _fail(where, "changes_index_key on a PutItem needs before_bytes (the item it replaces)")
+        transactional = operation == "TransactWriteItems"
+        if operation == "UpdateItem":
+            before = _bytes(where, "before_bytes", spec.get("before_bytes"))
+            after = _bytes(where, "after_bytes", spec.get("after_bytes"))
+            request.update(before_bytes=before, after_bytes=after)
+            table_write = put_write_units(after, before)
+            how = (f"the larger of {before:,} B and {after:,} B: {write_blocks(max(before, after))} x 1 KB "
+                   f"= {table_write:g} WCU")
+            sizes = (before, after)
+        else:
+            item_bytes = _bytes(where, "item_bytes", spec.get("item_bytes"))
+            request["item_bytes"] = item_bytes
+            sizes = (item_bytes,)
+            if operation == "PutItem":
+                before = spec.get("before_bytes")
+                before = None if before is None else _bytes(where, "before_bytes", before)
+                if before is not None:
+                    request["before_bytes"] = before
+                    sizes = (before, item_bytes)
+                table_write = put_write_units(item_bytes, before)
+                how = (f"{item_bytes:,} B" + (f" replacing {before:,} B (the larger counts)" if before else "")
+                       + f": {write_blocks(max(item_bytes, before or 0))} x 1 KB = {table_write:g} WCU")
+            elif operation == "DeleteItem":
+                table_write = delete_write_units(item_bytes)
+                how = f"deleting {item_bytes:,} B: {write_blocks(item_bytes)} x 1 KB = {table_write:g} WCU"
+            else:
+                count = _integer(where, "items", spec.get("items"), 1, _MAX_ITEMS[operation])
+                request["items"] = count
+                table_write = count * write_units(item_bytes, transactional)
+                how = (f"{count} x {item_bytes:,} B: {write_blocks(item_bytes)} x 1 KB"
+                       + (" x 2 (transactional)" if transactional else "") + f" each = {table_write:g} WCU")
+        request.update(indexes=list(touched), changes_index_key=changes_key)
+        for index_name in touched:
+            index = indexes[index_name]
+            entries = [index.entry_bytes(size, table.key_bytes) for size in sizes]
+            if changes_key:  # a changed index key: delete the old entry, put the new one (GSI.html)
+                each = write_units(entries[0]) + write_units(entries[-1])
+                said = f"delete {entries[0]:,} B + put {entries[-1]:,} B entries"
+            else:  # a put, a delete, or an entry updated in place: one write of the larger entry
+                each = write_units(max(entries))
+                said = f"{max(entries):,} B entry"
+            units = count * each
+            index_write[index_name] = units
+            how += (f" + index {index_name} ({index.projection}): " + (f"{count} x " if count > 1 else "")
+                    + f"{said} = {units:g} WCU")
+        total = table_write + sum(index_write.values())
+        how += f"; {total:g} WCU per request x {per_second:g}/s = {total * per_second:,.2f} WCU/s"
+    return PatternPlan(name, operation, per_second, keys, request, table_read, table_write, index_read, index_write,
+                       how)
+
+
+def plan_design(design: Mapping[str, Any], prices: Prices = DEFAULT_PRICES) -> TablePlan:
+    """Plan a design dict (see the module docstring). A bad field is a ValueError naming the table, index or
+    pattern, the field and the allowed values."""
+    if not isinstance(prices, Prices):
+        raise TypeError(f"prices must be a dynalab Prices, got {type(prices).__name__}")
+    design = _fields("design", design, _TOP_FIELDS, ("table", "patterns"))
+    table = _table(design["table"])
+    raw_indexes = design.get("indexes") or []
+    if not isinstance(raw_indexes, Sequence) or isinstance(raw_indexes, str):
+        raise _fail("design", f"indexes must be a list of index mappings; got {raw_indexes!r:.60}")
+    indexes: dict[str, IndexDesign] = {}
+    for number, spec in enumerate(raw_indexes):
+        index = _index(spec, number)
+        if index.name in indexes:
+            raise _fail(f"index {index.name!r}", "index names must be unique in a table")
+        indexes[index.name] = index
+    raw_patterns = design["patterns"]
+    if not isinstance(raw_patterns, Sequence) or isinstance(raw_patterns, str) or not raw_patterns:
+        raise _fail("design", f"patterns must be a non-empty list of access patterns; got {raw_patterns!r:.60}")
+    patterns = [_pattern(spec, number, table, indexes) for number, spec in enumerate(raw_patterns)]
+    names = [p.name for p in patterns]
+    for name in names:
+        if names.count(name) > 1:
+            raise _fail(f"pattern {name!r}", "pattern names must be unique")
+    return TablePlan(table, tuple(indexes.values()), tuple(patterns), prices)
