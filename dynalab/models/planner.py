@@ -497,6 +497,8 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
     operation = spec.get("operation")
     if operation not in OPERATIONS:
         raise _fail(where, f"operation must be one of {', '.join(OPERATIONS)}; got {operation!r}")
+    if OPERATIONS[operation] == "write" and "consistency" in spec:
+        raise _fail(where, f"consistency is for reads; {operation} is a write")
     spec = _fields(where, spec, _COMMON_FIELDS + _PATTERN_FIELDS[operation], ("name", "operation", "per_second"))
     if not isinstance(name, str) or not name.strip():
         raise _fail(where, f"name must be non-empty text; got {name!r}")
@@ -547,8 +549,6 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
             table_read = units
         how += f"; x {per_second:g}/s = {units * per_second:,.2f} RCU/s"
     else:
-        if "consistency" in spec:
-            raise _fail(where, f"consistency is for reads; {operation} is a write")
         touched = spec.get("indexes", [])
         if isinstance(touched, str) or not isinstance(touched, Sequence) or any(t not in indexes for t in touched) \
                 or len(set(touched)) != len(touched):
