@@ -35,6 +35,9 @@ from dynalab.fidelity.throttling import (
     ThroughputEnforcer,
     enforce_throughput,
 )
+from dynalab.lessons.cloudwatch import (
+    read_cloudwatch_export,
+)
 from dynalab.lessons.copy_tables import (
     copy_by_change_capture,
     copy_by_restore,
@@ -173,6 +176,7 @@ __all__ = [
     "plan_table",
     "put_write_units",
     "query_read_units",
+    "read_cloudwatch_export",
     "read_summary",
     "read_units",
     "run_load",

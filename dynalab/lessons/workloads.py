@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -32,15 +34,32 @@ class Workload:
     def minutes(self) -> int:
         return int(self.demand.size)
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        # np.asarray(workload) is its demand: simulate_autoscaling(workload) and the pricing models accept it
+        return np.array(self.demand, dtype=dtype, copy=True if copy else None)
+
 
 def workload_names() -> list[str]:
     return list(WORKLOADS)
 
 
-def load_workload(name: str) -> Workload:
-    """Read ``data/workloads/<name>.csv``; a ValueError lists the names there are."""
+def _is_path(name: Any) -> bool:
+    if isinstance(name, os.PathLike):
+        return True
+    return isinstance(name, str) and (name.lower().endswith((".json", ".csv")) or os.sep in name or "/" in name)
+
+
+def load_workload(name: str | os.PathLike, metric: str | None = None) -> Workload:
+    """Read ``data/workloads/<name>.csv``, or a CloudWatch export of consumed capacity given by its path (.json
+    from ``aws cloudwatch get-metric-data``, or a timestamp,Sum .csv: ``dynalab.lessons.cloudwatch``; ``metric``
+    picks one of several metrics in a JSON export). A ValueError lists the names there are."""
+    if _is_path(name) and not (isinstance(name, str) and name in WORKLOADS):
+        from dynalab.lessons.cloudwatch import read_cloudwatch_export  # imports this module: imported here
+
+        return read_cloudwatch_export(name, metric)
     if name not in WORKLOADS:
-        raise ValueError(f"workload must be one of {', '.join(WORKLOADS)}; got {name!r}")
+        raise ValueError(f"workload must be one of {', '.join(WORKLOADS)}, or the path of a CloudWatch export "
+                         f"(.json or .csv); got {name!r}")
     rows = read_csv(f"workloads/{name}.csv")
     minutes = [int(row["minute"]) for row in rows]
     if minutes != list(range(len(rows))):

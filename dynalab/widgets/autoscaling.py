@@ -10,7 +10,7 @@ import html
 from typing import Any
 
 from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
-from dynalab.lessons.workloads import WORKLOADS, load_workload
+from dynalab.lessons.workloads import WORKLOADS, Workload, load_workload
 from dynalab.models.autoscaling import TargetTrackingPolicy, simulate_autoscaling
 from dynalab.models.pricing import DEFAULT_PRICES, Prices, compare_costs
 from dynalab.models.quotas import TARGET_UTILIZATION_RANGE
@@ -41,18 +41,25 @@ def describe_costs(result: Any, comparison: Any) -> str:
 class AutoscalingExplorer(LessonWidget):
     """A target-utilisation slider (20–90 %) and a workload picker redraw demand, capacity and throttles."""
 
-    def __init__(self, workload: str = "flash_sale", target_utilization: int = 70, *, burst: bool = True,
+    def __init__(self, workload: str | Workload = "flash_sale", target_utilization: int = 70, *, burst: bool = True,
                  prices: Prices = DEFAULT_PRICES) -> None:
+        """``workload``: a bundled workload's name, a ``Workload`` (e.g. ``dynalab.load_workload(path)`` of a
+        CloudWatch export), or the path of a CloudWatch export."""
         import ipywidgets as widgets
 
-        self.workload = load_workload(workload)  # a clear error for an unknown name, before any widget exists
+        # a clear error for an unknown name, before any widget exists
+        self.workload = workload if isinstance(workload, Workload) else load_workload(workload)
+        self._loaded = {self.workload.name: self.workload}  # your own workloads stay in the picker
+        options = [(f"{name}: {text}", name) for name, text in WORKLOADS.items()]
+        if self.workload.name not in WORKLOADS:
+            options.insert(0, (f"{self.workload.name}: {self.workload.description}", self.workload.name))
         self.prices = prices
         # The slider's own bounds are DynamoDB's: it cannot produce an invalid target.
         self.slider = widgets.IntSlider(value=target_utilization, min=LOWEST, max=HIGHEST, step=1,
                                         description="target %", continuous_update=False)
         self.slider.add_class(MAIN_CONTROL)
-        self.picker = widgets.Dropdown(options=[(f"{name}: {text}", name) for name, text in WORKLOADS.items()],
-                                       value=workload, description="workload", layout=widgets.Layout(width="34em"))
+        self.picker = widgets.Dropdown(options=options, value=self.workload.name, description="workload",
+                                       layout=widgets.Layout(width="34em"))
         self.burst = widgets.Checkbox(value=burst, description="burst capacity (300 s)")
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
@@ -72,7 +79,7 @@ class AutoscalingExplorer(LessonWidget):
     def _compute(self) -> str:
         """Simulate the chosen workload at the chosen target; return the figure's title."""
         if self.workload.name != self.picker.value:  # read the file when the picker changes, not on every slide
-            self.workload = load_workload(self.picker.value)
+            self.workload = self._loaded.get(self.picker.value) or load_workload(self.picker.value)
         demand = self.workload.demand
         self.result = simulate_autoscaling(demand, self.slider.value, burst_seconds=300 if self.burst.value else 0)
         self.costs = compare_costs(demand, self.result.provisioned, self.result.served, prices=self.prices)

@@ -1,0 +1,191 @@
+"""Bring your own table: a CloudWatch export of ConsumedReadCapacityUnits / ConsumedWriteCapacityUnits as a workload.
+
+Two shapes are read (``dynalab.load_workload(path)`` hands a path here):
+
+* the JSON that ``aws cloudwatch get-metric-data`` prints: ``{"MetricDataResults": [{"Id", "Label", "Timestamps",
+  "Values", "StatusCode"}, ...]}``, newest first; (``get-metric-statistics``'s ``{"Label", "Datapoints":
+  [{"Timestamp", "Sum"}]}`` too);
+* a CSV of two columns, the timestamp (ISO 8601 or Unix seconds) and the period's **Sum**, with or without a
+  header row.
+
+DynamoDB publishes these metrics per minute; the **Sum** over a minute divided by 60 is the average units per
+second of that minute (metrics-dimensions.html, ConsumedReadCapacityUnits: "get the Sum value over a span of one
+minute, and divide it by the number of seconds in a minute (60)"). A coarser period (5 minutes) is divided by its
+own seconds and repeated per minute. CloudWatch leaves out a minute without traffic: a gap is filled with 0 units/s,
+and the description says how many were filled. Rows may come in any order; two values for one time are an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import reduce
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dynalab.lessons.workloads import Workload
+
+__all__ = ["METRICS", "read_cloudwatch_export", "units_per_second_per_minute"]
+
+METRICS = ("ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits")
+_SECONDS_PER_MINUTE = 60
+#: a longer export than this many minutes (a year) is refused: a bad timestamp, not a workload
+_MAX_MINUTES = 366 * 1440
+
+
+def _when(text: Any, where: str) -> float:
+    """Unix seconds from an ISO 8601 timestamp (naive means UTC) or a number of Unix seconds."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text)
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{where}: a timestamp must be ISO 8601 text or Unix seconds; got {text!r}")
+    value = text.strip()
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not an ISO 8601 timestamp (such as 2026-11-30T12:00:00Z)") \
+            from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _sum(value: Any, where: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: a Sum must be a number of capacity units; got {value!r}") from None
+    if isinstance(value, bool) or not math.isfinite(number) or number < 0:
+        raise ValueError(f"{where}: a Sum must be a finite number of units >= 0; got {value!r}")
+    return number
+
+
+def units_per_second_per_minute(times_seconds: Sequence[float], sums: Sequence[float],
+                                where: str = "export") -> tuple[np.ndarray, float, int]:
+    """(units per second for each minute from the first datapoint to the last, start time, minutes filled).
+
+    The period is the largest whole number of minutes that divides every gap between datapoints (1 minute for
+    DynamoDB's metrics; one datapoint alone counts as a minute). Each Sum is divided by its period's seconds.
+    """
+    if len(times_seconds) != len(sums):
+        raise ValueError(f"{where}: {len(times_seconds)} timestamps but {len(sums)} values")
+    if not times_seconds:
+        raise ValueError(f"{where}: no datapoints (is the metric name, table or time range right?)")
+    order = sorted(range(len(times_seconds)), key=lambda i: times_seconds[i])
+    times = [times_seconds[i] for i in order]
+    values = [sums[i] for i in order]
+    for earlier, later in zip(times, times[1:], strict=False):
+        if later == earlier:
+            moment = datetime.fromtimestamp(later, UTC).isoformat()
+            raise ValueError(f"{where}: two datapoints for {moment}; an export has one per period")
+    gaps = [round(later - earlier) for earlier, later in zip(times, times[1:], strict=False)]
+    if any(gap % _SECONDS_PER_MINUTE for gap in gaps):
+        raise ValueError(f"{where}: datapoints must be whole minutes apart (DynamoDB publishes per minute); got a "
+                         f"gap of {next(g for g in gaps if g % _SECONDS_PER_MINUTE)} s")
+    period_minutes = reduce(math.gcd, (gap // _SECONDS_PER_MINUTE for gap in gaps), 0) or 1
+    minutes = round((times[-1] - times[0]) / _SECONDS_PER_MINUTE) + period_minutes
+    if minutes > _MAX_MINUTES:
+        raise ValueError(f"{where}: the datapoints span {minutes:,} minutes; at most a year ({_MAX_MINUTES:,}) "
+                         "is read")
+    demand = np.zeros(minutes)
+    seen = np.zeros(minutes, dtype=bool)
+    for moment, value in zip(times, values, strict=True):
+        first = round((moment - times[0]) / _SECONDS_PER_MINUTE)
+        demand[first:first + period_minutes] = value / (period_minutes * _SECONDS_PER_MINUTE)
+        seen[first:first + period_minutes] = True
+    return demand, times[0], int((~seen).sum())
+
+
+def _from_json(document: Any, metric: str | None, where: str) -> tuple[str, list[float], list[float]]:
+    if not isinstance(document, dict):
+        raise ValueError(f"{where}: expected the JSON of 'aws cloudwatch get-metric-data' (an object with "
+                         f"MetricDataResults); got {type(document).__name__}")
+    if "Datapoints" in document:  # get-metric-statistics
+        label = str(document.get("Label", ""))
+        if metric is not None and metric != label:
+            raise ValueError(f"{where}: holds {label!r}, not {metric!r}")
+        points = document["Datapoints"]
+        if not isinstance(points, list) or any(not isinstance(p, dict) for p in points):
+            raise ValueError(f"{where}: Datapoints must be a list of objects with Timestamp and Sum")
+        if points and "Sum" not in points[0]:
+            found = sorted(set(points[0]) - {"Timestamp", "Unit"})
+            raise ValueError(f"{where}: the export needs the Sum statistic (--statistics Sum); got {found}")
+        return (label, [_when(p.get("Timestamp"), where) for p in points],
+                [_sum(p.get("Sum"), where) for p in points])
+    results = document.get("MetricDataResults")
+    if not isinstance(results, list) or not results:
+        raise ValueError(f"{where}: no MetricDataResults (expected the JSON 'aws cloudwatch get-metric-data' "
+                         "prints)")
+    names = [f"{r.get('Label')} (Id {r.get('Id')})" if isinstance(r, dict) else repr(r) for r in results]
+    if metric is None:
+        if len(results) > 1:
+            raise ValueError(f"{where}: holds {len(results)} metrics ({', '.join(names)}); choose one with "
+                             f"metric= (its Label or Id, e.g. {METRICS[1]!r})")
+        chosen = results[0]
+    else:
+        matches = [r for r in results if isinstance(r, dict) and metric in (r.get("Label"), r.get("Id"))]
+        if not matches:
+            raise ValueError(f"{where}: no metric with Label or Id {metric!r}; it holds {', '.join(names)}")
+        chosen = matches[0]
+    if not isinstance(chosen, dict) or not isinstance(chosen.get("Timestamps"), list) \
+            or not isinstance(chosen.get("Values"), list):
+        raise ValueError(f"{where}: a MetricDataResult needs the lists Timestamps and Values")
+    return (str(chosen.get("Label") or chosen.get("Id") or ""), [_when(t, where) for t in chosen["Timestamps"]],
+            [_sum(v, where) for v in chosen["Values"]])
+
+
+def _from_csv(text: str, where: str) -> tuple[list[float], list[float]]:
+    rows = [row for row in csv.reader(text.splitlines()) if row and any(cell.strip() for cell in row)]
+    if rows:
+        try:
+            _when(rows[0][0], where)
+        except ValueError:
+            rows = rows[1:]  # a header row: its first cell is no timestamp
+    times, sums = [], []
+    for number, row in enumerate(rows, start=1):
+        if len(row) != 2:
+            raise ValueError(f"{where}: row {number} must have two columns, timestamp and Sum; got {row!r}")
+        times.append(_when(row[0], f"{where} row {number}"))
+        sums.append(_sum(row[1], f"{where} row {number}"))
+    return times, sums
+
+
+def read_cloudwatch_export(path: str | os.PathLike, metric: str | None = None) -> Workload:
+    """A ``Workload`` (units per second, one value per minute) from a CloudWatch export file (.json or .csv).
+
+    ``metric`` picks one result of a get-metric-data export that holds several (its Label or Id).
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"CloudWatch export {str(path)!r} not found (looked from {os.getcwd()})")
+    where = f"CloudWatch export {file.name}"
+    text = file.read_text(encoding="utf-8")
+    suffix = file.suffix.lower()
+    if suffix == ".json":
+        try:
+            document = json.loads(text)
+        except ValueError as error:
+            raise ValueError(f"{where} is not valid JSON: {error}") from None
+        label, times, sums = _from_json(document, metric, where)
+    elif suffix == ".csv":
+        label = metric or "consumed capacity units"
+        times, sums = _from_csv(text, where)
+    else:
+        raise ValueError(f"{where}: the name must end in .json (aws cloudwatch get-metric-data) or .csv "
+                         f"(timestamp,Sum); got {file.suffix!r}")
+    demand, start, filled = units_per_second_per_minute(times, sums, where)
+    begins = datetime.fromtimestamp(start, UTC).strftime("%Y-%m-%d %H:%M")
+    gaps = f", {filled} minute(s) without a datapoint counted as 0" if filled else ""
+    description = (f"CloudWatch export {file.name}: {label}, {demand.size:,} minutes from {begins} UTC "
+                   f"(Sum per minute / 60{gaps})")
+    return Workload(file.stem, description, demand)
