@@ -123,6 +123,9 @@ from dynalab.widgets.self_check import (
     Question,
     self_check,
 )
+from dynalab.widgets.planner import (
+    PlanExplorer,
+)
 from dynalab.widgets.streams import (
     VoteBoard,
 )
@@ -136,6 +139,7 @@ __all__ = [
     "MAX_ITEM_SIZE_BYTES",
     "Meter",
     "Plan",
+    "PlanExplorer",
     "Prices",
     "Progress",
     "Question",

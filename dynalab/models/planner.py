@@ -274,13 +274,17 @@ class PatternPlan:
 
 @dataclass(frozen=True)
 class HotKey:
-    """A pattern that, on one key, would ask more than today's per-partition ceiling."""
+    """A pattern's units per second on one key beside today's per-partition ceiling (``hot`` when above)."""
 
     pattern: str
     where: str  # "table" or the index name
     kind: str  # "read" or "write"
     units_per_second_per_key: float
     ceiling_per_second: int
+
+    @property
+    def hot(self) -> bool:
+        return self.units_per_second_per_key > self.ceiling_per_second
 
     def describe(self) -> str:
         return (f"hot key: pattern {self.pattern!r} asks {self.units_per_second_per_key:,.1f} {self.kind} units/s "
@@ -373,25 +377,30 @@ class TablePlan:
     partition_model: str = field(default=PARTITION_MODEL, init=False, repr=False)
 
     @property
-    def hot_keys(self) -> list[HotKey]:
-        """Patterns whose units on one key pass today's per-partition ceilings (3,000 read / 1,000 write per
-        second: bp-partition-key-design.html). A Scan reads every partition, so it has no key to be hot."""
-        flags = []
+    def key_loads(self) -> list[HotKey]:
+        """Each pattern's units per second on one key, for the table and each index it uses, beside today's
+        per-partition ceiling (3,000 read / 1,000 write units per second: bp-partition-key-design.html). A Scan
+        reads every partition, so it has no key of its own and is left out."""
+        by_name = {index.name: index for index in self.indexes}
+        loads = []
         for p in self.patterns:
             if p.operation == "Scan":
                 continue
-            checks = [("table", "read", p.table_read_units * p.per_second / p.keys),
-                      ("table", "write", p.table_write_units * p.per_second / p.keys)]
+            checks = [("table", kind, units * p.per_second / p.keys)
+                      for kind, units in (("read", p.table_read_units), ("write", p.table_write_units)) if units]
             checks += [(name, "read", units * p.per_second / p.keys) for name, units in p.index_read_units.items()]
-            by_name = {index.name: index for index in self.indexes}
             checks += [(name, "write", units * p.per_second / by_name[name].keys)
                        for name, units in p.index_write_units.items()]
             for where, kind, per_key in checks:
                 ceiling = (PARTITION_MAX_READ_UNITS_PER_SECOND if kind == "read"
                            else PARTITION_MAX_WRITE_UNITS_PER_SECOND)
-                if per_key > ceiling:
-                    flags.append(HotKey(p.name, where, kind, per_key, ceiling))
-        return flags
+                loads.append(HotKey(p.name, where, kind, per_key, ceiling))
+        return loads
+
+    @property
+    def hot_keys(self) -> list[HotKey]:
+        """The key loads above today's per-partition ceiling: a hot key, whatever the partition count."""
+        return [load for load in self.key_loads if load.hot]
 
     # ---- dollars
     @property
@@ -427,6 +436,11 @@ class TablePlan:
     def monthly_cost(self, mode: str = "provisioned", target_utilization: float | None = None) -> float:
         """Dollars a month for capacity in ``mode`` (storage is ``storage_dollars_per_month``)."""
         return self.monthly_bill(mode, target_utilization).capacity_dollars
+
+    def on_demand_cost_at(self, utilization_percent: Any) -> Any:
+        """On-demand dollars a month when the traffic averages ``utilization_percent`` of the planned rates
+        (request units are billed as used; a number or a numpy array)."""
+        return self.monthly_cost("on-demand") * np.asarray(utilization_percent, dtype=float) / 100.0
 
     def break_even_utilization(self, target_utilization: float | None = None) -> float:
         """Average use, percent of the planned rates, above which provisioned capacity is cheaper than on-demand."""

@@ -1,0 +1,114 @@
+"""Figures for lesson 8 (the capstone planner): units per pattern, the monthly bill by mode, keys against ceilings.
+
+Data in (a ``dynalab.models.planner.TablePlan``: every number is the plan's), plotly figure out; no DynamoDB rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dynalab.models.planner import TablePlan
+
+__all__ = ["bill_figure", "key_load_figure", "pattern_units_figure", "plan_figure"]
+
+READ_COLOUR = "#1f77b4"
+WRITE_COLOUR = "#ff7f0e"
+INDEX_COLOUR = "#9467bd"
+ON_DEMAND_COLOUR = "#2ca02c"
+HOT_COLOUR = "#d62728"
+
+
+def _pattern_traces(plan: TablePlan) -> list[go.Bar]:
+    names = [p.name for p in plan.patterns]
+    return [
+        go.Bar(name="table reads (RCU/s)", x=names, marker_color=READ_COLOUR,
+               y=[p.table_read_units * p.per_second for p in plan.patterns]),
+        go.Bar(name="table writes (WCU/s)", x=names, marker_color=WRITE_COLOUR,
+               y=[p.table_write_units * p.per_second for p in plan.patterns]),
+        go.Bar(name="index reads and writes (units/s)", x=names, marker_color=INDEX_COLOUR,
+               y=[(sum(p.index_read_units.values()) + sum(p.index_write_units.values())) * p.per_second
+                  for p in plan.patterns]),
+    ]
+
+
+def _bill_traces(plan: TablePlan, target_utilization: float) -> tuple[list[go.Scatter], float]:
+    use = np.linspace(0, 100, 101)
+    provisioned = plan.monthly_cost("provisioned")
+    headroom = plan.monthly_cost("provisioned", target_utilization)
+    traces = [
+        go.Scatter(name="on-demand", x=use, y=plan.on_demand_cost_at(use), line=dict(color=ON_DEMAND_COLOUR)),
+        go.Scatter(name="provisioned at the planned units", x=use, y=np.full(use.size, provisioned),
+                   line=dict(color=READ_COLOUR)),
+        go.Scatter(name=f"provisioned, {target_utilization:g} % target", x=use, y=np.full(use.size, headroom),
+                   line=dict(color=READ_COLOUR, dash="dot")),
+    ]
+    return traces, plan.break_even_utilization()
+
+
+def _key_traces(plan: TablePlan) -> list[go.Bar]:
+    loads = plan.key_loads
+    labels = [f"{load.pattern} ({load.kind}{'' if load.where == 'table' else ', ' + load.where})" for load in loads]
+    return [
+        go.Bar(name="units/s on one key", x=labels, y=[load.units_per_second_per_key for load in loads],
+               marker_color=[HOT_COLOUR if load.hot else (READ_COLOUR if load.kind == "read" else WRITE_COLOUR)
+                             for load in loads], showlegend=False),
+        go.Scatter(name="today's per-partition ceiling", x=labels, y=[load.ceiling_per_second for load in loads],
+                   mode="markers", marker=dict(symbol="line-ew-open", size=28, color=HOT_COLOUR, line=dict(width=3))),
+    ]
+
+
+def pattern_units_figure(plan: TablePlan) -> go.Figure:
+    """Per pattern: the units per second it asks of the table (reads, writes) and of its indexes."""
+    figure = go.Figure(_pattern_traces(plan))
+    figure.update_layout(title=f"{plan.read_capacity_units:,} RCU and {plan.write_capacity_units:,} WCU in all",
+                         barmode="group", yaxis_title="capacity units per second", height=360,
+                         legend=dict(orientation="h", y=-0.25))
+    return figure
+
+
+def bill_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
+    """Dollars a month by average use (percent of the planned rates): on-demand grows with use, provisioned is
+    held whatever the use; the marker is the break-even use."""
+    traces, break_even = _bill_traces(plan, target_utilization)
+    figure = go.Figure(traces)
+    figure.add_vline(x=min(break_even, 100), line=dict(color="grey", dash="dash"),
+                     annotation_text=f"break-even {break_even:.1f} %")
+    figure.update_layout(title="A month (730 h) of capacity, by average use", xaxis_title="average use, % of plan",
+                         yaxis_title="dollars a month", height=360, legend=dict(orientation="h", y=-0.25))
+    return figure
+
+
+def key_load_figure(plan: TablePlan) -> go.Figure:
+    """Each pattern's units per second on one key against today's per-partition ceiling (red: a hot key)."""
+    figure = go.Figure(_key_traces(plan))
+    figure.update_layout(title=f"Keys against today's ceilings (partitions, 2017 model: {plan.partitions})",
+                         yaxis_title="units per second on one key", yaxis_type="log", height=360,
+                         legend=dict(orientation="h", y=-0.3))
+    return figure
+
+
+def plan_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
+    """The three views side by side (the planner widget's figure)."""
+    break_even = plan.break_even_utilization()
+    figure = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=(
+        f"units per pattern: {plan.read_capacity_units:,} RCU, {plan.write_capacity_units:,} WCU",
+        f"$ a month by average use (break-even {break_even:.1f} %)",
+        f"one key vs today's ceiling; {plan.partitions} partition(s), 2017 model"))
+    for trace in _pattern_traces(plan):
+        figure.add_trace(trace, row=1, col=1)
+    traces, _ = _bill_traces(plan, target_utilization)
+    for trace in traces:
+        figure.add_trace(trace, row=1, col=2)
+    figure.add_vline(x=min(break_even, 100), line=dict(color="grey", dash="dash"), row=1, col=2)
+    for trace in _key_traces(plan):
+        figure.add_trace(trace, row=1, col=3)
+    figure.update_yaxes(title_text="units per second", row=1, col=1)
+    figure.update_yaxes(title_text="dollars a month", row=1, col=2)
+    figure.update_xaxes(title_text="average use, % of plan", row=1, col=2)
+    figure.update_yaxes(type="log", title_text="units/s on one key", row=1, col=3)
+    figure.update_layout(barmode="group", height=430, margin=dict(t=60, b=40), legend=dict(orientation="h", y=-0.35),
+                         font=dict(size=11))
+    figure.update_annotations(font_size=12)
+    return figure

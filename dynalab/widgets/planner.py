@@ -1,0 +1,95 @@
+"""Lesson 8's widget: edit a design (pick a pattern, move its rate; the target utilisation), see the plan redrawn.
+
+It composes ``dynalab.lessons.planner`` (plan_table: the pure planner, and verify on the engine) and
+``dynalab.figures.planner``; no rule lives here.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from dynalab.figures.planner import plan_figure
+from dynalab.lessons.planner import Plan, plan_table, read_design
+from dynalab.models.pricing import DEFAULT_PRICES, Prices
+from dynalab.models.quotas import TARGET_UTILIZATION_RANGE
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
+
+__all__ = ["PlanExplorer", "describe_plan"]
+
+LOWEST, HIGHEST = (int(x) for x in TARGET_UTILIZATION_RANGE)
+#: the requests/s slider's top (a design may ask more: the slider then grows to fit it)
+MAX_PER_SECOND = 5000
+
+
+def describe_plan(plan: Plan, target_utilization: float = 70) -> list[str]:
+    """The planner's readout, line by line (also printable)."""
+    headroom = plan.monthly_bill("provisioned", target_utilization)
+    return plan.describe().splitlines() + [
+        f"with auto scaling at a {target_utilization:g} % target: {headroom.read_capacity_units:,} RCU and "
+        f"{headroom.write_capacity_units:,} WCU held, ${headroom.capacity_dollars:,.2f} a month"]
+
+
+class PlanExplorer(LessonWidget):
+    """Pick a pattern, move its requests per second (and the auto-scaling target): units, bill, keys redraw."""
+
+    def __init__(self, design: Mapping[str, Any] | str | os.PathLike = "orders", target_utilization: int = 70, *,
+                 prices: Prices = DEFAULT_PRICES) -> None:
+        import ipywidgets as widgets
+
+        self.design = copy.deepcopy(dict(read_design(design) if isinstance(design, str | os.PathLike) else design))
+        self.prices = prices
+        self.plan = plan_table(self.design, prices)  # a clear error for a bad design, before any widget exists
+        names = [p.name for p in self.plan.patterns]
+        style = {"description_width": "8em"}
+        self.pattern = widgets.Dropdown(options=names, value=names[0], description="pattern", style=style)
+        first = self._spec(names[0])
+        self.per_second = widgets.IntSlider(value=int(first["per_second"]), min=0,
+                                            max=max(MAX_PER_SECOND, int(first["per_second"])), step=1,
+                                            description="requests/s", continuous_update=False, style=style,
+                                            layout=widgets.Layout(width="34em"))
+        self.per_second.add_class(MAIN_CONTROL)
+        self.target = widgets.IntSlider(value=target_utilization, min=LOWEST, max=HIGHEST, description="target %",
+                                        continuous_update=False, style=style)
+        self.readout = widgets.HTML()
+        self.readout.add_class(MAIN_READOUT)
+        self._view = FigureView(plan_figure(self.plan, target_utilization))
+        self.container = widgets.VBox([widgets.HBox([self.pattern, self.target]), self.per_second, self._view.output,
+                                       self.readout])
+        self._write_readout()
+        self.pattern.observe(self._pick, names="value")
+        self.per_second.observe(self.update, names="value")
+        self.target.observe(self.update, names="value")
+
+    @property
+    def figure(self) -> Any:
+        return self._view.figure
+
+    def _spec(self, name: str) -> dict[str, Any]:
+        return next(p for p in self.design["patterns"] if p["name"] == name)
+
+    def _pick(self, *_: Any) -> None:
+        """Another pattern: the slider shows its rate (nothing is re-planned: the design did not change)."""
+        rate = int(self._spec(self.pattern.value)["per_second"])
+        self.per_second.unobserve(self.update, names="value")
+        self.per_second.max = max(self.per_second.max, rate)
+        self.per_second.value = rate
+        self.per_second.observe(self.update, names="value")
+
+    def _write_readout(self) -> None:
+        self.readout.value = "<br>".join(html.escape(line) for line in describe_plan(self.plan, self.target.value))
+
+    def set_rate(self, pattern: str, per_second: int) -> Plan:
+        """Drive the widget from the kernel: pick ``pattern``, set its requests per second; return the new plan."""
+        self.pattern.value = pattern
+        self.per_second.value = per_second
+        return self.plan
+
+    def update(self, *_: Any) -> None:
+        self._spec(self.pattern.value)["per_second"] = self.per_second.value
+        self.plan = plan_table(self.design, self.prices)
+        self._write_readout()
+        self._view.show(plan_figure(self.plan, self.target.value))
