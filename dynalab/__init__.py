@@ -35,9 +35,6 @@ from dynalab.fidelity.throttling import (
     ThroughputEnforcer,
     enforce_throughput,
 )
-from dynalab.lessons.cloudwatch import (
-    read_cloudwatch_export,
-)
 from dynalab.lessons.copy_tables import (
     copy_by_change_capture,
     copy_by_restore,
@@ -119,12 +116,12 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.planner import (
+    PlanExplorer,
+)
 from dynalab.widgets.self_check import (
     Question,
     self_check,
-)
-from dynalab.widgets.planner import (
-    PlanExplorer,
 )
 from dynalab.widgets.streams import (
     VoteBoard,
@@ -180,7 +177,6 @@ __all__ = [
     "plan_table",
     "put_write_units",
     "query_read_units",
-    "read_cloudwatch_export",
     "read_summary",
     "read_units",
     "run_load",

@@ -22,6 +22,7 @@ import json
 import math
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import reduce
 from pathlib import Path
@@ -29,14 +30,23 @@ from typing import Any
 
 import numpy as np
 
-from dynalab.lessons.workloads import Workload
-
-__all__ = ["METRICS", "read_cloudwatch_export", "units_per_second_per_minute"]
+__all__ = ["METRICS", "CloudWatchSeries", "read_cloudwatch_export", "units_per_second_per_minute"]
 
 METRICS = ("ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits")
 _SECONDS_PER_MINUTE = 60
 #: a longer export than this many minutes (a year) is refused: a bad timestamp, not a workload
 _MAX_MINUTES = 366 * 1440
+
+
+@dataclass(frozen=True)
+class CloudWatchSeries:
+    """An export read: what ``dynalab.load_workload(path)`` turns into a ``Workload``."""
+
+    name: str  # the file's stem
+    description: str
+    demand: np.ndarray  # units per second, one value per minute
+    start_seconds: float  # Unix time of the first minute
+    filled_minutes: int  # minutes without a datapoint, counted as 0
 
 
 def _when(text: Any, where: str) -> float:
@@ -160,8 +170,8 @@ def _from_csv(text: str, where: str) -> tuple[list[float], list[float]]:
     return times, sums
 
 
-def read_cloudwatch_export(path: str | os.PathLike, metric: str | None = None) -> Workload:
-    """A ``Workload`` (units per second, one value per minute) from a CloudWatch export file (.json or .csv).
+def read_cloudwatch_export(path: str | os.PathLike, metric: str | None = None) -> CloudWatchSeries:
+    """Units per second, one value per minute, from a CloudWatch export file (.json or .csv).
 
     ``metric`` picks one result of a get-metric-data export that holds several (its Label or Id).
     """
@@ -188,4 +198,4 @@ def read_cloudwatch_export(path: str | os.PathLike, metric: str | None = None) -
     gaps = f", {filled} minute(s) without a datapoint counted as 0" if filled else ""
     description = (f"CloudWatch export {file.name}: {label}, {demand.size:,} minutes from {begins} UTC "
                    f"(Sum per minute / 60{gaps})")
-    return Workload(file.stem, description, demand)
+    return CloudWatchSeries(file.stem, description, demand, start, filled)

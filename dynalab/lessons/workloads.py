@@ -54,9 +54,10 @@ def load_workload(name: str | os.PathLike, metric: str | None = None) -> Workloa
     from ``aws cloudwatch get-metric-data``, or a timestamp,Sum .csv: ``dynalab.lessons.cloudwatch``; ``metric``
     picks one of several metrics in a JSON export). A ValueError lists the names there are."""
     if _is_path(name) and not (isinstance(name, str) and name in WORKLOADS):
-        from dynalab.lessons.cloudwatch import read_cloudwatch_export  # imports this module: imported here
+        from dynalab.lessons.cloudwatch import read_cloudwatch_export
 
-        return read_cloudwatch_export(name, metric)
+        export = read_cloudwatch_export(name, metric)
+        return Workload(export.name, export.description, export.demand)
     if name not in WORKLOADS:
         raise ValueError(f"workload must be one of {', '.join(WORKLOADS)}, or the path of a CloudWatch export "
                          f"(.json or .csv); got {name!r}")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import dynalab
-from dynalab.lessons.cloudwatch import read_cloudwatch_export, units_per_second_per_minute
+from dynalab.lessons.cloudwatch import units_per_second_per_minute
 from dynalab.lessons.sample_data import DATA_DIR
 
 SAMPLE_JSON = DATA_DIR / "cloudwatch" / "orders_get_metric_data.json"
@@ -111,7 +111,7 @@ def test_a_malformed_export_gives_a_clear_error(tmp_path, content, name, message
     path = tmp_path / name
     path.write_text(content)
     with pytest.raises(ValueError, match=message):
-        read_cloudwatch_export(path)
+        dynalab.load_workload(path)
 
 
 def test_several_metrics_need_a_choice():
