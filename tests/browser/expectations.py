@@ -106,6 +106,37 @@ def _vote_board(move: Move) -> str:
     return f"{candidate} {int(found.group(1)) + 1}"
 
 
+# --- 08 plan a table -----------------------------------------------------------------------------------------------
+
+def _plan_explorer(move: Move) -> list[str]:
+    # The notebook's explorer plans data/designs/orders.yaml; the kernel-side cell set "place order" to 300/s and the
+    # test then moved the selected pattern's rate: the design with that one rate, planned here.
+    from dynalab.lessons.planner import plan_table, read_design
+    from dynalab.widgets.planner import describe_plan
+
+    design = read_design("orders")
+    pattern = next(p for p in design["patterns"] if p["name"] == move.settings["pattern"])
+    pattern["per_second"] = int(number(move.after))
+    lines = describe_plan(plan_table(design), int(number(move.settings["target %"])))
+    return [line for line in lines if line.startswith(("total:", "a month", "with auto scaling"))]
+
+
+def _cloudwatch_replay(move: Move) -> str:
+    # Lesson 2's explorer replaying the bundled CloudWatch export (writes), at the target the test moved to.
+    from dynalab.lessons.sample_data import DATA_DIR
+    from dynalab.lessons.workloads import load_workload
+    from dynalab.models.autoscaling import simulate_autoscaling
+    from dynalab.models.pricing import compare_costs
+    from dynalab.widgets.autoscaling import describe_costs
+
+    assert move.settings["workload"].startswith("orders_get_metric_data:"), move.settings["workload"]
+    workload = load_workload(DATA_DIR / "cloudwatch" / "orders_get_metric_data.json",
+                             metric="ConsumedWriteCapacityUnits")
+    burst = move.settings.get("burst capacity (300 s)", "true") == "true"
+    result = simulate_autoscaling(workload.demand, int(number(move.after)), burst_seconds=300 if burst else 0)
+    return describe_costs(result, compare_costs(workload.demand, result.provisioned, result.served))
+
+
 EXPECTATIONS: dict[str, list[Expectation]] = {
     "00_start_here": [],  # no main widget: its self-check form is driven instead
     "05_batch_vs_stream": [],  # no main widget (yet): its self-check form is driven instead
@@ -117,4 +148,5 @@ EXPECTATIONS: dict[str, list[Expectation]] = {
     ],
     "03_partitions": [Expectation(_partition_calculator), Expectation(_hot_partition_explorer)],
     "04_stream_projection_votes": [Expectation(_vote_board)],
+    "08_plan_a_table": [Expectation(_plan_explorer), Expectation(_cloudwatch_replay)],
 }
