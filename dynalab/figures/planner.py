@@ -93,9 +93,7 @@ def plan_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
     """The three views side by side (the planner widget's figure)."""
     break_even = plan.break_even_utilization()
     figure = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=(
-        f"units per pattern: {plan.read_capacity_units:,} RCU, {plan.write_capacity_units:,} WCU",
-        f"$ a month by average use (break-even {break_even:.1f} %)",
-        f"one key vs today's ceiling; {plan.partitions} partition(s), 2017 model"))
+        "units per pattern", "$ a month by average use", "one key vs today's ceiling"))
     for trace in _pattern_traces(plan):
         figure.add_trace(trace, row=1, col=1)
     traces, _ = _bill_traces(plan, target_utilization)
@@ -108,7 +106,11 @@ def plan_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
     figure.update_yaxes(title_text="dollars a month", row=1, col=2)
     figure.update_xaxes(title_text="average use, % of plan", row=1, col=2)
     figure.update_yaxes(type="log", title_text="units/s on one key", row=1, col=3)
-    figure.update_layout(barmode="group", height=430, margin=dict(t=60, b=40), legend=dict(orientation="h", y=-0.35),
-                         font=dict(size=11))
+    figure.update_layout(
+        title=(f"{plan.read_capacity_units:,} RCU, {plan.write_capacity_units:,} WCU; provisioned "
+               f"${plan.monthly_cost('provisioned'):,.2f}, on-demand ${plan.monthly_cost('on-demand'):,.2f} a month "
+               f"(break-even {break_even:.1f} %); {plan.partitions} partition(s), 2017 model"),
+        barmode="group", height=450, margin=dict(t=90, b=40), legend=dict(orientation="h", y=-0.35),
+        font=dict(size=11))
     figure.update_annotations(font_size=12)
     return figure
