@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from dynalab.models.autoscaling import validate_target_utilization
+from dynalab.models.autoscaling import validate_demand, validate_target_utilization
 from dynalab.models.capacity import (
     CONSISTENCIES,
     delete_write_units,
@@ -47,7 +47,7 @@ from dynalab.models.capacity import (
 )
 from dynalab.models.indexes import PROJECTION_TYPES, entry_size_bytes
 from dynalab.models.partitions import PartitionEstimate, estimate_partitions
-from dynalab.models.pricing import DEFAULT_PRICES, Prices
+from dynalab.models.pricing import DEFAULT_PRICES, Prices, on_demand_cost, provisioned_cost
 from dynalab.models.quotas import (
     BATCH_GET_MAX_KEYS,
     BATCH_WRITE_MAX_REQUESTS,
@@ -73,6 +73,7 @@ __all__ = [
     "PatternPlan",
     "TableDesign",
     "TablePlan",
+    "WorkloadReplay",
     "plan_design",
 ]
 
@@ -312,6 +313,35 @@ class MonthlyBill:
         return self.capacity_dollars + self.storage_dollars
 
 
+@dataclass(frozen=True)
+class WorkloadReplay:
+    """Measured traffic (a workload: units per second, one value per minute, e.g. a CloudWatch export) beside
+    the plan: how often it passed the planned capacity, and what it cost in each mode over its minutes."""
+
+    kind: str  # "read" or "write"
+    minutes: int
+    planned_capacity_units: int
+    peak_units_per_second: float
+    mean_units_per_second: float
+    minutes_above_plan: int
+    provisioned_dollars: float  # capacity held at the plan for these minutes
+    on_demand_dollars: float  # the measured request units
+
+    @property
+    def use_percent(self) -> float:
+        """The measured mean as a percent of the planned capacity (compare with the break-even)."""
+        return 100.0 * self.mean_units_per_second / self.planned_capacity_units if self.planned_capacity_units \
+            else math.inf
+
+    def describe(self) -> str:
+        unit = "RCU" if self.kind == "read" else "WCU"
+        return (f"{self.minutes:,} minutes of {self.kind}s: peak {self.peak_units_per_second:,.1f} and mean "
+                f"{self.mean_units_per_second:,.1f} units/s against {self.planned_capacity_units:,} planned {unit} "
+                f"({self.use_percent:.1f} % used; above the plan in {self.minutes_above_plan} minute(s)); over these "
+                f"minutes provisioned at the plan ${self.provisioned_dollars:,.2f}, on-demand "
+                f"${self.on_demand_dollars:,.2f}")
+
+
 def _ceil_units(value: float) -> int:
     # 175.00000000001 from float sums is 175 units, not 176
     return math.ceil(round(value, 9))
@@ -446,6 +476,20 @@ class TablePlan:
         """Average use, percent of the planned rates, above which provisioned capacity is cheaper than on-demand."""
         on_demand = self.monthly_cost("on-demand")
         return 100.0 * self.monthly_cost("provisioned", target_utilization) / on_demand if on_demand else math.inf
+
+    def replay(self, demand: Any, kind: str = "write") -> WorkloadReplay:
+        """Measured traffic beside the plan: ``demand`` is units per second, one value per minute (a ``Workload``,
+        e.g. ``dynalab.load_workload(path)`` of a CloudWatch export, or an array); ``kind`` "read" or "write"."""
+        if kind not in ("read", "write"):
+            raise ValueError(f"kind must be 'read' or 'write'; got {kind!r}")
+        measured = validate_demand(demand)
+        capacity = self.read_capacity_units if kind == "read" else self.write_capacity_units
+        return WorkloadReplay(
+            kind=kind, minutes=int(measured.size), planned_capacity_units=capacity,
+            peak_units_per_second=float(measured.max()), mean_units_per_second=float(measured.mean()),
+            minutes_above_plan=int((measured > capacity).sum()),
+            provisioned_dollars=provisioned_cost(np.full(measured.size, float(capacity)), kind, self.prices),
+            on_demand_dollars=on_demand_cost(measured, kind, self.prices))
 
     # ---- display
     def rows(self) -> list[dict[str, Any]]:

@@ -216,3 +216,30 @@ def test_plan_table_says_what_is_wrong_with_a_file(tmp_path):
     text.write_text("{}")
     with pytest.raises(ValueError, match=r"must end in \.yaml, \.yml, \.json"):
         dynalab.plan_table(text)
+
+
+def test_measured_traffic_replayed_against_the_plan():
+    plan = plan_design(EXAMPLE)  # 80 WCU planned
+    replay = plan.replay([40.0, 120.0, 80.0], "write")
+    # peak 120, mean 80 units/s; one minute above 80 WCU
+    assert (replay.peak_units_per_second, replay.mean_units_per_second, replay.minutes_above_plan) == (120, 80, 1)
+    assert replay.use_percent == 100.0
+    # provisioned: 80 WCU for 3 minutes = 4 WCU-hours x $0.00065 = $0.0026
+    assert replay.provisioned_dollars == pytest.approx(80 * 3 / 60 * 0.00065)
+    # on-demand: (40 + 120 + 80) units/s x 60 s = 14,400 WRU x $0.625 per million = $0.009
+    assert replay.on_demand_dollars == pytest.approx(14_400 * 0.625e-6)
+    assert "3 minutes of writes: peak 120.0 and mean 80.0 units/s against 80 planned WCU" in replay.describe()
+    with pytest.raises(ValueError, match="kind must be 'read' or 'write'; got 'both'"):
+        plan.replay([1.0], "both")
+    with pytest.raises(ValueError, match="demand must be a non-empty"):
+        plan.replay([], "read")
+
+
+def test_a_cloudwatch_export_replays_against_the_plan():
+    from dynalab.lessons.sample_data import DATA_DIR
+
+    workload = dynalab.load_workload(DATA_DIR / "cloudwatch" / "orders_get_metric_data.json",
+                                     metric="ConsumedReadCapacityUnits")
+    replay = plan_design(EXAMPLE).replay(workload, "read")
+    assert replay.minutes == workload.minutes and replay.planned_capacity_units == 175
+    assert replay.peak_units_per_second == workload.demand.max()
