@@ -52,8 +52,9 @@ BURST_SECONDS = 300
 GET_RECORDS_MAX_RECORDS = 1000
 
 # ---- billing ----------------------------------------------------------------------------------------------------
-#: AWS prices capacity-hours over 730 hours a month (365 days x 24 h / 12): the AWS Pricing Calculator's
-#: "730 hours in a month" (calculator.aws, "How the calculations work", read 2026-12); DynamoDB's pricing page
-#: examples use the same month.
+#: A month of capacity-hours: 730 hours (365 days x 24 h / 12), the month the AWS Pricing Calculator
+#: (calculator.aws) bills hourly prices over. Provisioned capacity is billed per hour it is held
+#: (aws.amazon.com/dynamodb/pricing/provisioned, read 2026-12); the 730-hour month is a convention for a monthly
+#: figure (no stored AWS page states it; issue 15's example, $54.57, is computed with it).
 HOURS_PER_MONTH = 730
 SECONDS_PER_HOUR = 3600
