@@ -93,6 +93,9 @@ PARTITION_MODEL = ("2017 model (archived GuidelinesForTables.md): max(ceil(RCU/3
 DEFAULT_TABLE_KEY_BYTES = 32
 DEFAULT_INDEX_KEY_BYTES = 24
 
+#: the most items a planned Query or Scan may read per request (a bound on the planner's page arithmetic)
+MAX_QUERY_ITEMS = 10_000_000
+
 _TABLE_FIELDS = ("name", "partition_key", "sort_key", "size_gb", "key_bytes")
 _INDEX_FIELDS = ("name", "projection", "partition_key", "sort_key", "key_bytes", "projected_bytes", "keys")
 _TOP_FIELDS = ("table", "indexes", "patterns")
@@ -578,7 +581,7 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
         item_bytes = _bytes(where, "item_bytes", spec.get("item_bytes"))
         request.update(item_bytes=item_bytes, consistency=consistency)
         if operation in ("Query", "Scan"):
-            count = _integer(where, "items", spec.get("items"), 0)
+            count = _integer(where, "items", spec.get("items"), 0, MAX_QUERY_ITEMS)
             if operation == "Query" and index is None and table.sort_key is None and count > 1:
                 raise _fail(where, f"items must be 0 or 1 for a Query on a table without a sort key (one item per "
                                    f"partition key); got {count}")

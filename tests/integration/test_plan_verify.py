@@ -101,3 +101,15 @@ def test_an_index_the_engine_does_not_report_is_shown_as_a_difference():
                          note="the engine's answer reports no units for index gsi")
     assert not check.agrees and "DIFFER: gsi planned 2, metered 0" in check.describe()
     assert "reports no units for index gsi" in check.describe()
+
+
+def test_a_pattern_too_big_to_write_is_said_not_run(lab):
+    design = {"table": {"name": "big", "partition_key": "pk", "sort_key": "sk"},
+              "patterns": [{"name": "huge scan", "operation": "Scan", "items": 1_000_000, "item_bytes": 100,
+                            "per_second": 1},
+                           {"name": "get", "operation": "GetItem", "item_bytes": 100, "per_second": 1}]}
+    verification = dynalab.plan_table(design).verify(lab, runs=1)
+    assert verification.not_run == ["huge scan"] and verification.agrees
+    assert "huge scan (Scan): not run (it reads 1,000,000 items a request; verify writes at most 5,000)" in \
+        verification.describe()
+    assert "metered = planned for every pattern that ran (1 not run)" in verification.describe()
