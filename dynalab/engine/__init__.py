@@ -41,6 +41,7 @@ from botocore.exceptions import (
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsTableGuard
 from dynalab.fidelity.limits import TABLE_NAME_LENGTHS
+from dynalab.models.quotas import SHARD_ITERATOR_LIFETIME_SECONDS
 
 __all__ = [
     "AWS_TABLE_PREFIX",
@@ -90,17 +91,23 @@ class EmbeddedEngine:
             self.process.stdout.close()
 
 
-def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0) -> EmbeddedEngine:
+def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0, *,
+                          iterator_lifetime_seconds: float = SHARD_ITERATOR_LIFETIME_SECONDS) -> EmbeddedEngine:
     """Start moto's server on 127.0.0.1; port 0 (the default) lets the OS pick a free one.
 
-    A port asked for by number that is busy falls back to a free one, with a note on stderr.
+    A port asked for by number that is busy falls back to a free one, with a note on stderr. Shard iterators
+    expire ``iterator_lifetime_seconds`` after they are issued (DynamoDB's 15 minutes; a test may shorten it).
     """
-    if not 0 <= port <= 65535:
-        raise ValueError(f"port must be 0 (any free port) or 1–65535, got {port}")
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"port must be 0 (any free port) or 1–65535, got {port!r}")
+    if isinstance(iterator_lifetime_seconds, bool) or not isinstance(iterator_lifetime_seconds, int | float) \
+            or not 0 < iterator_lifetime_seconds < float("inf"):
+        raise ValueError(f"iterator_lifetime_seconds must be a finite number of seconds > 0, "
+                         f"got {iterator_lifetime_seconds!r}")
     for attempt_port in (port, 0) if port else (0,):
         process = subprocess.Popen(
             [sys.executable, "-m", "dynalab.engine._process", "--port", str(attempt_port),
-             "--parent", str(os.getpid())],
+             "--parent", str(os.getpid()), "--iterator-lifetime-seconds", repr(float(iterator_lifetime_seconds))],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,

@@ -50,3 +50,5 @@ BURST_SECONDS = 300
 # ---- streams --------------------------------------------------------------------------------------------------
 #: GetRecords returns at most 1,000 records or 1 MB per call (API_streams_GetRecords.html).
 GET_RECORDS_MAX_RECORDS = 1000
+#: A shard iterator expires 15 minutes after it is returned (API_streams_GetShardIterator.html, read 2026-12).
+SHARD_ITERATOR_LIFETIME_SECONDS = 15 * 60
