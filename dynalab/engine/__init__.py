@@ -300,10 +300,15 @@ def _session(aws: bool) -> boto3.session.Session:
     )
 
 
+#: How long a call waits for a local engine's answer before it says the engine is not answering (a frozen or
+#: overloaded engine must not hang a lesson: the slowest local answer, a 1 MB Scan page on moto, takes ~1 s).
+LOCAL_READ_TIMEOUT_SECONDS = 15.0
+
+
 def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str, Any]:
     settings = {
         "connect_timeout": 2,
-        "read_timeout": 60,
+        "read_timeout": 60 if aws else LOCAL_READ_TIMEOUT_SECONDS,
         # boto3's own DynamoDB retry policy (exponential backoff from 50 ms: 50, 100, 200, 400, 800 ms), capped at 5
         # retries so a throttled lesson still shows the retries, and a dead engine answers within ~2 s, not ~25 s.
         "retries": {"mode": "legacy", "max_attempts": 5},
@@ -317,17 +322,21 @@ def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str
     return args
 
 
-def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool) -> Lab:
+def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
+              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS) -> Lab:
     aws = engine == "aws"
     session = _session(aws)
-    client = session.client("dynamodb", **_client_args(endpoint_url, aws))
-    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws))
-    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws))
+    timeouts = {} if aws else {"read_timeout": read_timeout_seconds}
+    client = session.client("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
+    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
+    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, **timeouts))
     layer = FidelityLayer(engine)
     if aws:  # first of all plugins: on AWS nothing reaches a table that is not dynalab's own
         layer.add(AwsTableGuard(AWS_TABLE_PREFIX))
     for each in (client, resource.meta.client, streams):
         layer.install(each)
+        if not aws:
+            each.meta.events.register_first("needs-retry", _refuse_to_wait_again(endpoint_url, read_timeout_seconds))
     lab = Lab(
         endpoint_url=endpoint_url,
         engine=engine,
@@ -353,6 +362,20 @@ def _standard_plugins(lab: Lab) -> None:
     raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False))
     lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded, raw_client=raw))
     lab.fidelity.add(Limits())
+
+
+def _refuse_to_wait_again(endpoint_url: str | None, read_timeout_seconds: float) -> Any:
+    """A botocore needs-retry hook: a local engine that did not answer in time is not retried (botocore would wait
+    the whole timeout again, up to 5 times): the call fails at once with one line saying what to do."""
+
+    def check(caught_exception: BaseException | None = None, **_: Any) -> None:
+        if isinstance(caught_exception, ReadTimeoutError):
+            raise EngineUnreachableError(
+                f"dynalab: the engine at {endpoint_url} did not answer within {read_timeout_seconds:g} s (frozen or "
+                "overloaded?). If it stopped, run `lab = dynalab.connect()`: it starts a fresh embedded engine."
+            ) from None
+
+    return check
 
 
 def _probe(endpoint_url: str) -> None:
@@ -397,11 +420,14 @@ def _explain_connection_errors_in_ipython() -> None:
         return
 
     def one_line(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
+        if isinstance(value, EngineUnreachableError):  # already one line that says what to do
+            print(value, file=sys.stderr)
+            return
         print(
             f"dynalab: the engine is not answering ({value}). If it stopped, run `lab = dynalab.connect()`: "
             "it starts a fresh one.",
             file=sys.stderr,
         )
 
-    shell.set_custom_exc(_CONNECTION_ERRORS, one_line)
+    shell.set_custom_exc((*_CONNECTION_ERRORS, EngineUnreachableError), one_line)
     shell._dynalab_handler = True

@@ -99,3 +99,21 @@ def test_shard_iterators_expire_as_on_dynamodb(engine):
 def test_iterator_lifetime_is_checked():
     with pytest.raises(ValueError, match="iterator_lifetime_seconds"):
         start_embedded_engine(iterator_lifetime_seconds=float("nan"))
+
+
+def test_a_frozen_engine_gives_one_clear_error_within_the_timeout(engine):
+    import os
+    import signal
+
+    from dynalab.engine import EngineUnreachableError, _make_lab
+
+    lab = _make_lab(engine.endpoint_url, "moto", embedded=False, read_timeout_seconds=1.0)
+    lab.client.list_tables()
+    os.kill(engine.process.pid, signal.SIGSTOP)  # frozen: the socket accepts, nothing answers
+    try:
+        started = time.monotonic()
+        with pytest.raises(EngineUnreachableError, match="did not answer within 1 s"):
+            lab.client.list_tables()
+        assert time.monotonic() - started < 5  # one timeout, no retries each waiting again
+    finally:
+        os.kill(engine.process.pid, signal.SIGCONT)
