@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SANITIZE := --nbval-sanitize-with notebooks/sanitize.cfg
 
 .PHONY: setup lab test lint unit integration test-external nbval refresh-notebooks slides test-slides \
-        test-browser bench node clean
+        test-browser bench soak node clean
 
 setup: $(VENV)/.installed node
 
@@ -74,6 +74,10 @@ test-browser: setup
 # Speed figures, one a line (whole course under nbval, engine start, each lesson's widget redraw, ...).
 bench: setup
 	$(PY) benchmarks/run.py
+
+# A compressed workshop (projector, board, event source mapping, load) for 10 minutes: engine memory stays flat.
+soak: setup
+	$(PY) benchmarks/bench_soak.py
 
 clean:
 	rm -rf build artifacts

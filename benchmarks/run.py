@@ -105,8 +105,15 @@ def _verdict(value: float, goal: float) -> str:
     return "ok" if value <= goal else "OVER GOAL"
 
 
+#: Benchmarks that take minutes on purpose (a soak, a room of kernels): run by themselves, not here.
+LONG_RUNNING = {"bench_soak.py": "make soak", "bench_room.py": "make room"}
+
+
 def run_bench_modules() -> None:
     for path in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        if path.name in LONG_RUNNING:
+            print(f"-- {path.name}: takes minutes on purpose; run it with `{LONG_RUNNING[path.name]}`")
+            continue
         print(f"-- {path.name}", flush=True)
         spec = importlib.util.spec_from_file_location(f"dynalab_bench_{path.stem}", path)
         module = importlib.util.module_from_spec(spec)

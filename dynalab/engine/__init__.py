@@ -256,6 +256,11 @@ def connect(endpoint: str | None = None) -> Lab:
         return lab
 
 
+def embedded_engine() -> EmbeddedEngine | None:
+    """The embedded engine this process started (its ``process`` and ``port``), or None if none runs."""
+    return _embedded
+
+
 def _connect_embedded() -> Lab:
     global _embedded
     if _embedded is not None and not _embedded.is_alive():
