@@ -43,6 +43,9 @@ from dynalab.lessons.copy_tables import (
 from dynalab.lessons.cost_comparison import (
     compare_batch_and_stream,
 )
+from dynalab.lessons.event_source_mapping import (
+    EventSourceMapping,
+)
 from dynalab.lessons.load_generator import (
     run_load,
 )
@@ -58,6 +61,10 @@ from dynalab.lessons.sample_data import (
     sample_songs,
     sample_users,
     sample_votes,
+)
+from dynalab.lessons.ttl import (
+    TtlSweeper,
+    enable_ttl,
 )
 from dynalab.lessons.workloads import (
     load_workload,
@@ -119,6 +126,7 @@ __all__ = [
     "BadRecordError",
     "DEFAULT_PRICES",
     "EngineUnreachableError",
+    "EventSourceMapping",
     "InjectedCrash",
     "Lab",
     "MAX_ITEM_SIZE_BYTES",
@@ -129,6 +137,7 @@ __all__ = [
     "StreamProjector",
     "TargetTrackingPolicy",
     "ThroughputEnforcer",
+    "TtlSweeper",
     "VoteBoard",
     "attribute_sizes",
     "batch_read_units",
@@ -145,6 +154,7 @@ __all__ = [
     "daily_totals",
     "delete_table",
     "enable_stream",
+    "enable_ttl",
     "enforce_throughput",
     "estimate_partitions",
     "item_cost",
