@@ -271,3 +271,50 @@ def test_a_destination_queue_that_does_not_exist_is_refused(lab, table):
     with pytest.raises(ValueError, match="is not a queue on this engine"):
         EventSourceMapping(lab, table, lambda e, c: None, destination_config={
             "OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:no-such-queue"}})
+
+
+def test_the_vote_summary_handler_counts_each_vote_once_under_retries_and_the_naive_one_does_not(lab, table_name):
+    from dynalab.lessons.lambda_triggers import vote_summary_handler
+    from dynalab.lessons.projections import create_vote_tables, read_summary
+
+    votes, summary, daily = create_vote_tables(lab, f"{table_name}-v", f"{table_name}-s", f"{table_name}-d")
+    naive_summary = f"{table_name}-n"
+    for n in range(8):
+        lab.client.put_item(TableName=votes, Item={"UserID": {"S": f"u{n}"}, "vote": {"S": "AB"[n % 2]},
+                                                   "Date": {"S": "2023-07-08"}})
+    once: set[int] = set()
+
+    def timeout_once(event):  # the first time each batch is seen, time out after the writes committed
+        first = event["Records"][0]["dynamodb"]["SequenceNumber"]
+        if first in once:
+            return False
+        once.add(first)
+        return True
+
+    for target, idempotent in ((summary, True), (naive_summary, False)):
+        once.clear()
+        handler = vote_summary_handler(lab, target, f"{target}-daily", idempotent=idempotent,
+                                       fail_after_commit=timeout_once)
+        mapping = EventSourceMapping(lab, votes, handler, batch_size=4, function_name=f"votes-{idempotent}")
+        report = mapping.run_until_idle()
+        assert [i.outcome for i in report.invocations] == ["error", "success", "error", "success"]
+    assert read_summary(lab, summary) == {"A": 4, "B": 4}
+    assert read_summary(lab, naive_summary) == {"A": 8, "B": 8}  # every vote counted twice
+
+
+def test_the_poison_board_blocks_then_isolates_the_poison_vote(lab, table_name, queue_arn):
+    from dynalab.lessons.projections import create_vote_tables
+    from dynalab.widgets.lambda_triggers import PoisonVoteBoard
+
+    votes, summary, daily = create_vote_tables(lab, f"{table_name}-v", f"{table_name}-s", f"{table_name}-d")
+    board = PoisonVoteBoard(lab, votes, summary, daily, queue_arn)
+    board.vote()
+    assert "summary table: A 3, B 4, C 3" in board.readout_text()
+    board.poison()
+    assert "shard blocked: yes" in board.readout_text()
+    board.configure(bisect=True, retries=2, destination=True)
+    board.run()
+    text = board.readout_text()
+    assert "shard blocked: no" in text and "records discarded by this mapping: 1 " in text
+    assert "summary table: A 6, B 6, C 7" in text  # nine of the ten new votes: the poison one (a B) is not
+    assert len(board.mapping.received_failure_records()) == 1
