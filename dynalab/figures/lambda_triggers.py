@@ -12,14 +12,14 @@ import plotly.graph_objects as go
 
 __all__ = ["batching_figure", "invocation_timeline_figure"]
 
-#: How each kind of invocation is drawn (label, colour, marker).
+#: How each kind of invocation is drawn (label, colour).
 KINDS = {
-    "success": ("success", "#2ca02c", "circle"),
-    "partial": ("partial batch response", "#1f77b4", "diamond"),
-    "retry": ("error: retried", "#d62728", "x"),
-    "bisect": ("error: bisected", "#ff7f0e", "triangle-down"),
-    "discard": ("error: sent to the destination", "#000000", "square"),
-    "expired": ("too old: sent to the destination", "#7f7f7f", "square-open"),
+    "success": ("success", "#2ca02c"),
+    "partial": ("partial batch response", "#1f77b4"),
+    "retry": ("error: retried", "#d62728"),
+    "bisect": ("error: bisected", "#ff7f0e"),
+    "discard": ("error: sent to the destination", "#000000"),
+    "expired": ("too old: sent to the destination", "#7f7f7f"),
 }
 
 
@@ -40,7 +40,7 @@ def invocation_timeline_figure(invocations: Sequence[Any], title: str = "") -> g
                      | {int(i.last_sequence_number) for i in invocations if i.last_sequence_number})
     origin = numbers[0] if numbers else 0
     figure = go.Figure()
-    for kind, (label, colour, symbol) in KINDS.items():
+    for kind, (label, colour) in KINDS.items():
         chosen = [i for i in invocations if _kind(i) == kind and i.first_sequence_number]
         if not chosen:
             continue
