@@ -114,6 +114,9 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.lambda_triggers import (
+    PoisonVoteBoard,
+)
 from dynalab.widgets.self_check import (
     Question,
     self_check,
@@ -131,6 +134,7 @@ __all__ = [
     "Lab",
     "MAX_ITEM_SIZE_BYTES",
     "Meter",
+    "PoisonVoteBoard",
     "Prices",
     "Progress",
     "Question",

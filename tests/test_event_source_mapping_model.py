@@ -87,3 +87,17 @@ def test_batching_trades_invocations_for_latency():
     slow = simulate_batching(1, 20, batch_size=100, window_seconds=10)  # the window, not the size, closes batches
     assert slow.invocations == 2 and 9 <= slow.max_latency_seconds <= 10.5
     assert patient.invocation_cost(0.20) == pytest.approx(4 * 0.2e-6)
+
+
+def test_a_poison_record_by_the_rules():
+    from dynalab.models.event_source_mapping import poison_plan
+
+    plain = poison_plan(10, 5, bisect=False, maximum_retry_attempts=2)
+    assert (plain.invocations, plain.discarded, plain.delivered, plain.blocked) == (3, 10, 0, False)
+    split = poison_plan(10, 5, bisect=True, maximum_retry_attempts=2)
+    # 10 → [0,5) ok, [5,10) fails → [5,7) fails → [5,6) fails, retried twice, discarded; [6,7) ok; [7,10) ok
+    assert (split.discarded, split.delivered, split.blocked) == (1, 9, False)
+    assert split.invocations == 1 + 2 + 2 + 2 + 2  # the batch, its halves, quarters, the poison's 2 retries, rest
+    assert poison_plan(10, 5, bisect=True, maximum_retry_attempts=-1).blocked
+    with pytest.raises(ValueError, match="poison_index"):
+        poison_plan(10, 10, bisect=True, maximum_retry_attempts=2)

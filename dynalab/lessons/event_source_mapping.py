@@ -200,6 +200,7 @@ class EventSourceMapping:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._delivered = 0
+        self._active_cache: list[_Shard] = []
         self._refresh_shards()  # LATEST means "after the mapping was created": take the iterators now
 
     # -- set-up ---------------------------------------------------------------------------------------------------
@@ -523,13 +524,18 @@ class EventSourceMapping:
             active.append(shard)
         return active
 
-    def _round(self, budget: int, advance: bool) -> tuple[int, float | None]:
-        """Read every shard, run one step on every lane that is ready; return (steps run, earliest wait)."""
+    def _round(self, budget: int, refresh: bool) -> tuple[int, float | None]:
+        """Read every shard, run one step on every lane that is ready; return (steps run, earliest wait).
+        ``refresh``: list the shards again (DescribeStream), else work on the shards known."""
         steps: list[tuple[_Shard, int]] = []
         earliest: float | None = None
         now = self.now()
-        for shard in self._active_shards():
-            self._read(shard)
+        if refresh or not self._active_cache or any(s.ended for s in self._active_cache):
+            self._active_cache = self._active_shards()  # a shard that ended may let its children start
+        shards = self._active_cache
+        for shard in shards:
+            if not any(lane.work and lane.work[0].invoke_count for lane in shard.lanes):
+                self._read(shard)  # a shard waiting behind a failing batch reads nothing new meanwhile
             for number, lane in enumerate(shard.lanes):
                 ready = self._ready_at(lane)
                 if ready is None:
@@ -557,8 +563,10 @@ class EventSourceMapping:
         with self._lock:
             before, failures_before = len(self.invocations), len(self.failure_records)
             delivered_before, filtered_before = self._delivered, self.records_filtered
+            refresh = True
             while len(self.invocations) - before < max_invocations:
-                ran, earliest = self._round(max_invocations - (len(self.invocations) - before), True)
+                ran, earliest = self._round(max_invocations - (len(self.invocations) - before), refresh)
+                refresh = False
                 if ran:
                     continue
                 if earliest is None:
@@ -599,7 +607,7 @@ class EventSourceMapping:
         while not self._stop.is_set():
             try:
                 with self._lock:
-                    ran, _ = self._round(100, False)
+                    ran, _ = self._round(100, True)
             except BaseException as error:  # noqa: BLE001 - kept for stop(), the thread ends
                 self.error = error
                 return

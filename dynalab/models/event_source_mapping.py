@@ -33,7 +33,9 @@ from dynalab.models.quotas import (
 __all__ = [
     "BatchingResult",
     "MappingSettings",
+    "PoisonPlan",
     "failure_record",
+    "poison_plan",
     "simulate_batching",
     "window_bounds",
 ]
@@ -218,3 +220,42 @@ def simulate_batching(records_per_second: float, seconds: float, batch_size: int
             latencies += [now - t for t in batch]
     return BatchingResult(batch_size, window_seconds, count, invocations,
                           sum(latencies) / len(latencies) if latencies else 0.0, max(latencies, default=0.0))
+
+
+# ---------------------------------------------------------------------------------- a poison record, by the rules
+@dataclass(frozen=True)
+class PoisonPlan:
+    """What the failure rules do to one batch holding one record that always fails (the handler raises)."""
+
+    invocations: int  # handler calls until the mapping moves on (the retry budget when blocked)
+    discarded: int  # records sent to the on-failure destination (or dropped without one)
+    delivered: int  # records of the batch that reached the handler in a successful invocation
+    blocked: bool  # maximum_retry_attempts = -1: the shard waits until the records expire
+
+
+def poison_plan(batch_size: int, poison_index: int, *, bisect: bool, maximum_retry_attempts: int,
+                retry_budget: int = 40) -> PoisonPlan:
+    """Follow Lambda's rules (with-ddb.html, services-dynamodb-errors.html) for a batch of ``batch_size`` records
+    whose record ``poison_index`` always fails: a failing batch is bisected if it can be (a split is not a retry),
+    else retried while retries are left, else discarded. With -1 retries the shard is blocked: counted up to
+    ``retry_budget`` invocations."""
+    MappingSettings(batch_size=batch_size, maximum_retry_attempts=maximum_retry_attempts)
+    if not isinstance(poison_index, int) or not 0 <= poison_index < batch_size:
+        raise ValueError(f"poison_index must be from 0 to batch_size - 1 = {batch_size - 1}, got {poison_index!r}")
+    work = [(0, batch_size, 0)]  # (first, end, retries done), in stream order
+    invocations = discarded = delivered = 0
+    while work:
+        first, end, retries = work.pop(0)
+        invocations += 1
+        if not first <= poison_index < end:
+            delivered += end - first
+        elif bisect and end - first > 1:
+            middle = first + (end - first) // 2
+            work[0:0] = [(first, middle, retries), (middle, end, retries)]
+        elif maximum_retry_attempts == -1 or retries < maximum_retry_attempts:
+            if invocations >= retry_budget:
+                return PoisonPlan(invocations, discarded, delivered, True)
+            work.insert(0, (first, end, retries + 1))
+        else:
+            discarded += end - first
+    return PoisonPlan(invocations, discarded, delivered, False)

@@ -110,7 +110,7 @@ class PoisonVoteBoard(LessonWidget):
         return self.run()
 
     def run(self) -> RunReport:
-        self.last_report = self.mapping.run_until_idle(max_invocations=40)
+        self.last_report = self.mapping.run_until_idle(max_invocations=20)
         self.update()
         return self.last_report
 
