@@ -97,7 +97,8 @@ def test_a_poison_record_by_the_rules():
     split = poison_plan(10, 5, bisect=True, maximum_retry_attempts=2)
     # 10 → [0,5) ok, [5,10) fails → [5,7) fails → [5,6) fails, retried twice, discarded; [6,7) ok; [7,10) ok
     assert (split.discarded, split.delivered, split.blocked) == (1, 9, False)
-    assert split.invocations == 1 + 2 + 2 + 2 + 2  # the batch, its halves, quarters, the poison's 2 retries, rest
+    # the batch; its halves [0,5) [5,10); [5,7) [7,10); [5,6) [6,7); the poison's 2 retries
+    assert split.invocations == 1 + 2 + 2 + 2 + 2
     assert poison_plan(10, 5, bisect=True, maximum_retry_attempts=-1).blocked
     with pytest.raises(ValueError, match="poison_index"):
         poison_plan(10, 10, bisect=True, maximum_retry_attempts=2)

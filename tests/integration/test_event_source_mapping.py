@@ -75,6 +75,11 @@ def test_a_poison_record_among_100_goes_to_the_queue_and_the_shard_moves_on(lab,
     assert any(a <= first + 42 <= b for a, b in ranges)  # the poison record is in one
     discarded = sum(b - a + 1 for a, b in ranges)
     assert sum(f["DDBStreamBatchInfo"]["batchSize"] for f in failures) == discarded
+    from dynalab.models.event_source_mapping import poison_plan
+
+    plan = poison_plan(10, 2, bisect=bisect, maximum_retry_attempts=2)  # 42 is the third record of batch 40..49
+    in_batch = [i for i in report.invocations if first + 40 <= int(i.first_sequence_number) <= first + 49]
+    assert len(in_batch) == plan.invocations and discarded == plan.discarded  # the runner follows the rules
     if bisect:
         assert discarded <= 2 and 42 not in delivered and len(delivered) == 99
         assert any(i.action == "bisect" for i in report.invocations)
@@ -318,3 +323,14 @@ def test_the_poison_board_blocks_then_isolates_the_poison_vote(lab, table_name, 
     assert "shard blocked: no" in text and "records discarded by this mapping: 1 " in text
     assert "summary table: A 6, B 6, C 7" in text  # nine of the ten new votes: the poison one (a B) is not
     assert len(board.mapping.received_failure_records()) == 1
+
+
+def test_a_batching_window_gathers_records_and_run_until_idle_moves_the_clock_instead_of_waiting(lab, table):
+    for n in range(30):
+        put(lab, table, n)
+    sizes = []
+    mapping = EventSourceMapping(lab, table, lambda e, c: sizes.append(len(e["Records"])), function_name="window5",
+                                 batch_size=100, maximum_batching_window_in_seconds=5)
+    before = mapping.now()
+    report = mapping.run_until_idle()
+    assert sizes == [30] and report.invocations[0].invoked_at - before >= 4  # the window passed on its clock
