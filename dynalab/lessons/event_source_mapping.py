@@ -117,9 +117,13 @@ class RunReport:
     def describe(self) -> str:
         outcomes = {name: sum(i.outcome == name for i in self.invocations) for name in ("success", "error",
                                                                                         "partial")}
-        text = (f"{len(self.invocations)} invocations ({outcomes['success']} succeeded, {outcomes['error']} failed, "
-                f"{outcomes['partial']} partly), {self.records_delivered} records delivered, "
-                f"{self.records_filtered} filtered out, {len(self.failure_records)} failure records sent")
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        text = (f"{count(len(self.invocations), 'invocation')} ({outcomes['success']} succeeded, "
+                f"{outcomes['error']} failed, {outcomes['partial']} partly), "
+                f"{count(self.records_delivered, 'record')} delivered, {self.records_filtered} filtered out, "
+                f"{count(len(self.failure_records), 'failure record')} sent")
         return text + ("; blocked: " + "; ".join(self.blocked) if self.blocked else "")
 
 
