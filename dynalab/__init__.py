@@ -43,6 +43,9 @@ from dynalab.lessons.copy_tables import (
 from dynalab.lessons.cost_comparison import (
     compare_batch_and_stream,
 )
+from dynalab.lessons.event_source_mapping import (
+    EventSourceMapping,
+)
 from dynalab.lessons.load_generator import (
     run_load,
 )
@@ -58,6 +61,10 @@ from dynalab.lessons.sample_data import (
     sample_songs,
     sample_users,
     sample_votes,
+)
+from dynalab.lessons.ttl import (
+    TtlSweeper,
+    enable_ttl,
 )
 from dynalab.lessons.workloads import (
     load_workload,
@@ -107,6 +114,9 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.lambda_triggers import (
+    PoisonVoteBoard,
+)
 from dynalab.widgets.self_check import (
     Question,
     self_check,
@@ -119,16 +129,19 @@ __all__ = [
     "BadRecordError",
     "DEFAULT_PRICES",
     "EngineUnreachableError",
+    "EventSourceMapping",
     "InjectedCrash",
     "Lab",
     "MAX_ITEM_SIZE_BYTES",
     "Meter",
+    "PoisonVoteBoard",
     "Prices",
     "Progress",
     "Question",
     "StreamProjector",
     "TargetTrackingPolicy",
     "ThroughputEnforcer",
+    "TtlSweeper",
     "VoteBoard",
     "attribute_sizes",
     "batch_read_units",
@@ -145,6 +158,7 @@ __all__ = [
     "daily_totals",
     "delete_table",
     "enable_stream",
+    "enable_ttl",
     "enforce_throughput",
     "estimate_partitions",
     "item_cost",
