@@ -38,10 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--minutes must be from 0 to 180, got {args.minutes}")
     os.environ.pop("DYNALAB_ENDPOINT", None)
 
-    from dynalab.lessons.event_source_mapping import EventSourceMapping
-
     import dynalab
     from dynalab.engine import embedded_engine
+    from dynalab.lessons.event_source_mapping import EventSourceMapping
     from dynalab.widgets.streams import VoteBoard
 
     lab = dynalab.connect()
