@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 DEFAULT_LESSONS_DIR = "dynalab-lessons"
+FOLDER_HELP = f"folder (default ./{DEFAULT_LESSONS_DIR})"
 
 
 def jupyter_lab_command(root_dir: Path, extra: list[str] | None = None) -> list[str]:
@@ -49,14 +50,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Copy the lessons and their data into DIR (files you changed are kept), then start JupyterLab "
                     "on DIR, bound to 127.0.0.1 with its login token (open the link it prints). Arguments after "
                     "DIR go to JupyterLab (e.g. --port 8890 --no-browser).")
-    lab.add_argument("dir", nargs="?", default=DEFAULT_LESSONS_DIR, help=f"folder (default ./{DEFAULT_LESSONS_DIR})")
+    lab.add_argument("dir", nargs="?", default=DEFAULT_LESSONS_DIR, help=FOLDER_HELP)
     lab.add_argument("--no-copy", action="store_true",
                      help="serve DIR as it is (a clone's notebooks/: what `make lab` does)")
     lessons = commands.add_parser(
         "lessons", help="copy the lessons and their data into DIR, never over a file you changed",
         description="Copy every lesson and its data into DIR. A second run updates only files you did not change "
                     "and names the ones it kept (a manifest in DIR records what it copied, with hashes).")
-    lessons.add_argument("dir", nargs="?", default=DEFAULT_LESSONS_DIR, help=f"folder (default ./{DEFAULT_LESSONS_DIR})")
+    lessons.add_argument("dir", nargs="?", default=DEFAULT_LESSONS_DIR, help=FOLDER_HELP)
     cleanup = commands.add_parser(
         "cleanup", help="on AWS: list, then delete, the tables (and queues, S3 objects, stream consumers) "
                         "dynalab created",
@@ -86,9 +87,12 @@ def main(argv: list[str] | None = None) -> None:
         command = jupyter_lab_command(root, extra)
         os.execv(command[0], command)
     if args.command == "cleanup":
-        from dynalab.engine import EngineUnreachableError, connect
+        from dynalab.engine import ENV_VAR, EngineUnreachableError, connect
         from dynalab.engine.cleanup import cleanup
 
+        if os.environ.get(ENV_VAR, "").strip() != "aws":
+            sys.exit(f"dynalab cleanup is for real AWS: run it with {ENV_VAR}=aws (and DYNALAB_AWS_PREFIX if you set "
+                     "one). The embedded engine's tables go away with its kernel.")
         try:
             lab = connect()
         except (EngineUnreachableError, ValueError) as error:
