@@ -39,6 +39,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def fake_aws() -> dict[str, str]:
+    """The fake credentials and Region, as environment variables."""
+    return dict(FAKE_AWS)
+
+
+@pytest.fixture
 def outside_connects(monkeypatch):
     """Every non-loopback connect attempted during the test (each is refused)."""
     attempts: list = []
