@@ -32,12 +32,6 @@ def _is_loopback(address) -> bool:
         return False
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "aws" in item.path.parts:
-            item.add_marker(pytest.mark.integration)
-
-
 @pytest.fixture
 def fake_aws() -> dict[str, str]:
     """The fake credentials and Region, as environment variables."""

@@ -12,6 +12,8 @@ import dynalab
 from dynalab.engine import EngineUnreachableError
 from dynalab.engine.aws_budget import AwsCostCeilingError, estimate_load
 
+pytestmark = pytest.mark.integration  # the aws code path end to end (in-process mock)
+
 
 def _raw(service: str = "dynamodb"):
     """A client that is not dynalab's (as a learner's other code, or the account's production, would use)."""

@@ -13,6 +13,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+pytestmark = pytest.mark.integration  # the aws code path end to end (in-process mock)
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 STARTUP = '''
