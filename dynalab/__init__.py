@@ -15,6 +15,12 @@ from dynalab.engine import (
     connect,
     stop_embedded_engine,
 )
+from dynalab.engine.aws_budget import (
+    AwsCostCeilingError,
+)
+from dynalab.engine.cleanup import (
+    cleanup,
+)
 from dynalab.engine.streams import (
     BadRecordError,
     InjectedCrash,
@@ -126,6 +132,7 @@ from dynalab.widgets.streams import (
 )
 
 __all__ = [
+    "AwsCostCeilingError",
     "BadRecordError",
     "DEFAULT_PRICES",
     "EngineUnreachableError",
@@ -148,6 +155,7 @@ __all__ = [
     "batch_write_units",
     "break_even_utilization",
     "bulk_load",
+    "cleanup",
     "compare_batch_and_stream",
     "compare_costs",
     "connect",

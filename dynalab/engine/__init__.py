@@ -7,7 +7,9 @@ Three places a lesson can talk to, chosen by one setting:
 * ``DYNALAB_ENDPOINT=http://host:port``: an engine you started (AWS's DynamoDB Local, dynalite, ScyllaDB
   Alternator, or ``python -m dynalab serve``).
 * ``DYNALAB_ENDPOINT=aws``: real AWS, with your own credentials and region. Only then do tables cost money,
-  so every table dynalab creates there is named ``dynalab-...`` and dynalab deletes no table without that prefix.
+  so every table dynalab creates there is named with a prefix (``DYNALAB_AWS_PREFIX``, default ``dynalab-``: one
+  per learner in a room), dynalab touches no table without it, and a load that would cost more than
+  ``DYNALAB_AWS_MAX_DOLLARS`` is refused before it starts (``dynalab.engine.aws_budget``).
 
 Everywhere but AWS the credentials are dummies and the region fixed, so no ambient AWS setting is ever used by
 accident.
@@ -35,6 +37,9 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
     ReadTimeoutError,
 )
 
@@ -49,20 +54,37 @@ __all__ = [
     "EmbeddedEngine",
     "EngineUnreachableError",
     "Lab",
+    "aws_table_prefix",
     "connect",
     "start_embedded_engine",
     "stop_embedded_engine",
 ]
 
 REGION = "us-east-1"
-#: Every table dynalab creates on real AWS carries this prefix; dynalab deletes no other table there.
+#: Every table dynalab creates on real AWS carries a prefix, this one unless DYNALAB_AWS_PREFIX names another;
+#: dynalab touches no other table there.
 AWS_TABLE_PREFIX = "dynalab-"
 ENV_VAR = "DYNALAB_ENDPOINT"
+PREFIX_ENV_VAR = "DYNALAB_AWS_PREFIX"
 _CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError)
 
 
 class EngineUnreachableError(ConnectionError):
     """The endpoint does not answer as a DynamoDB engine. The message names the URL and what to do."""
+
+
+def aws_table_prefix() -> str:
+    """The prefix of every table dynalab creates on AWS: ``DYNALAB_AWS_PREFIX``, or ``dynalab-`` when unset.
+
+    In a room sharing one account, give each learner their own (``dynalab-ana-``): the guard then keeps each learner
+    to their own tables, and ``dynalab cleanup`` deletes only theirs.
+    """
+    prefix = os.environ.get(PREFIX_ENV_VAR, AWS_TABLE_PREFIX)
+    # A prefix must itself be table-name characters, and short enough to leave room for the lesson's name.
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{3,64}", prefix):
+        raise ValueError(f"{PREFIX_ENV_VAR} must be 3 to 64 characters of A-Z, a-z, 0-9, '_', '-' and '.' "
+                         f"(an empty prefix would make every table dynalab's); got {prefix!r}")
+    return prefix
 
 
 @dataclass
@@ -185,6 +207,8 @@ class Lab:
     streams: Any = field(repr=False)
     fidelity: FidelityLayer = field(repr=False)
     table_prefix: str = ""
+    #: dollars of AWS load estimated and approved so far on this connection (``dynalab.engine.aws_budget``)
+    aws_dollars_approved: float = 0.0
 
     @property
     def is_aws(self) -> bool:
@@ -336,8 +360,9 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
     resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
     streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, **timeouts))
     layer = FidelityLayer(engine)
+    prefix = aws_table_prefix() if aws else ""
     if aws:  # first of all plugins: on AWS nothing reaches a table that is not dynalab's own
-        layer.add(AwsTableGuard(AWS_TABLE_PREFIX))
+        layer.add(AwsTableGuard(prefix))
     for each in (client, resource.meta.client, streams):
         layer.install(each)
         if not aws:
@@ -350,7 +375,7 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
         resource=resource,
         streams=streams,
         fidelity=layer,
-        table_prefix=AWS_TABLE_PREFIX if aws else "",
+        table_prefix=prefix,
     )
     _standard_plugins(lab)
     _explain_connection_errors_in_ipython()
@@ -404,12 +429,27 @@ def _probe(endpoint_url: str) -> None:
 
 
 def _connect_aws() -> Lab:
-    lab = _make_lab(None, "aws", embedded=False)
+    # Each AWS setting a learner can get wrong gives one line saying which, and what to do.
     try:
+        lab = _make_lab(None, "aws", embedded=False)
         lab.client.list_tables(Limit=1)
-    except NoCredentialsError:
+    except ProfileNotFound as error:
+        raise EngineUnreachableError(
+            f"dynalab: {ENV_VAR}=aws: the AWS profile {error.kwargs.get('profile')!r} (AWS_PROFILE) is not in your "
+            "AWS config; run `aws configure --profile NAME`, or set AWS_PROFILE to a profile you have."
+        ) from None
+    except NoRegionError:
+        raise EngineUnreachableError(
+            f"dynalab: {ENV_VAR}=aws needs an AWS Region, and none is set: set AWS_REGION (e.g. us-east-1), or "
+            "`region` in your AWS profile."
+        ) from None
+    except (NoCredentialsError, PartialCredentialsError):
         raise EngineUnreachableError(
             f"dynalab: {ENV_VAR}=aws needs AWS credentials (aws configure, or AWS_PROFILE), and none were found."
+        ) from None
+    except _CONNECTION_ERRORS as error:
+        raise EngineUnreachableError(
+            f"dynalab: {ENV_VAR}=aws: cannot reach DynamoDB ({type(error).__name__}: {error})."
         ) from None
     return lab
 
