@@ -15,6 +15,12 @@ from dynalab.engine import (
     connect,
     stop_embedded_engine,
 )
+from dynalab.engine.aws_budget import (
+    AwsCostCeilingError,
+)
+from dynalab.engine.cleanup import (
+    cleanup,
+)
 from dynalab.engine.streams import (
     BadRecordError,
     InjectedCrash,
@@ -43,6 +49,9 @@ from dynalab.lessons.copy_tables import (
 from dynalab.lessons.cost_comparison import (
     compare_batch_and_stream,
 )
+from dynalab.lessons.event_source_mapping import (
+    EventSourceMapping,
+)
 from dynalab.lessons.load_generator import (
     run_load,
 )
@@ -63,6 +72,10 @@ from dynalab.lessons.sample_data import (
     sample_songs,
     sample_users,
     sample_votes,
+)
+from dynalab.lessons.ttl import (
+    TtlSweeper,
+    enable_ttl,
 )
 from dynalab.lessons.workloads import (
     load_workload,
@@ -116,6 +129,9 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.lambda_triggers import (
+    PoisonVoteBoard,
+)
 from dynalab.widgets.planner import (
     PlanExplorer,
 )
@@ -128,15 +144,18 @@ from dynalab.widgets.streams import (
 )
 
 __all__ = [
+    "AwsCostCeilingError",
     "BadRecordError",
     "DEFAULT_PRICES",
     "EngineUnreachableError",
+    "EventSourceMapping",
     "InjectedCrash",
     "Lab",
     "MAX_ITEM_SIZE_BYTES",
     "Meter",
     "Plan",
     "PlanExplorer",
+    "PoisonVoteBoard",
     "Prices",
     "Progress",
     "Question",
@@ -144,12 +163,14 @@ __all__ = [
     "StreamProjector",
     "TargetTrackingPolicy",
     "ThroughputEnforcer",
+    "TtlSweeper",
     "VoteBoard",
     "attribute_sizes",
     "batch_read_units",
     "batch_write_units",
     "break_even_utilization",
     "bulk_load",
+    "cleanup",
     "compare_batch_and_stream",
     "compare_costs",
     "connect",
@@ -160,6 +181,7 @@ __all__ = [
     "daily_totals",
     "delete_table",
     "enable_stream",
+    "enable_ttl",
     "enforce_throughput",
     "estimate_partitions",
     "index_write_units",

@@ -24,7 +24,7 @@ from typing import Any
 
 from dynalab.engine import Lab
 from dynalab.engine.tables import bulk_load, create_table, delete_table
-from dynalab.lessons.sample_data import DATA_DIR
+from dynalab.lessons.sample_data import course_root
 from dynalab.models.planner import IndexDesign, PatternPlan, TablePlan, plan_design
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 from dynalab.models.sizing import item_size
@@ -38,19 +38,24 @@ VERIFY_MAX_ITEMS = 5_000
 _PAD, _PROJECTED = "d", "p"
 
 
+def _data_dir() -> Path:
+    """The course's data folder (in a clone or in the installed package)."""
+    return Path(str(course_root().joinpath("data")))
+
+
 def example_design_path(name: str = "orders") -> Path:
     """``data/designs/<name>.yaml``, the bundled example design(s)."""
-    return DATA_DIR / "designs" / f"{name}.yaml"
+    return _data_dir() / "designs" / f"{name}.yaml"
 
 
 def read_design(path: str | os.PathLike) -> dict[str, Any]:
     """A design read from a YAML (.yaml, .yml) or JSON (.json) file; a bare name such as ``"orders"`` or
     ``"designs/orders.yaml"`` that is not a file here is looked up in the repository's ``data/`` folder."""
-    given = Path(path)
-    candidates = [given, DATA_DIR / given, DATA_DIR / "designs" / given, DATA_DIR / "designs" / f"{given}.yaml"]
+    given, data = Path(path), _data_dir()
+    candidates = [given, data / given, data / "designs" / given, data / "designs" / f"{given}.yaml"]
     found = next((candidate for candidate in candidates if candidate.is_file()), None)
     if found is None:
-        raise FileNotFoundError(f"design file {str(path)!r} not found (looked in {os.getcwd()} and {DATA_DIR})")
+        raise FileNotFoundError(f"design file {str(path)!r} not found (looked in {os.getcwd()} and {data})")
     if found.suffix.lower() not in _SUFFIXES:
         raise ValueError(f"design file {found}: the name must end in {', '.join(_SUFFIXES)}; got {found.suffix!r}")
     text = found.read_text(encoding="utf-8")

@@ -106,6 +106,24 @@ def _vote_board(move: Move) -> str:
     return f"{candidate} {int(found.group(1)) + 1}"
 
 
+# --- 07 Lambda triggers ----------------------------------------------------------------------------------------
+
+def _poison_vote_board(move: Move) -> list[str]:
+    # "Poison vote" writes ten votes, the sixth one poison, and runs the mapping with the board's settings: one more
+    # poison vote, and the rules (poison_plan) say whether the shard is now blocked.
+    import re
+
+    from dynalab.models.event_source_mapping import poison_plan
+
+    found = re.search(r"poison votes written: (\d+)", move.readout_before)
+    assert found, f"the board's readout before the press gives no poison count: {move.readout_before!r}"
+    retries = int(move.settings["retry attempts"].split()[0])
+    plan = poison_plan(int(number(move.settings["batch size"])), 5 % int(number(move.settings["batch size"])),
+                       bisect=move.settings["bisect on error"] == "true", maximum_retry_attempts=retries,
+                       retry_budget=20)
+    return [f"poison votes written: {int(found.group(1)) + 1}", f"shard blocked: {'yes' if plan.blocked else 'no'}"]
+
+
 # --- 08 plan a table -----------------------------------------------------------------------------------------------
 
 def _plan_explorer(move: Move) -> list[str]:
@@ -123,14 +141,14 @@ def _plan_explorer(move: Move) -> list[str]:
 
 def _cloudwatch_replay(move: Move) -> str:
     # Lesson 2's explorer replaying the bundled CloudWatch export (writes), at the target the test moved to.
-    from dynalab.lessons.sample_data import DATA_DIR
+    from dynalab.lessons.sample_data import course_file
     from dynalab.lessons.workloads import load_workload
     from dynalab.models.autoscaling import simulate_autoscaling
     from dynalab.models.pricing import compare_costs
     from dynalab.widgets.autoscaling import describe_costs
 
     assert move.settings["workload"].startswith("orders_get_metric_data:"), move.settings["workload"]
-    workload = load_workload(DATA_DIR / "cloudwatch" / "orders_get_metric_data.json",
+    workload = load_workload(course_file("data/cloudwatch/orders_get_metric_data.json"),
                              metric="ConsumedWriteCapacityUnits")
     burst = move.settings.get("burst capacity (300 s)", "true") == "true"
     result = simulate_autoscaling(workload.demand, int(number(move.after)), burst_seconds=300 if burst else 0)
@@ -148,5 +166,6 @@ EXPECTATIONS: dict[str, list[Expectation]] = {
     ],
     "03_partitions": [Expectation(_partition_calculator), Expectation(_hot_partition_explorer)],
     "04_stream_projection_votes": [Expectation(_vote_board)],
+    "07_lambda_triggers": [Expectation(_poison_vote_board, timeout_ms=30_000)],
     "08_plan_a_table": [Expectation(_plan_explorer), Expectation(_cloudwatch_replay)],
 }

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import dynalab
 from dynalab.lessons.cloudwatch import units_per_second_per_minute
-from dynalab.lessons.sample_data import DATA_DIR
+from dynalab.lessons.sample_data import course_root
 
+DATA_DIR = Path(str(course_root().joinpath("data")))
 SAMPLE_JSON = DATA_DIR / "cloudwatch" / "orders_get_metric_data.json"
 SAMPLE_CSV = DATA_DIR / "cloudwatch" / "orders_writes.csv"
 

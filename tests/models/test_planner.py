@@ -174,7 +174,8 @@ def test_index_writes_follow_each_projection():
     (lambda d: d["patterns"][2].update(colour="red"),
      "pattern 'place order': unknown field.s. 'colour'; allowed: name, operation, per_second, keys, item_bytes"),
     (lambda d: d["patterns"][2].update(consistency="strong"), "consistency is for reads; PutItem is a write"),
-    (lambda d: d["patterns"][1].pop("items"), "pattern 'list orders': items must be a whole number from 0 to 10,000,000; got None"),
+    (lambda d: d["patterns"][1].pop("items"),
+     "pattern 'list orders': items must be a whole number from 0 to 10,000,000; got None"),
     (lambda d: d["indexes"][0].update(projection="SOME"),
      "index 'by_customer': projection must be one of KEYS_ONLY, INCLUDE, ALL; got 'SOME'"),
     (lambda d: d["indexes"][0].update(projection="INCLUDE"), "index 'by_customer': an INCLUDE projection needs"),
@@ -236,9 +237,9 @@ def test_measured_traffic_replayed_against_the_plan():
 
 
 def test_a_cloudwatch_export_replays_against_the_plan():
-    from dynalab.lessons.sample_data import DATA_DIR
+    from dynalab.lessons.sample_data import course_file
 
-    workload = dynalab.load_workload(DATA_DIR / "cloudwatch" / "orders_get_metric_data.json",
+    workload = dynalab.load_workload(course_file("data/cloudwatch/orders_get_metric_data.json"),
                                      metric="ConsumedReadCapacityUnits")
     replay = plan_design(EXAMPLE).replay(workload, "read")
     assert replay.minutes == workload.minutes and replay.planned_capacity_units == 175
