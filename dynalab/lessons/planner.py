@@ -7,7 +7,7 @@
   name is ``plan-<table>`` with the lab's visible prefix on AWS, ``dynalab-``), afresh for each pattern so a Scan
   reads only its own items;
 * writes items of exactly the planned sizes (``dynalab.models.sizing`` counts the bytes; keys sized to the
-  design's ``key_bytes``, a padding attribute ``d`` for the rest, the INCLUDE attribute ``p`` of
+  design's ``key_bytes``, a padding attribute ``d`` for the rest, an INCLUDE index's attribute ``p_<index>`` of
   ``projected_bytes``), then runs the pattern a few times with ``ReturnConsumedCapacity="INDEXES"``;
 * reports, per pattern, the units metered per request (the engine's answer, which the lab's meter fills in on
   engines that fake them) beside the planned units, for the table and each index. Any difference is shown.
@@ -35,7 +35,12 @@ __all__ = ["PatternCheck", "Plan", "Verification", "example_design_path", "plan_
 _SUFFIXES = (".yaml", ".yml", ".json")
 #: verify writes every item a request reads: patterns reading more are left to the unit rules (and said so)
 VERIFY_MAX_ITEMS = 5_000
-_PAD, _PROJECTED = "d", "p"
+_PAD = "d"
+
+
+def _projected(index: IndexDesign) -> str:
+    """The attribute an INCLUDE index projects (one per index, so two INCLUDE indexes keep their own sizes)."""
+    return f"p_{index.name}"
 
 
 def _data_dir() -> Path:
@@ -222,7 +227,11 @@ class _Items:
             index = by_name[name]
             item.update(self.index_keys(index, value))
             if index.projection == "INCLUDE" and index.projected_bytes:
-                item[_PROJECTED] = "x" * (index.projected_bytes - len(_PROJECTED))
+                name_bytes = len(_projected(index).encode())
+                if index.projected_bytes < name_bytes:
+                    raise ValueError(f"index {index.name}: projected_bytes ({index.projected_bytes}) is too small for "
+                                     f"verify's attribute {_projected(index)!r}; give at least {name_bytes}")
+                item[_projected(index)] = "x" * (index.projected_bytes - name_bytes)
         left = size_bytes - item_size(item)
         if left == 0:
             return item
@@ -246,7 +255,7 @@ def _create(lab: Lab, name: str, plan: TablePlan) -> None:
             definitions.append((index.sort_key, "S"))
         projection: dict[str, Any] = {"ProjectionType": index.projection}
         if index.projection == "INCLUDE":
-            projection["NonKeyAttributes"] = [_PROJECTED]
+            projection["NonKeyAttributes"] = [_projected(index)]
         gsis.append({"IndexName": index.name, "KeySchema": schema, "Projection": projection})
     keys = {table.partition_key, table.sort_key}
     definitions = list(dict.fromkeys(d for d in definitions if d[0] not in keys))
