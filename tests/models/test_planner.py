@@ -244,3 +244,15 @@ def test_a_cloudwatch_export_replays_against_the_plan():
     replay = plan_design(EXAMPLE).replay(workload, "read")
     assert replay.minutes == workload.minutes and replay.planned_capacity_units == 175
     assert replay.peak_units_per_second == workload.demand.max()
+
+
+def test_a_low_cardinality_index_key_is_a_hot_key_of_its_own():
+    def plan(index_keys):
+        return _plan({"name": "orders in", "operation": "PutItem", "item_bytes": 1500, "per_second": 600,
+                      "keys": 1_000_000, "indexes": ["by_status"]},
+                     indexes=[{"name": "by_status", "projection": "ALL", "keys": index_keys}])
+    # 600 puts/s spread over a million orders: 1.2 WCU/s per table key; but every entry is 2 WCU on the index, and
+    # with 1 status value that is 1,200 WCU/s on one index key, above 1,000
+    (flag,) = plan(1).hot_keys
+    assert (flag.where, flag.kind, flag.units_per_second_per_key) == ("by_status", "write", 1200)
+    assert plan(2).hot_keys == []  # 600 WCU/s on each of 2 values
