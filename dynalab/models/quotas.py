@@ -13,6 +13,9 @@ from __future__ import annotations
 MAX_ITEM_SIZE_BYTES = 400 * 1024
 #: A number has at most 38 significant digits (HowItWorks.NamingRulesDataTypes.html, read 2026-12).
 MAX_NUMBER_DIGITS = 38
+#: Storage is billed on the item's size plus 100 bytes of overhead per item, and the same per index entry
+#: (CapacityUnitCalculations.html, read 2026-12; GSI.html and LSI.html "storage considerations" [A23]).
+STORAGE_OVERHEAD_BYTES_PER_ITEM = 100
 
 # ---- capacity units (read-write-operations.html, read 2026-12) -------------------------------------------------
 #: A read capacity unit covers up to 4 KB; a write capacity unit up to 1 KB.
