@@ -33,7 +33,9 @@ __all__ = [
     "StepClock",
     "compare_index_writes",
     "consumed_units",
+    "FilterOrIndexLive",
     "create_index_table",
+    "filter_or_index_live",
     "gsi_back_pressure",
     "indexed_item",
     "key_change",
@@ -283,6 +285,71 @@ def key_change(lab: Any, item_size_bytes: int = 2500, name: str = "lesson6-key-c
     other = indexed_item(item_size_bytes, 0, key="item#2")
     steps.append(write_with_indexes(lab, table.name, other, "put an item without status"))
     return KeyChange(steps)
+
+
+# ------------------------------------------------------------------------------------------ filter or index
+
+
+@dataclass(frozen=True)
+class FilterOrIndexLive:
+    """One customer's open orders, found by a filtered Query and by a sparse GSI: what each read, measured."""
+
+    items_in_partition: int
+    matching_items: int
+    item_size_bytes: int
+    index_entry_size_bytes: int
+    filter_read_units: float  # metered
+    filter_items_returned: int
+    index_read_units: float  # metered
+    index_items_returned: int
+
+    def describe(self) -> str:
+        return (f"{self.items_in_partition} orders of {self.item_size_bytes:,} B, {self.matching_items} open. "
+                f"Query + FilterExpression: {self.filter_read_units:g} RCU for {self.filter_items_returned} items "
+                f"returned; Query on the sparse GSI: {self.index_read_units:g} RCU for {self.index_items_returned} "
+                f"entries of {self.index_entry_size_bytes} B")
+
+
+def filter_or_index_live(lab: Any, *, items_in_partition: int = 200, open_every: int = 20,
+                         item_size_bytes: int = 2000, name: str = "lesson6-orders") -> FilterOrIndexLive:
+    """A table of orders keyed (customer, order); the open ones also carry ``open_customer``, the key of a sparse
+    KEYS_ONLY GSI. Reads one customer's open orders both ways, eventually consistent, every page."""
+    from dynalab.engine.tables import bulk_load, query_pages
+    from dynalab.models.indexes import SecondaryIndex, index_entry_size
+
+    if isinstance(items_in_partition, bool) or not isinstance(items_in_partition, int) \
+            or not 1 <= items_in_partition <= 2000:
+        raise ValueError(f"items_in_partition must be a whole number from 1 to 2,000, got {items_in_partition!r}")
+    if isinstance(open_every, bool) or not isinstance(open_every, int) or not 1 <= open_every <= items_in_partition:
+        raise ValueError(f"open_every must be a whole number from 1 to items_in_partition, got {open_every!r}")
+    index = SecondaryIndex("open-orders", ("open_customer",), "KEYS_ONLY")
+    table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
+                         extra_attribute_definitions=[("open_customer", "S")],
+                         GlobalSecondaryIndexes=[_gsi(index.name, "open_customer", "KEYS_ONLY", None)])
+    items = []
+    for n in range(items_in_partition):
+        item: dict[str, Any] = {"customer": "customer#1", "order": f"order#{n:05d}",
+                                "status": "open" if n % open_every == 0 else "shipped", "lines": ""}
+        if item["status"] == "open":
+            item["open_customer"] = "customer#1"
+        item["lines"] = "x" * (item_size_bytes - item_size(item))
+        items.append(item)
+    bulk_load(lab, table.name, items, show_progress=False)
+    eventual = {"ReturnConsumedCapacity": "TOTAL"}
+    filtered = list(query_pages(lab, table.name, KeyConditionExpression="customer = :c",
+                                FilterExpression="#s = :o", ExpressionAttributeNames={"#s": "status"},
+                                ExpressionAttributeValues={":c": {"S": "customer#1"}, ":o": {"S": "open"}},
+                                **eventual))
+    indexed = list(query_pages(lab, table.name, IndexName=index.name, KeyConditionExpression="open_customer = :c",
+                               ExpressionAttributeValues={":c": {"S": "customer#1"}}, **eventual))
+
+    def units(pages: list[dict]) -> float:
+        return sum(float((p.get("ConsumedCapacity") or {}).get("CapacityUnits") or 0.0) for p in pages)
+
+    matching = sum(1 for item in items if "open_customer" in item)
+    entry = index_entry_size(items[0], index, ["customer", "order"], typed=False) or 0
+    return FilterOrIndexLive(items_in_partition, matching, item_size_bytes, entry, units(filtered),
+                             sum(p["Count"] for p in filtered), units(indexed), sum(p["Count"] for p in indexed))
 
 
 # ------------------------------------------------------------------------------------------ back-pressure

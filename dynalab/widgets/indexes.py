@@ -23,14 +23,15 @@ ITEM_SIZE_RANGE = (200, 20_000)
 def modelled_write(item_size_bytes: int, index_count: int, projection: str) -> tuple[float, dict[str, float]]:
     """(table WCU, {index: WCU}) for a new item of ``item_size_bytes`` carrying every index's key, from
     ``dynalab.models.indexes`` (the same rules the meter charges)."""
-    from dynalab.models.indexes import write_units_by_index
+    from dynalab.models.capacity import put_write_units
+    from dynalab.models.indexes import SecondaryIndex, write_units_by_index
+    from dynalab.models.sizing import item_size
 
     item = indexed_item(item_size_bytes, index_count)
-    indexes = {f"gsi{n}": {"partition_key": f"g{n}", "projection": projection,
-                           "non_key_attributes": ["title"] if projection == "INCLUDE" else []}
-               for n in range(1, index_count + 1)}
-    units = write_units_by_index(None, item, table_keys=["pk"], indexes=indexes)
-    return units.table, dict(units.global_indexes)
+    indexes = [SecondaryIndex(f"gsi{n}", (f"g{n}",), projection, ("title",) if projection == "INCLUDE" else ())
+               for n in range(1, index_count + 1)]
+    units = write_units_by_index(None, item, indexes, ["pk"], typed=False)
+    return put_write_units(item_size(item)), units
 
 
 def _check(name: str, value: Any, low: int, high: int) -> int:
