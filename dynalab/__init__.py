@@ -43,6 +43,10 @@ from dynalab.lessons.copy_tables import (
 from dynalab.lessons.cost_comparison import (
     compare_batch_and_stream,
 )
+from dynalab.lessons.indexes import (
+    compare_index_writes,
+    write_sharding,
+)
 from dynalab.lessons.load_generator import (
     run_load,
 )
@@ -80,6 +84,9 @@ from dynalab.models.capacity import (
 from dynalab.models.hot_partitions import (
     simulate_partition_load,
 )
+from dynalab.models.index_choice import (
+    filter_or_index,
+)
 from dynalab.models.indexes import (
     SecondaryIndex,
     index_write_units,
@@ -111,6 +118,9 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.indexes import (
+    IndexWriteExplorer,
+)
 from dynalab.widgets.self_check import (
     Question,
     self_check,
@@ -123,6 +133,7 @@ __all__ = [
     "BadRecordError",
     "DEFAULT_PRICES",
     "EngineUnreachableError",
+    "IndexWriteExplorer",
     "InjectedCrash",
     "Lab",
     "MAX_ITEM_SIZE_BYTES",
@@ -142,6 +153,7 @@ __all__ = [
     "bulk_load",
     "compare_batch_and_stream",
     "compare_costs",
+    "compare_index_writes",
     "connect",
     "copy_by_change_capture",
     "copy_by_restore",
@@ -152,6 +164,7 @@ __all__ = [
     "enable_stream",
     "enforce_throughput",
     "estimate_partitions",
+    "filter_or_index",
     "index_write_units",
     "item_cost",
     "item_size",
@@ -184,5 +197,6 @@ __all__ = [
     "vote_summary",
     "wait_until_active",
     "workload_names",
+    "write_sharding",
     "write_units",
 ]

@@ -34,9 +34,11 @@ __all__ = [
     "compare_index_writes",
     "consumed_units",
     "FilterOrIndexLive",
+    "GsiHotPartition",
     "create_index_table",
     "filter_or_index_live",
     "gsi_back_pressure",
+    "gsi_hot_partition",
     "indexed_item",
     "key_change",
     "meters_indexes",
@@ -502,7 +504,7 @@ def _query_all(lab: Any, table_name: str, key: str) -> tuple[int, float]:
             return items, units
 
 
-def write_sharding(lab: Any, *, shards: int = 8, writes: int = 300, writes_per_second: int = 2000,
+def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_second: int = 2000,
                    table_write_capacity_units: int = 4000, hot_key: str = "song#42",
                    name: str = "lesson6-sharding") -> ShardingResult:
     """The fix for a hot key: suffix it with ``#0..#N-1`` (a random shard per write spreads the load over
@@ -545,3 +547,77 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 300, writes_per_s
     return ShardingResult(writes, float(writes_per_second), partitions, min(share, 1000.0), shards,
                           throttled["hot"], throttled["sharded"], 1, shards, hot_units, sharded_units, hot_items,
                           sharded_items)
+
+
+# ------------------------------------------------------------------------------------ a GSI's own partitions
+
+
+@dataclass(frozen=True)
+class GsiHotPartition:
+    """Orders with perfect table keys and a GSI on a three-valued ``status``: where each side's writes land."""
+
+    writes: int
+    writes_per_second: float
+    table_partitions: int
+    index_partitions: int
+    partition_write_capacity_units: float
+    #: busiest partition's share of the writes, table side and GSI side (model placement, lesson 3's hash)
+    table_busiest_share: float
+    index_busiest_share: float
+    #: writes refused live (per-partition throttling of the table and its GSI on a step clock)
+    throttled: int
+    throttled_by_status: dict[str, int]
+
+    def describe(self) -> str:
+        per_second = self.writes_per_second
+        return (f"{self.writes} orders at {per_second:g}/s; table and GSI each {self.table_partitions} partitions "
+                f"of {self.partition_write_capacity_units:g} WCU/s. Busiest table partition: "
+                f"{self.table_busiest_share:.0%} of the writes ({self.table_busiest_share * per_second:,.0f}/s); "
+                f"busiest GSI partition: {self.index_busiest_share:.0%} ({self.index_busiest_share * per_second:,.0f}"
+                f"/s). Live: {self.throttled} writes throttled, by status {self.throttled_by_status}")
+
+
+#: The orders' status mix: most orders are open (a low-cardinality, skewed index key).
+STATUS_MIX = (("open", 0.8), ("shipped", 0.15), ("cancelled", 0.05))
+
+
+def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2000, capacity_units: int = 3000,
+                      name: str = "lesson6-gsi-partitions") -> GsiHotPartition:
+    """A table keyed on order ID (every write a new key) with a GSI on ``status`` (``STATUS_MIX``), both provisioned
+    at ``capacity_units`` RCU and WCU; per-partition throttling on a step clock, no retries."""
+    import random
+    from collections import Counter
+
+    from dynalab.fidelity.throttling import enforce_throughput
+    from dynalab.models.partitions import partition_count, partition_index
+
+    if isinstance(writes, bool) or not isinstance(writes, int) or not 1 <= writes <= 5000:
+        raise ValueError(f"writes must be a whole number from 1 to 5,000, got {writes!r}")
+    chooser = random.Random(6)
+    statuses = chooser.choices([s for s, _ in STATUS_MIX], weights=[w for _, w in STATUS_MIX], k=writes)
+    keys = [f"order#{n:06d}" for n in range(writes)]
+    partitions = partition_count(capacity_units, capacity_units)
+    table_load = Counter(partition_index(key, partitions) for key in keys)
+    index_load = Counter(partition_index(status, partitions) for status in statuses)
+    table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["status"],
+                               table_capacity=(capacity_units, capacity_units),
+                               index_capacity=(capacity_units, capacity_units))
+    clock = StepClock()
+    throttling = enforce_throughput(lab, table.name, per_partition=True, burst_seconds=0,
+                                    initial_burst_seconds=0.05, clock=clock)
+    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})
+    refused: Counter = Counter()
+    try:
+        for key, status in zip(keys, statuses, strict=True):
+            clock.advance(1.0 / writes_per_second)
+            try:
+                client.put_item(TableName=table.name, Item={"pk": {"S": key}, "status": {"S": status}})
+            except ClientError as error:
+                if error.response["Error"]["Code"] != _THROTTLED:
+                    raise
+                refused[status] += 1
+    finally:
+        throttling.stop()
+    return GsiHotPartition(writes, float(writes_per_second), partitions, partitions, capacity_units / partitions,
+                           max(table_load.values()) / writes, max(index_load.values()) / writes,
+                           sum(refused.values()), {s: refused.get(s, 0) for s, _ in STATUS_MIX})

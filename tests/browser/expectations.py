@@ -106,6 +106,17 @@ def _vote_board(move: Move) -> str:
     return f"{candidate} {int(found.group(1)) + 1}"
 
 
+# --- 06 secondary indexes -----------------------------------------------------------------------------------------
+
+def _index_write_explorer(move: Move) -> list[str]:
+    from dynalab.widgets.indexes import modelled_write
+
+    size = int(number(move.after))
+    count = int(number(move.settings["global secondary indexes"]))
+    table, by_index = modelled_write(size, count, move.settings["projection"])
+    return [f"A new {size:,} B item", f"table {table:g}", f"= {table + sum(by_index.values()):g} WCU a write"]
+
+
 EXPECTATIONS: dict[str, list[Expectation]] = {
     "00_start_here": [],  # no main widget: its self-check form is driven instead
     "05_batch_vs_stream": [],  # no main widget (yet): its self-check form is driven instead
@@ -117,4 +128,5 @@ EXPECTATIONS: dict[str, list[Expectation]] = {
     ],
     "03_partitions": [Expectation(_partition_calculator), Expectation(_hot_partition_explorer)],
     "04_stream_projection_votes": [Expectation(_vote_board)],
+    "06_secondary_indexes": [Expectation(_index_write_explorer)],
 }
