@@ -574,7 +574,8 @@ class GsiHotPartition:
                 f"of {self.partition_write_capacity_units:g} WCU/s. Busiest table partition: "
                 f"{self.table_busiest_share:.0%} of the writes ({self.table_busiest_share * per_second:,.0f}/s); "
                 f"busiest GSI partition: {self.index_busiest_share:.0%} ({self.index_busiest_share * per_second:,.0f}"
-                f"/s). Live: {self.throttled} writes throttled, by status {self.throttled_by_status}")
+                f"/s). Live: {self.throttled} writes throttled, by status {self.throttled_by_status}"
+                + ("" if self.throttled else " (this throttling layer does not split a GSI into partitions)"))
 
 
 #: The orders' status mix: most orders are open (a low-cardinality, skewed index key).

@@ -14,7 +14,7 @@ from dynalab.figures.indexes import index_write_figure
 from dynalab.lessons.indexes import INDEX_PROJECTIONS, MeteredUnits, create_index_table, indexed_item
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
-__all__ = ["IndexWriteExplorer", "modelled_write"]
+__all__ = ["IndexWriteExplorer", "modelled_total", "modelled_write"]
 
 MAX_INDEXES_SHOWN = 5
 ITEM_SIZE_RANGE = (200, 20_000)
@@ -32,6 +32,12 @@ def modelled_write(item_size_bytes: int, index_count: int, projection: str) -> t
                for n in range(1, index_count + 1)]
     units = write_units_by_index(None, item, indexes, ["pk"], typed=False)
     return put_write_units(item_size(item)), units
+
+
+def modelled_total(item_size_bytes: int, index_count: int, projection: str) -> float:
+    """The write's WCU in all: the table's and every index's (``modelled_write`` summed)."""
+    table, indexes = modelled_write(item_size_bytes, index_count, projection)
+    return table + sum(indexes.values())
 
 
 def _check(name: str, value: Any, low: int, high: int) -> int:
