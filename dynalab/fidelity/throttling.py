@@ -7,6 +7,12 @@ of unused capacity (burst-adaptive-capacity.html). A request is admitted while i
 its HTTP attempt is answered with ``ProvisionedThroughputExceededException`` in ``before_send``, so boto3's own
 retries and backoff happen, and are counted.
 
+Batches (BatchWriteItem, BatchGetItem) are served in part, as DynamoDB serves them (dynamodb-facts.md §0): the
+items the bucket can take, one by one while it is positive, are sent to the engine (the request body is rewritten
+to hold only them, so the engine really writes or reads only those), and the others come back in the answer's
+``UnprocessedItems`` / ``UnprocessedKeys``. Only when none can be served does the call fail with
+ProvisionedThroughputExceededException.
+
 Charging: on admission the bucket is charged an estimate (1 unit per item; 2 for transactions); after the call the
 estimate is replaced by the units lesson 1's meter computed (``context["dynalab_consumed"]``), when it ran.
 
@@ -21,6 +27,7 @@ The clock is injectable (``clock=``) so tests can step time by hand.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
@@ -30,8 +37,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynalab.fidelity import error_response
-from dynalab.fidelity.requests import READS, WRITES, accesses
+from dynalab.fidelity.requests import READS, WRITES, Access, accesses, client_shape
+from dynalab.models.capacity import write_units
 from dynalab.models.quotas import PARTITION_MAX_READ_UNITS_PER_SECOND, PARTITION_MAX_WRITE_UNITS_PER_SECOND
+from dynalab.models.sizing import typed_item_size
 from dynalab.models.token_bucket import TokenBucket
 
 __all__ = ["PER_PARTITION_MAX", "SecondCounts", "ThroughputEnforcer", "THROTTLE_MESSAGE", "enforce_throughput"]
@@ -53,6 +62,7 @@ class SecondCounts:
     second: int
     served_requests: int = 0
     throttled_attempts: int = 0
+    unprocessed_items: int = 0  # batch items handed back unprocessed (the batch itself was served in part)
     read_units: float = 0.0
     write_units: float = 0.0
     read_capacity_units: float = 0.0
@@ -107,6 +117,8 @@ class ThroughputEnforcer:
         self._buckets: dict[tuple[str, int], TokenBucket] = {}
         self.throttled_attempts = 0
         self.served_requests = 0
+        #: batch items handed back in UnprocessedItems / UnprocessedKeys (their batch was served in part)
+        self.unprocessed_items = 0
         #: units charged since the start, per kind (a load generator reads deltas of these)
         self.units_total = {"read": 0.0, "write": 0.0}
         self.active = True
@@ -233,9 +245,66 @@ class ThroughputEnforcer:
             charges[index] = charges.get(index, 0.0) + units_each
         return kind, charges
 
+    @property
+    def _state_key(self) -> str:
+        return f"dynalab_throttling:{self.table_name}"  # one per table: a batch may name several throttled tables
+
+    def before_call(self, operation: str, request_dict: dict, context: dict) -> None:
+        """A batch the bucket can absorb only in part is served in part, as DynamoDB does: the request sent to the
+        engine keeps the items admitted, and the others come back in UnprocessedItems / UnprocessedKeys."""
+        if not self.active or operation not in ("BatchWriteItem", "BatchGetItem"):
+            return
+        request = context.get("dynalab_request")
+        if not isinstance(request, dict):
+            return
+        mine = [a for a in accesses(operation, request) if a.table == self.table_name]
+        if not mine:
+            return
+        kind = "write" if operation == "BatchWriteItem" else "read"
+        with self._lock:
+            if not self._buckets:  # on-demand
+                return
+            self._refill()
+            admitted: list[Access] = []
+            withheld: list[Access] = []
+            charged: dict[int, float] = {}
+            for access in mine:
+                index = self._partition(access.key.get(self.partition_key))
+                bucket = self._buckets[(kind, index)]
+                if bucket.balance > 0:
+                    units = _estimate(access, kind)
+                    bucket.spend(units)
+                    charged[index] = charged.get(index, 0.0) + units
+                    admitted.append(access)
+                else:
+                    withheld.append(access)
+            if not admitted:
+                return  # none can be served: each HTTP attempt is throttled in before_send, and boto3 retries
+            context[self._state_key] = {"kind": kind, "charged": charged, "prepaid": True,
+                                        "withheld": [a.spec for a in withheld] if kind == "write" else
+                                        [a.key for a in withheld],
+                                        "spec": mine[0].spec}
+        if withheld:
+            items = request["RequestItems"]
+            if kind == "write":
+                items[self.table_name] = [a.spec for a in admitted]
+            else:
+                items[self.table_name] = {**mine[0].spec, "Keys": [a.key for a in admitted]}
+            request_dict["body"] = json.dumps(request).encode()
+
+    def _partition(self, key: Any) -> int:
+        if not self.per_partition or self.partitions <= 1 or key is None:
+            return 0
+        from dynalab.models.partitions import partition_index
+
+        return partition_index(key, self.partitions)
+
     def before_send(self, operation: str, body: dict, context: dict) -> Any:
         if not self.active:
             return None
+        state = context.get(self._state_key)
+        if state is not None and state.get("prepaid"):
+            return None  # a batch admitted in before_call (in whole or in part): already charged
         charges = self._charges(operation, body)
         if charges is None:
             return None
@@ -248,7 +317,7 @@ class ThroughputEnforcer:
             if all(b.balance > 0 for b in buckets):
                 for index, units in parts.items():
                     self._buckets[(kind, index)].spend(units)
-                state = context.setdefault("dynalab_throttling", {"kind": kind, "charged": {}})
+                state = context.setdefault(self._state_key, {"kind": kind, "charged": {}})
                 for index, units in parts.items():
                     state["charged"][index] = state["charged"].get(index, 0.0) + units
                 return None
@@ -260,9 +329,11 @@ class ThroughputEnforcer:
         if operation == "UpdateTable" and request.get("TableName") == self.table_name and status_code == 200:
             self._follow_update(request, parsed)
             return
-        state = context.get("dynalab_throttling")
+        state = context.get(self._state_key)
         if not state:
             return  # not ours, or never admitted (throttled to the end)
+        if state.get("withheld") and status_code == 200:
+            self._hand_back(operation, parsed, state)
         kind, charged = state["kind"], state["charged"]
         estimated = sum(charged.values())
         actual = estimated
@@ -285,6 +356,23 @@ class ThroughputEnforcer:
             else:
                 row.write_units += actual
 
+    def _hand_back(self, operation: str, parsed: dict, state: dict) -> None:
+        """Put the items this throttle withheld from a batch into the answer, as DynamoDB hands them back."""
+        withheld = state["withheld"]
+        with self._lock:
+            self.unprocessed_items += len(withheld)
+            self._second().unprocessed_items += len(withheld)
+        if operation == "BatchWriteItem":
+            left = parsed.setdefault("UnprocessedItems", {}).setdefault(self.table_name, [])
+            for write in withheld:
+                ((kind, body),) = write.items()
+                left.append({kind: {part: {name: client_shape(value) for name, value in values.items()}
+                                    for part, values in body.items()}})
+        else:
+            spec = {name: value for name, value in state["spec"].items() if name != "Keys"}
+            entry = parsed.setdefault("UnprocessedKeys", {}).setdefault(self.table_name, {**spec, "Keys": []})
+            entry["Keys"].extend({name: client_shape(value) for name, value in key.items()} for key in withheld)
+
     def _follow_update(self, request: dict, parsed: dict) -> None:
         description = parsed.get("TableDescription") or {}
         mode = (description.get("BillingModeSummary") or {}).get("BillingMode") or request.get("BillingMode")
@@ -299,6 +387,14 @@ class ThroughputEnforcer:
             with self._lock:
                 row = self._second()
                 row.read_capacity_units, row.write_capacity_units = float(read), float(write)
+
+
+def _estimate(access: Access, kind: str) -> float:
+    """Units one batch item is charged on admission (the meter's exact count replaces it after the call): a put
+    its item's 1 KB blocks, a delete 1 WCU, a read one 4 KB block at its consistency."""
+    if kind == "write":
+        return write_units(typed_item_size(access.item)) if access.item is not None else 1.0
+    return 1.0 if access.spec.get("ConsistentRead") else 0.5
 
 
 def _query_key(body: dict, partition_key: str) -> Any:
