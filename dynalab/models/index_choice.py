@@ -107,7 +107,7 @@ class IndexChoice:
                      else f"above {self.crossover_queries_per_second:,.3g} queries/s")
         return (f"filter: {self.filter_read_units_per_query:g} read units a query, "
                 f"${self.filter_dollars_per_month:,.2f} a month; index: {self.index_read_units_per_query:g} read "
-                f"units a query + {self.index_write_units_per_write:g} write units per index write, "
+                f"units a query + {self.index_write_units_per_write:g} WCU per index write, "
                 f"${self.index_dollars_per_month:,.2f} a month (reads ${self.index_read_dollars_per_month:,.2f}, "
                 f"writes ${self.index_write_dollars_per_month:,.2f}, storage "
                 f"${self.index_storage_dollars_per_month:,.2f}); cheaper: {self.cheaper}; the index pays off "
