@@ -10,7 +10,19 @@ the item sizes it sees in the request and the answer (``dynalab.models.sizing``,
   AWS) the engine's are kept, and both are logged;
 * leaves ``context["dynalab_consumed"] = {table: (read_units, write_units)}`` for the plugins after it
   (lesson 2's throttling charges its token buckets from it);
-* counts DynamoDB Streams GetRecords calls per stream (each is one streams read request unit).
+* counts DynamoDB Streams GetRecords calls per stream (each is one streams read request unit);
+* meters secondary indexes (``dynalab.models.indexes``): a write charges each index it touches (a GSI from its own
+  capacity, an LSI from the table's), a Query/Scan with ``IndexName`` is charged by the index entries' sizes to the
+  index, ``ReturnConsumedCapacity="INDEXES"`` answers with ``Table``, ``LocalSecondaryIndexes`` and
+  ``GlobalSecondaryIndexes`` (API_ConsumedCapacity.html), ``TOTAL`` with the sum; ConsistentRead=True on a GSI is
+  refused with DynamoDB's message. The table's key schema and indexes come from one unmetered DescribeTable,
+  cached (``table_info``); on a table with indexes the meter reads whole old items (ALL_OLD, or unmetered
+  GetItem/BatchGetItem) since an index's charge depends on the attributes before and after, not only the sizes.
+  ``context["dynalab_consumed_indexes"] = {table: {gsi: (read_units, write_units)}}`` is left for the throttle.
+
+Transactional writes are charged on the larger of each item before and after (``dynalab.models.charges``): the
+meter reads the old items with one unmetered BatchGetItem before a TransactWriteItems, and the items its Updates
+left with one after it commits.
 
 To see old items without an extra round trip it adds ``ReturnValues=ALL_OLD`` to PutItem and DeleteItem, and
 ``ReturnValuesOnConditionCheckFailure=ALL_OLD`` to conditional writes, when the learner did not ask for them,
