@@ -24,6 +24,11 @@ WRITE_UNIT_BYTES = 1024
 #: Query and Scan return at most 1 MB per page, counted before any filter (Query.Pagination.html).
 PAGE_LIMIT_BYTES = 1024 * 1024
 
+# ---- secondary indexes ----------------------------------------------------------------------------------------
+#: On a table with a local secondary index, an item collection (the items of one partition-key value, with their
+#: LSI entries) holds at most 10 GB (LSI.html "Item collection size limit", read 2026-12; 1 GB = 1,024**3 B).
+ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
+
 # ---- request limits (ServiceQuotas.html [A23]; transaction-apis.html, read 2026-12) ----------------------------
 BATCH_WRITE_MAX_REQUESTS = 25
 BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024
