@@ -26,6 +26,7 @@ from dynalab.models.sizing import item_size
 __all__ = [
     "INDEX_PROJECTIONS",
     "BackPressure",
+    "ItemCollectionLimit",
     "KeyChange",
     "MeteredUnits",
     "ShardingResult",
@@ -40,6 +41,7 @@ __all__ = [
     "gsi_back_pressure",
     "gsi_hot_partition",
     "indexed_item",
+    "item_collection_limit",
     "key_change",
     "meters_indexes",
     "sparse_index",
@@ -643,3 +645,62 @@ def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2
     return GsiHotPartition(writes, float(writes_per_second), partitions, capacity_units / partitions,
                            max(table_load.values()) / writes, max(index_load.values()) / writes,
                            len(table_refused), len(index_refused), {s: by_status.get(s, 0) for s, _ in STATUS_MIX})
+
+
+# ------------------------------------------------------------------------------------------ item collections
+
+
+@dataclass(frozen=True)
+class ItemCollectionLimit:
+    """Items written under one partition key of a table with an LSI until the item collection was refused."""
+
+    limit_bytes: int  # lowered for the lesson (DynamoDB's is 10 GB)
+    item_size_bytes: int
+    items_written: int
+    error_code: str
+    other_key_written: bool  # a write under another partition key still goes in
+
+    def describe(self) -> str:
+        return (f"with the limit lowered to {self.limit_bytes:,} B (DynamoDB's: 10 GB), {self.items_written} items "
+                f"of {self.item_size_bytes:,} B went into one item collection, then: {self.error_code}; "
+                f"another partition key still takes writes: {'yes' if self.other_key_written else 'no'}")
+
+
+def item_collection_limit(lab: Any, *, limit_bytes: int = 20_000, item_size_bytes: int = 2000,
+                          name: str = "lesson6-item-collection") -> ItemCollectionLimit:
+    """A table keyed (customer, order) with an LSI on (customer, placed_at), ALL projection: write one customer's
+    orders until the item collection (the items and their LSI entries) passes ``limit_bytes``. The meter's limit
+    is lowered for this call only (``lab.meter.item_collection_limit_bytes``) and put back after."""
+    if isinstance(limit_bytes, bool) or not isinstance(limit_bytes, int) or not 1024 <= limit_bytes <= 1_000_000:
+        raise ValueError(f"limit_bytes must be a whole number from 1,024 to 1,000,000 (a lowered, lesson-sized "
+                         f"limit), got {limit_bytes!r}")
+    table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
+                         extra_attribute_definitions=[("placed_at", "S")],
+                         LocalSecondaryIndexes=[{"IndexName": "by-date", "Projection": {"ProjectionType": "ALL"},
+                                                 "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"},
+                                                               {"AttributeName": "placed_at", "KeyType": "RANGE"}]}])
+
+    def order(customer: str, n: int) -> dict[str, Any]:
+        item: dict[str, Any] = {"customer": customer, "order": f"order#{n:05d}",
+                                "placed_at": f"2026-12-01T{n // 60 % 24:02d}:{n % 60:02d}", "lines": ""}
+        item["lines"] = "x" * max(0, item_size_bytes - item_size(item))
+        return item
+
+    saved = lab.meter.item_collection_limit_bytes
+    lab.meter.item_collection_limit_bytes = limit_bytes
+    written, code = 0, ""
+    try:
+        for n in range(10_000):
+            try:
+                table.put_item(Item=order("customer#1", n))
+            except ClientError as error:
+                code = error.response["Error"]["Code"]
+                break
+            written += 1
+        table.put_item(Item=order("customer#2", 0))
+        other = True
+    except ClientError:
+        other = False
+    finally:
+        lab.meter.item_collection_limit_bytes = saved
+    return ItemCollectionLimit(limit_bytes, item_size_bytes, written, code, other)

@@ -84,6 +84,14 @@ def test_the_explorer_writes_on_the_engine(metered):
     assert explorer.write_on_engine().global_index_units == {"gsi1": 1}
 
 
+def test_an_item_collection_past_the_lowered_limit_is_refused_and_the_limit_restored(lab):
+    saved = lab.meter.item_collection_limit_bytes
+    result = indexes.item_collection_limit(lab, limit_bytes=20_000, item_size_bytes=2000)
+    # Each order adds itself and its ALL-projection LSI entry: 5 x 4,000 B fit in 20,000 B, the sixth does not.
+    assert (result.items_written, result.error_code) == (5, "ItemCollectionSizeLimitExceededException")
+    assert result.other_key_written and lab.meter.item_collection_limit_bytes == saved
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda lab: indexes.create_index_table(lab, "x-bad", 2, "SOME"), "projection"),
     (lambda lab: indexes.create_index_table(lab, "x-bad", -1), "index_count"),
@@ -91,6 +99,7 @@ def test_the_explorer_writes_on_the_engine(metered):
     (lambda lab: indexes.write_sharding(lab, shards=1), "shards"),
     (lambda lab: indexes.gsi_back_pressure(lab, seconds=0), "seconds"),
     (lambda lab: indexes.sparse_index(lab, item_count=5, flagged_every=9), "flagged_every"),
+    (lambda lab: indexes.item_collection_limit(lab, limit_bytes=10), "limit_bytes"),
 ])
 def test_bad_input_names_the_parameter(lab, call, message):
     with pytest.raises(ValueError, match=message):
