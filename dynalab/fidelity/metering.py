@@ -345,9 +345,11 @@ class Meter:
                 changed = True
             # The limits plugin checks the item the update produces against 400 KB from this old item: read it
             # also when its size is remembered but the update could take it past the limit.
-            cached = state.get("old_size")
-            may_pass = isinstance(cached, int) and cached + _update_bytes(request) > MAX_ITEM_SIZE_BYTES
-            if not self.trust_engine and ("old_size" not in state or may_pass):
+            known_size = state.get("old_size")
+            may_pass = "old_size" in state and (known_size or 0) + _update_bytes(request) > MAX_ITEM_SIZE_BYTES
+            if not self.trust_engine and "old_size" in state and known_size is None and may_pass:
+                state["old_item"] = None  # known to be absent: the update makes a new item from its key
+            elif not self.trust_engine and ("old_size" not in state or may_pass):
                 old = self._fetch_item(request)
                 state["old_item"] = old
                 state["old_size"] = typed_item_size(old) if old else None
