@@ -345,9 +345,11 @@ class Meter:
                 changed = True
             # The limits plugin checks the item the update produces against 400 KB from this old item: read it
             # also when its size is remembered but the update could take it past the limit.
-            cached = state.get("old_size")
-            may_pass = isinstance(cached, int) and cached + _update_bytes(request) > MAX_ITEM_SIZE_BYTES
-            if not self.trust_engine and ("old_size" not in state or may_pass):
+            known_size = state.get("old_size")
+            may_pass = "old_size" in state and (known_size or 0) + _update_bytes(request) > MAX_ITEM_SIZE_BYTES
+            if not self.trust_engine and "old_size" in state and known_size is None and may_pass:
+                state["old_item"] = None  # known to be absent: the update makes a new item from its key
+            elif not self.trust_engine and ("old_size" not in state or may_pass):
                 old = self._fetch_item(request)
                 state["old_item"] = old
                 state["old_size"] = typed_item_size(old) if old else None
@@ -546,7 +548,7 @@ class Meter:
         """Transactional writes: 2 WCU per 1 KB of the larger of the item before (read first, unmetered) and
         after (a Put's item; an Update's result, read once the transaction committed), for each action."""
         old_items = state.get("old_items") or {}
-        found = self._new_items(request) if ok else {}
+        found = self._new_items(request, old_items) if ok else {}
         actions: dict[str, list[tuple[str, int | None, int | None]]] = {}
         pairs: dict[str, list[tuple[dict | None, dict | None]]] = {}
         for access in accesses("TransactWriteItems", request):
@@ -724,13 +726,24 @@ class Meter:
                 wanted.setdefault(access.table, []).append(access.key)
         return {table: self._read_items(table, keys) for table, keys in wanted.items()}
 
-    def _new_items(self, request: dict) -> dict[str, dict[tuple, dict | None]]:
-        """{table: {key: item}} the Update actions of a committed transaction left (read unmetered)."""
+    def _new_items(self, request: dict, old_items: dict) -> dict[str, dict[tuple, dict | None]]:
+        """{table: {key: item}} the Update actions of a committed transaction left: the old item (read before)
+        with the update applied (``dynalab.models.updates``); read unmetered only where that cannot be computed."""
+        found: dict[str, dict[tuple, dict | None]] = {}
         wanted: dict[str, list[dict]] = {}
         for access in accesses("TransactWriteItems", request):
-            if access.action == "Update":
+            if access.action != "Update":
+                continue
+            key = _item_key(self.table_info(access.table), access.key)
+            before = old_items.get(access.table)
+            after = produced_item(before.get(key), access.spec) if before is not None and key is not None else None
+            if after is not None:
+                found.setdefault(access.table, {})[key] = after
+            else:
                 wanted.setdefault(access.table, []).append(access.key)
-        return {table: self._read_items(table, keys) for table, keys in wanted.items()}
+        for table, keys in wanted.items():
+            found.setdefault(table, {}).update(self._read_items(table, keys))
+        return found
 
     def _read_items(self, table: str, keys: list[dict]) -> dict[tuple, dict | None]:
         """The items at these keys now (consistent BatchGetItem on the unmetered client), by key; {} on failure."""

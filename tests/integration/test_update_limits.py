@@ -54,3 +54,12 @@ def test_the_resource_api_update_is_checked_too(lab, table):
     table.update_item(Key={"pk": "a"}, UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": 1})
     assert _refused(lambda: table.update_item(Key={"pk": "a"}, UpdateExpression="SET big = :b",
                                               ExpressionAttributeValues={":b": "z" * (2 * KB)})) == ITEM_TOO_LARGE
+
+
+def test_an_update_that_creates_an_item_past_400_kb_is_refused(lab, table):
+    client = lab.client
+    client.get_item(TableName=table.name, Key={"pk": {"S": "new"}})  # the meter now knows there is no such item
+    create = {"TableName": table.name, "Key": {"pk": {"S": "new"}}, "UpdateExpression": "SET d = :d",
+              "ExpressionAttributeValues": {":d": {"S": "x" * (400 * KB)}}}
+    assert _refused(lambda: client.update_item(**create)) == ITEM_TOO_LARGE
+    assert "Item" not in client.get_item(TableName=table.name, Key={"pk": {"S": "new"}})
