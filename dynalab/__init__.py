@@ -52,6 +52,10 @@ from dynalab.lessons.cost_comparison import (
 from dynalab.lessons.event_source_mapping import (
     EventSourceMapping,
 )
+from dynalab.lessons.indexes import (
+    compare_index_writes,
+    write_sharding,
+)
 from dynalab.lessons.load_generator import (
     run_load,
 )
@@ -93,6 +97,13 @@ from dynalab.models.capacity import (
 from dynalab.models.hot_partitions import (
     simulate_partition_load,
 )
+from dynalab.models.index_choice import (
+    filter_or_index,
+)
+from dynalab.models.indexes import (
+    SecondaryIndex,
+    index_write_units,
+)
 from dynalab.models.key_distributions import (
     key_distribution,
 )
@@ -120,6 +131,9 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.indexes import (
+    IndexWriteExplorer,
+)
 from dynalab.widgets.lambda_triggers import (
     PoisonVoteBoard,
 )
@@ -137,6 +151,7 @@ __all__ = [
     "DEFAULT_PRICES",
     "EngineUnreachableError",
     "EventSourceMapping",
+    "IndexWriteExplorer",
     "InjectedCrash",
     "Lab",
     "MAX_ITEM_SIZE_BYTES",
@@ -145,6 +160,7 @@ __all__ = [
     "Prices",
     "Progress",
     "Question",
+    "SecondaryIndex",
     "StreamProjector",
     "TargetTrackingPolicy",
     "ThroughputEnforcer",
@@ -158,6 +174,7 @@ __all__ = [
     "cleanup",
     "compare_batch_and_stream",
     "compare_costs",
+    "compare_index_writes",
     "connect",
     "copy_by_change_capture",
     "copy_by_restore",
@@ -169,6 +186,8 @@ __all__ = [
     "enable_ttl",
     "enforce_throughput",
     "estimate_partitions",
+    "filter_or_index",
+    "index_write_units",
     "item_cost",
     "item_size",
     "key_distribution",
@@ -200,5 +219,6 @@ __all__ = [
     "vote_summary",
     "wait_until_active",
     "workload_names",
+    "write_sharding",
     "write_units",
 ]

@@ -7,7 +7,8 @@ so a lesson on moto would teach that they work. This plugin refuses what DynamoD
 * BatchWriteItem: at most 25 requests, 16 MB; BatchGetItem: at most 100 keys (ServiceQuotas.html [A23]);
 * TransactWriteItems / TransactGetItems: at most 100 actions, 4 MB (transaction-apis.html);
 * an item at most 400 KB = 409,600 B by DynamoDB's own size rule (``dynalab.models.sizing``): 409,600 B passes,
-  409,601 B is refused.
+  409,601 B is refused; for PutItem and a transaction's Put the item sent, for UpdateItem and a transaction's
+  Update the item the update *produces* (the old item, read by the meter, with the update applied).
 
 The wording is DynamoDB's, as the independent engine dynalite reproduces it (``node_modules/dynalite/validations``);
 the cross-check in ``tests/dynalite/`` compares the error codes. Where neither source has a message (the 16 MB and
@@ -24,7 +25,9 @@ import json
 from typing import Any
 
 from dynalab.fidelity import aws_error
+from dynalab.fidelity.requests import accesses, accesses_by_table
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, typed_item_size
+from dynalab.models.updates import produced_item
 
 __all__ = [
     "BATCH_GET_MAX_KEYS",
@@ -66,9 +69,26 @@ class Limits:
         request = context.get("dynalab_request")
         if not isinstance(request, dict):
             return
-        problem = self.problem(operation, request)
+        problem = self.problem(operation, request) or self.update_problem(operation, request, context)
         if problem is not None:
             raise aws_error("ValidationException", problem, operation)
+
+    @staticmethod
+    def update_problem(operation: str, request: dict, context: dict) -> str | None:
+        """DynamoDB's message when an update would *produce* an item over 400 KB (the old item with the update
+        applied: ``dynalab.models.updates``). The old items are the ones the meter read before this plugin ran
+        (``context["dynalab_meter"]``); where it read none (an engine that reports its own units), the engine
+        judges."""
+        state = context.get("dynalab_meter") or {}
+        if operation == "UpdateItem" and "old_item" in state:
+            return _item_problem(produced_item(state["old_item"], request))
+        if operation == "TransactWriteItems" and "old_by_access" in state:
+            for access, old in zip(accesses(operation, request), state["old_by_access"], strict=False):
+                if access.action == "Update":
+                    message = _item_problem(produced_item(old, access.spec))
+                    if message:
+                        return message
+        return None
 
     def problem(self, operation: str, request: dict) -> str | None:
         """DynamoDB's message for the first limit this request breaks, or None."""
@@ -101,10 +121,8 @@ def _put_item(request: dict) -> str | None:
 
 
 def _batch_write(request: dict) -> str | None:
-    items = request.get("RequestItems") or {}
-    total = 0
-    total_bytes = 0
-    for table, writes in items.items():
+    by_table = accesses_by_table("BatchWriteItem", request)
+    for table, writes in (request.get("RequestItems") or {}).items():
         message = _table_name_problem(table, "requestItems")
         if message:
             return message
@@ -114,15 +132,14 @@ def _batch_write(request: dict) -> str | None:
                 f"Map value must satisfy constraint: [Member must have length less than or equal to "
                 f"{BATCH_WRITE_MAX_REQUESTS}, Member must have length greater than or equal to 1]",
             )
-        total += len(writes)
-        for write in writes:
-            put = write.get("PutRequest")
-            if put:
-                message = _item_problem(put.get("Item"))
-                if message:
-                    return message
-                total_bytes += typed_item_size(put.get("Item", {}))
-    if total > BATCH_WRITE_MAX_REQUESTS:
+    total_bytes = 0
+    for access in (a for table_accesses in by_table.values() for a in table_accesses):
+        if access.item is not None:
+            message = _item_problem(access.item)
+            if message:
+                return message
+            total_bytes += typed_item_size(access.item)
+    if sum(len(writes) for writes in (request.get("RequestItems") or {}).values()) > BATCH_WRITE_MAX_REQUESTS:
         return "Too many items requested for the BatchWriteItem call"
     if total_bytes > BATCH_WRITE_MAX_BYTES:
         return f"Too much data in the BatchWriteItem call: {total_bytes:,} B of items, the limit is 16 MB"
@@ -130,17 +147,15 @@ def _batch_write(request: dict) -> str | None:
 
 
 def _batch_get(request: dict) -> str | None:
-    total = 0
     for table, spec in (request.get("RequestItems") or {}).items():
         message = _table_name_problem(table, "requestItems")
         if message:
             return message
-        keys = spec.get("Keys") or []
+        keys = (spec or {}).get("Keys") or []
         if len(keys) > BATCH_GET_MAX_KEYS:
             return _constraint(keys, f"requestItems.{table}.member.keys",
                                f"Member must have length less than or equal to {BATCH_GET_MAX_KEYS}")
-        total += len(keys)
-    if total > BATCH_GET_MAX_KEYS:
+    if len(accesses("BatchGetItem", request)) > BATCH_GET_MAX_KEYS:
         return "Too many items requested for the BatchGetItem call"
     return None
 
@@ -151,21 +166,15 @@ def _transaction(request: dict) -> str | None:
         return _constraint(actions, "transactItems",
                            f"Member must have length less than or equal to {TRANSACTION_MAX_ACTIONS}")
     total_bytes = 0
-    for action in actions:
-        for spec in action.values():
-            if not isinstance(spec, dict):
-                continue
-            name = spec.get("TableName")
-            if isinstance(name, str):
-                message = _table_name_problem(name, "transactItems.member.tableName")
-                if message:
-                    return message
-            item = spec.get("Item")
-            if item is not None:
-                message = _item_problem(item)
-                if message:
-                    return message
-                total_bytes += typed_item_size(item)
+    for access in accesses("TransactWriteItems", request):
+        message = _table_name_problem(access.table, "transactItems.member.tableName")
+        if message:
+            return message
+        if access.item is not None:
+            message = _item_problem(access.item)
+            if message:
+                return message
+            total_bytes += typed_item_size(access.item)
     if total_bytes > TRANSACTION_MAX_BYTES:
         return "Transaction request cannot be larger than 4 MB"
     return None
