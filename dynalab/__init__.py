@@ -52,6 +52,10 @@ from dynalab.lessons.cost_comparison import (
 from dynalab.lessons.event_source_mapping import (
     EventSourceMapping,
 )
+from dynalab.lessons.indexes import (
+    compare_index_writes,
+    write_sharding,
+)
 from dynalab.lessons.load_generator import (
     run_load,
 )
@@ -98,6 +102,9 @@ from dynalab.models.capacity import (
 from dynalab.models.hot_partitions import (
     simulate_partition_load,
 )
+from dynalab.models.index_choice import (
+    filter_or_index,
+)
 from dynalab.models.indexes import (
     SecondaryIndex,
     index_write_units,
@@ -129,6 +136,9 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.indexes import (
+    IndexWriteExplorer,
+)
 from dynalab.widgets.lambda_triggers import (
     PoisonVoteBoard,
 )
@@ -149,6 +159,7 @@ __all__ = [
     "DEFAULT_PRICES",
     "EngineUnreachableError",
     "EventSourceMapping",
+    "IndexWriteExplorer",
     "InjectedCrash",
     "Lab",
     "MAX_ITEM_SIZE_BYTES",
@@ -173,6 +184,7 @@ __all__ = [
     "cleanup",
     "compare_batch_and_stream",
     "compare_costs",
+    "compare_index_writes",
     "connect",
     "copy_by_change_capture",
     "copy_by_restore",
@@ -184,6 +196,7 @@ __all__ = [
     "enable_ttl",
     "enforce_throughput",
     "estimate_partitions",
+    "filter_or_index",
     "index_write_units",
     "item_cost",
     "item_size",
@@ -218,5 +231,6 @@ __all__ = [
     "vote_summary",
     "wait_until_active",
     "workload_names",
+    "write_sharding",
     "write_units",
 ]

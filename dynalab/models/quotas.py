@@ -13,6 +13,9 @@ from __future__ import annotations
 MAX_ITEM_SIZE_BYTES = 400 * 1024
 #: A number has at most 38 significant digits (HowItWorks.NamingRulesDataTypes.html, read 2026-12).
 MAX_NUMBER_DIGITS = 38
+#: Storage is billed on the item's size plus 100 bytes of overhead per item, and the same per index entry
+#: (CapacityUnitCalculations.html, read 2026-12; GSI.html and LSI.html "storage considerations" [A23]).
+STORAGE_OVERHEAD_BYTES_PER_ITEM = 100
 
 # ---- capacity units (read-write-operations.html, read 2026-12) -------------------------------------------------
 #: A read capacity unit covers up to 4 KB; a write capacity unit up to 1 KB.
@@ -20,6 +23,11 @@ READ_UNIT_BYTES = 4 * 1024
 WRITE_UNIT_BYTES = 1024
 #: Query and Scan return at most 1 MB per page, counted before any filter (Query.Pagination.html).
 PAGE_LIMIT_BYTES = 1024 * 1024
+
+# ---- secondary indexes ----------------------------------------------------------------------------------------
+#: On a table with a local secondary index, an item collection (the items of one partition-key value, with their
+#: LSI entries) holds at most 10 GB (LSI.html "Item collection size limit", read 2026-12; 1 GB = 1,024**3 B).
+ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
 
 # ---- request limits (ServiceQuotas.html [A23]; transaction-apis.html, read 2026-12) ----------------------------
 BATCH_WRITE_MAX_REQUESTS = 25

@@ -106,6 +106,15 @@ def _vote_board(move: Move) -> str:
     return f"{candidate} {int(found.group(1)) + 1}"
 
 
+# --- 06 secondary indexes -----------------------------------------------------------------------------------------
+
+def _index_write_explorer(move: Move) -> list[str]:
+    from dynalab.widgets.indexes import modelled_write
+
+    size = int(number(move.after))
+    count = int(number(move.settings["global secondary indexes"]))
+    table, by_index = modelled_write(size, count, move.settings["projection"])
+    return [f"A new {size:,} B item", f"table {table:g}", f"= {table + sum(by_index.values()):g} WCU a write"]
 # --- 07 Lambda triggers ----------------------------------------------------------------------------------------
 
 def _poison_vote_board(move: Move) -> list[str]:
@@ -166,6 +175,7 @@ EXPECTATIONS: dict[str, list[Expectation]] = {
     ],
     "03_partitions": [Expectation(_partition_calculator), Expectation(_hot_partition_explorer)],
     "04_stream_projection_votes": [Expectation(_vote_board)],
+    "06_secondary_indexes": [Expectation(_index_write_explorer)],
     "07_lambda_triggers": [Expectation(_poison_vote_board, timeout_ms=30_000)],
     "08_plan_a_table": [Expectation(_plan_explorer), Expectation(_cloudwatch_replay)],
 }
