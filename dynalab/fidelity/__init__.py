@@ -22,6 +22,10 @@ The layer is a list of *plugins*; each one is a plain object that may define any
     When the layer is switched back on (``lab.fidelity.enabled = True``) after requests it did not see.
 
 ``context`` is botocore's per-call dict; plugins may keep their own values in it under their own key.
+
+Plugins find what a request touches with the one request walker, ``dynalab.fidelity.requests`` (tables, items,
+keys of single calls, Query/Scan, batches and transactions alike), and take DynamoDB's charge rules from
+``dynalab.models.charges`` and ``dynalab.models.indexes``.
 """
 
 from __future__ import annotations

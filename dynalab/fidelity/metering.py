@@ -202,6 +202,9 @@ class Meter:
         items and table schemas are the meter's, not the learner's). ``dynalab.connect()`` passes one."""
         self.engine = engine
         self.trust_engine = engine in ENGINES_WITH_REAL_UNITS
+        #: dynalab counts secondary indexes on every engine but AWS (which reports them itself); dynalite's own
+        #: ConsumedCapacity covers the table only (node_modules/dynalite/db/index.js, addConsumedCapacity)
+        self.meters_indexes = engine != "aws"
         #: Sizes remembered, on an engine only this process writes to (None: always ask the engine).
         self.known: KnownSizes | None = None
         if private_engine and not self.trust_engine:
@@ -312,7 +315,7 @@ class Meter:
                 and info is not None and any(i.is_global and i.name == request["IndexName"] for i in info.indexes):
             raise aws_error("ValidationException", GSI_CONSISTENT_READ, operation)
         # On a table with indexes the meter needs whole old items (index keys, projected attributes), not sizes.
-        indexed = info is not None and bool(info.indexes) and not self.trust_engine
+        indexed = info is not None and bool(info.indexes) and self.meters_indexes
         state["indexed"] = indexed
         changed = False
         if self.trust_engine and state["asked"] == "NONE":
@@ -349,11 +352,11 @@ class Meter:
             may_pass = "old_size" in state and (known_size or 0) + _update_bytes(request) > MAX_ITEM_SIZE_BYTES
             if not self.trust_engine and "old_size" in state and known_size is None and may_pass:
                 state["old_item"] = None  # known to be absent: the update makes a new item from its key
-            elif not self.trust_engine and ("old_size" not in state or may_pass):
+            elif (not self.trust_engine or indexed) and ("old_size" not in state or may_pass):
                 old = self._fetch_item(request)
                 state["old_item"] = old
                 state["old_size"] = typed_item_size(old) if old else None
-        if operation in ("BatchWriteItem", "TransactWriteItems") and not self.trust_engine:
+        if operation in ("BatchWriteItem", "TransactWriteItems") and self.meters_indexes:
             state["old_items"] = self._old_items(operation, request)
             # the old item of each action in request order (None: no item, or not read), for the limits plugin
             state["old_by_access"] = [
@@ -387,7 +390,9 @@ class Meter:
         if self.trust_engine and ok and reported:
             for table, units in reported.items():
                 read, write = ours.get(table, (0.0, 0.0))
-                chosen[table] = (units, 0.0) if read or not write else (0.0, units)
+                # the engine's units are the table's own: an LSI's writes (dynalab's count) are paid from it too
+                chosen[table] = (units, 0.0) if read or not write else \
+                    (0.0, units + self._lsi_write_units(state, table))
         indexes: dict[str, dict[str, IndexUnits]] = state.get("indexes") or {}
         now = time.time()
         with self._lock:
@@ -474,8 +479,10 @@ class Meter:
             units = query_units([size], _consistency(request))
             if index is None:
                 return {table: (units, 0.0)}, {table: len(items)}
-            # A read of an index is charged to the index: a GSI's own capacity, an LSI's table's.
-            state["indexes"] = {table: {index.name: IndexUnits(units, 0.0, index.is_global)}}
+            # A read of an index is charged to the index: a GSI's own capacity, an LSI's table's. (An engine that
+            # reports its own units reports this read too: nothing to add.)
+            if not self.trust_engine:
+                state["indexes"] = {table: {index.name: IndexUnits(units, 0.0, index.is_global)}}
             return {table: (0.0 if index.is_global else units, 0.0)}, {table: len(items)}
         if operation in _SINGLE_WRITES:
             write = self._single_write(operation, request, parsed, ok, state)
@@ -722,7 +729,7 @@ class Meter:
         for access in accesses(operation, request):
             if access.action == "ConditionCheck":
                 continue
-            if operation == "TransactWriteItems" or self._indexes(access.table):
+            if (operation == "TransactWriteItems" and not self.trust_engine) or self._indexes(access.table):
                 wanted.setdefault(access.table, []).append(access.key)
         return {table: self._read_items(table, keys) for table, keys in wanted.items()}
 
@@ -833,9 +840,14 @@ class Meter:
         if asked not in ("TOTAL", "INDEXES") or not ok:
             parsed.pop("ConsumedCapacity", None)
             return
-        if self.trust_engine and parsed.get("ConsumedCapacity"):
-            return  # the engine's own numbers, as DynamoDB would answer
         indexes = state.get("indexes") or {}
+        if self.trust_engine and parsed.get("ConsumedCapacity"):
+            # the engine's own numbers, as DynamoDB would answer; dynalite meters no index: dynalab adds them
+            reported = parsed["ConsumedCapacity"]
+            for entry in reported if isinstance(reported, list) else [reported]:
+                if isinstance(entry, dict) and indexes.get(entry.get("TableName")):
+                    _add_indexes(entry, asked, indexes[entry["TableName"]])
+            return
         entries = [_capacity_entry(table, read + write, asked, indexes.get(table, {}))
                    for table, (read, write) in chosen.items()]
         if operation in ("BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems"):
@@ -930,6 +942,23 @@ def _collection_share(info: TableInfo, item: Mapping[str, Any] | None) -> int:
         if not index.is_global:
             share += index_entry_size(item, index, info.key_attributes) or 0
     return share
+
+
+def _add_indexes(entry: dict[str, Any], asked: str, indexes: Mapping[str, IndexUnits]) -> None:
+    """Add dynalab's index units to an engine's ConsumedCapacity entry for one table (the engine's are the
+    table's own)."""
+    extra = {name: u.read + u.write for name, u in indexes.items() if u.read + u.write}
+    if not extra:
+        return
+    own = float(entry.get("CapacityUnits") or 0.0)
+    entry["CapacityUnits"] = own + sum(extra.values())
+    if asked == "INDEXES":
+        entry["Table"] = {"CapacityUnits": own}
+        for kind, is_global in (("GlobalSecondaryIndexes", True), ("LocalSecondaryIndexes", False)):
+            chosen = {name: {"CapacityUnits": units} for name, units in extra.items() if indexes[name].is_global ==
+                      is_global}
+            if chosen:
+                entry[kind] = chosen
 
 
 def _item_key(info: TableInfo | None, item: Mapping[str, Any] | None) -> tuple | None:

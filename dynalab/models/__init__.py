@@ -1,7 +1,9 @@
 """Pure models: DynamoDB's rules and simulators as plain functions.
 
 Values in, numbers, dataclasses or numpy arrays out; no I/O, no boto3, no widgets, no plotly (an import-linter
-contract in ``make lint`` keeps it so). Item sizes (``sizing``), capacity units (``capacity``), prices
-(``pricing``), auto scaling (``autoscaling``), partitions (``partitions``, ``hot_partitions``,
-``key_distributions``). Every documented DynamoDB number lives once, in ``quotas``, with its source.
+contract in ``make lint`` keeps it so). Item sizes (``sizing``), capacity units (``capacity``), what a request
+is charged (``charges``), secondary-index entries and their write units (``indexes``), the item an update
+produces (``updates``), prices (``pricing``), auto scaling (``autoscaling``), partitions (``partitions``,
+``hot_partitions``, ``key_distributions``). Every documented DynamoDB number lives once, in ``quotas``, with its
+source.
 """

@@ -117,6 +117,13 @@ def indexes_from_description(table: Mapping[str, Any]) -> tuple[tuple[str, ...],
 def index_entry(item: Item | None, index: SecondaryIndex, table_key_attributes: Sequence[str]) -> dict | None:
     """The entry ``item`` has in ``index`` (the attributes the index stores), or None when the item has none:
     no item, or an item without one of the index's key attributes (a sparse index)."""
+    if item is not None and not isinstance(item, Mapping):
+        raise TypeError(f"item must be a dict of attribute name -> value (or None), got {type(item).__name__}")
+    if not isinstance(index, SecondaryIndex):
+        raise TypeError(f"index must be a SecondaryIndex, got {type(index).__name__}")
+    if isinstance(table_key_attributes, str) or not all(isinstance(k, str) for k in table_key_attributes):
+        raise TypeError("table_key_attributes must be a sequence of attribute names (partition key first), "
+                        f"got {table_key_attributes!r}")
     if not item or any(name not in item for name in index.key_attributes):
         return None
     if index.projection_type == "ALL":

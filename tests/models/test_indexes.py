@@ -141,3 +141,12 @@ def test_bad_definitions_are_refused_by_name():
         SecondaryIndex("g", (), "ALL")
     with pytest.raises(ValueError, match="non_key_attributes"):
         SecondaryIndex("g", ("a",), "ALL", ("b",))
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(TypeError, match="item"):
+        index_write_units(5, None, ALL, TABLE_KEYS)
+    with pytest.raises(TypeError, match="table_key_attributes"):
+        index_entry({"pk": {"S": "a"}, "status": {"S": "x"}}, ALL, "pk")
+    with pytest.raises(TypeError, match="index"):
+        index_entry({}, "by_status", TABLE_KEYS)
