@@ -63,15 +63,12 @@ def read_design(path: str | os.PathLike) -> dict[str, Any]:
         raise FileNotFoundError(f"design file {str(path)!r} not found (looked in {os.getcwd()} and {data})")
     if found.suffix.lower() not in _SUFFIXES:
         raise ValueError(f"design file {found}: the name must end in {', '.join(_SUFFIXES)}; got {found.suffix!r}")
+    import yaml  # pyyaml, a runtime dependency
+
     text = found.read_text(encoding="utf-8")
     try:
-        if found.suffix.lower() == ".json":
-            design = json.loads(text)
-        else:
-            import yaml  # pyyaml, a runtime dependency
-
-            design = yaml.safe_load(text)
-    except (ValueError, Exception) as error:  # json.JSONDecodeError, yaml.YAMLError
+        design = json.loads(text) if found.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as error:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"design file {found} is not valid {found.suffix[1:].upper()}: {error}") from None
     if not isinstance(design, dict):
         raise ValueError(f"design file {found} must hold a mapping with table, indexes and patterns; "
