@@ -209,6 +209,10 @@ def test_plan_table_says_what_is_wrong_with_a_file(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(ValueError, match="bad.json is not valid JSON"):
         dynalab.plan_table(bad)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("table: [unclosed\n")
+    with pytest.raises(ValueError, match="broken.yaml is not valid YAML"):
+        dynalab.plan_table(broken)
     listed = tmp_path / "list.yaml"
     listed.write_text("- a\n- b\n")
     with pytest.raises(ValueError, match="must hold a mapping with table, indexes and patterns; got list"):
