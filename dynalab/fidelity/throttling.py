@@ -21,6 +21,14 @@ table's capacity, capped at 3,000 RCU / 1,000 WCU per partition, and places each
 ``dynalab.models.partitions.partition_index``: a hot key throttles while the table has capacity to spare. A Scan, or a
 Query whose key the enforcer cannot read, is charged across all partitions evenly.
 
+Secondary indexes (GSI.html, LSI.html, gsi-throttling.html): each provisioned GSI has its own read and write
+buckets at its own rates. A Query/Scan of a GSI is paid from the index's read bucket. A table write that touches a
+GSI (estimated from the request: a put carrying the index key, an update naming an indexed or projected
+attribute; the meter's exact count replaces the estimate) needs the index's write bucket positive too, else the
+*table* write is throttled (GSI back-pressure), with the index named in the message and DynamoDB's
+``ThrottlingReasons`` (``IndexWriteProvisionedThroughputExceeded``). LSIs have no capacity of their own: their
+writes are charged to the table's bucket.
+
 UpdateTable calls made through the lab are followed: the new rates apply from then on (on-demand: no limit).
 The clock is injectable (``clock=``) so tests can step time by hand.
 """
@@ -462,6 +470,16 @@ class ThroughputEnforcer:
                 self.index_units_total[(name, kind)] = self.index_units_total.get((name, kind), 0.0) + \
                     (actual.get(name, 0.0) if consumed is not None else charged.get(name, 0.0))
 
+    def update_index_throughput(self, index_name: str, read_capacity_units: float | None,
+                                write_capacity_units: float | None) -> None:
+        """Apply a GSI's new provisioned rates now (None: that kind unchanged), keeping what it has banked."""
+        with self._lock:
+            self._refill()
+            for kind, rate in (("read", read_capacity_units), ("write", write_capacity_units)):
+                bucket = self._index_buckets.get((index_name, kind))
+                if bucket is not None and rate is not None:
+                    bucket.resize(float(rate), float(rate) * max(self.burst_seconds, 1.0))
+
     def index_balance(self, index_name: str, kind: str = "write") -> float:
         """What a GSI's bucket holds now (units)."""
         with self._lock:
@@ -490,7 +508,15 @@ class ThroughputEnforcer:
         mode = (description.get("BillingModeSummary") or {}).get("BillingMode") or request.get("BillingMode")
         if mode == "PAY_PER_REQUEST":
             self.update_throughput(None, None)
+            with self._lock:
+                self._index_buckets.clear()
             return
+        for change in request.get("GlobalSecondaryIndexUpdates") or []:
+            update = change.get("Update") or {}
+            provisioned = update.get("ProvisionedThroughput") or {}
+            if update.get("IndexName") in self.global_secondary_indexes and provisioned:
+                self.update_index_throughput(update["IndexName"], provisioned.get("ReadCapacityUnits"),
+                                             provisioned.get("WriteCapacityUnits"))
         throughput = request.get("ProvisionedThroughput") or description.get("ProvisionedThroughput") or {}
         read = throughput.get("ReadCapacityUnits", self.read_capacity_units)
         write = throughput.get("WriteCapacityUnits", self.write_capacity_units)
@@ -546,9 +572,10 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
                        clock: Callable[[], float] = time.monotonic) -> ThroughputEnforcer:
     """Throttle ``table_name`` at its provisioned throughput from now on; ``.stop()`` ends it.
 
-    Reads the table's throughput (and key, and size for partitions) with DescribeTable; follows later UpdateTable
-    calls made through the lab. ``initial_burst_seconds``: what the burst bucket holds at the start (a fresh
-    bucket: nothing banked yet).
+    Reads the table's throughput (and key, size for partitions, and each GSI's own throughput: a GSI short of
+    write capacity throttles the table's writes that touch it) with DescribeTable; follows later UpdateTable
+    calls made through the lab (the table's and its GSIs' new rates). ``initial_burst_seconds``: what the burst
+    bucket holds at the start (a fresh bucket: nothing banked yet).
     """
     from botocore.exceptions import ClientError
 

@@ -103,3 +103,18 @@ def test_gsi_reads_have_their_own_bucket(lab, table_with_a_1_wcu_gsi, clock, no_
         no_retries.get_item(TableName=table, Key={"pk": {"S": "a"}})  # the table's reads are not affected
     finally:
         enforcer.stop()
+
+
+def test_raising_the_gsi_capacity_with_update_table_ends_the_back_pressure(lab, table_with_a_1_wcu_gsi, clock,
+                                                                           no_retries):
+    table = table_with_a_1_wcu_gsi
+    enforcer = enforce_throughput(lab, table, burst_seconds=0, clock=clock)
+    try:
+        clock.advance(1)
+        assert [_put(no_retries, table, f"k{i}", status="open") is None for i in range(3)] == [True, False, False]
+        lab.client.update_table(TableName=table, GlobalSecondaryIndexUpdates=[{"Update": {
+            "IndexName": "by_status", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 50}}}])
+        clock.advance(1)
+        assert [_put(no_retries, table, f"j{i}", status="open") is None for i in range(10)] == [True] * 10
+    finally:
+        enforcer.stop()
