@@ -64,6 +64,7 @@ from dynalab.lessons.workloads import (
     workload_names,
 )
 from dynalab.models.autoscaling import (
+    DecreaseQuota,
     TargetTrackingPolicy,
     simulate_autoscaling,
     simulate_on_demand,
@@ -118,6 +119,7 @@ from dynalab.widgets.streams import (
 __all__ = [
     "BadRecordError",
     "DEFAULT_PRICES",
+    "DecreaseQuota",
     "EngineUnreachableError",
     "InjectedCrash",
     "Lab",
