@@ -8,9 +8,12 @@ Two eras, kept apart and labelled in the lesson:
   ``ceil(GB/10)`` (third-party only: a 2016 re:Invent talk); a table's capacity is divided evenly between its
   partitions; raising throughput past what the partitions serve *doubles* them (2018 guide); partitions never
   merge (Black Belt p. 43 and theburningmonk.com 2017; no AWS statement found).
-* **Today** (burst-adaptive-capacity.html, bp-partition-key-design.html): the 3,000 / 1,000 per-partition
-  ceilings still hold, but adaptive capacity lends a hot partition unused table capacity and a hot item can be
-  isolated on its own partition ("split for heat"). The count itself is not published any more.
+* **Today** (bp-partition-key-design.html, burst-adaptive-capacity.html, warm-throughput.html, read 2026-12): every
+  partition "is designed to deliver" up to 3,000 read / 1,000 write units per second; adaptive capacity lets a
+  hot partition use capacity up to the table's total, at once; a hot item can be isolated on its own partition
+  ("split for heat"; not on tables with an LSI, which "will not split item collections"); **warm throughput**
+  (Nov 2024) reports what a table or GSI can serve at once, grows with use and can be pre-raised. AWS publishes
+  no partition count, and users cannot see how many partitions a table has (DescribeTable reports none).
 
 Where a key lands: DynamoDB hashes the partition key, but **its hash function is not public**. This module is a
 *model*: md5 over the key's bytes, its first 32 bits mapped onto equal hash ranges, one per partition. It is
@@ -158,14 +161,21 @@ class PartitionEstimate(_EvenShare):
         return self.throughput_partitions != self.throughput_partitions_per_term
 
     def describe(self) -> str:
-        """One line for a readout."""
-        line = (f"throughput term {self.throughput_partitions}, size term {self.size_partitions} -> "
+        """One line for a readout (the 2017 model)."""
+        line = (f"2017 model: throughput term {self.throughput_partitions}, size term {self.size_partitions} -> "
                 f"{self.partitions} partition(s); each serves {self.read_capacity_units_per_partition:,.1f} RCU "
                 f"and {self.write_capacity_units_per_partition:,.1f} WCU")
         if self.roundings_differ:
             line += (f" (rounding each term instead would give a throughput term of "
                      f"{self.throughput_partitions_per_term})")
         return line
+
+    def describe_today(self) -> str:
+        """What DynamoDB documents today for the same table, beside the 2017 line."""
+        return (f"Today: no published count (you cannot see a table's partitions); every partition is designed for "
+                f"{PARTITION_MAX_READ_CAPACITY_UNITS:,} RCU / {PARTITION_MAX_WRITE_CAPACITY_UNITS:,} WCU, and "
+                f"adaptive capacity lets a hot one use up to the table's {float(self.read_capacity_units):,.0f} RCU "
+                f"/ {float(self.write_capacity_units):,.0f} WCU (within its warm throughput)")
 
 
 def estimate_partitions(read_capacity_units: float, write_capacity_units: float,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from dynalab.figures.partitions import key_placement_figure, partition_estimate_figure, partition_load_figure
-from dynalab.models.hot_partitions import MODES, PartitionLoad, keys_per_partition, simulate_partition_load
+from dynalab.models.hot_partitions import MODE_LABELS, MODES, PartitionLoad, keys_per_partition, simulate_partition_load
 from dynalab.models.key_distributions import CARDINALITY_TABLE, key_distribution
 from dynalab.models.partitions import estimate_partitions, partition_count
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
@@ -34,7 +34,9 @@ __all__ = [
 
 
 class PartitionCalculator(LessonWidget):
-    """Sliders for RCU, WCU and table size redraw the partition count and each partition's share."""
+    """Sliders for RCU, WCU and table size redraw the partition count and each partition's share, in the 2017
+    model (AWS no longer publishes a count, and users cannot see a table's partitions); the readout says what
+    DynamoDB documents today beside it."""
 
     def __init__(self, read_capacity_units: int = 5000, write_capacity_units: int = 500, size_gb: int = 8) -> None:
         import ipywidgets as widgets
@@ -65,16 +67,17 @@ class PartitionCalculator(LessonWidget):
 
     def update(self, *_: Any) -> None:
         self.estimate = estimate_partitions(self.rcu_slider.value, self.wcu_slider.value, self.size_slider.value)
-        self.readout.value = html.escape(self.estimate.describe())
+        self.readout.value = (html.escape(self.estimate.describe()) + "<br>" +
+                              html.escape(self.estimate.describe_today()))
         self.view.show(partition_estimate_figure(self.estimate))
 
 
 class HotPartitionExplorer(LessonWidget):
-    """Pick a key distribution (a row of the article's cardinality table) and a capacity model; see each
-    partition's load, what it served and what it throttled."""
+    """Pick a key distribution (a row of the article's cardinality table) and a capacity model (today, the default;
+    today on a table with an LSI; the 2017 model); see each partition's load, what it served and throttled."""
 
     def __init__(self, read_capacity_units: float = 12_000, partitions: int | None = None, requests: int = 1_000_000,
-                 duration_seconds: float = 100.0, seed: int = 1, mode: str = "2017",
+                 duration_seconds: float = 100.0, seed: int = 1, mode: str = "today",
                  distribution: str = "user_ids") -> None:
         import ipywidgets as widgets
 
@@ -91,8 +94,7 @@ class HotPartitionExplorer(LessonWidget):
         self.picker = widgets.Dropdown(options=options, value=distribution, description="partition key",
                                        style={"description_width": "8em"}, layout=widgets.Layout(width="34em"))
         self.picker.add_class(MAIN_CONTROL)
-        self.mode = widgets.ToggleButtons(options=[("2017 model", "2017"), ("adaptive capacity", "adaptive"),
-                                                   ("+ split for heat", "split_for_heat")], value=mode,
+        self.mode = widgets.ToggleButtons(options=[(MODE_LABELS[m], m) for m in MODES], value=mode,
                                           description="capacity", style={"description_width": "8em"})
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
@@ -193,7 +195,8 @@ class LoadTestedTable:
 def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000, 500),
                       load_test: tuple[int, int] = (30_000, 14_000)) -> LoadTestedTable:
     """Create ``name`` at ``created`` (RCU, WCU), switch on lesson 2's per-partition throttling on a step clock,
-    then UpdateTable to ``load_test`` and back: the table keeps the partitions the load test made.
+    then UpdateTable to ``load_test`` and back: in the **2017 model** the table keeps the partitions the load test
+    made, each with an even share.
 
     Refused on real AWS: provisioning tens of thousands of capacity units costs real money by the hour.
     """
