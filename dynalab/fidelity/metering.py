@@ -32,13 +32,15 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from typing import Any
 
-from dynalab.models.capacity import (
+from dynalab.fidelity.requests import Access, accesses, accesses_by_table
+from dynalab.models.charges import (
+    batch_get_units,
     batch_write_units,
-    delete_write_units,
-    put_write_units,
-    query_read_units,
-    read_units,
-    write_units,
+    get_units,
+    query_units,
+    transact_get_units,
+    transact_write_units,
+    write_action_units,
 )
 from dynalab.models.sizing import typed_item_size
 
@@ -47,6 +49,7 @@ __all__ = ["ENGINES_WITH_REAL_UNITS", "Meter", "MeterEntry"]
 #: Engines whose ConsumedCapacity follows DynamoDB's rules (measured: ../shared/reference/local-engines.md).
 ENGINES_WITH_REAL_UNITS = ("dynalite", "aws")
 _SINGLE_WRITES = ("PutItem", "UpdateItem", "DeleteItem")
+_ACTION = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}
 _METERED = (
     "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
     "TransactGetItems", "TransactWriteItems",
@@ -333,19 +336,13 @@ class Meter:
         elif operation == "BatchWriteItem" and ok:
             for name, writes in _processed_writes(request, parsed):
                 for write in writes:
-                    if "PutRequest" in write:
-                        item = write["PutRequest"].get("Item", {})
-                        known.set(known.key(name, item), typed_item_size(item))
-                    elif "DeleteRequest" in write:
-                        known.set(known.key(name, write["DeleteRequest"].get("Key")), None)
+                    known.set(known.key(name, write.key), typed_item_size(write.item) if write.item else None)
         elif operation == "TransactWriteItems" and ok:
-            for action in request.get("TransactItems") or []:
-                ((kind, spec),) = action.items()
-                name = spec.get("TableName", "")
-                if kind == "Put":
-                    known.set(known.key(name, spec.get("Item")), typed_item_size(spec.get("Item", {})))
-                elif kind in ("Update", "Delete"):
-                    known.forget(known.key(name, spec.get("Key")))
+            for access in accesses("TransactWriteItems", request):
+                if access.action == "Put":
+                    known.set(known.key(access.table, access.item), typed_item_size(access.item))
+                elif access.action in ("Update", "Delete"):
+                    known.forget(known.key(access.table, access.key))
 
     # ---------------------------------------------------------------------------------------- the units
 
@@ -354,14 +351,14 @@ class Meter:
         table = request.get("TableName", "")
         if operation == "GetItem":
             item = parsed.get("Item")
-            size = typed_item_size(item) if item else 0
-            return {table: (read_units(size, _consistency(request)), 0.0)}, {table: 1 if item else 0}
+            return {table: (get_units(typed_item_size(item) if item else None, _consistency(request)), 0.0)}, \
+                {table: 1 if item else 0}
         if operation in ("Query", "Scan"):
             items = parsed.get("Items") or []
             size = sum(typed_item_size(item) for item in items)
             if not self.trust_engine and _narrowed(request) and parsed.get("ScannedCount"):
                 size = self._evaluated_size(operation, request, parsed, state, default=size)
-            return {table: (query_read_units([size], _consistency(request)), 0.0)}, {table: len(items)}
+            return {table: (query_units([size], _consistency(request)), 0.0)}, {table: len(items)}
         if operation in _SINGLE_WRITES:
             return {table: (0.0, self._single_write(operation, request, parsed, ok, state))}, {table: 1}
         if operation == "BatchGetItem":
@@ -380,21 +377,18 @@ class Meter:
         else:
             old_item = parsed.get("Item")  # ReturnValuesOnConditionCheckFailure=ALL_OLD
         old_size = typed_item_size(old_item) if old_item else state.get("old_size")
-        if operation == "DeleteItem":
-            return delete_write_units(old_size)
+        action = _ACTION[operation]
+        new_size = None
         if operation == "PutItem":
-            if not ok and old_size is None:
-                return write_units(0)  # a failed condition on a missing item: 1 WCU (dynamodb-facts.md §2)
             new_size = typed_item_size(request.get("Item", {}))
-        elif not ok:  # UpdateItem whose condition failed: nothing new was written
-            new_size = 0
-        elif request.get("ReturnValues") == "ALL_NEW":
-            new_item = parsed.get("Attributes")
-            new_size = typed_item_size(new_item) if new_item else 0
-        else:  # the learner asked for other ReturnValues: read the item the update left (one unmetered GetItem)
-            new_size = 0 if self.trust_engine else self._fetch_size(state.get("url", ""), request) or 0
+        elif operation == "UpdateItem" and ok:
+            if request.get("ReturnValues") == "ALL_NEW":
+                new_item = parsed.get("Attributes")
+                new_size = typed_item_size(new_item) if new_item else 0
+            else:  # the learner asked for other ReturnValues: read the item the update left (one unmetered GetItem)
+                new_size = 0 if self.trust_engine else self._fetch_size(state.get("url", ""), request) or 0
         state["new_size"] = new_size  # for _remember: a 400 KB item is sized once per call, not twice
-        return put_write_units(new_size, old_size)
+        return write_action_units(action, new_size_bytes=new_size, old_size_bytes=old_size, ok=ok)
 
     def _evaluated_size(self, operation: str, request: dict, parsed: dict, state: dict, default: int) -> int:
         """The bytes a filtered, projected or counted Query/Scan read: DynamoDB charges the items it evaluated,
@@ -531,27 +525,27 @@ def _batch_get(request: dict, parsed: dict) -> tuple[dict, dict]:
     units: dict[str, tuple[float, float]] = {}
     counts: dict[str, int] = {}
     unprocessed = parsed.get("UnprocessedKeys") or {}
-    for table, spec in (request.get("RequestItems") or {}).items():
+    for table, keys in accesses_by_table("BatchGetItem", request).items():
         items = (parsed.get("Responses") or {}).get(table, [])
-        processed = len(spec.get("Keys", [])) - len((unprocessed.get(table) or {}).get("Keys", []))
-        consistency = _consistency(spec)
+        processed = len(keys) - len((unprocessed.get(table) or {}).get("Keys", []))
+        consistency = _consistency(keys[0].spec)
         # Each key is a read of its own: an item rounded up on its own, a key that found nothing one block.
-        total = sum(read_units(typed_item_size(item), consistency) for item in items)
-        total += max(0, processed - len(items)) * read_units(0, consistency)
-        units[table] = (total, 0.0)
+        sizes: list[int | None] = [typed_item_size(item) for item in items]
+        sizes += [None] * max(0, processed - len(items))
+        units[table] = (batch_get_units(sizes, consistency), 0.0)
         counts[table] = len(items)
     return units, counts
 
 
-def _processed_writes(request: dict, parsed: dict) -> Iterator[tuple[str, list[dict]]]:
+def _processed_writes(request: dict, parsed: dict) -> Iterator[tuple[str, list[Access]]]:
     """Each table of a BatchWriteItem with the writes DynamoDB carried out (not handed back as unprocessed)."""
     unprocessed = parsed.get("UnprocessedItems") or {}
-    for table, writes in (request.get("RequestItems") or {}).items():
+    for table, writes in accesses_by_table("BatchWriteItem", request).items():
         left = list(unprocessed.get(table) or [])
         done = []
         for write in writes:
-            if write in left:
-                left.remove(write)
+            if write.spec in left:
+                left.remove(write.spec)
             else:
                 done.append(write)
         yield table, done
@@ -561,43 +555,35 @@ def _batch_write(request: dict, parsed: dict, known: KnownSizes | None) -> tuple
     units: dict[str, tuple[float, float]] = {}
     counts: dict[str, int] = {}
     for table, writes in _processed_writes(request, parsed):
-        sizes = []
+        charged = []
         for write in writes:
             # Each write is charged on the larger of the item before and after, like PutItem and DeleteItem.
             # BatchWriteItem cannot return old items: the old size is known only where the meter remembers it
             # (the embedded engine); elsewhere a put is charged on the item written and a delete at 1 WCU.
-            put = write.get("PutRequest")
-            old = _UNKNOWN
-            if known is not None:
-                old = known.get(known.key(table, put["Item"] if put else write.get("DeleteRequest", {}).get("Key")))
-            old_size = old if isinstance(old, int) else 0
-            sizes.append(max(typed_item_size(put["Item"]) if put else 0, old_size))
-        units[table] = (0.0, batch_write_units(sizes))
-        counts[table] = len(sizes)
+            old = known.get(known.key(table, write.key)) if known is not None else _UNKNOWN
+            new = typed_item_size(write.item) if write.item is not None else None
+            charged.append((write.action, new, old if isinstance(old, int) else None))
+        units[table] = (0.0, batch_write_units(charged))
+        counts[table] = len(charged)
     return units, counts
 
 
 def _transact_get(request: dict, parsed: dict) -> tuple[dict, dict]:
-    units: dict[str, list[float]] = {}
-    counts: dict[str, int] = {}
+    sizes: dict[str, list[int | None]] = {}
     responses = parsed.get("Responses") or []
-    for action, response in zip(request.get("TransactItems") or [], responses, strict=False):
-        table = action.get("Get", {}).get("TableName", "")
+    for access, response in zip(accesses("TransactGetItems", request), responses, strict=False):
         item = (response or {}).get("Item")
-        units.setdefault(table, [0.0, 0.0])[0] += read_units(typed_item_size(item) if item else 0, "transactional")
-        counts[table] = counts.get(table, 0) + (1 if item else 0)
-    return {t: (r, w) for t, (r, w) in units.items()}, counts
+        sizes.setdefault(access.table, []).append(typed_item_size(item) if item else None)
+    return ({table: (transact_get_units(found), 0.0) for table, found in sizes.items()},
+            {table: sum(1 for size in found if size is not None) for table, found in sizes.items()})
 
 
 def _transact_write(request: dict) -> tuple[dict, dict]:
-    units: dict[str, list[float]] = {}
-    counts: dict[str, int] = {}
-    for action in request.get("TransactItems") or []:
-        ((kind, spec),) = action.items()
-        table = spec.get("TableName", "")
-        # Transactional writes cost 2x. A Put is sized from its item; Update, Delete and ConditionCheck from what
-        # the request shows (the key): the minimum, 2 WCU, unless the engine reports its own numbers.
-        size = typed_item_size(spec["Item"]) if kind == "Put" else 0
-        units.setdefault(table, [0.0, 0.0])[1] += write_units(size, transactional=True)
-        counts[table] = counts.get(table, 0) + 1
-    return {t: (r, w) for t, (r, w) in units.items()}, counts
+    actions: dict[str, list[tuple[str, int | None, int | None]]] = {}
+    for access in accesses("TransactWriteItems", request):
+        # A Put is sized from its item; Update, Delete and ConditionCheck from what the request shows (the key):
+        # the minimum, 2 WCU, unless the engine reports its own numbers.
+        new = typed_item_size(access.item) if access.item is not None else None
+        actions.setdefault(access.table, []).append((access.action, new, None))
+    return ({table: (0.0, transact_write_units(charged)) for table, charged in actions.items()},
+            {table: len(charged) for table, charged in actions.items()})

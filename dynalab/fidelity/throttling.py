@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynalab.fidelity import error_response
+from dynalab.fidelity.requests import READS, WRITES, accesses
 from dynalab.models.quotas import PARTITION_MAX_READ_UNITS_PER_SECOND, PARTITION_MAX_WRITE_UNITS_PER_SECOND
+from dynalab.models.token_bucket import TokenBucket
 
 __all__ = ["PER_PARTITION_MAX", "SecondCounts", "ThroughputEnforcer", "THROTTLE_MESSAGE", "enforce_throughput"]
 
@@ -41,8 +43,6 @@ THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the tabl
 PER_PARTITION_MAX = {"read": float(PARTITION_MAX_READ_UNITS_PER_SECOND),
                      "write": float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)}
 
-_READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
-_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 _EQUALS = re.compile(r"(#?[A-Za-z0-9_.]+)\s*=\s*(:[A-Za-z0-9_]+)")
 
 
@@ -62,21 +62,9 @@ class SecondCounts:
         return self.write_units if kind == "write" else self.read_units
 
 
-class _Bucket:
-    __slots__ = ("balance", "rate", "seconds")
-
-    def __init__(self, rate: float, seconds: float, balance: float) -> None:
-        self.rate = rate
-        self.seconds = seconds
-        self.balance = balance
-
-    @property
-    def capacity(self) -> float:
-        # At least one second's worth, so a table with burst off still serves its rate.
-        return self.rate * max(self.seconds, 1.0)
-
-    def refill(self, elapsed: float) -> None:
-        self.balance = min(self.balance + self.rate * elapsed, self.capacity)
+def _bucket(rate: float, burst_seconds: float) -> TokenBucket:
+    # At least one second's worth, so a table with burst off still serves its rate.
+    return TokenBucket(rate, rate * max(burst_seconds, 1.0))
 
 
 class ThroughputEnforcer:
@@ -116,7 +104,7 @@ class ThroughputEnforcer:
         self.partitions = 0
         self.read_capacity_units: float | None = None
         self.write_capacity_units: float | None = None
-        self._buckets: dict[tuple[str, int], _Bucket] = {}
+        self._buckets: dict[tuple[str, int], TokenBucket] = {}
         self.throttled_attempts = 0
         self.served_requests = 0
         #: units charged since the start, per kind (a load generator reads deltas of these)
@@ -146,13 +134,13 @@ class ThroughputEnforcer:
             count = partitions_after_split(self.partitions, required) if self.partitions else required
         old = self._buckets
         self.partitions = count
-        buckets: dict[tuple[str, int], _Bucket] = {}
+        buckets: dict[tuple[str, int], TokenBucket] = {}
         for kind, total in (("read", float(read)), ("write", float(write))):
             share = total / count
             if self.per_partition:
                 share = min(share, PER_PARTITION_MAX[kind])
             for index in range(count):
-                bucket = _Bucket(share, self.burst_seconds, 0.0)
+                bucket = _bucket(share, self.burst_seconds)
                 previous = old.get((kind, index))
                 if previous is not None:
                     bucket.balance = min(previous.balance, bucket.capacity)
@@ -216,44 +204,23 @@ class ThroughputEnforcer:
 
     def _charges(self, operation: str, body: dict) -> tuple[str, dict[int, float]] | None:
         """(kind, {partition: estimated units}) for a request on our table, or None."""
-        if operation in _WRITES:
+        if operation in WRITES:
             kind = "write"
-        elif operation in _READS:
+        elif operation in READS:
             kind = "read"
         else:
             return None
-        keys: list[Any] = []
-        units_each = 1.0
-        spread = False
-        if operation in ("BatchWriteItem", "BatchGetItem"):
-            mine = (body.get("RequestItems") or {}).get(self.table_name)
-            if mine is None:
-                return None
-            if operation == "BatchWriteItem":
-                for entry in mine:
-                    request = entry.get("PutRequest", {}).get("Item") or entry.get("DeleteRequest", {}).get("Key")
-                    keys.append((request or {}).get(self.partition_key))
-            else:
-                keys = [key.get(self.partition_key) for key in mine.get("Keys", [])]
-        elif operation in ("TransactWriteItems", "TransactGetItems"):
-            units_each = 2.0  # transactional reads and writes cost twice
-            for entry in body.get("TransactItems", []):
-                for action in entry.values():
-                    if isinstance(action, dict) and action.get("TableName") == self.table_name:
-                        keys.append((action.get("Item") or action.get("Key") or {}).get(self.partition_key))
-            if not keys:
-                return None
+        mine = [access for access in accesses(operation, body) if access.table == self.table_name]
+        if not mine:
+            return None
+        units_each = 2.0 if mine[0].transactional else 1.0  # transactional reads and writes cost twice
+        spread = operation == "Scan"
+        if operation == "Query":
+            key = _query_key(body, self.partition_key)
+            spread = key is None
+            keys = [key]
         else:
-            if body.get("TableName") != self.table_name:
-                return None
-            if operation == "Scan":
-                spread = True
-            elif operation == "Query":
-                key = _query_key(body, self.partition_key)
-                spread = key is None
-                keys = [key]
-            else:
-                keys = [(body.get("Item") or body.get("Key") or {}).get(self.partition_key)]
+            keys = [access.key.get(self.partition_key) for access in mine]
         if not self.per_partition or self.partitions <= 1:
             return kind, {0: units_each * max(len(keys), 1)}
         if spread:
@@ -280,7 +247,7 @@ class ThroughputEnforcer:
             buckets = [self._buckets[(kind, index)] for index in parts]
             if all(b.balance > 0 for b in buckets):
                 for index, units in parts.items():
-                    self._buckets[(kind, index)].balance -= units
+                    self._buckets[(kind, index)].spend(units)
                 state = context.setdefault("dynalab_throttling", {"kind": kind, "charged": {}})
                 for index, units in parts.items():
                     state["charged"][index] = state["charged"].get(index, 0.0) + units
@@ -307,7 +274,7 @@ class ThroughputEnforcer:
                 for index, units in charged.items():
                     bucket = self._buckets.get((kind, index))
                     if bucket is not None:
-                        bucket.balance -= (actual - estimated) * units / estimated
+                        bucket.spend((actual - estimated) * units / estimated)
             row = self._second()
             if status_code == 200:
                 row.served_requests += 1
