@@ -10,10 +10,17 @@ retries and backoff happen, and are counted.
 Charging: on admission the bucket is charged an estimate (1 unit per item; 2 for transactions); after the call the
 estimate is replaced by the units lesson 1's meter computed (``context["dynalab_consumed"]``), when it ran.
 
-``per_partition=True`` gives each partition (``dynalab.models.partitions.partition_count``) an equal share of the
-table's capacity, capped at 3,000 RCU / 1,000 WCU per partition, and places each request's key with
-``dynalab.models.partitions.partition_index``: a hot key throttles while the table has capacity to spare. A Scan, or a
-Query whose key the enforcer cannot read, is charged across all partitions evenly.
+``per_partition=True`` adds the partitions' limits, in one of two modes (``partition_mode``):
+
+* ``"today"`` (the default; bp-partition-key-design.html, burst-adaptive-capacity.html, read 2026-12): adaptive
+  capacity lets any partition use the table's whole capacity (one bucket for the table), and a hot item is
+  isolated on a partition of its own (split for heat), so the 3,000 RCU / 1,000 WCU a partition is designed for
+  binds **per partition-key value**: a bucket per key, refilling at that ceiling, holding one second of it
+  (burst capacity cannot lift it), charged the admission estimate. A single key cannot pass 3,000 / 1,000.
+* ``"2017"``, the **2017 model**: each partition (``dynalab.models.partitions.partition_count``) gets an equal share
+  of the table's capacity, capped at 3,000 RCU / 1,000 WCU, and each request's key is placed with
+  ``dynalab.models.partitions.partition_index``: a hot key throttles while the table has capacity to spare. A Scan,
+  or a Query whose key the enforcer cannot read, is charged across all partitions evenly.
 
 UpdateTable calls made through the lab are followed: the new rates apply from then on (on-demand: no limit).
 The clock is injectable (``clock=``) so tests can step time by hand.
@@ -44,6 +51,7 @@ PER_PARTITION_MAX = {"read": float(PARTITION_MAX_READ_UNITS_PER_SECOND),
                      "write": float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)}
 
 _EQUALS = re.compile(r"(#?[A-Za-z0-9_.]+)\s*=\s*(:[A-Za-z0-9_]+)")
+PARTITION_MODES = ("today", "2017")
 
 
 @dataclass
@@ -60,6 +68,35 @@ class SecondCounts:
 
     def units(self, kind: str) -> float:
         return self.write_units if kind == "write" else self.read_units
+
+
+class _KeyCeilings:
+    """Today's per-key ceiling (split for heat): a ``TokenBucket`` per (kind, partition-key value), holding one
+    second of the ceiling, made on first use as if it had filled since the enforcer started (so a fresh key is
+    treated like any other) and refilled when touched, so idle keys cost nothing."""
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self._buckets: dict[tuple[str, bytes], tuple[TokenBucket, float]] = {}
+
+    def admit(self, kind: str, keys: dict[bytes, float], now: float) -> bool:
+        """Charge each key its units if every key's bucket is positive (all or nothing)."""
+        ceiling = PER_PARTITION_MAX[kind]
+        touched = []
+        for key, units in keys.items():
+            entry = self._buckets.get((kind, key))
+            if entry is None:
+                bucket = TokenBucket(ceiling, ceiling, ceiling * max(0.0, now - self.started))
+            else:
+                bucket, last = entry
+                bucket.refill(now - last)
+            self._buckets[(kind, key)] = (bucket, now)
+            touched.append((bucket, units))
+        if all(bucket.balance > 0 for bucket, _ in touched):
+            for bucket, units in touched:
+                bucket.spend(units)
+            return True
+        return False
 
 
 def _bucket(rate: float, burst_seconds: float) -> TokenBucket:
@@ -81,11 +118,14 @@ class ThroughputEnforcer:
         *,
         partition_key: str = "pk",
         per_partition: bool = False,
+        partition_mode: str = "today",
         burst_seconds: float = 300.0,
         initial_burst_seconds: float = 0.0,
         size_gb: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if partition_mode not in PARTITION_MODES:
+            raise ValueError(f"partition_mode must be 'today' or '2017' (the 2017 model), got {partition_mode!r}")
         if not isinstance(burst_seconds, int | float) or not 0 <= burst_seconds <= 3600:
             raise ValueError(f"burst_seconds must be from 0 to 3600, got {burst_seconds!r}")
         if not isinstance(initial_burst_seconds, int | float) or not 0 <= initial_burst_seconds <= max(burst_seconds,
@@ -94,11 +134,15 @@ class ThroughputEnforcer:
         self.table_name = table_name
         self.partition_key = partition_key
         self.per_partition = bool(per_partition)
+        self.partition_mode = partition_mode
+        # today: the table's bucket plus a ceiling per key; the 2017 model: a bucket per partition
         self.burst_seconds = float(burst_seconds)
         self.size_gb = float(size_gb)
         self.clock = clock
         self.started = clock()
         self._last = self.started
+        # today: the table's bucket plus a ceiling per key; the 2017 model: a bucket per partition
+        self._key_ceilings = _KeyCeilings(self.started) if self.per_partition and partition_mode == "today" else None
         self._lock = threading.Lock()
         self._seconds: dict[int, SecondCounts] = {}
         self.partitions = 0
@@ -126,7 +170,7 @@ class ThroughputEnforcer:
             self._buckets = {}
             return
         count = 1
-        if self.per_partition:
+        if self.per_partition and self.partition_mode == "2017":
             from dynalab.models.partitions import partition_count, partitions_after_split
 
             # The lesson-3 model: a new table gets partition_count; later changes split (doubling) and never merge.
@@ -137,7 +181,7 @@ class ThroughputEnforcer:
         buckets: dict[tuple[str, int], TokenBucket] = {}
         for kind, total in (("read", float(read)), ("write", float(write))):
             share = total / count
-            if self.per_partition:
+            if self.per_partition and self.partition_mode == "2017":
                 share = min(share, PER_PARTITION_MAX[kind])
             for index in range(count):
                 bucket = _bucket(share, self.burst_seconds)
@@ -240,12 +284,14 @@ class ThroughputEnforcer:
         if charges is None:
             return None
         kind, parts = charges
+        keys = self._key_charges(operation, body) if self._key_ceilings is not None else {}
         with self._lock:
             if not self._buckets:  # on-demand
                 return None
             self._refill()
             buckets = [self._buckets[(kind, index)] for index in parts]
-            if all(b.balance > 0 for b in buckets):
+            if all(b.balance > 0 for b in buckets) and (
+                    not keys or self._key_ceilings.admit(kind, keys, self._last)):
                 for index, units in parts.items():
                     self._buckets[(kind, index)].spend(units)
                 state = context.setdefault("dynalab_throttling", {"kind": kind, "charged": {}})
@@ -255,6 +301,23 @@ class ThroughputEnforcer:
             self.throttled_attempts += 1
             self._second().throttled_attempts += 1
         return error_response(THROTTLE_CODE, THROTTLE_MESSAGE)
+
+    def _key_charges(self, operation: str, body: dict) -> dict[bytes, float]:
+        """Today's mode: {partition-key value's bytes: estimated units} of a request (none for a Scan)."""
+        from dynalab.models.partitions import key_bytes
+
+        if operation == "Scan":
+            return {}
+        mine = [access for access in accesses(operation, body) if access.table == self.table_name]
+        units_each = 2.0 if mine and mine[0].transactional else 1.0
+        values = [_query_key(body, self.partition_key)] if operation == "Query" else \
+            [access.key.get(self.partition_key) for access in mine]
+        charges: dict[bytes, float] = {}
+        for value in values:
+            if value is not None:
+                key = key_bytes(value)
+                charges[key] = charges.get(key, 0.0) + units_each
+        return charges
 
     def after_call(self, operation: str, request: dict, parsed: dict, status_code: int, context: dict) -> None:
         if operation == "UpdateTable" and request.get("TableName") == self.table_name and status_code == 200:
@@ -316,14 +379,15 @@ def _query_key(body: dict, partition_key: str) -> Any:
     return values[0]
 
 
-def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False, burst_seconds: float = 300.0,
-                       initial_burst_seconds: float = 0.0,
+def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False, partition_mode: str = "today",
+                       burst_seconds: float = 300.0, initial_burst_seconds: float = 0.0,
                        clock: Callable[[], float] = time.monotonic) -> ThroughputEnforcer:
     """Throttle ``table_name`` at its provisioned throughput from now on; ``.stop()`` ends it.
 
     Reads the table's throughput (and key, and size for partitions) with DescribeTable; follows later UpdateTable
     calls made through the lab. ``initial_burst_seconds``: what the burst bucket holds at the start (a fresh
-    bucket: nothing banked yet).
+    bucket: nothing banked yet). ``per_partition=True`` adds the partitions' limits: ``partition_mode="today"``
+    (a key cannot pass 3,000 / 1,000 units a second) or ``"2017"`` (the 2017 model's even split).
     """
     from botocore.exceptions import ClientError
 
@@ -345,7 +409,8 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     if mode == "PAY_PER_REQUEST" or read is None or write is None:
         read = write = None
     enforcer = ThroughputEnforcer(
-        table_name, read, write, partition_key=key, per_partition=per_partition, burst_seconds=burst_seconds,
+        table_name, read, write, partition_key=key, per_partition=per_partition, partition_mode=partition_mode,
+        burst_seconds=burst_seconds,
         initial_burst_seconds=initial_burst_seconds, size_gb=description.get("TableSizeBytes", 0) / 1024**3,
         clock=clock,
     )

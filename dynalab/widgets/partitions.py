@@ -18,6 +18,7 @@ from dynalab.models.hot_partitions import MODE_LABELS, MODES, PartitionLoad, key
 from dynalab.models.key_distributions import CARDINALITY_TABLE, key_distribution
 from dynalab.models.partitions import estimate_partitions, partition_count
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
+from dynalab.models.quotas import PARTITION_MAX_WRITE_UNITS_PER_SECOND
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 __all__ = [
@@ -193,10 +194,11 @@ class LoadTestedTable:
 
 
 def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000, 500),
-                      load_test: tuple[int, int] = (30_000, 14_000)) -> LoadTestedTable:
+                      load_test: tuple[int, int] = (30_000, 14_000), partition_mode: str = "2017") -> LoadTestedTable:
     """Create ``name`` at ``created`` (RCU, WCU), switch on lesson 2's per-partition throttling on a step clock,
     then UpdateTable to ``load_test`` and back: in the **2017 model** the table keeps the partitions the load test
-    made, each with an even share.
+    made, each with an even share. ``partition_mode="today"``: the same history under today's rules (adaptive
+    capacity up to the table's total, each key up to 3,000 read / 1,000 write units a second).
 
     Refused on real AWS: provisioning tens of thousands of capacity units costs real money by the hour.
     """
@@ -211,7 +213,8 @@ def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000,
     table = create_table(lab, name, partition_key=("pk", "S"), read_capacity_units=created[0],
                          write_capacity_units=created[1])
     clock = StepClock()
-    throttling = enforce_throughput(lab, table.name, per_partition=True, burst_seconds=0, clock=clock)
+    throttling = enforce_throughput(lab, table.name, per_partition=True, partition_mode=partition_mode,
+                                    burst_seconds=0, clock=clock)
     for rcu, wcu in (load_test, created):
         lab.client.update_table(TableName=table.name,
                                 ProvisionedThroughput={"ReadCapacityUnits": rcu, "WriteCapacityUnits": wcu})
@@ -230,13 +233,18 @@ class HotKeyTest:
     throttled: int
     throttled_by_key: Counter = field(default_factory=Counter)
     throttled_by_partition: Counter = field(default_factory=Counter)
+    partition_mode: str = "2017"
 
     def describe(self) -> str:
         key, count = self.throttled_by_key.most_common(1)[0] if self.throttled_by_key else ("-", 0)
         capacity = (f"{self.table_write_capacity_units:g} WCU "
                     f"({self.writes_per_second / self.table_write_capacity_units:.0%} of it)"
                     if self.table_write_capacity_units else "on-demand capacity")
-        return (f"{self.writes} writes at {self.writes_per_second:g}/s on a table of "
+        if self.partition_mode == "today":
+            return (f"today: {self.writes} writes at {self.writes_per_second:g}/s on a table of {capacity}, each "
+                    f"key up to {PARTITION_MAX_WRITE_UNITS_PER_SECOND:,} WCU/s: {self.throttled} throttled, "
+                    f"{count} of them on {key!r}")
+        return (f"2017 model: {self.writes} writes at {self.writes_per_second:g}/s on a table of "
                 f"{capacity} and {self.partitions} partitions: "
                 f"{self.throttled} throttled, {count} of them on {key!r} "
                 f"(partitions throttling: {sorted(self.throttled_by_partition)})")
@@ -257,7 +265,8 @@ def run_hot_key_test(lab: Any, table_name: str, keys: list[str], *, writes_per_s
     if enforcer is None:
         raise ValueError(f"enforce_throughput(lab, {table_name!r}, per_partition=True, clock=...) must run first")
     client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})  # one attempt: count each refusal once
-    result = HotKeyTest(len(keys), writes_per_second, enforcer.write_capacity_units or 0.0, enforcer.partitions, 0)
+    result = HotKeyTest(len(keys), writes_per_second, enforcer.write_capacity_units or 0.0, enforcer.partitions, 0,
+                        partition_mode=enforcer.partition_mode if enforcer.per_partition else "2017")
     for number, key in enumerate(keys):
         clock.advance(1.0 / writes_per_second)
         try:
