@@ -152,6 +152,7 @@ def test_today_spreads_a_hot_partition_up_to_the_table_and_the_warm_throughput()
     status = run("status_codes", partitions=24, rcu=5000, seconds=250.0, mode="today")
     key_share = status.hottest_key_requests / status.duration_seconds
     assert status.throttled_per_second.sum() == pytest.approx(key_share - 3000)  # only the key past 3,000
+    assert status.hottest_key == "200" and status.hottest_key_served_per_second == pytest.approx(3000)
     warm = run("user_ids", rcu=12_000, mode="today")
     assert warm.throttled_requests == 0
     from dynalab.models.key_distributions import key_distribution as kd

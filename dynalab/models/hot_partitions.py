@@ -64,6 +64,7 @@ class PartitionLoad:
     throttled_per_second: np.ndarray
     hottest_key: str
     hottest_key_requests: int
+    hottest_key_served_per_second: float  # what the busiest key got (today: at most the ceiling)
 
     @property
     def total_requests(self) -> int:
@@ -175,6 +176,7 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     share = np.full(partition_count, share_each)
 
     at_once = min(capacity, warm)  # today: the table's capacity, within what it is warmed for
+    hottest = int(np.argmax(per_key))
     if mode == "2017":
         served = np.minimum(demand, share)
     elif mode == "today_with_lsi":  # adaptive capacity, no split for heat: the ceiling binds per partition
@@ -183,14 +185,18 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
         served_per_key = serve(per_key * (unit / duration), ceiling, at_once)
         served = np.bincount(key_partition, weights=served_per_key, minlength=partition_count)
     served = np.minimum(served, demand)  # float safety: never serve more than asked
-    hottest = int(np.argmax(per_key))
+    if mode == "today":
+        key_served = float(served_per_key[hottest])
+    else:  # a partition's keys share what it serves, in proportion to what they ask
+        home = int(key_partition[hottest])
+        key_served = float(served[home] * per_key[hottest] / requests[home]) if requests[home] else 0.0
     return PartitionLoad(
         mode=mode, kind=kind, partition_count=int(partition_count), duration_seconds=duration,
         units_per_request=unit, table_capacity_per_second=capacity, ceiling_per_second=ceiling,
         requests=requests, demand_per_second=demand, share_per_second=share, warm_throughput_per_second=warm,
         served_per_second=served,
         throttled_per_second=demand - served, hottest_key=str(distribution.keys[hottest]),
-        hottest_key_requests=int(per_key[hottest]),
+        hottest_key_requests=int(per_key[hottest]), hottest_key_served_per_second=key_served,
     )
 
 
