@@ -173,7 +173,7 @@ class ThroughputEnforcer:
         if self.per_partition and self.partition_mode == "2017":
             from dynalab.models.partitions import partition_count, partitions_after_split
 
-            # The lesson-3 model: a new table gets partition_count; later changes split (doubling) and never merge.
+            # The 2017 model: a new table gets partition_count; later changes split (doubling) and never merge.
             required = partition_count(float(read), float(write), self.size_gb)
             count = partitions_after_split(self.partitions, required) if self.partitions else required
         old = self._buckets

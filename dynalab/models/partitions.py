@@ -1,4 +1,5 @@
-"""Partition math: how many partitions a table has, how they split and never merge, and where a key lands.
+"""Partition math: the 2017 model of how many partitions a table has and how they split (never merging), and
+where a key lands.
 
 Two eras, kept apart and labelled in the lesson:
 
@@ -246,7 +247,7 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
     The first state creates the table with ``partition_count``. Later, whenever the settings need more
     partitions than the table has, it splits: ``growth="double"`` doubles the count until it suffices (the 2018
     guide: "DynamoDB doubles the current number of partitions"; a full partition splits in two), ``"exact"`` adds
-    just enough. Partitions never merge, so scaling down keeps them all, each with a thinner share.
+    just enough. In the 2017 model partitions never merge, so scaling down keeps them all, each with a thinner share.
     """
     _check_growth(growth)
     if not states:
@@ -270,8 +271,8 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
 def partitions_after_split(current_partitions: int, required_partitions: int, growth: Growth = "double") -> int:
     """The partitions a table has once new settings need ``required_partitions`` (2017 model).
 
-    Never fewer than now (partitions never merge); when more are needed, ``"double"`` doubles the count until it
-    suffices (the 2018 guide), ``"exact"`` adds just enough.
+    Never fewer than now (the 2017 model: partitions never merge); when more are needed, ``"double"`` doubles the
+    count until it suffices (the 2018 guide), ``"exact"`` adds just enough.
     """
     _check_growth(growth)
     if current_partitions < 1:
