@@ -8,11 +8,12 @@ list of ``Access`` records, in request order, so no plugin walks a request by it
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Access", "READS", "WRITES", "accesses", "accesses_by_table", "tables_named"]
+__all__ = ["Access", "READS", "WRITES", "accesses", "accesses_by_table", "client_shape", "tables_named"]
 
 #: Data-plane operations that read, and that write (the throttle and the meter care about these).
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
@@ -106,3 +107,18 @@ def tables_named(request: Mapping[str, Any]) -> set[str]:
     if isinstance(arn, str) and ":table/" in arn:
         names.add(arn.split(":table/", 1)[1].split("/", 1)[0])
     return names
+
+
+def client_shape(value: Mapping[str, Any]) -> dict:
+    """A wire-typed value (binary as base64 text) in the shape boto3's client takes and botocore's parsed answers
+    hold (binary as bytes)."""
+    ((kind, inner),) = value.items()
+    if kind == "B":
+        return {"B": base64.b64decode(inner) if isinstance(inner, str) else inner}
+    if kind == "BS":
+        return {"BS": [base64.b64decode(v) if isinstance(v, str) else v for v in inner]}
+    if kind == "L":
+        return {"L": [client_shape(v) for v in inner]}
+    if kind == "M":
+        return {"M": {k: client_shape(v) for k, v in inner.items()}}
+    return dict(value)

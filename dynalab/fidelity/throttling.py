@@ -7,6 +7,12 @@ of unused capacity (burst-adaptive-capacity.html). A request is admitted while i
 its HTTP attempt is answered with ``ProvisionedThroughputExceededException`` in ``before_send``, so boto3's own
 retries and backoff happen, and are counted.
 
+Batches (BatchWriteItem, BatchGetItem) are served in part, as DynamoDB serves them (dynamodb-facts.md §0): the
+items the bucket can take, one by one while it is positive, are sent to the engine (the request body is rewritten
+to hold only them, so the engine really writes or reads only those), and the others come back in the answer's
+``UnprocessedItems`` / ``UnprocessedKeys``. Only when none can be served does the call fail with
+ProvisionedThroughputExceededException.
+
 Charging: on admission the bucket is charged an estimate (1 unit per item; 2 for transactions); after the call the
 estimate is replaced by the units lesson 1's meter computed (``context["dynalab_consumed"]``), when it ran.
 
@@ -28,24 +34,33 @@ The clock is injectable (``clock=``) so tests can step time by hand.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from dynalab.fidelity import error_response
-from dynalab.fidelity.requests import READS, WRITES, accesses
+from dynalab.fidelity.requests import READS, WRITES, Access, accesses, client_shape
+from dynalab.models.capacity import write_units
+from dynalab.models.indexes import SecondaryIndex, index_entry_size, indexes_from_description
 from dynalab.models.quotas import PARTITION_MAX_READ_UNITS_PER_SECOND, PARTITION_MAX_WRITE_UNITS_PER_SECOND
+from dynalab.models.sizing import typed_item_size
 from dynalab.models.token_bucket import TokenBucket
 
-__all__ = ["PER_PARTITION_MAX", "SecondCounts", "ThroughputEnforcer", "THROTTLE_MESSAGE", "enforce_throughput"]
+__all__ = ["GSI_THROTTLE_MESSAGE", "PER_PARTITION_MAX", "SecondCounts", "ThroughputEnforcer", "THROTTLE_MESSAGE",
+           "enforce_throughput", "find_enforcer"]
 
 THROTTLE_CODE = "ProvisionedThroughputExceededException"
 THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                     "your provisioning level with the UpdateTable API.")
+#: GSI back-pressure: the table write is refused because its GSI is short of write capacity (gsi-throttling.html).
+GSI_THROTTLE_MESSAGE = ("The level of configured provisioned throughput for one or more global secondary indexes of "
+                        "the table was exceeded (index {index!r}: its writes are throttling the table's). Consider "
+                        "increasing the index's provisioning level with the UpdateTable API.")
 #: Per-partition ceilings (quotas: burst-adaptive-capacity.html): units per second.
 PER_PARTITION_MAX = {"read": float(PARTITION_MAX_READ_UNITS_PER_SECOND),
                      "write": float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)}
@@ -61,6 +76,7 @@ class SecondCounts:
     second: int
     served_requests: int = 0
     throttled_attempts: int = 0
+    unprocessed_items: int = 0  # batch items handed back unprocessed (the batch itself was served in part)
     read_units: float = 0.0
     write_units: float = 0.0
     read_capacity_units: float = 0.0
@@ -123,6 +139,9 @@ class ThroughputEnforcer:
         initial_burst_seconds: float = 0.0,
         size_gb: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        global_secondary_indexes: Sequence[tuple[SecondaryIndex, float, float]] = (),
+        table_key_attributes: Sequence[str] = (),
+        table_arn: str = "",
     ) -> None:
         if partition_mode not in PARTITION_MODES:
             raise ValueError(f"partition_mode must be 'today' or '2017' (the 2017 model), got {partition_mode!r}")
@@ -135,7 +154,6 @@ class ThroughputEnforcer:
         self.partition_key = partition_key
         self.per_partition = bool(per_partition)
         self.partition_mode = partition_mode
-        # today: the table's bucket plus a ceiling per key; the 2017 model: a bucket per partition
         self.burst_seconds = float(burst_seconds)
         self.size_gb = float(size_gb)
         self.clock = clock
@@ -151,10 +169,26 @@ class ThroughputEnforcer:
         self._buckets: dict[tuple[str, int], TokenBucket] = {}
         self.throttled_attempts = 0
         self.served_requests = 0
+        #: batch items handed back in UnprocessedItems / UnprocessedKeys (their batch was served in part)
+        self.unprocessed_items = 0
+        #: throttled attempts per ThrottlingReason (TableWriteProvisionedThroughputExceeded, IndexWrite..., ...)
+        self.throttle_reasons: dict[str, int] = {}
+        #: units charged to each GSI since the start: (index name, kind) -> units
+        self.index_units_total: dict[tuple[str, str], float] = {}
         #: units charged since the start, per kind (a load generator reads deltas of these)
         self.units_total = {"read": 0.0, "write": 0.0}
         self.active = True
         self._set_throughput(read_capacity_units, write_capacity_units, initial_burst_seconds)
+        #: each provisioned GSI's own buckets: (index name, kind) -> bucket at the index's provisioned rate
+        self.table_key_attributes = tuple(table_key_attributes) or (partition_key,)
+        self.table_arn = table_arn
+        self.global_secondary_indexes = {index.name: index for index, _, _ in global_secondary_indexes}
+        self._index_buckets: dict[tuple[str, str], TokenBucket] = {}
+        for index, read, write in global_secondary_indexes:
+            for kind, rate in (("read", float(read)), ("write", float(write))):
+                bucket = _bucket(rate, self.burst_seconds)
+                bucket.balance = min(rate * initial_burst_seconds, bucket.capacity)
+                self._index_buckets[(index.name, kind)] = bucket
 
     # ------------------------------------------------------------------------------------------- throughput
 
@@ -202,6 +236,8 @@ class ThroughputEnforcer:
     def _refill(self) -> None:
         now = self.clock()
         elapsed = now - self._last
+        for bucket in getattr(self, "_index_buckets", {}).values():
+            bucket.refill(max(elapsed, 0.0))
         if elapsed > 0:
             for bucket in self._buckets.values():
                 bucket.refill(elapsed)
@@ -277,30 +313,164 @@ class ThroughputEnforcer:
             charges[index] = charges.get(index, 0.0) + units_each
         return kind, charges
 
+    @property
+    def _state_key(self) -> str:
+        return f"dynalab_throttling:{self.table_name}"  # one per table: a batch may name several throttled tables
+
+    def before_call(self, operation: str, request_dict: dict, context: dict) -> None:
+        """A batch the bucket can absorb only in part is served in part, as DynamoDB does: the request sent to the
+        engine keeps the items admitted, and the others come back in UnprocessedItems / UnprocessedKeys."""
+        if not self.active or operation not in ("BatchWriteItem", "BatchGetItem"):
+            return
+        request = context.get("dynalab_request")
+        if not isinstance(request, dict):
+            return
+        mine = [a for a in accesses(operation, request) if a.table == self.table_name]
+        if not mine:
+            return
+        kind = "write" if operation == "BatchWriteItem" else "read"
+        with self._lock:
+            if not self._buckets:  # on-demand
+                return
+            self._refill()
+            admitted: list[Access] = []
+            withheld: list[Access] = []
+            charged: dict[int, float] = {}
+            index_charged: dict[str, float] = {}
+            for access in mine:
+                index = self._partition(access.key.get(self.partition_key))
+                bucket = self._buckets[(kind, index)]
+                on_indexes = self._index_estimates([access]) if kind == "write" else {}
+                if bucket.balance > 0 and all(self._index_buckets[(n, "write")].balance > 0 for n in on_indexes) \
+                        and self._key_admits(kind, access, _estimate(access, kind)):
+                    units = _estimate(access, kind)
+                    bucket.spend(units)
+                    charged[index] = charged.get(index, 0.0) + units
+                    for name, units in on_indexes.items():
+                        self._index_buckets[(name, "write")].spend(units)
+                        index_charged[name] = index_charged.get(name, 0.0) + units
+                    admitted.append(access)
+                else:
+                    withheld.append(access)
+            if not admitted:
+                return  # none can be served: each HTTP attempt is throttled in before_send, and boto3 retries
+            context[self._state_key] = {"kind": kind, "charged": charged, "prepaid": True,
+                                        "index_charged": index_charged,
+                                        "withheld": [a.spec for a in withheld] if kind == "write" else
+                                        [a.key for a in withheld],
+                                        "spec": mine[0].spec}
+        if withheld:
+            items = request["RequestItems"]
+            if kind == "write":
+                items[self.table_name] = [a.spec for a in admitted]
+            else:
+                items[self.table_name] = {**mine[0].spec, "Keys": [a.key for a in admitted]}
+            request_dict["body"] = json.dumps(request).encode()
+
+    def _key_admits(self, kind: str, access: Access, units: float) -> bool:
+        """Today's mode: the batch item's key is under its ceiling (charged if so); always True otherwise."""
+        value = access.key.get(self.partition_key)
+        if self._key_ceilings is None or value is None:
+            return True
+        from dynalab.models.partitions import key_bytes
+
+        return self._key_ceilings.admit(kind, {key_bytes(value): units}, self._last)
+
+    def _partition(self, key: Any) -> int:
+        if not self.per_partition or self.partitions <= 1 or key is None:
+            return 0
+        from dynalab.models.partitions import partition_index
+
+        return partition_index(key, self.partitions)
+
     def before_send(self, operation: str, body: dict, context: dict) -> Any:
         if not self.active:
             return None
+        state = context.get(self._state_key)
+        if state is not None and state.get("prepaid"):
+            return None  # a batch admitted in before_call (in whole or in part): already charged
         charges = self._charges(operation, body)
         if charges is None:
             return None
         kind, parts = charges
         keys = self._key_charges(operation, body) if self._key_ceilings is not None else {}
+        read_index = self._read_index(operation, body)
+        on_indexes = self._index_estimates([a for a in accesses(operation, body) if a.table == self.table_name]) \
+            if kind == "write" else {}
         with self._lock:
             if not self._buckets:  # on-demand
                 return None
             self._refill()
+            if read_index is not None:  # a read of a GSI is paid from the index's capacity, not the table's
+                bucket = self._index_buckets[(read_index, "read")]
+                if bucket.balance > 0:
+                    units = sum(parts.values())
+                    bucket.spend(units)
+                    context[self._state_key] = {"kind": kind, "charged": {}, "index_charged": {read_index: units}}
+                    return None
+                return self._throttled(_index_arn(self.table_arn, read_index), "IndexReadProvisionedThroughputExceeded",
+                                       THROTTLE_MESSAGE)
             buckets = [self._buckets[(kind, index)] for index in parts]
-            if all(b.balance > 0 for b in buckets) and (
-                    not keys or self._key_ceilings.admit(kind, keys, self._last)):
+            short = [name for name in on_indexes if self._index_buckets[(name, "write")].balance <= 0]
+            # today's mode: a key past the ceiling a partition is designed for throttles (KeyRange...)
+            key_refused = bool(keys) and all(b.balance > 0 for b in buckets) and not short and \
+                not self._key_ceilings.admit(kind, keys, self._last)
+            if all(b.balance > 0 for b in buckets) and not short and not key_refused:
                 for index, units in parts.items():
                     self._buckets[(kind, index)].spend(units)
-                state = context.setdefault("dynalab_throttling", {"kind": kind, "charged": {}})
+                for name, units in on_indexes.items():
+                    self._index_buckets[(name, "write")].spend(units)
+                state = context.setdefault(self._state_key, {"kind": kind, "charged": {}, "index_charged": {}})
                 for index, units in parts.items():
                     state["charged"][index] = state["charged"].get(index, 0.0) + units
+                for name, units in on_indexes.items():
+                    state["index_charged"][name] = state["index_charged"].get(name, 0.0) + units
                 return None
-            self.throttled_attempts += 1
-            self._second().throttled_attempts += 1
-        return error_response(THROTTLE_CODE, THROTTLE_MESSAGE)
+            if short and all(b.balance > 0 for b in buckets):
+                # GSI back-pressure: the table had capacity, its index did not, so the table write is throttled.
+                return self._throttled(_index_arn(self.table_arn, short[0]), "IndexWriteProvisionedThroughputExceeded",
+                                       GSI_THROTTLE_MESSAGE.format(index=short[0]))
+            reason = f"Table{kind.capitalize()}" + ("KeyRangeThroughputExceeded" if key_refused or (
+                self.per_partition and self.partitions > 1) else "ProvisionedThroughputExceeded")
+            return self._throttled(self.table_arn, reason, THROTTLE_MESSAGE)
+
+    def _throttled(self, resource: str, reason: str, message: str) -> Any:
+        """Count a throttled attempt (the lock is held) and answer it as DynamoDB does, with its ThrottlingReasons
+        (API_ThrottlingReason.html)."""
+        self.throttled_attempts += 1
+        self._second().throttled_attempts += 1
+        self.throttle_reasons[reason] = self.throttle_reasons.get(reason, 0) + 1
+        return error_response(THROTTLE_CODE, message,
+                              extra={"ThrottlingReasons": [{"reason": reason, "resource": resource}]})
+
+    def _read_index(self, operation: str, body: dict) -> str | None:
+        """The GSI a Query/Scan of our table reads (its own bucket pays), or None."""
+        name = body.get("IndexName") if operation in ("Query", "Scan") else None
+        if name and body.get("TableName") == self.table_name and (name, "read") in self._index_buckets:
+            return name
+        return None
+
+    def _index_estimates(self, writes: list[Access]) -> dict[str, float]:
+        """{gsi: estimated write units} these writes cost our GSIs, from the request alone (the meter's exact
+        count replaces it after the call): a put whose item has the index's key attributes pays its entry's
+        1 KB blocks; an update naming an index key attribute (or any attribute, for an ALL or INCLUDE index)
+        2 (the delete and put of a key change); a delete is not held back (its old item is not in the request)."""
+        estimates: dict[str, float] = {}
+        for write in writes:
+            for name, index in self.global_secondary_indexes.items():
+                if write.action == "Put" and write.item is not None:
+                    size = index_entry_size(write.item, index, self.table_key_attributes)
+                    units = write_units(size) if size is not None else 0.0
+                elif write.action == "Update":
+                    named = _updated_attributes(write.spec)
+                    touched = bool(named & set(index.key_attributes)) or (
+                        index.projection_type == "ALL" and bool(named)) or bool(named & set(index.non_key_attributes))
+                    units = 2.0 if named & set(index.key_attributes) else 1.0 if touched else 0.0
+                else:
+                    units = 0.0
+                if units:
+                    estimates[name] = estimates.get(name, 0.0) + units
+        return estimates
 
     def _key_charges(self, operation: str, body: dict) -> dict[bytes, float]:
         """Today's mode: {partition-key value's bytes: estimated units} of a request (none for a Scan)."""
@@ -323,9 +493,12 @@ class ThroughputEnforcer:
         if operation == "UpdateTable" and request.get("TableName") == self.table_name and status_code == 200:
             self._follow_update(request, parsed)
             return
-        state = context.get("dynalab_throttling")
+        state = context.get(self._state_key)
         if not state:
             return  # not ours, or never admitted (throttled to the end)
+        if state.get("withheld") and status_code == 200:
+            self._hand_back(operation, parsed, state)
+        self._settle_indexes(state, (context.get("dynalab_consumed_indexes") or {}).get(self.table_name))
         kind, charged = state["kind"], state["charged"]
         estimated = sum(charged.values())
         actual = estimated
@@ -348,6 +521,44 @@ class ThroughputEnforcer:
             else:
                 row.write_units += actual
 
+    def _settle_indexes(self, state: dict, consumed: dict | None) -> None:
+        """Replace what the GSI buckets were charged on admission by the units the meter counted."""
+        kind = state["kind"]
+        charged = state.get("index_charged") or {}
+        actual = {name: (u[0] if kind == "read" else u[1]) for name, u in (consumed or {}).items()}
+        with self._lock:
+            for name in set(charged) | set(actual):
+                bucket = self._index_buckets.get((name, kind))
+                if bucket is None:
+                    continue
+                if consumed is not None:
+                    bucket.spend(actual.get(name, 0.0) - charged.get(name, 0.0))
+                self.index_units_total[(name, kind)] = self.index_units_total.get((name, kind), 0.0) + \
+                    (actual.get(name, 0.0) if consumed is not None else charged.get(name, 0.0))
+
+    def index_balance(self, index_name: str, kind: str = "write") -> float:
+        """What a GSI's bucket holds now (units)."""
+        with self._lock:
+            self._refill()
+            return self._index_buckets[(index_name, kind)].balance
+
+    def _hand_back(self, operation: str, parsed: dict, state: dict) -> None:
+        """Put the items this throttle withheld from a batch into the answer, as DynamoDB hands them back."""
+        withheld = state["withheld"]
+        with self._lock:
+            self.unprocessed_items += len(withheld)
+            self._second().unprocessed_items += len(withheld)
+        if operation == "BatchWriteItem":
+            left = parsed.setdefault("UnprocessedItems", {}).setdefault(self.table_name, [])
+            for write in withheld:
+                ((kind, body),) = write.items()
+                left.append({kind: {part: {name: client_shape(value) for name, value in values.items()}
+                                    for part, values in body.items()}})
+        else:
+            spec = {name: value for name, value in state["spec"].items() if name != "Keys"}
+            entry = parsed.setdefault("UnprocessedKeys", {}).setdefault(self.table_name, {**spec, "Keys": []})
+            entry["Keys"].extend({name: client_shape(value) for name, value in key.items()} for key in withheld)
+
     def _follow_update(self, request: dict, parsed: dict) -> None:
         description = parsed.get("TableDescription") or {}
         mode = (description.get("BillingModeSummary") or {}).get("BillingMode") or request.get("BillingMode")
@@ -362,6 +573,31 @@ class ThroughputEnforcer:
             with self._lock:
                 row = self._second()
                 row.read_capacity_units, row.write_capacity_units = float(read), float(write)
+
+
+def _index_arn(table_arn: str, index_name: str) -> str:
+    return f"{table_arn}/index/{index_name}" if table_arn else index_name
+
+
+def _updated_attributes(spec: Mapping[str, Any]) -> set[str]:
+    """The top-level attribute names an UpdateItem (or a transaction's Update) sets or removes."""
+    names = spec.get("ExpressionAttributeNames") or {}
+    expression = spec.get("UpdateExpression") or ""
+    found = set()
+    for token in re.findall(r"#?[A-Za-z_][A-Za-z0-9_]*", re.sub(r":[A-Za-z0-9_]+", " ", expression)):
+        if token.upper() in ("SET", "REMOVE", "ADD", "DELETE", "IF_NOT_EXISTS", "LIST_APPEND"):
+            continue
+        found.add(names.get(token, token))
+    found.update(spec.get("AttributeUpdates") or {})
+    return found
+
+
+def _estimate(access: Access, kind: str) -> float:
+    """Units one batch item is charged on admission (the meter's exact count replaces it after the call): a put
+    its item's 1 KB blocks, a delete 1 WCU, a read one 4 KB block at its consistency."""
+    if kind == "write":
+        return write_units(typed_item_size(access.item)) if access.item is not None else 1.0
+    return 1.0 if access.spec.get("ConsistentRead") else 0.5
 
 
 def _query_key(body: dict, partition_key: str) -> Any:
@@ -408,11 +644,20 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     write = throughput.get("WriteCapacityUnits") or None
     if mode == "PAY_PER_REQUEST" or read is None or write is None:
         read = write = None
+    table_keys, indexes = indexes_from_description(description)
+    gsis = []
+    if read is not None:  # on a provisioned table each GSI has its own provisioned throughput
+        for index, raw in zip([i for i in indexes if i.is_global], description.get("GlobalSecondaryIndexes") or [],
+                              strict=True):
+            provisioned = raw.get("ProvisionedThroughput") or {}
+            if provisioned.get("ReadCapacityUnits") and provisioned.get("WriteCapacityUnits"):
+                gsis.append((index, provisioned["ReadCapacityUnits"], provisioned["WriteCapacityUnits"]))
     enforcer = ThroughputEnforcer(
         table_name, read, write, partition_key=key, per_partition=per_partition, partition_mode=partition_mode,
         burst_seconds=burst_seconds,
         initial_burst_seconds=initial_burst_seconds, size_gb=description.get("TableSizeBytes", 0) / 1024**3,
-        clock=clock,
+        clock=clock, global_secondary_indexes=gsis, table_key_attributes=table_keys,
+        table_arn=description.get("TableArn", ""),
     )
     old = find_enforcer(lab, table_name)
     if old is not None:  # a re-run cell: one table, one throttle (two would each take their share of requests)
