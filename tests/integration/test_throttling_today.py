@@ -50,3 +50,18 @@ def test_today_the_load_tested_table_serves_the_skewed_devices(lab, table_name):
 def test_a_bad_partition_mode_is_refused():
     with pytest.raises(ValueError, match="partition_mode must be 'today' or '2017'"):
         ThroughputEnforcer("t", 5, 5, per_partition=True, partition_mode="2019")
+
+
+def test_a_batch_of_one_hot_key_is_served_in_part_up_to_the_key_ceiling(lab, table_name):
+    dynalab.create_table(lab, table_name, partition_key=("pk", "S"), sort_key=("sk", "N"), read_capacity_units=5,
+                         write_capacity_units=5000)
+    clock = StepClock()
+    enforcer = enforce_throughput(lab, table_name, per_partition=True, burst_seconds=0, clock=clock)
+    try:
+        clock.advance(0.01)  # the key's bucket has filled 1,000 x 0.01 = 10 units, the table's 50
+        client = lab.new_client(retries={"mode": "standard", "total_max_attempts": 1})
+        writes = [{"PutRequest": {"Item": {"pk": {"S": "hot"}, "sk": {"N": str(n)}}}} for n in range(25)]
+        answer = client.batch_write_item(RequestItems={table_name: writes})
+    finally:
+        enforcer.stop()
+    assert len(answer["UnprocessedItems"][table_name]) == 15  # 10 written, the key's ceiling holds the rest
