@@ -86,6 +86,7 @@ from dynalab.lessons.workloads import (
     workload_names,
 )
 from dynalab.models.autoscaling import (
+    DecreaseQuota,
     TargetTrackingPolicy,
     simulate_autoscaling,
     simulate_on_demand,
@@ -157,6 +158,7 @@ __all__ = [
     "AwsCostCeilingError",
     "BadRecordError",
     "DEFAULT_PRICES",
+    "DecreaseQuota",
     "EngineUnreachableError",
     "EventSourceMapping",
     "IndexWriteExplorer",

@@ -7,9 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from dynalab.models.autoscaling import TargetTrackingPolicy, simulate_autoscaling, simulate_on_demand
+from dynalab.models.autoscaling import DecreaseQuota, TargetTrackingPolicy, simulate_autoscaling, simulate_on_demand
 
 STEP_AT = 10
+#: The ideal of new capacity the very next minute: only where a test is about something else than time.
+INSTANT = {"alarm_delay_minutes": 0, "update_delay_minutes": 0}
 
 
 def step_demand(before=100.0, after=400.0, minutes=60):
@@ -35,8 +37,26 @@ def test_step_with_a_full_burst_bank_scales_out_once_because_consumed_shows_the_
     result = simulate_autoscaling(step_demand(), 70)
     assert [e.to_capacity for e in result.events_of("scale-out")] == [572]
     assert result.events[0].minute == STEP_AT + 1
-    assert result.throttled.sum() == 0
     assert result.burst_balance[STEP_AT + 1] < result.burst_balance[STEP_AT - 1]
+
+
+def test_the_default_step_scenario_throttles_some_demand():
+    # metrics-dimensions.html: the alarm lags "up to a few minutes", UpdateTable "takes several minutes" (defaults
+    # 2 + 3). The bank (143 x 300 = 42,900 units) covers (400 - 143) x 60 = 15,420 units a minute for under three
+    # minutes; the new capacity comes 6 minutes after the step's second datapoint.
+    from dynalab.lessons.workloads import load_workload
+
+    step = load_workload("step")
+    result = simulate_autoscaling(step.demand, 70)
+    event = result.events_of("scale-out")[0]
+    assert event.effective_minute == event.minute + 1 + 2 + 3
+    assert result.throttled_units > 0
+    throttled = np.flatnonzero(result.throttled > 0)
+    assert throttled.min() > event.minute and throttled.max() < event.effective_minute  # the bank ran dry first
+    assert result.throttled_units == pytest.approx(
+        (400 - 143) * 60 * (event.effective_minute - event.minute - 1) - (143 * 300 - 2 * (400 - 143) * 60))
+    ideal = simulate_autoscaling(step.demand, 70, **INSTANT)  # the ideal AWS does not offer: nothing throttled
+    assert ideal.throttled_units == 0
 
 
 def test_one_minute_above_target_is_not_enough():
@@ -54,7 +74,8 @@ def test_scale_in_only_after_15_datapoints_under_the_lower_threshold():
     assert len(ins) == 1
     assert ins[0].minute == 10 + 14 and ins[0].datapoints == (10, 24)
     assert ins[0].to_capacity == 143
-    assert result.provisioned[24] == 572 and result.provisioned[25] == 143
+    assert ins[0].effective_minute == 24 + 1 + 2 + 3  # the alarm's delay, then UpdateTable's
+    assert result.provisioned[29] == 572 and result.provisioned[30] == 143
 
 
 def test_no_scale_in_between_the_lower_threshold_and_the_target():
@@ -63,52 +84,74 @@ def test_no_scale_in_between_the_lower_threshold_and_the_target():
     assert result.events == []
 
 
-def test_the_fifth_decrease_in_the_first_hour_is_refused():
-    # A shortened lower alarm (5 datapoints) so that five decreases fit in the first hour of the UTC day.
-    demand = np.concatenate([np.full(8, 4000.0 / 2 ** k) for k in range(8)])
-    result = simulate_autoscaling(demand, 70, initial_capacity=5715, scale_in_datapoints=5)
+def test_a_day_starts_with_4_decreases_and_a_fifth_in_the_same_hour_is_refused():
+    # ServiceQuotas.html (2026-12): "You start each day with 4 available decreases."
+    quota = DecreaseQuota()
+    assert quota.available(0) == 4
+    assert [quota.try_decrease(minute) for minute in (1, 2, 3, 4)] == [True] * 4
+    assert quota.available(5) == 0
+    assert not quota.try_decrease(10) and not quota.try_decrease(59)
+    assert quota.available(64) == 1  # "Each hour, 1 additional decrease becomes available"
+
+
+def test_4_decreases_are_available_again_after_a_quiet_morning():
+    quota = DecreaseQuota()
+    assert all(quota.try_decrease(minute) for minute in range(4))
+    assert quota.available(6 * 60) == 4  # "up to the maximum of 4 available at any time", not more
+    assert all(quota.try_decrease(6 * 60 + k) for k in range(4))  # back to back
+    assert not quota.try_decrease(6 * 60 + 4)
+
+
+def test_a_full_day_allows_27_decreases_then_a_new_utc_day_starts_with_4():
+    quota = DecreaseQuota()
+    assert sum(quota.try_decrease(minute) for minute in range(1440)) == 27 == 4 + 23
+    assert quota.available(1440) == 4
+
+
+def test_the_quota_refuses_time_going_back_and_bad_settings():
+    quota = DecreaseQuota()
+    quota.try_decrease(100)
+    with pytest.raises(ValueError, match="minute must be an integer >= 100"):
+        quota.available(99)
+    with pytest.raises(ValueError, match="at_day_start must be an integer from 0 to 4"):
+        DecreaseQuota(at_day_start=5)
+
+
+def staircase(levels=8, minutes=8):
+    return np.concatenate([np.full(minutes, 4000.0 / 2 ** k) for k in range(levels)])
+
+
+def test_the_simulator_refuses_a_fifth_decrease_in_the_first_hour():
+    # A shortened lower alarm (5 datapoints; DynamoDB's is 15) and no delays so five decreases are asked for early.
+    result = simulate_autoscaling(staircase(), 70, initial_capacity=5715, scale_in_datapoints=5, **INSTANT)
     ins, refused = result.events_of("scale-in"), result.events_of("refused")
     assert len([e for e in ins if e.minute < 60]) == 4
     assert refused and refused[0].minute < 60
-    assert "free_decreases_per_day=4" in refused[0].reason and "decrease_interval_minutes=60" in refused[0].reason
-    unlimited = simulate_autoscaling(demand, 70, initial_capacity=5715, scale_in_datapoints=5, decrease_limits=False)
+    assert "no decrease available" in refused[0].reason and "the next one at minute" in refused[0].reason
+    unlimited = simulate_autoscaling(staircase(), 70, initial_capacity=5715, scale_in_datapoints=5,
+                                     decrease_limits=False, **INSTANT)
     assert len([e for e in unlimited.events_of("scale-in") if e.minute < 60]) >= 5
 
 
-def daily_staircase_then_waves(hours=26):
-    # Hour 0: four falling levels (each under half the last), so four decreases; later hours: 20 minutes at
-    # 1,000 units/s (scale-out), then 40 at 100 (one decrease allowed per hour).
-    first = np.repeat([2000.0, 1000.0, 500.0, 250.0], 15)
-    wave = np.concatenate([np.full(20, 1000.0), np.full(40, 100.0)])
-    return np.concatenate([first] + [wave] * (hours - 1))
+def waves(hours=26, period=10):
+    # 5 minutes at 1,000 units/s, 5 at 100: a decrease asked for every 10 minutes, all day.
+    return np.tile(np.concatenate([np.full(period // 2, 1000.0), np.full(period // 2, 100.0)]), hours * 60 // period)
 
 
-def test_a_day_allows_4_decreases_in_the_first_hour_then_1_an_hour_27_in_all():
-    # ServiceQuotas.html: 4 any time per day, then one more if there was none in the past hour; 27 at most.
-    result = simulate_autoscaling(daily_staircase_then_waves(), 70, initial_capacity=5715)
-    ins = [e for e in result.events_of("scale-in") if e.minute < 1440]
-    hours = [e.minute // 60 for e in ins]
-    assert hours.count(0) == 4
-    assert all(hours.count(h) == 1 for h in range(1, 24))
-    assert len(ins) == 27
-    assert all(b.minute - a.minute >= 60 for a, b in zip(ins[3:], ins[4:], strict=False))
-    assert [e.minute // 60 for e in result.events_of("scale-in") if e.minute >= 1440] == [24, 25]  # a new UTC day
-
-
-def test_the_four_free_decreases_may_come_at_any_time_of_the_day():
-    # The staircase starting at 05:00 UTC: its four decreases all come in hour 5, the fifth waits an hour.
-    result = simulate_autoscaling(daily_staircase_then_waves(2), 70, initial_capacity=5715, start_minute_of_day=300)
+def test_the_simulator_makes_at_most_27_decreases_in_a_utc_day():
+    result = simulate_autoscaling(waves(), 70, scale_in_datapoints=3, **INSTANT)
     ins = result.events_of("scale-in")
-    assert [(e.minute + 300) // 60 for e in ins[:4]] == [5, 5, 5, 5]
-    refused = result.events_of("refused")
-    assert refused and (refused[0].minute + 300) // 60 == 6
-    assert ins[4].minute - ins[3].minute >= 60
+    assert len([e for e in ins if e.minute < 1440]) == 27
+    assert len([e for e in ins if e.minute < 60]) == 4
+    assert [e.minute // 60 for e in ins if e.minute >= 1440][:4] == [24, 24, 24, 24]  # a new UTC day: 4 again
 
 
-def test_the_daily_cap_refuses_decreases_beyond_it():
-    result = simulate_autoscaling(daily_staircase_then_waves(), 70, initial_capacity=5715, max_decreases_per_day=10)
-    assert len([e for e in result.events_of("scale-in") if e.minute < 1440]) == 10
-    assert any("max_decreases_per_day=10" in e.reason for e in result.events_of("refused"))
+def test_the_quota_follows_the_utc_day_not_the_start_of_the_run():
+    # Starting at 23:30 UTC: three decreases fit before midnight; the new UTC day brings 4 more right after it.
+    result = simulate_autoscaling(waves(2), 70, scale_in_datapoints=3, start_minute_of_day=1410, **INSTANT)
+    clock = [(e.minute + 1410) for e in result.events_of("scale-in")]
+    assert [m for m in clock if m < 1440] == [1417, 1427, 1437]
+    assert len([m for m in clock if 1440 <= m < 1500]) == 4
 
 
 def test_a_30_second_spike_is_served_from_burst_without_a_scaling_event():
@@ -139,11 +182,15 @@ def test_throttled_demand_is_retried_the_next_minute_when_asked():
     assert retried.served_units == pytest.approx(sum(demand) * 60)
 
 
-def test_update_delay_holds_the_old_capacity_longer():
-    result = simulate_autoscaling(step_demand(), 70, update_delay_minutes=3)
-    event = result.events[0]
-    assert event.effective_minute == event.minute + 4
-    assert result.provisioned[event.minute + 3] == 143 and result.provisioned[event.minute + 4] == 572
+def test_the_alarm_and_update_delays_hold_the_old_capacity_longer():
+    for alarm, update in ((0, 0), (2, 3), (5, 10)):
+        result = simulate_autoscaling(step_demand(), 70, alarm_delay_minutes=alarm, update_delay_minutes=update)
+        event = result.events[0]
+        assert event.effective_minute == event.minute + 1 + alarm + update
+        effective = event.effective_minute
+        assert result.provisioned[effective - 1] == 143 and result.provisioned[effective] == 572
+    with pytest.raises(ValueError, match="alarm_delay_minutes must be an integer from 0 to 60"):
+        simulate_autoscaling([1.0], 70, alarm_delay_minutes=-1)
 
 
 def test_min_and_max_capacity_bound_the_policy():

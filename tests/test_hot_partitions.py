@@ -9,7 +9,7 @@ from dynalab.models.hot_partitions import keys_per_partition, serve, simulate_pa
 from dynalab.models.key_distributions import KeyDistribution, key_distribution, user_ids
 from dynalab.models.partitions import partition_count, partition_index
 
-MODES = ("2017", "adaptive", "split_for_heat")
+MODES = ("2017", "today_with_lsi", "today")
 
 
 def run(name, requests=1_000_000, seed=1, rcu=12_000, seconds=100.0, mode="2017", partitions=None, **parameters):
@@ -52,7 +52,7 @@ def test_one_hot_key_throttles_only_its_partition_while_the_table_has_capacity_t
 def test_adaptive_capacity_lends_unused_capacity_up_to_the_ceiling():
     # 24 thin partitions (the table after a load test): an even share is 500 RCU, the ceiling 3,000
     old = run("status_codes", partitions=24)
-    adaptive = run("status_codes", partitions=24, mode="adaptive")
+    adaptive = run("status_codes", partitions=24, mode="today_with_lsi")
     assert old.served_per_second[old.hottest_partition] == pytest.approx(500)
     assert adaptive.throttled_requests < old.throttled_requests
     assert adaptive.served_per_second[adaptive.hottest_partition] == pytest.approx(3000)  # the ceiling holds
@@ -61,19 +61,19 @@ def test_adaptive_capacity_lends_unused_capacity_up_to_the_ceiling():
 
 def test_adaptive_capacity_at_the_ceiling_already_changes_nothing():
     # 4 partitions of 12,000 RCU: each share is already the 3,000 ceiling, nothing more to lend
-    assert run("status_codes", mode="adaptive").throttled_requests == run("status_codes").throttled_requests
+    assert run("status_codes", mode="today_with_lsi").throttled_requests == run("status_codes").throttled_requests
 
 
 def test_adaptive_capacity_cannot_beat_the_table_total():
-    load = run("user_ids", rcu=2000, partitions=8, mode="adaptive")  # 10,000/s asked of a 2,000 RCU table
+    load = run("user_ids", rcu=2000, partitions=8, mode="today_with_lsi")  # 10,000/s asked of a 2,000 RCU table
     assert load.served_per_second.sum() == pytest.approx(2000)
     assert load.served_per_second == pytest.approx(np.full(8, 250))
 
 
 def test_split_for_heat_gives_a_hot_key_a_whole_partition_but_not_more():
     # one device with most traffic, many partitions: split isolates it, its ceiling is still 3,000/s per key
-    load = run("skewed_device_ids", rcu=40_000, seconds=10.0, mode="split_for_heat")
-    adaptive = run("skewed_device_ids", rcu=40_000, seconds=10.0, mode="adaptive")
+    load = run("skewed_device_ids", rcu=40_000, seconds=10.0, mode="today")
+    adaptive = run("skewed_device_ids", rcu=40_000, seconds=10.0, mode="today_with_lsi")
     assert load.throttled_requests <= adaptive.throttled_requests
     assert load.hottest_key_requests / load.duration_seconds > 3000  # the hot key alone is over the ceiling
     assert load.throttled_requests > 0  # so even split for heat cannot serve it all
@@ -82,7 +82,7 @@ def test_split_for_heat_gives_a_hot_key_a_whole_partition_but_not_more():
 def test_writes_use_the_1000_ceiling():
     distribution = user_ids(1000)
     load = simulate_partition_load(distribution, distribution.sample(50_000, 0), partition_count=1,
-                                   table_capacity_per_second=5000, kind="write")
+                                   table_capacity_per_second=5000, kind="write", mode="2017")
     assert load.ceiling_per_second == 1000
     assert load.share_per_second[0] == 1000  # one partition cannot take more than 1,000 WCU
     assert load.served_per_second[0] == pytest.approx(1000)
@@ -129,22 +129,57 @@ def test_bad_input_names_the_parameter():
 
 def test_a_single_key_vocabulary():
     one = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
-    load = simulate_partition_load(one, one.sample(1000, 0), partition_count=3, table_capacity_per_second=300)
+    load = simulate_partition_load(one, one.sample(1000, 0), partition_count=3, table_capacity_per_second=300,
+                                   mode="2017")
     assert load.throttled_per_second.sum() == pytest.approx(900)  # 1,000/s on one partition with a share of 100
+    today = simulate_partition_load(one, one.sample(1000, 0), partition_count=3, table_capacity_per_second=300)
+    assert today.mode == "today" and today.throttled_per_second.sum() == pytest.approx(700)  # the table's 300
+
+
+def test_today_a_single_key_still_cannot_pass_3000_reads_or_1000_writes():
+    # bp-partition-key-design / burst-adaptive-capacity: adaptive capacity up to the table's total, a hot item on
+    # a partition of its own, but each partition is designed for 3,000 read / 1,000 write units per second.
+    one = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
+    for kind, ceiling in (("read", 3000), ("write", 1000)):
+        load = simulate_partition_load(one, one.sample(50_000, 0), partition_count=8, kind=kind,
+                                       table_capacity_per_second=40_000, duration_seconds=10.0)
+        assert load.table_utilisation < 1
+        assert load.served_per_second.sum() == pytest.approx(ceiling)
+        assert load.throttled_per_second.sum() == pytest.approx(5000 - ceiling)
+
+
+def test_today_spreads_a_hot_partition_up_to_the_table_and_the_warm_throughput():
+    status = run("status_codes", partitions=24, rcu=5000, seconds=250.0, mode="today")
+    key_share = status.hottest_key_requests / status.duration_seconds
+    assert status.throttled_per_second.sum() == pytest.approx(key_share - 3000)  # only the key past 3,000
+    assert status.hottest_key == "200" and status.hottest_key_served_per_second == pytest.approx(3000)
+    warm = run("user_ids", rcu=12_000, mode="today")
+    assert warm.throttled_requests == 0
+    from dynalab.models.key_distributions import key_distribution as kd
+
+    cold = simulate_partition_load(kd("user_ids"), kd("user_ids").sample(1_000_000, 1), partition_count=4,
+                                   table_capacity_per_second=12_000, duration_seconds=100.0,
+                                   warm_throughput_per_second=8_000)
+    assert cold.served_per_second.sum() == pytest.approx(8_000)  # 10,000/s asked, warmed for 8,000 at once
+    with pytest.raises(ValueError, match="warm_throughput_per_second"):
+        simulate_partition_load(kd("user_ids"), np.array([0]), partition_count=1, table_capacity_per_second=1,
+                                warm_throughput_per_second=0)
 
 
 def test_explorer_picker_and_mode_redraw_the_load_figure():
     from dynalab.widgets.partitions import HotPartitionExplorer
 
     explorer = HotPartitionExplorer(read_capacity_units=5000, partitions=24, requests=100_000, duration_seconds=25)
-    assert explorer.load.throttled_requests == 0  # user IDs, 4,000 reads/s on 24 partitions of 208
+    assert explorer.mode.value == "today"  # the default: what DynamoDB documents now
+    assert explorer.load.throttled_requests == 0  # user IDs, 4,000 reads/s on 24 partitions
     explorer.picker.value = "status_codes"
     hot = explorer.load.hottest_partition
-    assert explorer.load.throttled_requests > 0
+    assert explorer.load.throttled_requests > 0  # "200" alone asks more than 3,000 reads/s
     assert explorer.figure.data[1].y[hot] == pytest.approx(explorer.load.throttled_per_second[hot])
-    before = explorer.load.throttled_requests
-    explorer.mode.value = "adaptive"
-    assert explorer.load.mode == "adaptive" and explorer.load.throttled_requests < before
+    today = explorer.load.throttled_requests
+    explorer.mode.value = "2017"
+    assert explorer.load.mode == "2017" and explorer.load.throttled_requests > today
+    assert "2017 model" in explorer.figure.layout.title.text
     assert "'200'" in explorer.readout.value.replace("&#x27;", "'")
     with pytest.raises(ValueError, match="mode"):
         HotPartitionExplorer(mode="2019")
@@ -155,7 +190,7 @@ def test_explorer_picker_and_mode_redraw_the_load_figure():
 def test_load_figure_draws_the_ceiling_and_the_even_share():
     from dynalab.figures.partitions import partition_load_figure
 
-    load = run("status_codes", partitions=24)
+    load = run("status_codes", partitions=24)  # the 2017 model: its even share is drawn
     figure = partition_load_figure(load)
     lines = sorted(shape.y0 for shape in figure.layout.shapes)
     assert lines == [pytest.approx(12_000 / 24), 3000]

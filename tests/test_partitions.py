@@ -227,7 +227,7 @@ def test_calculator_sliders_redraw_count_share_and_figure():
     assert "5 partition(s)" in calc.readout.value
     assert MAIN_CONTROL in calc.rcu_slider._dom_classes and MAIN_READOUT in calc.readout._dom_classes
     shown = calc.view.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
-    assert shown["layout"]["title"]["text"].startswith("5 partition(s)")  # the redrawn figure, not the first
+    assert shown["layout"]["title"]["text"].startswith("2017 model: 5 partition(s)")  # the redrawn figure
 
 
 def test_split_history_figure_has_a_frame_and_a_slider_step_per_step():

@@ -315,7 +315,8 @@ class StreamProjector:
     "raise" (stop with BadRecordError, the record and everything after it unapplied) or "dead_letter" (store the
     record in the checkpoint table under ``<consumer>#dead-letter``, in the same transaction, and go on).
 
-    Run one projector per consumer at a time, as Lambda runs one invocation per shard at a time. A second one is
+    Run one projector per consumer at a time, as Lambda does with ParallelizationFactor 1, its default (up to 10
+    concurrent batches per shard, order kept per partition key: services-ddb-params.html). A second one is
     still safe on DynamoDB (its transaction is cancelled by the checkpoint condition and it resumes after the
     other's checkpoint), but moto rolls a cancelled transaction back by restoring snapshots of the tables it
     touched, which can undo the other projector's commit (see tests/integration/test_projection_reliability.py).

@@ -16,10 +16,17 @@ ProvisionedThroughputExceededException.
 Charging: on admission the bucket is charged an estimate (1 unit per item; 2 for transactions); after the call the
 estimate is replaced by the units lesson 1's meter computed (``context["dynalab_consumed"]``), when it ran.
 
-``per_partition=True`` gives each partition (``dynalab.models.partitions.partition_count``) an equal share of the
-table's capacity, capped at 3,000 RCU / 1,000 WCU per partition, and places each request's key with
-``dynalab.models.partitions.partition_index``: a hot key throttles while the table has capacity to spare. A Scan, or a
-Query whose key the enforcer cannot read, is charged across all partitions evenly.
+``per_partition=True`` adds the partitions' limits, in one of two modes (``partition_mode``):
+
+* ``"today"`` (the default; bp-partition-key-design.html, burst-adaptive-capacity.html, read 2026-12): adaptive
+  capacity lets any partition use the table's whole capacity (one bucket for the table), and a hot item is
+  isolated on a partition of its own (split for heat), so the 3,000 RCU / 1,000 WCU a partition is designed for
+  binds **per partition-key value**: a bucket per key, refilling at that ceiling, holding one second of it
+  (burst capacity cannot lift it), charged the admission estimate. A single key cannot pass 3,000 / 1,000.
+* ``"2017"``, the **2017 model**: each partition (``dynalab.models.partitions.partition_count``) gets an equal share
+  of the table's capacity, capped at 3,000 RCU / 1,000 WCU, and each request's key is placed with
+  ``dynalab.models.partitions.partition_index``: a hot key throttles while the table has capacity to spare. A Scan,
+  or a Query whose key the enforcer cannot read, is charged across all partitions evenly.
 
 Secondary indexes (GSI.html, LSI.html, gsi-throttling.html): each provisioned GSI has its own read and write
 buckets at its own rates. A Query/Scan of a GSI is paid from the index's read bucket. A table write that touches a
@@ -67,6 +74,7 @@ PER_PARTITION_MAX = {"read": float(PARTITION_MAX_READ_UNITS_PER_SECOND),
                      "write": float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)}
 
 _EQUALS = re.compile(r"(#?[A-Za-z0-9_.]+)\s*=\s*(:[A-Za-z0-9_]+)")
+PARTITION_MODES = ("today", "2017")
 
 
 @dataclass
@@ -84,6 +92,35 @@ class SecondCounts:
 
     def units(self, kind: str) -> float:
         return self.write_units if kind == "write" else self.read_units
+
+
+class _KeyCeilings:
+    """Today's per-key ceiling (split for heat): a ``TokenBucket`` per (kind, partition-key value), holding one
+    second of the ceiling, made on first use as if it had filled since the enforcer started (so a fresh key is
+    treated like any other) and refilled when touched, so idle keys cost nothing."""
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self._buckets: dict[tuple[str, bytes], tuple[TokenBucket, float]] = {}
+
+    def admit(self, kind: str, keys: dict[bytes, float], now: float) -> bool:
+        """Charge each key its units if every key's bucket is positive (all or nothing)."""
+        ceiling = PER_PARTITION_MAX[kind]
+        touched = []
+        for key, units in keys.items():
+            entry = self._buckets.get((kind, key))
+            if entry is None:
+                bucket = TokenBucket(ceiling, ceiling, ceiling * max(0.0, now - self.started))
+            else:
+                bucket, last = entry
+                bucket.refill(now - last)
+            self._buckets[(kind, key)] = (bucket, now)
+            touched.append((bucket, units))
+        if all(bucket.balance > 0 for bucket, _ in touched):
+            for bucket, units in touched:
+                bucket.spend(units)
+            return True
+        return False
 
 
 def _bucket(rate: float, burst_seconds: float) -> TokenBucket:
@@ -105,6 +142,7 @@ class ThroughputEnforcer:
         *,
         partition_key: str = "pk",
         per_partition: bool = False,
+        partition_mode: str = "today",
         burst_seconds: float = 300.0,
         initial_burst_seconds: float = 0.0,
         size_gb: float = 0.0,
@@ -113,6 +151,8 @@ class ThroughputEnforcer:
         table_key_attributes: Sequence[str] = (),
         table_arn: str = "",
     ) -> None:
+        if partition_mode not in PARTITION_MODES:
+            raise ValueError(f"partition_mode must be 'today' or '2017' (the 2017 model), got {partition_mode!r}")
         if not isinstance(burst_seconds, int | float) or not 0 <= burst_seconds <= 3600:
             raise ValueError(f"burst_seconds must be from 0 to 3600, got {burst_seconds!r}")
         if not isinstance(initial_burst_seconds, int | float) or not 0 <= initial_burst_seconds <= max(burst_seconds,
@@ -121,11 +161,14 @@ class ThroughputEnforcer:
         self.table_name = table_name
         self.partition_key = partition_key
         self.per_partition = bool(per_partition)
+        self.partition_mode = partition_mode
         self.burst_seconds = float(burst_seconds)
         self.size_gb = float(size_gb)
         self.clock = clock
         self.started = clock()
         self._last = self.started
+        # today: the table's bucket plus a ceiling per key; the 2017 model: a bucket per partition
+        self._key_ceilings = _KeyCeilings(self.started) if self.per_partition and partition_mode == "today" else None
         self._lock = threading.Lock()
         self._seconds: dict[int, SecondCounts] = {}
         self.partitions = 0
@@ -169,10 +212,10 @@ class ThroughputEnforcer:
             self._buckets = {}
             return
         count = 1
-        if self.per_partition:
+        if self.per_partition and self.partition_mode == "2017":
             from dynalab.models.partitions import partition_count, partitions_after_split
 
-            # The lesson-3 model: a new table gets partition_count; later changes split (doubling) and never merge.
+            # The 2017 model: a new table gets partition_count; later changes split (doubling) and never merge.
             required = partition_count(float(read), float(write), self.size_gb)
             count = partitions_after_split(self.partitions, required) if self.partitions else required
         old = self._buckets
@@ -180,7 +223,7 @@ class ThroughputEnforcer:
         buckets: dict[tuple[str, int], TokenBucket] = {}
         for kind, total in (("read", float(read)), ("write", float(write))):
             share = total / count
-            if self.per_partition:
+            if self.per_partition and self.partition_mode == "2017":
                 share = min(share, PER_PARTITION_MAX[kind])
             for index in range(count):
                 bucket = _bucket(share, self.burst_seconds)
@@ -306,7 +349,8 @@ class ThroughputEnforcer:
                 index = self._partition(access.key.get(self.partition_key))
                 bucket = self._buckets[(kind, index)]
                 on_indexes = self._index_estimates([access]) if kind == "write" else {}
-                if bucket.balance > 0 and all(self._index_buckets[(n, "write")].balance > 0 for n in on_indexes):
+                if bucket.balance > 0 and all(self._index_buckets[(n, "write")].balance > 0 for n in on_indexes) \
+                        and self._key_admits(kind, access, _estimate(access, kind)):
                     units = _estimate(access, kind)
                     bucket.spend(units)
                     charged[index] = charged.get(index, 0.0) + units
@@ -331,6 +375,15 @@ class ThroughputEnforcer:
                 items[self.table_name] = {**mine[0].spec, "Keys": [a.key for a in admitted]}
             request_dict["body"] = json.dumps(request).encode()
 
+    def _key_admits(self, kind: str, access: Access, units: float) -> bool:
+        """Today's mode: the batch item's key is under its ceiling (charged if so); always True otherwise."""
+        value = access.key.get(self.partition_key)
+        if self._key_ceilings is None or value is None:
+            return True
+        from dynalab.models.partitions import key_bytes
+
+        return self._key_ceilings.admit(kind, {key_bytes(value): units}, self._last)
+
     def _partition(self, key: Any) -> int:
         if not self.per_partition or self.partitions <= 1 or key is None:
             return 0
@@ -348,6 +401,7 @@ class ThroughputEnforcer:
         if charges is None:
             return None
         kind, parts = charges
+        keys = self._key_charges(operation, body) if self._key_ceilings is not None else {}
         read_index = self._read_index(operation, body)
         on_indexes = self._index_estimates([a for a in accesses(operation, body) if a.table == self.table_name]) \
             if kind == "write" else {}
@@ -366,7 +420,10 @@ class ThroughputEnforcer:
                                        THROTTLE_MESSAGE)
             buckets = [self._buckets[(kind, index)] for index in parts]
             short = [name for name in on_indexes if self._index_buckets[(name, "write")].balance <= 0]
-            if all(b.balance > 0 for b in buckets) and not short:
+            # today's mode: a key past the ceiling a partition is designed for throttles (KeyRange...)
+            key_refused = bool(keys) and all(b.balance > 0 for b in buckets) and not short and \
+                not self._key_ceilings.admit(kind, keys, self._last)
+            if all(b.balance > 0 for b in buckets) and not short and not key_refused:
                 for index, units in parts.items():
                     self._buckets[(kind, index)].spend(units)
                 for name, units in on_indexes.items():
@@ -381,8 +438,8 @@ class ThroughputEnforcer:
                 # GSI back-pressure: the table had capacity, its index did not, so the table write is throttled.
                 return self._throttled(_index_arn(self.table_arn, short[0]), "IndexWriteProvisionedThroughputExceeded",
                                        GSI_THROTTLE_MESSAGE.format(index=short[0]))
-            reason = f"Table{kind.capitalize()}" + ("KeyRangeThroughputExceeded" if self.per_partition and
-                                                    self.partitions > 1 else "ProvisionedThroughputExceeded")
+            reason = f"Table{kind.capitalize()}" + ("KeyRangeThroughputExceeded" if key_refused or (
+                self.per_partition and self.partitions > 1) else "ProvisionedThroughputExceeded")
             return self._throttled(self.table_arn, reason, THROTTLE_MESSAGE)
 
     def _throttled(self, resource: str, reason: str, message: str) -> Any:
@@ -422,6 +479,23 @@ class ThroughputEnforcer:
                 if units:
                     estimates[name] = estimates.get(name, 0.0) + units
         return estimates
+
+    def _key_charges(self, operation: str, body: dict) -> dict[bytes, float]:
+        """Today's mode: {partition-key value's bytes: estimated units} of a request (none for a Scan)."""
+        from dynalab.models.partitions import key_bytes
+
+        if operation == "Scan":
+            return {}
+        mine = [access for access in accesses(operation, body) if access.table == self.table_name]
+        units_each = 2.0 if mine and mine[0].transactional else 1.0
+        values = [_query_key(body, self.partition_key)] if operation == "Query" else \
+            [access.key.get(self.partition_key) for access in mine]
+        charges: dict[bytes, float] = {}
+        for value in values:
+            if value is not None:
+                key = key_bytes(value)
+                charges[key] = charges.get(key, 0.0) + units_each
+        return charges
 
     def after_call(self, operation: str, request: dict, parsed: dict, status_code: int, context: dict) -> None:
         if operation == "UpdateTable" and request.get("TableName") == self.table_name and status_code == 200:
@@ -567,15 +641,17 @@ def _query_key(body: dict, partition_key: str) -> Any:
     return values[0]
 
 
-def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False, burst_seconds: float = 300.0,
-                       initial_burst_seconds: float = 0.0,
+def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False, partition_mode: str = "today",
+                       burst_seconds: float = 300.0, initial_burst_seconds: float = 0.0,
                        clock: Callable[[], float] = time.monotonic) -> ThroughputEnforcer:
     """Throttle ``table_name`` at its provisioned throughput from now on; ``.stop()`` ends it.
 
     Reads the table's throughput (and key, size for partitions, and each GSI's own throughput: a GSI short of
     write capacity throttles the table's writes that touch it) with DescribeTable; follows later UpdateTable
     calls made through the lab (the table's and its GSIs' new rates). ``initial_burst_seconds``: what the burst
-    bucket holds at the start (a fresh bucket: nothing banked yet).
+    bucket holds at the start (a fresh bucket: nothing banked yet). ``per_partition=True`` adds the partitions'
+    limits: ``partition_mode="today"`` (a key cannot pass 3,000 / 1,000 units a second) or ``"2017"`` (the 2017
+    model's even split).
     """
     from botocore.exceptions import ClientError
 
@@ -605,7 +681,8 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
             if provisioned.get("ReadCapacityUnits") and provisioned.get("WriteCapacityUnits"):
                 gsis.append((index, provisioned["ReadCapacityUnits"], provisioned["WriteCapacityUnits"]))
     enforcer = ThroughputEnforcer(
-        table_name, read, write, partition_key=key, per_partition=per_partition, burst_seconds=burst_seconds,
+        table_name, read, write, partition_key=key, per_partition=per_partition, partition_mode=partition_mode,
+        burst_seconds=burst_seconds,
         initial_burst_seconds=initial_burst_seconds, size_gb=description.get("TableSizeBytes", 0) / 1024**3,
         clock=clock, global_secondary_indexes=gsis, table_key_attributes=table_keys,
         table_arn=description.get("TableArn", ""),

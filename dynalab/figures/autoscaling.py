@@ -126,6 +126,6 @@ def cost_figure(comparison: Any, title: str = "What the workload costs") -> go.F
     values = [comparison.provisioned_autoscaling, comparison.provisioned_fixed, comparison.on_demand]
     figure = go.Figure(go.Bar(x=labels, y=values, text=[f"${v:,.2f}" for v in values], textposition="auto",
                               marker_color=[COLORS["provisioned"], COLORS["demand"], COLORS["served"]]))
-    figure.update_layout(title=title, yaxis_title="US dollars (default prices, partly unverified)", height=320,
+    figure.update_layout(title=title, yaxis_title="US dollars (price table 2026-12, us-east-1)", height=320,
                          template="plotly_white", margin=dict(l=60, r=20, t=50, b=40))
     return figure

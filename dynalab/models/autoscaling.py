@@ -4,20 +4,25 @@ Input: a **demand** series, the capacity units per second the application asks f
 Output (``AutoscalingResult``): per minute the provisioned capacity, the units served and throttled, the burst
 bucket's balance, the utilisation CloudWatch sees, and every scaling event with its reason.
 
-The rules (``../shared/reference/dynamodb-facts.md`` §3 and §4; the lesson's second source article) are each a
-named parameter of ``simulate_autoscaling`` so a lesson can switch one off and show what it does:
+The rules (``../shared/reference/dynamodb-facts.md`` section 0 and 3; the lesson's second source article) are
+each a named parameter of ``simulate_autoscaling`` so a lesson can switch one off and show what it does:
 
 * the **upper alarm** fires after ``scale_out_datapoints`` (2) consecutive one-minute datapoints of *consumed*
-  capacity above the target utilisation (AutoScaling.html);
+  capacity above the target utilisation (AutoScaling.html, metrics-dimensions.html);
 * the **lower alarm** fires after ``scale_in_datapoints`` (15) consecutive datapoints more than
   ``scale_in_margin_points`` (20) points under the target (repost.aws knowledge-center/dynamodb-auto-scaling);
 * target tracking then asks for ``ceil(consumed / target)`` units, within ``min_capacity`` .. ``max_capacity``;
-  the new capacity is in effect ``update_delay_minutes`` after the alarm (UpdateTable takes time);
-* **decreases** per UTC day: ``free_decreases_per_day`` (4) at any time of the day; beyond those, one more only if
-  there was none in the past ``decrease_interval_minutes`` (60); at most ``max_decreases_per_day`` (27): in effect
-  4 in the first hour, then 1 per hour (ServiceQuotas.html [A23]). A refused decrease is an event too;
+* **scaling takes time** (metrics-dimensions.html, read 2026-12): "CloudWatch alarms might have a short delay of
+  up to a few minutes before triggering auto scaling", then UpdateTable "takes several minutes to update the
+  provisioned capacity ... any requests that exceed the previous provisioned capacity ... are throttled". AWS gives
+  no number, so the defaults are dynalab's reading of those words: ``alarm_delay_minutes=2`` ("up to a few") and
+  ``update_delay_minutes=3`` (the least "several"): new capacity 5 minutes after the alarm's last datapoint.
+  Both 0 is the ideal of an instant UpdateTable, a switch for comparison only;
+* **decreases**: ``DecreaseQuota``, today's token bucket (ServiceQuotas.html, read 2026-12): a UTC day starts with
+  4 available, 1 more becomes available each hour, at most 4 at any time, so 27 in a full day. A refused decrease
+  is an event too;
 * **burst capacity**: up to ``burst_seconds`` (300) of unused capacity is banked and spent when demand exceeds
-  the provisioned rate (burst-adaptive-capacity.html);
+  the provisioned rate (burst-adaptive-capacity.html): the shared ``TokenBucket``, stepped a minute at a time;
 * throttled demand is lost, or retried the next minute (``retry_throttled``).
 
 Why scale-out may take several steps: CloudWatch's ConsumedCapacity counts what was *served*, never what was
@@ -34,10 +39,21 @@ from typing import Any
 
 import numpy as np
 
-from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS
+from dynalab.models.quotas import (
+    DECREASES_ADDED_PER_HOUR,
+    DECREASES_AVAILABLE_AT_DAY_START,
+    DECREASES_MAX_AVAILABLE,
+    DEFAULT_TABLE_MAX_CAPACITY_UNITS,
+    SCALE_IN_DATAPOINTS,
+    SCALE_OUT_DATAPOINTS,
+)
+from dynalab.models.token_bucket import TokenBucket
 
 __all__ = [
+    "ALARM_DELAY_MINUTES",
+    "UPDATE_DELAY_MINUTES",
     "AutoscalingResult",
+    "DecreaseQuota",
     "ScalingEvent",
     "TargetTrackingPolicy",
     "simulate_autoscaling",
@@ -52,6 +68,12 @@ from dynalab.models.quotas import TARGET_UTILIZATION_RANGE  # noqa: E402  (re-ex
 #: Default per-table maximum (Limits.html): 40,000 RCU/WCU.
 DEFAULT_MAX_CAPACITY = DEFAULT_TABLE_MAX_CAPACITY_UNITS
 MINUTES_PER_DAY = 1440
+#: "CloudWatch alarms might have a short delay of up to a few minutes before triggering auto scaling"
+#: (metrics-dimensions.html, read 2026-12): dynalab reads "up to a few" as 2 minutes.
+ALARM_DELAY_MINUTES = 2
+#: UpdateTable "then takes several minutes to update the provisioned capacity" (metrics-dimensions.html, read
+#: 2026-12): dynalab reads "several" as 3 minutes, the least it can mean.
+UPDATE_DELAY_MINUTES = 3
 
 
 def validate_target_utilization(target_utilization: float) -> float:
@@ -95,12 +117,72 @@ def _check_int(name: str, value: Any, low: int, high: float = math.inf) -> int:
     return int(value)
 
 
+class DecreaseQuota:
+    """Today's quota on decreases of provisioned capacity, a token bucket (ServiceQuotas.html, read 2026-12).
+
+    "You start each day with 4 available decreases. Each hour, 1 additional decrease becomes available, up to the
+    maximum of 4 available at any time": 27 in a full UTC day (4 + 23). **A table and each of its GSIs have a quota
+    of their own**: use one ``DecreaseQuota`` for each. Minutes count from 00:00 UTC of day 0; calls must not go
+    back in time. ``try_decrease(minute)`` uses one decrease if one is available (True) or refuses (False);
+    ``available(minute)`` says how many are available then.
+
+    A model: AWS does not say whether "each hour" means clock hours; here the refill is continuous (the bucket
+    counts decrease-minutes, 60 to a decrease, so the arithmetic is exact), so a decrease becomes available 60
+    minutes of refill after the bucket was last full. With the first 4 used at 00:00 both readings give 27 a day.
+    """
+
+    def __init__(self, at_day_start: int = DECREASES_AVAILABLE_AT_DAY_START,
+                 max_available: int = DECREASES_MAX_AVAILABLE, per_hour: int = DECREASES_ADDED_PER_HOUR) -> None:
+        self.max_available = _check_int("max_available", max_available, 0)
+        self.at_day_start = _check_int("at_day_start", at_day_start, 0, self.max_available)
+        self.per_hour = _check_int("per_hour", per_hour, 0, 60)
+        # tokens are decrease-minutes: rate per_hour tokens a minute = per_hour decreases an hour
+        self._bucket = TokenBucket(rate=self.per_hour, capacity=60 * self.max_available,
+                                   balance=60 * self.at_day_start)
+        self._minute = 0
+
+    def _advance(self, minute: int) -> None:
+        minute = _check_int("minute", minute, self._minute)  # time never goes back
+        day = minute // MINUTES_PER_DAY
+        if day > self._minute // MINUTES_PER_DAY:  # a new UTC day starts afresh
+            self._bucket.balance = 60.0 * self.at_day_start
+            self._bucket.refill(minute - day * MINUTES_PER_DAY)
+        else:
+            self._bucket.refill(minute - self._minute)
+        self._minute = minute
+
+    def available(self, minute: int) -> int:
+        """Decreases available at ``minute`` (from 00:00 UTC of day 0)."""
+        self._advance(minute)
+        return int(self._bucket.balance // 60)
+
+    def try_decrease(self, minute: int) -> bool:
+        """Use one decrease at ``minute`` if one is available; False (nothing used) if none is."""
+        self._advance(minute)
+        return self._bucket.try_take(60.0)
+
+    def next_available_minute(self, minute: int) -> int:
+        """The first minute >= ``minute`` at which a decrease is available (a new UTC day, or the hourly refill)."""
+        if self.available(minute) >= 1:
+            return minute
+        next_day = (minute // MINUTES_PER_DAY + 1) * MINUTES_PER_DAY
+        refill = (minute + math.ceil((60.0 - self._bucket.balance) / self.per_hour)) if self.per_hour else math.inf
+        day = next_day if self.at_day_start else math.inf
+        ready = min(refill, day)
+        return int(ready) if ready < math.inf else next_day
+
+    def __repr__(self) -> str:
+        return (f"DecreaseQuota(at_day_start={self.at_day_start}, max_available={self.max_available}, "
+                f"per_hour={self.per_hour}; minute {self._minute}: {self._bucket.balance / 60:g} available)")
+
+
 @dataclass(frozen=True)
 class ScalingEvent:
     """One decision of the scaling policy.
 
-    ``kind`` is "scale-out", "scale-in" or "refused" (a decrease the daily limit did not allow). ``minute`` is
-    the minute whose datapoint completed the alarm; the new capacity is in effect from ``effective_minute``.
+    ``kind`` is "scale-out", "scale-in" or "refused" (a decrease the daily quota did not allow). ``minute`` is
+    the minute whose datapoint completed the alarm; the new capacity is in effect from ``effective_minute``
+    (after the alarm's delay and UpdateTable's).
     ``datapoints`` are the minutes of the consecutive datapoints that fired the alarm.
     """
 
@@ -128,15 +210,16 @@ class TargetTrackingPolicy:
         *,
         min_capacity: int = 1,
         max_capacity: int = DEFAULT_MAX_CAPACITY,
-        update_delay_minutes: int = 0,
-        scale_out_datapoints: int = 2,
-        scale_in_datapoints: int = 15,
+        alarm_delay_minutes: int = ALARM_DELAY_MINUTES,
+        update_delay_minutes: int = UPDATE_DELAY_MINUTES,
+        scale_out_datapoints: int = SCALE_OUT_DATAPOINTS,
+        scale_in_datapoints: int = SCALE_IN_DATAPOINTS,
         scale_in_margin_points: float = 20.0,
         scale_in_enabled: bool = True,
         decrease_limits: bool = True,
-        free_decreases_per_day: int = 4,
-        decrease_interval_minutes: int = 60,
-        max_decreases_per_day: int = 27,
+        decreases_at_day_start: int = DECREASES_AVAILABLE_AT_DAY_START,
+        decreases_max_available: int = DECREASES_MAX_AVAILABLE,
+        decreases_per_hour: int = DECREASES_ADDED_PER_HOUR,
         start_minute_of_day: int = 0,
     ) -> None:
         self.target = validate_target_utilization(target_utilization)
@@ -146,7 +229,8 @@ class TargetTrackingPolicy:
             raise ValueError(
                 f"min_capacity ({min_capacity}) must not exceed max_capacity ({max_capacity})"
             )
-        self.update_delay_minutes = _check_int("update_delay_minutes", update_delay_minutes, 0)
+        self.alarm_delay_minutes = _check_int("alarm_delay_minutes", alarm_delay_minutes, 0, 60)
+        self.update_delay_minutes = _check_int("update_delay_minutes", update_delay_minutes, 0, 60)
         self.scale_out_datapoints = _check_int("scale_out_datapoints", scale_out_datapoints, 1)
         self.scale_in_datapoints = _check_int("scale_in_datapoints", scale_in_datapoints, 1)
         if not isinstance(scale_in_margin_points, int | float) or not 0 <= scale_in_margin_points <= self.target:
@@ -157,33 +241,31 @@ class TargetTrackingPolicy:
         self.lower_threshold = self.target - float(scale_in_margin_points)
         self.scale_in_enabled = bool(scale_in_enabled)
         self.decrease_limits = bool(decrease_limits)
-        self.free_decreases_per_day = _check_int("free_decreases_per_day", free_decreases_per_day, 0)
-        self.decrease_interval_minutes = _check_int("decrease_interval_minutes", decrease_interval_minutes, 0)
-        self.max_decreases_per_day = _check_int("max_decreases_per_day", max_decreases_per_day, 0)
+        self.decrease_quota = DecreaseQuota(decreases_at_day_start, decreases_max_available, decreases_per_hour)
         self.start_minute_of_day = _check_int("start_minute_of_day", start_minute_of_day, 0, MINUTES_PER_DAY - 1)
         self._above = 0
         self._below = 0
         self._busy_until = -1  # an UpdateTable in progress: no decision before this minute
         self._refused_in_streak = False
-        self._decreases: dict[int, int] = {}  # UTC day -> decreases made that day
-        self._last_decrease: int | None = None  # minute of the day count (clock) of the last decrease
         self._target_fraction = self.target / 100.0
+
+    @property
+    def max_decreases_per_day(self) -> int:
+        """Decreases a full UTC day allows: those at the day's start, then the hourly refill (27 by default)."""
+        quota = self.decrease_quota
+        return quota.at_day_start + 23 * quota.per_hour if quota.max_available else 0
 
     def _decrease_allowed(self, minute: int) -> tuple[bool, str]:
         if not self.decrease_limits:
             return True, ""
         clock = minute + self.start_minute_of_day
-        today = self._decreases.get(clock // MINUTES_PER_DAY, 0)
-        if today >= self.max_decreases_per_day:
-            return False, f"already {today} decreases this UTC day (max_decreases_per_day={self.max_decreases_per_day})"
-        if today < self.free_decreases_per_day:
+        if self.decrease_quota.available(clock) >= 1:
             return True, ""
-        since = None if self._last_decrease is None else clock - self._last_decrease
-        if since is not None and since < self.decrease_interval_minutes:
-            return False, (f"{today} decreases already this UTC day (free_decreases_per_day="
-                           f"{self.free_decreases_per_day}) and the last one {since} minutes ago "
-                           f"(decrease_interval_minutes={self.decrease_interval_minutes})")
-        return True, ""
+        ready = self.decrease_quota.next_available_minute(clock)
+        return False, (f"no decrease available (the quota: {self.decrease_quota.at_day_start} at the start of a UTC "
+                       f"day, {self.decrease_quota.per_hour} more each hour, at most "
+                       f"{self.decrease_quota.max_available} at a time); the next one at minute "
+                       f"{ready - self.start_minute_of_day}")
 
     def desired_capacity(self, consumed_per_second: float) -> int:
         """What target tracking asks for: the capacity at which the consumed units sit at the target."""
@@ -226,10 +308,8 @@ class TargetTrackingPolicy:
                     self._refused_in_streak = True
                     return ScalingEvent(minute, "refused", "lower", current, current, minute,
                                         (minute - below + 1, minute), f"decrease refused: {why}")
-                clock = minute + self.start_minute_of_day
-                day = clock // MINUTES_PER_DAY
-                self._decreases[day] = self._decreases.get(day, 0) + 1
-                self._last_decrease = clock
+                if self.decrease_limits:
+                    self.decrease_quota.try_decrease(minute + self.start_minute_of_day)
                 return self._act(minute, "scale-in", "lower", current, wanted, below,
                                  f"consumed under {self.lower_threshold:g} % of provisioned for {below} "
                                  f"consecutive minutes (scale_in_datapoints={self.scale_in_datapoints})")
@@ -237,7 +317,8 @@ class TargetTrackingPolicy:
 
     def _act(self, minute: int, kind: str, alarm: str, current: int, wanted: int, streak: int,
              reason: str) -> ScalingEvent:
-        effective = minute + 1 + self.update_delay_minutes
+        # the alarm's datapoint closes at the end of ``minute``; then the alarm's delay, then UpdateTable's
+        effective = minute + 1 + self.alarm_delay_minutes + self.update_delay_minutes
         self._above = self._below = 0
         self._refused_in_streak = False
         self._busy_until = effective  # the alarms restart from the new capacity
@@ -293,15 +374,16 @@ def simulate_autoscaling(
     min_capacity: int = 1,
     max_capacity: int = DEFAULT_MAX_CAPACITY,
     initial_capacity: int | None = None,
-    update_delay_minutes: int = 0,
-    scale_out_datapoints: int = 2,
-    scale_in_datapoints: int = 15,
+    alarm_delay_minutes: int = ALARM_DELAY_MINUTES,
+    update_delay_minutes: int = UPDATE_DELAY_MINUTES,
+    scale_out_datapoints: int = SCALE_OUT_DATAPOINTS,
+    scale_in_datapoints: int = SCALE_IN_DATAPOINTS,
     scale_in_margin_points: float = 20.0,
     scale_in_enabled: bool = True,
     decrease_limits: bool = True,
-    free_decreases_per_day: int = 4,
-    decrease_interval_minutes: int = 60,
-    max_decreases_per_day: int = 27,
+    decreases_at_day_start: int = DECREASES_AVAILABLE_AT_DAY_START,
+    decreases_max_available: int = DECREASES_MAX_AVAILABLE,
+    decreases_per_hour: int = DECREASES_ADDED_PER_HOUR,
     burst_seconds: float = 300.0,
     initial_burst_seconds: float | None = None,
     retry_throttled: bool = False,
@@ -314,17 +396,20 @@ def simulate_autoscaling(
     ``initial_capacity`` defaults to what the target asks for at the first minute's demand. ``burst_seconds=0``
     turns burst capacity off; ``initial_burst_seconds`` is what the bucket holds at the start (default: full).
     ``retry_throttled=True`` adds the throttled units to the next minute's demand (clients retry) instead of
-    losing them. ``autoscaling=False`` keeps the capacity fixed (plain provisioned mode). The alarm and limit
-    parameters are described in the module docstring.
+    losing them. ``autoscaling=False`` keeps the capacity fixed (plain provisioned mode). ``alarm_delay_minutes``
+    (2) and ``update_delay_minutes`` (3) are the time from the alarm's last datapoint to the new capacity
+    (metrics-dimensions.html: "up to a few minutes", then "several minutes"); set both to 0 only to compare with an
+    ideal that AWS does not offer. The alarm and quota parameters are described in the module docstring.
     """
     values = validate_demand(demand)
     policy = TargetTrackingPolicy(
         target_utilization, min_capacity=min_capacity, max_capacity=max_capacity,
-        update_delay_minutes=update_delay_minutes, scale_out_datapoints=scale_out_datapoints,
-        scale_in_datapoints=scale_in_datapoints, scale_in_margin_points=scale_in_margin_points,
-        scale_in_enabled=scale_in_enabled, decrease_limits=decrease_limits,
-        free_decreases_per_day=free_decreases_per_day, decrease_interval_minutes=decrease_interval_minutes,
-        max_decreases_per_day=max_decreases_per_day, start_minute_of_day=start_minute_of_day,
+        alarm_delay_minutes=alarm_delay_minutes, update_delay_minutes=update_delay_minutes,
+        scale_out_datapoints=scale_out_datapoints, scale_in_datapoints=scale_in_datapoints,
+        scale_in_margin_points=scale_in_margin_points, scale_in_enabled=scale_in_enabled,
+        decrease_limits=decrease_limits, decreases_at_day_start=decreases_at_day_start,
+        decreases_max_available=decreases_max_available, decreases_per_hour=decreases_per_hour,
+        start_minute_of_day=start_minute_of_day,
     )
     if initial_capacity is None:
         initial_capacity = policy.desired_capacity(float(values[0]))
@@ -346,7 +431,10 @@ def simulate_autoscaling(
     balance_out = [0.0] * n
     events: list[ScalingEvent] = []
     pending: list[tuple[int, int]] = []  # (effective minute, capacity)
-    balance = capacity * float(initial_burst_seconds)
+    # Burst capacity: the shared token bucket, in units; it fills at the provisioned rate, holds burst_seconds.
+    bank = TokenBucket(rate=capacity * 60.0, capacity=capacity * float(burst_seconds),
+                       balance=capacity * float(initial_burst_seconds))
+    take_over = bank.take_over
     backlog = 0.0
     # The alarms' streaks are counted inline (the policy's ``observe`` does the same, slower): 30 days in < 50 ms.
     decide = policy.decide
@@ -355,36 +443,23 @@ def simulate_autoscaling(
     above = below = 0
     busy_until = -1
     next_change = n
-
-    def limits(capacity: int) -> tuple[float, float, float, float]:
-        allowance = capacity * 60.0
-        return allowance, capacity * float(burst_seconds), allowance * target, allowance * lower
-
-    allowance, bank, upper_units, lower_units = limits(capacity)
+    upper_units, lower_units = capacity * 60.0 * target, capacity * 60.0 * lower
     for minute in range(n):
         if minute == next_change:
             capacity = pending.pop(0)[1]
-            allowance, bank, upper_units, lower_units = limits(capacity)
+            bank.resize(capacity * 60.0, capacity * float(burst_seconds))
+            upper_units, lower_units = capacity * 60.0 * target, capacity * 60.0 * lower
             next_change = pending[0][0] if pending else n
         asked = asked_per_minute[minute] + backlog
-        if asked <= allowance:
-            done = asked
-            balance += allowance - asked
-            if balance > bank:
-                balance = bank
-        else:
-            done = allowance + balance
-            if done > asked:
-                done = asked
-            balance -= done - allowance
+        done = take_over(asked, 1.0)  # this minute's refill and the banked units serve the minute's demand
+        backlog = 0.0
+        if done < asked:
             lost_units[minute] = asked - done
             if retry_throttled:
                 backlog = asked - done
-        if backlog and asked <= allowance:
-            backlog = 0.0
         provisioned[minute] = capacity
         served_units[minute] = done
-        balance_out[minute] = balance
+        balance_out[minute] = bank.balance
         if autoscaling and minute >= busy_until:
             above = above + 1 if done > upper_units else 0
             below = below + 1 if done < lower_units else 0
@@ -402,7 +477,8 @@ def simulate_autoscaling(
     utilization = 100.0 * served / provisioned_array
     parameters = {
         "target_utilization": policy.target, "min_capacity": min_capacity, "max_capacity": max_capacity,
-        "initial_capacity": initial_capacity, "update_delay_minutes": update_delay_minutes,
+        "initial_capacity": initial_capacity, "alarm_delay_minutes": alarm_delay_minutes,
+        "update_delay_minutes": update_delay_minutes,
         "scale_out_datapoints": scale_out_datapoints, "scale_in_datapoints": scale_in_datapoints,
         "scale_in_margin_points": scale_in_margin_points, "scale_in_enabled": scale_in_enabled,
         "decrease_limits": decrease_limits, "burst_seconds": burst_seconds, "retry_throttled": retry_throttled,

@@ -4,18 +4,21 @@ A stream of requests (indices into a key vocabulary, see ``dynalab.models.key_di
 ``duration_seconds``. Each key lands on a partition (``dynalab.models.partitions``: a model, DynamoDB's hash is not
 public); each partition's demand is compared with what it may serve, in one of three modes:
 
+``"today"`` (the default)
+    What DynamoDB documents today (bp-partition-key-design.html, burst-adaptive-capacity.html, warm-throughput.html,
+    read 2026-12): every partition "is designed to deliver" up to 3,000 read / 1,000 write units per second;
+    adaptive capacity lets a hot partition use capacity up to the table's total, at once; a hot item is isolated
+    on a partition of its own (split for heat), so the 3,000 / 1,000 ceiling binds **per key**: a single key
+    still cannot pass it. What the table serves at once is also bounded by its **warm throughput**
+    (``warm_throughput_per_second``; default: the table's capacity), which grows with use and can be pre-raised.
+``"today_with_lsi"``
+    Today, on a table with a local secondary index: adaptive capacity as above, but no split for heat (DynamoDB
+    "will not split item collections across multiple partitions"), so the ceiling binds per partition.
 ``"2017"``
-    The 2017 model: the table's capacity is divided evenly, each partition serves at most its share
-    (capped at the 3,000 RCU / 1,000 WCU per-partition ceiling). A hot key throttles even when the table as a
-    whole has capacity to spare.
-``"adaptive"``
-    Adaptive capacity (burst-adaptive-capacity.html): a hot partition borrows capacity the other partitions
-    leave unused, up to the per-partition ceiling and the table's total. Modelled as water-filling: every
-    partition keeps at least min(demand, even share).
-``"split_for_heat"``
-    Adaptive capacity plus isolating hot items (bp-partition-key-design.html): a hot key ends up on a partition of
-    its own, so the ceiling applies per key, and the table's total still applies.
+    The **2017 model** (archived GuidelinesForTables.md): the table's capacity is divided evenly, each partition
+    serves at most its share (capped at the ceiling). A hot key throttles while the table has capacity to spare.
 
+Adaptive capacity is modelled as water-filling: every partition keeps at least min(demand, even share).
 Vectorised with numpy: per-key counts by ``bincount``, then per partition by a weighted ``bincount``.
 """
 
@@ -33,10 +36,12 @@ from dynalab.models.partitions import (
     partition_indices,
 )
 
-__all__ = ["MODES", "PartitionLoad", "keys_per_partition", "serve", "simulate_partition_load"]
+__all__ = ["MODES", "MODE_LABELS", "PartitionLoad", "keys_per_partition", "serve", "simulate_partition_load"]
 
-Mode = Literal["2017", "adaptive", "split_for_heat"]
-MODES: tuple[str, ...] = ("2017", "adaptive", "split_for_heat")
+Mode = Literal["today", "today_with_lsi", "2017"]
+MODES: tuple[str, ...] = ("today", "today_with_lsi", "2017")
+#: how readouts and figures name each mode
+MODE_LABELS = {"today": "today", "today_with_lsi": "today, table with an LSI", "2017": "2017 model"}
 KINDS = {"read": PARTITION_MAX_READ_CAPACITY_UNITS, "write": PARTITION_MAX_WRITE_CAPACITY_UNITS}
 
 
@@ -54,10 +59,12 @@ class PartitionLoad:
     requests: np.ndarray  # requests per partition (int64)
     demand_per_second: np.ndarray  # units/s asked of each partition
     share_per_second: np.ndarray  # the even share each partition gets in the 2017 model
+    warm_throughput_per_second: float  # what the table can serve at once (today's modes)
     served_per_second: np.ndarray
     throttled_per_second: np.ndarray
     hottest_key: str
     hottest_key_requests: int
+    hottest_key_served_per_second: float  # what the busiest key got (today: at most the ceiling)
 
     @property
     def total_requests(self) -> int:
@@ -91,16 +98,21 @@ class PartitionLoad:
     def hottest_partition(self) -> int:
         return int(np.argmax(self.demand_per_second))
 
+    @property
+    def label(self) -> str:
+        return MODE_LABELS[self.mode]
+
     def describe(self) -> str:
         """One line for a readout."""
         hot = self.hottest_partition
+        limit = (f"against a share of {self.share_per_second[hot]:,.0f}" if self.mode == "2017" else
+                 f"(each partition designed for {self.ceiling_per_second:,.0f})")
         return (
             f"{self.total_requests:,} {self.kind} requests in {self.duration_seconds:g} second(s) on "
             f"{self.partition_count} partition(s): table demand {self.table_demand_per_second:,.0f} of "
             f"{self.table_capacity_per_second:,.0f} units/s ({self.table_utilisation:.0%}); hottest partition "
-            f"#{hot} asks {self.demand_per_second[hot]:,.0f} units/s against a share of "
-            f"{self.share_per_second[hot]:,.0f}; throttled {self.throttled_requests:,} requests "
-            f"({self.throttled_fraction:.1%}) [{self.mode}]"
+            f"#{hot} asks {self.demand_per_second[hot]:,.0f} units/s {limit}; throttled "
+            f"{self.throttled_requests:,} requests ({self.throttled_fraction:.1%}) [{self.label}]"
         )
 
 
@@ -130,13 +142,14 @@ def _check_positive(name: str, value: Any) -> float:
 
 def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, partition_count: int,
                             table_capacity_per_second: float, duration_seconds: float = 1.0,
-                            kind: str = "read", mode: Mode = "2017",
-                            units_per_request: float = 1.0) -> PartitionLoad:
+                            kind: str = "read", mode: Mode = "today", units_per_request: float = 1.0,
+                            warm_throughput_per_second: float | None = None) -> PartitionLoad:
     """Place a request stream on partitions and serve it.
 
     ``distribution`` is a ``KeyDistribution`` (its keys and their cached hashes); ``request_keys`` the stream,
     indices into its keys (``distribution.sample(n, seed)``). ``table_capacity_per_second`` is the table's RCU
     (``kind="read"``) or WCU (``kind="write"``); each request costs ``units_per_request``.
+    ``warm_throughput_per_second`` (today's modes): what the table can serve at once, if lower than its capacity.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
@@ -145,6 +158,8 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     capacity = _check_positive("table_capacity_per_second", table_capacity_per_second)
     duration = _check_positive("duration_seconds", duration_seconds)
     unit = _check_positive("units_per_request", units_per_request)
+    warm = capacity if warm_throughput_per_second is None else _check_positive("warm_throughput_per_second",
+                                                                              warm_throughput_per_second)
     request_keys = np.asarray(request_keys)
     if request_keys.size == 0:
         raise ValueError("request_keys must hold at least one request, got an empty stream")
@@ -160,21 +175,28 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     share_each = min(capacity / partition_count, ceiling)
     share = np.full(partition_count, share_each)
 
+    at_once = min(capacity, warm)  # today: the table's capacity, within what it is warmed for
+    hottest = int(np.argmax(per_key))
     if mode == "2017":
         served = np.minimum(demand, share)
-    elif mode == "adaptive":
-        served = serve(demand, ceiling, capacity)
-    else:  # split_for_heat: the ceiling binds per key, the table's capacity on the whole
-        served_per_key = serve(per_key * (unit / duration), ceiling, capacity)
+    elif mode == "today_with_lsi":  # adaptive capacity, no split for heat: the ceiling binds per partition
+        served = serve(demand, ceiling, at_once)
+    else:  # today: adaptive capacity and split for heat: the ceiling binds per key
+        served_per_key = serve(per_key * (unit / duration), ceiling, at_once)
         served = np.bincount(key_partition, weights=served_per_key, minlength=partition_count)
     served = np.minimum(served, demand)  # float safety: never serve more than asked
-    hottest = int(np.argmax(per_key))
+    if mode == "today":
+        key_served = float(served_per_key[hottest])
+    else:  # a partition's keys share what it serves, in proportion to what they ask
+        home = int(key_partition[hottest])
+        key_served = float(served[home] * per_key[hottest] / requests[home]) if requests[home] else 0.0
     return PartitionLoad(
         mode=mode, kind=kind, partition_count=int(partition_count), duration_seconds=duration,
         units_per_request=unit, table_capacity_per_second=capacity, ceiling_per_second=ceiling,
-        requests=requests, demand_per_second=demand, share_per_second=share, served_per_second=served,
+        requests=requests, demand_per_second=demand, share_per_second=share, warm_throughput_per_second=warm,
+        served_per_second=served,
         throttled_per_second=demand - served, hottest_key=str(distribution.keys[hottest]),
-        hottest_key_requests=int(per_key[hottest]),
+        hottest_key_requests=int(per_key[hottest]), hottest_key_served_per_second=key_served,
     )
 
 

@@ -1,4 +1,5 @@
-"""Partition math: how many partitions a table has, how they split and never merge, and where a key lands.
+"""Partition math: the 2017 model of how many partitions a table has and how they split (never merging), and
+where a key lands.
 
 Two eras, kept apart and labelled in the lesson:
 
@@ -8,9 +9,12 @@ Two eras, kept apart and labelled in the lesson:
   ``ceil(GB/10)`` (third-party only: a 2016 re:Invent talk); a table's capacity is divided evenly between its
   partitions; raising throughput past what the partitions serve *doubles* them (2018 guide); partitions never
   merge (Black Belt p. 43 and theburningmonk.com 2017; no AWS statement found).
-* **Today** (burst-adaptive-capacity.html, bp-partition-key-design.html): the 3,000 / 1,000 per-partition
-  ceilings still hold, but adaptive capacity lends a hot partition unused table capacity and a hot item can be
-  isolated on its own partition ("split for heat"). The count itself is not published any more.
+* **Today** (bp-partition-key-design.html, burst-adaptive-capacity.html, warm-throughput.html, read 2026-12): every
+  partition "is designed to deliver" up to 3,000 read / 1,000 write units per second; adaptive capacity lets a
+  hot partition use capacity up to the table's total, at once; a hot item can be isolated on its own partition
+  ("split for heat"; not on tables with an LSI, which "will not split item collections"); **warm throughput**
+  (Nov 2024) reports what a table or GSI can serve at once, grows with use and can be pre-raised. AWS publishes
+  no partition count, and users cannot see how many partitions a table has (DescribeTable reports none).
 
 Where a key lands: DynamoDB hashes the partition key, but **its hash function is not public**. This module is a
 *model*: md5 over the key's bytes, its first 32 bits mapped onto equal hash ranges, one per partition. It is
@@ -158,14 +162,21 @@ class PartitionEstimate(_EvenShare):
         return self.throughput_partitions != self.throughput_partitions_per_term
 
     def describe(self) -> str:
-        """One line for a readout."""
-        line = (f"throughput term {self.throughput_partitions}, size term {self.size_partitions} -> "
+        """One line for a readout (the 2017 model)."""
+        line = (f"2017 model: throughput term {self.throughput_partitions}, size term {self.size_partitions} -> "
                 f"{self.partitions} partition(s); each serves {self.read_capacity_units_per_partition:,.1f} RCU "
                 f"and {self.write_capacity_units_per_partition:,.1f} WCU")
         if self.roundings_differ:
             line += (f" (rounding each term instead would give a throughput term of "
                      f"{self.throughput_partitions_per_term})")
         return line
+
+    def describe_today(self) -> str:
+        """What DynamoDB documents today for the same table, beside the 2017 line."""
+        return (f"Today: no published count (you cannot see a table's partitions); every partition is designed for "
+                f"{PARTITION_MAX_READ_CAPACITY_UNITS:,} RCU / {PARTITION_MAX_WRITE_CAPACITY_UNITS:,} WCU, and "
+                f"adaptive capacity lets a hot one use up to the table's {float(self.read_capacity_units):,.0f} RCU "
+                f"/ {float(self.write_capacity_units):,.0f} WCU (within its warm throughput)")
 
 
 def estimate_partitions(read_capacity_units: float, write_capacity_units: float,
@@ -236,7 +247,7 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
     The first state creates the table with ``partition_count``. Later, whenever the settings need more
     partitions than the table has, it splits: ``growth="double"`` doubles the count until it suffices (the 2018
     guide: "DynamoDB doubles the current number of partitions"; a full partition splits in two), ``"exact"`` adds
-    just enough. Partitions never merge, so scaling down keeps them all, each with a thinner share.
+    just enough. In the 2017 model partitions never merge, so scaling down keeps them all, each with a thinner share.
     """
     _check_growth(growth)
     if not states:
@@ -260,8 +271,8 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
 def partitions_after_split(current_partitions: int, required_partitions: int, growth: Growth = "double") -> int:
     """The partitions a table has once new settings need ``required_partitions`` (2017 model).
 
-    Never fewer than now (partitions never merge); when more are needed, ``"double"`` doubles the count until it
-    suffices (the 2018 guide), ``"exact"`` adds just enough.
+    Never fewer than now (the 2017 model: partitions never merge); when more are needed, ``"double"`` doubles the
+    count until it suffices (the 2018 guide), ``"exact"`` adds just enough.
     """
     _check_growth(growth)
     if current_partitions < 1:

@@ -44,6 +44,18 @@ TABLE_NAME_PATTERN = r"[a-zA-Z0-9_.-]+"
 DEFAULT_TABLE_MAX_CAPACITY_UNITS = 40_000
 #: Application Auto Scaling accepts a DynamoDB target utilisation from 20 % to 90 % (AutoScaling.html).
 TARGET_UTILIZATION_RANGE = (20.0, 90.0)
+#: Decreases of provisioned capacity, a token bucket per table and per GSI: "You start each day with 4 available
+#: decreases. Each hour, 1 additional decrease becomes available, up to the maximum of 4 available at any time"
+#: (ServiceQuotas.html, read 2026-12): 27 in a full UTC day (4 + 23). (The 2023 rule, "4, then 1 an hour after
+#: none in the past hour", is gone.)
+DECREASES_AVAILABLE_AT_DAY_START = 4
+DECREASES_MAX_AVAILABLE = 4
+DECREASES_ADDED_PER_HOUR = 1
+DECREASES_PER_DAY_MAX = DECREASES_AVAILABLE_AT_DAY_START + 23 * DECREASES_ADDED_PER_HOUR
+#: Scale-out needs 2 consecutive one-minute datapoints above the target, scale-in 15 under it
+#: (metrics-dimensions.html, AutoScaling.html, read 2026-12).
+SCALE_OUT_DATAPOINTS = 2
+SCALE_IN_DATAPOINTS = 15
 
 # ---- partitions ----------------------------------------------------------------------------------------------
 #: Every partition "is designed to deliver" 3,000 read units and 1,000 write units per second, today

@@ -43,6 +43,20 @@ class TokenBucket:
         self.balance -= taken
         return taken
 
+    def take_over(self, tokens: float, elapsed: float) -> float:
+        """Take at most ``tokens`` asked for evenly over ``elapsed``; returns how many were taken.
+
+        The tokens arriving meanwhile (``rate * elapsed``) and the balance serve the request; what is left is banked
+        up to ``capacity``. For a constant ask this is the bucket's exact result over the interval, so a simulator
+        can step in whole time units (the auto-scaling simulator steps in minutes) without losing the inflow of a
+        full bucket.
+        """
+        available = self.balance + self.rate * elapsed if elapsed > 0 else self.balance
+        taken = tokens if tokens < available else max(0.0, available)
+        left = available - taken
+        self.balance = left if left < self.capacity else self.capacity
+        return taken
+
     def resize(self, rate: float, capacity: float) -> None:
         """New rate and size, keeping what is banked (clipped to the new size)."""
         self.rate = float(rate)

@@ -11,14 +11,30 @@ from typing import Any
 
 from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
 from dynalab.lessons.workloads import WORKLOADS, Workload, load_workload
-from dynalab.models.autoscaling import TargetTrackingPolicy, simulate_autoscaling
+from dynalab.models.autoscaling import (
+    ALARM_DELAY_MINUTES,
+    UPDATE_DELAY_MINUTES,
+    TargetTrackingPolicy,
+    simulate_autoscaling,
+)
 from dynalab.models.pricing import DEFAULT_PRICES, Prices, compare_costs
 from dynalab.models.quotas import TARGET_UTILIZATION_RANGE
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 LOWEST, HIGHEST = (int(x) for x in TARGET_UTILIZATION_RANGE)
 
-__all__ = ["AutoscalingExplorer", "LiveThrottlingDemo", "describe_costs", "describe_run"]
+__all__ = ["AutoscalingExplorer", "LiveThrottlingDemo", "describe_costs", "describe_run", "split_delay"]
+
+#: the explorer's delay control: minutes from the alarm's last datapoint to the new capacity
+DELAY_LABEL = "delay (min)"
+DEFAULT_DELAY_MINUTES = ALARM_DELAY_MINUTES + UPDATE_DELAY_MINUTES
+
+
+def split_delay(delay_minutes: int) -> dict[str, int]:
+    """One delay (alarm to new capacity) as the simulator's two parameters: the alarm's lag first (up to
+    ``ALARM_DELAY_MINUTES``), the rest UpdateTable's (metrics-dimensions.html)."""
+    alarm = min(int(delay_minutes), ALARM_DELAY_MINUTES)
+    return {"alarm_delay_minutes": alarm, "update_delay_minutes": int(delay_minutes) - alarm}
 
 
 def describe_costs(result: Any, comparison: Any) -> str:
@@ -27,8 +43,10 @@ def describe_costs(result: Any, comparison: Any) -> str:
     refused = len(result.events_of("refused"))
     asked = float(result.demand.sum() * 60)
     share = 100 * result.throttled_units / asked if asked else 0.0
+    delay = result.parameters["alarm_delay_minutes"] + result.parameters["update_delay_minutes"]
     return (
-        f"target {result.parameters['target_utilization']:g} %: {outs} scale-out(s), {ins} scale-in(s)"
+        f"target {result.parameters['target_utilization']:g} %, new capacity {delay} min after each alarm: "
+        f"{outs} scale-out(s), {ins} scale-in(s)"
         f"{f', {refused} decrease(s) refused' if refused else ''}; "
         f"throttled {result.throttled_units:,.0f} units ({share:.2f} % of demand); "
         f"average utilisation {comparison.average_utilization:.1f} % (break-even "
@@ -39,10 +57,12 @@ def describe_costs(result: Any, comparison: Any) -> str:
 
 
 class AutoscalingExplorer(LessonWidget):
-    """A target-utilisation slider (20–90 %) and a workload picker redraw demand, capacity and throttles."""
+    """A target-utilisation slider (20–90 %), a workload picker and the scaling delay redraw demand, capacity and
+    throttles. The delay (minutes from the alarm to the new capacity) defaults to the simulator's 2 + 3; 0 is the
+    ideal of an instant UpdateTable, for comparison."""
 
     def __init__(self, workload: str | Workload = "flash_sale", target_utilization: int = 70, *, burst: bool = True,
-                 prices: Prices = DEFAULT_PRICES) -> None:
+                 delay_minutes: int = DEFAULT_DELAY_MINUTES, prices: Prices = DEFAULT_PRICES) -> None:
         """``workload``: a bundled workload's name, a ``Workload`` (e.g. ``dynalab.load_workload(path)`` of a
         CloudWatch export), or the path of a CloudWatch export."""
         import ipywidgets as widgets
@@ -61,15 +81,17 @@ class AutoscalingExplorer(LessonWidget):
         self.picker = widgets.Dropdown(options=options, value=self.workload.name, description="workload",
                                        layout=widgets.Layout(width="34em"))
         self.burst = widgets.Checkbox(value=burst, description="burst capacity (300 s)")
+        self.delay = widgets.IntSlider(value=delay_minutes, min=0, max=15, step=1, description=DELAY_LABEL,
+                                       continuous_update=False)
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self.result: Any = None
         self.costs: Any = None
         title = self._compute()
         self._view = FigureView(autoscaling_figure(self.result, title=title))
-        self.container = widgets.VBox([widgets.HBox([self.slider, self.burst]), self.picker, self._view.output,
-                                       self.readout])
-        for control in (self.slider, self.picker, self.burst):
+        self.container = widgets.VBox([widgets.HBox([self.slider, self.burst]), self.picker, self.delay,
+                                       self._view.output, self.readout])
+        for control in (self.slider, self.picker, self.burst, self.delay):
             control.observe(self.update, names="value")
 
     @property
@@ -81,10 +103,11 @@ class AutoscalingExplorer(LessonWidget):
         if self.workload.name != self.picker.value:  # read the file when the picker changes, not on every slide
             self.workload = self._loaded.get(self.picker.value) or load_workload(self.picker.value)
         demand = self.workload.demand
-        self.result = simulate_autoscaling(demand, self.slider.value, burst_seconds=300 if self.burst.value else 0)
+        self.result = simulate_autoscaling(demand, self.slider.value, burst_seconds=300 if self.burst.value else 0,
+                                           **split_delay(self.delay.value))
         self.costs = compare_costs(demand, self.result.provisioned, self.result.served, prices=self.prices)
         self.readout.value = html.escape(describe_costs(self.result, self.costs))
-        return f"{self.workload.description} (target {self.slider.value} %)"
+        return f"{self.workload.description} (target {self.slider.value} %, delay {self.delay.value} min)"
 
     def update(self, *_: Any) -> None:
         title = self._compute()
@@ -119,7 +142,9 @@ class LiveThrottlingDemo(LessonWidget):
     """Fire a chosen write rate at a provisioned table and watch served vs throttled, second by second.
 
     With "auto scaling" ticked, target tracking runs in compressed time (1 real second = 1 simulated minute) and
-    calls UpdateTable on the engine while the load runs.
+    calls UpdateTable on the engine while the load runs. The engine applies UpdateTable at once (local engines do,
+    as DynamoDB Local does), so this policy has no alarm or UpdateTable delay: the live run shows the alarms and
+    the consumed-capacity staircase, the simulator shows the delay.
     """
 
     def __init__(self, lab: Any, table_name: str = "lesson2-writes", write_capacity_units: int = 20,
@@ -168,7 +193,8 @@ class LiveThrottlingDemo(LessonWidget):
         create_table(self.lab, self.table_name, read_capacity_units=5,
                      write_capacity_units=self.write_capacity_units)
         enforcer = enforce_throughput(self.lab, self.table_name)
-        policy = TargetTrackingPolicy(target_utilization, max_capacity=1000) if self.autoscaling.value else None
+        policy = (TargetTrackingPolicy(target_utilization, max_capacity=1000, alarm_delay_minutes=0,
+                                       update_delay_minutes=0) if self.autoscaling.value else None)
         try:
             run = run_load(self.lab, self.table_name, self.rate.value, self.seconds.value, autoscaling=policy,
                            on_second=lambda partial: self._view.show(throttling_figure(partial)))

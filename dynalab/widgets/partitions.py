@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from dynalab.figures.partitions import key_placement_figure, partition_estimate_figure, partition_load_figure
-from dynalab.models.hot_partitions import MODES, PartitionLoad, keys_per_partition, simulate_partition_load
+from dynalab.models.hot_partitions import MODE_LABELS, MODES, PartitionLoad, keys_per_partition, simulate_partition_load
 from dynalab.models.key_distributions import CARDINALITY_TABLE, key_distribution
 from dynalab.models.partitions import estimate_partitions, partition_count
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
+from dynalab.models.quotas import PARTITION_MAX_WRITE_UNITS_PER_SECOND
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 __all__ = [
@@ -34,7 +35,9 @@ __all__ = [
 
 
 class PartitionCalculator(LessonWidget):
-    """Sliders for RCU, WCU and table size redraw the partition count and each partition's share."""
+    """Sliders for RCU, WCU and table size redraw the partition count and each partition's share, in the 2017
+    model (AWS no longer publishes a count, and users cannot see a table's partitions); the readout says what
+    DynamoDB documents today beside it."""
 
     def __init__(self, read_capacity_units: int = 5000, write_capacity_units: int = 500, size_gb: int = 8) -> None:
         import ipywidgets as widgets
@@ -65,16 +68,17 @@ class PartitionCalculator(LessonWidget):
 
     def update(self, *_: Any) -> None:
         self.estimate = estimate_partitions(self.rcu_slider.value, self.wcu_slider.value, self.size_slider.value)
-        self.readout.value = html.escape(self.estimate.describe())
+        self.readout.value = (html.escape(self.estimate.describe()) + "<br>" +
+                              html.escape(self.estimate.describe_today()))
         self.view.show(partition_estimate_figure(self.estimate))
 
 
 class HotPartitionExplorer(LessonWidget):
-    """Pick a key distribution (a row of the article's cardinality table) and a capacity model; see each
-    partition's load, what it served and what it throttled."""
+    """Pick a key distribution (a row of the article's cardinality table) and a capacity model (today, the default;
+    today on a table with an LSI; the 2017 model); see each partition's load, what it served and throttled."""
 
     def __init__(self, read_capacity_units: float = 12_000, partitions: int | None = None, requests: int = 1_000_000,
-                 duration_seconds: float = 100.0, seed: int = 1, mode: str = "2017",
+                 duration_seconds: float = 100.0, seed: int = 1, mode: str = "today",
                  distribution: str = "user_ids") -> None:
         import ipywidgets as widgets
 
@@ -91,8 +95,7 @@ class HotPartitionExplorer(LessonWidget):
         self.picker = widgets.Dropdown(options=options, value=distribution, description="partition key",
                                        style={"description_width": "8em"}, layout=widgets.Layout(width="34em"))
         self.picker.add_class(MAIN_CONTROL)
-        self.mode = widgets.ToggleButtons(options=[("2017 model", "2017"), ("adaptive capacity", "adaptive"),
-                                                   ("+ split for heat", "split_for_heat")], value=mode,
+        self.mode = widgets.ToggleButtons(options=[(MODE_LABELS[m], m) for m in MODES], value=mode,
                                           description="capacity", style={"description_width": "8em"})
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
@@ -191,9 +194,11 @@ class LoadTestedTable:
 
 
 def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000, 500),
-                      load_test: tuple[int, int] = (30_000, 14_000)) -> LoadTestedTable:
+                      load_test: tuple[int, int] = (30_000, 14_000), partition_mode: str = "2017") -> LoadTestedTable:
     """Create ``name`` at ``created`` (RCU, WCU), switch on lesson 2's per-partition throttling on a step clock,
-    then UpdateTable to ``load_test`` and back: the table keeps the partitions the load test made.
+    then UpdateTable to ``load_test`` and back: in the **2017 model** the table keeps the partitions the load test
+    made, each with an even share. ``partition_mode="today"``: the same history under today's rules (adaptive
+    capacity up to the table's total, each key up to 3,000 read / 1,000 write units a second).
 
     Refused on real AWS: provisioning tens of thousands of capacity units costs real money by the hour.
     """
@@ -208,7 +213,8 @@ def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000,
     table = create_table(lab, name, partition_key=("pk", "S"), read_capacity_units=created[0],
                          write_capacity_units=created[1])
     clock = StepClock()
-    throttling = enforce_throughput(lab, table.name, per_partition=True, burst_seconds=0, clock=clock)
+    throttling = enforce_throughput(lab, table.name, per_partition=True, partition_mode=partition_mode,
+                                    burst_seconds=0, clock=clock)
     for rcu, wcu in (load_test, created):
         lab.client.update_table(TableName=table.name,
                                 ProvisionedThroughput={"ReadCapacityUnits": rcu, "WriteCapacityUnits": wcu})
@@ -227,13 +233,18 @@ class HotKeyTest:
     throttled: int
     throttled_by_key: Counter = field(default_factory=Counter)
     throttled_by_partition: Counter = field(default_factory=Counter)
+    partition_mode: str = "2017"
 
     def describe(self) -> str:
         key, count = self.throttled_by_key.most_common(1)[0] if self.throttled_by_key else ("-", 0)
         capacity = (f"{self.table_write_capacity_units:g} WCU "
                     f"({self.writes_per_second / self.table_write_capacity_units:.0%} of it)"
                     if self.table_write_capacity_units else "on-demand capacity")
-        return (f"{self.writes} writes at {self.writes_per_second:g}/s on a table of "
+        if self.partition_mode == "today":
+            return (f"today: {self.writes} writes at {self.writes_per_second:g}/s on a table of {capacity}, each "
+                    f"key up to {PARTITION_MAX_WRITE_UNITS_PER_SECOND:,} WCU/s: {self.throttled} throttled, "
+                    f"{count} of them on {key!r}")
+        return (f"2017 model: {self.writes} writes at {self.writes_per_second:g}/s on a table of "
                 f"{capacity} and {self.partitions} partitions: "
                 f"{self.throttled} throttled, {count} of them on {key!r} "
                 f"(partitions throttling: {sorted(self.throttled_by_partition)})")
@@ -254,7 +265,8 @@ def run_hot_key_test(lab: Any, table_name: str, keys: list[str], *, writes_per_s
     if enforcer is None:
         raise ValueError(f"enforce_throughput(lab, {table_name!r}, per_partition=True, clock=...) must run first")
     client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})  # one attempt: count each refusal once
-    result = HotKeyTest(len(keys), writes_per_second, enforcer.write_capacity_units or 0.0, enforcer.partitions, 0)
+    result = HotKeyTest(len(keys), writes_per_second, enforcer.write_capacity_units or 0.0, enforcer.partitions, 0,
+                        partition_mode=enforcer.partition_mode if enforcer.per_partition else "2017")
     for number, key in enumerate(keys):
         clock.advance(1.0 / writes_per_second)
         try:

@@ -63,11 +63,13 @@ def _autoscaling_explorer(move: Move) -> str:
     from dynalab.lessons.workloads import load_workload
     from dynalab.models.autoscaling import simulate_autoscaling
     from dynalab.models.pricing import compare_costs
-    from dynalab.widgets.autoscaling import describe_costs
+    from dynalab.widgets.autoscaling import DEFAULT_DELAY_MINUTES, DELAY_LABEL, describe_costs, split_delay
 
     workload = load_workload(move.settings["workload"].split(":")[0])
     burst = move.settings.get("burst capacity (300 s)", "true") == "true"
-    result = simulate_autoscaling(workload.demand, int(number(move.after)), burst_seconds=300 if burst else 0)
+    delay = int(number(move.settings.get(DELAY_LABEL, str(DEFAULT_DELAY_MINUTES))))
+    result = simulate_autoscaling(workload.demand, int(number(move.after)), burst_seconds=300 if burst else 0,
+                                  **split_delay(delay))
     return describe_costs(result, compare_costs(workload.demand, result.provisioned, result.served))
 
 

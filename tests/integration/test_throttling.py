@@ -133,7 +133,7 @@ def test_a_hot_key_throttles_its_partition_while_the_table_has_capacity(lab, tab
 
     # RCU 3,000 + WCU 20: ceil(3000/3000 + 20/1000) = 2 partitions, 10 WCU each.
     dynalab.create_table(lab, table_name, read_capacity_units=3000, write_capacity_units=20)
-    enforcer = enforcers(lab, table_name, per_partition=True, clock=clock)
+    enforcer = enforcers(lab, table_name, per_partition=True, partition_mode="2017", clock=clock)
     assert enforcer.partitions == partition_count(3000, 20, 0) == 2
     hot = "hot"
     cold = next(f"cold{i}" for i in range(100) if partition_index(f"cold{i}", 2) != partition_index(hot, 2))
@@ -145,7 +145,7 @@ def test_a_hot_key_throttles_its_partition_while_the_table_has_capacity(lab, tab
 
 def test_partitions_never_shrink_when_capacity_drops(clock):
     pytest.importorskip("dynalab.models.partitions")
-    enforcer = ThroughputEnforcer("t", 3000, 5000, per_partition=True, clock=clock)
+    enforcer = ThroughputEnforcer("t", 3000, 5000, per_partition=True, partition_mode="2017", clock=clock)
     assert enforcer.partitions == 6  # ceil(3000/3000 + 5000/1000)
     enforcer.update_throughput(3000, 100)
     assert enforcer.partitions == 6
@@ -164,7 +164,10 @@ def test_live_load_is_served_at_the_provisioned_rate(lab, table_name, enforcers)
 def test_throttles_disappear_after_the_compressed_time_scale_out(lab, table_name, enforcers):
     dynalab.create_table(lab, table_name, read_capacity_units=5, write_capacity_units=20)
     enforcers(lab, table_name)
-    run = run_load(lab, table_name, 35, 11, autoscaling=TargetTrackingPolicy(70))
+    # The engine applies UpdateTable at once, so the live policy has no alarm or UpdateTable delay (the simulator's
+    # defaults model them; lesson 2's LiveThrottlingDemo does the same).
+    policy = TargetTrackingPolicy(70, alarm_delay_minutes=0, update_delay_minutes=0)
+    run = run_load(lab, table_name, 35, 11, autoscaling=policy)
     outs = [e for e in run.events if e.kind == "scale-out"]
     assert outs and outs[0].minute == 1  # two datapoints (seconds 0 and 1) above 70 %
     # throttled before the scale-out takes effect (the first seconds; a loaded machine may shift it by one)
