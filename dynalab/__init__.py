@@ -41,6 +41,7 @@ from dynalab.lessons.copy_tables import (
     measure_replication_lag,
 )
 from dynalab.lessons.cost_comparison import (
+    BatchVsStreamCost,
     compare_batch_and_stream,
 )
 from dynalab.lessons.load_generator import (
@@ -117,6 +118,7 @@ from dynalab.widgets.streams import (
 
 __all__ = [
     "BadRecordError",
+    "BatchVsStreamCost",
     "DEFAULT_PRICES",
     "EngineUnreachableError",
     "InjectedCrash",

@@ -29,9 +29,12 @@ def copy_by_change_capture(lab: Lab, source_table: str, copy_table: str, *, rese
     """A projector that keeps ``copy_table`` (created with the source's key schema if missing) equal to the
     source, from its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES). ``reset=True`` starts afresh: the copy table and
     the projector's checkpoints are deleted first."""
+    from dynalab.engine.streams import refuse_writing_into_source
     from dynalab.engine.tables import ensure_table, table_exists
     from dynalab.lessons.projections import forget
 
+    # First, before ``reset`` could delete anything: a copy equal to its source would copy itself without end.
+    refuse_writing_into_source(lab, source_table, (copy_table,), "copy_by_change_capture")
     projector_options.setdefault("consumer", f"copy:{source_table}->{copy_table}")
     if reset:
         forget(lab, projector_options["consumer"], copy_table)
