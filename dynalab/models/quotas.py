@@ -50,3 +50,8 @@ BURST_SECONDS = 300
 # ---- streams --------------------------------------------------------------------------------------------------
 #: GetRecords returns at most 1,000 records or 1 MB per call (API_streams_GetRecords.html).
 GET_RECORDS_MAX_RECORDS = 1000
+
+# ---- bulk put items (StartBulkPutItems, 2026) -----------------------------------------------------------------
+#: MaxWriteRequestUnits "must be at least 1,024" write request units per second (API_StartBulkPutItems.html;
+#: botocore 1.44 service model: BulkOperationMaxWriteRequestUnits min 1024), read 2026-12.
+BULK_PUT_MIN_WRITE_REQUEST_UNITS = 1024
