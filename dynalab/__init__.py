@@ -81,6 +81,10 @@ from dynalab.models.capacity import (
 from dynalab.models.hot_partitions import (
     simulate_partition_load,
 )
+from dynalab.models.indexes import (
+    SecondaryIndex,
+    index_write_units,
+)
 from dynalab.models.key_distributions import (
     key_distribution,
 )
@@ -128,6 +132,7 @@ __all__ = [
     "Prices",
     "Progress",
     "Question",
+    "SecondaryIndex",
     "StreamProjector",
     "TargetTrackingPolicy",
     "ThroughputEnforcer",
@@ -149,6 +154,7 @@ __all__ = [
     "enable_stream",
     "enforce_throughput",
     "estimate_partitions",
+    "index_write_units",
     "item_cost",
     "item_size",
     "key_distribution",

@@ -9,22 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from dynalab.fidelity import aws_error
+from dynalab.fidelity.requests import tables_named
 
-
-def tables_named(request: dict) -> set[str]:
-    """Every table a DynamoDB request names (single-table calls, batches, transactions, streams by ARN)."""
-    names: set[str] = set()
-    if isinstance(request.get("TableName"), str):
-        names.add(request["TableName"])
-    names.update(request.get("RequestItems", {}) or {})
-    for action in request.get("TransactItems", []) or []:
-        for body in action.values():
-            if isinstance(body, dict) and isinstance(body.get("TableName"), str):
-                names.add(body["TableName"])
-    arn = request.get("StreamArn") or request.get("ResourceArn")
-    if isinstance(arn, str) and ":table/" in arn:
-        names.add(arn.split(":table/", 1)[1].split("/", 1)[0])
-    return names
+__all__ = ["AwsTableGuard", "tables_named"]
 
 
 class AwsTableGuard:

@@ -24,6 +24,7 @@ import json
 from typing import Any
 
 from dynalab.fidelity import aws_error
+from dynalab.fidelity.requests import accesses, accesses_by_table
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, typed_item_size
 
 __all__ = [
@@ -101,10 +102,8 @@ def _put_item(request: dict) -> str | None:
 
 
 def _batch_write(request: dict) -> str | None:
-    items = request.get("RequestItems") or {}
-    total = 0
-    total_bytes = 0
-    for table, writes in items.items():
+    by_table = accesses_by_table("BatchWriteItem", request)
+    for table, writes in (request.get("RequestItems") or {}).items():
         message = _table_name_problem(table, "requestItems")
         if message:
             return message
@@ -114,15 +113,14 @@ def _batch_write(request: dict) -> str | None:
                 f"Map value must satisfy constraint: [Member must have length less than or equal to "
                 f"{BATCH_WRITE_MAX_REQUESTS}, Member must have length greater than or equal to 1]",
             )
-        total += len(writes)
-        for write in writes:
-            put = write.get("PutRequest")
-            if put:
-                message = _item_problem(put.get("Item"))
-                if message:
-                    return message
-                total_bytes += typed_item_size(put.get("Item", {}))
-    if total > BATCH_WRITE_MAX_REQUESTS:
+    total_bytes = 0
+    for access in (a for table_accesses in by_table.values() for a in table_accesses):
+        if access.item is not None:
+            message = _item_problem(access.item)
+            if message:
+                return message
+            total_bytes += typed_item_size(access.item)
+    if sum(len(writes) for writes in (request.get("RequestItems") or {}).values()) > BATCH_WRITE_MAX_REQUESTS:
         return "Too many items requested for the BatchWriteItem call"
     if total_bytes > BATCH_WRITE_MAX_BYTES:
         return f"Too much data in the BatchWriteItem call: {total_bytes:,} B of items, the limit is 16 MB"
@@ -130,17 +128,15 @@ def _batch_write(request: dict) -> str | None:
 
 
 def _batch_get(request: dict) -> str | None:
-    total = 0
     for table, spec in (request.get("RequestItems") or {}).items():
         message = _table_name_problem(table, "requestItems")
         if message:
             return message
-        keys = spec.get("Keys") or []
+        keys = (spec or {}).get("Keys") or []
         if len(keys) > BATCH_GET_MAX_KEYS:
             return _constraint(keys, f"requestItems.{table}.member.keys",
                                f"Member must have length less than or equal to {BATCH_GET_MAX_KEYS}")
-        total += len(keys)
-    if total > BATCH_GET_MAX_KEYS:
+    if len(accesses("BatchGetItem", request)) > BATCH_GET_MAX_KEYS:
         return "Too many items requested for the BatchGetItem call"
     return None
 
@@ -151,21 +147,15 @@ def _transaction(request: dict) -> str | None:
         return _constraint(actions, "transactItems",
                            f"Member must have length less than or equal to {TRANSACTION_MAX_ACTIONS}")
     total_bytes = 0
-    for action in actions:
-        for spec in action.values():
-            if not isinstance(spec, dict):
-                continue
-            name = spec.get("TableName")
-            if isinstance(name, str):
-                message = _table_name_problem(name, "transactItems.member.tableName")
-                if message:
-                    return message
-            item = spec.get("Item")
-            if item is not None:
-                message = _item_problem(item)
-                if message:
-                    return message
-                total_bytes += typed_item_size(item)
+    for access in accesses("TransactWriteItems", request):
+        message = _table_name_problem(access.table, "transactItems.member.tableName")
+        if message:
+            return message
+        if access.item is not None:
+            message = _item_problem(access.item)
+            if message:
+                return message
+            total_bytes += typed_item_size(access.item)
     if total_bytes > TRANSACTION_MAX_BYTES:
         return "Transaction request cannot be larger than 4 MB"
     return None

@@ -28,25 +28,32 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Context, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from dynalab.models.capacity import (
+from dynalab.fidelity import aws_error
+from dynalab.fidelity.requests import Access, accesses, accesses_by_table
+from dynalab.fidelity.requests import client_shape as _client_shape
+from dynalab.models.charges import (
+    batch_get_units,
     batch_write_units,
-    delete_write_units,
-    put_write_units,
-    query_read_units,
-    read_units,
-    write_units,
+    get_units,
+    query_units,
+    transact_get_units,
+    transact_write_units,
+    write_action_units,
 )
+from dynalab.models.indexes import SecondaryIndex, index_entry_size, index_write_units, indexes_from_description
+from dynalab.models.quotas import BATCH_GET_MAX_KEYS
 from dynalab.models.sizing import typed_item_size
 
-__all__ = ["ENGINES_WITH_REAL_UNITS", "Meter", "MeterEntry"]
+__all__ = ["ENGINES_WITH_REAL_UNITS", "GSI_CONSISTENT_READ", "IndexUnits", "Meter", "MeterEntry", "TableInfo"]
 
 #: Engines whose ConsumedCapacity follows DynamoDB's rules (measured: ../shared/reference/local-engines.md).
 ENGINES_WITH_REAL_UNITS = ("dynalite", "aws")
 _SINGLE_WRITES = ("PutItem", "UpdateItem", "DeleteItem")
+_ACTION = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}
 _METERED = (
     "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
     "TransactGetItems", "TransactWriteItems",
@@ -56,6 +63,23 @@ _KEY = "dynalab_meter"
 _FORGET_TABLE = ("CreateTable", "DeleteTable", "UpdateTable", "RestoreTableFromBackup", "RestoreTableToPointInTime")
 _FORGET_ALL = ("ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction", "ImportTable")
 _UNKNOWN = object()
+#: DynamoDB's answer to ConsistentRead=True on a GSI (measured on DynamoDB; moto 5.2.5 says the same).
+GSI_CONSISTENT_READ = "Consistent reads are not supported on global secondary indexes"
+
+
+class TableInfo(NamedTuple):
+    """What the meter knows of a table: its key attributes (partition key first) and secondary indexes."""
+
+    key_attributes: tuple[str, ...]
+    indexes: tuple[SecondaryIndex, ...]
+
+
+class IndexUnits(NamedTuple):
+    """Units one call charged one index (``is_global``: a GSI, paid from its own capacity; else an LSI)."""
+
+    read: float
+    write: float
+    is_global: bool
 _NUMBER_CONTEXT = Context(prec=60)
 
 
@@ -150,6 +174,7 @@ class MeterEntry:
     item_count: int
     ok: bool = True  # False for a failed conditional write (still charged)
     dynalab_units: float | None = None  # dynalab's own count (read + write), logged beside the engine's
+    index_units: dict[str, float] = field(default_factory=dict)  # units each secondary index was charged
 
 
 class Meter:
@@ -164,10 +189,14 @@ class Meter:
         #: Sizes remembered, on an engine only this process writes to (None: always ask the engine).
         self.known: KnownSizes | None = None
         if private_engine and not self.trust_engine:
-            self.known = KnownSizes(lambda table: self._raw_client.describe_table(TableName=table))
+            self.known = KnownSizes(lambda table: {"Table": {"KeySchema": [
+                {"AttributeName": name, "KeyType": "HASH" if i == 0 else "RANGE"}
+                for i, name in enumerate(self.table_info(table).key_attributes)]}})
         self.log: deque[MeterEntry] = deque(maxlen=log_size)
         self._lock = threading.Lock()
         self._totals: dict[tuple[str, str], list[float]] = {}
+        self._index_totals: dict[tuple[str, str, str], list[float]] = {}
+        self._tables: dict[str, TableInfo] = {}
         self._stream_reads: dict[str, int] = {}
         self._iterators: dict[str, str] = {}  # shard iterator -> stream ARN (bounded below)
         self._raw_client: Any = raw_client
@@ -179,6 +208,7 @@ class Meter:
         with self._lock:
             self.log.clear()
             self._totals.clear()
+            self._index_totals.clear()
             self._stream_reads.clear()
 
     def forget_sizes(self) -> None:
@@ -211,6 +241,26 @@ class Meter:
                 for (t, o), v in sorted(self._totals.items())
             ]
 
+    def index_read_units(self, table: str | None = None, index_name: str | None = None) -> float:
+        """Read units charged to secondary indexes (Query/Scan with IndexName) since the last reset."""
+        return self._index_sum(1, table, index_name)
+
+    def index_write_units(self, table: str | None = None, index_name: str | None = None) -> float:
+        """Write units charged to secondary indexes by table writes since the last reset (GSIs pay them from
+        their own capacity; LSIs' are also in the table's ``write_units``)."""
+        return self._index_sum(2, table, index_name)
+
+    def index_rows(self) -> list[dict[str, Any]]:
+        """One row per table, index and operation: calls, read units, write units."""
+        with self._lock:
+            return [{"table": t, "index": i, "operation": o, "calls": int(v[0]), "read_units": v[1],
+                     "write_units": v[2]} for (t, i, o), v in sorted(self._index_totals.items())]
+
+    def _index_sum(self, position: int, table: str | None, index_name: str | None) -> float:
+        with self._lock:
+            return sum(v[position] for (t, i, _), v in self._index_totals.items()
+                       if (table is None or t == table) and (index_name is None or i == index_name))
+
     def stream_read_requests(self, stream_arn: str | None = None) -> int:
         """GetRecords calls made through ``lab.streams`` (each is one streams read request unit)."""
         with self._lock:
@@ -236,16 +286,23 @@ class Meter:
             return
         state: dict[str, Any] = {"asked": request.get("ReturnConsumedCapacity", "NONE"),
                                  "url": request_dict.get("url", "")}
+        table = request.get("TableName", "")
+        info = self.table_info(table) if operation in ("Query", "Scan", *_SINGLE_WRITES) else None
+        if operation in ("Query", "Scan") and request.get("IndexName") and request.get("ConsistentRead") \
+                and info is not None and any(i.is_global and i.name == request["IndexName"] for i in info.indexes):
+            raise aws_error("ValidationException", GSI_CONSISTENT_READ, operation)
+        # On a table with indexes the meter needs whole old items (index keys, projected attributes), not sizes.
+        indexed = info is not None and bool(info.indexes) and not self.trust_engine
+        state["indexed"] = indexed
         changed = False
         if self.trust_engine and state["asked"] == "NONE":
             request["ReturnConsumedCapacity"] = "TOTAL"  # the engine's real numbers, for the log
             changed = True
         if self.known is not None and operation in _SINGLE_WRITES:
             self._raw(state["url"])
-            state["cache_key"] = self.known.key(request.get("TableName", ""),
-                                                request.get("Item") or request.get("Key"))
+            state["cache_key"] = self.known.key(table, request.get("Item") or request.get("Key"))
             cached = self.known.get(state["cache_key"])
-            if cached is not _UNKNOWN:
+            if cached is not _UNKNOWN and not indexed:
                 state["old_size"] = cached  # no need to ask the engine for the old item
         if operation in ("PutItem", "DeleteItem") and request.get("ReturnValues", "NONE") == "NONE" \
                 and "old_size" not in state:
@@ -267,7 +324,11 @@ class Meter:
                 state["strip_attributes"] = True
                 changed = True
             if not self.trust_engine and "old_size" not in state:
-                state["old_size"] = self._fetch_size(request_dict.get("url", ""), request)
+                old = self._fetch_item(request)
+                state["old_item"] = old
+                state["old_size"] = typed_item_size(old) if old else None
+        if operation in ("BatchWriteItem", "TransactWriteItems") and not self.trust_engine:
+            state["old_items"] = self._old_items(operation, request)
         if changed:
             request_dict["body"] = json.dumps(request).encode()
         context[_KEY] = state
@@ -276,8 +337,8 @@ class Meter:
         if operation in ("GetShardIterator", "GetRecords"):
             self._count_stream_read(operation, request, parsed, status_code)
             return
-        if self.known is not None and (operation in _FORGET_TABLE or operation in _FORGET_ALL):
-            self.known.forget_table(request.get("TableName") if operation in _FORGET_TABLE else None)
+        if operation in _FORGET_TABLE or operation in _FORGET_ALL:
+            self._forget_table(request.get("TableName") if operation in _FORGET_TABLE else None)
             return
         state = context.get(_KEY)
         if state is None or not isinstance(parsed, dict):
@@ -295,6 +356,7 @@ class Meter:
             for table, units in reported.items():
                 read, write = ours.get(table, (0.0, 0.0))
                 chosen[table] = (units, 0.0) if read or not write else (0.0, units)
+        indexes: dict[str, dict[str, IndexUnits]] = state.get("indexes") or {}
         now = time.time()
         with self._lock:
             for table, (read, write) in chosen.items():
@@ -303,9 +365,19 @@ class Meter:
                 totals[1] += read
                 totals[2] += write
                 mine = sum(ours.get(table, (0.0, 0.0)))
+                on_indexes = {name: u.read + u.write for name, u in indexes.get(table, {}).items()}
                 self.log.append(MeterEntry(now, operation, table, read, write, reported.get(table),
-                                           counts.get(table, 0), ok, mine))
+                                           counts.get(table, 0), ok, mine, on_indexes))
+            for table, by_index in indexes.items():
+                for name, units in by_index.items():
+                    totals = self._index_totals.setdefault((table, name, operation), [0, 0.0, 0.0])
+                    totals[0] += 1
+                    totals[1] += units.read
+                    totals[2] += units.write
         context["dynalab_consumed"] = chosen
+        context["dynalab_consumed_indexes"] = {
+            table: {name: (u.read, u.write) for name, u in by_index.items() if u.is_global}
+            for table, by_index in indexes.items()}
         if self.known is not None:
             self._remember(operation, request, parsed, ok, state)
         self._edit_answer(operation, parsed, state, chosen, ok)
@@ -333,70 +405,250 @@ class Meter:
         elif operation == "BatchWriteItem" and ok:
             for name, writes in _processed_writes(request, parsed):
                 for write in writes:
-                    if "PutRequest" in write:
-                        item = write["PutRequest"].get("Item", {})
-                        known.set(known.key(name, item), typed_item_size(item))
-                    elif "DeleteRequest" in write:
-                        known.set(known.key(name, write["DeleteRequest"].get("Key")), None)
+                    known.set(known.key(name, write.key), typed_item_size(write.item) if write.item else None)
         elif operation == "TransactWriteItems" and ok:
-            for action in request.get("TransactItems") or []:
-                ((kind, spec),) = action.items()
-                name = spec.get("TableName", "")
-                if kind == "Put":
-                    known.set(known.key(name, spec.get("Item")), typed_item_size(spec.get("Item", {})))
-                elif kind in ("Update", "Delete"):
-                    known.forget(known.key(name, spec.get("Key")))
+            for access in accesses("TransactWriteItems", request):
+                if access.action == "Put":
+                    known.set(known.key(access.table, access.item), typed_item_size(access.item))
+                elif access.action == "Delete":
+                    known.set(known.key(access.table, access.key), None)
+                elif access.action == "Update":
+                    info = self.table_info(access.table)
+                    new_item = ((state.get("new_items") or {}).get(access.table) or {}).get(_item_key(info, access.key))
+                    if new_item:
+                        known.set(known.key(access.table, access.key), typed_item_size(new_item))
+                    else:
+                        known.forget(known.key(access.table, access.key))
 
     # ---------------------------------------------------------------------------------------- the units
 
     def _units(self, operation: str, request: dict, parsed: dict, ok: bool,
                state: dict) -> tuple[dict[str, tuple[float, float]], dict[str, int]]:
+        """{table: (read, write)} against each table's own capacity (its LSIs included), and item counts; the
+        units of each index go to ``state["indexes"]``."""
         table = request.get("TableName", "")
         if operation == "GetItem":
             item = parsed.get("Item")
-            size = typed_item_size(item) if item else 0
-            return {table: (read_units(size, _consistency(request)), 0.0)}, {table: 1 if item else 0}
+            return {table: (get_units(typed_item_size(item) if item else None, _consistency(request)), 0.0)}, \
+                {table: 1 if item else 0}
         if operation in ("Query", "Scan"):
             items = parsed.get("Items") or []
-            size = sum(typed_item_size(item) for item in items)
+            index = self._index(table, request.get("IndexName"))
+            size = sum(self._entry_size(table, index, item) for item in items)
             if not self.trust_engine and _narrowed(request) and parsed.get("ScannedCount"):
-                size = self._evaluated_size(operation, request, parsed, state, default=size)
-            return {table: (query_read_units([size], _consistency(request)), 0.0)}, {table: len(items)}
+                size = self._evaluated_size(operation, request, parsed, state, table, index, default=size)
+            units = query_units([size], _consistency(request))
+            if index is None:
+                return {table: (units, 0.0)}, {table: len(items)}
+            # A read of an index is charged to the index: a GSI's own capacity, an LSI's table's.
+            state["indexes"] = {table: {index.name: IndexUnits(units, 0.0, index.is_global)}}
+            return {table: (0.0 if index.is_global else units, 0.0)}, {table: len(items)}
         if operation in _SINGLE_WRITES:
-            return {table: (0.0, self._single_write(operation, request, parsed, ok, state))}, {table: 1}
+            write = self._single_write(operation, request, parsed, ok, state)
+            return {table: (0.0, write + self._lsi_write_units(state, table))}, {table: 1}
         if operation == "BatchGetItem":
             return _batch_get(request, parsed)
         if operation == "BatchWriteItem":
-            return _batch_write(request, parsed, self.known)
-        if operation == "TransactGetItems":
+            units, counts = self._batch_write(request, parsed, state)
+        elif operation == "TransactGetItems":
             return _transact_get(request, parsed)
-        if operation == "TransactWriteItems":
-            return _transact_write(request)
-        return {}, {}
+        elif operation == "TransactWriteItems":
+            units, counts = self._transact_write(request, parsed, ok, state)
+        else:
+            return {}, {}
+        return {t: (r, w + self._lsi_write_units(state, t)) for t, (r, w) in units.items()}, counts
 
     def _single_write(self, operation: str, request: dict, parsed: dict, ok: bool, state: dict) -> float:
+        table = request.get("TableName", "")
         if ok:
-            old_item = parsed.get("Attributes") if operation != "UpdateItem" else None
+            old_item = parsed.get("Attributes") if operation != "UpdateItem" else state.get("old_item")
         else:
             old_item = parsed.get("Item")  # ReturnValuesOnConditionCheckFailure=ALL_OLD
         old_size = typed_item_size(old_item) if old_item else state.get("old_size")
-        if operation == "DeleteItem":
-            return delete_write_units(old_size)
+        action = _ACTION[operation]
+        new_item = None
+        new_size = None
         if operation == "PutItem":
-            if not ok and old_size is None:
-                return write_units(0)  # a failed condition on a missing item: 1 WCU (dynamodb-facts.md §2)
-            new_size = typed_item_size(request.get("Item", {}))
-        elif not ok:  # UpdateItem whose condition failed: nothing new was written
-            new_size = 0
-        elif request.get("ReturnValues") == "ALL_NEW":
-            new_item = parsed.get("Attributes")
+            new_item = request.get("Item", {})
+            new_size = typed_item_size(new_item)
+        elif operation == "UpdateItem" and ok:
+            if request.get("ReturnValues") == "ALL_NEW":
+                new_item = parsed.get("Attributes")
+            elif not self.trust_engine:  # the learner asked for other ReturnValues: read what the update left
+                new_item = self._fetch_item(request)
             new_size = typed_item_size(new_item) if new_item else 0
-        else:  # the learner asked for other ReturnValues: read the item the update left (one unmetered GetItem)
-            new_size = 0 if self.trust_engine else self._fetch_size(state.get("url", ""), request) or 0
         state["new_size"] = new_size  # for _remember: a 400 KB item is sized once per call, not twice
-        return put_write_units(new_size, old_size)
+        if ok and state.get("indexed"):
+            self._charge_indexes(state, table, [(old_item, new_item)])
+        return write_action_units(action, new_size_bytes=new_size, old_size_bytes=old_size, ok=ok)
 
-    def _evaluated_size(self, operation: str, request: dict, parsed: dict, state: dict, default: int) -> int:
+    def _batch_write(self, request: dict, parsed: dict, state: dict) -> tuple[dict, dict]:
+        units: dict[str, tuple[float, float]] = {}
+        counts: dict[str, int] = {}
+        old_items = state.get("old_items") or {}
+        known = self.known
+        for table, writes in _processed_writes(request, parsed):
+            charged = []
+            pairs = []
+            for write in writes:
+                # Each write is charged on the larger of the item before and after, like PutItem and DeleteItem.
+                # BatchWriteItem cannot return old items: the meter reads them first (unmetered), or remembers
+                # them (the embedded engine); elsewhere a put is charged on the item written, a delete at 1 WCU.
+                key = _item_key(self.table_info(table), write.key)
+                if table in old_items and key is not None:
+                    old_item = old_items[table].get(key)
+                    old = typed_item_size(old_item) if old_item else None
+                    pairs.append((old_item, write.item))
+                else:
+                    cached = known.get(known.key(table, write.key)) if known is not None else _UNKNOWN
+                    old = cached if isinstance(cached, int) else None
+                new = typed_item_size(write.item) if write.item is not None else None
+                charged.append((write.action, new, old))
+            if pairs:
+                self._charge_indexes(state, table, pairs)
+            units[table] = (0.0, batch_write_units(charged))
+            counts[table] = len(charged)
+        return units, counts
+
+    def _transact_write(self, request: dict, parsed: dict, ok: bool, state: dict) -> tuple[dict, dict]:
+        """Transactional writes: 2 WCU per 1 KB of the larger of the item before (read first, unmetered) and
+        after (a Put's item; an Update's result, read once the transaction committed), for each action."""
+        old_items = state.get("old_items") or {}
+        found = self._new_items(request) if ok else {}
+        actions: dict[str, list[tuple[str, int | None, int | None]]] = {}
+        pairs: dict[str, list[tuple[dict | None, dict | None]]] = {}
+        for access in accesses("TransactWriteItems", request):
+            key = _item_key(self.table_info(access.table), access.key)
+            old_item = (old_items.get(access.table) or {}).get(key)
+            old = typed_item_size(old_item) if old_item else None
+            if old is None and access.table not in old_items and self.known is not None:
+                cached = self.known.get(self.known.key(access.table, access.key))
+                old = cached if isinstance(cached, int) else None
+            new_item = access.item if access.action == "Put" else (found.get(access.table) or {}).get(key)
+            new = typed_item_size(new_item) if new_item else None
+            actions.setdefault(access.table, []).append((access.action, new, old))
+            if access.action in ("Put", "Update", "Delete"):
+                after = new_item if access.action != "Delete" else None
+                pairs.setdefault(access.table, []).append((old_item, after))
+        for table, table_pairs in pairs.items():
+            if state.get("old_items", {}).get(table) is not None and self._indexes(table) and ok:
+                self._charge_indexes(state, table, table_pairs)
+        state["new_items"] = found
+        return ({table: (0.0, transact_write_units(charged)) for table, charged in actions.items()},
+                {table: len(charged) for table, charged in actions.items()})
+
+    # ------------------------------------------------------------------------------------ indexes
+
+    def table_info(self, table: str) -> TableInfo | None:
+        """The table's key attributes and secondary indexes (DescribeTable, unmetered, cached), or None."""
+        with self._lock:
+            if table in self._tables:
+                return self._tables[table]
+        info = None
+        if self._raw_client is not None and table:
+            try:
+                keys, indexes = indexes_from_description(self._raw_client.describe_table(TableName=table)["Table"])
+                info = TableInfo(keys, tuple(indexes))
+            except Exception:  # a missing table, a dead engine: the call itself will say so
+                info = None
+        with self._lock:
+            if info is not None:
+                self._tables[table] = info
+        return info
+
+    def _forget_table(self, table: str | None) -> None:
+        with self._lock:
+            if table is None:
+                self._tables.clear()
+            else:
+                self._tables.pop(table, None)
+        if self.known is not None:
+            self.known.forget_table(table)
+
+    def _indexes(self, table: str) -> tuple[SecondaryIndex, ...]:
+        info = self.table_info(table)
+        return info.indexes if info is not None else ()
+
+    def _index(self, table: str, name: str | None) -> SecondaryIndex | None:
+        if not name:
+            return None
+        return next((index for index in self._indexes(table) if index.name == name), None)
+
+    def _entry_size(self, table: str, index: SecondaryIndex | None, item: dict) -> int:
+        if index is None:
+            return typed_item_size(item)
+        info = self.table_info(table)
+        size = index_entry_size(item, index, info.key_attributes if info else ())
+        return typed_item_size(item) if size is None else size
+
+    def _charge_indexes(self, state: dict, table: str, pairs: list[tuple[dict | None, dict | None]]) -> None:
+        """Add the index write units of these (before, after) item pairs to ``state["indexes"]``."""
+        info = self.table_info(table)
+        if info is None or not info.indexes:
+            return
+        by_index = state.setdefault("indexes", {}).setdefault(table, {})
+        for before, after in pairs:
+            for index in info.indexes:
+                units = index_write_units(before, after, index, info.key_attributes)
+                if units:
+                    previous = by_index.get(index.name, IndexUnits(0.0, 0.0, index.is_global))
+                    by_index[index.name] = IndexUnits(previous.read, previous.write + units, index.is_global)
+
+    @staticmethod
+    def _lsi_write_units(state: dict, table: str) -> float:
+        """An LSI's writes are charged to its table's capacity."""
+        return sum(u.write for u in (state.get("indexes") or {}).get(table, {}).values() if not u.is_global)
+
+    # ------------------------------------------------------------------------------------ reading items
+
+    def _old_items(self, operation: str, request: dict) -> dict[str, dict[tuple, dict | None]]:
+        """{table: {key: item or None}} before a BatchWriteItem or TransactWriteItems, for the tables that need
+        it: a transaction's (its sizes are charged on the larger of before and after) and indexed tables'."""
+        wanted: dict[str, list[dict]] = {}
+        for access in accesses(operation, request):
+            if access.action == "ConditionCheck":
+                continue
+            if operation == "TransactWriteItems" or self._indexes(access.table):
+                wanted.setdefault(access.table, []).append(access.key)
+        return {table: self._read_items(table, keys) for table, keys in wanted.items()}
+
+    def _new_items(self, request: dict) -> dict[str, dict[tuple, dict | None]]:
+        """{table: {key: item}} the Update actions of a committed transaction left (read unmetered)."""
+        wanted: dict[str, list[dict]] = {}
+        for access in accesses("TransactWriteItems", request):
+            if access.action == "Update":
+                wanted.setdefault(access.table, []).append(access.key)
+        return {table: self._read_items(table, keys) for table, keys in wanted.items()}
+
+    def _read_items(self, table: str, keys: list[dict]) -> dict[tuple, dict | None]:
+        """The items at these keys now (consistent BatchGetItem on the unmetered client), by key; {} on failure."""
+        info = self.table_info(table)
+        client = self._raw_client
+        if info is None or client is None:
+            return {}
+        found: dict[tuple, dict | None] = {}
+        unique: dict[tuple, dict] = {}
+        for key in keys:
+            normal = _item_key(info, key)
+            if normal is not None:
+                unique[normal] = {name: _client_shape(key[name]) for name in info.key_attributes}
+                found[normal] = None
+        pending = list(unique.values())
+        try:
+            for _attempt in range(50):  # bounded: unprocessed keys are rare on a local engine
+                if not pending:
+                    break
+                batch, pending = pending[:BATCH_GET_MAX_KEYS], pending[BATCH_GET_MAX_KEYS:]
+                answer = client.batch_get_item(RequestItems={table: {"Keys": batch, "ConsistentRead": True}})
+                for item in (answer.get("Responses") or {}).get(table, []):
+                    found[_item_key(info, item)] = item
+                pending += ((answer.get("UnprocessedKeys") or {}).get(table) or {}).get("Keys", [])
+        except Exception:  # never break the learner's call over the meter's own read
+            return {}
+        return found
+
+    def _evaluated_size(self, operation: str, request: dict, parsed: dict, state: dict, table: str,
+                        index: SecondaryIndex | None, default: int) -> int:
         """The bytes a filtered, projected or counted Query/Scan read: DynamoDB charges the items it evaluated,
         before the filter and the projection, and the answer shows fewer (or none). The same items are read once
         more, without filter or projection and not metered (Limit=ScannedCount from the same start key)."""
@@ -421,11 +673,11 @@ class Meter:
             answer = getattr(client, "query" if operation == "Query" else "scan")(**again)
         except Exception:  # never break the learner's call over the meter's own read
             return default
-        return sum(typed_item_size(item) for item in answer.get("Items") or [])
+        return sum(self._entry_size(table, index, item) for item in answer.get("Items") or [])
 
-    def _fetch_size(self, url: str, request: dict) -> int | None:
-        """The size of the item an UpdateItem is about to change (None if there is none)."""
-        client = self._raw(url)
+    def _fetch_item(self, request: dict) -> dict | None:
+        """The item at an UpdateItem's key now (None if there is none), by one consistent unmetered GetItem."""
+        client = self._raw_client
         if client is None or "Key" not in request or "TableName" not in request:
             return None
         try:
@@ -433,8 +685,7 @@ class Meter:
                                      Key={k: _client_shape(v) for k, v in request["Key"].items()})
         except Exception:  # the update itself will report any problem with the table or key
             return None
-        item = answer.get("Item")
-        return typed_item_size(item) if item else None
+        return answer.get("Item")
 
     def _raw(self, url: str) -> Any:
         """The unmetered client given at construction (None: the meter cannot read old items, so it trusts moto)."""
@@ -453,7 +704,9 @@ class Meter:
             return
         if self.trust_engine and parsed.get("ConsumedCapacity"):
             return  # the engine's own numbers, as DynamoDB would answer
-        entries = [_capacity_entry(table, read + write, asked) for table, (read, write) in chosen.items()]
+        indexes = state.get("indexes") or {}
+        entries = [_capacity_entry(table, read + write, asked, indexes.get(table, {}))
+                   for table, (read, write) in chosen.items()]
         if operation in ("BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems"):
             parsed["ConsumedCapacity"] = entries
         elif entries:
@@ -498,20 +751,6 @@ def _narrowed(request: Mapping[str, Any]) -> bool:
         request.get("Select") in ("COUNT", "SPECIFIC_ATTRIBUTES")
 
 
-def _client_shape(value: dict) -> dict:
-    """A wire-typed value (binary as base64 text) in the shape boto3's client takes (binary as bytes)."""
-    ((kind, inner),) = value.items()
-    if kind == "B":
-        return {"B": base64.b64decode(inner)}
-    if kind == "BS":
-        return {"BS": [base64.b64decode(v) for v in inner]}
-    if kind == "L":
-        return {"L": [_client_shape(v) for v in inner]}
-    if kind == "M":
-        return {"M": {k: _client_shape(v) for k, v in inner.items()}}
-    return value
-
-
 def _reported_units(consumed: Any) -> dict[str, float]:
     if not consumed:
         return {}
@@ -520,84 +759,65 @@ def _reported_units(consumed: Any) -> dict[str, float]:
             if isinstance(e, dict) and "TableName" in e and e.get("CapacityUnits") is not None}
 
 
-def _capacity_entry(table: str, units: float, asked: str) -> dict[str, Any]:
-    entry: dict[str, Any] = {"TableName": table, "CapacityUnits": units}
+def _capacity_entry(table: str, units: float, asked: str, indexes: Mapping[str, IndexUnits]) -> dict[str, Any]:
+    """DynamoDB's ConsumedCapacity for one table: TOTAL the sum over the table and its indexes; INDEXES also
+    ``Table``, ``LocalSecondaryIndexes`` and ``GlobalSecondaryIndexes`` with each one's ``CapacityUnits``
+    (API_ConsumedCapacity.html); an index the call did not touch is not listed."""
+    lsi = {name: u.read + u.write for name, u in indexes.items() if not u.is_global and u.read + u.write}
+    gsi = {name: u.read + u.write for name, u in indexes.items() if u.is_global and u.read + u.write}
+    own = units - sum(lsi.values())  # ``units`` is what the table's capacity paid: the table and its LSIs
+    entry: dict[str, Any] = {"TableName": table, "CapacityUnits": units + sum(gsi.values())}
     if asked == "INDEXES":
-        entry["Table"] = {"CapacityUnits": units}
+        entry["Table"] = {"CapacityUnits": own}
+        if lsi:
+            entry["LocalSecondaryIndexes"] = {name: {"CapacityUnits": u} for name, u in lsi.items()}
+        if gsi:
+            entry["GlobalSecondaryIndexes"] = {name: {"CapacityUnits": u} for name, u in gsi.items()}
     return entry
+
+
+def _item_key(info: TableInfo | None, item: Mapping[str, Any] | None) -> tuple | None:
+    """An item's (or a Key's) key values, normalised (wire and parsed shapes alike), or None."""
+    if info is None or not item or any(name not in item for name in info.key_attributes):
+        return None
+    return tuple(_key_value(item[name]) for name in info.key_attributes)
 
 
 def _batch_get(request: dict, parsed: dict) -> tuple[dict, dict]:
     units: dict[str, tuple[float, float]] = {}
     counts: dict[str, int] = {}
     unprocessed = parsed.get("UnprocessedKeys") or {}
-    for table, spec in (request.get("RequestItems") or {}).items():
+    for table, keys in accesses_by_table("BatchGetItem", request).items():
         items = (parsed.get("Responses") or {}).get(table, [])
-        processed = len(spec.get("Keys", [])) - len((unprocessed.get(table) or {}).get("Keys", []))
-        consistency = _consistency(spec)
+        processed = len(keys) - len((unprocessed.get(table) or {}).get("Keys", []))
+        consistency = _consistency(keys[0].spec)
         # Each key is a read of its own: an item rounded up on its own, a key that found nothing one block.
-        total = sum(read_units(typed_item_size(item), consistency) for item in items)
-        total += max(0, processed - len(items)) * read_units(0, consistency)
-        units[table] = (total, 0.0)
+        sizes: list[int | None] = [typed_item_size(item) for item in items]
+        sizes += [None] * max(0, processed - len(items))
+        units[table] = (batch_get_units(sizes, consistency), 0.0)
         counts[table] = len(items)
     return units, counts
 
 
-def _processed_writes(request: dict, parsed: dict) -> Iterator[tuple[str, list[dict]]]:
+def _processed_writes(request: dict, parsed: dict) -> Iterator[tuple[str, list[Access]]]:
     """Each table of a BatchWriteItem with the writes DynamoDB carried out (not handed back as unprocessed)."""
     unprocessed = parsed.get("UnprocessedItems") or {}
-    for table, writes in (request.get("RequestItems") or {}).items():
+    for table, writes in accesses_by_table("BatchWriteItem", request).items():
         left = list(unprocessed.get(table) or [])
         done = []
         for write in writes:
-            if write in left:
-                left.remove(write)
+            if write.spec in left:
+                left.remove(write.spec)
             else:
                 done.append(write)
         yield table, done
 
 
-def _batch_write(request: dict, parsed: dict, known: KnownSizes | None) -> tuple[dict, dict]:
-    units: dict[str, tuple[float, float]] = {}
-    counts: dict[str, int] = {}
-    for table, writes in _processed_writes(request, parsed):
-        sizes = []
-        for write in writes:
-            # Each write is charged on the larger of the item before and after, like PutItem and DeleteItem.
-            # BatchWriteItem cannot return old items: the old size is known only where the meter remembers it
-            # (the embedded engine); elsewhere a put is charged on the item written and a delete at 1 WCU.
-            put = write.get("PutRequest")
-            old = _UNKNOWN
-            if known is not None:
-                old = known.get(known.key(table, put["Item"] if put else write.get("DeleteRequest", {}).get("Key")))
-            old_size = old if isinstance(old, int) else 0
-            sizes.append(max(typed_item_size(put["Item"]) if put else 0, old_size))
-        units[table] = (0.0, batch_write_units(sizes))
-        counts[table] = len(sizes)
-    return units, counts
-
-
 def _transact_get(request: dict, parsed: dict) -> tuple[dict, dict]:
-    units: dict[str, list[float]] = {}
-    counts: dict[str, int] = {}
+    sizes: dict[str, list[int | None]] = {}
     responses = parsed.get("Responses") or []
-    for action, response in zip(request.get("TransactItems") or [], responses, strict=False):
-        table = action.get("Get", {}).get("TableName", "")
+    for access, response in zip(accesses("TransactGetItems", request), responses, strict=False):
         item = (response or {}).get("Item")
-        units.setdefault(table, [0.0, 0.0])[0] += read_units(typed_item_size(item) if item else 0, "transactional")
-        counts[table] = counts.get(table, 0) + (1 if item else 0)
-    return {t: (r, w) for t, (r, w) in units.items()}, counts
-
-
-def _transact_write(request: dict) -> tuple[dict, dict]:
-    units: dict[str, list[float]] = {}
-    counts: dict[str, int] = {}
-    for action in request.get("TransactItems") or []:
-        ((kind, spec),) = action.items()
-        table = spec.get("TableName", "")
-        # Transactional writes cost 2x. A Put is sized from its item; Update, Delete and ConditionCheck from what
-        # the request shows (the key): the minimum, 2 WCU, unless the engine reports its own numbers.
-        size = typed_item_size(spec["Item"]) if kind == "Put" else 0
-        units.setdefault(table, [0.0, 0.0])[1] += write_units(size, transactional=True)
-        counts[table] = counts.get(table, 0) + 1
-    return {t: (r, w) for t, (r, w) in units.items()}, counts
+        sizes.setdefault(access.table, []).append(typed_item_size(item) if item else None)
+    return ({table: (transact_get_units(found), 0.0) for table, found in sizes.items()},
+            {table: sum(1 for size in found if size is not None) for table, found in sizes.items()})

@@ -7,6 +7,12 @@ of unused capacity (burst-adaptive-capacity.html). A request is admitted while i
 its HTTP attempt is answered with ``ProvisionedThroughputExceededException`` in ``before_send``, so boto3's own
 retries and backoff happen, and are counted.
 
+Batches (BatchWriteItem, BatchGetItem) are served in part, as DynamoDB serves them (dynamodb-facts.md §0): the
+items the bucket can take, one by one while it is positive, are sent to the engine (the request body is rewritten
+to hold only them, so the engine really writes or reads only those), and the others come back in the answer's
+``UnprocessedItems`` / ``UnprocessedKeys``. Only when none can be served does the call fail with
+ProvisionedThroughputExceededException.
+
 Charging: on admission the bucket is charged an estimate (1 unit per item; 2 for transactions); after the call the
 estimate is replaced by the units lesson 1's meter computed (``context["dynalab_consumed"]``), when it ran.
 
@@ -21,6 +27,7 @@ The clock is injectable (``clock=``) so tests can step time by hand.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
@@ -30,7 +37,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynalab.fidelity import error_response
+from dynalab.fidelity.requests import READS, WRITES, Access, accesses, client_shape
+from dynalab.models.capacity import write_units
 from dynalab.models.quotas import PARTITION_MAX_READ_UNITS_PER_SECOND, PARTITION_MAX_WRITE_UNITS_PER_SECOND
+from dynalab.models.sizing import typed_item_size
+from dynalab.models.token_bucket import TokenBucket
 
 __all__ = ["PER_PARTITION_MAX", "SecondCounts", "ThroughputEnforcer", "THROTTLE_MESSAGE", "enforce_throughput"]
 
@@ -41,8 +52,6 @@ THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the tabl
 PER_PARTITION_MAX = {"read": float(PARTITION_MAX_READ_UNITS_PER_SECOND),
                      "write": float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)}
 
-_READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
-_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 _EQUALS = re.compile(r"(#?[A-Za-z0-9_.]+)\s*=\s*(:[A-Za-z0-9_]+)")
 
 
@@ -53,6 +62,7 @@ class SecondCounts:
     second: int
     served_requests: int = 0
     throttled_attempts: int = 0
+    unprocessed_items: int = 0  # batch items handed back unprocessed (the batch itself was served in part)
     read_units: float = 0.0
     write_units: float = 0.0
     read_capacity_units: float = 0.0
@@ -62,21 +72,9 @@ class SecondCounts:
         return self.write_units if kind == "write" else self.read_units
 
 
-class _Bucket:
-    __slots__ = ("balance", "rate", "seconds")
-
-    def __init__(self, rate: float, seconds: float, balance: float) -> None:
-        self.rate = rate
-        self.seconds = seconds
-        self.balance = balance
-
-    @property
-    def capacity(self) -> float:
-        # At least one second's worth, so a table with burst off still serves its rate.
-        return self.rate * max(self.seconds, 1.0)
-
-    def refill(self, elapsed: float) -> None:
-        self.balance = min(self.balance + self.rate * elapsed, self.capacity)
+def _bucket(rate: float, burst_seconds: float) -> TokenBucket:
+    # At least one second's worth, so a table with burst off still serves its rate.
+    return TokenBucket(rate, rate * max(burst_seconds, 1.0))
 
 
 class ThroughputEnforcer:
@@ -116,9 +114,11 @@ class ThroughputEnforcer:
         self.partitions = 0
         self.read_capacity_units: float | None = None
         self.write_capacity_units: float | None = None
-        self._buckets: dict[tuple[str, int], _Bucket] = {}
+        self._buckets: dict[tuple[str, int], TokenBucket] = {}
         self.throttled_attempts = 0
         self.served_requests = 0
+        #: batch items handed back in UnprocessedItems / UnprocessedKeys (their batch was served in part)
+        self.unprocessed_items = 0
         #: units charged since the start, per kind (a load generator reads deltas of these)
         self.units_total = {"read": 0.0, "write": 0.0}
         self.active = True
@@ -146,13 +146,13 @@ class ThroughputEnforcer:
             count = partitions_after_split(self.partitions, required) if self.partitions else required
         old = self._buckets
         self.partitions = count
-        buckets: dict[tuple[str, int], _Bucket] = {}
+        buckets: dict[tuple[str, int], TokenBucket] = {}
         for kind, total in (("read", float(read)), ("write", float(write))):
             share = total / count
             if self.per_partition:
                 share = min(share, PER_PARTITION_MAX[kind])
             for index in range(count):
-                bucket = _Bucket(share, self.burst_seconds, 0.0)
+                bucket = _bucket(share, self.burst_seconds)
                 previous = old.get((kind, index))
                 if previous is not None:
                     bucket.balance = min(previous.balance, bucket.capacity)
@@ -216,44 +216,23 @@ class ThroughputEnforcer:
 
     def _charges(self, operation: str, body: dict) -> tuple[str, dict[int, float]] | None:
         """(kind, {partition: estimated units}) for a request on our table, or None."""
-        if operation in _WRITES:
+        if operation in WRITES:
             kind = "write"
-        elif operation in _READS:
+        elif operation in READS:
             kind = "read"
         else:
             return None
-        keys: list[Any] = []
-        units_each = 1.0
-        spread = False
-        if operation in ("BatchWriteItem", "BatchGetItem"):
-            mine = (body.get("RequestItems") or {}).get(self.table_name)
-            if mine is None:
-                return None
-            if operation == "BatchWriteItem":
-                for entry in mine:
-                    request = entry.get("PutRequest", {}).get("Item") or entry.get("DeleteRequest", {}).get("Key")
-                    keys.append((request or {}).get(self.partition_key))
-            else:
-                keys = [key.get(self.partition_key) for key in mine.get("Keys", [])]
-        elif operation in ("TransactWriteItems", "TransactGetItems"):
-            units_each = 2.0  # transactional reads and writes cost twice
-            for entry in body.get("TransactItems", []):
-                for action in entry.values():
-                    if isinstance(action, dict) and action.get("TableName") == self.table_name:
-                        keys.append((action.get("Item") or action.get("Key") or {}).get(self.partition_key))
-            if not keys:
-                return None
+        mine = [access for access in accesses(operation, body) if access.table == self.table_name]
+        if not mine:
+            return None
+        units_each = 2.0 if mine[0].transactional else 1.0  # transactional reads and writes cost twice
+        spread = operation == "Scan"
+        if operation == "Query":
+            key = _query_key(body, self.partition_key)
+            spread = key is None
+            keys = [key]
         else:
-            if body.get("TableName") != self.table_name:
-                return None
-            if operation == "Scan":
-                spread = True
-            elif operation == "Query":
-                key = _query_key(body, self.partition_key)
-                spread = key is None
-                keys = [key]
-            else:
-                keys = [(body.get("Item") or body.get("Key") or {}).get(self.partition_key)]
+            keys = [access.key.get(self.partition_key) for access in mine]
         if not self.per_partition or self.partitions <= 1:
             return kind, {0: units_each * max(len(keys), 1)}
         if spread:
@@ -266,9 +245,66 @@ class ThroughputEnforcer:
             charges[index] = charges.get(index, 0.0) + units_each
         return kind, charges
 
+    @property
+    def _state_key(self) -> str:
+        return f"dynalab_throttling:{self.table_name}"  # one per table: a batch may name several throttled tables
+
+    def before_call(self, operation: str, request_dict: dict, context: dict) -> None:
+        """A batch the bucket can absorb only in part is served in part, as DynamoDB does: the request sent to the
+        engine keeps the items admitted, and the others come back in UnprocessedItems / UnprocessedKeys."""
+        if not self.active or operation not in ("BatchWriteItem", "BatchGetItem"):
+            return
+        request = context.get("dynalab_request")
+        if not isinstance(request, dict):
+            return
+        mine = [a for a in accesses(operation, request) if a.table == self.table_name]
+        if not mine:
+            return
+        kind = "write" if operation == "BatchWriteItem" else "read"
+        with self._lock:
+            if not self._buckets:  # on-demand
+                return
+            self._refill()
+            admitted: list[Access] = []
+            withheld: list[Access] = []
+            charged: dict[int, float] = {}
+            for access in mine:
+                index = self._partition(access.key.get(self.partition_key))
+                bucket = self._buckets[(kind, index)]
+                if bucket.balance > 0:
+                    units = _estimate(access, kind)
+                    bucket.spend(units)
+                    charged[index] = charged.get(index, 0.0) + units
+                    admitted.append(access)
+                else:
+                    withheld.append(access)
+            if not admitted:
+                return  # none can be served: each HTTP attempt is throttled in before_send, and boto3 retries
+            context[self._state_key] = {"kind": kind, "charged": charged, "prepaid": True,
+                                        "withheld": [a.spec for a in withheld] if kind == "write" else
+                                        [a.key for a in withheld],
+                                        "spec": mine[0].spec}
+        if withheld:
+            items = request["RequestItems"]
+            if kind == "write":
+                items[self.table_name] = [a.spec for a in admitted]
+            else:
+                items[self.table_name] = {**mine[0].spec, "Keys": [a.key for a in admitted]}
+            request_dict["body"] = json.dumps(request).encode()
+
+    def _partition(self, key: Any) -> int:
+        if not self.per_partition or self.partitions <= 1 or key is None:
+            return 0
+        from dynalab.models.partitions import partition_index
+
+        return partition_index(key, self.partitions)
+
     def before_send(self, operation: str, body: dict, context: dict) -> Any:
         if not self.active:
             return None
+        state = context.get(self._state_key)
+        if state is not None and state.get("prepaid"):
+            return None  # a batch admitted in before_call (in whole or in part): already charged
         charges = self._charges(operation, body)
         if charges is None:
             return None
@@ -280,8 +316,8 @@ class ThroughputEnforcer:
             buckets = [self._buckets[(kind, index)] for index in parts]
             if all(b.balance > 0 for b in buckets):
                 for index, units in parts.items():
-                    self._buckets[(kind, index)].balance -= units
-                state = context.setdefault("dynalab_throttling", {"kind": kind, "charged": {}})
+                    self._buckets[(kind, index)].spend(units)
+                state = context.setdefault(self._state_key, {"kind": kind, "charged": {}})
                 for index, units in parts.items():
                     state["charged"][index] = state["charged"].get(index, 0.0) + units
                 return None
@@ -293,9 +329,11 @@ class ThroughputEnforcer:
         if operation == "UpdateTable" and request.get("TableName") == self.table_name and status_code == 200:
             self._follow_update(request, parsed)
             return
-        state = context.get("dynalab_throttling")
+        state = context.get(self._state_key)
         if not state:
             return  # not ours, or never admitted (throttled to the end)
+        if state.get("withheld") and status_code == 200:
+            self._hand_back(operation, parsed, state)
         kind, charged = state["kind"], state["charged"]
         estimated = sum(charged.values())
         actual = estimated
@@ -307,7 +345,7 @@ class ThroughputEnforcer:
                 for index, units in charged.items():
                     bucket = self._buckets.get((kind, index))
                     if bucket is not None:
-                        bucket.balance -= (actual - estimated) * units / estimated
+                        bucket.spend((actual - estimated) * units / estimated)
             row = self._second()
             if status_code == 200:
                 row.served_requests += 1
@@ -317,6 +355,23 @@ class ThroughputEnforcer:
                 row.read_units += actual
             else:
                 row.write_units += actual
+
+    def _hand_back(self, operation: str, parsed: dict, state: dict) -> None:
+        """Put the items this throttle withheld from a batch into the answer, as DynamoDB hands them back."""
+        withheld = state["withheld"]
+        with self._lock:
+            self.unprocessed_items += len(withheld)
+            self._second().unprocessed_items += len(withheld)
+        if operation == "BatchWriteItem":
+            left = parsed.setdefault("UnprocessedItems", {}).setdefault(self.table_name, [])
+            for write in withheld:
+                ((kind, body),) = write.items()
+                left.append({kind: {part: {name: client_shape(value) for name, value in values.items()}
+                                    for part, values in body.items()}})
+        else:
+            spec = {name: value for name, value in state["spec"].items() if name != "Keys"}
+            entry = parsed.setdefault("UnprocessedKeys", {}).setdefault(self.table_name, {**spec, "Keys": []})
+            entry["Keys"].extend({name: client_shape(value) for name, value in key.items()} for key in withheld)
 
     def _follow_update(self, request: dict, parsed: dict) -> None:
         description = parsed.get("TableDescription") or {}
@@ -332,6 +387,14 @@ class ThroughputEnforcer:
             with self._lock:
                 row = self._second()
                 row.read_capacity_units, row.write_capacity_units = float(read), float(write)
+
+
+def _estimate(access: Access, kind: str) -> float:
+    """Units one batch item is charged on admission (the meter's exact count replaces it after the call): a put
+    its item's 1 KB blocks, a delete 1 WCU, a read one 4 KB block at its consistency."""
+    if kind == "write":
+        return write_units(typed_item_size(access.item)) if access.item is not None else 1.0
+    return 1.0 if access.spec.get("ConsistentRead") else 0.5
 
 
 def _query_key(body: dict, partition_key: str) -> Any:

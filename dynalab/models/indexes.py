@@ -1,0 +1,204 @@
+"""What a write costs a secondary index: index entries, their sizes, and the write units each index pays.
+
+The rules (GSI.html "Provisioned throughput considerations for Global Secondary Indexes", LSI.html "Provisioned
+throughput considerations for Local Secondary Indexes" [A23], re-read in the current guide 2026-12;
+``../shared/reference/dynamodb-facts.md`` §1):
+
+* An **index entry** holds the table's key attributes and the index's key attributes, plus, by the index's
+  projection: **KEYS_ONLY** nothing more; **INCLUDE** the named non-key attributes (those the item has); **ALL**
+  every attribute of the item (the entry is the whole item).
+* An item that lacks one of the index's key attributes is **not in the index** (a *sparse* index): writing it
+  costs the index nothing.
+* Index writes count in 1 KB blocks of the entry's size (``dynalab.models.capacity``): "an index entry larger than
+  1 KB costs more", so projecting fewer attributes cuts the cost. For one table write an index pays:
+  - **nothing** when the item is in the index neither before nor after, or its entry does not change;
+  - **one write** (a put) when the item enters the index (a new item, or an update that defines the index key),
+    or its entry changes while its index key stays (an update of a projected attribute);
+  - **one write** (a delete) when the item leaves the index (deleted, or its index key attribute removed);
+  - **two writes** (a delete of the old entry and a put of the new one) when an indexed key attribute changes.
+* A GSI pays from its own provisioned write capacity; an LSI's writes are charged to the table's capacity.
+  The same per-write rules apply to both.
+* The guide states no transactional rate for index writes: ``index_write_units`` charges the standard rate
+  (dynalab's model, stated as such).
+
+Items come in the two shapes ``dynalab.models.sizing`` knows: typed (wire) items ``{"pk": {"S": "a"}}`` by default,
+or plain Python items with ``typed=False``. ``entry_size_bytes`` works from byte counts alone, for planners.
+
+Example (pinned in tests/models/test_indexes.py): a 2,500 B PutItem into a table with one ALL-projection GSI
+costs the table 3 WCU and the index 3 WCU.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from dynalab.models.capacity import write_units
+from dynalab.models.sizing import item_size, typed_item_size
+
+__all__ = [
+    "PROJECTION_TYPES",
+    "SecondaryIndex",
+    "entry_size_bytes",
+    "index_entry",
+    "index_entry_size",
+    "index_write_units",
+    "indexes_from_description",
+    "write_units_by_index",
+]
+
+#: DynamoDB's projection types (API_Projection.html).
+PROJECTION_TYPES = ("KEYS_ONLY", "INCLUDE", "ALL")
+
+Item = Mapping[str, Any]
+
+
+def _checked_projection(projection_type: Any) -> str:
+    if projection_type not in PROJECTION_TYPES:
+        raise ValueError(f"projection_type must be one of {', '.join(PROJECTION_TYPES)}; got {projection_type!r}")
+    return projection_type
+
+
+@dataclass(frozen=True)
+class SecondaryIndex:
+    """One secondary index of a table, as DynamoDB's CreateTable/DescribeTable describe it.
+
+    ``key_attributes``: the index's partition key, then its sort key if any. ``non_key_attributes``: the
+    attributes an INCLUDE projection adds. ``is_global``: a GSI (own capacity) or an LSI (the table's capacity).
+    """
+
+    name: str
+    key_attributes: tuple[str, ...]
+    projection_type: str = "ALL"
+    non_key_attributes: tuple[str, ...] = ()
+    is_global: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"name must be the index's name (a non-empty string); got {self.name!r}")
+        keys = tuple(self.key_attributes)
+        if not 1 <= len(keys) <= 2 or not all(isinstance(k, str) and k for k in keys):
+            raise ValueError("key_attributes must be the index's partition key and optional sort key "
+                             f"(1 or 2 attribute names); got {self.key_attributes!r}")
+        object.__setattr__(self, "key_attributes", keys)
+        _checked_projection(self.projection_type)
+        extra = tuple(self.non_key_attributes)
+        if extra and self.projection_type != "INCLUDE":
+            raise ValueError(f"non_key_attributes apply to projection_type 'INCLUDE' only; got {extra!r} "
+                             f"with {self.projection_type!r}")
+        object.__setattr__(self, "non_key_attributes", extra)
+
+    @classmethod
+    def from_description(cls, description: Mapping[str, Any], *, is_global: bool) -> SecondaryIndex:
+        """From one entry of DescribeTable's ``GlobalSecondaryIndexes`` or ``LocalSecondaryIndexes``."""
+        schema = sorted(description["KeySchema"], key=lambda part: part["KeyType"] != "HASH")
+        projection = description.get("Projection") or {}
+        kind = projection.get("ProjectionType", "ALL")
+        return cls(
+            name=description["IndexName"],
+            key_attributes=tuple(part["AttributeName"] for part in schema),
+            projection_type=kind,
+            non_key_attributes=tuple(projection.get("NonKeyAttributes") or ()) if kind == "INCLUDE" else (),
+            is_global=is_global,
+        )
+
+
+def indexes_from_description(table: Mapping[str, Any]) -> tuple[tuple[str, ...], list[SecondaryIndex]]:
+    """(the table's key attributes, its secondary indexes) from a DescribeTable ``Table`` description."""
+    schema = sorted(table["KeySchema"], key=lambda part: part["KeyType"] != "HASH")
+    indexes = [SecondaryIndex.from_description(d, is_global=True) for d in table.get("GlobalSecondaryIndexes") or ()]
+    indexes += [SecondaryIndex.from_description(d, is_global=False)
+                for d in table.get("LocalSecondaryIndexes") or ()]
+    return tuple(part["AttributeName"] for part in schema), indexes
+
+
+def index_entry(item: Item | None, index: SecondaryIndex, table_key_attributes: Sequence[str]) -> dict | None:
+    """The entry ``item`` has in ``index`` (the attributes the index stores), or None when the item has none:
+    no item, or an item without one of the index's key attributes (a sparse index)."""
+    if not item or any(name not in item for name in index.key_attributes):
+        return None
+    if index.projection_type == "ALL":
+        return dict(item)
+    kept = set(table_key_attributes) | set(index.key_attributes) | set(index.non_key_attributes)
+    return {name: value for name, value in item.items() if name in kept}
+
+
+def index_entry_size(item: Item | None, index: SecondaryIndex, table_key_attributes: Sequence[str], *,
+                     typed: bool = True) -> int | None:
+    """Bytes of ``item``'s entry in ``index`` (DynamoDB's size rule), or None when the item is not in the index."""
+    entry = index_entry(item, index, table_key_attributes)
+    if entry is None:
+        return None
+    return typed_item_size(entry) if typed else item_size(entry)
+
+
+def entry_size_bytes(projection_type: str, *, item_bytes: int, key_bytes: int, projected_bytes: int = 0) -> int:
+    """An index entry's size from byte counts alone (for planners that know sizes, not items).
+
+    ``key_bytes``: the table's and the index's key attributes (names and values) in the item; ``projected_bytes``:
+    the INCLUDE projection's non-key attributes the item has. ALL: the whole item; KEYS_ONLY: the keys; INCLUDE:
+    the keys and the projected attributes (never more than the item).
+    """
+    kind = _checked_projection(projection_type)
+    for name, value in (("item_bytes", item_bytes), ("key_bytes", key_bytes), ("projected_bytes", projected_bytes)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name} must be a whole number of bytes >= 0; got {value!r}")
+    if key_bytes > item_bytes:
+        raise ValueError(f"key_bytes ({key_bytes}) cannot exceed item_bytes ({item_bytes}): the keys are in the item")
+    if kind == "ALL":
+        return item_bytes
+    if kind == "KEYS_ONLY":
+        return key_bytes
+    return min(item_bytes, key_bytes + projected_bytes)
+
+
+def _normal(value: Any) -> Any:
+    """A typed value in a form where equal DynamoDB values compare equal (numbers "1" and "1.0")."""
+    if isinstance(value, Mapping) and len(value) == 1 and "N" in value:
+        try:
+            return ("N", Decimal(str(value["N"])).normalize())
+        except (InvalidOperation, ValueError):
+            return value
+    if isinstance(value, Mapping) and len(value) == 1 and ("SS" in value or "NS" in value or "BS" in value):
+        ((kind, inner),) = value.items()
+        return (kind, frozenset(str(v) for v in inner))
+    return value
+
+
+def _same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return a.keys() == b.keys() and all(_normal(a[k]) == _normal(b[k]) for k in a)
+
+
+def index_write_units(before: Item | None, after: Item | None, index: SecondaryIndex,
+                      table_key_attributes: Sequence[str], *, typed: bool = True) -> float:
+    """Write units ``index`` pays for one table write that turns ``before`` into ``after`` (None: no item).
+
+    0 if the item is in the index neither before nor after, or its entry is unchanged; a put (the new entry's
+    1 KB blocks) when it enters; a delete (the old entry's blocks) when it leaves; both when an index key
+    attribute changes; one write of the larger entry when only projected attributes change.
+    """
+    old = index_entry(before, index, table_key_attributes)
+    new = index_entry(after, index, table_key_attributes)
+    size = typed_item_size if typed else item_size
+    if old is None and new is None:
+        return 0.0
+    if old is None:
+        return write_units(size(new))
+    if new is None:
+        return write_units(size(old))
+    keys_changed = any(_normal(old[k]) != _normal(new[k]) for k in index.key_attributes)
+    if keys_changed:
+        return write_units(size(old)) + write_units(size(new))
+    if _same(old, new):
+        return 0.0
+    return write_units(max(size(old), size(new)))
+
+
+def write_units_by_index(before: Item | None, after: Item | None, indexes: Iterable[SecondaryIndex],
+                         table_key_attributes: Sequence[str], *, typed: bool = True) -> dict[str, float]:
+    """{index name: write units} for one table write, over every index of the table (0 for those untouched).
+    The write's index total is ``sum(...values())``; GSIs and LSIs are told apart by ``SecondaryIndex.is_global``."""
+    return {index.name: index_write_units(before, after, index, table_key_attributes, typed=typed)
+            for index in indexes}
