@@ -36,7 +36,9 @@ from dynalab.fidelity.throttling import (
     enforce_throughput,
 )
 from dynalab.lessons.copy_tables import (
+    copy_by_bulk_put,
     copy_by_change_capture,
+    copy_by_import,
     copy_by_restore,
     measure_replication_lag,
 )
@@ -145,7 +147,9 @@ __all__ = [
     "compare_batch_and_stream",
     "compare_costs",
     "connect",
+    "copy_by_bulk_put",
     "copy_by_change_capture",
+    "copy_by_import",
     "copy_by_restore",
     "create_table",
     "create_vote_tables",

@@ -36,7 +36,7 @@ from botocore.awsrequest import AWSResponse
 
 from dynalab.fidelity import _RawResponse, error_response
 from dynalab.models.capacity import write_units
-from dynalab.models.quotas import BULK_PUT_MIN_WRITE_REQUEST_UNITS, MAX_ITEM_SIZE_BYTES
+from dynalab.models.quotas import BATCH_WRITE_MAX_REQUESTS, BULK_PUT_MIN_WRITE_REQUEST_UNITS, MAX_ITEM_SIZE_BYTES
 from dynalab.models.sizing import typed_item_size
 from dynalab.models.token_bucket import TokenBucket
 
@@ -212,9 +212,11 @@ class BulkPutItems:
                 found.processed_bytes += len(raw)
                 if request["InputS3Configuration"].get("InputCompressionType") == "GZIP":
                     raw = gzip.decompress(raw)
+                pending: list[tuple[dict, dict, int]] = []  # unconditional items go 25 to a BatchWriteItem
                 for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
                     if line.strip():
-                        last = self._put_one(found, key, number, line, reports, bucket, last)
+                        last = self._put_one(found, key, number, line, reports, bucket, last, pending)
+                self._flush(found, reports, pending)
             status, failure = ("COMPLETED_WITH_ERRORS" if found.failed_items else "COMPLETED"), None
         except Exception as error:  # noqa: BLE001  (the operation fails as a whole, with the reason)
             status, failure = "FAILED", (type(error).__name__, str(error))
@@ -250,7 +252,7 @@ class BulkPutItems:
             args["ContinuationToken"] = page["NextContinuationToken"]
 
     def _put_one(self, found: _Operation, key: str, number: int, line: str, reports: dict[str, list[dict]],
-                 bucket: TokenBucket | None, last: float) -> float:
+                 bucket: TokenBucket | None, last: float, pending: list[tuple[dict, dict, int]]) -> float:
         """Write one input line; returns the pacing clock. Failures go to the report, never raise."""
         found.processed_items += 1
         where = {"S3Key": key, "LineNumber": number}
@@ -274,12 +276,17 @@ class BulkPutItems:
                                           "ErrorMessage": "Item size has exceeded the maximum allowed size"})
             return last
         last = self._pace(bucket, last, size)
+        if "ConditionExpression" not in record:
+            pending.append((where, item, size))  # written in order: a conditional item flushes the batch first
+            if len(pending) == BATCH_WRITE_MAX_REQUESTS:
+                self._flush(found, reports, pending)
+            return last
+        self._flush(found, reports, pending)
         args: dict[str, Any] = {"TableName": found.request["TableName"], "Item": item}
         for name in ("ConditionExpression", "ExpressionAttributeNames", "ExpressionAttributeValues"):
             if name in record:
                 args[name] = record[name]
-        if "ConditionExpression" in args:
-            args["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        args["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         try:
             self._dynamodb.put_item(**args)
         except Exception as error:  # noqa: BLE001  (botocore's ClientError: sorted by its code below)
@@ -296,6 +303,31 @@ class BulkPutItems:
             return last
         found.put_bytes += size
         return last
+
+    def _flush(self, found: _Operation, reports: dict[str, list[dict]], pending: list[tuple[dict, dict, int]]) -> None:
+        """Write the pending unconditional items with BatchWriteItem; an item the batch refuses is tried alone so
+        the report names it (a duplicate key in one batch, say)."""
+        if not pending:
+            return
+        batch, table = list(pending), found.request["TableName"]
+        pending.clear()
+        requests = [{"PutRequest": {"Item": item}} for _, item, _ in batch]
+        try:
+            while requests:
+                answer = self._dynamodb.batch_write_item(RequestItems={table: requests})
+                requests = answer.get("UnprocessedItems", {}).get(table, [])
+        except Exception:  # noqa: BLE001  (refused whole: one by one, so each failure is reported on its own)
+            for where, item, size in batch:
+                try:
+                    self._dynamodb.put_item(TableName=table, Item=item)
+                except Exception as error:  # noqa: BLE001
+                    response = getattr(error, "response", {}).get("Error", {})
+                    self._failed(found, reports, {**where, "ErrorCode": response.get("Code", type(error).__name__),
+                                                  "ErrorMessage": response.get("Message", str(error)), "Item": item})
+                else:
+                    found.put_bytes += size
+            return
+        found.put_bytes += sum(size for _, _, size in batch)
 
     @staticmethod
     def _failed(found: _Operation, reports: dict[str, list[dict]], entry: dict) -> None:
