@@ -8,18 +8,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST := $(BIN)/pytest -p no:cacheprovider
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 SANITIZE := --nbval-sanitize-with notebooks/sanitize.cfg
 
 .PHONY: setup lab test lint unit integration test-external nbval refresh-notebooks slides test-slides \
-        test-browser bench node clean
+        test-browser bench soak node clean
 
 setup: $(VENV)/.installed node
 
-$(VENV)/.installed: pyproject.toml
+# The learner's set-up: only what the lessons need (the base dependencies: no test runner, linter or browser driver).
+$(VENV)/.lab-installed: pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "dynalab needs Python 3.11 or newer, found " + sys.version.split()[0]'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# The developer's set-up: the learner's plus the test extras.
+$(VENV)/.installed: $(VENV)/.lab-installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -30,8 +35,10 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the dynalite cross-check and the slides build will be skipped"; fi
 
-lab: setup
-	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ROOT_FLAG)
+# The lessons in place (notebooks/), with the same JupyterLab settings as `dynalab lab` (no news prompt, no update
+# check, 127.0.0.1 with its token).
+lab: $(VENV)/.lab-installed
+	$(BIN)/dynalab lab --no-copy notebooks
 
 test: setup lint unit test-external nbval test-slides test-browser
 	@echo "dynalab: every test passed"
@@ -74,6 +81,10 @@ test-browser: setup
 # Speed figures, one a line (whole course under nbval, engine start, each lesson's widget redraw, ...).
 bench: setup
 	$(PY) benchmarks/run.py
+
+# A compressed workshop (projector, board, event source mapping, load) for 10 minutes: engine memory stays flat.
+soak: setup
+	$(PY) benchmarks/bench_soak.py
 
 clean:
 	rm -rf build artifacts

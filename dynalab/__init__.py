@@ -15,6 +15,12 @@ from dynalab.engine import (
     connect,
     stop_embedded_engine,
 )
+from dynalab.engine.aws_budget import (
+    AwsCostCeilingError,
+)
+from dynalab.engine.cleanup import (
+    cleanup,
+)
 from dynalab.engine.streams import (
     BadRecordError,
     InjectedCrash,
@@ -46,6 +52,13 @@ from dynalab.lessons.cost_comparison import (
     BatchVsStreamCost,
     compare_batch_and_stream,
 )
+from dynalab.lessons.event_source_mapping import (
+    EventSourceMapping,
+)
+from dynalab.lessons.indexes import (
+    compare_index_writes,
+    write_sharding,
+)
 from dynalab.lessons.load_generator import (
     run_load,
 )
@@ -61,6 +74,10 @@ from dynalab.lessons.sample_data import (
     sample_songs,
     sample_users,
     sample_votes,
+)
+from dynalab.lessons.ttl import (
+    TtlSweeper,
+    enable_ttl,
 )
 from dynalab.lessons.workloads import (
     load_workload,
@@ -82,6 +99,9 @@ from dynalab.models.capacity import (
 )
 from dynalab.models.hot_partitions import (
     simulate_partition_load,
+)
+from dynalab.models.index_choice import (
+    filter_or_index,
 )
 from dynalab.models.indexes import (
     SecondaryIndex,
@@ -114,6 +134,12 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.indexes import (
+    IndexWriteExplorer,
+)
+from dynalab.widgets.lambda_triggers import (
+    PoisonVoteBoard,
+)
 from dynalab.widgets.self_check import (
     Question,
     self_check,
@@ -123,14 +149,18 @@ from dynalab.widgets.streams import (
 )
 
 __all__ = [
+    "AwsCostCeilingError",
     "BadRecordError",
     "BatchVsStreamCost",
     "DEFAULT_PRICES",
     "EngineUnreachableError",
+    "EventSourceMapping",
+    "IndexWriteExplorer",
     "InjectedCrash",
     "Lab",
     "MAX_ITEM_SIZE_BYTES",
     "Meter",
+    "PoisonVoteBoard",
     "Prices",
     "Progress",
     "Question",
@@ -138,14 +168,17 @@ __all__ = [
     "StreamProjector",
     "TargetTrackingPolicy",
     "ThroughputEnforcer",
+    "TtlSweeper",
     "VoteBoard",
     "attribute_sizes",
     "batch_read_units",
     "batch_write_units",
     "break_even_utilization",
     "bulk_load",
+    "cleanup",
     "compare_batch_and_stream",
     "compare_costs",
+    "compare_index_writes",
     "connect",
     "copy_by_bulk_put",
     "copy_by_change_capture",
@@ -156,8 +189,10 @@ __all__ = [
     "daily_totals",
     "delete_table",
     "enable_stream",
+    "enable_ttl",
     "enforce_throughput",
     "estimate_partitions",
+    "filter_or_index",
     "index_write_units",
     "item_cost",
     "item_size",
@@ -190,5 +225,6 @@ __all__ = [
     "vote_summary",
     "wait_until_active",
     "workload_names",
+    "write_sharding",
     "write_units",
 ]

@@ -56,3 +56,16 @@ def test_every_public_name_resolves():
 
     for name in dynalab.__all__:
         assert getattr(dynalab, name) is not None, name
+
+
+def test_the_learners_set_up_installs_no_test_tools():
+    # `make lab` installs the base dependencies only: no test runner, linter, notebook checker or browser driver
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base = {_name(r) for r in project["dependencies"]}
+    assert not base & {"pytest", "nbval", "ruff", "hypothesis", "playwright", "import-linter", "nbclient"}, base
+    makefile = (ROOT / "Makefile").read_text()
+    lab_recipe = makefile.split("$(VENV)/.lab-installed:", 1)[1].split("\n\n", 1)[0]
+    assert "pip install --quiet -e .\n" in lab_recipe and "[test]" not in lab_recipe
+    lab_target = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
+    assert ".lab-installed" in lab_target and "setup" not in lab_target.split("\n", 1)[0]
+    assert "dynalab lab --no-copy notebooks" in lab_target  # the same JupyterLab settings as `dynalab lab`

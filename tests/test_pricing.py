@@ -84,3 +84,14 @@ def test_price_table_2026_12_and_its_extras():
     assert p.stream_reads_per_month(10**9, lambda_trigger=True) == 0.0
     with pytest.raises(ValueError, match="size_gb"):
         p.storage_per_month(-1)
+
+
+def test_lambda_prices_match_the_whitepapers_example():
+    from dynalab.models.pricing import DEFAULT_PRICES as p
+
+    # "How AWS Pricing Works" / the Lambda pricing page: 3 M requests of 1 s at 512 MB, 2 M billable requests cost
+    # $0.40 and 1,100,000 billable GB-s cost $18.34 (their free tier subtracted by hand here).
+    assert p.lambda_invocations(2_000_000) == pytest.approx(0.40)
+    assert p.lambda_invocations(1, duration_seconds=1_100_000, memory_gb=1.0) == pytest.approx(18.337, abs=0.01)
+    with pytest.raises(ValueError, match="invocations"):
+        p.lambda_invocations(-1)

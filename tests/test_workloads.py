@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from dynalab.lessons.sample_data import DATA_DIR
 from dynalab.lessons.workloads import WORKLOADS, load_workload, workload_names
+
+#: The scripts that make the data stay in the repository's data/ folder (the wheel carries only the data).
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
 def _maker():

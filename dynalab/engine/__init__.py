@@ -7,7 +7,9 @@ Three places a lesson can talk to, chosen by one setting:
 * ``DYNALAB_ENDPOINT=http://host:port``: an engine you started (AWS's DynamoDB Local, dynalite, ScyllaDB
   Alternator, or ``python -m dynalab serve``).
 * ``DYNALAB_ENDPOINT=aws``: real AWS, with your own credentials and region. Only then do tables cost money,
-  so every table dynalab creates there is named ``dynalab-...`` and dynalab deletes no table without that prefix.
+  so every table dynalab creates there is named with a prefix (``DYNALAB_AWS_PREFIX``, default ``dynalab-``: one
+  per learner in a room), dynalab touches no table without it, and a load that would cost more than
+  ``DYNALAB_AWS_MAX_DOLLARS`` is refused before it starts (``dynalab.engine.aws_budget``).
 
 Everywhere but AWS the credentials are dummies and the region fixed, so no ambient AWS setting is ever used by
 accident.
@@ -35,12 +37,16 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
     ReadTimeoutError,
 )
 
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsTableGuard
 from dynalab.fidelity.limits import TABLE_NAME_LENGTHS
+from dynalab.models.quotas import SHARD_ITERATOR_LIFETIME_SECONDS
 
 __all__ = [
     "AWS_TABLE_PREFIX",
@@ -48,20 +54,37 @@ __all__ = [
     "EmbeddedEngine",
     "EngineUnreachableError",
     "Lab",
+    "aws_table_prefix",
     "connect",
     "start_embedded_engine",
     "stop_embedded_engine",
 ]
 
 REGION = "us-east-1"
-#: Every table dynalab creates on real AWS carries this prefix; dynalab deletes no other table there.
+#: Every table dynalab creates on real AWS carries a prefix, this one unless DYNALAB_AWS_PREFIX names another;
+#: dynalab touches no other table there.
 AWS_TABLE_PREFIX = "dynalab-"
 ENV_VAR = "DYNALAB_ENDPOINT"
+PREFIX_ENV_VAR = "DYNALAB_AWS_PREFIX"
 _CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError)
 
 
 class EngineUnreachableError(ConnectionError):
     """The endpoint does not answer as a DynamoDB engine. The message names the URL and what to do."""
+
+
+def aws_table_prefix() -> str:
+    """The prefix of every table dynalab creates on AWS: ``DYNALAB_AWS_PREFIX``, or ``dynalab-`` when unset.
+
+    In a room sharing one account, give each learner their own (``dynalab-ana-``): the guard then keeps each learner
+    to their own tables, and ``dynalab cleanup`` deletes only theirs.
+    """
+    prefix = os.environ.get(PREFIX_ENV_VAR, AWS_TABLE_PREFIX)
+    # A prefix must itself be table-name characters, and short enough to leave room for the lesson's name.
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{3,64}", prefix):
+        raise ValueError(f"{PREFIX_ENV_VAR} must be 3 to 64 characters of A-Z, a-z, 0-9, '_', '-' and '.' "
+                         f"(an empty prefix would make every table dynalab's); got {prefix!r}")
+    return prefix
 
 
 @dataclass
@@ -90,17 +113,23 @@ class EmbeddedEngine:
             self.process.stdout.close()
 
 
-def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0) -> EmbeddedEngine:
+def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0, *,
+                          iterator_lifetime_seconds: float = SHARD_ITERATOR_LIFETIME_SECONDS) -> EmbeddedEngine:
     """Start moto's server on 127.0.0.1; port 0 (the default) lets the OS pick a free one.
 
-    A port asked for by number that is busy falls back to a free one, with a note on stderr.
+    A port asked for by number that is busy falls back to a free one, with a note on stderr. Shard iterators
+    expire ``iterator_lifetime_seconds`` after they are issued (DynamoDB's 15 minutes; a test may shorten it).
     """
-    if not 0 <= port <= 65535:
-        raise ValueError(f"port must be 0 (any free port) or 1–65535, got {port}")
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"port must be 0 (any free port) or 1–65535, got {port!r}")
+    if isinstance(iterator_lifetime_seconds, bool) or not isinstance(iterator_lifetime_seconds, int | float) \
+            or not 0 < iterator_lifetime_seconds < float("inf"):
+        raise ValueError(f"iterator_lifetime_seconds must be a finite number of seconds > 0, "
+                         f"got {iterator_lifetime_seconds!r}")
     for attempt_port in (port, 0) if port else (0,):
         process = subprocess.Popen(
             [sys.executable, "-m", "dynalab.engine._process", "--port", str(attempt_port),
-             "--parent", str(os.getpid())],
+             "--parent", str(os.getpid()), "--iterator-lifetime-seconds", repr(float(iterator_lifetime_seconds))],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
@@ -178,6 +207,8 @@ class Lab:
     streams: Any = field(repr=False)
     fidelity: FidelityLayer = field(repr=False)
     table_prefix: str = ""
+    #: dollars of AWS load estimated and approved so far on this connection (``dynalab.engine.aws_budget``)
+    aws_dollars_approved: float = 0.0
 
     @property
     def is_aws(self) -> bool:
@@ -249,6 +280,11 @@ def connect(endpoint: str | None = None) -> Lab:
         return lab
 
 
+def embedded_engine() -> EmbeddedEngine | None:
+    """The embedded engine this process started (its ``process`` and ``port``), or None if none runs."""
+    return _embedded
+
+
 def _connect_embedded() -> Lab:
     global _embedded
     if _embedded is not None and not _embedded.is_alive():
@@ -293,10 +329,15 @@ def _session(aws: bool) -> boto3.session.Session:
     )
 
 
+#: How long a call waits for a local engine's answer before it says the engine is not answering (a frozen or
+#: overloaded engine must not hang a lesson: the slowest local answer, a 1 MB Scan page on moto, takes ~1 s).
+LOCAL_READ_TIMEOUT_SECONDS = 15.0
+
+
 def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str, Any]:
     settings = {
         "connect_timeout": 2,
-        "read_timeout": 60,
+        "read_timeout": 60 if aws else LOCAL_READ_TIMEOUT_SECONDS,
         # boto3's own DynamoDB retry policy (exponential backoff from 50 ms: 50, 100, 200, 400, 800 ms), capped at 5
         # retries so a throttled lesson still shows the retries, and a dead engine answers within ~2 s, not ~25 s.
         "retries": {"mode": "legacy", "max_attempts": 5},
@@ -310,17 +351,22 @@ def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str
     return args
 
 
-def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool) -> Lab:
+def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
+              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS) -> Lab:
     aws = engine == "aws"
     session = _session(aws)
-    client = session.client("dynamodb", **_client_args(endpoint_url, aws))
-    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws))
-    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws))
+    timeouts = {} if aws else {"read_timeout": read_timeout_seconds}
+    client = session.client("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
+    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
+    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, **timeouts))
     layer = FidelityLayer(engine)
+    prefix = aws_table_prefix() if aws else ""
     if aws:  # first of all plugins: on AWS nothing reaches a table that is not dynalab's own
-        layer.add(AwsTableGuard(AWS_TABLE_PREFIX))
+        layer.add(AwsTableGuard(prefix))
     for each in (client, resource.meta.client, streams):
         layer.install(each)
+        if not aws:
+            each.meta.events.register_first("needs-retry", _refuse_to_wait_again(endpoint_url, read_timeout_seconds))
     lab = Lab(
         endpoint_url=endpoint_url,
         engine=engine,
@@ -329,7 +375,7 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool) -> Lab:
         resource=resource,
         streams=streams,
         fidelity=layer,
-        table_prefix=AWS_TABLE_PREFIX if aws else "",
+        table_prefix=prefix,
     )
     _standard_plugins(lab)
     _explain_connection_errors_in_ipython()
@@ -357,6 +403,20 @@ def _standard_plugins(lab: Lab) -> None:
         lab.fidelity.add(BulkPutItems(raw, s3))
 
 
+def _refuse_to_wait_again(endpoint_url: str | None, read_timeout_seconds: float) -> Any:
+    """A botocore needs-retry hook: a local engine that did not answer in time is not retried (botocore would wait
+    the whole timeout again, up to 5 times): the call fails at once with one line saying what to do."""
+
+    def check(caught_exception: BaseException | None = None, **_: Any) -> None:
+        if isinstance(caught_exception, ReadTimeoutError):
+            raise EngineUnreachableError(
+                f"dynalab: the engine at {endpoint_url} did not answer within {read_timeout_seconds:g} s (frozen or "
+                "overloaded?). If it stopped, run `lab = dynalab.connect()`: it starts a fresh embedded engine."
+            ) from None
+
+    return check
+
+
 def _probe(endpoint_url: str) -> None:
     """Fail with one clear line if nothing DynamoDB-like answers at the URL."""
     client = _session(False).client(
@@ -378,12 +438,27 @@ def _probe(endpoint_url: str) -> None:
 
 
 def _connect_aws() -> Lab:
-    lab = _make_lab(None, "aws", embedded=False)
+    # Each AWS setting a learner can get wrong gives one line saying which, and what to do.
     try:
+        lab = _make_lab(None, "aws", embedded=False)
         lab.client.list_tables(Limit=1)
-    except NoCredentialsError:
+    except ProfileNotFound as error:
+        raise EngineUnreachableError(
+            f"dynalab: {ENV_VAR}=aws: the AWS profile {error.kwargs.get('profile')!r} (AWS_PROFILE) is not in your "
+            "AWS config; run `aws configure --profile NAME`, or set AWS_PROFILE to a profile you have."
+        ) from None
+    except NoRegionError:
+        raise EngineUnreachableError(
+            f"dynalab: {ENV_VAR}=aws needs an AWS Region, and none is set: set AWS_REGION (e.g. us-east-1), or "
+            "`region` in your AWS profile."
+        ) from None
+    except (NoCredentialsError, PartialCredentialsError):
         raise EngineUnreachableError(
             f"dynalab: {ENV_VAR}=aws needs AWS credentials (aws configure, or AWS_PROFILE), and none were found."
+        ) from None
+    except _CONNECTION_ERRORS as error:
+        raise EngineUnreachableError(
+            f"dynalab: {ENV_VAR}=aws: cannot reach DynamoDB ({type(error).__name__}: {error})."
         ) from None
     return lab
 
@@ -399,11 +474,14 @@ def _explain_connection_errors_in_ipython() -> None:
         return
 
     def one_line(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
+        if isinstance(value, EngineUnreachableError):  # already one line that says what to do
+            print(value, file=sys.stderr)
+            return
         print(
             f"dynalab: the engine is not answering ({value}). If it stopped, run `lab = dynalab.connect()`: "
             "it starts a fresh one.",
             file=sys.stderr,
         )
 
-    shell.set_custom_exc(_CONNECTION_ERRORS, one_line)
+    shell.set_custom_exc((*_CONNECTION_ERRORS, EngineUnreachableError), one_line)
     shell._dynalab_handler = True

@@ -14,6 +14,12 @@ import os
 import sys
 import threading
 import time
+from typing import Any
+
+from dynalab.models.quotas import SHARD_ITERATOR_LIFETIME_SECONDS
+
+#: Worker threads serving requests (a lesson's load generator uses up to 8 clients at once).
+THREADS = 8
 
 
 def _exit_when_parent_dies(parent_pid: int) -> None:
@@ -35,28 +41,115 @@ def match_dynamodb_item_limit() -> None:
     dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[method-assign]
 
 
+def serialize_item_operations() -> None:
+    """Make every DynamoDB and Streams operation of moto's backends run one at a time (one re-entrant lock).
+
+    moto applies a TransactWriteItems action by action and, when one fails, restores a snapshot of each table taken
+    before it started: a write another client committed meanwhile was undone with it (votes were lost with two
+    readers on one stream). Under one lock a transaction is atomic and isolated, as DynamoDB's are: nothing else
+    runs between its snapshot and its commit or rollback, and no reader sees its stream records before it commits.
+    """
+    import inspect
+
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+
+    lock = threading.RLock()
+
+    def locked(method: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return method(*args, **kwargs)
+
+        run.__name__, run.__doc__, run.__wrapped__ = method.__name__, method.__doc__, method  # type: ignore[attr-defined]
+        return run
+
+    for backend in (DynamoDBBackend, DynamoDBStreamsBackend):
+        for name, method in list(vars(backend).items()):
+            if not name.startswith("_") and inspect.isfunction(method):
+                setattr(backend, name, locked(method))
+
+
+def expire_shard_iterators(lifetime_seconds: float) -> None:
+    """Shard iterators expire ``lifetime_seconds`` after they are issued, as DynamoDB's do (15 minutes).
+
+    moto keeps every iterator it ever issued (each GetRecords issues the next one), so a projector polling for a
+    workshop grew the engine by hundreds of MB. Expired ones are dropped, and GetRecords on one answers
+    ``ExpiredIteratorException`` like DynamoDB, so readers learn to re-fetch an iterator from their checkpoint.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.dynamodbstreams import models
+
+    issued = models.ShardIterator.__init__
+    get_records = models.DynamoDBStreamsBackend.get_records
+    last_prune = [time.monotonic()]
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        issued(self, *args, **kwargs)
+        self.issued_at = time.monotonic()
+
+    def get_records_unless_expired(self: Any, iterator_arn: str, limit: int) -> Any:
+        now = time.monotonic()
+        if now - last_prune[0] > min(60.0, lifetime_seconds):
+            last_prune[0] = now
+            for arn, iterator in list(self.shard_iterators.items()):
+                if now - iterator.issued_at > lifetime_seconds:
+                    del self.shard_iterators[arn]
+        iterator = self.shard_iterators.get(iterator_arn)
+        if iterator is None or now - iterator.issued_at > lifetime_seconds:
+            self.shard_iterators.pop(iterator_arn, None)
+            raise JsonRESTError("ExpiredIteratorException",
+                                f"Iterator expired. The iterator was created more than {lifetime_seconds:g} "
+                                "seconds ago, or is not one this engine issued.")
+        return get_records(self, iterator_arn, limit)
+
+    models.ShardIterator.__init__ = init  # type: ignore[method-assign]
+    models.DynamoDBStreamsBackend.get_records = get_records_unless_expired  # type: ignore[method-assign]
+
+
+def cache_moto_module_list() -> None:
+    """moto's dispatcher lists its own package folder (a listdir and ~50 stat calls) on every request to find the
+    backend; the list never changes while the engine runs, so list it once (about 0.5 ms a request saved)."""
+    import moto.backends
+
+    modules = tuple(moto.backends.list_of_moto_modules())
+    moto.backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0, help="0 lets the OS pick a free port")
     parser.add_argument("--parent", type=int, default=0, help="exit when this process id is gone")
+    parser.add_argument("--iterator-lifetime-seconds", type=float, default=SHARD_ITERATOR_LIFETIME_SECONDS,
+                        help="shard iterators expire this long after they are issued (DynamoDB: 15 minutes)")
     args = parser.parse_args(argv)
 
     # moto logs every request through werkzeug; in a notebook those lines would land in cell outputs.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    from werkzeug.serving import make_server
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    from moto.server import DomainDispatcherApplication, create_backend_app
+    from waitress.server import create_server
 
     if args.parent:
         threading.Thread(target=_exit_when_parent_dies, args=(args.parent,), daemon=True).start()
     match_dynamodb_item_limit()
+    expire_shard_iterators(args.iterator_lifetime_seconds)  # before the lock wraps get_records
+    serialize_item_operations()
+    cache_moto_module_list()
+    # Each request passes between waitress's I/O thread and a worker thread; with Python's default 5 ms switch
+    # interval a handoff can wait that long while another thread runs, so switch sooner.
+    sys.setswitchinterval(0.0002)
     app = DomainDispatcherApplication(create_backend_app)
     try:
-        server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=MotoRequestHandler)
-    except (OSError, SystemExit) as error:  # busy port (werkzeug exits on EADDRINUSE): the parent picks another
+        # waitress: a production WSGI server with HTTP/1.1 keep-alive, so boto3 reuses its connections (werkzeug's
+        # development server cost ~5 ms a request). Threads serve concurrent clients (load generators, readers).
+        server = create_server(app, host="127.0.0.1", port=args.port, threads=THREADS, ident="dynalab",
+                               connection_limit=200, channel_timeout=120)
+    except OSError as error:  # busy port: the parent picks another
         print(f"BUSY {args.port} {error}", flush=True)
         sys.exit(3)
-    print(f"READY {server.server_port}", flush=True)
-    server.serve_forever()
+    print(f"READY {server.effective_port}", flush=True)
+    server.run()
 
 
 if __name__ == "__main__":

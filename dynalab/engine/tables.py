@@ -16,7 +16,9 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
+from dynalab.engine.aws_budget import approve_load, approve_table_load
 from dynalab.fidelity.limits import BATCH_WRITE_MAX_BYTES, BATCH_WRITE_MAX_REQUESTS
+from dynalab.models.capacity import write_units
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
 from dynalab.models.sizing import typed_item_size
 from dynalab.progress import Progress
@@ -130,6 +132,17 @@ def _create_table_args(
     return args
 
 
+def _approve_provisioned(lab: Lab, args: dict[str, Any]) -> None:
+    """On AWS, a provisioned table bills its capacity every hour it exists: estimate one hour before creating it."""
+    held = [args.get("ProvisionedThroughput") or {}]
+    held += [index.get("ProvisionedThroughput") or {} for index in args.get("GlobalSecondaryIndexes", []) or []]
+    read = sum(each.get("ReadCapacityUnits", 0) for each in held)
+    write = sum(each.get("WriteCapacityUnits", 0) for each in held)
+    if read or write:
+        approve_load(lab, description=f"creating the provisioned table {args['TableName']} ({read} RCU, {write} WCU)",
+                     read_capacity_units=read, write_capacity_units=write)
+
+
 def create_table(
     lab: Lab,
     name: str,
@@ -149,6 +162,7 @@ def create_table(
     """
     args = _create_table_args(lab, name, partition_key, sort_key, read_capacity_units, write_capacity_units,
                               stream_view_type, extra_attribute_definitions, create_table_args)
+    _approve_provisioned(lab, args)
     delete_table(lab, args["TableName"])
     lab.client.create_table(**args)
     wait_until_active(lab, args["TableName"])
@@ -173,6 +187,7 @@ def ensure_table(
                               stream_view_type, extra_attribute_definitions, create_table_args)
     if table_exists(lab, args["TableName"]):
         return False
+    _approve_provisioned(lab, args)
     created = True
     try:
         lab.client.create_table(**args)
@@ -263,6 +278,11 @@ def bulk_load(
     """
     if max_attempts < 1:
         raise ValueError(f"max_attempts must be >= 1, got {max_attempts}")
+    if lab.is_aws:  # one pass over the items for the estimate (each put costs one write unit per started KB)
+        units = sum(write_units(typed_item_size({k: _serializer.serialize(v) for k, v in item.items()}))
+                    for item in items)
+        approve_table_load(lab, table_name, f"bulk_load of {len(items):,} items into {table_name}",
+                           write_request_units=units)
     started = time.monotonic()
     typed = ({k: _serializer.serialize(v) for k, v in item.items()} for item in items)
     written = calls = retried = throttled = resent = 0

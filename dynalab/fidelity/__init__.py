@@ -66,9 +66,12 @@ class _RawResponse:
         return body
 
 
-def error_response(code: str, message: str, url: str = "", status_code: int = 400) -> AWSResponse:
-    """An HTTP response carrying a DynamoDB error, as the service's JSON protocol writes it."""
-    body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": message}).encode()
+def error_response(code: str, message: str, url: str = "", status_code: int = 400,
+                   extra: dict[str, Any] | None = None) -> AWSResponse:
+    """An HTTP response carrying a DynamoDB error, as the service's JSON protocol writes it (``extra``: more
+    fields of the error's shape, such as ``ThrottlingReasons``)."""
+    body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": message,
+                       **(extra or {})}).encode()
     headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "dynalab-fidelity"}
     return AWSResponse(url, status_code, headers, _RawResponse(body))
 

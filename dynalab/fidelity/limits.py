@@ -7,7 +7,8 @@ so a lesson on moto would teach that they work. This plugin refuses what DynamoD
 * BatchWriteItem: at most 25 requests, 16 MB; BatchGetItem: at most 100 keys (ServiceQuotas.html [A23]);
 * TransactWriteItems / TransactGetItems: at most 100 actions, 4 MB (transaction-apis.html);
 * an item at most 400 KB = 409,600 B by DynamoDB's own size rule (``dynalab.models.sizing``): 409,600 B passes,
-  409,601 B is refused.
+  409,601 B is refused; for PutItem and a transaction's Put the item sent, for UpdateItem and a transaction's
+  Update the item the update *produces* (the old item, read by the meter, with the update applied).
 
 The wording is DynamoDB's, as the independent engine dynalite reproduces it (``node_modules/dynalite/validations``);
 the cross-check in ``tests/dynalite/`` compares the error codes. Where neither source has a message (the 16 MB and
@@ -26,6 +27,7 @@ from typing import Any
 from dynalab.fidelity import aws_error
 from dynalab.fidelity.requests import accesses, accesses_by_table
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, typed_item_size
+from dynalab.models.updates import produced_item
 
 __all__ = [
     "BATCH_GET_MAX_KEYS",
@@ -67,9 +69,26 @@ class Limits:
         request = context.get("dynalab_request")
         if not isinstance(request, dict):
             return
-        problem = self.problem(operation, request)
+        problem = self.problem(operation, request) or self.update_problem(operation, request, context)
         if problem is not None:
             raise aws_error("ValidationException", problem, operation)
+
+    @staticmethod
+    def update_problem(operation: str, request: dict, context: dict) -> str | None:
+        """DynamoDB's message when an update would *produce* an item over 400 KB (the old item with the update
+        applied: ``dynalab.models.updates``). The old items are the ones the meter read before this plugin ran
+        (``context["dynalab_meter"]``); where it read none (an engine that reports its own units), the engine
+        judges."""
+        state = context.get("dynalab_meter") or {}
+        if operation == "UpdateItem" and "old_item" in state:
+            return _item_problem(produced_item(state["old_item"], request))
+        if operation == "TransactWriteItems" and "old_by_access" in state:
+            for access, old in zip(accesses(operation, request), state["old_by_access"], strict=False):
+                if access.action == "Update":
+                    message = _item_problem(produced_item(old, access.spec))
+                    if message:
+                        return message
+        return None
 
     def problem(self, operation: str, request: dict) -> str | None:
         """DynamoDB's message for the first limit this request breaks, or None."""

@@ -10,7 +10,19 @@ the item sizes it sees in the request and the answer (``dynalab.models.sizing``,
   AWS) the engine's are kept, and both are logged;
 * leaves ``context["dynalab_consumed"] = {table: (read_units, write_units)}`` for the plugins after it
   (lesson 2's throttling charges its token buckets from it);
-* counts DynamoDB Streams GetRecords calls per stream (each is one streams read request unit).
+* counts DynamoDB Streams GetRecords calls per stream (each is one streams read request unit);
+* meters secondary indexes (``dynalab.models.indexes``): a write charges each index it touches (a GSI from its own
+  capacity, an LSI from the table's), a Query/Scan with ``IndexName`` is charged by the index entries' sizes to the
+  index, ``ReturnConsumedCapacity="INDEXES"`` answers with ``Table``, ``LocalSecondaryIndexes`` and
+  ``GlobalSecondaryIndexes`` (API_ConsumedCapacity.html), ``TOTAL`` with the sum; ConsistentRead=True on a GSI is
+  refused with DynamoDB's message. The table's key schema and indexes come from one unmetered DescribeTable,
+  cached (``table_info``); on a table with indexes the meter reads whole old items (ALL_OLD, or unmetered
+  GetItem/BatchGetItem) since an index's charge depends on the attributes before and after, not only the sizes.
+  ``context["dynalab_consumed_indexes"] = {table: {gsi: (read_units, write_units)}}`` is left for the throttle.
+
+Transactional writes are charged on the larger of each item before and after (``dynalab.models.charges``): the
+meter reads the old items with one unmetered BatchGetItem before a TransactWriteItems, and the items its Updates
+left with one after it commits.
 
 To see old items without an extra round trip it adds ``ReturnValues=ALL_OLD`` to PutItem and DeleteItem, and
 ``ReturnValuesOnConditionCheckFailure=ALL_OLD`` to conditional writes, when the learner did not ask for them,
@@ -45,8 +57,9 @@ from dynalab.models.charges import (
     write_action_units,
 )
 from dynalab.models.indexes import SecondaryIndex, index_entry_size, index_write_units, indexes_from_description
-from dynalab.models.quotas import BATCH_GET_MAX_KEYS
-from dynalab.models.sizing import typed_item_size
+from dynalab.models.quotas import BATCH_GET_MAX_KEYS, ITEM_COLLECTION_MAX_BYTES, MAX_ITEM_SIZE_BYTES
+from dynalab.models.sizing import typed_item_size, typed_value_size
+from dynalab.models.updates import produced_item
 
 __all__ = ["ENGINES_WITH_REAL_UNITS", "GSI_CONSISTENT_READ", "IndexUnits", "Meter", "MeterEntry", "TableInfo"]
 
@@ -63,6 +76,9 @@ _KEY = "dynalab_meter"
 _FORGET_TABLE = ("CreateTable", "DeleteTable", "UpdateTable", "RestoreTableFromBackup", "RestoreTableToPointInTime")
 _FORGET_ALL = ("ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction", "ImportTable")
 _UNKNOWN = object()
+#: ItemCollectionSizeLimitExceededException's text (botocore's DynamoDB model documents the exception so).
+ITEM_COLLECTION_TOO_LARGE = "The total size of an item collection has exceeded the maximum limit of 10 gigabytes."
+_COLLECTION_CHECKED = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
 #: DynamoDB's answer to ConsistentRead=True on a GSI (measured on DynamoDB; moto 5.2.5 says the same).
 GSI_CONSISTENT_READ = "Consistent reads are not supported on global secondary indexes"
 
@@ -197,6 +213,10 @@ class Meter:
         self._totals: dict[tuple[str, str], list[float]] = {}
         self._index_totals: dict[tuple[str, str, str], list[float]] = {}
         self._tables: dict[str, TableInfo] = {}
+        self._collections: dict[tuple, int] = {}  # (table, partition-key value) -> bytes, tables with an LSI
+        #: The item collection limit on tables with an LSI (DynamoDB: 10 GB). A lesson may lower it to show the
+        #: refusal; the error then says it was lowered.
+        self.item_collection_limit_bytes = ITEM_COLLECTION_MAX_BYTES
         self._stream_reads: dict[str, int] = {}
         self._iterators: dict[str, str] = {}  # shard iterator -> stream ARN (bounded below)
         self._raw_client: Any = raw_client
@@ -323,12 +343,24 @@ class Meter:
                 request["ReturnValues"] = "ALL_NEW"
                 state["strip_attributes"] = True
                 changed = True
-            if not self.trust_engine and "old_size" not in state:
+            # The limits plugin checks the item the update produces against 400 KB from this old item: read it
+            # also when its size is remembered but the update could take it past the limit.
+            known_size = state.get("old_size")
+            may_pass = "old_size" in state and (known_size or 0) + _update_bytes(request) > MAX_ITEM_SIZE_BYTES
+            if not self.trust_engine and "old_size" in state and known_size is None and may_pass:
+                state["old_item"] = None  # known to be absent: the update makes a new item from its key
+            elif not self.trust_engine and ("old_size" not in state or may_pass):
                 old = self._fetch_item(request)
                 state["old_item"] = old
                 state["old_size"] = typed_item_size(old) if old else None
         if operation in ("BatchWriteItem", "TransactWriteItems") and not self.trust_engine:
             state["old_items"] = self._old_items(operation, request)
+            # the old item of each action in request order (None: no item, or not read), for the limits plugin
+            state["old_by_access"] = [
+                (state["old_items"].get(access.table) or {}).get(_item_key(self.table_info(access.table), access.key))
+                for access in accesses(operation, request)]
+        if not self.trust_engine and operation in _COLLECTION_CHECKED:
+            self._check_item_collections(operation, request, state)
         if changed:
             request_dict["body"] = json.dumps(request).encode()
         context[_KEY] = state
@@ -374,6 +406,8 @@ class Meter:
                     totals[0] += 1
                     totals[1] += units.read
                     totals[2] += units.write
+        if ok:
+            self._settle_collections(state)
         context["dynalab_consumed"] = chosen
         context["dynalab_consumed_indexes"] = {
             table: {name: (u.read, u.write) for name, u in by_index.items() if u.is_global}
@@ -514,7 +548,7 @@ class Meter:
         """Transactional writes: 2 WCU per 1 KB of the larger of the item before (read first, unmetered) and
         after (a Put's item; an Update's result, read once the transaction committed), for each action."""
         old_items = state.get("old_items") or {}
-        found = self._new_items(request) if ok else {}
+        found = self._new_items(request, old_items) if ok else {}
         actions: dict[str, list[tuple[str, int | None, int | None]]] = {}
         pairs: dict[str, list[tuple[dict | None, dict | None]]] = {}
         for access in accesses("TransactWriteItems", request):
@@ -560,8 +594,11 @@ class Meter:
         with self._lock:
             if table is None:
                 self._tables.clear()
+                self._collections.clear()
             else:
                 self._tables.pop(table, None)
+                for collection in [c for c in self._collections if c[0] == table]:
+                    del self._collections[collection]
         if self.known is not None:
             self.known.forget_table(table)
 
@@ -599,6 +636,83 @@ class Meter:
         """An LSI's writes are charged to its table's capacity."""
         return sum(u.write for u in (state.get("indexes") or {}).get(table, {}).values() if not u.is_global)
 
+    # ------------------------------------------------------------------------------------ item collections
+
+    def _check_item_collections(self, operation: str, request: dict, state: dict) -> None:
+        """Refuse a write that would take an item collection of a table with an LSI past
+        ``item_collection_limit_bytes``, as DynamoDB does (ItemCollectionSizeLimitExceededException)."""
+        projected: dict[tuple, int] = {}
+        stale: set[tuple] = set()
+        for position, access in enumerate(accesses(operation, request)):
+            info = self.table_info(access.table)
+            if info is None or not any(not index.is_global for index in info.indexes):
+                continue
+            partition = access.key.get(info.key_attributes[0])
+            if partition is None:
+                continue
+            collection = (access.table, _key_value(partition))
+            if access.action not in ("Put", "Update"):
+                stale.add(collection)
+                continue
+            if operation in _SINGLE_WRITES:
+                old = state["old_item"] if "old_item" in state else self._fetch_item(request)
+                state.setdefault("old_item", old)
+            else:
+                old = (state.get("old_by_access") or [None] * (position + 1))[position]
+            new = access.item if access.action == "Put" else produced_item(old, access.spec)
+            if new is None:
+                stale.add(collection)
+                continue
+            current = projected.get(collection)
+            if current is None:
+                current = self._collection_bytes(access.table, info, partition)
+            if current is None:
+                continue
+            size = current - _collection_share(info, old) + _collection_share(info, new)
+            if size > self.item_collection_limit_bytes:
+                lowered = self.item_collection_limit_bytes != ITEM_COLLECTION_MAX_BYTES
+                raise aws_error("ItemCollectionSizeLimitExceededException", ITEM_COLLECTION_TOO_LARGE + (
+                    f" (dynalab: the limit is lowered to {self.item_collection_limit_bytes:,} B for this lesson; "
+                    f"DynamoDB's is 10 GB)" if lowered else ""), operation)
+            projected[collection] = size
+        if operation not in _SINGLE_WRITES:  # batches and transactions: recount those collections next time
+            stale.update(projected)
+            projected = {}
+        state["collections"] = (projected, stale)
+
+    def _settle_collections(self, state: dict) -> None:
+        projected, stale = state.get("collections") or ({}, set())
+        with self._lock:
+            self._collections.update(projected)
+            for collection in stale:
+                self._collections.pop(collection, None)
+
+    def _collection_bytes(self, table: str, info: TableInfo, partition: dict) -> int | None:
+        """The bytes of one item collection now: its items and their LSI entries (unmetered Query, cached)."""
+        collection = (table, _key_value(partition))
+        with self._lock:
+            if collection in self._collections:
+                return self._collections[collection]
+        client = self._raw_client
+        if client is None:
+            return None
+        total = 0
+        arguments = {"TableName": table, "ConsistentRead": True, "KeyConditionExpression": "#p = :p",
+                     "ExpressionAttributeNames": {"#p": info.key_attributes[0]},
+                     "ExpressionAttributeValues": {":p": _client_shape(partition)}}
+        try:
+            while True:
+                answer = client.query(**arguments)
+                total += sum(_collection_share(info, item) for item in answer.get("Items") or [])
+                if not answer.get("LastEvaluatedKey"):
+                    break
+                arguments["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        except Exception:  # the write itself will report any problem
+            return None
+        with self._lock:
+            self._collections[collection] = total
+        return total
+
     # ------------------------------------------------------------------------------------ reading items
 
     def _old_items(self, operation: str, request: dict) -> dict[str, dict[tuple, dict | None]]:
@@ -612,13 +726,24 @@ class Meter:
                 wanted.setdefault(access.table, []).append(access.key)
         return {table: self._read_items(table, keys) for table, keys in wanted.items()}
 
-    def _new_items(self, request: dict) -> dict[str, dict[tuple, dict | None]]:
-        """{table: {key: item}} the Update actions of a committed transaction left (read unmetered)."""
+    def _new_items(self, request: dict, old_items: dict) -> dict[str, dict[tuple, dict | None]]:
+        """{table: {key: item}} the Update actions of a committed transaction left: the old item (read before)
+        with the update applied (``dynalab.models.updates``); read unmetered only where that cannot be computed."""
+        found: dict[str, dict[tuple, dict | None]] = {}
         wanted: dict[str, list[dict]] = {}
         for access in accesses("TransactWriteItems", request):
-            if access.action == "Update":
+            if access.action != "Update":
+                continue
+            key = _item_key(self.table_info(access.table), access.key)
+            before = old_items.get(access.table)
+            after = produced_item(before.get(key), access.spec) if before is not None and key is not None else None
+            if after is not None:
+                found.setdefault(access.table, {})[key] = after
+            else:
                 wanted.setdefault(access.table, []).append(access.key)
-        return {table: self._read_items(table, keys) for table, keys in wanted.items()}
+        for table, keys in wanted.items():
+            found.setdefault(table, {}).update(self._read_items(table, keys))
+        return found
 
     def _read_items(self, table: str, keys: list[dict]) -> dict[tuple, dict | None]:
         """The items at these keys now (consistent BatchGetItem on the unmetered client), by key; {} on failure."""
@@ -676,13 +801,19 @@ class Meter:
         return sum(self._entry_size(table, index, item) for item in answer.get("Items") or [])
 
     def _fetch_item(self, request: dict) -> dict | None:
-        """The item at an UpdateItem's key now (None if there is none), by one consistent unmetered GetItem."""
+        """The item at a single-item request's key now (None if there is none), by one consistent unmetered
+        GetItem (the key of a PutItem is read from its item)."""
         client = self._raw_client
-        if client is None or "Key" not in request or "TableName" not in request:
+        key = request.get("Key")
+        if key is None and request.get("Item"):
+            info = self.table_info(request.get("TableName", ""))
+            key = {name: request["Item"][name] for name in info.key_attributes if name in request["Item"]} \
+                if info else None
+        if client is None or not key or "TableName" not in request:
             return None
         try:
             answer = client.get_item(TableName=request["TableName"], ConsistentRead=True,
-                                     Key={k: _client_shape(v) for k, v in request["Key"].items()})
+                                     Key={k: _client_shape(v) for k, v in key.items()})
         except Exception:  # the update itself will report any problem with the table or key
             return None
         return answer.get("Item")
@@ -774,6 +905,31 @@ def _capacity_entry(table: str, units: float, asked: str, indexes: Mapping[str, 
         if gsi:
             entry["GlobalSecondaryIndexes"] = {name: {"CapacityUnits": u} for name, u in gsi.items()}
     return entry
+
+
+def _update_bytes(request: Mapping[str, Any]) -> int:
+    """An upper bound of what an update can add to an item: its values' and names' bytes, each as if set once per
+    use in the expression (a list_append or ADD of them can add no more)."""
+    expression = request.get("UpdateExpression") or ""
+    total = sum(len(name.encode()) for name in (request.get("ExpressionAttributeNames") or {}).values())
+    for placeholder, value in (request.get("ExpressionAttributeValues") or {}).items():
+        total += typed_value_size(value) * max(1, expression.count(placeholder))
+    for name, update in (request.get("AttributeUpdates") or {}).items():
+        total += len(name.encode()) + (typed_value_size(update["Value"]) if "Value" in update else 0)
+    return total + len(expression)
+
+
+
+
+def _collection_share(info: TableInfo, item: Mapping[str, Any] | None) -> int:
+    """What an item adds to its item collection: itself and its entries in the table's LSIs."""
+    if not item:
+        return 0
+    share = typed_item_size(item)
+    for index in info.indexes:
+        if not index.is_global:
+            share += index_entry_size(item, index, info.key_attributes) or 0
+    return share
 
 
 def _item_key(info: TableInfo | None, item: Mapping[str, Any] | None) -> tuple | None:

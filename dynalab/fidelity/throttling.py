@@ -32,22 +32,28 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from dynalab.fidelity import error_response
 from dynalab.fidelity.requests import READS, WRITES, Access, accesses, client_shape
 from dynalab.models.capacity import write_units
+from dynalab.models.indexes import SecondaryIndex, index_entry_size, indexes_from_description
 from dynalab.models.quotas import PARTITION_MAX_READ_UNITS_PER_SECOND, PARTITION_MAX_WRITE_UNITS_PER_SECOND
 from dynalab.models.sizing import typed_item_size
 from dynalab.models.token_bucket import TokenBucket
 
-__all__ = ["PER_PARTITION_MAX", "SecondCounts", "ThroughputEnforcer", "THROTTLE_MESSAGE", "enforce_throughput"]
+__all__ = ["GSI_THROTTLE_MESSAGE", "PER_PARTITION_MAX", "SecondCounts", "ThroughputEnforcer", "THROTTLE_MESSAGE",
+           "enforce_throughput", "find_enforcer"]
 
 THROTTLE_CODE = "ProvisionedThroughputExceededException"
 THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                     "your provisioning level with the UpdateTable API.")
+#: GSI back-pressure: the table write is refused because its GSI is short of write capacity (gsi-throttling.html).
+GSI_THROTTLE_MESSAGE = ("The level of configured provisioned throughput for one or more global secondary indexes of "
+                        "the table was exceeded (index {index!r}: its writes are throttling the table's). Consider "
+                        "increasing the index's provisioning level with the UpdateTable API.")
 #: Per-partition ceilings (quotas: burst-adaptive-capacity.html): units per second.
 PER_PARTITION_MAX = {"read": float(PARTITION_MAX_READ_UNITS_PER_SECOND),
                      "write": float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)}
@@ -95,6 +101,9 @@ class ThroughputEnforcer:
         initial_burst_seconds: float = 0.0,
         size_gb: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        global_secondary_indexes: Sequence[tuple[SecondaryIndex, float, float]] = (),
+        table_key_attributes: Sequence[str] = (),
+        table_arn: str = "",
     ) -> None:
         if not isinstance(burst_seconds, int | float) or not 0 <= burst_seconds <= 3600:
             raise ValueError(f"burst_seconds must be from 0 to 3600, got {burst_seconds!r}")
@@ -119,10 +128,24 @@ class ThroughputEnforcer:
         self.served_requests = 0
         #: batch items handed back in UnprocessedItems / UnprocessedKeys (their batch was served in part)
         self.unprocessed_items = 0
+        #: throttled attempts per ThrottlingReason (TableWriteProvisionedThroughputExceeded, IndexWrite..., ...)
+        self.throttle_reasons: dict[str, int] = {}
+        #: units charged to each GSI since the start: (index name, kind) -> units
+        self.index_units_total: dict[tuple[str, str], float] = {}
         #: units charged since the start, per kind (a load generator reads deltas of these)
         self.units_total = {"read": 0.0, "write": 0.0}
         self.active = True
         self._set_throughput(read_capacity_units, write_capacity_units, initial_burst_seconds)
+        #: each provisioned GSI's own buckets: (index name, kind) -> bucket at the index's provisioned rate
+        self.table_key_attributes = tuple(table_key_attributes) or (partition_key,)
+        self.table_arn = table_arn
+        self.global_secondary_indexes = {index.name: index for index, _, _ in global_secondary_indexes}
+        self._index_buckets: dict[tuple[str, str], TokenBucket] = {}
+        for index, read, write in global_secondary_indexes:
+            for kind, rate in (("read", float(read)), ("write", float(write))):
+                bucket = _bucket(rate, self.burst_seconds)
+                bucket.balance = min(rate * initial_burst_seconds, bucket.capacity)
+                self._index_buckets[(index.name, kind)] = bucket
 
     # ------------------------------------------------------------------------------------------- throughput
 
@@ -170,6 +193,8 @@ class ThroughputEnforcer:
     def _refill(self) -> None:
         now = self.clock()
         elapsed = now - self._last
+        for bucket in getattr(self, "_index_buckets", {}).values():
+            bucket.refill(max(elapsed, 0.0))
         if elapsed > 0:
             for bucket in self._buckets.values():
                 bucket.refill(elapsed)
@@ -268,19 +293,25 @@ class ThroughputEnforcer:
             admitted: list[Access] = []
             withheld: list[Access] = []
             charged: dict[int, float] = {}
+            index_charged: dict[str, float] = {}
             for access in mine:
                 index = self._partition(access.key.get(self.partition_key))
                 bucket = self._buckets[(kind, index)]
-                if bucket.balance > 0:
+                on_indexes = self._index_estimates([access]) if kind == "write" else {}
+                if bucket.balance > 0 and all(self._index_buckets[(n, "write")].balance > 0 for n in on_indexes):
                     units = _estimate(access, kind)
                     bucket.spend(units)
                     charged[index] = charged.get(index, 0.0) + units
+                    for name, units in on_indexes.items():
+                        self._index_buckets[(name, "write")].spend(units)
+                        index_charged[name] = index_charged.get(name, 0.0) + units
                     admitted.append(access)
                 else:
                     withheld.append(access)
             if not admitted:
                 return  # none can be served: each HTTP attempt is throttled in before_send, and boto3 retries
             context[self._state_key] = {"kind": kind, "charged": charged, "prepaid": True,
+                                        "index_charged": index_charged,
                                         "withheld": [a.spec for a in withheld] if kind == "write" else
                                         [a.key for a in withheld],
                                         "spec": mine[0].spec}
@@ -309,21 +340,80 @@ class ThroughputEnforcer:
         if charges is None:
             return None
         kind, parts = charges
+        read_index = self._read_index(operation, body)
+        on_indexes = self._index_estimates([a for a in accesses(operation, body) if a.table == self.table_name]) \
+            if kind == "write" else {}
         with self._lock:
             if not self._buckets:  # on-demand
                 return None
             self._refill()
+            if read_index is not None:  # a read of a GSI is paid from the index's capacity, not the table's
+                bucket = self._index_buckets[(read_index, "read")]
+                if bucket.balance > 0:
+                    units = sum(parts.values())
+                    bucket.spend(units)
+                    context[self._state_key] = {"kind": kind, "charged": {}, "index_charged": {read_index: units}}
+                    return None
+                return self._throttled(_index_arn(self.table_arn, read_index), "IndexReadProvisionedThroughputExceeded",
+                                       THROTTLE_MESSAGE)
             buckets = [self._buckets[(kind, index)] for index in parts]
-            if all(b.balance > 0 for b in buckets):
+            short = [name for name in on_indexes if self._index_buckets[(name, "write")].balance <= 0]
+            if all(b.balance > 0 for b in buckets) and not short:
                 for index, units in parts.items():
                     self._buckets[(kind, index)].spend(units)
-                state = context.setdefault(self._state_key, {"kind": kind, "charged": {}})
+                for name, units in on_indexes.items():
+                    self._index_buckets[(name, "write")].spend(units)
+                state = context.setdefault(self._state_key, {"kind": kind, "charged": {}, "index_charged": {}})
                 for index, units in parts.items():
                     state["charged"][index] = state["charged"].get(index, 0.0) + units
+                for name, units in on_indexes.items():
+                    state["index_charged"][name] = state["index_charged"].get(name, 0.0) + units
                 return None
-            self.throttled_attempts += 1
-            self._second().throttled_attempts += 1
-        return error_response(THROTTLE_CODE, THROTTLE_MESSAGE)
+            if short and all(b.balance > 0 for b in buckets):
+                # GSI back-pressure: the table had capacity, its index did not, so the table write is throttled.
+                return self._throttled(_index_arn(self.table_arn, short[0]), "IndexWriteProvisionedThroughputExceeded",
+                                       GSI_THROTTLE_MESSAGE.format(index=short[0]))
+            reason = f"Table{kind.capitalize()}" + ("KeyRangeThroughputExceeded" if self.per_partition and
+                                                    self.partitions > 1 else "ProvisionedThroughputExceeded")
+            return self._throttled(self.table_arn, reason, THROTTLE_MESSAGE)
+
+    def _throttled(self, resource: str, reason: str, message: str) -> Any:
+        """Count a throttled attempt (the lock is held) and answer it as DynamoDB does, with its ThrottlingReasons
+        (API_ThrottlingReason.html)."""
+        self.throttled_attempts += 1
+        self._second().throttled_attempts += 1
+        self.throttle_reasons[reason] = self.throttle_reasons.get(reason, 0) + 1
+        return error_response(THROTTLE_CODE, message,
+                              extra={"ThrottlingReasons": [{"reason": reason, "resource": resource}]})
+
+    def _read_index(self, operation: str, body: dict) -> str | None:
+        """The GSI a Query/Scan of our table reads (its own bucket pays), or None."""
+        name = body.get("IndexName") if operation in ("Query", "Scan") else None
+        if name and body.get("TableName") == self.table_name and (name, "read") in self._index_buckets:
+            return name
+        return None
+
+    def _index_estimates(self, writes: list[Access]) -> dict[str, float]:
+        """{gsi: estimated write units} these writes cost our GSIs, from the request alone (the meter's exact
+        count replaces it after the call): a put whose item has the index's key attributes pays its entry's
+        1 KB blocks; an update naming an index key attribute (or any attribute, for an ALL or INCLUDE index)
+        2 (the delete and put of a key change); a delete is not held back (its old item is not in the request)."""
+        estimates: dict[str, float] = {}
+        for write in writes:
+            for name, index in self.global_secondary_indexes.items():
+                if write.action == "Put" and write.item is not None:
+                    size = index_entry_size(write.item, index, self.table_key_attributes)
+                    units = write_units(size) if size is not None else 0.0
+                elif write.action == "Update":
+                    named = _updated_attributes(write.spec)
+                    touched = bool(named & set(index.key_attributes)) or (
+                        index.projection_type == "ALL" and bool(named)) or bool(named & set(index.non_key_attributes))
+                    units = 2.0 if named & set(index.key_attributes) else 1.0 if touched else 0.0
+                else:
+                    units = 0.0
+                if units:
+                    estimates[name] = estimates.get(name, 0.0) + units
+        return estimates
 
     def after_call(self, operation: str, request: dict, parsed: dict, status_code: int, context: dict) -> None:
         if operation == "UpdateTable" and request.get("TableName") == self.table_name and status_code == 200:
@@ -334,6 +424,7 @@ class ThroughputEnforcer:
             return  # not ours, or never admitted (throttled to the end)
         if state.get("withheld") and status_code == 200:
             self._hand_back(operation, parsed, state)
+        self._settle_indexes(state, (context.get("dynalab_consumed_indexes") or {}).get(self.table_name))
         kind, charged = state["kind"], state["charged"]
         estimated = sum(charged.values())
         actual = estimated
@@ -355,6 +446,27 @@ class ThroughputEnforcer:
                 row.read_units += actual
             else:
                 row.write_units += actual
+
+    def _settle_indexes(self, state: dict, consumed: dict | None) -> None:
+        """Replace what the GSI buckets were charged on admission by the units the meter counted."""
+        kind = state["kind"]
+        charged = state.get("index_charged") or {}
+        actual = {name: (u[0] if kind == "read" else u[1]) for name, u in (consumed or {}).items()}
+        with self._lock:
+            for name in set(charged) | set(actual):
+                bucket = self._index_buckets.get((name, kind))
+                if bucket is None:
+                    continue
+                if consumed is not None:
+                    bucket.spend(actual.get(name, 0.0) - charged.get(name, 0.0))
+                self.index_units_total[(name, kind)] = self.index_units_total.get((name, kind), 0.0) + \
+                    (actual.get(name, 0.0) if consumed is not None else charged.get(name, 0.0))
+
+    def index_balance(self, index_name: str, kind: str = "write") -> float:
+        """What a GSI's bucket holds now (units)."""
+        with self._lock:
+            self._refill()
+            return self._index_buckets[(index_name, kind)].balance
 
     def _hand_back(self, operation: str, parsed: dict, state: dict) -> None:
         """Put the items this throttle withheld from a batch into the answer, as DynamoDB hands them back."""
@@ -387,6 +499,23 @@ class ThroughputEnforcer:
             with self._lock:
                 row = self._second()
                 row.read_capacity_units, row.write_capacity_units = float(read), float(write)
+
+
+def _index_arn(table_arn: str, index_name: str) -> str:
+    return f"{table_arn}/index/{index_name}" if table_arn else index_name
+
+
+def _updated_attributes(spec: Mapping[str, Any]) -> set[str]:
+    """The top-level attribute names an UpdateItem (or a transaction's Update) sets or removes."""
+    names = spec.get("ExpressionAttributeNames") or {}
+    expression = spec.get("UpdateExpression") or ""
+    found = set()
+    for token in re.findall(r"#?[A-Za-z_][A-Za-z0-9_]*", re.sub(r":[A-Za-z0-9_]+", " ", expression)):
+        if token.upper() in ("SET", "REMOVE", "ADD", "DELETE", "IF_NOT_EXISTS", "LIST_APPEND"):
+            continue
+        found.add(names.get(token, token))
+    found.update(spec.get("AttributeUpdates") or {})
+    return found
 
 
 def _estimate(access: Access, kind: str) -> float:
@@ -440,10 +569,19 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     write = throughput.get("WriteCapacityUnits") or None
     if mode == "PAY_PER_REQUEST" or read is None or write is None:
         read = write = None
+    table_keys, indexes = indexes_from_description(description)
+    gsis = []
+    if read is not None:  # on a provisioned table each GSI has its own provisioned throughput
+        for index, raw in zip([i for i in indexes if i.is_global], description.get("GlobalSecondaryIndexes") or [],
+                              strict=True):
+            provisioned = raw.get("ProvisionedThroughput") or {}
+            if provisioned.get("ReadCapacityUnits") and provisioned.get("WriteCapacityUnits"):
+                gsis.append((index, provisioned["ReadCapacityUnits"], provisioned["WriteCapacityUnits"]))
     enforcer = ThroughputEnforcer(
         table_name, read, write, partition_key=key, per_partition=per_partition, burst_seconds=burst_seconds,
         initial_burst_seconds=initial_burst_seconds, size_gb=description.get("TableSizeBytes", 0) / 1024**3,
-        clock=clock,
+        clock=clock, global_secondary_indexes=gsis, table_key_attributes=table_keys,
+        table_arn=description.get("TableArn", ""),
     )
     old = find_enforcer(lab, table_name)
     if old is not None:  # a re-run cell: one table, one throttle (two would each take their share of requests)

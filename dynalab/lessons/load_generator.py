@@ -20,6 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from dynalab.engine.aws_budget import approve_table_load
 from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
 from dynalab.models.autoscaling import ScalingEvent, TargetTrackingPolicy
 
@@ -108,6 +109,15 @@ def run_load(
     if autoscaling is not None and enforcer is None:
         raise ValueError("auto scaling in compressed time needs dynalab.enforce_throughput(lab, table) first "
                          "(it measures the consumed capacity)")
+    # On AWS, the estimate first (each call is a small item: 1 write unit, or an eventually consistent read: 0.5).
+    calls = int(round(requests_per_second * seconds))
+    upto = None
+    if autoscaling is not None and enforcer is not None:
+        upto = ((autoscaling.max_capacity, int(enforcer.write_capacity_units or 1)) if operation == "read"
+                else (int(enforcer.read_capacity_units or 1), autoscaling.max_capacity))
+    approve_table_load(lab, table_name, f"run_load of {calls:,} {operation}s on {table_name}",
+                       write_request_units=calls if operation == "write" else 0,
+                       read_request_units=calls * 0.5 if operation == "read" else 0, capacity_up_to=upto)
     # Enough threads and connections that requests sleeping in boto3's backoff never hold up the schedule.
     client = lab.new_client(max_pool_connections=workers)
     rows: dict[int, LoadSecond] = {}

@@ -16,6 +16,9 @@ DynamoDB Streams GetRecords (your own reader)   $0.02 per 100,000 requests   aft
                                                                              account and Region
                                                                              (CostOptimization_StreamsUsage)
 Streams reads by a Lambda trigger               free                         (CostOptimization_StreamsUsage)
+Lambda requests (invocations)                   $0.20 per million            "How AWS Pricing Works" whitepaper,
+                                                                             Lambda section (1 M free a month)
+Lambda duration (x86)                           $0.00001667 per GB-second    same (400,000 GB-s free a month)
 ==============================================  ===========================  ================================
 
 A WCU costs 5x an RCU on both price lists, which is why costs are compared in dollars, never in summed units.
@@ -54,12 +57,16 @@ class Prices:
     storage_free_gb: float = 25.0
     stream_read_requests_per_100k: float = 0.02
     stream_read_requests_free_per_month: float = 2_500_000.0
+    lambda_requests_per_million: float = 0.20
+    lambda_gb_second: float = 0.00001667
     taken: str = ("2026-12 reading of the AWS Price List (several agreeing third-party readings), us-east-1, "
-                  "Standard table class; on-demand after the 2024-11-01 cut")
+                  "Standard table class; on-demand after the 2024-11-01 cut; Lambda from the 'How AWS Pricing "
+                  "Works' whitepaper (docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html)")
 
     def __post_init__(self) -> None:
         for name in ("write_capacity_unit_hour", "read_capacity_unit_hour", "write_request_units_per_million",
-                     "read_request_units_per_million", "storage_gb_month", "stream_read_requests_per_100k"):
+                     "read_request_units_per_million", "storage_gb_month", "stream_read_requests_per_100k",
+                     "lambda_requests_per_million", "lambda_gb_second"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
                 raise ValueError(f"Prices.{name} must be a positive number of dollars, got {value!r}")
@@ -88,6 +95,18 @@ class Prices:
             return 0.0
         billable = max(0.0, get_records_calls - self.stream_read_requests_free_per_month)
         return billable / 100_000 * self.stream_read_requests_per_100k
+
+
+    def lambda_invocations(self, invocations: float, *, duration_seconds: float = 0.0,
+                           memory_gb: float = 0.125) -> float:
+        """Dollars for ``invocations`` Lambda requests of ``duration_seconds`` each at ``memory_gb`` (free tier
+        not subtracted: it is per account, shared by every function)."""
+        for name, value in (("invocations", invocations), ("duration_seconds", duration_seconds),
+                            ("memory_gb", memory_gb)):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
+                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        return invocations * (self.lambda_requests_per_million / 1_000_000
+                              + duration_seconds * memory_gb * self.lambda_gb_second)
 
 
 DEFAULT_PRICES = Prices()

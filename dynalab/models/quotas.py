@@ -13,6 +13,9 @@ from __future__ import annotations
 MAX_ITEM_SIZE_BYTES = 400 * 1024
 #: A number has at most 38 significant digits (HowItWorks.NamingRulesDataTypes.html, read 2026-12).
 MAX_NUMBER_DIGITS = 38
+#: Storage is billed on the item's size plus 100 bytes of overhead per item, and the same per index entry
+#: (CapacityUnitCalculations.html, read 2026-12; GSI.html and LSI.html "storage considerations" [A23]).
+STORAGE_OVERHEAD_BYTES_PER_ITEM = 100
 
 # ---- capacity units (read-write-operations.html, read 2026-12) -------------------------------------------------
 #: A read capacity unit covers up to 4 KB; a write capacity unit up to 1 KB.
@@ -20,6 +23,11 @@ READ_UNIT_BYTES = 4 * 1024
 WRITE_UNIT_BYTES = 1024
 #: Query and Scan return at most 1 MB per page, counted before any filter (Query.Pagination.html).
 PAGE_LIMIT_BYTES = 1024 * 1024
+
+# ---- secondary indexes ----------------------------------------------------------------------------------------
+#: On a table with a local secondary index, an item collection (the items of one partition-key value, with their
+#: LSI entries) holds at most 10 GB (LSI.html "Item collection size limit", read 2026-12; 1 GB = 1,024**3 B).
+ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
 
 # ---- request limits (ServiceQuotas.html [A23]; transaction-apis.html, read 2026-12) ----------------------------
 BATCH_WRITE_MAX_REQUESTS = 25
@@ -50,6 +58,43 @@ BURST_SECONDS = 300
 # ---- streams --------------------------------------------------------------------------------------------------
 #: GetRecords returns at most 1,000 records or 1 MB per call (API_streams_GetRecords.html).
 GET_RECORDS_MAX_RECORDS = 1000
+#: A shard iterator expires 15 minutes after it is returned (API_streams_GetShardIterator.html, read 2026-12).
+SHARD_ITERATOR_LIFETIME_SECONDS = 15 * 60
+#: A stream keeps a record for 24 hours (Streams.html, read 2026-12).
+STREAM_RETENTION_SECONDS = 24 * 3600
+
+# ---- time to live ---------------------------------------------------------------------------------------------
+#: "DynamoDB typically deletes expired items within two days of expiration" (API_UpdateTimeToLive.html, read
+#: 2026-12). A TTL delete appears in the stream as a REMOVE whose userIdentity is this (API_streams_Record.html).
+TTL_TYPICAL_DELETE_DELAY_SECONDS = 2 * 24 * 3600
+TTL_USER_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+
+# ---- Lambda event source mappings on a DynamoDB stream ---------------------------------------------------------
+# https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html and the API reference
+# (API_CreateEventSourceMapping.html), read 2026-12. Ranges are inclusive; -1 means "no limit" where allowed.
+ESM_BATCH_SIZE_DEFAULT = 100
+ESM_BATCH_SIZE_RANGE = (1, 10_000)
+ESM_MAXIMUM_BATCHING_WINDOW_SECONDS_RANGE = (0, 300)  # default 0: invoke as soon as records are there
+#: -1 (the default): retry until the record expires; otherwise 0 to 10,000 retries.
+ESM_MAXIMUM_RETRY_ATTEMPTS_RANGE = (0, 10_000)
+#: -1 (the default): no age limit (the stream's 24 h retention still applies); otherwise 60 to 604,800 s ("The
+#: minimum valid value for maximum record age is 60s", API reference).
+ESM_MAXIMUM_RECORD_AGE_SECONDS_RANGE = (60, 604_800)
+#: Concurrent batches per shard, order kept per partition key (with-ddb.html).
+ESM_PARALLELIZATION_FACTOR_RANGE = (1, 10)
+ESM_TUMBLING_WINDOW_SECONDS_RANGE = (0, 900)  # 0: no tumbling window
+ESM_STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST")  # AT_TIMESTAMP is Kinesis only
+ESM_FUNCTION_RESPONSE_TYPES = ("ReportBatchItemFailures",)
+#: Lambda polls each shard 4 times a second (with-ddb.html).
+ESM_POLLS_PER_SECOND = 4
+#: A batch stops at the synchronous invocation payload limit, 6 MB (with-ddb.html).
+ESM_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024
+#: A tumbling window's state is at most 1 MB per shard; past it Lambda ends the window early (services-ddb-windows).
+ESM_TUMBLING_WINDOW_STATE_MAX_BYTES = 1024 * 1024
+#: FilterCriteria: 5 filters per mapping by default (up to 10 on request); a Pattern is at most 4,096 characters
+#: (invocation-eventfiltering.html, API_Filter.html).
+EVENT_FILTERS_PER_MAPPING = 5
+EVENT_FILTER_PATTERN_MAX_LENGTH = 4096
 
 # ---- bulk put items (StartBulkPutItems, 2026) -----------------------------------------------------------------
 #: MaxWriteRequestUnits "must be at least 1,024" write request units per second (API_StartBulkPutItems.html;

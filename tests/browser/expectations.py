@@ -106,6 +106,33 @@ def _vote_board(move: Move) -> str:
     return f"{candidate} {int(found.group(1)) + 1}"
 
 
+# --- 06 secondary indexes -----------------------------------------------------------------------------------------
+
+def _index_write_explorer(move: Move) -> list[str]:
+    from dynalab.widgets.indexes import modelled_write
+
+    size = int(number(move.after))
+    count = int(number(move.settings["global secondary indexes"]))
+    table, by_index = modelled_write(size, count, move.settings["projection"])
+    return [f"A new {size:,} B item", f"table {table:g}", f"= {table + sum(by_index.values()):g} WCU a write"]
+# --- 07 Lambda triggers ----------------------------------------------------------------------------------------
+
+def _poison_vote_board(move: Move) -> list[str]:
+    # "Poison vote" writes ten votes, the sixth one poison, and runs the mapping with the board's settings: one more
+    # poison vote, and the rules (poison_plan) say whether the shard is now blocked.
+    import re
+
+    from dynalab.models.event_source_mapping import poison_plan
+
+    found = re.search(r"poison votes written: (\d+)", move.readout_before)
+    assert found, f"the board's readout before the press gives no poison count: {move.readout_before!r}"
+    retries = int(move.settings["retry attempts"].split()[0])
+    plan = poison_plan(int(number(move.settings["batch size"])), 5 % int(number(move.settings["batch size"])),
+                       bisect=move.settings["bisect on error"] == "true", maximum_retry_attempts=retries,
+                       retry_budget=20)
+    return [f"poison votes written: {int(found.group(1)) + 1}", f"shard blocked: {'yes' if plan.blocked else 'no'}"]
+
+
 EXPECTATIONS: dict[str, list[Expectation]] = {
     "00_start_here": [],  # no main widget: its self-check form is driven instead
     "05_batch_vs_stream": [],  # no main widget (yet): its self-check form is driven instead
@@ -117,4 +144,6 @@ EXPECTATIONS: dict[str, list[Expectation]] = {
     ],
     "03_partitions": [Expectation(_partition_calculator), Expectation(_hot_partition_explorer)],
     "04_stream_projection_votes": [Expectation(_vote_board)],
+    "06_secondary_indexes": [Expectation(_index_write_explorer)],
+    "07_lambda_triggers": [Expectation(_poison_vote_board, timeout_ms=30_000)],
 }

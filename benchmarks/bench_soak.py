@@ -1,0 +1,118 @@
+"""A compressed workshop against one embedded engine: does its memory stay flat? (``make soak``)
+
+    .venv/bin/python benchmarks/bench_soak.py [--minutes 10]
+
+For ``--minutes`` (default 10) at once: lesson 4's vote projector polling every 0.1 s, lesson 4's VoteBoard
+casting a vote a second, an event source mapping (lesson 7) running a counting handler on the same stream, and a
+load generator writing small items at 20 a second. Prints the engine's memory (RSS) at the start and the end,
+the requests served and any error. The goal: growth under 20 MB (shard iterators expire after 15 minutes, so a
+soak shorter than that sees the iterators' plateau being built, not yet pruned: the figure says which).
+
+Not part of ``make bench``'s quick figures: it takes the minutes it is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+GOAL_GROWTH_MB = 20.0
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    if not 0 < args.minutes <= 180:
+        parser.error(f"--minutes must be from 0 to 180, got {args.minutes}")
+    os.environ.pop("DYNALAB_ENDPOINT", None)
+
+    import dynalab
+    from dynalab.engine import embedded_engine
+    from dynalab.lessons.event_source_mapping import EventSourceMapping
+    from dynalab.widgets.streams import VoteBoard
+
+    lab = dynalab.connect()
+    engine = embedded_engine()
+    votes, summary, daily = dynalab.create_vote_tables(lab, "soak-votes", "soak-summary", "soak-daily")
+    load_table = dynalab.create_table(lab, "soak-load", reset=True)
+    projector = dynalab.vote_summary(lab, votes, summary, daily, poll_seconds=0.1).start()
+    board = VoteBoard(lab, votes, summary, daily, live=False)
+    handled = [0]
+    mapping = EventSourceMapping(lab, votes, lambda event, context: handled.__setitem__(
+        0, handled[0] + len(event["Records"])), function_name="soak-counter").start()
+    errors: list[str] = []
+    stop = threading.Event()
+    written = [0]
+
+    def load() -> None:
+        while not stop.is_set():
+            try:
+                load_table.put_item(Item={"pk": f"load-{written[0] % 5000}", "payload": "x" * 200})
+                written[0] += 1
+            except Exception as error:  # noqa: BLE001 (counted and printed: the soak must not stop on one)
+                errors.append(f"load: {type(error).__name__}: {error}")
+            stop.wait(0.05)
+
+    def votes_from_the_board() -> None:
+        while not stop.is_set():
+            try:
+                board.vote(board.candidates[written[0] % len(board.candidates)])
+            except Exception as error:  # noqa: BLE001
+                errors.append(f"board: {type(error).__name__}: {error}")
+            stop.wait(1.0)
+
+    started_mb = rss_mb(engine.process.pid)
+    print(f"soak: {args.minutes:g} minutes; engine RSS at the start {started_mb:.1f} MB", flush=True)
+    threads = [threading.Thread(target=load, daemon=True), threading.Thread(target=votes_from_the_board, daemon=True)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + args.minutes * 60
+    next_report = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        if time.monotonic() >= next_report:
+            next_report += 60
+            print(f"  engine RSS {rss_mb(engine.process.pid):.1f} MB; projector {projector.state()}; mapping "
+                  f"{mapping.state()}", flush=True)
+        for runner, name in ((projector, "projector"), (mapping, "event source mapping")):
+            if runner.error is not None:
+                errors.append(f"{name} stopped: {type(runner.error).__name__}: {runner.error}")
+                deadline = 0
+    stop.set()
+    for thread in threads:
+        thread.join()
+    projector.wait_until_caught_up()
+    ended_mb = rss_mb(engine.process.pid)
+    projector.stop()
+    mapping.stop()
+    growth = ended_mb - started_mb
+    served = projector.stats.get_records_calls + mapping.get_records_calls + written[0] + board.voters
+    print(f"soak: engine RSS at the end {ended_mb:.1f} MB, growth {growth:+.1f} MB "
+          f"(goal < {GOAL_GROWTH_MB:.0f} MB) {'ok' if growth < GOAL_GROWTH_MB else 'OVER GOAL'}"
+          f"{'' if args.minutes > 15 else '; shorter than the 15-minute iterator lifetime: nothing pruned yet'}")
+    print(f"soak: requests (at least) {served:,}: {written[0]:,} load writes, {board.voters:,} board votes, "
+          f"{projector.stats.get_records_calls:,} projector GetRecords, {mapping.get_records_calls:,} mapping "
+          f"GetRecords; {handled[0]:,} records reached the handler")
+    summary_ok = dynalab.read_summary(lab, summary) == dynalab.tally_votes(lab, votes)[0]
+    print(f"soak: summary equals a group-by of the vote table: {summary_ok}; errors: {len(errors)}")
+    for line in errors[:10]:
+        print(f"  {line}")
+    dynalab.stop_embedded_engine()
+    return 0 if not errors and summary_ok else 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Figures for lesson 7: a timeline of an event source mapping's invocations, and batching's cost in latency.
+
+Data in (``EventSourceMapping.invocations``, ``simulate_batching`` results), plotly figure out; no rule here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+__all__ = ["batching_figure", "invocation_timeline_figure"]
+
+#: How each kind of invocation is drawn (label, colour).
+KINDS = {
+    "success": ("success", "#2ca02c"),
+    "partial": ("partial batch response", "#1f77b4"),
+    "retry": ("error: retried", "#d62728"),
+    "bisect": ("error: bisected", "#ff7f0e"),
+    "discard": ("error: sent to the destination", "#000000"),
+    "expired": ("too old: sent to the destination", "#7f7f7f"),
+}
+
+
+def _kind(invocation: Any) -> str:
+    if invocation.outcome == "expired":
+        return "expired"
+    if invocation.outcome == "success":
+        return "success"
+    if invocation.outcome == "partial" and invocation.action != "discard":
+        return "partial"
+    return {"bisect": "bisect", "discard": "discard"}.get(invocation.action, "retry")
+
+
+def invocation_timeline_figure(invocations: Sequence[Any], title: str = "") -> go.Figure:
+    """One bar per invocation (x: invocation number) spanning the records its batch held (y: record positions in
+    the stream, counted from the first record shown), coloured by what happened."""
+    numbers = sorted({int(i.first_sequence_number) for i in invocations if i.first_sequence_number}
+                     | {int(i.last_sequence_number) for i in invocations if i.last_sequence_number})
+    origin = numbers[0] if numbers else 0
+    figure = go.Figure()
+    for kind, (label, colour) in KINDS.items():
+        chosen = [i for i in invocations if _kind(i) == kind and i.first_sequence_number]
+        if not chosen:
+            continue
+        lows = [int(i.first_sequence_number) - origin for i in chosen]
+        highs = [int(i.last_sequence_number) - origin for i in chosen]
+        figure.add_trace(go.Bar(
+            name=label, x=[i.number for i in chosen], base=lows, y=[h - lo + 1 for lo, h in zip(lows, highs,
+                                                                                              strict=True)],
+            marker_color=colour, marker_line_width=0, width=0.8,
+            customdata=[[i.batch_size, i.retry, i.bisect_depth, i.error[:60]] for i in chosen],
+            hovertemplate=("invocation %{x}: %{customdata[0]} record(s), retry %{customdata[1]}, "
+                           "bisect depth %{customdata[2]}<br>%{customdata[3]}<extra>" + label + "</extra>")))
+    figure.update_layout(title=title or "invocations per batch (each bar: the records one invocation got)",
+                         xaxis_title="invocation", yaxis_title="record (position in the stream)", barmode="overlay",
+                         height=380, margin=dict(l=60, r=20, t=50, b=40), legend=dict(orientation="h", y=-0.2))
+    return figure
+
+
+def batching_figure(results: Sequence[Any], title: str = "") -> go.Figure:
+    """Invocations against mean latency, one line per batching window, one point per batch size."""
+    figure = go.Figure()
+    for window in sorted({r.window_seconds for r in results}):
+        chosen = sorted((r for r in results if r.window_seconds == window), key=lambda r: r.batch_size)
+        figure.add_trace(go.Scatter(
+            name=f"window {window} s", x=[r.mean_latency_seconds for r in chosen], y=[r.invocations for r in chosen],
+            mode="lines+markers+text", text=[f"B={r.batch_size}" for r in chosen], textposition="top right"))
+    figure.update_layout(title=title or "batch size and batching window: invocations against latency (a model)",
+                         xaxis_title="mean latency, record written → invoked (s)", yaxis_title="invocations",
+                         yaxis_type="log", height=400, margin=dict(l=60, r=20, t=50, b=40))
+    return figure

@@ -1,0 +1,651 @@
+"""A Lambda event source mapping on a DynamoDB stream, run locally: ``EventSourceMapping(lab, table, handler, ...)``.
+
+What Lambda does for a DynamoDB trigger, on the local engine, with the handler a Python function in this process
+(services-ddb-params.html, with-ddb.html, services-dynamodb-errors.html, services-ddb-batchfailurereporting.html,
+services-ddb-windows.html, invocation-eventfiltering.html; read 2026-12):
+
+* It reads each shard (``dynalab.engine.streams``: ``list_shards``, ``lineage_order``, shard iterators, and a
+  checkpoint per shard in the ``CheckpointStore`` table, so a new mapping with the same name resumes), drops records
+  no filter matches, and hands the rest to ``handler(event, context)`` in batches of at most ``batch_size``
+  (and 6 MB), waiting up to ``maximum_batching_window_in_seconds`` to fill one. The event is Lambda's
+  (``{"Records": [...]}``, each with ``eventSourceARN``; a TTL delete carries ``userIdentity``).
+* A handler that raises fails the **whole batch**: it is retried, and the shard waits behind it (records after it
+  are not delivered) until it succeeds, ``maximum_retry_attempts`` run out, or its records pass
+  ``maximum_record_age_in_seconds`` (-1: the stream's 24 h). With ``bisect_batch_on_function_error`` a failing
+  batch is split in two first (a split is not a retry); a single record that fails is retried. Then the batch is
+  discarded: an invocation record (``DDBStreamBatchInfo``: shard, first and last sequence numbers, batch size,
+  stream ARN) goes to the ``OnFailure`` SQS queue, and the mapping moves on.
+* With ``function_response_types=["ReportBatchItemFailures"]`` the handler may return
+  ``{"batchItemFailures": [{"itemIdentifier": "<SequenceNumber>"}]}``: the records before the lowest one named are
+  done, the batch is retried from it (a retry). An identifier that names no record of the batch fails it whole.
+* ``parallelization_factor`` > 1: records are spread over that many lanes by partition key (one key, one lane,
+  so per-key order holds); lanes invoke concurrently, each with its own retries.
+* ``tumbling_window_in_seconds`` > 0: batches never cross a window (aligned to the records' creation time); each
+  invocation gets the state the previous one returned (``{"state": ...}`` is required: without it the invocation
+  failed), and when the window closes a last invocation with ``isFinalInvokeForWindow`` true and no records gets
+  the final state (AWS's docs do not say whether that call carries records; here it carries none).
+
+Delivery is at least once throughout: a record can reach the handler again (a retry, a restart from the checkpoint).
+
+What is a model here: retries happen at once (Lambda backs off), and the mapping keeps a *clock* of its own:
+``run_until_idle()`` moves it past open batching windows instead of waiting, and ``advance_clock(seconds)`` lets a
+lesson age records (24 h in a call) without waiting. Every invocation is recorded in ``invocations``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+import zlib
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from dynalab.engine import REGION, Lab
+from dynalab.engine.streams import CheckpointStore, lineage_order, list_shards, stream_arn, stream_view_type
+from dynalab.lessons import ttl
+from dynalab.models.event_filters import matches_criteria, parse_filter_criteria
+from dynalab.models.event_source_mapping import MappingSettings, failure_record, iso_time, window_bounds
+from dynalab.models.quotas import (
+    ESM_PAYLOAD_LIMIT_BYTES,
+    ESM_POLLS_PER_SECOND,
+    GET_RECORDS_MAX_RECORDS,
+    STREAM_RETENTION_SECONDS,
+)
+
+__all__ = ["EventSourceMapping", "Invocation", "LambdaContext", "RunReport"]
+
+ACCOUNT_ID = "123456789012"  # the account moto's ARNs carry
+
+
+@dataclass
+class LambdaContext:
+    """The small part of Lambda's context object a handler usually reads."""
+
+    function_name: str
+    aws_request_id: str
+    invoked_function_arn: str
+    memory_limit_in_mb: int = 128
+    function_version: str = "$LATEST"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000  # not modelled: the local handler has no timeout
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One call of the handler (or one discard): what it got and what the mapping did next.
+
+    ``outcome``: "success", "error" (raised, or an invalid response) or "partial" (batchItemFailures).
+    ``action``: "done", "retry", "bisect", "discard" (sent to the destination, or dropped without one).
+    """
+
+    number: int
+    shard_id: str
+    lane: int
+    first_sequence_number: str
+    last_sequence_number: str
+    batch_size: int
+    outcome: str
+    action: str
+    retry: int  # 0: the first attempt of this batch
+    bisect_depth: int
+    invoked_at: float  # the mapping's clock
+    error: str = ""
+    failed_at: str = ""  # the lowest sequence number a partial response named
+    final_for_window: bool = False
+    keys: tuple[str, ...] = ()  # each record's partition key value, in order (for the lesson's figures)
+
+
+@dataclass
+class RunReport:
+    """What ``run_until_idle`` did."""
+
+    invocations: list[Invocation] = field(default_factory=list)
+    records_delivered: int = 0  # records in successful batches (a record retried counts once per success)
+    records_filtered: int = 0
+    failure_records: list[dict] = field(default_factory=list)  # what went to the on-failure destination
+    blocked: list[str] = field(default_factory=list)  # shards still waiting behind a failing batch
+
+    def describe(self) -> str:
+        outcomes = {name: sum(i.outcome == name for i in self.invocations) for name in ("success", "error",
+                                                                                        "partial")}
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        text = (f"{count(len(self.invocations), 'invocation')} ({outcomes['success']} succeeded, "
+                f"{outcomes['error']} failed, {outcomes['partial']} partly), "
+                f"{count(self.records_delivered, 'record')} delivered, {self.records_filtered} filtered out, "
+                f"{count(len(self.failure_records), 'failure record')} sent")
+        return text + ("; blocked: " + "; ".join(self.blocked) if self.blocked else "")
+
+
+@dataclass
+class _Work:
+    records: list[dict]
+    retry: int = 0
+    depth: int = 0
+    invoke_count: int = 0
+    final: bool = False  # a tumbling window's closing invocation
+
+
+@dataclass
+class _Lane:
+    queue: deque = field(default_factory=deque)
+    work: list[_Work] = field(default_factory=list)
+    window: tuple[float, float] | None = None
+    state: Any = None
+
+
+@dataclass
+class _Shard:
+    shard_id: str
+    iterator: str | None = None
+    started: bool = False
+    ended: bool = False  # no NextShardIterator: closed and fully read
+    lanes: list[_Lane] = field(default_factory=list)
+    open: deque = field(default_factory=deque)  # sequence numbers read and not yet done, in order
+    done: set = field(default_factory=set)
+    checkpoint: int | None = None
+    read_upto: int | None = None
+
+
+def _seq(record: dict) -> int:
+    return int(record["dynamodb"]["SequenceNumber"])
+
+
+def _epoch(value: Any) -> float:
+    if isinstance(value, datetime):
+        return float(int(value.timestamp()))  # "rounded down to the closest second" (API_streams_StreamRecord)
+    return float(value)
+
+
+class EventSourceMapping:
+    """Run ``handler(event, context)`` on the changes of ``table_name`` as a Lambda trigger would.
+
+    ``settings`` are AWS's parameters in snake_case (``dynalab.models.event_source_mapping.MappingSettings``):
+    batch_size, maximum_batching_window_in_seconds, starting_position, maximum_retry_attempts,
+    maximum_record_age_in_seconds, bisect_batch_on_function_error, destination_config, function_response_types,
+    parallelization_factor, filter_criteria, tumbling_window_in_seconds. ``function_name`` names the mapping's
+    checkpoints (a new mapping with the same name and table resumes where this one got to).
+    """
+
+    def __init__(self, lab: Lab, table_name: str, handler: Callable[[dict, LambdaContext], Any], *,
+                 function_name: str = "dynalab-function", checkpoints: CheckpointStore | None = None,
+                 **settings: Any) -> None:
+        if not callable(handler):
+            raise TypeError(f"handler must be a function handler(event, context), got {handler!r}")
+        self.settings = MappingSettings.from_settings(**settings)
+        self.lab, self.table_name, self.handler = lab, table_name, handler
+        self.function_name = function_name
+        self.function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function_name}"
+        self.stream_arn = stream_arn(lab, table_name)
+        self.view_type = stream_view_type(lab, table_name)
+        self.patterns = parse_filter_criteria(self.settings.filter_criteria)
+        self._queue_url = self._find_queue(self.settings.on_failure_destination)
+        self.checkpoints = checkpoints or CheckpointStore(lab)
+        self.consumer = f"lambda:{function_name}:{table_name}"
+        self.invocations: list[Invocation] = []
+        self.failure_records: list[dict] = []
+        self.records_filtered = 0
+        self.get_records_calls = 0
+        self.error: BaseException | None = None
+        self._clock_offset = 0.0
+        self._shards: dict[str, _Shard] = {}
+        self._lock = threading.RLock()
+        self._record_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._delivered = 0
+        self._active_cache: list[_Shard] = []
+        self._refresh_shards()  # LATEST means "after the mapping was created": take the iterators now
+
+    # -- set-up ---------------------------------------------------------------------------------------------------
+    def _find_queue(self, arn: str | None) -> str | None:
+        if arn is None:
+            return None
+        self._sqs = self.lab.new_client("sqs")
+        name = arn.rsplit(":", 1)[1]
+        try:
+            return self._sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        except ClientError as error:
+            raise ValueError(f"the on-failure destination {arn} is not a queue on this engine "
+                             f"({error.response['Error'].get('Code')}); create it first, e.g. "
+                             "lab.new_client('sqs').create_queue(QueueName=...)") from None
+
+    def _refresh_shards(self) -> list[_Shard]:
+        saved = {c.shard_id: c for c in self.checkpoints.load(self.consumer, self.stream_arn).values()}
+        ordered = []
+        for description in lineage_order(list_shards(self.lab, self.stream_arn)):
+            shard_id = description["ShardId"]
+            shard = self._shards.get(shard_id)
+            if shard is None:
+                shard = self._shards[shard_id] = _Shard(shard_id, lanes=[
+                    _Lane() for _ in range(self.settings.parallelization_factor)])
+                checkpoint = saved.get(shard_id)
+                shard.checkpoint = shard.read_upto = checkpoint.sequence_number if checkpoint else None
+                shard.parent = description.get("ParentShardId")  # type: ignore[attr-defined]
+                if self.settings.starting_position == "LATEST" and checkpoint is None:
+                    shard.iterator = self._iterator(shard)
+            ordered.append(shard)
+        return ordered
+
+    def _iterator(self, shard: _Shard) -> str | None:
+        args: dict[str, Any] = {"StreamArn": self.stream_arn, "ShardId": shard.shard_id}
+        if shard.read_upto is not None:
+            args.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=str(shard.read_upto))
+        else:
+            args["ShardIteratorType"] = self.settings.starting_position
+        shard.started = True
+        return self.lab.streams.get_shard_iterator(**args)["ShardIterator"]
+
+    # -- the clock ------------------------------------------------------------------------------------------------
+    def now(self) -> float:
+        """The mapping's clock: wall time plus what ``advance_clock`` and ``run_until_idle`` added."""
+        return time.time() + self._clock_offset
+
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass for the mapping (records age, windows close) without waiting."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < float("inf"):
+            raise ValueError(f"seconds must be a number >= 0, got {seconds!r}")
+        self._clock_offset += seconds
+
+    # -- reading --------------------------------------------------------------------------------------------------
+    def _lambda_record(self, record: dict) -> dict:
+        body = dict(record["dynamodb"])
+        body["ApproximateCreationDateTime"] = _epoch(body["ApproximateCreationDateTime"])
+        event = {key: record[key] for key in ("eventID", "eventName", "eventVersion", "eventSource", "awsRegion")
+                 if key in record}
+        event["dynamodb"] = body
+        event["eventSourceARN"] = self.stream_arn
+        if "userIdentity" in record:
+            event["userIdentity"] = record["userIdentity"]
+        elif record.get("eventName") == "REMOVE" and ttl.is_ttl_delete(self.lab, self.table_name, body):
+            event["userIdentity"] = dict(ttl.TTL_USER_IDENTITY)
+        return event
+
+    def _lane_of(self, record: dict) -> int:
+        factor = self.settings.parallelization_factor
+        if factor == 1:
+            return 0
+        keys = record["dynamodb"].get("Keys", {})
+        partition = json.dumps(keys.get(self._partition_key(), keys), sort_keys=True)
+        return zlib.crc32(partition.encode()) % factor
+
+    def _partition_key(self) -> str:
+        if not hasattr(self, "_hash_key"):
+            schema = self.lab.client.describe_table(TableName=self.table_name)["Table"]["KeySchema"]
+            self._hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
+        return self._hash_key
+
+    def _read(self, shard: _Shard) -> int:
+        """Read what the shard has now into its lanes; return how many records were read."""
+        if shard.ended:
+            return 0
+        if shard.iterator is None:
+            shard.iterator = self._iterator(shard)
+        read = 0
+        while shard.iterator is not None:
+            try:
+                page = self.lab.streams.get_records(ShardIterator=shard.iterator, Limit=GET_RECORDS_MAX_RECORDS)
+            except ClientError as error:
+                if error.response["Error"]["Code"] == "ExpiredIteratorException":
+                    shard.iterator = self._iterator(shard)
+                    continue
+                raise
+            self.get_records_calls += 1
+            records = page.get("Records", [])
+            for raw in records:
+                if shard.read_upto is not None and _seq(raw) <= shard.read_upto:
+                    continue
+                record = self._lambda_record(raw)
+                shard.read_upto = _seq(raw)
+                shard.open.append(_seq(raw))
+                if matches_criteria(self.patterns, record):
+                    shard.lanes[self._lane_of(record)].queue.append(record)
+                else:
+                    self.records_filtered += 1
+                    shard.done.add(_seq(raw))
+                read += 1
+            shard.iterator = page.get("NextShardIterator")
+            if shard.iterator is None:
+                shard.ended = True
+            if not records:
+                break
+        self._advance_checkpoint(shard)
+        return read
+
+    def _advance_checkpoint(self, shard: _Shard) -> None:
+        moved = None
+        while shard.open and shard.open[0] in shard.done:
+            moved = shard.open.popleft()
+            shard.done.discard(moved)
+        if moved is not None:
+            shard.checkpoint = moved
+            self.checkpoints.save(self.consumer, self.stream_arn, shard.shard_id, moved,
+                                  shard_end=shard.ended and not shard.open)
+
+    # -- batching -------------------------------------------------------------------------------------------------
+    def _ready_at(self, lane: _Lane) -> float | None:
+        """When the lane's next step may run (None: nothing to do); <= now: now."""
+        if lane.work:
+            return float("-inf")
+        window = self.settings.tumbling_window_in_seconds
+        if window and lane.window is not None:
+            first = lane.queue[0] if lane.queue else None
+            if first is None or window_bounds(first["dynamodb"]["ApproximateCreationDateTime"], window) != lane.window:
+                return float("-inf") if first is not None else lane.window[1]  # the window closes (at its end)
+        if not lane.queue:
+            return None
+        batch = self._take(lane, dry_run=True)
+        wait = self.settings.maximum_batching_window_in_seconds
+        if len(batch) >= self.settings.batch_size or wait == 0 or len(batch) < len(lane.queue):
+            return float("-inf")  # full (by count, size or window boundary), or no batching window
+        return lane.queue[0]["dynamodb"]["ApproximateCreationDateTime"] + wait
+
+    def _take(self, lane: _Lane, dry_run: bool = False) -> list[dict]:
+        batch: list[dict] = []
+        size = 0
+        window = self.settings.tumbling_window_in_seconds
+        bounds = None
+        for record in lane.queue:
+            record_size = len(json.dumps(record, default=str))
+            if len(batch) >= self.settings.batch_size or (batch and size + record_size > ESM_PAYLOAD_LIMIT_BYTES):
+                break
+            if window:
+                this = window_bounds(record["dynamodb"]["ApproximateCreationDateTime"], window)
+                if bounds is not None and this != bounds:
+                    break
+                bounds = this
+            batch.append(record)
+            size += record_size
+        if not dry_run:
+            for _ in batch:
+                lane.queue.popleft()
+        return batch
+
+    def _next_work(self, lane: _Lane) -> _Work | None:
+        if lane.work:
+            return lane.work[0]
+        window = self.settings.tumbling_window_in_seconds
+        if window and lane.window is not None:
+            first = lane.queue[0] if lane.queue else None
+            if (first is None and self.now() >= lane.window[1]) or (
+                    first is not None and window_bounds(first["dynamodb"]["ApproximateCreationDateTime"],
+                                                        window) != lane.window):
+                lane.work.append(_Work([], final=True))
+                return lane.work[0]
+        if not lane.queue:
+            return None
+        batch = self._take(lane)
+        if window:
+            lane.window = window_bounds(batch[0]["dynamodb"]["ApproximateCreationDateTime"], window)
+        lane.work.append(_Work(batch))
+        return lane.work[0]
+
+    # -- invoking -------------------------------------------------------------------------------------------------
+    def _event(self, shard: _Shard, lane: _Lane, work: _Work) -> dict:
+        event: dict[str, Any] = {"Records": [json.loads(json.dumps(r)) for r in work.records]}  # the handler's copy
+        if self.settings.tumbling_window_in_seconds:
+            start, end = lane.window  # type: ignore[misc]
+            event.update(window={"start": iso_time(start).replace(".000", ""),
+                                 "end": iso_time(end).replace(".000", "")},
+                         state=json.loads(json.dumps(lane.state if lane.state is not None else {})),
+                         shardId=shard.shard_id, eventSourceARN=self.stream_arn,
+                         isFinalInvokeForWindow=work.final, isWindowTerminatedEarly=False)
+        return event
+
+    def _classify(self, work: _Work, response: Any, error: str) -> tuple[str, int | None, str]:
+        """(outcome, index of the lowest failed record, error text)."""
+        if error:
+            return "error", None, error
+        if self.settings.tumbling_window_in_seconds and not (isinstance(response, dict) and "state" in response):
+            return "error", None, "the response has no 'state' (a tumbling-window function must return one)"
+        if not self.settings.report_batch_item_failures or not isinstance(response, dict):
+            return "success", None, ""
+        failures = response.get("batchItemFailures")
+        if not failures:
+            return "success", None, ""
+        index = {r["dynamodb"]["SequenceNumber"]: n for n, r in enumerate(work.records)}
+        named = [f.get("itemIdentifier") if isinstance(f, dict) else None for f in failures]
+        if any(not isinstance(n, str) or n not in index for n in named):
+            return "error", None, f"batchItemFailures names {named!r}: not sequence numbers of this batch"
+        return "partial", min(index[n] for n in named), ""
+
+    def _step(self, shard: _Shard, lane_number: int) -> None:
+        lane = shard.lanes[lane_number]
+        work = self._next_work(lane)
+        if work is None:
+            return
+        limit = self.settings.maximum_record_age_in_seconds
+        limit = STREAM_RETENTION_SECONDS if limit == -1 else limit
+        now = self.now()
+        expired = [r for r in work.records if now - r["dynamodb"]["ApproximateCreationDateTime"] > limit]
+        if expired:
+            self._discard(shard, lane, work, expired, "RecordAgeExceeded", now)
+            rest = work.records[len(expired):]
+            if rest:
+                lane.work[0] = _Work(rest, work.retry, work.depth, work.invoke_count)
+            else:
+                lane.work.pop(0)
+            return
+        request_id = str(uuid.uuid4())
+        context = LambdaContext(self.function_name, request_id, self.function_arn)
+        work.invoke_count += 1
+        response, error = None, ""
+        try:
+            response = self.handler(self._event(shard, lane, work), context)
+        except Exception as raised:  # noqa: BLE001 - a function error, as Lambda sees it
+            error = f"{type(raised).__name__}: {raised}"
+        outcome, failed, error = self._classify(work, response, error)
+        records = work.records
+        if outcome == "success":
+            action = "done"
+            self._finish(shard, records)
+            if self.settings.tumbling_window_in_seconds:
+                lane.state = None if work.final else response["state"]
+                if work.final:
+                    lane.window = None
+            lane.work.pop(0)
+        elif outcome == "partial":
+            self._finish(shard, records[:failed])
+            if self.settings.tumbling_window_in_seconds:
+                lane.state = response["state"]
+            rest = records[failed:]
+            if self.settings.retries_left(work.retry):
+                action = "retry"
+                lane.work[0] = _Work(rest, work.retry + 1, work.depth, work.invoke_count)
+            else:
+                action = "discard"
+                self._discard(shard, lane, work, rest, "RetryAttemptsExhausted", now)
+                lane.work.pop(0)
+        elif self.settings.bisect_batch_on_function_error and len(records) > 1:
+            action = "bisect"  # a split is not a retry (services-dynamodb-errors.html)
+            half = len(records) // 2
+            lane.work[0:1] = [_Work(records[:half], work.retry, work.depth + 1),
+                              _Work(records[half:], work.retry, work.depth + 1)]
+        elif self.settings.retries_left(work.retry):
+            action = "retry"
+            work.retry += 1
+        else:
+            action = "discard"
+            if work.final:
+                lane.state, lane.window = None, None
+            else:
+                self._discard(shard, lane, work, records, "RetryAttemptsExhausted", now)
+            lane.work.pop(0)
+        first = records[0]["dynamodb"]["SequenceNumber"] if records else ""
+        last = records[-1]["dynamodb"]["SequenceNumber"] if records else ""
+        key = self._partition_key()
+        with self._record_lock:
+            self.invocations.append(Invocation(
+                len(self.invocations) + 1, shard.shard_id, lane_number, first, last, len(records), outcome, action,
+                work.retry - (action == "retry" and outcome == "error"), work.depth, now, error,
+                records[failed]["dynamodb"]["SequenceNumber"] if failed is not None else "", work.final,
+                tuple(str(next(iter(r["dynamodb"]["Keys"].get(key, {"": ""}).values()))) for r in records)))
+            if outcome == "success":
+                self._delivered += len(records)
+            elif outcome == "partial":
+                self._delivered += failed or 0
+
+    def _finish(self, shard: _Shard, records: list[dict]) -> None:
+        with self._record_lock:
+            shard.done.update(_seq(r) for r in records)
+
+    def _discard(self, shard: _Shard, lane: _Lane, work: _Work, records: list[dict], condition: str,
+                 now: float) -> None:
+        """Give up on records: an invocation record to the on-failure destination (if any); the mapping moves on."""
+        record = failure_record(function_arn=self.function_arn, condition=condition,
+                                invoke_count=max(work.invoke_count, 1), shard_id=shard.shard_id,
+                                stream_arn=self.stream_arn, records=records, request_id=str(uuid.uuid4()),
+                                timestamp=now)
+        if self._queue_url is not None:
+            self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps(record))
+        with self._record_lock:
+            self.failure_records.append(record)
+            if condition == "RecordAgeExceeded":
+                self.invocations.append(Invocation(
+                    len(self.invocations) + 1, shard.shard_id, shard.lanes.index(lane),
+                    records[0]["dynamodb"]["SequenceNumber"], records[-1]["dynamodb"]["SequenceNumber"],
+                    len(records), "expired", "discard", work.retry, work.depth, now,
+                    "records older than the maximum record age"))
+        self._finish(shard, records)
+
+    # -- running --------------------------------------------------------------------------------------------------
+    def _active_shards(self) -> list[_Shard]:
+        active = []
+        for shard in self._refresh_shards():
+            parent = self._shards.get(getattr(shard, "parent", None) or "")
+            if parent is not None and not (parent.ended and not parent.open):
+                continue  # a child waits for its parent (lineage)
+            active.append(shard)
+        return active
+
+    def _round(self, budget: int, refresh: bool) -> tuple[int, float | None]:
+        """Read every shard, run one step on every lane that is ready; return (steps run, earliest wait).
+        ``refresh``: list the shards again (DescribeStream), else work on the shards known."""
+        steps: list[tuple[_Shard, int]] = []
+        earliest: float | None = None
+        now = self.now()
+        if refresh or not self._active_cache or any(s.ended for s in self._active_cache):
+            self._active_cache = self._active_shards()  # a shard that ended may let its children start
+        shards = self._active_cache
+        for shard in shards:
+            if not any(lane.work and lane.work[0].invoke_count for lane in shard.lanes):
+                self._read(shard)  # a shard waiting behind a failing batch reads nothing new meanwhile
+            for number, lane in enumerate(shard.lanes):
+                ready = self._ready_at(lane)
+                if ready is None:
+                    continue
+                if ready <= now:
+                    steps.append((shard, number))
+                else:
+                    earliest = ready if earliest is None else min(earliest, ready)
+        steps = steps[:budget]
+        if len(steps) > 1:
+            with ThreadPoolExecutor(max_workers=len(steps)) as pool:
+                list(pool.map(lambda step: self._step(*step), steps))
+        elif steps:
+            self._step(*steps[0])
+        for shard in {id(s): s for s, _ in steps}.values():
+            self._advance_checkpoint(shard)
+        return len(steps), earliest
+
+    def run_until_idle(self, max_invocations: int = 1000) -> RunReport:
+        """Process everything the stream holds now (moving the clock past open batching windows and tumbling
+        windows rather than waiting); return what happened. Stops after ``max_invocations`` handler calls, with
+        the shards still waiting behind a failing batch named in ``blocked``."""
+        if isinstance(max_invocations, bool) or not isinstance(max_invocations, int) or max_invocations < 1:
+            raise ValueError(f"max_invocations must be a positive integer, got {max_invocations!r}")
+        with self._lock:
+            before, failures_before = len(self.invocations), len(self.failure_records)
+            delivered_before, filtered_before = self._delivered, self.records_filtered
+            refresh = True
+            while len(self.invocations) - before < max_invocations:
+                ran, earliest = self._round(max_invocations - (len(self.invocations) - before), refresh)
+                refresh = False
+                if ran:
+                    continue
+                if earliest is None:
+                    break
+                self._clock_offset += max(0.0, earliest - self.now()) + 0.001
+            report = RunReport(self.invocations[before:], self._delivered - delivered_before,
+                               self.records_filtered - filtered_before, self.failure_records[failures_before:])
+            for shard in self._shards.values():
+                for lane in shard.lanes:
+                    if lane.work:
+                        work = lane.work[0]
+                        report.blocked.append(
+                            f"shard {shard.shard_id} waits behind a batch of {len(work.records)} record(s) from "
+                            f"{work.records[0]['dynamodb']['SequenceNumber'] if work.records else '-'} that failed "
+                            f"{work.invoke_count} time(s)")
+            return report
+
+    def pending_records(self) -> int:
+        """Records read from the stream and not done yet (waiting in a lane or in a failing batch)."""
+        return sum(len(shard.open) for shard in self._shards.values())
+
+    @property
+    def running(self) -> bool:
+        """True only while the background thread is alive (a thread that died on an error is not running)."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> EventSourceMapping:
+        """Poll in a background thread (4 times a second when idle, as Lambda does) until ``stop()``."""
+        if self.running:
+            return self
+        self._stop.clear()
+        self.error = None
+        self._thread = threading.Thread(target=self._loop, name=f"dynalab-esm-{self.function_name}", daemon=True)
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with self._lock:
+                    ran, _ = self._round(100, True)
+            except BaseException as error:  # noqa: BLE001 - kept for stop(), the thread ends
+                self.error = error
+                return
+            if not ran:
+                self._stop.wait(1 / ESM_POLLS_PER_SECOND)
+
+    def stop(self, timeout_seconds: float = 30.0) -> None:
+        """Stop the background polling after the invocation in hand; re-raise the error that ended it, if any."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_seconds)
+            if self._thread.is_alive():
+                raise TimeoutError(f"the event source mapping did not stop within {timeout_seconds} s")
+            self._thread = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def state(self) -> str:
+        """One word for a readout: running, stopped (with its error) or idle."""
+        if self.running:
+            return "running"
+        return f"stopped ({type(self.error).__name__})" if self.error is not None else "idle"
+
+    def received_failure_records(self, max_messages: int = 100) -> list[dict]:
+        """Read (and delete) the invocation records waiting in the on-failure queue."""
+        if self._queue_url is None:
+            return []
+        found: list[dict] = []
+        while len(found) < max_messages:
+            messages = self._sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                return found
+            for message in messages:
+                found.append(json.loads(message["Body"]))
+                self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return found

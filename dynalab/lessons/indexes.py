@@ -1,0 +1,706 @@
+"""Lesson 6's scenarios on the engine: what secondary indexes cost, measured with ``ReturnConsumedCapacity``.
+
+Every number here is what the lab's meter reports (``dynalab.fidelity.metering``) in DynamoDB's ``INDEXES`` shape:
+``Table``, ``GlobalSecondaryIndexes`` and ``LocalSecondaryIndexes``, each with ``CapacityUnits``. The rules behind
+them (an index entry's size from its projection, 1 KB blocks, two index writes when an indexed key changes, nothing
+for a write that does not touch the index) live in ``dynalab.models.indexes``, which the meter uses; the scenarios
+only set up tables, write, and read what was metered. Throttling (a GSI's own bucket, back-pressure on the table, the
+per-partition ceilings) is ``dynalab.fidelity.throttling``'s ``enforce_throughput``, on a step clock so each run
+prints the same numbers.
+
+When the meter of this engine reports no per-index units (``MeteredUnits.reported`` is False) the scenarios still
+run, and their ``describe()`` says so instead of showing zeros as if they were measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from dynalab.engine.tables import create_table
+from dynalab.models.sizing import item_size
+
+__all__ = [
+    "INDEX_PROJECTIONS",
+    "BackPressure",
+    "ItemCollectionLimit",
+    "KeyChange",
+    "MeteredUnits",
+    "ShardingResult",
+    "SparseIndex",
+    "StepClock",
+    "compare_index_writes",
+    "consumed_units",
+    "FilterOrIndexLive",
+    "GsiHotPartition",
+    "create_index_table",
+    "filter_or_index_live",
+    "gsi_back_pressure",
+    "gsi_hot_partition",
+    "indexed_item",
+    "item_collection_limit",
+    "key_change",
+    "meters_indexes",
+    "sparse_index",
+    "write_sharding",
+    "write_with_indexes",
+]
+
+INDEX_PROJECTIONS = ("KEYS_ONLY", "INCLUDE", "ALL")
+#: The attribute an INCLUDE projection carries into each index (a short title, as a listing page would show).
+INCLUDED_ATTRIBUTE = "title"
+MAX_INDEXES = 20  # GSIs per table, the default quota (ServiceQuotas.html)
+_THROTTLED = "ProvisionedThroughputExceededException"
+
+
+class StepClock:
+    """A clock that moves only when told: a live throttling run that prints the same numbers every time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# ------------------------------------------------------------------------------------------------ the units
+
+
+@dataclass(frozen=True)
+class MeteredUnits:
+    """One call's ConsumedCapacity in DynamoDB's INDEXES shape: the table's units and each index's."""
+
+    label: str
+    table_units: float
+    global_index_units: dict[str, float] = field(default_factory=dict)
+    local_index_units: dict[str, float] = field(default_factory=dict)
+    total_units: float = 0.0
+    #: False when the answer had no per-index breakdown (the engine's meter does not split units by index)
+    reported: bool = True
+
+    @property
+    def index_units(self) -> float:
+        return sum(self.global_index_units.values()) + sum(self.local_index_units.values())
+
+    def describe(self) -> str:
+        if not self.reported:
+            return f"{self.label}: {self.total_units:g} units in all (this engine's meter gives no per-index split)"
+        parts = [f"table {self.table_units:g}"]
+        parts += [f"{name} {units:g}" for name, units in sorted(self.global_index_units.items())]
+        parts += [f"{name} (LSI) {units:g}" for name, units in sorted(self.local_index_units.items())]
+        return f"{self.label}: {' + '.join(parts)} = {self.total_units:g} WCU"
+
+
+_PROBED: dict[int, bool] = {}
+
+
+def meters_indexes(lab: Any) -> bool:
+    """Does this lab's meter split a write's units by index? One probe write per lab (a PutItem into a small table
+    with one GSI must report the GSI's units), remembered."""
+    if id(lab) not in _PROBED:
+        table = create_index_table(lab, "lesson6-probe", 1, "KEYS_ONLY")
+        answer = table.put_item(Item=indexed_item(200, 1), ReturnConsumedCapacity="INDEXES")
+        _PROBED[id(lab)] = bool((answer.get("ConsumedCapacity") or {}).get("GlobalSecondaryIndexes"))
+    return _PROBED[id(lab)]
+
+
+def consumed_units(consumed: Mapping[str, Any] | None, label: str = "", *, reported: bool = True) -> MeteredUnits:
+    """Read a ConsumedCapacity answered for ``ReturnConsumedCapacity="INDEXES"``.
+
+    DynamoDB's shape: ``{"TableName", "CapacityUnits", "Table": {"CapacityUnits"}, "GlobalSecondaryIndexes":
+    {name: {"CapacityUnits"}}, "LocalSecondaryIndexes": {...}}``. An index the write did not touch is absent.
+    """
+    if not consumed:
+        return MeteredUnits(label, 0.0, total_units=0.0, reported=False)
+    total = float(consumed.get("CapacityUnits") or 0.0)
+    table = consumed.get("Table")
+    gsis = {name: float(v.get("CapacityUnits") or 0.0)
+            for name, v in (consumed.get("GlobalSecondaryIndexes") or {}).items()}
+    lsis = {name: float(v.get("CapacityUnits") or 0.0)
+            for name, v in (consumed.get("LocalSecondaryIndexes") or {}).items()}
+    if table is None:
+        return MeteredUnits(label, total, gsis, lsis, total, reported=False)
+    return MeteredUnits(label, float(table.get("CapacityUnits") or 0.0), gsis, lsis, total, reported=reported)
+
+
+# ------------------------------------------------------------------------------------------------ the tables
+
+
+def _index_names(index_count: int) -> list[str]:
+    return [f"gsi{n}" for n in range(1, index_count + 1)]
+
+
+def _check_index_args(index_count: int, projection: str) -> None:
+    if isinstance(index_count, bool) or not isinstance(index_count, int) or not 0 <= index_count <= MAX_INDEXES:
+        raise ValueError(f"index_count must be a whole number from 0 to {MAX_INDEXES}, got {index_count!r}")
+    if projection not in INDEX_PROJECTIONS:
+        raise ValueError(f"projection must be one of {', '.join(INDEX_PROJECTIONS)}; got {projection!r}")
+
+
+def _gsi(name: str, key: str, projection: str, capacity: tuple[int, int] | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"IndexName": name, "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+                            "Projection": {"ProjectionType": projection}}
+    if projection == "INCLUDE":
+        spec["Projection"]["NonKeyAttributes"] = [INCLUDED_ATTRIBUTE]
+    if capacity is not None:
+        spec["ProvisionedThroughput"] = {"ReadCapacityUnits": capacity[0], "WriteCapacityUnits": capacity[1]}
+    return spec
+
+
+def create_index_table(lab: Any, name: str, index_count: int = 1, projection: str = "ALL", *,
+                       index_keys: Sequence[str] | None = None, table_capacity: tuple[int, int] | None = None,
+                       index_capacity: tuple[int, int] | None = None) -> Any:
+    """A table keyed on ``pk`` (S) with ``index_count`` GSIs ``gsi1..gsiN``, each keyed on its own string
+    attribute (``g1..gN``, or ``index_keys``) and projecting ``projection``. ``table_capacity`` / ``index_capacity``
+    (RCU, WCU): provisioned; both None: on-demand. Returns the boto3 ``Table``."""
+    _check_index_args(index_count, projection)
+    keys = list(index_keys) if index_keys is not None else [f"g{n}" for n in range(1, index_count + 1)]
+    if len(keys) != index_count:
+        raise ValueError(f"index_keys must name {index_count} attributes (one per index), got {list(keys)!r}")
+    if (table_capacity is None) != (index_capacity is None) and index_count:
+        raise ValueError("give table_capacity and index_capacity both (provisioned) or neither (on-demand)")
+    args: dict[str, Any] = {"extra_attribute_definitions": [(key, "S") for key in keys]}
+    if index_count:
+        args["GlobalSecondaryIndexes"] = [_gsi(n, k, projection, index_capacity)
+                                          for n, k in zip(_index_names(index_count), keys, strict=True)]
+    if table_capacity is not None:
+        args["read_capacity_units"], args["write_capacity_units"] = table_capacity
+    return create_table(lab, name, **args)
+
+
+def indexed_item(item_size_bytes: int, index_count: int = 1, key: str = "item#1", *,
+                 index_values: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """An item of exactly ``item_size_bytes`` (DynamoDB's count) carrying every index key ``g1..gN`` (or
+    ``index_values``), a short ``title`` and a ``payload`` string that makes up the size."""
+    values = dict(index_values) if index_values is not None else {f"g{n}": f"v{n}" for n in range(1, index_count + 1)}
+    item: dict[str, Any] = {"pk": key, INCLUDED_ATTRIBUTE: "Song title", **values, "payload": ""}
+    smallest = item_size(item)
+    if isinstance(item_size_bytes, bool) or not isinstance(item_size_bytes, int) \
+            or not smallest <= item_size_bytes <= 400 * 1024:
+        raise ValueError(f"item_size_bytes must be a whole number from {smallest} (the keys and title) to "
+                         f"{400 * 1024:,} (400 KB), got {item_size_bytes!r}")
+    item["payload"] = "x" * (item_size_bytes - smallest)
+    return item
+
+
+def write_with_indexes(lab: Any, table_name: str, item: Mapping[str, Any], label: str = "PutItem") -> MeteredUnits:
+    """PutItem ``item`` with ``ReturnConsumedCapacity="INDEXES"``; the units the meter reported, per index."""
+    answer = lab.resource.Table(table_name).put_item(Item=dict(item), ReturnConsumedCapacity="INDEXES")
+    return consumed_units(answer.get("ConsumedCapacity"), label, reported=meters_indexes(lab))
+
+
+def compare_index_writes(lab: Any, item_size_bytes: int = 2500,
+                         setups: Sequence[tuple[int, str]] = ((0, "ALL"), (1, "KEYS_ONLY"), (1, "INCLUDE"),
+                                                              (1, "ALL"), (3, "ALL")),
+                         name: str = "lesson6-writes") -> list[MeteredUnits]:
+    """Write one item of ``item_size_bytes`` into a fresh table per (index count, projection) setup."""
+    results = []
+    for count, projection in setups:
+        table = create_index_table(lab, f"{name}-{count}-{projection.lower().replace('_', '-')}", count, projection)
+        label = "no index" if count == 0 else f"{count} GSI{'s' if count > 1 else ''}, {projection}"
+        results.append(write_with_indexes(lab, table.name, indexed_item(item_size_bytes, count), label))
+    return results
+
+
+# ------------------------------------------------------------------------------------------- sparse indexes
+
+
+@dataclass(frozen=True)
+class SparseIndex:
+    """Items written to a table with a GSI on an attribute only some items carry."""
+
+    items_written: int
+    items_with_attribute: int
+    index_units_with_attribute: float  # summed over the writes of items that carry it
+    index_units_without_attribute: float  # ... and over those that do not
+    items_in_index: int  # what a Scan of the index finds
+    items_in_table: int
+    reported: bool
+
+    def describe(self) -> str:
+        text = (f"{self.items_written} items written, {self.items_with_attribute} with the attribute: the index "
+                f"holds {self.items_in_index} entries (the table {self.items_in_table}); index write units: "
+                f"{self.index_units_with_attribute:g} for the items with it, {self.index_units_without_attribute:g} "
+                "for the items without")
+        return text if self.reported else text + " (this engine's meter gives no per-index split)"
+
+
+def sparse_index(lab: Any, item_count: int = 20, flagged_every: int = 4, name: str = "lesson6-sparse") -> SparseIndex:
+    """A GSI on ``flagged_at``, which one item in ``flagged_every`` carries: only those pay and appear."""
+    if isinstance(item_count, bool) or not isinstance(item_count, int) or not 1 <= item_count <= 1000:
+        raise ValueError(f"item_count must be a whole number from 1 to 1,000, got {item_count!r}")
+    if isinstance(flagged_every, bool) or not isinstance(flagged_every, int) or not 1 <= flagged_every <= item_count:
+        raise ValueError(f"flagged_every must be a whole number from 1 to item_count ({item_count}), "
+                         f"got {flagged_every!r}")
+    table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["flagged_at"])
+    with_it = without = 0.0
+    flagged = 0
+    reported = True
+    for n in range(item_count):
+        item: dict[str, Any] = {"pk": f"order#{n:04d}", "total": 10 + n}
+        if n % flagged_every == 0:
+            item["flagged_at"] = f"2026-12-01T10:{n % 60:02d}"
+            flagged += 1
+        units = write_with_indexes(lab, table.name, item)
+        reported = reported and units.reported
+        if "flagged_at" in item:
+            with_it += units.index_units
+        else:
+            without += units.index_units
+    in_index = lab.client.scan(TableName=table.name, IndexName="gsi1", Select="COUNT")["Count"]
+    in_table = lab.client.scan(TableName=table.name, Select="COUNT")["Count"]
+    return SparseIndex(item_count, flagged, with_it, without, in_index, in_table, reported)
+
+
+# ----------------------------------------------------------------------------------------------- key changes
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """The index units of a sequence of writes to one item with a KEYS_ONLY GSI on ``status``."""
+
+    steps: list[MeteredUnits]
+
+    def describe(self) -> str:
+        return "; ".join(f"{step.label}: {step.index_units:g} index WCU" if step.reported
+                         else f"{step.label}: (no per-index split)" for step in self.steps)
+
+
+def key_change(lab: Any, item_size_bytes: int = 2500, name: str = "lesson6-key-change") -> KeyChange:
+    """Put an item with ``status``, change ``status`` (its index key: delete + put, two index writes), change an
+    attribute the index does not hold (no index write), put an item without ``status`` (no index write)."""
+    table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["status"])
+    item = indexed_item(item_size_bytes, 1, index_values={"status": "open"})
+    steps = [write_with_indexes(lab, table.name, item, "put with status=open")]
+    for label, expression, values in (
+        ("change status open → closed", "SET #s = :v", {":v": "closed"}),
+        ("change title (not in the index)", "SET title = :v", {":v": "New title"}),
+    ):
+        answer = table.update_item(Key={"pk": item["pk"]}, UpdateExpression=expression,
+                                   ExpressionAttributeValues=values, ReturnConsumedCapacity="INDEXES",
+                                   **({"ExpressionAttributeNames": {"#s": "status"}} if "#s" in expression else {}))
+        steps.append(consumed_units(answer.get("ConsumedCapacity"), label, reported=meters_indexes(lab)))
+    other = indexed_item(item_size_bytes, 0, key="item#2")
+    steps.append(write_with_indexes(lab, table.name, other, "put an item without status"))
+    return KeyChange(steps)
+
+
+# ------------------------------------------------------------------------------------------ filter or index
+
+
+@dataclass(frozen=True)
+class FilterOrIndexLive:
+    """One customer's open orders, found by a filtered Query and by a sparse GSI: what each read, measured."""
+
+    items_in_partition: int
+    matching_items: int
+    item_size_bytes: int
+    index_entry_size_bytes: int
+    filter_read_units: float  # metered
+    filter_items_returned: int
+    index_read_units: float  # metered
+    index_items_returned: int
+
+    def describe(self) -> str:
+        return (f"{self.items_in_partition} orders of {self.item_size_bytes:,} B, {self.matching_items} open. "
+                f"Query + FilterExpression: {self.filter_read_units:g} RCU for {self.filter_items_returned} items "
+                f"returned; Query on the sparse GSI: {self.index_read_units:g} RCU for {self.index_items_returned} "
+                f"entries of {self.index_entry_size_bytes} B")
+
+
+def filter_or_index_live(lab: Any, *, items_in_partition: int = 200, open_every: int = 20,
+                         item_size_bytes: int = 2000, name: str = "lesson6-orders") -> FilterOrIndexLive:
+    """A table of orders keyed (customer, order); the open ones also carry ``open_customer``, the key of a sparse
+    KEYS_ONLY GSI. Reads one customer's open orders both ways, eventually consistent, every page."""
+    from dynalab.engine.tables import bulk_load, query_pages
+    from dynalab.models.indexes import SecondaryIndex, index_entry_size
+
+    if isinstance(items_in_partition, bool) or not isinstance(items_in_partition, int) \
+            or not 1 <= items_in_partition <= 2000:
+        raise ValueError(f"items_in_partition must be a whole number from 1 to 2,000, got {items_in_partition!r}")
+    if isinstance(open_every, bool) or not isinstance(open_every, int) or not 1 <= open_every <= items_in_partition:
+        raise ValueError(f"open_every must be a whole number from 1 to items_in_partition, got {open_every!r}")
+    index = SecondaryIndex("open-orders", ("open_customer",), "KEYS_ONLY")
+    table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
+                         extra_attribute_definitions=[("open_customer", "S")],
+                         GlobalSecondaryIndexes=[_gsi(index.name, "open_customer", "KEYS_ONLY", None)])
+    items = []
+    for n in range(items_in_partition):
+        item: dict[str, Any] = {"customer": "customer#1", "order": f"order#{n:05d}",
+                                "status": "open" if n % open_every == 0 else "shipped", "lines": ""}
+        if item["status"] == "open":
+            item["open_customer"] = "customer#1"
+        item["lines"] = "x" * (item_size_bytes - item_size(item))
+        items.append(item)
+    bulk_load(lab, table.name, items, show_progress=False)
+    eventual = {"ReturnConsumedCapacity": "TOTAL"}
+    filtered = list(query_pages(lab, table.name, KeyConditionExpression="customer = :c",
+                                FilterExpression="#s = :o", ExpressionAttributeNames={"#s": "status"},
+                                ExpressionAttributeValues={":c": {"S": "customer#1"}, ":o": {"S": "open"}},
+                                **eventual))
+    indexed = list(query_pages(lab, table.name, IndexName=index.name, KeyConditionExpression="open_customer = :c",
+                               ExpressionAttributeValues={":c": {"S": "customer#1"}}, **eventual))
+
+    def units(pages: list[dict]) -> float:
+        return sum(float((p.get("ConsumedCapacity") or {}).get("CapacityUnits") or 0.0) for p in pages)
+
+    matching = sum(1 for item in items if "open_customer" in item)
+    entry = index_entry_size(items[0], index, ["customer", "order"], typed=False) or 0
+    return FilterOrIndexLive(items_in_partition, matching, item_size_bytes, entry, units(filtered),
+                             sum(p["Count"] for p in filtered), units(indexed), sum(p["Count"] for p in indexed))
+
+
+# ------------------------------------------------------------------------------------------ back-pressure
+
+
+@dataclass(frozen=True)
+class BackPressureSecond:
+    second: int
+    with_key_served: int = 0
+    with_key_throttled: int = 0
+    without_key_served: int = 0
+    without_key_throttled: int = 0
+
+
+@dataclass(frozen=True)
+class BackPressure:
+    """Writes to a table with plenty of WCU and a GSI of 1 WCU, per (step-clock) second."""
+
+    table_write_capacity_units: int
+    index_write_capacity_units: int
+    writes_per_second: float
+    seconds: list[BackPressureSecond]
+
+    @property
+    def with_key_throttled(self) -> int:
+        return sum(s.with_key_throttled for s in self.seconds)
+
+    @property
+    def without_key_throttled(self) -> int:
+        return sum(s.without_key_throttled for s in self.seconds)
+
+    @property
+    def with_key_written(self) -> int:
+        return sum(s.with_key_served for s in self.seconds)
+
+    @property
+    def without_key_written(self) -> int:
+        return sum(s.without_key_served for s in self.seconds)
+
+    def describe(self) -> str:
+        return (f"{self.writes_per_second:g} writes/s for {len(self.seconds)} s on a table of "
+                f"{self.table_write_capacity_units} WCU whose GSI has {self.index_write_capacity_units} WCU: "
+                f"writes carrying the index key: {self.with_key_written} written, {self.with_key_throttled} "
+                f"throttled; writes without it: {self.without_key_written} written, {self.without_key_throttled} "
+                "throttled")
+
+
+def gsi_back_pressure(lab: Any, *, seconds: int = 3, writes_per_second: int = 20,
+                      table_write_capacity_units: int = 100, index_write_capacity_units: int = 1,
+                      name: str = "lesson6-back-pressure") -> BackPressure:
+    """Alternate writes with and without the GSI's key at ``writes_per_second`` on a step clock, one attempt each
+    (no retries), under ``enforce_throughput``: the GSI's bucket refuses what it cannot absorb, on the table."""
+    from dynalab.fidelity.throttling import enforce_throughput
+
+    for parameter, value, low, high in (("seconds", seconds, 1, 30), ("writes_per_second", writes_per_second, 1, 200),
+                                        ("table_write_capacity_units", table_write_capacity_units, 1, 40_000),
+                                        ("index_write_capacity_units", index_write_capacity_units, 1, 40_000)):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{parameter} must be a whole number from {low:,} to {high:,}, got {value!r}")
+    table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["customer"],
+                               table_capacity=(100, table_write_capacity_units),
+                               index_capacity=(100, index_write_capacity_units))
+    clock = StepClock()
+    throttling = enforce_throughput(lab, table.name, burst_seconds=0, clock=clock)
+    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})  # one attempt: count each refusal once
+    counts = [dict(with_key_served=0, with_key_throttled=0, without_key_served=0, without_key_throttled=0)
+              for _ in range(seconds)]
+    try:
+        for n in range(seconds * writes_per_second):
+            clock.advance(1.0 / writes_per_second)
+            carries = n % 2 == 0
+            item = {"pk": {"S": f"order#{n:05d}"}, "total": {"N": str(n)}}
+            if carries:
+                item["customer"] = {"S": f"customer#{n % 7}"}
+            kind = "with_key" if carries else "without_key"
+            second = min(int(n // writes_per_second), seconds - 1)
+            try:
+                client.put_item(TableName=table.name, Item=item)
+                counts[second][f"{kind}_served"] += 1
+            except ClientError as error:
+                if error.response["Error"]["Code"] != _THROTTLED:
+                    raise
+                counts[second][f"{kind}_throttled"] += 1
+    finally:
+        throttling.stop()
+    return BackPressure(table_write_capacity_units, index_write_capacity_units, float(writes_per_second),
+                        [BackPressureSecond(s, **c) for s, c in enumerate(counts)])
+
+
+# ------------------------------------------------------------------------------------------ write sharding
+
+
+@dataclass(frozen=True)
+class ShardingResult:
+    """One hot key written as it is, then spread over ``shards`` suffixed keys, on a table throttled per partition;
+    then read back: one Query for the hot key, ``shards`` Queries for the sharded one."""
+
+    writes: int
+    writes_per_second: float
+    partitions: int
+    partition_write_capacity_units: float
+    shards: int
+    hot_throttled: int
+    sharded_throttled: int
+    hot_read_queries: int
+    sharded_read_queries: int
+    hot_read_units: float
+    sharded_read_units: float
+    hot_items_read: int
+    sharded_items_read: int
+
+    def describe(self) -> str:
+        return (f"{self.writes} writes at {self.writes_per_second:g}/s, {self.partitions} partitions of "
+                f"{self.partition_write_capacity_units:g} WCU/s: one key → {self.hot_throttled} throttled; "
+                f"{self.shards} shards → {self.sharded_throttled} throttled. Reading it back: "
+                f"{self.hot_read_queries} Query, {self.hot_read_units:g} RCU for {self.hot_items_read} items; "
+                f"sharded: {self.sharded_read_queries} Queries, {self.sharded_read_units:g} RCU for "
+                f"{self.sharded_items_read} items")
+
+
+def _throttled_writes(lab: Any, table_name: str, keys: Sequence[str], clock: StepClock, writes_per_second: float,
+                      tag: str) -> int:
+    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})
+    throttled = 0
+    for n, key in enumerate(keys):
+        clock.advance(1.0 / writes_per_second)
+        try:
+            client.put_item(TableName=table_name, Item={"pk": {"S": key}, "sk": {"S": f"{tag}#{n:06d}"},
+                                                        "votes": {"N": "1"}})
+        except ClientError as error:
+            if error.response["Error"]["Code"] != _THROTTLED:
+                raise
+            throttled += 1
+    return throttled
+
+
+def _query_all(lab: Any, table_name: str, key: str) -> tuple[int, float]:
+    """Items and read units of one partition key's Query, every page (units from the meter's INDEXES answer)."""
+    items, units, start = 0, 0.0, None
+    while True:
+        args: dict[str, Any] = {"TableName": table_name, "KeyConditionExpression": "pk = :k",
+                                "ExpressionAttributeValues": {":k": {"S": key}}, "ReturnConsumedCapacity": "TOTAL"}
+        if start:
+            args["ExclusiveStartKey"] = start
+        page = lab.client.query(**args)
+        items += page["Count"]
+        units += float((page.get("ConsumedCapacity") or {}).get("CapacityUnits") or 0.0)
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return items, units
+
+
+def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_second: int = 2000,
+                   table_write_capacity_units: int = 4000, hot_key: str = "song#42",
+                   name: str = "lesson6-sharding") -> ShardingResult:
+    """The fix for a hot key: suffix it with ``#0..#N-1`` (a random shard per write spreads the load over
+    partitions), and the read fan-out it costs (one Query per shard). Per-partition throttling
+    (``enforce_throughput(per_partition=True)``) on a step clock, nothing banked; boto3's retries off."""
+    import random
+
+    from dynalab.fidelity.throttling import enforce_throughput
+
+    if isinstance(shards, bool) or not isinstance(shards, int) or not 2 <= shards <= 100:
+        raise ValueError(f"shards must be a whole number from 2 to 100, got {shards!r}")
+    if isinstance(writes, bool) or not isinstance(writes, int) or not 1 <= writes <= 5000:
+        raise ValueError(f"writes must be a whole number from 1 to 5,000, got {writes!r}")
+    chooser = random.Random(6)  # seeded: the same shards every run
+    runs = {"hot": [hot_key] * writes,
+            "sharded": [f"{hot_key}#{chooser.randrange(shards)}" for _ in range(writes)]}
+    throttled: dict[str, int] = {}
+    partitions, share = 0, 0.0
+    tables = {}
+    for run, keys in runs.items():
+        # A table each, each throttle starting from the same state: 1/20 s of each partition's capacity banked.
+        table = create_table(lab, f"{name}-{run}", sort_key=("sk", "S"), read_capacity_units=3000,
+                             write_capacity_units=table_write_capacity_units)
+        tables[run] = table.name
+        clock = StepClock()
+        throttling = enforce_throughput(lab, table.name, per_partition=True, burst_seconds=0,
+                                        initial_burst_seconds=0.05, clock=clock)
+        try:
+            partitions = throttling.partitions
+            share = (throttling.write_capacity_units or 0.0) / max(partitions, 1)
+            throttled[run] = _throttled_writes(lab, table.name, keys, clock, writes_per_second, run)
+        finally:
+            throttling.stop()
+    hot_items, hot_units = _query_all(lab, tables["hot"], hot_key)
+    sharded_items, sharded_units = 0, 0.0
+    for shard in range(shards):
+        found, units = _query_all(lab, tables["sharded"], f"{hot_key}#{shard}")
+        sharded_items += found
+        sharded_units += units
+    return ShardingResult(writes, float(writes_per_second), partitions, min(share, 1000.0), shards,
+                          throttled["hot"], throttled["sharded"], 1, shards, hot_units, sharded_units, hot_items,
+                          sharded_items)
+
+
+# ------------------------------------------------------------------------------------ a GSI's own partitions
+
+
+@dataclass(frozen=True)
+class GsiHotPartition:
+    """Orders with perfect table keys and a GSI on a three-valued ``status``: where each side's writes land, and
+    what per-partition throttling does to each side."""
+
+    writes: int
+    writes_per_second: float
+    partitions: int  # the table's, and the index's (same provisioned capacity)
+    partition_write_capacity_units: float
+    #: busiest partition's share of the writes, table side and GSI side (model placement, lesson 3's hash)
+    table_busiest_share: float
+    index_busiest_share: float
+    #: live, per-partition throttling on a step clock: the table (with its GSI), and the GSI's entries replayed on
+    #: a table keyed like the index (``status``)
+    table_throttled: int
+    index_throttled: int
+    index_throttled_by_status: dict[str, int]
+
+    def describe(self) -> str:
+        rate = self.writes_per_second
+        return (f"{self.writes} orders at {rate:g}/s; table and GSI each {self.partitions} partitions of "
+                f"{self.partition_write_capacity_units:g} WCU/s. Busiest table partition: "
+                f"{self.table_busiest_share:.0%} of the writes ({self.table_busiest_share * rate:,.0f}/s), "
+                f"{self.table_throttled} throttled; busiest GSI partition: {self.index_busiest_share:.0%} "
+                f"({self.index_busiest_share * rate:,.0f}/s), {self.index_throttled} throttled "
+                f"(by status: {self.index_throttled_by_status})")
+
+
+#: The orders' status mix: most orders are open (a low-cardinality, skewed index key).
+STATUS_MIX = (("open", 0.8), ("shipped", 0.15), ("cancelled", 0.05))
+
+
+def _per_partition_run(lab: Any, table_name: str, items: Sequence[dict], writes_per_second: float) -> list[int]:
+    """Write ``items`` (typed) one attempt each on a step clock, per-partition throttling; the refused indexes."""
+    from dynalab.fidelity.throttling import enforce_throughput
+
+    clock = StepClock()
+    throttling = enforce_throughput(lab, table_name, per_partition=True, burst_seconds=0,
+                                    initial_burst_seconds=0.05, clock=clock)
+    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})
+    refused = []
+    try:
+        for number, item in enumerate(items):
+            clock.advance(1.0 / writes_per_second)
+            try:
+                client.put_item(TableName=table_name, Item=item)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != _THROTTLED:
+                    raise
+                refused.append(number)
+    finally:
+        throttling.stop()
+    return refused
+
+
+def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2000, capacity_units: int = 3000,
+                      name: str = "lesson6-gsi-partitions") -> GsiHotPartition:
+    """A table keyed on order ID (every write a new key) with a GSI on ``status`` (``STATUS_MIX``), both at
+    ``capacity_units`` RCU and WCU, written under per-partition throttling on a step clock, no retries.
+
+    dynalab's throttling gives a GSI one bucket for the whole index, not partitions; so the GSI's partitions are
+    shown by replaying the index's entries on a table keyed like the index (``status``, then the order ID), at the
+    same capacity: a GSI is stored like a table, with the same per-partition ceilings."""
+    import random
+    from collections import Counter
+
+    from dynalab.models.partitions import partition_count, partition_index
+
+    if isinstance(writes, bool) or not isinstance(writes, int) or not 1 <= writes <= 5000:
+        raise ValueError(f"writes must be a whole number from 1 to 5,000, got {writes!r}")
+    chooser = random.Random(6)
+    statuses = chooser.choices([s for s, _ in STATUS_MIX], weights=[w for _, w in STATUS_MIX], k=writes)
+    keys = [f"order#{n:06d}" for n in range(writes)]
+    partitions = partition_count(capacity_units, capacity_units)
+    table_load = Counter(partition_index(key, partitions) for key in keys)
+    index_load = Counter(partition_index(status, partitions) for status in statuses)
+    orders = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["status"],
+                                table_capacity=(capacity_units, capacity_units),
+                                index_capacity=(capacity_units, capacity_units))
+    index_shaped = create_table(lab, f"{name}-index-shaped", partition_key=("pk", "S"), sort_key=("order", "S"),
+                                read_capacity_units=capacity_units, write_capacity_units=capacity_units)
+    table_refused = _per_partition_run(lab, orders.name, [{"pk": {"S": k}, "status": {"S": s}}
+                                                          for k, s in zip(keys, statuses, strict=True)],
+                                       writes_per_second)
+    index_refused = _per_partition_run(lab, index_shaped.name, [{"pk": {"S": s}, "order": {"S": k}}
+                                                                for k, s in zip(keys, statuses, strict=True)],
+                                       writes_per_second)
+    by_status = Counter(statuses[n] for n in index_refused)
+    return GsiHotPartition(writes, float(writes_per_second), partitions, capacity_units / partitions,
+                           max(table_load.values()) / writes, max(index_load.values()) / writes,
+                           len(table_refused), len(index_refused), {s: by_status.get(s, 0) for s, _ in STATUS_MIX})
+
+
+# ------------------------------------------------------------------------------------------ item collections
+
+
+@dataclass(frozen=True)
+class ItemCollectionLimit:
+    """Items written under one partition key of a table with an LSI until the item collection was refused."""
+
+    limit_bytes: int  # lowered for the lesson (DynamoDB's is 10 GB)
+    item_size_bytes: int
+    items_written: int
+    error_code: str
+    other_key_written: bool  # a write under another partition key still goes in
+
+    def describe(self) -> str:
+        return (f"with the limit lowered to {self.limit_bytes:,} B (DynamoDB's: 10 GB), {self.items_written} items "
+                f"of {self.item_size_bytes:,} B went into one item collection, then: {self.error_code}; "
+                f"another partition key still takes writes: {'yes' if self.other_key_written else 'no'}")
+
+
+def item_collection_limit(lab: Any, *, limit_bytes: int = 20_000, item_size_bytes: int = 2000,
+                          name: str = "lesson6-item-collection") -> ItemCollectionLimit:
+    """A table keyed (customer, order) with an LSI on (customer, placed_at), ALL projection: write one customer's
+    orders until the item collection (the items and their LSI entries) passes ``limit_bytes``. The meter's limit
+    is lowered for this call only (``lab.meter.item_collection_limit_bytes``) and put back after."""
+    if isinstance(limit_bytes, bool) or not isinstance(limit_bytes, int) or not 1024 <= limit_bytes <= 1_000_000:
+        raise ValueError(f"limit_bytes must be a whole number from 1,024 to 1,000,000 (a lowered, lesson-sized "
+                         f"limit), got {limit_bytes!r}")
+    table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
+                         extra_attribute_definitions=[("placed_at", "S")],
+                         LocalSecondaryIndexes=[{"IndexName": "by-date", "Projection": {"ProjectionType": "ALL"},
+                                                 "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"},
+                                                               {"AttributeName": "placed_at", "KeyType": "RANGE"}]}])
+
+    def order(customer: str, n: int) -> dict[str, Any]:
+        item: dict[str, Any] = {"customer": customer, "order": f"order#{n:05d}",
+                                "placed_at": f"2026-12-01T{n // 60 % 24:02d}:{n % 60:02d}", "lines": ""}
+        item["lines"] = "x" * max(0, item_size_bytes - item_size(item))
+        return item
+
+    saved = lab.meter.item_collection_limit_bytes
+    lab.meter.item_collection_limit_bytes = limit_bytes
+    written, code = 0, ""
+    try:
+        for n in range(10_000):
+            try:
+                table.put_item(Item=order("customer#1", n))
+            except ClientError as error:
+                code = error.response["Error"]["Code"]
+                break
+            written += 1
+        table.put_item(Item=order("customer#2", 0))
+        other = True
+    except ClientError:
+        other = False
+    finally:
+        lab.meter.item_collection_limit_bytes = saved
+    return ItemCollectionLimit(limit_bytes, item_size_bytes, written, code, other)

@@ -1,0 +1,261 @@
+"""A Lambda event source mapping on a DynamoDB stream, as rules: its settings, the failure record it sends, the
+tumbling windows it cuts, and what batching costs in invocations and latency. Pure (no I/O).
+
+Sources (read 2026-12): services-ddb-params.html (the parameter table), API_CreateEventSourceMapping.html (the
+ranges), with-ddb.html / services-dynamodb-errors.html (retries, bisect, the on-failure invocation record),
+services-ddb-batchfailurereporting.html (partial batch responses), services-ddb-windows.html (tumbling windows).
+The numbers live in ``dynalab.models.quotas``. ``dynalab.lessons.event_source_mapping`` runs a mapping on an engine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from dynalab.models.event_filters import parse_filter_criteria
+from dynalab.models.quotas import (
+    ESM_BATCH_SIZE_DEFAULT,
+    ESM_BATCH_SIZE_RANGE,
+    ESM_FUNCTION_RESPONSE_TYPES,
+    ESM_MAXIMUM_BATCHING_WINDOW_SECONDS_RANGE,
+    ESM_MAXIMUM_RECORD_AGE_SECONDS_RANGE,
+    ESM_MAXIMUM_RETRY_ATTEMPTS_RANGE,
+    ESM_PARALLELIZATION_FACTOR_RANGE,
+    ESM_POLLS_PER_SECOND,
+    ESM_STARTING_POSITIONS,
+    ESM_TUMBLING_WINDOW_SECONDS_RANGE,
+)
+
+__all__ = [
+    "BatchingResult",
+    "MappingSettings",
+    "PoisonPlan",
+    "failure_record",
+    "poison_plan",
+    "simulate_batching",
+    "window_bounds",
+]
+
+#: An SQS queue ARN: arn:<partition>:sqs:<region>:<account>:<queue name>.
+SQS_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$")
+
+
+def _integer(name: str, value: Any, allowed: tuple[int, int], unlimited: bool = False) -> int:
+    low, high = allowed
+    ok = isinstance(value, int) and not isinstance(value, bool) and (low <= value <= high or
+                                                                     (unlimited and value == -1))
+    if not ok:
+        extra = "-1 (no limit) or " if unlimited else ""
+        raise ValueError(f"{name} must be {extra}an integer from {low:,} to {high:,}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class MappingSettings:
+    """AWS's event source mapping parameters for DynamoDB Streams, in snake_case, with AWS's defaults.
+
+    ``MappingSettings(**settings)`` checks each one and raises ValueError/TypeError naming the allowed values.
+    Not enforced: the API reference's "when BatchSize > 10, MaximumBatchingWindowInSeconds must be at least 1",
+    which AWS's own stream defaults (100 and 0) contradict.
+    """
+
+    batch_size: int = ESM_BATCH_SIZE_DEFAULT
+    maximum_batching_window_in_seconds: int = 0
+    starting_position: str = "TRIM_HORIZON"
+    maximum_retry_attempts: int = -1
+    maximum_record_age_in_seconds: int = -1
+    bisect_batch_on_function_error: bool = False
+    destination_config: Mapping[str, Any] | None = None
+    function_response_types: Sequence[str] = ()
+    parallelization_factor: int = 1
+    filter_criteria: Mapping[str, Any] | None = None
+    tumbling_window_in_seconds: int = 0
+
+    def __post_init__(self) -> None:
+        _integer("batch_size", self.batch_size, ESM_BATCH_SIZE_RANGE)
+        _integer("maximum_batching_window_in_seconds", self.maximum_batching_window_in_seconds,
+                 ESM_MAXIMUM_BATCHING_WINDOW_SECONDS_RANGE)
+        if self.starting_position not in ESM_STARTING_POSITIONS:
+            raise ValueError(f"starting_position must be one of {', '.join(ESM_STARTING_POSITIONS)} for a DynamoDB "
+                             f"stream (AT_TIMESTAMP is Kinesis only), got {self.starting_position!r}")
+        _integer("maximum_retry_attempts", self.maximum_retry_attempts, ESM_MAXIMUM_RETRY_ATTEMPTS_RANGE, True)
+        _integer("maximum_record_age_in_seconds", self.maximum_record_age_in_seconds,
+                 ESM_MAXIMUM_RECORD_AGE_SECONDS_RANGE, True)
+        if not isinstance(self.bisect_batch_on_function_error, bool):
+            raise TypeError(f"bisect_batch_on_function_error must be True or False, got "
+                            f"{self.bisect_batch_on_function_error!r}")
+        _integer("parallelization_factor", self.parallelization_factor, ESM_PARALLELIZATION_FACTOR_RANGE)
+        _integer("tumbling_window_in_seconds", self.tumbling_window_in_seconds, ESM_TUMBLING_WINDOW_SECONDS_RANGE)
+        types = self.function_response_types
+        if isinstance(types, str) or not isinstance(types, Sequence) or \
+                any(t not in ESM_FUNCTION_RESPONSE_TYPES for t in types) or len(types) > 1:
+            raise ValueError(f"function_response_types must be [] or {list(ESM_FUNCTION_RESPONSE_TYPES)}, "
+                             f"got {types!r}")
+        object.__setattr__(self, "function_response_types", tuple(types))
+        self.on_failure_destination  # noqa: B018 - checks the shape
+        parse_filter_criteria(self.filter_criteria)
+
+    @classmethod
+    def from_settings(cls, **settings: Any) -> MappingSettings:
+        """Like ``MappingSettings(**settings)``, with an unknown name answered by the list of known ones."""
+        known = [f.name for f in fields(cls)]
+        unknown = sorted(set(settings) - set(known))
+        if unknown:
+            raise TypeError(f"unknown event source mapping setting(s) {', '.join(unknown)}; the DynamoDB Streams "
+                            f"settings are {', '.join(known)} (AWS's names in snake_case)")
+        return cls(**settings)
+
+    @property
+    def on_failure_destination(self) -> str | None:
+        """The SQS queue ARN of ``{"OnFailure": {"Destination": arn}}`` (None: discarded batches go nowhere)."""
+        config = self.destination_config
+        if config is None or config == {}:
+            return None
+        arn = config.get("OnFailure", {}).get("Destination") if isinstance(config, Mapping) else None
+        if not isinstance(config, Mapping) or set(config) != {"OnFailure"} or not isinstance(arn, str):
+            raise ValueError('destination_config must be {"OnFailure": {"Destination": "<SQS queue ARN>"}}, '
+                             f"got {config!r}")
+        if not SQS_ARN.match(arn):
+            kind = arn.split(":")[2] if arn.count(":") >= 5 else "not an ARN"
+            raise ValueError(f"the on-failure destination must be an SQS queue ARN (arn:aws:sqs:<region>:<account>:"
+                             f"<queue>); an SNS topic is allowed by AWS but not run here; got {arn!r} ({kind})")
+        return arn
+
+    @property
+    def report_batch_item_failures(self) -> bool:
+        return "ReportBatchItemFailures" in self.function_response_types
+
+    def retries_left(self, retries_done: int) -> bool:
+        return self.maximum_retry_attempts == -1 or retries_done < self.maximum_retry_attempts
+
+
+def iso_time(epoch_seconds: float) -> str:
+    """The UTC ISO-8601 text AWS puts in invocation records and windows (e.g. 2019-11-14T00:13:19Z)."""
+    text = datetime.fromtimestamp(epoch_seconds, UTC).isoformat(timespec="milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+def failure_record(*, function_arn: str, condition: str, invoke_count: int, shard_id: str, stream_arn: str,
+                   records: Sequence[Mapping[str, Any]], request_id: str, timestamp: float) -> dict:
+    """The invocation record Lambda sends to the on-failure destination for a discarded batch
+    (services-dynamodb-errors.html's example): the records themselves are not in it, only where they are.
+
+    ``condition``: "RetryAttemptsExhausted" or "RecordAgeExceeded".
+    """
+    if not records:
+        raise ValueError("a failure record describes at least one record")
+    first, last = records[0]["dynamodb"], records[-1]["dynamodb"]
+    return {
+        "requestContext": {"requestId": request_id, "functionArn": function_arn, "condition": condition,
+                           "approximateInvokeCount": invoke_count},
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "version": "1.0",
+        "timestamp": iso_time(timestamp),
+        "DDBStreamBatchInfo": {
+            "shardId": shard_id,
+            "startSequenceNumber": first["SequenceNumber"],
+            "endSequenceNumber": last["SequenceNumber"],
+            "approximateArrivalOfFirstRecord": iso_time(first["ApproximateCreationDateTime"]).replace(".000", ""),
+            "approximateArrivalOfLastRecord": iso_time(last["ApproximateCreationDateTime"]).replace(".000", ""),
+            "batchSize": len(records),
+            "streamArn": stream_arn,
+        },
+    }
+
+
+def window_bounds(epoch_seconds: float, window_seconds: int) -> tuple[float, float]:
+    """The tumbling window a record falls in: [start, end), aligned to multiples of the window length
+    (Lambda uses the record's approximate creation time for the boundaries)."""
+    if not isinstance(window_seconds, int) or window_seconds <= 0:
+        raise ValueError(f"window_seconds must be a positive integer, got {window_seconds!r}")
+    start = math.floor(epoch_seconds / window_seconds) * window_seconds
+    return float(start), float(start + window_seconds)
+
+
+# ------------------------------------------------------------------------------------ batching: count and latency
+@dataclass(frozen=True)
+class BatchingResult:
+    """What a batch size and batching window do to a steady stream of records (a model, not a measurement)."""
+
+    batch_size: int
+    window_seconds: int
+    records: int
+    invocations: int
+    mean_latency_seconds: float  # record written → its batch invoked
+    max_latency_seconds: float
+
+    def invocation_cost(self, price_per_million_requests: float) -> float:
+        return self.invocations * price_per_million_requests / 1_000_000
+
+
+def simulate_batching(records_per_second: float, seconds: float, batch_size: int,
+                      window_seconds: int = 0, poll_seconds: float = 1 / ESM_POLLS_PER_SECOND) -> BatchingResult:
+    """Records written evenly at ``records_per_second`` for ``seconds``; Lambda polls every ``poll_seconds`` and
+    invokes when it holds ``batch_size`` records, when the batching window (counted from the first record it holds)
+    has passed, or (window 0) at once with what one poll found. The handler is taken to take no time."""
+    MappingSettings(batch_size=batch_size, maximum_batching_window_in_seconds=window_seconds)
+    if not records_per_second > 0 or not seconds > 0 or not poll_seconds > 0:
+        raise ValueError("records_per_second, seconds and poll_seconds must be > 0, got "
+                         f"{records_per_second!r}, {seconds!r}, {poll_seconds!r}")
+    count = int(records_per_second * seconds)
+    arrivals = [n / records_per_second for n in range(count)]
+    latencies: list[float] = []
+    invocations = 0
+    held: list[float] = []
+    polls = math.ceil((seconds + window_seconds) / poll_seconds) + 2
+    next_record = 0
+    for poll in range(polls + 1):
+        now = poll * poll_seconds
+        while next_record < count and arrivals[next_record] <= now:
+            held.append(arrivals[next_record])
+            next_record += 1
+        while len(held) >= batch_size or (held and (window_seconds == 0 or now - held[0] >= window_seconds
+                                                    or next_record == count and poll == polls)):
+            batch, held = held[:batch_size], held[batch_size:]
+            invocations += 1
+            latencies += [now - t for t in batch]
+    return BatchingResult(batch_size, window_seconds, count, invocations,
+                          sum(latencies) / len(latencies) if latencies else 0.0, max(latencies, default=0.0))
+
+
+# ---------------------------------------------------------------------------------- a poison record, by the rules
+@dataclass(frozen=True)
+class PoisonPlan:
+    """What the failure rules do to one batch holding one record that always fails (the handler raises)."""
+
+    invocations: int  # handler calls until the mapping moves on (the retry budget when blocked)
+    discarded: int  # records sent to the on-failure destination (or dropped without one)
+    delivered: int  # records of the batch that reached the handler in a successful invocation
+    blocked: bool  # maximum_retry_attempts = -1: the shard waits until the records expire
+
+
+def poison_plan(batch_size: int, poison_index: int, *, bisect: bool, maximum_retry_attempts: int,
+                retry_budget: int = 40) -> PoisonPlan:
+    """Follow Lambda's rules (with-ddb.html, services-dynamodb-errors.html) for a batch of ``batch_size`` records
+    whose record ``poison_index`` always fails: a failing batch is bisected if it can be (a split is not a retry),
+    else retried while retries are left, else discarded. With -1 retries the shard is blocked: counted up to
+    ``retry_budget`` invocations."""
+    MappingSettings(batch_size=batch_size, maximum_retry_attempts=maximum_retry_attempts)
+    if not isinstance(poison_index, int) or not 0 <= poison_index < batch_size:
+        raise ValueError(f"poison_index must be from 0 to batch_size - 1 = {batch_size - 1}, got {poison_index!r}")
+    work = [(0, batch_size, 0)]  # (first, end, retries done), in stream order
+    invocations = discarded = delivered = 0
+    while work:
+        first, end, retries = work.pop(0)
+        invocations += 1
+        if not first <= poison_index < end:
+            delivered += end - first
+        elif bisect and end - first > 1:
+            middle = first + (end - first) // 2
+            work[0:0] = [(first, middle, retries), (middle, end, retries)]
+        elif maximum_retry_attempts == -1 or retries < maximum_retry_attempts:
+            if invocations >= retry_budget:
+                return PoisonPlan(invocations, discarded, delivered, True)
+            work.insert(0, (first, end, retries + 1))
+        else:
+            discarded += end - first
+    return PoisonPlan(invocations, discarded, delivered, False)

@@ -1,0 +1,119 @@
+"""The embedded engine's own process: transactions isolated from other writers, shard iterators that expire.
+
+Each test starts its own engine (``start_embedded_engine``) and talks to it with plain boto3 clients over HTTP, so
+what is tested is the engine process itself, not dynalab's fidelity layer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from dynalab.engine import start_embedded_engine
+
+
+def _clients(engine):
+    args = {"endpoint_url": engine.endpoint_url, "region_name": "us-east-1", "aws_access_key_id": "test",
+            "aws_secret_access_key": "test"}
+    return boto3.client("dynamodb", **args), boto3.client("dynamodbstreams", **args)
+
+
+def _table(client, name: str, stream: bool = False) -> dict:
+    args = {"TableName": name, "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST"}
+    if stream:
+        args["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    return client.create_table(**args)["TableDescription"]
+
+
+@pytest.fixture
+def engine():
+    started = start_embedded_engine(iterator_lifetime_seconds=1.0)
+    yield started
+    started.stop()
+
+
+def test_a_cancelled_transaction_never_undoes_another_clients_write(engine):
+    # moto rolled a cancelled transaction back by restoring a snapshot of the whole table, undoing writes other
+    # clients committed while it ran. Here one client adds 1 to a counter 400 times while another keeps running
+    # transactions that update an item and then fail a condition (so they are cancelled and rolled back).
+    client, _ = _clients(engine)
+    _table(client, "shared")
+    client.put_item(TableName="shared", Item={"pk": {"S": "guard"}, "state": {"S": "closed"}})
+    done = threading.Event()
+    cancelled = []
+
+    def cancel_transactions() -> None:
+        other, _ = _clients(engine)
+        while not done.is_set():
+            try:
+                other.transact_write_items(TransactItems=[
+                    {"Update": {"TableName": "shared", "Key": {"pk": {"S": "scratch"}},
+                                "UpdateExpression": "ADD n :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+                    {"ConditionCheck": {"TableName": "shared", "Key": {"pk": {"S": "guard"}},
+                                        "ConditionExpression": "#s = :open",
+                                        "ExpressionAttributeNames": {"#s": "state"},
+                                        "ExpressionAttributeValues": {":open": {"S": "open"}}}},
+                ])
+            except ClientError as error:
+                assert error.response["Error"]["Code"] == "TransactionCanceledException"
+                cancelled.append(1)
+
+    canceller = threading.Thread(target=cancel_transactions)
+    canceller.start()
+    try:
+        for _ in range(400):
+            client.update_item(TableName="shared", Key={"pk": {"S": "counter"}}, UpdateExpression="ADD n :one",
+                               ExpressionAttributeValues={":one": {"N": "1"}})
+    finally:
+        done.set()
+        canceller.join()
+    assert len(cancelled) > 10  # the two really ran side by side
+    counter = client.get_item(TableName="shared", Key={"pk": {"S": "counter"}}, ConsistentRead=True)["Item"]
+    assert counter["n"]["N"] == "400"
+    assert "Item" not in client.get_item(TableName="shared", Key={"pk": {"S": "scratch"}})
+
+
+def test_shard_iterators_expire_as_on_dynamodb(engine):
+    client, streams = _clients(engine)
+    arn = _table(client, "expiring", stream=True)["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    client.put_item(TableName="expiring", Item={"pk": {"S": "a"}})
+    page = streams.get_records(ShardIterator=iterator["ShardIterator"])
+    assert len(page["Records"]) == 1
+    time.sleep(1.3)  # this engine's iterators live 1 s (DynamoDB's: 15 minutes)
+    for old in (iterator["ShardIterator"], page["NextShardIterator"]):
+        with pytest.raises(ClientError) as raised:
+            streams.get_records(ShardIterator=old)
+        assert raised.value.response["Error"]["Code"] == "ExpiredIteratorException"
+    fresh = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    assert len(streams.get_records(ShardIterator=fresh["ShardIterator"])["Records"]) == 1
+
+
+def test_iterator_lifetime_is_checked():
+    with pytest.raises(ValueError, match="iterator_lifetime_seconds"):
+        start_embedded_engine(iterator_lifetime_seconds=float("nan"))
+
+
+def test_a_frozen_engine_gives_one_clear_error_within_the_timeout(engine):
+    import os
+    import signal
+
+    from dynalab.engine import EngineUnreachableError, _make_lab
+
+    lab = _make_lab(engine.endpoint_url, "moto", embedded=False, read_timeout_seconds=1.0)
+    lab.client.list_tables()
+    os.kill(engine.process.pid, signal.SIGSTOP)  # frozen: the socket accepts, nothing answers
+    try:
+        started = time.monotonic()
+        with pytest.raises(EngineUnreachableError, match="did not answer within 1 s"):
+            lab.client.list_tables()
+        assert time.monotonic() - started < 5  # one timeout, no retries each waiting again
+    finally:
+        os.kill(engine.process.pid, signal.SIGCONT)

@@ -1,0 +1,72 @@
+"""`dynalab lab` (and `make lab`, which calls it) starts JupyterLab on 127.0.0.1 without the news prompt or update
+check: both would reach the internet. Checked on the running server's own answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, token: str) -> bytes:
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return answer.read()
+
+
+def test_dynalab_lab_help_answers():
+    done = subprocess.run([sys.executable, "-m", "dynalab", "lab", "--help"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and "127.0.0.1" in done.stdout and "token" in done.stdout
+
+
+def test_jupyterlab_starts_without_news_or_update_checks(tmp_path):
+    port, token = _free_port(), "dynalab-test"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
+           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "user-settings"), "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dynalab", "lab", str(tmp_path / "lessons"), "--no-browser", f"--port={port}",
+         f"--IdentityProvider.token={token}"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(f"{base}/api/status", token)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start: {server.stdout.read()[-2000:]}")
+                time.sleep(0.3)
+        assert (tmp_path / "lessons" / "00_start_here.ipynb").is_file()  # the lessons were copied first
+        notification = json.loads(_get(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification", token))
+        properties = notification["schema"]["properties"]
+        assert properties["fetchNews"]["default"] == "false"  # never asks "get Jupyter news?"
+        assert properties["checkForUpdates"]["default"] is False
+        assert '"news": {"disabled": true}' in _get(f"{base}/lab", token).decode()  # the server fetches no feed
+        assert json.loads(_get(f"{base}/lab/api/update", token)) == {"notification": None}
+        # and nobody gets in without the token
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/api/contents", timeout=5)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server.stdout.close()
