@@ -42,11 +42,14 @@ from dynalab.fidelity.throttling import (
     enforce_throughput,
 )
 from dynalab.lessons.copy_tables import (
+    copy_by_bulk_put,
     copy_by_change_capture,
+    copy_by_import,
     copy_by_restore,
     measure_replication_lag,
 )
 from dynalab.lessons.cost_comparison import (
+    BatchVsStreamCost,
     compare_batch_and_stream,
 )
 from dynalab.lessons.event_source_mapping import (
@@ -157,6 +160,7 @@ from dynalab.widgets.streams import (
 __all__ = [
     "AwsCostCeilingError",
     "BadRecordError",
+    "BatchVsStreamCost",
     "DEFAULT_PRICES",
     "DecreaseQuota",
     "EngineUnreachableError",
@@ -188,7 +192,9 @@ __all__ = [
     "compare_costs",
     "compare_index_writes",
     "connect",
+    "copy_by_bulk_put",
     "copy_by_change_capture",
+    "copy_by_import",
     "copy_by_restore",
     "create_table",
     "create_vote_tables",

@@ -392,6 +392,15 @@ def _standard_plugins(lab: Lab) -> None:
     raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False))
     lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded, raw_client=raw))
     lab.fidelity.add(Limits())
+    if lab.engine == "moto" and raw is not None:
+        # moto has no StartBulkPutItems: dynalab's labelled stand-in answers it, reading the engine's own S3.
+        from dynalab.fidelity.bulk_put import BulkPutItems
+
+        def s3() -> Any:
+            return _session(False).client("s3", **_client_args(lab.endpoint_url, False,
+                                                                s3={"addressing_style": "path"}))
+
+        lab.fidelity.add(BulkPutItems(raw, s3))
 
 
 def _refuse_to_wait_again(endpoint_url: str | None, read_timeout_seconds: float) -> Any:

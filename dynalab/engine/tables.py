@@ -241,6 +241,8 @@ class LoadReport:
     seconds: float
     #: calls refused whole by throttling (after boto3's own retries), then retried here with backoff
     throttled_calls: int = 0
+    #: items sent again in the retries (those handed back in UnprocessedItems or refused with their call)
+    items_resent: int = 0
 
 
 def _batches(typed_items: Iterable[dict], max_items: int, max_bytes: int) -> Iterable[list[dict]]:
@@ -283,13 +285,14 @@ def bulk_load(
                            write_request_units=units)
     started = time.monotonic()
     typed = ({k: _serializer.serialize(v) for k, v in item.items()} for item in items)
-    written = calls = retried = throttled = 0
+    written = calls = retried = throttled = resent = 0
     with Progress(len(items), description or f"Loading {table_name}", show=show_progress) as progress:
         for batch in _batches(typed, BATCH_WRITE_MAX_REQUESTS, BATCH_WRITE_MAX_BYTES):
             pending = [{"PutRequest": {"Item": item}} for item in batch]
             for attempt in range(max_attempts):
                 if attempt:
                     retried += 1
+                    resent += len(pending)
                     time.sleep(base_delay_seconds * 2 ** (attempt - 1))
                 calls += 1
                 try:
@@ -311,4 +314,4 @@ def bulk_load(
                     f"bulk_load: {len(pending)} items were still unprocessed after {max_attempts} attempts "
                     f"({written} of {len(items)} written). Check the table's capacity, then load the rest."
                 )
-    return LoadReport(written, calls, retried, time.monotonic() - started, throttled)
+    return LoadReport(written, calls, retried, time.monotonic() - started, throttled, resent)

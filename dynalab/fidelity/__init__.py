@@ -14,6 +14,7 @@ The layer is a list of *plugins*; each one is a plain object that may define any
 ``before_send(operation, body, context) -> botocore AWSResponse | None``
     Once per HTTP attempt. Returning a response short-circuits the attempt; an error response there goes
     through boto3's own retry logic (throttling uses this, so a learner sees boto3's retries and backoff).
+    A plugin that answers only some operations lists them in ``before_send_operations`` (bulk_put does).
 ``after_call(operation, request, parsed, status_code, context)``
     After the final answer, before boto3 deserializes it for the resource API. ``request`` is the typed
     request dict; ``parsed`` may be changed in place (metering fills in ConsumedCapacity here).
@@ -140,10 +141,13 @@ class FidelityLayer:
         return handle
 
     def _before_send(self, event_name: str, request: Any, **_: Any) -> AWSResponse | None:
-        hooks = [hook for plugin in self.plugins if (hook := getattr(plugin, "before_send", None)) is not None]
+        operation = operation_name(event_name)
+        # A plugin may name the only operations its hook answers (``before_send_operations``), so that having it
+        # costs the other calls nothing.
+        hooks = [hook for plugin in self.plugins if (hook := getattr(plugin, "before_send", None)) is not None
+                 and operation in getattr(plugin, "before_send_operations", (operation,))]
         if not self.enabled or not hooks:
             return None  # most calls: no throttling on, so the body (up to 16 MB) need not be decoded again
-        operation = operation_name(event_name)
         body = _json_body(request.body)
         context = getattr(request, "context", {}) or {}
         for hook in hooks:

@@ -14,7 +14,6 @@ __all__ = ["cost_comparison_figure", "daily_votes_figure", "vote_summary_figure"
 
 BATCH_COLOUR = "#d62728"
 STREAM_COLOUR = "#2ca02c"
-REQUESTS_COLOUR = "#1f77b4"
 
 
 def vote_summary_figure(summary: Mapping[str, int], candidates: Sequence[str] = (), title: str = "") -> go.Figure:
@@ -38,21 +37,19 @@ def daily_votes_figure(daily: Mapping[tuple[str, str], int], title: str = "") ->
     return figure
 
 
-def cost_comparison_figure(days: Sequence[int], batch_read_units: Sequence[float],
-                           stream_write_units: Sequence[float], stream_read_units: Sequence[float],
-                           stream_read_requests: Sequence[float], title: str = "") -> go.Figure:
-    """Cumulative capacity over the days: the full-Scan batch's RCU vs the projection's WCU + RCU, and the
-    projection's streams read requests (GetRecords calls) on their own line."""
-    stream_units = [w + r for w, r in zip(stream_write_units, stream_read_units, strict=True)]
-    figure = go.Figure([
-        go.Scatter(x=list(days), y=list(batch_read_units), name="full-Scan batch: RCU", mode="lines+markers",
-                   line=dict(color=BATCH_COLOUR, width=3)),
-        go.Scatter(x=list(days), y=stream_units, name="stream projection: WCU + RCU", mode="lines+markers",
-                   line=dict(color=STREAM_COLOUR, width=3)),
-        go.Scatter(x=list(days), y=list(stream_read_requests), name="stream projection: GetRecords requests",
-                   mode="lines+markers", line=dict(color=REQUESTS_COLOUR, dash="dot")),
-    ])
-    figure.update_layout(title=title or "cumulative cost, metered with DynamoDB's rules", xaxis_title="day",
-                         yaxis_title="cumulative units / requests", height=380, margin=dict(l=60, r=20, t=50, b=40),
-                         legend=dict(orientation="h", y=-0.2))
+def cost_comparison_figure(days: Sequence[int], cumulative_dollars: Mapping[str, Sequence[float]],
+                           title: str = "") -> go.Figure:
+    """Cumulative dollars over the days, one line per (approach, price list): ``cumulative_dollars`` maps a label
+    such as ``"batch, on-demand"`` to its series. Batch lines red, stream lines green; provisioned lines dashed."""
+    lines = []
+    for label, series in cumulative_dollars.items():
+        colour = BATCH_COLOUR if label.startswith("batch") else STREAM_COLOUR
+        dash = "dash" if "provisioned" in label else "solid"
+        lines.append(go.Scatter(x=list(days), y=list(series), name=label, mode="lines+markers",
+                                line=dict(color=colour, width=3, dash=dash)))
+    figure = go.Figure(lines)
+    figure.update_layout(title=title or "cumulative cost in dollars, metered with DynamoDB's rules (2026-12 prices)",
+                         xaxis_title="day", yaxis_title="cumulative US dollars", height=380,
+                         margin=dict(l=70, r=20, t=50, b=40), legend=dict(orientation="h", y=-0.2),
+                         yaxis=dict(tickformat="$.2e"))
     return figure

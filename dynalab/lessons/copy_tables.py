@@ -1,10 +1,19 @@
-"""Copy tables, the two ways the first source article weighs for DynamoDB, which has no read replica.
+"""Copy tables: the two ways the first source article (2023) weighs for DynamoDB, which has no read replica, and the
+two S3 paths DynamoDB has today.
 
 * **By change capture**: a projector copies every change from the source's stream into a copy table that always
   exists (so it can live in infrastructure as code). ``measure_replication_lag`` times write → visible in the copy.
 * **By backup and restore**: each day's batch restores today's backup into ``<table>-copy``. RestoreTableFromBackup
   always creates a *new* table, so on the second day it fails with TableAlreadyExistsException unless
   yesterday's copy was deleted first: the article's point about why this does not sit well with IaC.
+* **Export to S3, then import into a new table** (``copy_by_import``): ExportTableToPointInTime writes DynamoDB JSON
+  to S3; ImportTable creates a **new** table from it and consumes no write capacity (S3DataImport.HowItWorks), so
+  the name clashes again on day 2, as with restore.
+* **Export to S3, then StartBulkPutItems into the existing copy** (``copy_by_bulk_put``): since 2026 DynamoDB
+  "reads items from Amazon S3 and writes them to an existing DynamoDB table" (API_StartBulkPutItems), at up to
+  ``MaxWriteRequestUnits`` per second, with optional per-item conditions and a failure report in S3. The article's
+  2023 claim that an existing table cannot be bulk-loaded is no longer true. On local engines the operation is
+  answered by dynalab's labelled stand-in (``dynalab.fidelity.bulk_put``): moto has none.
 """
 
 from __future__ import annotations
@@ -21,7 +30,9 @@ from dynalab.engine import Lab
 from dynalab.engine.streams import StreamProjector
 from dynalab.lessons.projections import CopyProjection
 
-__all__ = ["LagReport", "RestoreDay", "copy_by_change_capture", "copy_by_restore", "measure_replication_lag"]
+__all__ = ["BulkPutReport", "ImportDay", "LagReport", "RestoreDay", "copy_by_bulk_put", "copy_by_change_capture",
+           "copy_by_import", "copy_by_restore", "export_to_s3", "measure_replication_lag", "read_bulk_put_report",
+           "start_bulk_put", "wait_for_bulk_put", "write_bulk_put_input"]
 
 
 def copy_by_change_capture(lab: Lab, source_table: str, copy_table: str, *, reset: bool = False,
@@ -29,9 +40,12 @@ def copy_by_change_capture(lab: Lab, source_table: str, copy_table: str, *, rese
     """A projector that keeps ``copy_table`` (created with the source's key schema if missing) equal to the
     source, from its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES). ``reset=True`` starts afresh: the copy table and
     the projector's checkpoints are deleted first."""
+    from dynalab.engine.streams import refuse_writing_into_source
     from dynalab.engine.tables import ensure_table, table_exists
     from dynalab.lessons.projections import forget
 
+    # First, before ``reset`` could delete anything: a copy equal to its source would copy itself without end.
+    refuse_writing_into_source(lab, source_table, (copy_table,), "copy_by_change_capture")
     projector_options.setdefault("consumer", f"copy:{source_table}->{copy_table}")
     if reset:
         forget(lab, projector_options["consumer"], copy_table)
@@ -145,3 +159,212 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
                           error.response["Error"].get("Message", ""))
     wait_until_active(lab, copy_table)
     return RestoreDay(day, backup_name, copy_table, True)
+
+
+# ------------------------------------------------------------------------------------------- the S3 paths
+def _s3(lab: Lab) -> Any:
+    from dynalab.fidelity.bulk_put import BulkPutItems
+
+    plugin = lab.fidelity.find(BulkPutItems)
+    if plugin is None:
+        raise RuntimeError("the S3 paths need the engine's S3: they run on the embedded engine (moto), whose S3 "
+                           "dynalab uses; on AWS use your own bucket with boto3's s3 client")
+    return plugin.s3
+
+
+def _ensure_bucket(lab: Lab, bucket: str) -> None:
+    s3 = _s3(lab)
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError:
+        s3.create_bucket(Bucket=bucket)
+
+
+def _poll(describe: Any, done: Any, timeout_seconds: float, what: str) -> dict:
+    deadline, delay = time.monotonic() + timeout_seconds, 0.02
+    while True:
+        answer = describe()
+        if done(answer):
+            return answer
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not finish within {timeout_seconds} s")
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+def export_to_s3(lab: Lab, table_name: str, bucket: str, prefix: str, *, timeout_seconds: float = 60.0) -> str:
+    """ExportTableToPointInTime of ``table_name`` to ``s3://bucket/prefix`` (DynamoDB JSON, gzip; point-in-time
+    recovery switched on first, as the export needs); waits for it and returns the prefix its data files are under."""
+    _ensure_bucket(lab, bucket)
+    lab.client.update_continuous_backups(TableName=table_name,
+                                         PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+    arn = lab.client.describe_table(TableName=table_name)["Table"]["TableArn"]
+    export = lab.client.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket, S3Prefix=prefix,
+                                                      ExportFormat="DYNAMODB_JSON")["ExportDescription"]
+    final = _poll(lambda: lab.client.describe_export(ExportArn=export["ExportArn"])["ExportDescription"],
+                  lambda d: d["ExportStatus"] != "IN_PROGRESS", timeout_seconds, f"the export of {table_name}")
+    if final["ExportStatus"] != "COMPLETED":
+        raise RuntimeError(f"the export of {table_name} ended {final['ExportStatus']}: {final.get('FailureMessage')}")
+    return f"{prefix.rstrip('/')}/AWSDynamoDB/"
+
+
+@dataclass
+class ImportDay:
+    """One day of the export-then-import copy: did ImportTable create the copy, and if not, what it said."""
+
+    day: int
+    copy_table: str
+    imported: bool
+    items: int = 0
+    message: str = ""
+
+    def __str__(self) -> str:
+        if self.imported:
+            return f"day {self.day}: ImportTable created {self.copy_table} with {self.items} items (no WCU consumed)"
+        return f"day {self.day}: import FAILED: {self.message}"
+
+
+def copy_by_import(lab: Lab, source_table: str, copy_table: str, day: int, *, bucket: str = "dynalab-exports",
+                   timeout_seconds: float = 60.0) -> ImportDay:
+    """One day's batch: export ``source_table`` to S3, then ImportTable into ``copy_table``, a table it creates.
+
+    ImportTable only ever creates a new table (S3DataImport.HowItWorks), so on day 2 the copy made on day 1 is in
+    the way, as with restore."""
+    source = lab.client.describe_table(TableName=source_table)["Table"]
+    data = export_to_s3(lab, source_table, bucket, f"{source_table}/import-day{day}",
+                        timeout_seconds=timeout_seconds)
+    try:
+        started = lab.client.import_table(
+            S3BucketSource={"S3Bucket": bucket, "S3KeyPrefix": data}, InputFormat="DYNAMODB_JSON",
+            InputCompressionType="GZIP",
+            TableCreationParameters={"TableName": copy_table, "KeySchema": source["KeySchema"],
+                                     "AttributeDefinitions": source["AttributeDefinitions"],
+                                     "BillingMode": "PAY_PER_REQUEST"})["ImportTableDescription"]
+    except ClientError as error:
+        return ImportDay(day, copy_table, False, message=f"{error.response['Error']['Code']}: "
+                                                          f"{error.response['Error'].get('Message', '')}")
+    final = _poll(lambda: lab.client.describe_import(ImportArn=started["ImportArn"])["ImportTableDescription"],
+                  lambda d: d["ImportStatus"] not in ("IN_PROGRESS",), timeout_seconds, f"the import into {copy_table}")
+    if final["ImportStatus"] != "COMPLETED":
+        return ImportDay(day, copy_table, False, message=_import_failure(final))
+    return ImportDay(day, copy_table, True, items=int(final.get("ImportedItemCount", 0)))
+
+
+def _import_failure(description: dict) -> str:
+    """The reason an import failed; moto wraps the engine's error JSON in its FailureMessage: unwrap it."""
+    import json
+
+    message = str(description.get("FailureMessage", ""))
+    if "{" in message:
+        try:
+            inner = json.loads(message[message.index("{"):])
+            return f"{inner['__type'].rsplit('#', 1)[-1]}: {inner.get('message', '')}"
+        except (ValueError, KeyError):
+            pass
+    return f"{description.get('FailureCode', description.get('ImportStatus'))}: {message}"
+
+
+def write_bulk_put_input(lab: Lab, bucket: str, key: str, items: list[dict], *,
+                         condition_expression: str | None = None, expression_attribute_names: dict | None = None,
+                         expression_attribute_values: dict | None = None) -> str:
+    """Write typed ``items`` to ``s3://bucket/key`` as bulk put input: one ``{"Item": ...}`` line each (the
+    DynamoDB JSON that S3 export writes), with the same per-item condition on every line when given."""
+    import json
+
+    condition: dict[str, Any] = {}
+    if condition_expression:
+        condition["ConditionExpression"] = condition_expression
+        if expression_attribute_names:
+            condition["ExpressionAttributeNames"] = expression_attribute_names
+        if expression_attribute_values:
+            condition["ExpressionAttributeValues"] = expression_attribute_values
+    _ensure_bucket(lab, bucket)
+    body = "".join(json.dumps({"Item": item, **condition}) + "\n" for item in items)
+    _s3(lab).put_object(Bucket=bucket, Key=key, Body=body.encode())
+    return key
+
+
+@dataclass
+class BulkPutReport:
+    """What a StartBulkPutItems operation did (DescribeBulkOperation), and where its failure report is."""
+
+    status: str
+    processed_items: int
+    failed_items: int
+    put_bytes: int
+    seconds: float
+    arn: str = field(repr=False)
+    max_write_request_units: int | None = None
+
+    @property
+    def stand_in(self) -> bool:
+        from dynalab.fidelity.bulk_put import STAND_IN
+
+        return STAND_IN.replace(" ", "-") in self.arn
+
+    def __str__(self) -> str:
+        who = " (dynalab's stand-in for StartBulkPutItems)" if self.stand_in else ""
+        rate = f", at most {self.max_write_request_units} WRU/s" if self.max_write_request_units else ""
+        return (f"bulk put {self.status}{who}: {self.processed_items} items processed, {self.failed_items} failed "
+                f"(condition failures are not counted as failed), {self.put_bytes:,} B written in "
+                f"{self.seconds:.2f} s{rate}")
+
+
+def start_bulk_put(lab: Lab, table_name: str, bucket: str, prefix: str, *, compression: str = "NONE",
+                   output_prefix: str = "bulk-put-reports", max_write_request_units: int | None = None,
+                   output_types: tuple[str, ...] = ("ERROR", "CONDITION_CHECK_FAILURE")) -> str:
+    """StartBulkPutItems from ``s3://bucket/prefix`` into the existing ``table_name``; returns the operation's ARN."""
+    args: dict[str, Any] = {
+        "TableName": table_name,
+        "InputS3Configuration": {"S3Bucket": bucket, "S3KeyPrefix": prefix, "InputFormat": "DYNAMODB_JSON",
+                                 "InputCompressionType": compression},
+        "OutputS3Configuration": {"S3Bucket": bucket, "S3KeyPrefix": output_prefix,
+                                  "OutputType": list(output_types)},
+    }
+    if max_write_request_units is not None:
+        args["MaxWriteRequestUnits"] = max_write_request_units
+    return lab.client.start_bulk_put_items(**args)["BulkOperationDescription"]["BulkOperationArn"]
+
+
+def wait_for_bulk_put(lab: Lab, arn: str, timeout_seconds: float = 120.0) -> BulkPutReport:
+    """Poll DescribeBulkOperation until the operation ends; its counts as a ``BulkPutReport``."""
+    final = _poll(lambda: lab.client.describe_bulk_operation(BulkOperationArn=arn)["BulkOperationDescription"],
+                  lambda d: d["BulkOperationStatus"] not in ("IN_PROGRESS", "CANCELLING"), timeout_seconds,
+                  "the bulk put")
+    usage = (final.get("BulkOperationUsage") or [{}])[0]
+    seconds = (final["EndTime"] - final["StartTime"]).total_seconds() if final.get("EndTime") else 0.0
+    return BulkPutReport(final["BulkOperationStatus"], int(final.get("ProcessedItemCount", 0)),
+                         int(final.get("FailedItemCount", 0)), int(usage.get("BulkPutBytes", 0)), seconds, arn,
+                         final.get("MaxWriteRequestUnits"))
+
+
+def read_bulk_put_report(lab: Lab, report: BulkPutReport, bucket: str, output_prefix: str = "bulk-put-reports"
+                         ) -> dict[str, list[dict]]:
+    """The failure report a bulk put wrote to S3: output type → its entries (one dict per item not written)."""
+    import json
+
+    s3, base = _s3(lab), f"{output_prefix.rstrip('/')}/{report.arn.rsplit('/', 1)[-1]}"
+    manifest = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/manifest.json")["Body"].read())
+    return {entry["OutputType"]: [json.loads(line) for line in
+                                  s3.get_object(Bucket=bucket, Key=entry["S3Key"])["Body"].read().decode().splitlines()]
+            for entry in manifest["Files"]}
+
+
+def copy_by_bulk_put(lab: Lab, source_table: str, copy_table: str, day: int, *, bucket: str = "dynalab-exports",
+                     max_write_request_units: int | None = None, timeout_seconds: float = 120.0) -> BulkPutReport:
+    """One day's batch: export ``source_table`` to S3, then StartBulkPutItems into ``copy_table``, which exists and
+    stays (IaC can own it; created here with the source's keys if missing). Items deleted from the source since
+    an earlier day stay in the copy: a bulk put only puts."""
+    from dynalab.engine.streams import refuse_writing_into_source
+    from dynalab.engine.tables import ensure_table, table_exists
+
+    refuse_writing_into_source(lab, source_table, (copy_table,), "copy_by_bulk_put")
+    if not table_exists(lab, copy_table):
+        source = lab.client.describe_table(TableName=source_table)["Table"]
+        types = {d["AttributeName"]: d["AttributeType"] for d in source["AttributeDefinitions"]}
+        keys = {k["KeyType"]: (k["AttributeName"], types[k["AttributeName"]]) for k in source["KeySchema"]}
+        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"))
+    data = export_to_s3(lab, source_table, bucket, f"{source_table}/bulk-day{day}", timeout_seconds=timeout_seconds)
+    arn = start_bulk_put(lab, copy_table, bucket, data, compression="GZIP",
+                         max_write_request_units=max_write_request_units)
+    return wait_for_bulk_put(lab, arn, timeout_seconds)

@@ -1,4 +1,4 @@
-"""What the daily full-Scan batch costs next to the stream projection, measured through lesson 1's meter.
+"""What the daily full-Scan batch costs next to the stream projection, in dollars, measured through lesson 1's meter.
 
 ``compare_batch_and_stream`` plays N days on the real engine. Each day new votes arrive (in ``runs_per_day``
 bursts); then
@@ -6,12 +6,24 @@ bursts); then
 * **batch**: the day's aggregation Scans the whole vote table (eventually consistent, as a batch would) and
   writes one summary item per candidate. Its reads grow with the table: day after day it pays for every vote ever
   cast again.
-* **stream**: after each burst the projector reads the stream (GetRecords: one streams read request unit each)
-  and commits the summary deltas and its checkpoint in a transaction (2 WCU per item up to 1 KB). Its cost
-  follows the day's *changes*, not the table's size.
+* **stream**: after each burst the projector reads the stream (GetRecords) and commits the summary deltas and its
+  checkpoint in a transaction (2 WCU per 1 KB of each item). Its cost follows the day's *changes* (and how often
+  the projector commits), not the table's size.
 
-The meter (``lab.meter``) prices every call with DynamoDB's rules, whatever the engine reports, so the figures are
-DynamoDB's, and deterministic for a given ``seed``.
+The meter (``lab.meter``) prices every call with DynamoDB's rules, whatever the engine reports, so the units are
+DynamoDB's, and deterministic for a given ``seed``. ``BatchVsStreamCost`` turns them into **dollars** at both price
+lists (``dynalab.models.pricing``, 2026-12 table): read and write units are never added to each other (a WCU costs
+5x an RCU on both lists).
+
+* **on-demand**: every read request unit and write request unit at its price.
+* **provisioned**: the capacity-hours the units take at ``provisioned_utilization_percent`` (default 70 %, the
+  target lesson 2's simulator starts from: a model parameter): one unit held an hour serves 3,600 at full use. A
+  table that holds capacity for the Scan's burst all day pays more than this.
+* **GetRecords**: free for a Lambda trigger; for your own reader $0.02 per 100,000 requests after 2.5 million free a
+  month per account and Region (CostOptimization_StreamsUsage). The free tier is applied per calendar month of the
+  played days; pass ``Prices(stream_read_requests_free_per_month=0)`` for an account whose other streams use it up.
+* Both approaches keep the same vote table, so its storage (``Prices.storage_per_month``) is the same for both and
+  left out of the difference.
 
 ``scan_contention`` is the live half: on a provisioned users table with lesson 2's throttling on, a full Scan
 batch leaves the users' own GetItem calls throttled, while a batch that reads the mail table the stream keeps
@@ -31,17 +43,24 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.tables import scan_pages
+from dynalab.models.pricing import DEFAULT_PRICES, Prices
 
-__all__ = ["ContentionResult", "CostComparison", "CostDay", "compare_batch_and_stream", "many_users",
-           "scan_contention"]
+__all__ = ["APPROACHES", "PRICE_LISTS", "BatchVsStreamCost", "ContentionResult", "CostDay",
+           "compare_batch_and_stream", "many_users", "scan_contention"]
 
 CANDIDATES = ("A", "B", "C")
 FIRST_DAY = dt.date(2023, 6, 1)
+#: The two price lists of a DynamoDB table (its capacity mode) and the two approaches compared.
+PRICE_LISTS = ("on-demand", "provisioned")
+APPROACHES = ("batch", "stream")
+#: The utilisation a provisioned table is priced at: 70 %, the target lesson 2's auto scaling simulator starts from
+#: (``TargetTrackingPolicy``). A model parameter (AWS allows 20-90 %), not a measured or documented figure.
+DEFAULT_PROVISIONED_UTILIZATION_PERCENT = 70.0
 
 
 @dataclass(frozen=True)
 class CostDay:
-    """One simulated day: the table's size after it, and what each approach consumed that day."""
+    """One simulated day: the table's size after it, and what each approach consumed that day (units, requests)."""
 
     day: int
     items_in_table: int
@@ -53,9 +72,28 @@ class CostDay:
 
 
 @dataclass
-class CostComparison:
-    days: list[CostDay] = field(default_factory=list)
+class BatchVsStreamCost:
+    """The days of ``compare_batch_and_stream``, in units as metered and in dollars at both price lists.
 
+    ``lambda_trigger``: who reads the stream (True: a Lambda trigger, whose GetRecords are free; False: your own
+    reader, which pays per request after the free tier). Units are shown per kind, never summed across reads and
+    writes; every comparison between the approaches is in dollars."""
+
+    days: list[CostDay] = field(default_factory=list)
+    prices: Prices = DEFAULT_PRICES
+    lambda_trigger: bool = False
+    provisioned_utilization_percent: float = DEFAULT_PROVISIONED_UTILIZATION_PERCENT
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.prices, Prices):
+            raise TypeError(f"prices must be a dynalab.models.pricing.Prices, got {type(self.prices).__name__}")
+        if not isinstance(self.lambda_trigger, bool):
+            raise TypeError(f"lambda_trigger must be True or False, got {self.lambda_trigger!r}")
+        utilization = self.provisioned_utilization_percent
+        if isinstance(utilization, bool) or not isinstance(utilization, int | float) or not 0 < utilization <= 100:
+            raise ValueError(f"provisioned_utilization_percent must be a number in (0, 100], got {utilization!r}")
+
+    # -- units, as metered ---------------------------------------------------------------------------------------
     def cumulative(self, name: str) -> list[float]:
         total, found = 0.0, []
         for day in self.days:
@@ -68,15 +106,99 @@ class CostComparison:
                  "stream_write_units")
         return {name: self.cumulative(name)[-1] if self.days else 0 for name in names}
 
-    def crossover_day(self) -> int | None:
-        """The first day the batch's cumulative RCU exceed the projection's cumulative WCU + RCU (None: never)."""
-        batch = self.cumulative("batch_read_units")
-        stream = [w + r for w, r in zip(self.cumulative("stream_write_units"), self.cumulative("stream_read_units"),
-                                        strict=True)]
+    # -- dollars -------------------------------------------------------------------------------------------------
+    def _unit_dollars(self, kind: str, price_list: str) -> float:
+        if price_list == "on-demand":
+            return self.prices.request_unit(kind)
+        # a unit held for an hour serves 3,600 units at full use; at U % use, each unit served costs 1 / U more
+        return self.prices.capacity_unit_hour(kind) / (3600.0 * self.provisioned_utilization_percent / 100.0)
+
+    def _get_records_dollars(self) -> list[float]:
+        """Dollars of each day's GetRecords, the free tier applied per calendar month of the played days."""
+        spent: dict[tuple[int, int], float] = {}
+        found = []
+        for day in self.days:
+            date = FIRST_DAY + dt.timedelta(days=day.day - 1)
+            month = (date.year, date.month)
+            before = spent.get(month, 0.0)
+            spent[month] = before + day.stream_read_requests
+            found.append(self.prices.stream_reads_per_month(spent[month], lambda_trigger=self.lambda_trigger)
+                         - self.prices.stream_reads_per_month(before, lambda_trigger=self.lambda_trigger))
+        return found
+
+    def daily_dollars(self, approach: str, price_list: str = "on-demand") -> list[float]:
+        """Each day's dollars of ``approach`` ("batch" or "stream") at ``price_list`` ("on-demand"/"provisioned")."""
+        _check_choice("approach", approach, APPROACHES)
+        _check_choice("price_list", price_list, PRICE_LISTS)
+        read, write = self._unit_dollars("read", price_list), self._unit_dollars("write", price_list)
+        if approach == "batch":
+            return [d.batch_read_units * read + d.batch_write_units * write for d in self.days]
+        return [d.stream_read_units * read + d.stream_write_units * write + g
+                for d, g in zip(self.days, self._get_records_dollars(), strict=True)]
+
+    def cumulative_dollars(self, approach: str, price_list: str = "on-demand") -> list[float]:
+        total, found = 0.0, []
+        for dollars in self.daily_dollars(approach, price_list):
+            total += dollars
+            found.append(total)
+        return found
+
+    def total_dollars(self, approach: str, price_list: str = "on-demand") -> float:
+        return self.cumulative_dollars(approach, price_list)[-1] if self.days else 0.0
+
+    def crossover_day(self, price_list: str = "on-demand") -> int | None:
+        """The first played day on which the batch's cumulative dollars exceed the stream's (None: not in these
+        days; see ``projected_crossover_day``)."""
+        batch, stream = self.cumulative_dollars("batch", price_list), self.cumulative_dollars("stream", price_list)
         return next((day.day for day, b, s in zip(self.days, batch, stream, strict=True) if b > s), None)
+
+    def projected_crossover_day(self, price_list: str = "on-demand", horizon_days: int = 3650) -> int | None:
+        """A model, not a measurement: the day the cumulative dollars cross if the played days go on as measured.
+
+        The batch's daily dollars grow in a straight line (each day adds the same votes to Scan: a least-squares
+        line through the played days); the stream's stay at their measured mean (they follow the changes). Returns
+        the measured ``crossover_day`` when there is one; None if the lines do not cross within ``horizon_days``
+        (or the batch does not grow)."""
+        if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or not 1 <= horizon_days <= 100_000:
+            raise ValueError(f"horizon_days must be an integer from 1 to 100000, got {horizon_days!r}")
+        measured = self.crossover_day(price_list)
+        if measured is not None or len(self.days) < 2:
+            return measured
+        xs = [float(d.day) for d in self.days]
+        ys = self.daily_dollars("batch", price_list)
+        mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+        slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+            (x - mean_x) ** 2 for x in xs)
+        if not slope > 0:
+            return None
+        stream_daily = self.total_dollars("stream", price_list) / len(self.days)
+        batch_total, stream_total = self.total_dollars("batch", price_list), self.total_dollars("stream", price_list)
+        for day in range(self.days[-1].day + 1, horizon_days + 1):
+            batch_total += mean_y + slope * (day - mean_x)
+            stream_total += stream_daily
+            if batch_total > stream_total:
+                return day
+        return None
 
     def rows(self) -> list[dict[str, Any]]:
         return [vars(day) for day in self.days]
+
+    def describe(self, price_list: str = "on-demand") -> str:
+        """One line: both approaches' dollars over the played days and the crossover, at ``price_list``."""
+        batch, stream = self.total_dollars("batch", price_list), self.total_dollars("stream", price_list)
+        measured = self.crossover_day(price_list)
+        if measured is not None:
+            cross = f"the batch's total passes the stream's on day {measured}"
+        else:
+            projected = self.projected_crossover_day(price_list)
+            cross = (f"no crossover in these {len(self.days)} days; projected (a straight-line model of them): "
+                     + (f"day {projected}" if projected is not None else "none"))
+        return (f"{price_list}: batch ${batch:.6f}, stream ${stream:.6f} over {len(self.days)} days; {cross}")
+
+
+def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
 
 
 def _meter(lab: Lab) -> Any:
@@ -94,8 +216,12 @@ _CLIENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 
 def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, *, runs_per_day: int = 4,
-                             client_bytes: int = CLIENT_BYTES, seed: int = 0, prefix: str = "cost") -> CostComparison:
-    """Play ``days`` days of voting; return what the full-Scan batch and the stream projection each consumed.
+                             client_bytes: int = CLIENT_BYTES, seed: int = 0, prefix: str = "cost",
+                             prices: Prices = DEFAULT_PRICES, lambda_trigger: bool = False,
+                             provisioned_utilization_percent: float = DEFAULT_PROVISIONED_UTILIZATION_PERCENT,
+                             ) -> BatchVsStreamCost:
+    """Play ``days`` days of voting; return what the full-Scan batch and the stream projection each consumed, with
+    their dollars (see ``BatchVsStreamCost``; ``prices``, ``lambda_trigger`` and the utilisation go there).
 
     Each vote item is ``{UserID, vote, Date, Client}``, ``Client`` a string of ``client_bytes`` bytes (0: none):
     the batch's Scan pays for every byte of every item; the projection never reads the vote table."""
@@ -106,12 +232,13 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
                                    ("runs_per_day", runs_per_day, 1, 96), ("client_bytes", client_bytes, 0, 100_000)):
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+    comparison = BatchVsStreamCost(prices=prices, lambda_trigger=lambda_trigger,
+                                   provisioned_utilization_percent=provisioned_utilization_percent)
     votes, summary, daily = create_vote_tables(lab, f"{prefix}-votes", f"{prefix}-summary", f"{prefix}-daily")
     batch_summary = create_table(lab, f"{prefix}-batch-summary", ("vote", "S")).name
     projector = vote_summary(lab, votes, summary, daily)
     meter = _meter(lab)
     rng = random.Random(seed)
-    comparison = CostComparison()
     items = 0
     client = (_CLIENT * (client_bytes // len(_CLIENT) + 1))[:client_bytes]
     for day in range(1, days + 1):

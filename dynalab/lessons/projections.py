@@ -26,7 +26,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from dynalab.engine import Lab
-from dynalab.engine.streams import BadRecordError, StreamProjector
+from dynalab.engine.streams import BadRecordError, StreamProjector, refuse_writing_into_source
 from dynalab.engine.tables import ensure_table, query_pages, scan_items
 
 __all__ = [
@@ -89,6 +89,10 @@ class VoteSummaryProjection:
     def __init__(self, summary_table: str, daily_table: str) -> None:
         self.summary_table = summary_table
         self.daily_table = daily_table
+
+    @property
+    def target_tables(self) -> tuple[str, ...]:
+        return (self.summary_table, self.daily_table)
 
     def effects(self, record: dict) -> list[tuple[tuple, int]]:
         _, body = _record_parts(record)
@@ -181,6 +185,7 @@ def vote_summary(lab: Lab, votes_table: str, summary_table: str, daily_table: st
     """A projector from the vote table's stream to the summary (and per-day) table: ``run_once()``,
     ``start()``, ``stop()``. Missing target tables are created; its checkpoint lives in the engine."""
     daily_table = daily_table or f"{summary_table}-daily"
+    refuse_writing_into_source(lab, votes_table, (summary_table, daily_table), "vote_summary")
     ensure_table(lab, summary_table, ("vote", "S"))
     ensure_table(lab, daily_table, ("vote", "S"), ("Date", "S"))
     projector_options.setdefault("consumer", vote_summary_consumer(votes_table, summary_table))
@@ -233,6 +238,10 @@ class MailBatchProjection:
     def __init__(self, mail_table: str) -> None:
         self.mail_table = mail_table
 
+    @property
+    def target_tables(self) -> tuple[str, ...]:
+        return (self.mail_table,)
+
     def effects(self, record: dict) -> list[tuple[str, dict | None]]:
         name, body = _record_parts(record, need_old_image=False)
         keys = body.get("Keys") or {}
@@ -281,6 +290,7 @@ def mail_batch(lab: Lab, users_table: str, mail_table: str, *, reset: bool = Fal
                **projector_options: Any) -> StreamProjector:
     """A projector from the users table's stream to the mail-batch table (created if missing). ``reset=True``
     starts afresh: the mail table and the projector's checkpoints are deleted first."""
+    refuse_writing_into_source(lab, users_table, (mail_table,), "mail_batch")
     projector_options.setdefault("consumer", f"mail_batch:{users_table}->{mail_table}")
     if reset:
         forget(lab, projector_options["consumer"], mail_table)
@@ -307,6 +317,10 @@ class CopyProjection:
 
     def __init__(self, copy_table: str) -> None:
         self.copy_table = copy_table
+
+    @property
+    def target_tables(self) -> tuple[str, ...]:
+        return (self.copy_table,)
 
     def effects(self, record: dict) -> list[tuple[str, tuple[dict, dict | None]]]:
         name, body = _record_parts(record, need_old_image=False)

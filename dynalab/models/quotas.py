@@ -115,3 +115,7 @@ EVENT_FILTER_PATTERN_MAX_LENGTH = 4096
 #: figure (no stored AWS page states it; issue 15's example, $54.57, is computed with it).
 HOURS_PER_MONTH = 730
 SECONDS_PER_HOUR = 3600
+# ---- bulk put items (StartBulkPutItems, 2026) -----------------------------------------------------------------
+#: MaxWriteRequestUnits "must be at least 1,024" write request units per second (API_StartBulkPutItems.html;
+#: botocore 1.44 service model: BulkOperationMaxWriteRequestUnits min 1024), read 2026-12.
+BULK_PUT_MIN_WRITE_REQUEST_UNITS = 1024

@@ -366,3 +366,80 @@ def typed_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
         where = f"attribute {name!r}"
         total += _name_bytes(name, where) + typed_value_size(value, where=where)
     return total
+
+
+# ------------------------------------------------------------------- what the number rule rests on (lesson 1)
+#: Number sizes measured byte-exact on real DynamoDB (eu-west-2, 2026-08-18) by bisecting the 400 KB item gate:
+#: nubo-db/dynamodb-conformance ``src/item-size.ts`` (CAPTURED_NUMBER_BYTES), used by nubo-db/dynoxide PR #195.
+#: Third-party measurements [3P], not an AWS statement. ``number_size`` agrees with every one of them.
+MEASURED_NUMBER_SIZES: dict[str, int] = {
+    "0": 1, "1": 2, "12": 2, "123": 3, "1234": 3, "12345678901234567890123456789012345678": 20, "0042": 2,
+    "100": 2, "1010": 3, "0.0000001": 2, "1E125": 2, "1E-100": 2, "1.5": 3, "15": 2, "1.2": 3, "1.200": 3,
+    "1.234": 4, "3.14159": 5, "123456": 4, "100.5": 4, "0.15": 2, "-42": 3, "-0": 1,
+}
+
+
+def _digit_halves(value: int | float | Decimal | str) -> tuple[int, int, bool]:
+    """(integer significant digits, fraction significant digits, negative) as dynoxide PR #195 counts them."""
+    number = _to_decimal(value, "number")
+    if number.is_zero():
+        return 0, 0, False
+    sign, digits, exponent = number.as_tuple()
+    text = "".join(map(str, digits))
+    point = len(text) + exponent  # where the decimal point sits in ``text``
+    if point <= 0:
+        integer, fraction = "", "0" * -point + text
+    elif point >= len(text):
+        integer, fraction = text + "0" * (point - len(text)), ""
+    else:
+        integer, fraction = text[:point], text[point:]
+    integer, fraction = integer.lstrip("0"), fraction.rstrip("0")
+    # trailing zeros leave the integer half only when no fraction follows (100 → 1 digit; 100.5 → 3 and 1)
+    integer_digits = len(integer.rstrip("0")) if not fraction else len(integer)
+    fraction_digits = len(fraction.lstrip("0")) if not integer else len(fraction)
+    return integer_digits, fraction_digits, bool(sign)
+
+
+def measured_number_size(value: int | float | Decimal | str) -> int:
+    """The formula fitted to the byte-exact measurements (nubo-db/dynoxide PR #195, 2026-08 [3P]):
+    1 + ceil(integer significant digits / 2) + ceil(fraction significant digits / 2), + 1 if negative; zero is 1.
+
+    It fits every measured size (``MEASURED_NUMBER_SIZES``), as ``number_size`` does; the two differ on numbers
+    nobody has measured, such as 120, 0.012 and 12000 (2 B here, 3 B by ``number_size``)."""
+    integer_digits, fraction_digits, negative = _digit_halves(value)
+    if integer_digits == fraction_digits == 0:
+        return 1
+    return 1 + math.ceil(integer_digits / 2) + math.ceil(fraction_digits / 2) + (1 if negative else 0)
+
+
+def documented_number_size(value: int | float | Decimal | str) -> int:
+    """AWS's own words (CapacityUnitCalculations.html): "approximately 1 byte per 2 significant digits, plus 1
+    byte", read as 1 + ceil(significant digits / 2) (leading and trailing zeros not significant); zero is 1. The
+    page says nothing of a sign byte. An approximation by AWS's own account, not a rule to the byte."""
+    number = _to_decimal(value, "number")
+    if number.is_zero():
+        return 1
+    digits = "".join(map(str, number.as_tuple().digits)).strip("0")
+    return 1 + math.ceil(len(digits) / 2)
+
+
+@dataclass(frozen=True)
+class NumberSizeRules:
+    """One number's size by each rule, in bytes: what lesson 1's table compares."""
+
+    number: str
+    exact: int  # ``number_size``: base-100 digits aligned on the decimal point (dynalite's rule; dynalab's default)
+    measured_formula: int  # ``measured_number_size``: the formula fitted to measurements on DynamoDB [3P]
+    documented: int  # ``documented_number_size``: AWS's "approximately" rule
+    measured_on_dynamodb: int | None  # the byte-exact measurement, when one exists
+
+    @property
+    def rules_agree(self) -> bool:
+        return self.exact == self.measured_formula
+
+
+def number_size_rules(value: int | float | Decimal | str) -> NumberSizeRules:
+    """A number's size by dynalab's rule, the measured formula and AWS's approximation, and the measurement."""
+    text = value if isinstance(value, str) else str(value)
+    return NumberSizeRules(text, number_size(value), measured_number_size(value), documented_number_size(value),
+                           MEASURED_NUMBER_SIZES.get(text))

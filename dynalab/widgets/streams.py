@@ -139,8 +139,8 @@ class VoteBoard(LessonWidget):
 
 
 def batch_vs_stream_figure(comparison: Any) -> Any:
-    """Lesson 5's cumulative cost figure of a ``compare_batch_and_stream`` result."""
-    return cost_comparison_figure([d.day for d in comparison.days], comparison.cumulative("batch_read_units"),
-                                  comparison.cumulative("stream_write_units"),
-                                  comparison.cumulative("stream_read_units"),
-                                  comparison.cumulative("stream_read_requests"))
+    """Lesson 5's figure of a ``compare_batch_and_stream`` result (a ``BatchVsStreamCost``): cumulative dollars of
+    both approaches at both price lists."""
+    series = {f"{approach}, {price_list}": comparison.cumulative_dollars(approach, price_list)
+              for price_list in ("on-demand", "provisioned") for approach in ("batch", "stream")}
+    return cost_comparison_figure([d.day for d in comparison.days], series)

@@ -1,0 +1,39 @@
+"""Copy tables on the real engine: a projection never writes into the table it reads (issue 12 item 5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dynalab.engine.streams import StreamProjector
+from dynalab.engine.tables import create_table, scan_items
+from dynalab.lessons.copy_tables import copy_by_change_capture
+from dynalab.lessons.projections import CopyProjection, mail_batch, vote_summary
+
+
+@pytest.fixture
+def source(lab, table_name):
+    name = f"{table_name}-src"
+    create_table(lab, name, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES")
+    for n in range(5):
+        lab.client.put_item(TableName=name, Item={"UserID": {"S": f"u{n}"}, "vote": {"S": "A"},
+                                                  "Date": {"S": "2023-06-01"}})
+    return name
+
+
+def test_a_copy_equal_to_its_source_is_refused_at_once_and_nothing_is_deleted(lab, source):
+    # Before the fix this looped: every write into the source came back on its stream (5 items, 960 writes in 6 s),
+    # and reset=True would first have deleted the source table itself.
+    for reset in (False, True):
+        with pytest.raises(ValueError, match=f"target table '{source}' is the table it reads"):
+            copy_by_change_capture(lab, source, source, reset=reset)
+    assert len(scan_items(lab, source)) == 5
+
+
+def test_any_projection_writing_into_its_source_is_refused(lab, source):
+    with pytest.raises(ValueError, match="is the table it reads"):
+        StreamProjector(lab, source, CopyProjection(source))
+    with pytest.raises(ValueError, match="vote_summary: the target table"):
+        vote_summary(lab, source, source)
+    with pytest.raises(ValueError, match="mail_batch: the target table"):
+        mail_batch(lab, source, source, reset=True)
+    assert len(scan_items(lab, source)) == 5
