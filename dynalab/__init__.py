@@ -22,6 +22,7 @@ from dynalab.engine.streams import (
     enable_stream,
 )
 from dynalab.engine.tables import (
+    BatchWriteError,
     bulk_load,
     create_table,
     delete_table,
@@ -117,6 +118,7 @@ from dynalab.widgets.streams import (
 
 __all__ = [
     "BadRecordError",
+    "BatchWriteError",
     "DEFAULT_PRICES",
     "EngineUnreachableError",
     "InjectedCrash",

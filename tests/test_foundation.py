@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dynalab.engine.tables import _batches, _key_schema
-from dynalab.fidelity.limits import BATCH_WRITE_MAX_REQUESTS
+from dynalab.engine.tables import _key_schema
 from dynalab.progress import Progress
 from dynalab.widgets.self_check import Question
 
@@ -20,17 +19,6 @@ def test_key_schema_for_partition_and_sort_key():
 def test_a_bad_key_names_the_parameter_and_the_allowed_types(bad):
     with pytest.raises(ValueError, match=r"partition_key must be .*S, N, B"):
         _key_schema(bad, None)
-
-
-def test_batches_hold_at_most_25_items():
-    sizes = [len(b) for b in _batches(({"pk": {"S": str(i)}} for i in range(60)), BATCH_WRITE_MAX_REQUESTS, 10**9)]
-    assert sizes == [25, 25, 10]
-
-
-def test_batches_respect_the_byte_cap():
-    item = {"pk": {"S": "x" * 1000}}
-    sizes = [len(b) for b in _batches((item for _ in range(10)), 25, 3 * 1024)]
-    assert sizes == [3, 3, 3, 1]
 
 
 def test_question_checks_numbers_and_words():

@@ -30,9 +30,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
-from dynalab.engine.tables import ensure_table, query_pages, wait_until_active
-from dynalab.fidelity.limits import BATCH_WRITE_MAX_REQUESTS, TRANSACTION_MAX_ACTIONS
-from dynalab.models.quotas import GET_RECORDS_MAX_RECORDS
+from dynalab.engine.tables import BatchWriteError, batch_write, ensure_table, query_pages, wait_until_active
+from dynalab.models.quotas import GET_RECORDS_MAX_RECORDS, TRANSACTION_MAX_ACTIONS
 
 __all__ = [
     "BadRecordError",
@@ -247,29 +246,23 @@ def sequence_number(record: dict) -> int:
     return int(record["dynamodb"]["SequenceNumber"])
 
 
-def _batch_write(lab: Lab, actions: list[dict]) -> None:
-    """Put/Delete actions through BatchWriteItem, 25 a call, UnprocessedItems retried with backoff."""
-    requests: dict[str, list[dict]] = {}
+def _write_idempotent(lab: Lab, actions: list[dict]) -> None:
+    """Put/Delete actions through the one batch writer (25 a call, UnprocessedItems resent with backoff)."""
+    writes: list[tuple[str, dict]] = []
     for action in actions:
         (kind, args), = action.items()
         if kind == "Put":
-            requests.setdefault(args["TableName"], []).append({"PutRequest": {"Item": args["Item"]}})
+            writes.append((args["TableName"], {"PutRequest": {"Item": args["Item"]}}))
         elif kind == "Delete":
-            requests.setdefault(args["TableName"], []).append({"DeleteRequest": {"Key": args["Key"]}})
+            writes.append((args["TableName"], {"DeleteRequest": {"Key": args["Key"]}}))
         else:
             raise ValueError(f"an idempotent projection writes with Put and Delete only, got {kind}")
-    for table, pending in requests.items():
-        for start in range(0, len(pending), BATCH_WRITE_MAX_REQUESTS):
-            chunk: dict[str, list[dict]] = {table: pending[start:start + BATCH_WRITE_MAX_REQUESTS]}
-            for attempt in range(10):
-                if attempt:
-                    time.sleep(0.05 * 2 ** (attempt - 1))
-                chunk = lab.client.batch_write_item(RequestItems=chunk).get("UnprocessedItems") or {}
-                if not chunk:
-                    break
-            if chunk:
-                raise RuntimeError(f"{sum(map(len, chunk.values()))} writes to {table} stayed unprocessed after "
-                                   "10 attempts; the checkpoint was not advanced, so they will be retried")
+    try:
+        batch_write(lab, writes)
+    except BatchWriteError as error:
+        raise BatchWriteError(f"{error} The checkpoint was not advanced, so these records will be applied again.",
+                              items_written=error.items_written, failed_index=error.failed_index,
+                              reason=error.reason, unwritten=error.unwritten) from None
 
 
 class Batch:
@@ -547,7 +540,7 @@ class StreamProjector:
             # Writing an item's latest image again leaves the same table: apply with BatchWriteItem (1 WCU an
             # item, no transaction), then save the checkpoint. A crash in between replays an ordered suffix of the
             # stream, which converges to the same items.
-            _batch_write(self.lab, actions)
+            _write_idempotent(self.lab, actions)
             self._fault("after_apply")
             self.checkpoints.save(self.consumer, self.stream_arn, shard_id, last, shard_end)
         else:
