@@ -9,6 +9,7 @@ import pytest
 from dynalab.engine.streams import (
     BadRecordError,
     CheckpointStore,
+    ShardReader,
     StaleCheckpointError,
     StreamNotEnabledError,
     list_shards,
@@ -48,6 +49,22 @@ def test_the_articles_vote_table_gives_its_summary_and_daily_totals_are_a_query(
     assert read_summary(lab, summary) == {"A": 3, "B": 2}
     assert daily_totals(lab, daily, "A", "2023-07-02", "2023-07-08") == 1  # a week's total: one Query
     assert daily_totals(lab, daily, "A", "2023-06-01", "2023-06-30") == 2
+
+
+def test_a_shard_reader_reads_a_page_again_until_it_advances(lab, tables):
+    votes = tables[0]
+    for number in range(5):
+        vote(lab, votes, f"u{number}", "A")
+    shard, = list_shards(lab, stream_arn(lab, votes))
+    reader = ShardReader(lab, stream_arn(lab, votes), shard["ShardId"], limit=2)
+    first = reader.read()
+    assert len(first) == 2 and reader.read() == first  # not advanced: the same page again
+    reader.advance()
+    rest = [record for page in reader.pages() for record in page]
+    assert [r["dynamodb"]["Keys"]["UserID"]["S"] for r in first + rest] == [f"u{n}" for n in range(5)]
+    assert reader.after == int(rest[-1]["dynamodb"]["SequenceNumber"]) and reader.calls >= 4
+    arn, past = stream_arn(lab, votes), int(first[-1]["dynamodb"]["SequenceNumber"])
+    assert list(ShardReader(lab, arn, shard["ShardId"], after=past).pages()) == [rest]  # AFTER_SEQUENCE_NUMBER: starts past the given record
 
 
 def test_a_restarted_reader_resumes_after_its_checkpoint_and_batch_size_is_respected(lab, tables):
