@@ -64,7 +64,8 @@ def test_a_shard_reader_reads_a_page_again_until_it_advances(lab, tables):
     assert [r["dynamodb"]["Keys"]["UserID"]["S"] for r in first + rest] == [f"u{n}" for n in range(5)]
     assert reader.after == int(rest[-1]["dynamodb"]["SequenceNumber"]) and reader.calls >= 4
     arn, past = stream_arn(lab, votes), int(first[-1]["dynamodb"]["SequenceNumber"])
-    assert list(ShardReader(lab, arn, shard["ShardId"], after=past).pages()) == [rest]  # AFTER_SEQUENCE_NUMBER: starts past the given record
+    # AFTER_SEQUENCE_NUMBER: a reader given a place starts past that record
+    assert list(ShardReader(lab, arn, shard["ShardId"], after=past).pages()) == [rest]
 
 
 def test_a_restarted_reader_resumes_after_its_checkpoint_and_batch_size_is_respected(lab, tables):
