@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -40,7 +39,7 @@ from botocore.exceptions import (
 
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsTableGuard
-from dynalab.fidelity.limits import TABLE_NAME_LENGTHS
+from dynalab.models.naming import TABLE_NAME_RULE, table_name_problem
 
 __all__ = [
     "AWS_TABLE_PREFIX",
@@ -194,11 +193,9 @@ class Lab:
     def table_name(self, name: str) -> str:
         """The name a lesson table called ``name`` has here: prefixed on AWS, as given elsewhere."""
         full = name if isinstance(name, str) and name.startswith(self.table_prefix) else self.table_prefix + str(name)
-        low, high = TABLE_NAME_LENGTHS
         # DynamoDB's rule (CreateTable: TableName), said before any request so a lesson never sees a deep traceback
-        if not isinstance(name, str) or not low <= len(full) <= high or not re.fullmatch(r"[A-Za-z0-9_.-]+", full):
-            raise ValueError(f"a table name must be {low} to {high} characters of A-Z, a-z, 0-9, '_', '-' and '.'; "
-                             f"got {name!r}")
+        if not isinstance(name, str) or table_name_problem(full) is not None:
+            raise ValueError(f"a table name must be {TABLE_NAME_RULE}; got {name!r}")
         return full
 
     def owns_table(self, table_name: str) -> bool:
