@@ -56,7 +56,7 @@ def layer_overhead(lab) -> tuple[float, float, float]:
 
     Calls alternate on/off one pair at a time, so a busy machine slows both alike; medians resist outliers.
     """
-    table = dynalab.create_table(lab, "bench-capacity")
+    table = dynalab.create_table(lab, "bench-capacity", reset=True)
     item = {"pk": "a", "name": "x" * 200, "n": 12345, "tags": ["a", "b", "c"]}
     table.put_item(Item=item)
     calls = (lambda: table.put_item(Item=item), lambda: table.get_item(Key={"pk": "a"}))

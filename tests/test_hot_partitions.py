@@ -128,8 +128,8 @@ def test_bad_input_names_the_parameter():
 
 
 def test_a_single_key_vocabulary():
-    one = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
-    load = simulate_partition_load(one, one.sample(1000, 0), partition_count=3, table_capacity_per_second=300)
+    single = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
+    load = simulate_partition_load(single, single.sample(1000, 0), partition_count=3, table_capacity_per_second=300)
     assert load.throttled_per_second.sum() == pytest.approx(900)  # 1,000/s on one partition with a share of 100
 
 

@@ -1,8 +1,9 @@
-"""Lesson tables: create-or-reset, wait until ACTIVE, delete, and a bulk loader.
+"""Lesson tables: create (or reset on request), create-if-missing, wait until ACTIVE, delete, page through a
+Query or Scan, and the one batch writer (``batch_write``, under ``bulk_load`` and the stream projector).
 
-Re-running a notebook must never fail because its table exists: that "table already exists" trap is the one the
-first source article meets when it restores a copy table a second day. ``create_table`` therefore deletes a
-lesson table of the same name first (on AWS only tables with dynalab's prefix), then creates it afresh.
+"Table already exists" is the trap the first source article meets when it restores a copy table a second day.
+``create_table`` refuses to delete a table by itself: a lesson cell that must run twice says ``reset=True``, which
+deletes the table of that name first (on AWS only tables with dynalab's prefix) and creates it afresh.
 """
 
 from __future__ import annotations
@@ -139,19 +140,36 @@ def create_table(
     write_capacity_units: int | None = None,
     stream_view_type: str | None = None,
     extra_attribute_definitions: Sequence[tuple[str, str]] = (),
+    reset: bool = False,
     **create_table_args: Any,
 ) -> Any:
-    """Create a lesson table afresh, deleting one of the same name first; return the boto3 ``Table``.
+    """Create a lesson table and return the boto3 ``Table``. A table of that name that exists already is an
+    error, unless ``reset=True``: then it is deleted first (with its items) and created afresh.
 
     On-demand (PAY_PER_REQUEST) unless both capacity units are given. ``stream_view_type`` (NEW_IMAGE,
     OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY) turns on DynamoDB Streams. ``name`` is prefixed on AWS.
     """
+    if not isinstance(reset, bool):
+        raise TypeError(f"reset must be True or False, got {reset!r}")
     args = _create_table_args(lab, name, partition_key, sort_key, read_capacity_units, write_capacity_units,
                               stream_view_type, extra_attribute_definitions, create_table_args)
-    delete_table(lab, args["TableName"])
-    lab.client.create_table(**args)
+    if reset:
+        delete_table(lab, args["TableName"])
+    elif table_exists(lab, args["TableName"]):
+        raise _exists(args["TableName"])
+    try:
+        lab.client.create_table(**args)
+    except ClientError as error:  # created by someone else between the check and now
+        if error.response["Error"]["Code"] not in ("ResourceInUseException", "TableAlreadyExistsException"):
+            raise
+        raise _exists(args["TableName"]) from None
     wait_until_active(lab, args["TableName"])
     return lab.resource.Table(args["TableName"])
+
+
+def _exists(table_name: str) -> ValueError:
+    return ValueError(f"table {table_name!r} already exists. Pass reset=True to delete it (and its items) and "
+                      "create it afresh, or choose another name.")
 
 
 def ensure_table(

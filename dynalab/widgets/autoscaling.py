@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from dynalab.engine import Lab
 from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
 from dynalab.lessons.workloads import WORKLOADS, load_workload
 from dynalab.models.autoscaling import TargetTrackingPolicy, simulate_autoscaling
@@ -115,7 +116,7 @@ class LiveThrottlingDemo(LessonWidget):
     calls UpdateTable on the engine while the load runs.
     """
 
-    def __init__(self, lab: Any, table_name: str = "lesson2-writes", write_capacity_units: int = 20,
+    def __init__(self, lab: Lab, table_name: str = "lesson2-writes", write_capacity_units: int = 20,
                  requests_per_second: int = 50, seconds: int = 4) -> None:
         import ipywidgets as widgets
 
@@ -159,7 +160,7 @@ class LiveThrottlingDemo(LessonWidget):
         self.button.disabled = True
         self.readout.value = "running..."
         create_table(self.lab, self.table_name, read_capacity_units=5,
-                     write_capacity_units=self.write_capacity_units)
+                     write_capacity_units=self.write_capacity_units, reset=True)
         enforcer = enforce_throughput(self.lab, self.table_name)
         policy = TargetTrackingPolicy(target_utilization, max_capacity=1000) if self.autoscaling.value else None
         try:

@@ -37,10 +37,15 @@ def test_create_write_read_query(lab, table_name):
     assert [i["SongTitle"] for i in found["Items"]] == ["Hey Now", "Lucky"]
 
 
-def test_create_table_twice_resets_it(lab, table_name):
+def test_create_table_refuses_an_existing_table_unless_reset(lab, table_name):
     table = dynalab.create_table(lab, table_name)
     table.put_item(Item={"pk": "a"})
-    again = dynalab.create_table(lab, table_name)
+    with pytest.raises(ValueError, match=f"table '{table_name}' already exists. Pass reset=True to delete it"):
+        dynalab.create_table(lab, table_name)
+    assert table.scan()["Items"] == [{"pk": "a"}]  # nothing was deleted
+    with pytest.raises(TypeError, match="reset must be True or False"):
+        dynalab.create_table(lab, table_name, reset="yes")
+    again = dynalab.create_table(lab, table_name, reset=True)
     assert again.scan()["Items"] == []
 
 

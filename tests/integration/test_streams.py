@@ -142,7 +142,7 @@ def test_a_checkpoint_for_a_stream_that_no_longer_exists_is_reported_and_rebuild
     vote(lab, votes, "u1", "A")
     vote_summary(lab, votes, summary, daily).run_once()
     # The table is dropped and made again (a new stream); votes land before any projector runs.
-    create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES")
+    create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES", reset=True)
     vote(lab, votes, "u2", "B")
     vote(lab, votes, "u3", "B")
     projector = vote_summary(lab, votes, summary, daily)
