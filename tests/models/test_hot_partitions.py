@@ -131,32 +131,3 @@ def test_a_single_key_vocabulary():
     single = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
     load = simulate_partition_load(single, single.sample(1000, 0), partition_count=3, table_capacity_per_second=300)
     assert load.throttled_per_second.sum() == pytest.approx(900)  # 1,000/s on one partition with a share of 100
-
-
-def test_explorer_picker_and_mode_redraw_the_load_figure():
-    from dynalab.widgets.partitions import HotPartitionExplorer
-
-    explorer = HotPartitionExplorer(read_capacity_units=5000, partitions=24, requests=100_000, duration_seconds=25)
-    assert explorer.load.throttled_requests == 0  # user IDs, 4,000 reads/s on 24 partitions of 208
-    explorer.picker.value = "status_codes"
-    hot = explorer.load.hottest_partition
-    assert explorer.load.throttled_requests > 0
-    assert explorer.figure.data[1].y[hot] == pytest.approx(explorer.load.throttled_per_second[hot])
-    before = explorer.load.throttled_requests
-    explorer.mode.value = "adaptive"
-    assert explorer.load.mode == "adaptive" and explorer.load.throttled_requests < before
-    assert "'200'" in explorer.readout.value.replace("&#x27;", "'")
-    with pytest.raises(ValueError, match="mode"):
-        HotPartitionExplorer(mode="2019")
-    with pytest.raises(ValueError, match="distribution"):
-        HotPartitionExplorer(distribution="zip codes")
-
-
-def test_load_figure_draws_the_ceiling_and_the_even_share():
-    from dynalab.figures.partitions import partition_load_figure
-
-    load = run("status_codes", partitions=24)
-    figure = partition_load_figure(load)
-    lines = sorted(shape.y0 for shape in figure.layout.shapes)
-    assert lines == [pytest.approx(12_000 / 24), 3000]
-    assert list(figure.data[0].y + figure.data[1].y) == pytest.approx(list(load.demand_per_second))
