@@ -3,5 +3,7 @@
 Values in, numbers, dataclasses or numpy arrays out; no I/O, no boto3, no widgets, no plotly (an import-linter
 contract in ``make lint`` keeps it so). Item sizes (``sizing``), capacity units (``capacity``), prices
 (``pricing``), auto scaling (``autoscaling``), partitions (``partitions``, ``hot_partitions``,
-``key_distributions``). Every documented DynamoDB number lives once, in ``quotas``, with its source.
+``key_distributions``), BatchWriteItem's grouping, backoff and refusals (``batch_writes``), the table-name rule
+(``naming``), the token bucket (``token_bucket``). Every documented DynamoDB number lives once, in ``quotas``,
+with its source.
 """
