@@ -10,7 +10,7 @@ PY := $(BIN)/python
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 SANITIZE := --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: setup lab test lint unit integration test-external nbval refresh-notebooks slides test-slides \
+.PHONY: setup lab test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
         test-browser bench soak node clean
 
 setup: $(VENV)/.installed node
@@ -40,16 +40,28 @@ node_modules/.installed: package.json package-lock.json
 lab: $(VENV)/.lab-installed
 	$(BIN)/dynalab lab --no-copy notebooks
 
-test: setup lint unit test-external nbval test-slides test-browser
+# Each suite once: unit (no engine), integration on the embedded engine, the dynalite cross-check, the same
+# integration tests on an engine started outside dynalab, the notebooks, the slides, the browser.
+test: setup lint unit integration dynalite test-external nbval test-slides test-browser
 	@echo "dynalab: every test passed"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 
-# Unit tests, integration tests on the embedded engine, and the dynalite cross-check.
+# Unit tests: the folders that mirror dynalab/ (models, engine, fidelity, lessons, widgets) and the package checks;
+# no engine is started.
+UNIT_IGNORES := --ignore=tests/integration --ignore=tests/dynalite --ignore=tests/browser --ignore=tests/slides
 unit: $(VENV)/.installed
-	$(PYTEST) tests --ignore=tests/browser --ignore=tests/slides -q
+	$(PYTEST) tests $(UNIT_IGNORES) -q
+
+# Integration tests against the embedded engine (moto in a child process on 127.0.0.1).
+integration: $(VENV)/.installed
+	$(PYTEST) tests/integration -q
+
+# The capacity cross-check against dynalite (skips with one line where Node.js is missing).
+dynalite: $(VENV)/.installed node
+	$(PYTEST) tests/dynalite -q
 
 # The same integration tests against an engine started outside dynalab, named by DYNALAB_ENDPOINT.
 test-external: $(VENV)/.installed

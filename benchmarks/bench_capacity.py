@@ -53,7 +53,7 @@ class _HookTimer:
 
 def time_in_hooks(lab) -> tuple[float, float]:
     """Seconds per request: the median round trip through the layer, and the mean time inside its hooks."""
-    table = dynalab.create_table(lab, "bench-capacity")
+    table = dynalab.create_table(lab, "bench-capacity", reset=True)
     item = {"pk": "a", "name": "x" * 200, "n": 12345, "tags": ["a", "b", "c"]}
     table.put_item(Item=item)
     calls = (lambda: table.put_item(Item=item), lambda: table.get_item(Key={"pk": "a"}))

@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
     lab = dynalab.connect()
     engine = embedded_engine()
-    votes, summary, daily = dynalab.create_vote_tables(lab, "soak-votes", "soak-summary", "soak-daily")
+    votes, summary, daily = dynalab.create_vote_tables(lab, "soak-votes", "soak-summary", "soak-daily",
+                                                     reset=True)
     load_table = dynalab.create_table(lab, "soak-load", reset=True)
     projector = dynalab.vote_summary(lab, votes, summary, daily, poll_seconds=0.1).start()
     board = VoteBoard(lab, votes, summary, daily, live=False)

@@ -32,7 +32,7 @@ def main(votes: int = 3000, lag_votes: int = 300) -> None:
     from dynalab.lessons.projections import create_vote_tables, read_summary, vote_summary
 
     lab = dynalab.connect()
-    table, summary, daily = create_vote_tables(lab, "bench-votes", "bench-summary", "bench-daily")
+    table, summary, daily = create_vote_tables(lab, "bench-votes", "bench-summary", "bench-daily", reset=True)
 
     started = time.perf_counter()
     for item in _votes("p", votes, 1):

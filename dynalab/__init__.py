@@ -28,6 +28,7 @@ from dynalab.engine.streams import (
     enable_stream,
 )
 from dynalab.engine.tables import (
+    BatchWriteError,
     bulk_load,
     create_table,
     delete_table,
@@ -161,6 +162,7 @@ __all__ = [
     "AwsCostCeilingError",
     "BadRecordError",
     "BatchVsStreamCost",
+    "BatchWriteError",
     "DEFAULT_PRICES",
     "DecreaseQuota",
     "EngineUnreachableError",

@@ -29,6 +29,14 @@ def lab(_engine_for_the_session):
 
 
 @pytest.fixture
+def clock():
+    """A clock that moves only when told (``clock.advance(seconds)``): dynalab's own StepClock."""
+    from dynalab.widgets.partitions import StepClock
+
+    return StepClock()
+
+
+@pytest.fixture
 def table_name(request) -> str:
     """A table name unique to this test (and this process, so parallel runs on one engine do not collide)."""
     base = request.node.name.replace("[", "-").replace("]", "")[:150]

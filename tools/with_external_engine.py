@@ -50,7 +50,11 @@ def main(command: list[str]) -> int:
         return subprocess.call(command, env={**os.environ, "DYNALAB_ENDPOINT": url})
     finally:
         engine.terminate()
-        engine.wait(timeout=10)
+        try:
+            engine.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a loaded machine: moto's server may not finish in time; stop it hard
+            engine.kill()
+            engine.wait()
 
 
 if __name__ == "__main__":

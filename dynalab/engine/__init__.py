@@ -45,7 +45,7 @@ from botocore.exceptions import (
 
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsTableGuard
-from dynalab.fidelity.limits import TABLE_NAME_LENGTHS
+from dynalab.models.naming import TABLE_NAME_RULE, table_name_problem
 from dynalab.models.quotas import SHARD_ITERATOR_LIFETIME_SECONDS
 
 __all__ = [
@@ -209,6 +209,7 @@ class Lab:
     table_prefix: str = ""
     #: dollars of AWS load estimated and approved so far on this connection (``dynalab.engine.aws_budget``)
     aws_dollars_approved: float = 0.0
+    _retrying_clients: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_aws(self) -> bool:
@@ -224,11 +225,9 @@ class Lab:
     def table_name(self, name: str) -> str:
         """The name a lesson table called ``name`` has here: prefixed on AWS, as given elsewhere."""
         full = name if isinstance(name, str) and name.startswith(self.table_prefix) else self.table_prefix + str(name)
-        low, high = TABLE_NAME_LENGTHS
         # DynamoDB's rule (CreateTable: TableName), said before any request so a lesson never sees a deep traceback
-        if not isinstance(name, str) or not low <= len(full) <= high or not re.fullmatch(r"[A-Za-z0-9_.-]+", full):
-            raise ValueError(f"a table name must be {low} to {high} characters of A-Z, a-z, 0-9, '_', '-' and '.'; "
-                             f"got {name!r}")
+        if not isinstance(name, str) or table_name_problem(full) is not None:
+            raise ValueError(f"a table name must be {TABLE_NAME_RULE}; got {name!r}")
         return full
 
     def owns_table(self, table_name: str) -> bool:
@@ -237,9 +236,19 @@ class Lab:
 
     def new_client(self, service: str = "dynamodb", **config: Any) -> Any:
         """Another boto3 client on the same endpoint and fidelity layer (e.g. with other retry settings)."""
-        client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws, **config))
+        with _lock:  # a boto3 session is not thread-safe while it builds a client
+            client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws, **config))
         self.fidelity.install(client)
         return client
+
+    def retrying_client(self, max_attempts: int) -> Any:
+        """A DynamoDB client like ``client`` whose retry policy (botocore's, DynamoDB's backoff from 50 ms) makes up
+        to ``max_attempts`` attempts a call: for loops that must outlast throttling without retrying on top."""
+        with _lock:
+            if max_attempts not in self._retrying_clients:
+                self._retrying_clients[max_attempts] = self.new_client(
+                    retries={"mode": "legacy", "total_max_attempts": max_attempts})
+            return self._retrying_clients[max_attempts]
 
     def describe(self) -> str:
         """One line for a notebook: which engine, where."""
@@ -314,6 +323,17 @@ def stop_embedded_engine() -> None:
 
 
 def _session(aws: bool) -> boto3.session.Session:
+    """One session per kind, kept: building a client from a warm session takes milliseconds, from a new one ~0.3 s
+    (the service model is read again). Callers hold ``_lock`` or run at connect time."""
+    if aws not in _sessions:
+        _sessions[aws] = _new_session(aws)
+    return _sessions[aws]
+
+
+_sessions: dict[bool, boto3.session.Session] = {}
+
+
+def _new_session(aws: bool) -> boto3.session.Session:
     if aws:
         return boto3.session.Session()  # the user's own credentials and region: explicit opt-in only
     # Read no AWS config at all (not ~/.aws, not AWS_PROFILE, AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE): a local

@@ -30,14 +30,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
-from dynalab.engine.tables import ensure_table, query_pages, wait_until_active
-from dynalab.fidelity.limits import BATCH_WRITE_MAX_REQUESTS, TRANSACTION_MAX_ACTIONS
-from dynalab.models.quotas import GET_RECORDS_MAX_RECORDS
+from dynalab.engine.tables import BatchWriteError, batch_write, ensure_table, query_pages, wait_until_active
+from dynalab.models.quotas import GET_RECORDS_MAX_RECORDS, TRANSACTION_MAX_ACTIONS
 
 __all__ = [
     "BadRecordError",
     "CheckpointStore",
     "InjectedCrash",
+    "ShardReader",
     "StaleCheckpointError",
     "StreamNotEnabledError",
     "StreamProjector",
@@ -161,6 +161,77 @@ def lineage_order(shards: Iterable[dict]) -> list[dict]:
     return ordered
 
 
+class ShardReader:
+    """One shard's records, page by page, as a reader that keeps its place: the one GetRecords loop.
+
+    It starts after sequence number ``after`` (AFTER_SEQUENCE_NUMBER) or, without one, at ``start_at``
+    (TRIM_HORIZON or LATEST). ``read()`` returns the page at the current place (GetRecords, at most ``limit``
+    records) and reads it again until ``advance()`` moves past it, so a page whose records were not applied is
+    read again. An iterator that expired (15 minutes, ExpiredIteratorException) is fetched again from the last
+    place advanced past. ``ended`` turns true once a page that closed the shard is advanced past.
+    """
+
+    def __init__(self, lab: Lab, arn: str, shard_id: str, *, after: int | None = None,
+                 start_at: str = "TRIM_HORIZON", limit: int = GET_RECORDS_MAX) -> None:
+        self.lab = lab
+        self.stream_arn = arn
+        self.shard_id = shard_id
+        self.after = after
+        self.start_at = start_at
+        self.limit = limit
+        self.calls = 0  # GetRecords calls answered
+        self.ended = False
+        self.page_ends_shard = False  # the page last read was the shard's last (NextShardIterator absent)
+        self._iterator: str | None = None
+        self._next: str | None = None
+        self._page: list[dict] = []
+
+    def _fetch_iterator(self) -> str:
+        args = {"StreamArn": self.stream_arn, "ShardId": self.shard_id}
+        if self.after is not None:
+            args.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=str(self.after))
+        else:
+            args["ShardIteratorType"] = self.start_at
+        return self.lab.streams.get_shard_iterator(**args)["ShardIterator"]
+
+    def read(self) -> list[dict]:
+        """The records at the current place (an empty list: nothing new yet, or the shard is done)."""
+        if self.ended:
+            return []
+        for _ in range(2):
+            if self._iterator is None:
+                self._iterator = self._fetch_iterator()
+            try:
+                page = self.lab.streams.get_records(ShardIterator=self._iterator, Limit=self.limit)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ExpiredIteratorException":
+                    raise
+                self._iterator = None  # 15 minutes passed: ask again from the place last advanced past
+                continue
+            self.calls += 1
+            self._page = page.get("Records", [])
+            self._next = page.get("NextShardIterator")
+            self.page_ends_shard = self._next is None
+            return self._page
+        raise RuntimeError(f"shard {self.shard_id}: a fresh shard iterator expired at once")
+
+    def advance(self) -> None:
+        """Move past the page last read."""
+        if self._page:
+            self.after = sequence_number(self._page[-1])
+        self._iterator, self._page = self._next, []
+        self.ended = self.page_ends_shard
+
+    def pages(self) -> Iterator[list[dict]]:
+        """Every page from the current place until one comes back empty or the shard ends."""
+        while not self.ended:
+            records = self.read()
+            if not records:
+                return
+            yield records
+            self.advance()
+
+
 # ----------------------------------------------------------------------------------------------- checkpoints
 @dataclass
 class Checkpoint:
@@ -267,29 +338,23 @@ def sequence_number(record: dict) -> int:
     return int(record["dynamodb"]["SequenceNumber"])
 
 
-def _batch_write(lab: Lab, actions: list[dict]) -> None:
-    """Put/Delete actions through BatchWriteItem, 25 a call, UnprocessedItems retried with backoff."""
-    requests: dict[str, list[dict]] = {}
+def _write_idempotent(lab: Lab, actions: list[dict]) -> None:
+    """Put/Delete actions through the one batch writer (25 a call, UnprocessedItems resent with backoff)."""
+    writes: list[tuple[str, dict]] = []
     for action in actions:
         (kind, args), = action.items()
         if kind == "Put":
-            requests.setdefault(args["TableName"], []).append({"PutRequest": {"Item": args["Item"]}})
+            writes.append((args["TableName"], {"PutRequest": {"Item": args["Item"]}}))
         elif kind == "Delete":
-            requests.setdefault(args["TableName"], []).append({"DeleteRequest": {"Key": args["Key"]}})
+            writes.append((args["TableName"], {"DeleteRequest": {"Key": args["Key"]}}))
         else:
             raise ValueError(f"an idempotent projection writes with Put and Delete only, got {kind}")
-    for table, pending in requests.items():
-        for start in range(0, len(pending), BATCH_WRITE_MAX_REQUESTS):
-            chunk: dict[str, list[dict]] = {table: pending[start:start + BATCH_WRITE_MAX_REQUESTS]}
-            for attempt in range(10):
-                if attempt:
-                    time.sleep(0.05 * 2 ** (attempt - 1))
-                chunk = lab.client.batch_write_item(RequestItems=chunk).get("UnprocessedItems") or {}
-                if not chunk:
-                    break
-            if chunk:
-                raise RuntimeError(f"{sum(map(len, chunk.values()))} writes to {table} stayed unprocessed after "
-                                   "10 attempts; the checkpoint was not advanced, so they will be retried")
+    try:
+        batch_write(lab, writes)
+    except BatchWriteError as error:
+        raise BatchWriteError(f"{error} The checkpoint was not advanced, so these records will be applied again.",
+                              items_written=error.items_written, failed_index=error.failed_index,
+                              reason=error.reason, unwritten=error.unwritten) from None
 
 
 class Batch:
@@ -381,7 +446,7 @@ class StreamProjector:
         self.idempotent = bool(getattr(projection, "idempotent", False)) and exactly_once
         self.stats = ProjectorStats()
         self.error: BaseException | None = None
-        self._iterators: dict[str, str | None] = {}
+        self._readers: dict[str, ShardReader] = {}  # one per shard, kept between passes
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -414,36 +479,37 @@ class StreamProjector:
     def _fault(self, point: str) -> None:
         if self._crash_next == point or (self._crash_next == "after_commit" and point == "after_apply"):
             self._crash_next = None
-            self._iterators.clear()  # a dead process forgets everything it held in memory
+            self._readers.clear()  # a dead process forgets everything it held in memory
             self.stats.crashes.append(point)
             raise InjectedCrash(f"projector crashed at {point}")
         if self.fault_hook is not None:
             try:
                 self.fault_hook(point)
             except InjectedCrash:
-                self._iterators.clear()
+                self._readers.clear()
                 self.stats.crashes.append(point)
                 raise
 
     # -- reading ----------------------------------------------------------------------------------------------
-    def _iterator(self, shard: dict, checkpoint: Any) -> str | None:
-        shard_id = shard["ShardId"]
-        if shard_id in self._iterators:
-            return self._iterators[shard_id]
-        args = {"StreamArn": self.stream_arn, "ShardId": shard_id}
-        if checkpoint is not None and checkpoint.sequence_number is not None:
-            args.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=str(checkpoint.sequence_number))
-        else:
-            args["ShardIteratorType"] = self.start_at
+    def _reader(self, shard_id: str, after: int | None) -> ShardReader:
+        if shard_id not in self._readers:
+            self._readers[shard_id] = ShardReader(self.lab, self.stream_arn, shard_id, after=after,
+                                                  start_at=self.start_at, limit=self.batch_size)
+        return self._readers[shard_id]
+
+    def _read(self, reader: ShardReader) -> list[dict]:
+        calls = reader.calls
         try:
-            return self.lab.streams.get_shard_iterator(**args)["ShardIterator"]
+            return reader.read()
         except ClientError as error:
             if error.response["Error"]["Code"] == "TrimmedDataAccessException":
                 raise StaleCheckpointError(
-                    f"the checkpoint {checkpoint.sequence_number} of shard {shard_id} is older than the stream's "
+                    f"the checkpoint {reader.after} of shard {reader.shard_id} is older than the stream's "
                     "24-hour retention: records after it were trimmed before they were read. Recovery: "
                     "projector.rebuild() with the writers stopped.") from None
             raise
+        finally:
+            self.stats.get_records_calls += reader.calls - calls
 
     def run_once(self) -> int:
         """Apply every record available now, shard by shard in lineage order; return how many were applied."""
@@ -469,21 +535,11 @@ class StreamProjector:
         last = checkpoint.sequence_number if checkpoint else None
         cancelled = 0
         while True:
-            iterator = self._iterator(shard, checkpoint)
-            if iterator is None:
+            reader = self._reader(shard_id, last)
+            if reader.ended:
                 return
-            try:
-                page = self.lab.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
-            except ClientError as error:
-                if error.response["Error"]["Code"] == "ExpiredIteratorException":
-                    self._iterators.pop(shard_id, None)  # 15 minutes passed: ask again from the checkpoint
-                    checkpoint = self.checkpoints.load(self.consumer, self.stream_arn).get(shard_id)
-                    continue
-                raise
-            self.stats.get_records_calls += 1
-            records = page.get("Records", [])
-            next_iterator = page.get("NextShardIterator")
-            shard_end = next_iterator is None
+            records = self._read(reader)
+            shard_end = reader.page_ends_shard
             fresh = [r for r in records if last is None or sequence_number(r) > last]
             self.stats.records_skipped += len(records) - len(fresh)
             if fresh or (shard_end and records):
@@ -502,7 +558,7 @@ class StreamProjector:
                 last = sequence_number(records[-1])
                 checkpoint = Checkpoint(self.stream_arn, shard_id, last, shard_end)
                 checkpoints[shard_id] = checkpoint
-            self._iterators[shard_id] = next_iterator
+            reader.advance()
             if shard_end and not records and (checkpoint is None or not checkpoint.shard_end):
                 # A closed shard with nothing (left) in it: mark it done so its children may start.
                 number = last if last is not None else int(shard["SequenceNumberRange"]["StartingSequenceNumber"])
@@ -528,7 +584,7 @@ class StreamProjector:
                 if self.on_bad_record == "raise":
                     if chunk:
                         applied += self._commit(shard_id, chunk, batch, dead, False)
-                    self._iterators.pop(shard_id, None)
+                    self._readers.pop(shard_id, None)
                     raise BadRecordError(
                         f"{error} (table {self.source_table!r}, shard {shard_id}, sequence number "
                         f"{sequence_number(record)}). Nothing from this record on was applied; the checkpoint "
@@ -564,14 +620,14 @@ class StreamProjector:
                 # The stored checkpoint is at or past `first`: these records were already applied (a replay,
                 # another projector). Apply none of them twice; the caller re-reads from the stored checkpoint.
                 self.stats.cancelled_commits += 1
-                self._iterators.pop(shard_id, None)
+                self._readers.pop(shard_id, None)
                 raise _CommitCancelled() from None
             self._fault("after_commit")
         elif self.idempotent:
             # Writing an item's latest image again leaves the same table: apply with BatchWriteItem (1 WCU an
             # item, no transaction), then save the checkpoint. A crash in between replays an ordered suffix of the
             # stream, which converges to the same items.
-            _batch_write(self.lab, actions)
+            _write_idempotent(self.lab, actions)
             self._fault("after_apply")
             self.checkpoints.save(self.consumer, self.stream_arn, shard_id, last, shard_end)
         else:
@@ -599,20 +655,14 @@ class StreamProjector:
         with self._lock:
             applied = 0
             for shard in lineage_order(list_shards(self.lab, self.stream_arn)):
-                iterator = self.lab.streams.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON",
-                )["ShardIterator"]
-                while iterator:
-                    page = self.lab.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
-                    self.stats.get_records_calls += 1
-                    if not page.get("Records"):
-                        break
+                reader = ShardReader(self.lab, self.stream_arn, shard["ShardId"], limit=self.batch_size)
+                for records in reader.pages():
                     try:
-                        applied += self._apply(shard["ShardId"], page["Records"], False)
+                        applied += self._apply(shard["ShardId"], records, False)
                     except _CommitCancelled:
-                        self.stats.records_skipped += len(page["Records"])
-                    iterator = page.get("NextShardIterator")
-            self._iterators.clear()
+                        self.stats.records_skipped += len(records)
+                self.stats.get_records_calls += reader.calls
+            self._readers.clear()
             return applied
 
     def rebuild(self) -> None:
@@ -622,19 +672,12 @@ class StreamProjector:
             self.projection.rebuild(self.lab, self.source_table)
             self.checkpoints.delete(self.consumer)
             for shard in list_shards(self.lab, self.stream_arn):
-                iterator = self.lab.streams.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON",
-                )["ShardIterator"]
-                last = None
-                while iterator:
-                    page = self.lab.streams.get_records(ShardIterator=iterator, Limit=GET_RECORDS_MAX)
-                    if not page.get("Records"):
-                        break
-                    last = sequence_number(page["Records"][-1])
-                    iterator = page.get("NextShardIterator")
-                if last is not None:
-                    self.checkpoints.save(self.consumer, self.stream_arn, shard["ShardId"], last)
-            self._iterators.clear()
+                reader = ShardReader(self.lab, self.stream_arn, shard["ShardId"])
+                for _ in reader.pages():
+                    pass  # to the end: the reader's place is then the shard's last record
+                if reader.after is not None:
+                    self.checkpoints.save(self.consumer, self.stream_arn, shard["ShardId"], reader.after)
+            self._readers.clear()
             self._stale_checked = True
 
     # -- background -------------------------------------------------------------------------------------------

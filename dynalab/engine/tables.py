@@ -1,14 +1,15 @@
-"""Lesson tables: create-or-reset, wait until ACTIVE, delete, and a bulk loader.
+"""Lesson tables: create (or reset on request), create-if-missing, wait until ACTIVE, delete, page through a
+Query or Scan, and the one batch writer (``batch_write``, under ``bulk_load`` and the stream projector).
 
-Re-running a notebook must never fail because its table exists: that "table already exists" trap is the one the
-first source article meets when it restores a copy table a second day. ``create_table`` therefore deletes a
-lesson table of the same name first (on AWS only tables with dynalab's prefix), then creates it afresh.
+"Table already exists" is the trap the first source article meets when it restores a copy table a second day.
+``create_table`` refuses to delete a table by itself: a lesson cell that must run twice says ``reset=True``, which
+deletes the table of that name first (on AWS only tables with dynalab's prefix) and creates it afresh.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,17 +18,17 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.aws_budget import approve_load, approve_table_load
-from dynalab.fidelity.limits import BATCH_WRITE_MAX_BYTES, BATCH_WRITE_MAX_REQUESTS
+from dynalab.models import batch_writes
 from dynalab.models.capacity import write_units
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
 from dynalab.models.sizing import typed_item_size
 from dynalab.progress import Progress
 
-__all__ = ["LoadReport", "bulk_load", "create_table", "delete_table", "ensure_table", "query_pages", "scan_items",
-           "scan_pages", "table_exists", "wait_until_active"]
+__all__ = ["BatchWriteError", "LoadReport", "batch_write", "bulk_load", "create_table", "delete_table", "ensure_table",
+           "query_pages", "scan_items", "scan_pages", "table_exists", "wait_until_active"]
 
 _KEY_TYPES = ("S", "N", "B")
-#: Errors that mean "slow down": the whole call was refused, so it is retried with backoff.
+#: Errors that mean "slow down": botocore's retry policy has already retried them.
 _THROTTLE_CODES = ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded")
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -153,20 +154,37 @@ def create_table(
     write_capacity_units: int | None = None,
     stream_view_type: str | None = None,
     extra_attribute_definitions: Sequence[tuple[str, str]] = (),
+    reset: bool = False,
     **create_table_args: Any,
 ) -> Any:
-    """Create a lesson table afresh, deleting one of the same name first; return the boto3 ``Table``.
+    """Create a lesson table and return the boto3 ``Table``. A table of that name that exists already is an
+    error, unless ``reset=True``: then it is deleted first (with its items) and created afresh.
 
     On-demand (PAY_PER_REQUEST) unless both capacity units are given. ``stream_view_type`` (NEW_IMAGE,
     OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY) turns on DynamoDB Streams. ``name`` is prefixed on AWS.
     """
+    if not isinstance(reset, bool):
+        raise TypeError(f"reset must be True or False, got {reset!r}")
     args = _create_table_args(lab, name, partition_key, sort_key, read_capacity_units, write_capacity_units,
                               stream_view_type, extra_attribute_definitions, create_table_args)
     _approve_provisioned(lab, args)
-    delete_table(lab, args["TableName"])
-    lab.client.create_table(**args)
+    if reset:
+        delete_table(lab, args["TableName"])
+    elif table_exists(lab, args["TableName"]):
+        raise _exists(args["TableName"])
+    try:
+        lab.client.create_table(**args)
+    except ClientError as error:  # created by someone else between the check and now
+        if error.response["Error"]["Code"] not in ("ResourceInUseException", "TableAlreadyExistsException"):
+            raise
+        raise _exists(args["TableName"]) from None
     wait_until_active(lab, args["TableName"])
     return lab.resource.Table(args["TableName"])
+
+
+def _exists(table_name: str) -> ValueError:
+    return ValueError(f"table {table_name!r} already exists. Pass reset=True to delete it (and its items) and "
+                      "create it afresh, or choose another name.")
 
 
 def ensure_table(
@@ -233,36 +251,161 @@ def scan_items(lab: Lab, table_name: str, *, typed: bool = False, consistent: bo
 
 @dataclass
 class LoadReport:
-    """What a bulk load did: items written, BatchWriteItem calls made, and how many were retries."""
+    """What a bulk load did: items written, BatchWriteItem calls made, how many of them resent unprocessed items,
+    and how many HTTP attempts botocore's retry policy made again (throttled ones, mostly)."""
 
     items_written: int
     batch_calls: int
     retried_calls: int
     seconds: float
-    #: calls refused whole by throttling (after boto3's own retries), then retried here with backoff
-    throttled_calls: int = 0
-    #: items sent again in the retries (those handed back in UnprocessedItems or refused with their call)
+    #: attempts refused (throttled, mostly) and retried by botocore's own policy: the one retry loop for them
+    throttled_attempts: int = 0
+    #: items sent again in this loop's retries (those handed back in UnprocessedItems)
     items_resent: int = 0
 
 
-def _batches(typed_items: Iterable[dict], max_items: int, max_bytes: int) -> Iterable[list[dict]]:
-    batch: list[dict] = []
-    batch_bytes = 0
-    for item in typed_items:
-        size = typed_item_size(item)  # the 16 MB BatchWriteItem cap counts DynamoDB item sizes
-        if batch and (len(batch) == max_items or batch_bytes + size > max_bytes):
-            yield batch
-            batch, batch_bytes = [], 0
-        batch.append(item)
-        batch_bytes += size
-    if batch:
-        yield batch
+class BatchWriteError(RuntimeError):
+    """A batch write stopped: ``items_written`` went in, ``failed_index`` (a position in the writes given) is the
+    write that failed, ``reason`` why; ``unwritten`` lists every position that did not go in."""
+
+    def __init__(self, message: str, *, items_written: int, failed_index: int, reason: str,
+                 unwritten: list[int]) -> None:
+        super().__init__(message)
+        self.items_written = items_written
+        self.failed_index = failed_index
+        self.reason = reason
+        self.unwritten = unwritten
+
+
+def _spans(positions: list[int]) -> str:
+    """[3, 4, 5, 9] -> '3-5, 9' (how a message names the writes that did not go in)."""
+    runs: list[list[int]] = []
+    for position in sorted(positions):
+        if runs and position == runs[-1][1] + 1:
+            runs[-1][1] = position
+        else:
+            runs.append([position, position])
+    shown = [str(a) if a == b else f"{a}-{b}" for a, b in runs[:8]]
+    return ", ".join(shown) + (", ..." if len(runs) > 8 else "")
+
+
+def _key_schema_of(lab: Lab, table_name: str) -> list[tuple[str, str, str]]:
+    table = lab.client.describe_table(TableName=table_name)["Table"]
+    types = {d["AttributeName"]: d["AttributeType"] for d in table["AttributeDefinitions"]}
+    return [(k["AttributeName"], types[k["AttributeName"]], k["KeyType"]) for k in table["KeySchema"]]
+
+
+def _diagnose(lab: Lab, writes: Sequence[tuple[str, dict]], call: list[int], error: ClientError) -> tuple[int, str]:
+    """Which write of a refused call broke which rule (DescribeTable only now, on the failure path)."""
+    code, message = error.response["Error"].get("Code", ""), error.response["Error"].get("Message", "")
+    if code in _THROTTLE_CODES:
+        return call[0], (f"{code} after botocore's retries (exponential backoff from 50 ms): the table's capacity "
+                         "is used up; raise it, or load with a larger max_attempts")
+    if code == "ResourceNotFoundException":
+        return call[0], f"table {writes[call[0]][0]!r} does not exist ({code})"
+    schemas = {}
+    for table in {writes[position][0] for position in call}:
+        try:
+            schemas[table] = _key_schema_of(lab, table)
+        except ClientError:
+            continue
+    return _problem_in_call(writes, call, schemas) or (call[0], f"{code}: {message}")
+
+
+def _problem_in_call(writes: Sequence[tuple[str, dict]], call: list[int],
+                     key_schemas: Mapping[str, Sequence[tuple[str, str, str]]]) -> tuple[int, str] | None:
+    """The first write of a call that DynamoDB would refuse, and why (None: the call is fine)."""
+    by_table: dict[str, list[int]] = {}
+    for position in call:
+        by_table.setdefault(writes[position][0], []).append(position)
+    for table, positions in by_table.items():
+        schema = key_schemas.get(table)
+        if schema is None:
+            continue
+        for position in positions:
+            problem = batch_writes.request_problem(writes[position][1], schema)
+            if problem:
+                return position, problem
+        pair = batch_writes.duplicate_keys([writes[p][1] for p in positions], schema)
+        if pair:
+            first, second = positions[pair[0]], positions[pair[1]]
+            return second, (f"it writes the same key as write {first} in one BatchWriteItem call, which DynamoDB "
+                            "refuses whole")
+    return None
+
+
+def batch_write(
+    lab: Lab,
+    writes: Sequence[tuple[str, dict]],
+    *,
+    client: Any = None,
+    max_attempts: int = 10,
+    base_delay_seconds: float = 0.05,
+    on_written: Callable[[int], None] | None = None,
+    key_schemas: Mapping[str, Sequence[tuple[str, str, str]]] | None = None,
+) -> LoadReport:
+    """Send ``(table name, PutRequest or DeleteRequest)`` writes with BatchWriteItem: calls of at most 25 requests
+    and 16 MB, in order; UnprocessedItems sent again after 50 ms, 100 ms, 200 ms, ... (Programming.Errors.html) up
+    to ``max_attempts`` calls for a group. A throttled call is retried by botocore's policy alone (``client``
+    says how many attempts; the lab's own by default), not again here. With ``key_schemas`` (table name ->
+    ``[(attribute, type, HASH or RANGE)]``) every call is checked before it is sent, so a bad write stops the load
+    at the same place on every engine (moto writes part of a call it refuses, and accepts duplicate keys).
+
+    On any failure it raises ``BatchWriteError`` saying how many writes went in, which write failed and why
+    (a missing or mistyped key, two writes to one key in a call, an item over 400 KB, throttling).
+    """
+    client = client or lab.client
+    started = time.monotonic()
+    written = calls = resent = resent_items = throttled = 0
+    for call in batch_writes.group_calls(writes):
+        if key_schemas is not None:
+            problem = _problem_in_call(writes, call, key_schemas)
+            if problem is not None:
+                _raise_incomplete(writes, written, *problem, call, call)
+        pending = call
+        for attempt in range(max_attempts):
+            if attempt:
+                resent += 1
+                resent_items += len(pending)
+                time.sleep(batch_writes.backoff_seconds(attempt, base_delay_seconds))
+            requests: dict[str, list[dict]] = {}
+            for position in pending:
+                requests.setdefault(writes[position][0], []).append(writes[position][1])
+            try:
+                answer = client.batch_write_item(RequestItems=requests)
+            except ClientError as error:
+                throttled += error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+                failed, reason = _diagnose(lab, writes, pending, error)
+                _raise_incomplete(writes, written, failed, reason, pending, call)
+            calls += 1
+            throttled += answer.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+            unprocessed = answer.get("UnprocessedItems") or {}
+            # An unprocessed request comes back as it was sent: find each one's position again.
+            left = [p for p in pending if writes[p][1] in unprocessed.get(writes[p][0], ())]
+            written += len(pending) - len(left)
+            if on_written is not None:
+                on_written(len(pending) - len(left))
+            pending = left
+            if not pending:
+                break
+        if pending:
+            _raise_incomplete(writes, written, pending[0], f"still unprocessed after {max_attempts} calls "
+                              "(UnprocessedItems: the table's capacity is used up)", pending, call)
+    return LoadReport(written, calls, resent, time.monotonic() - started, throttled, resent_items)
+
+
+def _raise_incomplete(writes: Sequence[tuple[str, dict]], written: int, failed: int, reason: str,
+                      pending: list[int], call: list[int]) -> None:
+    unwritten = sorted(set(pending) | set(range(call[-1] + 1, len(writes))))
+    raise BatchWriteError(
+        f"{written} of {len(writes)} written; write {failed} failed: {reason}. Not written: {_spans(unwritten)}.",
+        items_written=written, failed_index=failed, reason=reason, unwritten=unwritten)
 
 
 def bulk_load(
     lab: Lab,
     table_name: str,
-    items: Sequence[dict],
+    items: Iterable[Mapping[str, Any]],
     *,
     description: str | None = None,
     max_attempts: int = 10,
@@ -271,47 +414,57 @@ def bulk_load(
 ) -> LoadReport:
     """Write items (resource-style Python values) with BatchWriteItem, 25 at a time, under 16 MB a call.
 
-    UnprocessedItems, and calls refused whole by throttling (after boto3's own retries), are retried with
-    exponential backoff (50 ms, 100 ms, 200 ms, ... as the AWS SDKs do; Programming.Errors.html) up to
-    ``max_attempts`` calls a batch (10: about 50 s of waiting, the docs' "about a minute"); then it raises, saying
-    how many items did not go in, so nothing is lost silently. Shows a progress bar in a notebook.
+    Numbers are checked first (floats are taken as the shortest decimal that gives them back; NaN, infinity,
+    more than 38 digits or a magnitude outside 1E-130 to 9.99...E+125 are refused before anything is written).
+    UnprocessedItems are sent again with exponential backoff (50 ms, 100 ms, 200 ms, ...; Programming.Errors.html)
+    and a throttled call is retried by botocore's policy, each up to ``max_attempts`` (10: about 25 s of
+    waiting). On a failure it raises ``BatchWriteError``: how many items were written, which item failed (its
+    position in ``items``) and why. Shows a progress bar in a notebook.
     """
-    if max_attempts < 1:
-        raise ValueError(f"max_attempts must be >= 1, got {max_attempts}")
-    if lab.is_aws:  # one pass over the items for the estimate (each put costs one write unit per started KB)
-        units = sum(write_units(typed_item_size({k: _serializer.serialize(v) for k, v in item.items()}))
-                    for item in items)
-        approve_table_load(lab, table_name, f"bulk_load of {len(items):,} items into {table_name}",
-                           write_request_units=units)
-    started = time.monotonic()
-    typed = ({k: _serializer.serialize(v) for k, v in item.items()} for item in items)
-    written = calls = retried = throttled = resent = 0
-    with Progress(len(items), description or f"Loading {table_name}", show=show_progress) as progress:
-        for batch in _batches(typed, BATCH_WRITE_MAX_REQUESTS, BATCH_WRITE_MAX_BYTES):
-            pending = [{"PutRequest": {"Item": item}} for item in batch]
-            for attempt in range(max_attempts):
-                if attempt:
-                    retried += 1
-                    resent += len(pending)
-                    time.sleep(base_delay_seconds * 2 ** (attempt - 1))
-                calls += 1
-                try:
-                    answer = lab.client.batch_write_item(RequestItems={table_name: pending})
-                except ClientError as error:
-                    if error.response["Error"]["Code"] not in _THROTTLE_CODES:
-                        raise
-                    throttled += 1  # the whole call was refused: back off and send it again
-                    continue
-                unprocessed = answer.get("UnprocessedItems", {}).get(table_name, [])
-                done = len(pending) - len(unprocessed)
-                written += done
-                progress.advance(done)
-                pending = unprocessed
-                if not pending:
-                    break
-            if pending:
-                raise RuntimeError(
-                    f"bulk_load: {len(pending)} items were still unprocessed after {max_attempts} attempts "
-                    f"({written} of {len(items)} written). Check the table's capacity, then load the rest."
-                )
-    return LoadReport(written, calls, retried, time.monotonic() - started, throttled, resent)
+    if not isinstance(table_name, str) or not table_name:
+        raise TypeError(f"table_name must be a table's name (a str), got {table_name!r}")
+    if isinstance(items, Mapping | str | bytes) or not isinstance(items, Iterable):
+        raise TypeError(f"items must be a list of items (dicts), got {type(items).__name__}")
+    if not isinstance(max_attempts, int) or isinstance(max_attempts, bool) or not 1 <= max_attempts <= 20:
+        raise ValueError(f"max_attempts must be an integer from 1 to 20, got {max_attempts!r}")
+    if (not isinstance(base_delay_seconds, int | float) or isinstance(base_delay_seconds, bool)
+            or not 0 <= base_delay_seconds <= 10):
+        raise ValueError(f"base_delay_seconds must be from 0 to 10, got {base_delay_seconds!r}")
+    if description is not None and not isinstance(description, str):
+        raise TypeError(f"description must be a str or None, got {description!r}")
+    if show_progress is not None and not isinstance(show_progress, bool):
+        raise TypeError(f"show_progress must be True, False or None (in a notebook only), got {show_progress!r}")
+    items = list(items)
+    try:
+        key_schemas = {table_name: _key_schema_of(lab, table_name)}
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        raise ValueError(f"bulk_load: table {table_name!r} does not exist (create it first); nothing was written") \
+            from None
+    writes = []
+    for position, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise TypeError(f"bulk_load: item {position} must be a dict of attributes, got {str(item)[:80]!r}; "
+                            "nothing was written")
+        try:
+            typed = {name: _serializer.serialize(batch_writes.plain_value(value, f"attribute {name!r}"))
+                     for name, value in item.items()}
+        except (TypeError, ValueError, ArithmeticError) as error:
+            raise ValueError(f"bulk_load: item {position}: {error}; nothing was written") from None
+        writes.append((table_name, {"PutRequest": {"Item": typed}}))
+    if lab.is_aws:  # the estimate first: each put costs one write unit per started KB
+        approve_table_load(lab, table_name, f"bulk_load of {len(writes):,} items into {table_name}",
+                           write_request_units=sum(write_units(typed_item_size(w["PutRequest"]["Item"]))
+                                                   for _, w in writes))
+    with Progress(len(writes), description or f"Loading {table_name}", show=show_progress) as progress:
+        try:
+            return batch_write(lab, writes, client=lab.retrying_client(max_attempts), max_attempts=max_attempts,
+                               base_delay_seconds=base_delay_seconds, on_written=progress.advance,
+                               key_schemas=key_schemas)
+        except BatchWriteError as error:
+            raise BatchWriteError(
+                f"bulk_load into {table_name}: {error.items_written} of {len(items)} items written; item "
+                f"{error.failed_index} failed: {error.reason}. Not written: items {_spans(error.unwritten)} "
+                "(load those again once fixed).", items_written=error.items_written,
+                failed_index=error.failed_index, reason=error.reason, unwritten=error.unwritten) from None

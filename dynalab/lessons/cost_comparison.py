@@ -224,7 +224,8 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
     their dollars (see ``BatchVsStreamCost``; ``prices``, ``lambda_trigger`` and the utilisation go there).
 
     Each vote item is ``{UserID, vote, Date, Client}``, ``Client`` a string of ``client_bytes`` bytes (0: none):
-    the batch's Scan pays for every byte of every item; the projection never reads the vote table."""
+    the batch's Scan pays for every byte of every item; the projection never reads the vote table. Its tables
+    (``<prefix>-votes``, ``-summary``, ``-daily``, ``-batch-summary``) are reset: deleted and created afresh."""
     from dynalab.engine.tables import bulk_load, create_table
     from dynalab.lessons.projections import create_vote_tables, vote_summary
 
@@ -234,8 +235,9 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
             raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
     comparison = BatchVsStreamCost(prices=prices, lambda_trigger=lambda_trigger,
                                    provisioned_utilization_percent=provisioned_utilization_percent)
-    votes, summary, daily = create_vote_tables(lab, f"{prefix}-votes", f"{prefix}-summary", f"{prefix}-daily")
-    batch_summary = create_table(lab, f"{prefix}-batch-summary", ("vote", "S")).name
+    votes, summary, daily = create_vote_tables(lab, f"{prefix}-votes", f"{prefix}-summary", f"{prefix}-daily",
+                                               reset=True)
+    batch_summary = create_table(lab, f"{prefix}-batch-summary", ("vote", "S"), reset=True).name
     projector = vote_summary(lab, votes, summary, daily)
     meter = _meter(lab)
     rng = random.Random(seed)

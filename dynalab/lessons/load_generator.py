@@ -20,6 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from dynalab.engine import Lab
 from dynalab.engine.aws_budget import approve_table_load
 from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
 from dynalab.models.autoscaling import ScalingEvent, TargetTrackingPolicy
@@ -78,7 +79,7 @@ class LoadRun:
 
 
 def run_load(
-    lab: Any,
+    lab: Lab,
     table_name: str,
     requests_per_second: float,
     seconds: int,
@@ -133,7 +134,7 @@ def run_load(
             found = rows[second] = LoadSecond(second)
         return found
 
-    def one(number: int) -> None:
+    def send_request(number: int) -> None:
         try:
             if operation == "write":
                 item = {partition_key: {"S": f"{key_prefix}-{number}"}, "n": {"N": str(number)}}
@@ -190,7 +191,7 @@ def run_load(
                 time.sleep(min(due, started + next_close) - now)
             with lock:
                 row(int(due - started)).sent += 1
-            futures.append(pool.submit(one, number))
+            futures.append(pool.submit(send_request, number))
         # Let the last second finish, then wait for calls still retrying.
         while next_close <= seconds:
             time.sleep(max(0.0, started + next_close - time.monotonic()))
@@ -213,7 +214,7 @@ def run_load(
     return run
 
 
-def _update_table(lab: Any, table_name: str, operation: str, capacity: int, enforcer: ThroughputEnforcer) -> None:
+def _update_table(lab: Lab, table_name: str, operation: str, capacity: int, enforcer: ThroughputEnforcer) -> None:
     read = int(enforcer.read_capacity_units or 1)
     write = int(enforcer.write_capacity_units or 1)
     if operation == "write":

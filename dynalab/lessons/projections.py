@@ -153,24 +153,27 @@ def _plain(item: dict) -> dict:
 
 
 def create_vote_tables(lab: Lab, votes: str = "votes", summary: str = "vote_summary",
-                       daily: str = "vote_daily") -> tuple[str, str, str]:
-    """Create the vote table (stream NEW_AND_OLD_IMAGES), the summary and the per-day table afresh, and forget
-    their old checkpoints; return the three names as they are on this endpoint."""
+                       daily: str = "vote_daily", *, reset: bool = False) -> tuple[str, str, str]:
+    """Create the vote table (stream NEW_AND_OLD_IMAGES), the summary and the per-day table, and forget their old
+    checkpoints; return the three names as they are on this endpoint. Tables that exist are an error unless
+    ``reset=True`` (deleted first, then created afresh), as for ``create_table``."""
     from dynalab.engine.tables import create_table
 
-    create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES")
-    return (lab.table_name(votes),) + create_summary_tables(lab, lab.table_name(votes), summary, daily)
+    create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES", reset=reset)
+    return (lab.table_name(votes),) + create_summary_tables(lab, lab.table_name(votes), summary, daily, reset=reset)
 
 
-def create_summary_tables(lab: Lab, votes_table: str, summary: str, daily: str | None = None) -> tuple[str, str]:
-    """Create a summary and a per-day table afresh (``daily`` defaults to ``<summary>-daily``) and forget the
-    checkpoints of the projector from ``votes_table`` into them; return their names on this endpoint."""
+def create_summary_tables(lab: Lab, votes_table: str, summary: str, daily: str | None = None, *,
+                          reset: bool = False) -> tuple[str, str]:
+    """Create a summary and a per-day table (``daily`` defaults to ``<summary>-daily``) and forget the
+    checkpoints of the projector from ``votes_table`` into them; return their names on this endpoint. Tables
+    that exist are an error unless ``reset=True`` (deleted first, then created afresh)."""
     from dynalab.engine.streams import CheckpointStore
     from dynalab.engine.tables import create_table
 
     daily = daily or f"{summary}-daily"
-    create_table(lab, summary, ("vote", "S"))
-    create_table(lab, daily, ("vote", "S"), ("Date", "S"))
+    create_table(lab, summary, ("vote", "S"), reset=reset)
+    create_table(lab, daily, ("vote", "S"), ("Date", "S"), reset=reset)
     CheckpointStore(lab).delete(vote_summary_consumer(votes_table, lab.table_name(summary)))
     return lab.table_name(summary), lab.table_name(daily)
 

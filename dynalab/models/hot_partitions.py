@@ -42,7 +42,8 @@ Mode = Literal["today", "today_with_lsi", "2017"]
 MODES: tuple[str, ...] = ("today", "today_with_lsi", "2017")
 #: how readouts and figures name each mode
 MODE_LABELS = {"today": "today", "today_with_lsi": "today, table with an LSI", "2017": "2017 model"}
-KINDS = {"read": PARTITION_MAX_READ_CAPACITY_UNITS, "write": PARTITION_MAX_WRITE_CAPACITY_UNITS}
+#: What one partition serves at most, per second, by kind of unit (3,000 RCU, 1,000 WCU; see quotas).
+PARTITION_CEILINGS_PER_SECOND = {"read": PARTITION_MAX_READ_CAPACITY_UNITS, "write": PARTITION_MAX_WRITE_CAPACITY_UNITS}
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    if kind not in KINDS:
+    if kind not in PARTITION_CEILINGS_PER_SECOND:
         raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
     capacity = _check_positive("table_capacity_per_second", table_capacity_per_second)
     duration = _check_positive("duration_seconds", duration_seconds)
@@ -166,7 +167,7 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     cardinality = len(distribution.keys)
     if request_keys.min() < 0 or request_keys.max() >= cardinality:
         raise ValueError(f"request_keys must be indices from 0 to {cardinality - 1} into distribution.keys")
-    ceiling = float(KINDS[kind])
+    ceiling = float(PARTITION_CEILINGS_PER_SECOND[kind])
 
     per_key = np.bincount(request_keys, minlength=cardinality)
     key_partition = partition_indices(None, partition_count, hashes=distribution.hashes)

@@ -8,6 +8,8 @@ Other modules import these names; none restates a value.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 # ---- items ------------------------------------------------------------------------------------------------
 #: The largest item: 400 KB (1 KB = 1,024 B), attribute names included (ServiceQuotas.html, read 2026-12).
 MAX_ITEM_SIZE_BYTES = 400 * 1024
@@ -16,6 +18,14 @@ MAX_NUMBER_DIGITS = 38
 #: Storage is billed on the item's size plus 100 bytes of overhead per item, and the same per index entry
 #: (CapacityUnitCalculations.html, read 2026-12; GSI.html and LSI.html "storage considerations" [A23]).
 STORAGE_OVERHEAD_BYTES_PER_ITEM = 100
+#: A number's magnitude, when not zero: 1E-130 to 9.9999999999999999999999999999999999999E+125
+#: (Constraints.html "Data types", read 2026-12).
+NUMBER_MIN_MAGNITUDE = Decimal("1E-130")
+NUMBER_MAX_MAGNITUDE = Decimal("9.9999999999999999999999999999999999999E+125")
+#: A key attribute's value: a partition key at most 2,048 B, a sort key at most 1,024 B, and at least 1 B
+#: (Constraints.html "Partition keys and sort keys", read 2026-12).
+PARTITION_KEY_MAX_BYTES = 2048
+SORT_KEY_MAX_BYTES = 1024
 
 # ---- capacity units (read-write-operations.html, read 2026-12) -------------------------------------------------
 #: A read capacity unit covers up to 4 KB; a write capacity unit up to 1 KB.

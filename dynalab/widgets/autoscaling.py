@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from dynalab.engine import Lab
 from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
 from dynalab.lessons.workloads import WORKLOADS, Workload, load_workload
 from dynalab.models.autoscaling import (
@@ -147,7 +148,7 @@ class LiveThrottlingDemo(LessonWidget):
     the consumed-capacity staircase, the simulator shows the delay.
     """
 
-    def __init__(self, lab: Any, table_name: str = "lesson2-writes", write_capacity_units: int = 20,
+    def __init__(self, lab: Lab, table_name: str = "lesson2-writes", write_capacity_units: int = 20,
                  requests_per_second: int = 50, seconds: int = 4) -> None:
         import ipywidgets as widgets
 
@@ -191,7 +192,7 @@ class LiveThrottlingDemo(LessonWidget):
         self.button.disabled = True
         self.readout.value = "running..."
         create_table(self.lab, self.table_name, read_capacity_units=5,
-                     write_capacity_units=self.write_capacity_units)
+                     write_capacity_units=self.write_capacity_units, reset=True)
         enforcer = enforce_throughput(self.lab, self.table_name)
         policy = (TargetTrackingPolicy(target_utilization, max_capacity=1000, alarm_delay_minutes=0,
                                        update_delay_minutes=0) if self.autoscaling.value else None)

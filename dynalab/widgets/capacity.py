@@ -13,6 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from dynalab.engine import Lab
 from dynalab.figures.capacity import read_pattern_figure, size_breakdown_figure
 from dynalab.models.capacity import Page, first_page, item_cost
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, attribute_sizes, item_size
@@ -33,9 +34,10 @@ def _check_range(name: str, value: Any, low: int, high: int) -> int:
 
 class ItemCostExplorer(LessonWidget):
     """Edit an item (its text's length and kind, how many number attributes) and see its size and prices change;
-    a button writes and reads it on the engine and shows the units DynamoDB would report."""
+    a button writes and reads it on the engine and shows the units DynamoDB would report (in ``table_name``,
+    reset the first time: deleted and created afresh)."""
 
-    def __init__(self, lab: Any = None, table_name: str = "capacity-explorer", text_characters: int = 1000,
+    def __init__(self, lab: Lab | None = None, table_name: str = "capacity-explorer", text_characters: int = 1000,
                  number_attributes: int = 3, text_kind: str = "ascii") -> None:
         import ipywidgets as widgets
 
@@ -102,7 +104,7 @@ class ItemCostExplorer(LessonWidget):
         from dynalab.engine.tables import create_table
 
         if self._table is None:
-            self._table = create_table(self.lab, self.table_name)
+            self._table = create_table(self.lab, self.table_name, reset=True)  # the explorer's own table
         total = {"ReturnConsumedCapacity": "TOTAL"}
         try:
             put = self._table.put_item(Item=self.item(), **total)
@@ -140,14 +142,15 @@ class ReadPatterns:
         return "; ".join(f"{label}: {units:g} RCU" for label, units in self.units.items())
 
 
-def read_three_ways(lab: Any, table_name: str = "read-patterns", item_count: int = 10,
+def read_three_ways(lab: Lab, table_name: str = "read-patterns", item_count: int = 10,
                     value_bytes: int = 100) -> ReadPatterns:
     """Write ``item_count`` small items under one partition key, then read them with one Query, with one
-    GetItem each, and with one BatchGetItem; the meter says what each way consumed."""
+    GetItem each, and with one BatchGetItem; the meter says what each way consumed. ``table_name`` is reset
+    (deleted and created afresh)."""
     from dynalab.engine.tables import bulk_load, create_table
 
     _check_range("item_count", item_count, 1, 100)
-    table = create_table(lab, table_name, sort_key=("sk", "N"))
+    table = create_table(lab, table_name, sort_key=("sk", "N"), reset=True)
     items = [{"pk": "songs", "sk": n, "v": "x" * value_bytes} for n in range(item_count)]
     bulk_load(lab, table.name, items, show_progress=False)
     keys = [{"pk": "songs", "sk": n} for n in range(item_count)]
@@ -180,14 +183,15 @@ class PageDemo:
                 f"{self.engine_page_units:g} RCU metered, more pages: {'yes' if self.engine_has_more else 'no'}.")
 
 
-def first_page_live(lab: Any, table_name: str = "one-mb-page", item_count: int = 300,
+def first_page_live(lab: Lab, table_name: str = "one-mb-page", item_count: int = 300,
                     item_bytes: int = 4000) -> PageDemo:
-    """Load ``item_count`` items of ``item_bytes`` (over 1 MB in all) and Scan once: one page, and its price."""
+    """Load ``item_count`` items of ``item_bytes`` (over 1 MB in all) and Scan once: one page, and its price.
+    ``table_name`` is reset (deleted and created afresh)."""
     from dynalab.engine.tables import bulk_load, create_table
 
     _check_range("item_count", item_count, 1, 5000)
     _check_range("item_bytes", item_bytes, 16, MAX_ITEM_SIZE_BYTES)
-    table = create_table(lab, table_name)
+    table = create_table(lab, table_name, reset=True)
     items = []
     for n in range(item_count):
         item = {"pk": f"item#{n:05d}", "d": ""}

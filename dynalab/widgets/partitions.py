@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from dynalab.engine import Lab
 from dynalab.figures.partitions import key_placement_figure, partition_estimate_figure, partition_load_figure
 from dynalab.models.hot_partitions import MODE_LABELS, MODES, PartitionLoad, keys_per_partition, simulate_partition_load
 from dynalab.models.key_distributions import CARDINALITY_TABLE, key_distribution
@@ -152,7 +153,7 @@ class KeyPlacement:
         return key_placement_figure(self.items_per_partition, f"{self.table_name}: items per partition (model)")
 
 
-def place_keys(lab: Any, table_name: str, distribution_name: str, items: int, *, partitions: int,
+def place_keys(lab: Lab, table_name: str, distribution_name: str, items: int, *, partitions: int,
                seed: int = 0, partition_key: str = "pk", sort_key: str = "sk") -> KeyPlacement:
     """Load ``items`` items whose partition keys follow a distribution (sort key: a sequence number), scan them back
     from the engine and place every stored key with the model."""
@@ -193,12 +194,13 @@ class LoadTestedTable:
         return self.throttling.partitions
 
 
-def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000, 500),
+def load_tested_table(lab: Lab, name: str, *, created: tuple[int, int] = (5_000, 500),
                       load_test: tuple[int, int] = (30_000, 14_000), partition_mode: str = "2017") -> LoadTestedTable:
-    """Create ``name`` at ``created`` (RCU, WCU), switch on lesson 2's per-partition throttling on a step clock,
-    then UpdateTable to ``load_test`` and back: in the **2017 model** the table keeps the partitions the load test
-    made, each with an even share. ``partition_mode="today"``: the same history under today's rules (adaptive
-    capacity up to the table's total, each key up to 3,000 read / 1,000 write units a second).
+    """Create ``name`` afresh (reset: deleted first if it exists) at ``created`` (RCU, WCU), switch on lesson 2's
+    per-partition throttling on a step clock, then UpdateTable to ``load_test`` and back: in the **2017 model**
+    the table keeps the partitions the load test made, each with an even share. ``partition_mode="today"``: the
+    same history under today's rules (adaptive capacity up to the table's total, each key up to 3,000 read /
+    1,000 write units a second).
 
     Refused on real AWS: provisioning tens of thousands of capacity units costs real money by the hour.
     """
@@ -211,7 +213,7 @@ def load_tested_table(lab: Any, name: str, *, created: tuple[int, int] = (5_000,
             "run this part of the lesson on the local engine"
         )
     table = create_table(lab, name, partition_key=("pk", "S"), read_capacity_units=created[0],
-                         write_capacity_units=created[1])
+                         write_capacity_units=created[1], reset=True)
     clock = StepClock()
     throttling = enforce_throughput(lab, table.name, per_partition=True, partition_mode=partition_mode,
                                     burst_seconds=0, clock=clock)
@@ -250,7 +252,7 @@ class HotKeyTest:
                 f"(partitions throttling: {sorted(self.throttled_by_partition)})")
 
 
-def run_hot_key_test(lab: Any, table_name: str, keys: list[str], *, writes_per_second: float, clock: StepClock,
+def run_hot_key_test(lab: Lab, table_name: str, keys: list[str], *, writes_per_second: float, clock: StepClock,
                      partition_key: str = "pk") -> HotKeyTest:
     """Write one item per key at ``writes_per_second`` (on ``clock``: call it with the clock the table's
     ``enforce_throughput`` uses), with no retries, and count the writes refused as throttled."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from support import lesson_notebooks
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 
@@ -13,5 +15,6 @@ def lessons_dir() -> Path:
     return Path(os.environ.get("DYNALAB_LESSONS_DIR") or ROOT / "notebooks").resolve()
 
 
-def lesson_notebooks() -> list[Path]:
-    return sorted(lessons_dir().glob("[0-9]*.ipynb"))
+def browser_lessons() -> list[Path]:
+    """The lessons the browser tests open (``DYNALAB_LESSONS_DIR`` may point them at a copy)."""
+    return lesson_notebooks(lessons_dir())

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,12 +25,7 @@ from pathlib import Path
 import pytest
 from browser_support import ROOT, lessons_dir
 from chromium_support import browser  # noqa: F401  (a fixture)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from support import free_port
 
 
 @dataclass(frozen=True)
@@ -54,7 +48,7 @@ def jupyter_lab():
     notification = workdir / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
     notification.write_text('{"fetchNews": "false"}')
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items()
            if key not in {"DYNALAB_ENDPOINT", "DYNALAB_SLIDES", "PLOTLY_RENDERER"}}
     env.update(JUPYTER_CONFIG_DIR=str(workdir / "config"), JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),

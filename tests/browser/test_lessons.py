@@ -18,7 +18,7 @@ import importlib
 
 import nbformat
 import pytest
-from browser_support import ARTIFACTS, lesson_notebooks
+from browser_support import ARTIFACTS, browser_lessons
 from expectations import EXPECTATIONS, Move
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -234,7 +234,7 @@ def _first_checkable(questions):
     return 0, None, ""
 
 
-@pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", browser_lessons(), ids=lambda p: p.stem)
 def test_lesson_in_jupyterlab(lesson_runs, notebook):
     (ARTIFACTS / f"{notebook.stem}-FAILED.png").unlink(missing_ok=True)
     run = lesson_runs(notebook)
@@ -307,7 +307,7 @@ def test_lesson_in_jupyterlab(lesson_runs, notebook):
 
 
 def test_expectations_name_real_lessons():
-    stems = {p.stem for p in lesson_notebooks()}
+    stems = {p.stem for p in browser_lessons()}
     unknown = set(EXPECTATIONS) - stems
     assert not unknown, f"expectations for lessons that do not exist: {sorted(unknown)}"
 

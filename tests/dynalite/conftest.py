@@ -7,13 +7,13 @@ Started once for this folder's tests and stopped after them. Without Node.js or 
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from support import free_port
 
 import dynalab
 
@@ -27,19 +27,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.dynalite)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def dynalite_url():
     node = shutil.which("node")
     if node is None or not CLI.exists():
         missing = "Node.js (node) is not on PATH" if node is None else f"{CLI.relative_to(ROOT)} is missing (npm ci)"
         pytest.skip(f"dynalite cross-check skipped: {missing}")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [node, str(CLI), "--host", "127.0.0.1", "--port", str(port),
          "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],

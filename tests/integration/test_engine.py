@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from boto3.dynamodb.conditions import Key
@@ -36,10 +37,15 @@ def test_create_write_read_query(lab, table_name):
     assert [i["SongTitle"] for i in found["Items"]] == ["Hey Now", "Lucky"]
 
 
-def test_create_table_twice_resets_it(lab, table_name):
+def test_create_table_refuses_an_existing_table_unless_reset(lab, table_name):
     table = dynalab.create_table(lab, table_name)
     table.put_item(Item={"pk": "a"})
-    again = dynalab.create_table(lab, table_name)
+    with pytest.raises(ValueError, match=f"table '{table_name}' already exists. Pass reset=True to delete it"):
+        dynalab.create_table(lab, table_name)
+    assert table.scan()["Items"] == [{"pk": "a"}]  # nothing was deleted
+    with pytest.raises(TypeError, match="reset must be True or False"):
+        dynalab.create_table(lab, table_name, reset="yes")
+    again = dynalab.create_table(lab, table_name, reset=True)
     assert again.scan()["Items"] == []
 
 
@@ -126,6 +132,56 @@ def test_the_engine_exits_when_its_parent_is_killed():
     else:
         pytest.fail(f"engine process {child_pid} outlived its killed parent")
     parent.stdout.close()
+
+
+@pytest.mark.parametrize("bad, words", [
+    (1e200, r"item 30: attribute 'n': 1e\+200 is outside DynamoDB's number range"),
+    (Decimal("1E-131"), r"item 30: attribute 'n': Decimal\('1E-131'\) is outside DynamoDB's number range"),
+    (float("nan"), r"item 30: attribute 'n': nan is not a number DynamoDB can store"),
+], ids=["float", "decimal", "nan"])
+def test_bulk_load_refuses_a_number_outside_dynamodbs_range_before_writing(lab, table_name, bad, words):
+    table = dynalab.create_table(lab, table_name)
+    items = [{"pk": f"user{i}", "n": Decimal(i) / 4} for i in range(40)]
+    items[30]["n"] = bad
+    with pytest.raises(ValueError, match=words + ".*; nothing was written"):
+        dynalab.bulk_load(lab, table.name, items)
+    assert table.scan(Select="COUNT")["Count"] == 0
+    floats = dynalab.bulk_load(lab, table.name, [{"pk": "f", "n": 0.1}])  # a float in range is stored as 0.1
+    assert floats.items_written == 1 and table.get_item(Key={"pk": "f"})["Item"]["n"] == Decimal("0.1")
+
+
+@pytest.mark.parametrize("make_bad, reason", [
+    (lambda item: item.pop("pk"), "the key attribute 'pk' is missing"),
+    (lambda item: item.update(pk=7), "the key attribute 'pk' must be of type S, got N"),
+    (lambda item: item.update(pk="user27"),
+     "it writes the same key as write 27 in one BatchWriteItem call, which DynamoDB refuses whole"),
+], ids=["missing-key", "key-type", "duplicate-key"])
+def test_bulk_load_says_how_many_went_in_and_which_item_failed_why(lab, table_name, make_bad, reason):
+    table = dynalab.create_table(lab, table_name)
+    items = [{"pk": f"user{i}", "n": i} for i in range(60)]
+    make_bad(items[30])  # in the second call (items 25-49): the first call's 25 are in, the rest are not
+    with pytest.raises(dynalab.engine.tables.BatchWriteError) as caught:
+        dynalab.bulk_load(lab, table.name, items)
+    error = caught.value
+    assert (error.items_written, error.failed_index, error.reason) == (25, 30, reason)
+    assert error.unwritten == list(range(25, 60))
+    assert str(error).startswith(f"bulk_load into {table.name}: 25 of 60 items written; item 30 failed: {reason}")
+    assert "Not written: items 25-59" in str(error)
+    assert table.scan(Select="COUNT")["Count"] == 25
+
+
+def test_bulk_load_names_bad_arguments(lab, table_name):
+    with pytest.raises(ValueError, match="does not exist"):
+        dynalab.bulk_load(lab, table_name, [{"pk": "a"}])
+    dynalab.create_table(lab, table_name)
+    for kwargs, words in [({"max_attempts": 0}, "max_attempts must be an integer from 1 to 20"),
+                          ({"max_attempts": True}, "max_attempts"), ({"base_delay_seconds": -1}, "base_delay_seconds"),
+                          ({"show_progress": "no"}, "show_progress")]:
+        with pytest.raises((TypeError, ValueError), match=words):
+            dynalab.bulk_load(lab, table_name, [{"pk": "a"}], **kwargs)
+    for items in (None, 5, "abc", {"pk": "a"}, [None]):
+        with pytest.raises(TypeError, match="item"):
+            dynalab.bulk_load(lab, table_name, items)
 
 
 def test_scan_items_reads_every_page(lab, table_name):

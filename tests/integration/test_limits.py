@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
+from support import item_of_size
 
 import dynalab
 from dynalab import item_size
@@ -67,7 +68,7 @@ def test_table_names_are_3_to_255_characters(lab, name, constraint):
 
 
 def test_an_item_over_409600_bytes_is_refused(lab, table):
-    item = {"pk": "a", "d": "x" * (409_601 - 4)}
+    item = item_of_size(409_601)
     assert item_size(item) == 409_601
     lab.meter.reset()
     assert _refused(table.put_item, Item=item) == {"Code": "ValidationException", "Message": ITEM_TOO_LARGE}
@@ -78,7 +79,7 @@ def test_an_item_over_409600_bytes_is_refused(lab, table):
 
 
 def test_an_item_of_exactly_409600_bytes_is_stored(lab, table):
-    item = {"pk": "a", "d": "x" * (409_600 - 4)}
+    item = item_of_size(409_600)
     assert item_size(item) == 409_600
     try:
         table.put_item(Item=item)

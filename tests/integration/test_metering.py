@@ -6,17 +6,12 @@ import threading
 
 import pytest
 from botocore.exceptions import ClientError
+from support import item_of_size
 
 import dynalab
 from dynalab import item_size, put_write_units, query_read_units, read_units, write_units
 
 KB = 1024
-
-
-def _item(pk: str, size: int) -> dict:
-    """An item of exactly ``size`` bytes: pk + a data attribute 'd' padding it."""
-    base = {"pk": pk, "d": ""}
-    return {"pk": pk, "d": "x" * (size - item_size(base))}
 
 
 @pytest.fixture
@@ -27,7 +22,7 @@ def table(lab, table_name):
 
 
 def test_article_examples_are_metered_and_reported(lab, table):
-    item = _item("a", 16 * KB)
+    item = item_of_size(16 * KB, "a")
     assert item_size(item) == 16 * KB
     answer = table.put_item(Item=item, ReturnConsumedCapacity="TOTAL")
     assert answer["ConsumedCapacity"] == {"TableName": table.name, "CapacityUnits": 16.0}
@@ -40,7 +35,7 @@ def test_article_examples_are_metered_and_reported(lab, table):
 
 
 def test_units_are_metered_without_return_consumed_capacity(lab, table):
-    table.put_item(Item=_item("a", 5000))
+    table.put_item(Item=item_of_size(5000, "a"))
     answer = table.get_item(Key={"pk": "a"})
     assert "ConsumedCapacity" not in answer  # the learner did not ask: the answer stays as DynamoDB gives it
     assert lab.meter.write_units(table.name) == write_units(5000) == 5
@@ -60,11 +55,11 @@ def test_the_layer_strips_what_it_added_and_keeps_what_was_asked(lab, table):
 
 
 def test_writes_are_charged_on_the_larger_of_old_and_new(lab, table):
-    table.put_item(Item=_item("a", 3 * KB))
+    table.put_item(Item=item_of_size(3 * KB, "a"))
     lab.meter.reset()
     table.put_item(Item={"pk": "a"})  # small over large: charged on the large one replaced
     assert lab.meter.write_units(table.name) == put_write_units(item_size({"pk": "a"}), 3 * KB) == 3
-    table.put_item(Item=_item("a", 3 * KB))
+    table.put_item(Item=item_of_size(3 * KB, "a"))
     lab.meter.reset()
     table.update_item(Key={"pk": "a"}, UpdateExpression="REMOVE d")  # shrinks to 4 B: charged on the old 3 KB
     assert lab.meter.write_units(table.name, "UpdateItem") == 3
@@ -72,7 +67,7 @@ def test_writes_are_charged_on_the_larger_of_old_and_new(lab, table):
                       ExpressionAttributeValues={":d": "y" * (2 * KB)})  # grows: charged on the new item
     assert lab.meter.write_units(table.name, "UpdateItem") == 3 + 3
     table.delete_item(Key={"pk": "a"})
-    assert lab.meter.write_units(table.name, "DeleteItem") == write_units(item_size(_item("a", 2 * KB + 4))) == 3
+    assert lab.meter.write_units(table.name, "DeleteItem") == write_units(2 * KB + 4) == 3
 
 
 def test_an_update_that_grows_the_item_is_charged_on_the_new_item_whatever_it_returns(lab, table):
@@ -86,10 +81,10 @@ def test_an_update_that_grows_the_item_is_charged_on_the_new_item_whatever_it_re
 
 
 def test_a_failed_conditional_write_is_still_charged(lab, table):
-    table.put_item(Item=_item("a", 2 * KB))
+    table.put_item(Item=item_of_size(2 * KB, "a"))
     lab.meter.reset()
     with pytest.raises(ClientError) as raised:
-        table.put_item(Item=_item("a", 3 * KB), ConditionExpression="attribute_not_exists(pk)")
+        table.put_item(Item=item_of_size(3 * KB, "a"), ConditionExpression="attribute_not_exists(pk)")
     assert raised.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
     assert "Item" not in raised.value.response  # the layer asked for the old item; the learner did not
     entry = lab.meter.last("PutItem")
@@ -150,7 +145,7 @@ def test_later_plugins_see_the_units_of_each_call(lab, table):
 
     spy = lab.fidelity.add(Spy())
     try:
-        table.put_item(Item=_item("a", 1500))
+        table.put_item(Item=item_of_size(1500, "a"))
         table.get_item(Key={"pk": "a"}, ConsistentRead=True)
     finally:
         lab.fidelity.plugins.remove(spy)
@@ -215,7 +210,7 @@ def test_on_the_embedded_engine_known_sizes_spare_the_old_item(lab, table):
 
     spy = lab.fidelity.add(Spy())
     try:
-        table.put_item(Item=_item("a", 3 * KB))  # never seen: the layer asks the engine for the old item
+        table.put_item(Item=item_of_size(3 * KB, "a"))  # never seen: the layer asks the engine for the old item
         table.put_item(Item={"pk": "a"})  # known now: no ALL_OLD, and still charged on the 3 KB item it replaced
         assert lab.meter.last("PutItem").write_units == 3
         # PartiQL changes the item where the meter cannot size it: what it remembered is dropped
@@ -231,8 +226,8 @@ def test_on_the_embedded_engine_known_sizes_spare_the_old_item(lab, table):
 def test_on_the_embedded_engine_batch_writes_are_charged_on_the_larger_item(lab, table):
     if lab.meter.known is None:
         pytest.skip("the meter remembers sizes only on the embedded engine (no one else writes to it)")
-    table.put_item(Item=_item("big", 3 * KB))
-    table.put_item(Item=_item("gone", 2 * KB))
+    table.put_item(Item=item_of_size(3 * KB, "big"))
+    table.put_item(Item=item_of_size(2 * KB, "gone"))
     lab.meter.reset()
     lab.client.batch_write_item(RequestItems={table.name: [
         {"PutRequest": {"Item": {"pk": {"S": "big"}}}},  # replaces 3 KB: 3 WCU
@@ -243,7 +238,7 @@ def test_on_the_embedded_engine_batch_writes_are_charged_on_the_larger_item(lab,
 
 
 def test_switching_the_layer_back_on_forgets_sizes_it_did_not_see(lab, table):
-    table.put_item(Item=_item("a", 5 * KB))
+    table.put_item(Item=item_of_size(5 * KB, "a"))
     lab.fidelity.enabled = False
     try:
         table.put_item(Item={"pk": "a"})  # unseen: the item is 4 B now

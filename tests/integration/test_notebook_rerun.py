@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
-
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+from support import NOTEBOOKS
 
 
 @pytest.mark.skipif(bool(os.environ.get("DYNALAB_ENDPOINT")), reason="nbval covers notebooks on the embedded engine")

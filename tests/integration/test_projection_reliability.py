@@ -22,7 +22,7 @@ import threading
 import pytest
 
 from dynalab.engine.streams import InjectedCrash
-from dynalab.engine.tables import scan_items
+from dynalab.engine.tables import batch_write, scan_items
 from dynalab.lessons.projections import create_vote_tables, read_summary, tally_votes, vote_summary
 
 CANDIDATES = ("A", "B", "C", "D")
@@ -38,14 +38,12 @@ def write_votes(lab, votes_table: str, operations: int, writer: int, seed: int) 
     """
     rng = random.Random(seed)
     client = lab.client
-    mine: list[str] = []
+    own_users: list[str] = []
     batch: dict[str, dict] = {}
 
     def flush() -> None:
         if batch:
-            pending = {votes_table: list(batch.values())}
-            while pending:
-                pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            batch_write(lab, [(votes_table, request) for request in batch.values()])
             batch.clear()
 
     def vote_item(user: str) -> dict:
@@ -53,30 +51,30 @@ def write_votes(lab, votes_table: str, operations: int, writer: int, seed: int) 
 
     for number in range(operations):
         roll = rng.random()
-        if mine and roll < 0.05:
-            user = rng.choice(mine)
+        if own_users and roll < 0.05:
+            user = rng.choice(own_users)
             flush()
             client.update_item(TableName=votes_table, Key={"UserID": {"S": user}}, UpdateExpression="SET vote = :v",
                                ExpressionAttributeValues={":v": {"S": rng.choice(CANDIDATES)}})
             continue
         if roll < 0.10:
             user = f"w{writer}-{number}"
-            mine.append(user)
+            own_users.append(user)
             flush()
             item = vote_item(user)
             client.update_item(TableName=votes_table, Key={"UserID": {"S": user}},
                                UpdateExpression="SET vote = :v, #d = :d", ExpressionAttributeNames={"#d": "Date"},
                                ExpressionAttributeValues={":v": item["vote"], ":d": item["Date"]})
             continue
-        if mine and roll < 0.20:
-            user = rng.choice(mine)
+        if own_users and roll < 0.20:
+            user = rng.choice(own_users)
             request = {"PutRequest": {"Item": vote_item(user)}}  # a changed vote: MODIFY
-        elif mine and roll < 0.30:
-            user = mine.pop(rng.randrange(len(mine)))
+        elif own_users and roll < 0.30:
+            user = own_users.pop(rng.randrange(len(own_users)))
             request = {"DeleteRequest": {"Key": {"UserID": {"S": user}}}}
         else:
             user = f"w{writer}-{number}"
-            mine.append(user)
+            own_users.append(user)
             request = {"PutRequest": {"Item": vote_item(user)}}
         if user in batch or len(batch) == 25:  # one request per key per BatchWriteItem call
             flush()

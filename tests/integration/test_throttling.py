@@ -15,22 +15,6 @@ from dynalab.lessons.load_generator import run_load
 from dynalab.models.autoscaling import TargetTrackingPolicy
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
 @pytest.fixture
 def no_retries(lab):
     return lab.new_client(retries={"mode": "standard", "total_max_attempts": 1})

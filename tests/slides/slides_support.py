@@ -6,13 +6,11 @@ import functools
 import importlib.util
 from pathlib import Path
 
+from support import lesson_notebooks  # noqa: F401  (the slides tests take it from here)
+
 ROOT = Path(__file__).resolve().parents[2]
 DECKS = ROOT / "build" / "slides"
 ARTIFACTS = ROOT / "artifacts" / "slides"
-
-
-def lesson_notebooks() -> list[Path]:
-    return sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 
 
 @functools.cache

@@ -128,20 +128,20 @@ def test_bad_input_names_the_parameter():
 
 
 def test_a_single_key_vocabulary():
-    one = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
-    load = simulate_partition_load(one, one.sample(1000, 0), partition_count=3, table_capacity_per_second=300,
+    single = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
+    load = simulate_partition_load(single, single.sample(1000, 0), partition_count=3, table_capacity_per_second=300,
                                    mode="2017")
     assert load.throttled_per_second.sum() == pytest.approx(900)  # 1,000/s on one partition with a share of 100
-    today = simulate_partition_load(one, one.sample(1000, 0), partition_count=3, table_capacity_per_second=300)
+    today = simulate_partition_load(single, single.sample(1000, 0), partition_count=3, table_capacity_per_second=300)
     assert today.mode == "today" and today.throttled_per_second.sum() == pytest.approx(700)  # the table's 300
 
 
 def test_today_a_single_key_still_cannot_pass_3000_reads_or_1000_writes():
     # bp-partition-key-design / burst-adaptive-capacity: adaptive capacity up to the table's total, a hot item on
     # a partition of its own, but each partition is designed for 3,000 read / 1,000 write units per second.
-    one = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
+    single = KeyDistribution("one", "one key", "bad", ("only",), np.array([1.0]))
     for kind, ceiling in (("read", 3000), ("write", 1000)):
-        load = simulate_partition_load(one, one.sample(50_000, 0), partition_count=8, kind=kind,
+        load = simulate_partition_load(single, single.sample(50_000, 0), partition_count=8, kind=kind,
                                        table_capacity_per_second=40_000, duration_seconds=10.0)
         assert load.table_utilisation < 1
         assert load.served_per_second.sum() == pytest.approx(ceiling)
@@ -164,34 +164,3 @@ def test_today_spreads_a_hot_partition_up_to_the_table_and_the_warm_throughput()
     with pytest.raises(ValueError, match="warm_throughput_per_second"):
         simulate_partition_load(kd("user_ids"), np.array([0]), partition_count=1, table_capacity_per_second=1,
                                 warm_throughput_per_second=0)
-
-
-def test_explorer_picker_and_mode_redraw_the_load_figure():
-    from dynalab.widgets.partitions import HotPartitionExplorer
-
-    explorer = HotPartitionExplorer(read_capacity_units=5000, partitions=24, requests=100_000, duration_seconds=25)
-    assert explorer.mode.value == "today"  # the default: what DynamoDB documents now
-    assert explorer.load.throttled_requests == 0  # user IDs, 4,000 reads/s on 24 partitions
-    explorer.picker.value = "status_codes"
-    hot = explorer.load.hottest_partition
-    assert explorer.load.throttled_requests > 0  # "200" alone asks more than 3,000 reads/s
-    assert explorer.figure.data[1].y[hot] == pytest.approx(explorer.load.throttled_per_second[hot])
-    today = explorer.load.throttled_requests
-    explorer.mode.value = "2017"
-    assert explorer.load.mode == "2017" and explorer.load.throttled_requests > today
-    assert "2017 model" in explorer.figure.layout.title.text
-    assert "'200'" in explorer.readout.value.replace("&#x27;", "'")
-    with pytest.raises(ValueError, match="mode"):
-        HotPartitionExplorer(mode="2019")
-    with pytest.raises(ValueError, match="distribution"):
-        HotPartitionExplorer(distribution="zip codes")
-
-
-def test_load_figure_draws_the_ceiling_and_the_even_share():
-    from dynalab.figures.partitions import partition_load_figure
-
-    load = run("status_codes", partitions=24)  # the 2017 model: its even share is drawn
-    figure = partition_load_figure(load)
-    lines = sorted(shape.y0 for shape in figure.layout.shapes)
-    assert lines == [pytest.approx(12_000 / 24), 3000]
-    assert list(figure.data[0].y + figure.data[1].y) == pytest.approx(list(load.demand_per_second))

@@ -243,38 +243,6 @@ def test_on_demand_serves_twice_the_previous_peak_at_once():
     assert result.served[9] == 12000
 
 
-def test_the_figure_thins_long_series_but_keeps_every_peak():
-    from dynalab.figures.autoscaling import autoscaling_traces
-
-    demand = np.full(10080, 100.0)
-    demand[5001] = 900.0
-    traces = autoscaling_traces(simulate_autoscaling(demand, 70), max_points=1500)
-    assert len(traces[0]["y"]) <= 1500 and max(traces[0]["y"]) == 900
-
-
-def test_the_explorer_slider_recomputes_the_run_and_its_costs():
-    from dynalab.widgets.autoscaling import AutoscalingExplorer
-
-    explorer = AutoscalingExplorer("step", 70)
-    assert explorer.result.parameters["target_utilization"] == 70
-    explorer.slider.value = 35
-    assert explorer.result.parameters["target_utilization"] == 35
-    assert explorer.readout.value.startswith("target 35 %")
-    assert explorer.costs.provisioned_autoscaling > 0
-    assert (explorer.slider.min, explorer.slider.max) == (20, 90)  # the slider cannot give an invalid target
-    with pytest.raises(ValueError, match="workload must be one of"):
-        AutoscalingExplorer("nope")
-
-
-def test_redrawing_in_place_gives_the_same_figure_as_drawing_afresh():
-    from dynalab.figures.autoscaling import autoscaling_figure, update_autoscaling_figure
-
-    first = simulate_autoscaling([100.0] * 10 + [400.0] * 50, 70, burst_seconds=0)
-    second = simulate_autoscaling(np.tile([100.0, 100.0, 500.0], 400), 50)
-    figure = update_autoscaling_figure(autoscaling_figure(first, "a"), second, "b")
-    assert figure.to_dict() == autoscaling_figure(second, "b").to_dict()
-
-
 def test_the_simulator_and_the_policy_share_their_defaults():
     # simulate_autoscaling repeats the policy's named parameters (the lesson switches each one by name): same defaults.
     import inspect
@@ -291,13 +259,3 @@ def test_on_demand_bad_settings_name_the_value():
         simulate_on_demand([1.0], initial_throughput="fast")
     with pytest.raises(ValueError, match="peak_multiple must be a number >= 1.*got 0.5"):
         simulate_on_demand([1.0], peak_multiple=0.5)
-
-
-def test_the_explorer_picker_switches_the_workload():
-    from dynalab.lessons.workloads import load_workload
-    from dynalab.widgets.autoscaling import AutoscalingExplorer
-
-    explorer = AutoscalingExplorer("step", 70)
-    explorer.picker.value = "flash_sale"
-    assert np.array_equal(explorer.result.demand, load_workload("flash_sale").demand)
-    assert explorer.figure.layout.title.text.startswith(load_workload("flash_sale").description)

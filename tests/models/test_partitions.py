@@ -213,34 +213,6 @@ def test_bad_key_values_are_refused(key):
 
 # --- the lesson's calculator widget and split-history figure -------------------------------------------------------
 
-def test_calculator_sliders_redraw_count_share_and_figure():
-    from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT
-    from dynalab.widgets.partitions import PartitionCalculator
-
-    calc = PartitionCalculator(5000, 500, 8)
-    assert calc.estimate.partitions == 3 and len(calc.figure.data[0].x) == 3
-    calc.rcu_slider.value = 12_000
-    calc.size_slider.value = 45
-    assert calc.estimate.partitions == 5
-    assert len(calc.figure.data[0].x) == 5
-    assert list(calc.figure.data[0].y) == [2400.0] * 5
-    assert "5 partition(s)" in calc.readout.value
-    assert MAIN_CONTROL in calc.rcu_slider._dom_classes and MAIN_READOUT in calc.readout._dom_classes
-    shown = calc.view.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
-    assert shown["layout"]["title"]["text"].startswith("2017 model: 5 partition(s)")  # the redrawn figure
-
-
-def test_split_history_figure_has_a_frame_and_a_slider_step_per_step():
-    from dynalab.figures.partitions import split_history_figure
-
-    steps = split_history([("created", 5000, 500, 8), ("load test", 30000, 14000, 8), ("down", 5000, 500, 8)])
-    figure = split_history_figure(steps)
-    assert [len(frame.data[0].x) for frame in figure.frames] == [3, 24, 24]
-    assert [s.label for s in figure.layout.sliders[0].steps] == ["created", "load test", "down"]
-    assert figure.frames[2].data[0].y[0] == pytest.approx(500 / 24)
-    with pytest.raises(ValueError, match="steps"):
-        split_history_figure([])
-
 
 def test_the_two_roundings_differ_by_at_most_one_for_any_capacity():
     from hypothesis import given
