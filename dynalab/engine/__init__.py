@@ -323,8 +323,12 @@ def stop_embedded_engine() -> None:
 
 
 def _session(aws: bool) -> boto3.session.Session:
-    """One session per kind, kept: building a client from a warm session takes milliseconds, from a new one ~0.3 s
-    (the service model is read again). Callers hold ``_lock`` or run at connect time."""
+    """The local session is kept: building a client from a warm session takes milliseconds, from a new one ~0.3 s
+    (the service model is read again). On AWS a new one each time, so it reads the user's credentials, profile and
+    region as they are now (a kept one would hold on to credentials the user has since changed or removed).
+    Callers hold ``_lock`` or run at connect time."""
+    if aws:
+        return _new_session(True)
     if aws not in _sessions:
         _sessions[aws] = _new_session(aws)
     return _sessions[aws]

@@ -11,7 +11,7 @@ import pytest
 from dynalab.lessons.workloads import WORKLOADS, load_workload, workload_names
 
 #: The scripts that make the data stay in the repository's data/ folder (the wheel carries only the data).
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 def _maker():

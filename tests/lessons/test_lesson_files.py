@@ -9,7 +9,7 @@ from dynalab.__main__ import main
 from dynalab.lessons.lesson_files import MANIFEST_NAME, copy_lessons
 from dynalab.lessons.sample_data import course_files, course_root, read_csv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_course_is_found_by_pattern_every_lesson_and_data_file():
