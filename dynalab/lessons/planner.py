@@ -258,7 +258,7 @@ def _create(lab: Lab, name: str, plan: TablePlan) -> None:
     definitions = list(dict.fromkeys(d for d in definitions if d[0] not in keys))
     extra: dict[str, Any] = {"GlobalSecondaryIndexes": gsis} if gsis else {}
     create_table(lab, name, (table.partition_key, "S"), (table.sort_key, "S") if table.sort_key else None,
-                 extra_attribute_definitions=definitions, **extra)
+                 extra_attribute_definitions=definitions, reset=True, **extra)  # verify's own table, afresh
 
 
 def _consumed(answer: Mapping[str, Any], table_name: str) -> dict[str, float]:
