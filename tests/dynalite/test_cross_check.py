@@ -91,6 +91,7 @@ def table(plain):
                                   {"AttributeName": "sk", "KeyType": "RANGE"}],
                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
                                              {"AttributeName": "sk", "AttributeType": "N"}])
+    plain.get_waiter("table_exists").wait(TableName=TABLE, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100})
     return TABLE
 
 
@@ -173,6 +174,8 @@ def test_dynalite_reports_a_strong_scan_as_eventual(plain, table_name):
     plain.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+    # dynalite makes a table ACTIVE on its next tick even with --createTableMs 0: wait, or a write may come first.
+    plain.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.1, "MaxAttempts": 100})
     items = [{"pk": {"S": str(i)}, "d": {"S": "x" * 3000}} for i in range(10)]
     plain.batch_write_item(RequestItems={name: [{"PutRequest": {"Item": i}} for i in items]})
     sizes = [typed_item_size(i) for i in items]
