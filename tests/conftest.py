@@ -31,9 +31,9 @@ def lab(_engine_for_the_session):
 @pytest.fixture
 def clock():
     """A clock that moves only when told (``clock.advance(seconds)``): dynalab's own StepClock."""
-    from dynalab.widgets.partitions import StepClock
+    from dynalab.models.clock import StepClock
 
-    return StepClock()
+    return StepClock(start=1000.0)
 
 
 @pytest.fixture

@@ -81,12 +81,12 @@ def _resources(lab: Lab, report: CleanupReport) -> list[tuple[str, str, Callable
             found.append(("backup", backup, lambda arn=backup: lab.client.delete_backup(BackupArn=arn)))
     if lab.is_aws:
         functions = _client(lab, "lambda")
-        mine = tuple(f":table/{table}/stream/" for table in tables)
+        stream_parts = tuple(f":table/{table}/stream/" for table in tables)
         for uuid, arn in _listing(report, "Lambda event source mappings", lambda: [
                 (each["UUID"], each.get("EventSourceArn", ""))
                 for page in functions.get_paginator("list_event_source_mappings").paginate()
                 for each in page["EventSourceMappings"]]):
-            if any(part in arn for part in mine):
+            if any(part in arn for part in stream_parts):
                 found.append(("event source mapping", f"{uuid} ({arn})",
                               lambda u=uuid: functions.delete_event_source_mapping(UUID=u)))
         queues = _client(lab, "sqs")

@@ -33,17 +33,16 @@ __all__ = [
     "BATCH_GET_MAX_KEYS",
     "BATCH_WRITE_MAX_BYTES",
     "BATCH_WRITE_MAX_REQUESTS",
-    "TABLE_NAME_LENGTHS",
     "TRANSACTION_MAX_ACTIONS",
     "TRANSACTION_MAX_BYTES",
     "Limits",
 ]
 
+from dynalab.models.naming import table_name_constraint  # noqa: E402
 from dynalab.models.quotas import (  # noqa: E402  (re-exported: the limits this plugin enforces)
     BATCH_GET_MAX_KEYS,
     BATCH_WRITE_MAX_BYTES,
     BATCH_WRITE_MAX_REQUESTS,
-    TABLE_NAME_LENGTHS,
     TRANSACTION_MAX_ACTIONS,
     TRANSACTION_MAX_BYTES,
 )
@@ -102,12 +101,8 @@ class Limits:
 
 
 def _table_name_problem(name: str, where: str) -> str | None:
-    low, high = TABLE_NAME_LENGTHS
-    if len(name) < low:
-        return _constraint(name, where, f"Member must have length greater than or equal to {low}")
-    if len(name) > high:
-        return _constraint(name, where, f"Member must have length less than or equal to {high}")
-    return None
+    constraint = table_name_constraint(name)  # the one table-name rule (models/naming.py), in DynamoDB's wording
+    return _constraint(name, where, constraint) if constraint else None
 
 
 def _item_problem(item: Any) -> str | None:
@@ -120,7 +115,7 @@ def _put_item(request: dict) -> str | None:
     return _item_problem(request.get("Item"))
 
 
-def _batch_write(request: dict) -> str | None:
+def _batch_write_problem(request: dict) -> str | None:
     by_table = accesses_by_table("BatchWriteItem", request)
     for table, writes in (request.get("RequestItems") or {}).items():
         message = _table_name_problem(table, "requestItems")
@@ -182,7 +177,7 @@ def _transaction(request: dict) -> str | None:
 
 _CHECKS = {
     "PutItem": _put_item,
-    "BatchWriteItem": _batch_write,
+    "BatchWriteItem": _batch_write_problem,
     "BatchGetItem": _batch_get,
     "TransactWriteItems": _transaction,
     "TransactGetItems": _transaction,

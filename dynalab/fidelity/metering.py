@@ -382,14 +382,14 @@ class Meter:
         if not ok and parsed.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
             return  # refused or throttled requests consume nothing
         try:
-            ours, counts = self._units(operation, request, parsed, ok, state)
+            metered, counts = self._units(operation, request, parsed, ok, state)
         except (TypeError, ValueError, KeyError):
             return  # an answer shape we do not understand: never break the learner's call
         reported = _reported_units(parsed.get("ConsumedCapacity"))
-        chosen = dict(ours)
+        chosen = dict(metered)
         if self.trust_engine and ok and reported:
             for table, units in reported.items():
-                read, write = ours.get(table, (0.0, 0.0))
+                read, write = metered.get(table, (0.0, 0.0))
                 # the engine's units are the table's own: an LSI's writes (dynalab's count) are paid from it too
                 chosen[table] = (units, 0.0) if read or not write else \
                     (0.0, units + self._lsi_write_units(state, table))
@@ -401,10 +401,10 @@ class Meter:
                 totals[0] += 1
                 totals[1] += read
                 totals[2] += write
-                mine = sum(ours.get(table, (0.0, 0.0)))
+                table_units = sum(metered.get(table, (0.0, 0.0)))
                 on_indexes = {name: u.read + u.write for name, u in indexes.get(table, {}).items()}
                 self.log.append(MeterEntry(now, operation, table, read, write, reported.get(table),
-                                           counts.get(table, 0), ok, mine, on_indexes))
+                                           counts.get(table, 0), ok, table_units, on_indexes))
             for table, by_index in indexes.items():
                 for name, units in by_index.items():
                     totals = self._index_totals.setdefault((table, name, operation), [0, 0.0, 0.0])

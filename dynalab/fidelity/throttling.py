@@ -298,17 +298,17 @@ class ThroughputEnforcer:
             kind = "read"
         else:
             return None
-        mine = [access for access in accesses(operation, body) if access.table == self.table_name]
-        if not mine:
+        on_this_table = [access for access in accesses(operation, body) if access.table == self.table_name]
+        if not on_this_table:
             return None
-        units_each = 2.0 if mine[0].transactional else 1.0  # transactional reads and writes cost twice
+        units_each = 2.0 if on_this_table[0].transactional else 1.0  # transactional reads and writes cost twice
         spread = operation == "Scan"
         if operation == "Query":
             key = _query_key(body, self.partition_key)
             spread = key is None
             keys = [key]
         else:
-            keys = [access.key.get(self.partition_key) for access in mine]
+            keys = [access.key.get(self.partition_key) for access in on_this_table]
         if not self.per_partition or self.partitions <= 1:
             return kind, {0: units_each * max(len(keys), 1)}
         if spread:
@@ -333,8 +333,8 @@ class ThroughputEnforcer:
         request = context.get("dynalab_request")
         if not isinstance(request, dict):
             return
-        mine = [a for a in accesses(operation, request) if a.table == self.table_name]
-        if not mine:
+        on_this_table = [a for a in accesses(operation, request) if a.table == self.table_name]
+        if not on_this_table:
             return
         kind = "write" if operation == "BatchWriteItem" else "read"
         with self._lock:
@@ -345,7 +345,7 @@ class ThroughputEnforcer:
             withheld: list[Access] = []
             charged: dict[int, float] = {}
             index_charged: dict[str, float] = {}
-            for access in mine:
+            for access in on_this_table:
                 index = self._partition(access.key.get(self.partition_key))
                 bucket = self._buckets[(kind, index)]
                 on_indexes = self._index_estimates([access]) if kind == "write" else {}
@@ -366,13 +366,13 @@ class ThroughputEnforcer:
                                         "index_charged": index_charged,
                                         "withheld": [a.spec for a in withheld] if kind == "write" else
                                         [a.key for a in withheld],
-                                        "spec": mine[0].spec}
+                                        "spec": on_this_table[0].spec}
         if withheld:
             items = request["RequestItems"]
             if kind == "write":
                 items[self.table_name] = [a.spec for a in admitted]
             else:
-                items[self.table_name] = {**mine[0].spec, "Keys": [a.key for a in admitted]}
+                items[self.table_name] = {**on_this_table[0].spec, "Keys": [a.key for a in admitted]}
             request_dict["body"] = json.dumps(request).encode()
 
     def _key_admits(self, kind: str, access: Access, units: float) -> bool:
@@ -486,10 +486,10 @@ class ThroughputEnforcer:
 
         if operation == "Scan":
             return {}
-        mine = [access for access in accesses(operation, body) if access.table == self.table_name]
-        units_each = 2.0 if mine and mine[0].transactional else 1.0
+        on_this_table = [access for access in accesses(operation, body) if access.table == self.table_name]
+        units_each = 2.0 if on_this_table and on_this_table[0].transactional else 1.0
         values = [_query_key(body, self.partition_key)] if operation == "Query" else \
-            [access.key.get(self.partition_key) for access in mine]
+            [access.key.get(self.partition_key) for access in on_this_table]
         charges: dict[bytes, float] = {}
         for value in values:
             if value is not None:
@@ -503,7 +503,7 @@ class ThroughputEnforcer:
             return
         state = context.get(self._state_key)
         if not state:
-            return  # not ours, or never admitted (throttled to the end)
+            return  # not this table's, or never admitted (throttled to the end)
         if state.get("withheld") and status_code == 200:
             self._hand_back(operation, parsed, state)
         self._settle_indexes(state, (context.get("dynalab_consumed_indexes") or {}).get(self.table_name))

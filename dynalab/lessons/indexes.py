@@ -21,6 +21,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine.tables import create_table
+from dynalab.models.clock import StepClock
 from dynalab.models.sizing import item_size
 
 __all__ = [
@@ -31,7 +32,6 @@ __all__ = [
     "MeteredUnits",
     "ShardingResult",
     "SparseIndex",
-    "StepClock",
     "compare_index_writes",
     "consumed_units",
     "FilterOrIndexLive",
@@ -54,19 +54,6 @@ INDEX_PROJECTIONS = ("KEYS_ONLY", "INCLUDE", "ALL")
 INCLUDED_ATTRIBUTE = "title"
 MAX_INDEXES = 20  # GSIs per table, the default quota (ServiceQuotas.html)
 _THROTTLED = "ProvisionedThroughputExceededException"
-
-
-class StepClock:
-    """A clock that moves only when told: a live throttling run that prints the same numbers every time."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
 
 
 # ------------------------------------------------------------------------------------------------ the units

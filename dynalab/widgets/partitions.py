@@ -15,6 +15,7 @@ import numpy as np
 
 from dynalab.engine import Lab
 from dynalab.figures.partitions import key_placement_figure, partition_estimate_figure, partition_load_figure
+from dynalab.models.clock import StepClock
 from dynalab.models.hot_partitions import MODE_LABELS, MODES, PartitionLoad, keys_per_partition, simulate_partition_load
 from dynalab.models.key_distributions import CARDINALITY_TABLE, key_distribution
 from dynalab.models.partitions import estimate_partitions, partition_count
@@ -28,7 +29,6 @@ __all__ = [
     "KeyPlacement",
     "LoadTestedTable",
     "PartitionCalculator",
-    "StepClock",
     "load_tested_table",
     "place_keys",
     "run_hot_key_test",
@@ -166,19 +166,6 @@ def place_keys(lab: Lab, table_name: str, distribution_name: str, items: int, *,
                                      ExpressionAttributeNames={"#k": partition_key})
               for item in page["Items"]]
     return KeyPlacement(table_name, len(stored), len(set(stored)), partitions, keys_per_partition(stored, partitions))
-
-
-class StepClock:
-    """A clock that moves only when told (so a live throttling demo prints the same numbers every run)."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass

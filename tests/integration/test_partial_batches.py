@@ -11,22 +11,6 @@ import dynalab
 from dynalab.fidelity.throttling import THROTTLE_CODE, enforce_throughput
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
 @pytest.fixture
 def no_retries(lab):
     return lab.new_client(retries={"mode": "standard", "total_max_attempts": 1})
