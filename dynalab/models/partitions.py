@@ -212,7 +212,7 @@ def rounding_differences(read_capacity_units: Iterable[float],
     return found
 
 
-# --- split history: partitions grow, never shrink -------------------------------------------------------------
+# --- split history (2017 model): partitions grow and are never shown to shrink; no AWS text says either way ---------
 
 
 @dataclass(frozen=True)
