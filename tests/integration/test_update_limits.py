@@ -16,6 +16,18 @@ def table(lab, table_name):
     return dynalab.create_table(lab, table_name)
 
 
+def _stored(lab, call) -> None:
+    """Make a write of an item at or just under 400 KB; a moto started outside dynalab refuses it first."""
+    try:
+        call()
+    except ClientError as error:
+        if lab.engine == "moto" and not lab.embedded and "exceeded the maximum allowed size" in \
+                error.response["Error"]["Message"]:
+            pytest.xfail("a moto started outside dynalab refuses items from ~405,000 B by its own count; dynalab's "
+                         "embedded engine lifts that check (dynalab.engine._process.match_dynamodb_item_limit)")
+        raise
+
+
 def _refused(call) -> str:
     with pytest.raises(ClientError) as error:
         call()
@@ -32,7 +44,7 @@ def test_an_update_that_grows_an_item_past_400_kb_is_refused(lab, table):
     assert "e" not in client.get_item(TableName=table.name, Key={"pk": {"S": "a"}})["Item"]
     # exactly 400 KB passes: 300 KB + "pk"+"a" + "d" = 307,204 B; add "e" + 102,395 B = 409,600 B
     exact = {**grow, "ExpressionAttributeValues": {":e": {"S": "y" * (409_600 - 307_204 - 1)}}}
-    client.update_item(**exact)
+    _stored(lab, lambda: client.update_item(**exact))
     assert dynalab.typed_item_size(client.get_item(TableName=table.name, Key={"pk": {"S": "a"}})["Item"]) == 409_600
     one_more = {"TableName": table.name, "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET f = :f",
                 "ExpressionAttributeValues": {":f": {"BOOL": True}}}
@@ -50,7 +62,7 @@ def test_a_transactional_update_past_400_kb_is_refused(lab, table):
 
 
 def test_the_resource_api_update_is_checked_too(lab, table):
-    table.put_item(Item={"pk": "a", "d": "x" * (399 * KB)})
+    _stored(lab, lambda: table.put_item(Item={"pk": "a", "d": "x" * (399 * KB)}))
     table.update_item(Key={"pk": "a"}, UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": 1})
     assert _refused(lambda: table.update_item(Key={"pk": "a"}, UpdateExpression="SET big = :b",
                                               ExpressionAttributeValues={":b": "z" * (2 * KB)})) == ITEM_TOO_LARGE
