@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
@@ -277,16 +278,29 @@ def connect(endpoint: str | None = None) -> Lab:
             return _connect_embedded()
         if target == "aws":
             return _labs.get("aws") or _labs.setdefault("aws", _connect_aws())
-        if not isinstance(target, str) or not target.startswith(("http://", "https://")):
+        if not _endpoint_url_ok(target):
+            source = "endpoint" if endpoint is not None else ENV_VAR
             raise ValueError(
-                f"{ENV_VAR} must be unset (the embedded engine), 'aws', or an http(s)://host:port URL; "
-                f"got {target!r}"
+                f"{source} must be unset (the embedded engine), 'aws', or an http(s)://host:port URL with a host "
+                f"and a port from 1 to 65535; got {target!r:.80}"
             )
         lab = _labs.get(target)
         if lab is None or not _answers(target):
             _probe(target)
             lab = _labs[target] = _make_lab(target, identify_engine(target), embedded=False)
         return lab
+
+
+def _endpoint_url_ok(target: Any) -> bool:
+    """An http(s) URL with a host and, if given, a valid port (urllib's own errors would name no parameter)."""
+    if not isinstance(target, str) or not target.startswith(("http://", "https://")):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(target)
+        port = parts.port
+    except ValueError:  # "Invalid IPv6 URL", "Port out of range 0-65535"
+        return False
+    return bool(parts.hostname) and (port is None or 1 <= port <= 65535)
 
 
 def embedded_engine() -> EmbeddedEngine | None:
