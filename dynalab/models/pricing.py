@@ -70,7 +70,7 @@ class Prices:
         for name in ("write_capacity_unit_hour", "read_capacity_unit_hour", "write_request_units_per_million",
                      "read_request_units_per_million", "storage_gb_month", "stream_read_requests_per_100k",
                      "lambda_requests_per_million", "lambda_gb_second"):
-            checks.number(f"Prices.{name}", getattr(self, name), low=0, low_open=True, unit="dollars, finite")
+            checks.number(f"Prices.{name}", getattr(self, name), low=0, low_open=True, unit="dollars")
         for name in ("storage_free_gb", "stream_read_requests_free_per_month"):
             checks.number(f"Prices.{name}", getattr(self, name), low=0)
         checks.text("Prices.taken", self.taken, min_length=1)
