@@ -179,6 +179,15 @@ class ThroughputEnforcer:
         if not callable(clock):
             raise checks.ParameterTypeError(f"clock must be a function returning seconds (time.monotonic), got "
                                             f"{clock!r:.60}")
+        for i, entry in enumerate(checks.sequence_of("global_secondary_indexes", global_secondary_indexes)):
+            if not (isinstance(entry, tuple | list) and len(entry) == 3 and isinstance(entry[0], SecondaryIndex)):
+                raise checks.ParameterTypeError(f"global_secondary_indexes[{i}] must be (SecondaryIndex, RCU, WCU); "
+                                                f"got {entry!r:.60}")
+            checks.number(f"global_secondary_indexes[{i}][1]", entry[1], low=1, high=MODEL_MAX_CAPACITY_UNITS)
+            checks.number(f"global_secondary_indexes[{i}][2]", entry[2], low=1, high=MODEL_MAX_CAPACITY_UNITS)
+        table_key_attributes = checks.sequence_of("table_key_attributes", table_key_attributes,
+                                                  lambda n, v: checks.text(n, v, min_length=1), max_length=2)
+        table_arn = checks.text("table_arn", table_arn)
         self.table_name = table_name
         self.partition_key = partition_key
         self.per_partition = bool(per_partition)

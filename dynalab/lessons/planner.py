@@ -53,6 +53,10 @@ def example_design_path(name: str = "orders") -> Path:
     return _data_dir() / "designs" / f"{name}.yaml"
 
 
+class DesignNotFoundError(FileNotFoundError, ValueError):
+    """No design file by that name: a FileNotFoundError, and a ValueError (a bad ``design`` argument)."""
+
+
 def read_design(path: str | os.PathLike) -> dict[str, Any]:
     """A design read from a YAML (.yaml, .yml) or JSON (.json) file; a bare name such as ``"orders"`` or
     ``"designs/orders.yaml"`` that is not a file here is looked up in the repository's ``data/`` folder."""
@@ -60,7 +64,7 @@ def read_design(path: str | os.PathLike) -> dict[str, Any]:
     candidates = [given, data / given, data / "designs" / given, data / "designs" / f"{given}.yaml"]
     found = next((candidate for candidate in candidates if candidate.is_file()), None)
     if found is None:
-        raise FileNotFoundError(f"design file {str(path)!r} not found (looked in {os.getcwd()} and {data})")
+        raise DesignNotFoundError(f"design: design file {str(path)!r} not found (looked in {os.getcwd()} and {data})")
     if found.suffix.lower() not in _SUFFIXES:
         raise ValueError(f"design file {found}: the name must end in {', '.join(_SUFFIXES)}; got {found.suffix!r}")
     import yaml  # pyyaml, a runtime dependency

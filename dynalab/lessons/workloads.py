@@ -61,10 +61,13 @@ def load_workload(name: str | os.PathLike, metric: str | None = None) -> Workloa
     if _is_path(name) and not (isinstance(name, str) and name in WORKLOADS):
         from dynalab.lessons.cloudwatch import read_cloudwatch_export
 
-        export = read_cloudwatch_export(name, metric)
+        try:
+            export = read_cloudwatch_export(name, metric)
+        except FileNotFoundError as error:
+            raise type(error)(f"name: {error}") from None
         return Workload(export.name, export.description, export.demand)
     if name not in WORKLOADS:
-        raise ValueError(f"workload must be one of {', '.join(WORKLOADS)}, or the path of a CloudWatch export "
+        raise ValueError(f"name: a workload must be one of {', '.join(WORKLOADS)}, or the path of a CloudWatch export "
                          f"(.json or .csv); got {name!r}")
     rows = read_csv(f"workloads/{name}.csv")
     minutes = [int(row["minute"]) for row in rows]

@@ -135,7 +135,8 @@ class DecreaseQuota:
     def __init__(self, at_day_start: int = DECREASES_AVAILABLE_AT_DAY_START,
                  max_available: int = DECREASES_MAX_AVAILABLE, per_hour: int = DECREASES_ADDED_PER_HOUR) -> None:
         self.max_available = _check_int("max_available", max_available, 0)
-        self.at_day_start = _check_int("at_day_start", at_day_start, 0, self.max_available)
+        self.at_day_start = checks.number("at_day_start", at_day_start, low=0, high=self.max_available,
+                                          integer=True, unit="up to max_available")
         self.per_hour = _check_int("per_hour", per_hour, 0, 60)
         # tokens are decrease-minutes: rate per_hour tokens a minute = per_hour decreases an hour
         self._bucket = TokenBucket(rate=self.per_hour, capacity=60 * self.max_available,
@@ -239,6 +240,11 @@ class TargetTrackingPolicy:
         self.lower_threshold = self.target - float(margin)
         self.scale_in_enabled = checks.flag("scale_in_enabled", scale_in_enabled)
         self.decrease_limits = checks.flag("decrease_limits", decrease_limits)
+        decreases_max_available = _check_int("decreases_max_available", decreases_max_available, 0, 1000)
+        decreases_at_day_start = checks.number("decreases_at_day_start", decreases_at_day_start, low=0,
+                                               high=decreases_max_available, integer=True,
+                                               unit="up to decreases_max_available")
+        decreases_per_hour = _check_int("decreases_per_hour", decreases_per_hour, 0, 60)
         self.decrease_quota = DecreaseQuota(decreases_at_day_start, decreases_max_available, decreases_per_hour)
         self.start_minute_of_day = _check_int("start_minute_of_day", start_minute_of_day, 0, MINUTES_PER_DAY - 1)
         self._above = 0

@@ -150,10 +150,8 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     (``kind="read"``) or WCU (``kind="write"``); each request costs ``units_per_request``.
     ``warm_throughput_per_second`` (today's modes): what the table can serve at once, if lower than its capacity.
     """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    if kind not in PARTITION_CEILINGS_PER_SECOND:
-        raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
+    checks.choice("mode", mode, MODES)
+    checks.choice("kind", kind, PARTITION_CEILINGS_PER_SECOND)
     capacity = _check_positive("table_capacity_per_second", table_capacity_per_second)
     duration = _check_positive("duration_seconds", duration_seconds)
     unit = _check_positive("units_per_request", units_per_request)
