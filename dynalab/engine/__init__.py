@@ -46,6 +46,7 @@ from botocore.exceptions import (
 
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsTableGuard
+from dynalab.models.checks import ParameterTypeError
 from dynalab.models.naming import TABLE_NAME_RULE, table_name_problem
 from dynalab.models.quotas import SHARD_ITERATOR_LIFETIME_SECONDS
 
@@ -289,6 +290,15 @@ def connect(endpoint: str | None = None) -> Lab:
             _probe(target)
             lab = _labs[target] = _make_lab(target, identify_engine(target), embedded=False)
         return lab
+
+
+def check_lab(value: Any, name: str = "lab") -> Lab:
+    """``value`` if it is a dynalab Lab, else a TypeError naming ``name`` (the one check every lab function makes
+    first, so a None or a boto3 client gives one clear line, not an AttributeError deep inside)."""
+    if isinstance(value, Lab):
+        return value
+    raise ParameterTypeError(f"{name} must be a dynalab Lab (from dynalab.connect()); got {type(value).__name__} "
+                             f"{value!r:.60}")
 
 
 def _endpoint_url_ok(target: Any) -> bool:

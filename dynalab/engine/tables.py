@@ -16,7 +16,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.engine.aws_budget import approve_load, approve_table_load
 from dynalab.models import batch_writes, checks
 from dynalab.models.capacity import write_units
@@ -43,9 +43,7 @@ EXTRA_CREATE_TABLE_ARGS = ("GlobalSecondaryIndexes", "LocalSecondaryIndexes", "S
 
 def _lab(lab: Any) -> Lab:
     """``lab`` if it is a dynalab Lab (something with a client and a table rule), else a TypeError."""
-    if not all(hasattr(lab, name) for name in ("client", "table_name", "owns_table")):
-        raise checks.ParameterTypeError(f"lab must be a dynalab Lab (from dynalab.connect()), got {lab!r:.60}")
-    return lab
+    return check_lab(lab)
 
 
 def _table(lab: Any, table_name: Any) -> str:

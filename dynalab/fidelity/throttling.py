@@ -135,7 +135,7 @@ def _bucket(rate: float, burst_seconds: float) -> TokenBucket:
     return TokenBucket(rate, rate * max(burst_seconds, 1.0))
 
 
-def _estimate(size_bytes: int) -> float:
+def _write_estimate(size_bytes: int) -> float:
     """WCU an item's write would take, as an estimate before the call: an item past 400 KB is refused by the
     limits layer or the engine, not here (a throttle must not fail a request for its size)."""
     return write_units(min(size_bytes, MAX_ITEM_SIZE_BYTES))
@@ -498,7 +498,7 @@ class ThroughputEnforcer:
             for name, index in self.global_secondary_indexes.items():
                 if write.action == "Put" and write.item is not None:
                     size = index_entry_size(write.item, index, self.table_key_attributes)
-                    units = _estimate(size) if size is not None else 0.0
+                    units = _write_estimate(size) if size is not None else 0.0
                 elif write.action == "Update":
                     named = _updated_attributes(write.spec)
                     touched = bool(named & set(index.key_attributes)) or (
@@ -652,7 +652,7 @@ def _estimate(access: Access, kind: str) -> float:
     """Units one batch item is charged on admission (the meter's exact count replaces it after the call): a put
     its item's 1 KB blocks, a delete 1 WCU, a read one 4 KB block at its consistency."""
     if kind == "write":
-        return _estimate(typed_item_size(access.item)) if access.item is not None else 1.0
+        return _write_estimate(typed_item_size(access.item)) if access.item is not None else 1.0
     return 1.0 if access.spec.get("ConsistentRead") else 0.5
 
 

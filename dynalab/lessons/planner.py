@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.engine.tables import bulk_load, create_table, delete_table
 from dynalab.lessons.sample_data import course_root
 from dynalab.models.planner import IndexDesign, PatternPlan, TablePlan, plan_design
@@ -393,6 +393,7 @@ def _planned(pattern: PatternPlan) -> dict[str, float]:
 def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = False) -> Verification:
     """Create the plan's table and indexes on ``lab``'s engine, run each pattern ``runs`` times with items of the
     planned sizes, and report the units metered per request beside the planned ones (``Verification``)."""
+    check_lab(lab)
     if not isinstance(plan, TablePlan):
         raise TypeError(f"plan must be a plan from dynalab.plan_table, got {type(plan).__name__}")
     if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 20:

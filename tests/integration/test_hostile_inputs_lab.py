@@ -50,6 +50,6 @@ HOSTILE = st.sampled_from([None, True, False, float("nan"), float("inf"), -1, 0,
 def test_a_hostile_value_gives_a_result_or_a_clear_error(name, prepared, data):
     parameter = data.draw(st.sampled_from(parameters_of(name)), label="parameter")
     value = data.draw(HOSTILE, label="value")
-    if name == "connect" and value in ("aws",):
-        return
+    if name == "cleanup" and parameter == "delete" and value is True:
+        return  # a real cleanup: it would delete the other calls' table (its own test covers it)
     _call(prepared, name, parameter, value)
