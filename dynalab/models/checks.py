@@ -120,7 +120,7 @@ def _is_number_type(value: Any, integer: bool) -> bool:
 def number(name: str, value: Any, *, low: float | None = None, high: float | None = None, integer: bool = False,
            low_open: bool = False, high_open: bool = False, unit: str = "") -> Any:
     """``value`` as a finite number within the bounds (an ``int`` when ``integer``), else a clear error."""
-    kind = "an integer" if integer else "a number"
+    kind = "an integer" if integer else "a finite number"
     allowed = " ".join(part for part in (kind, _range_words(low, high, low_open, high_open)) if part)
     if unit:
         allowed += f" ({unit})"
@@ -130,12 +130,12 @@ def number(name: str, value: Any, *, low: float | None = None, high: float | Non
         clean: Any = int(value)
     elif isinstance(value, Decimal | Fraction):
         if isinstance(value, Decimal) and not value.is_finite():
-            raise ValueError(f"{name} must be {allowed} (finite); got {_show(value)}")
+            raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
         clean = value
     else:
         clean = float(value)
         if not math.isfinite(clean):
-            raise ValueError(f"{name} must be {allowed} (finite); got {_show(value)}")
+            raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
     too_low = low is not None and (clean <= low if low_open else clean < low)
     too_high = high is not None and (clean >= high if high_open else clean > high)
     if too_low or too_high:

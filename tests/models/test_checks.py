@@ -108,7 +108,7 @@ def test_sequence_of():
     assert checks.sequence_of("d", (1, 2)) == [1, 2]
     assert checks.sequence_of("d", np.array([1.0, 2.0])) == [1.0, 2.0]
     positive = lambda n, v: checks.number(n, v, low=0)  # noqa: E731
-    with pytest.raises(ValueError, match=r"d\[1\] must be a number >= 0; got -1"):
+    with pytest.raises(ValueError, match=r"d\[1\] must be a finite number >= 0; got -1"):
         checks.sequence_of("d", [1, -1], positive)
     with pytest.raises(TypeError, match="d must be a list"):
         checks.sequence_of("d", "12")
