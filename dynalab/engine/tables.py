@@ -502,13 +502,13 @@ def bulk_load(
     writes = []
     for position, item in enumerate(items):
         if not isinstance(item, Mapping):
-            raise TypeError(f"bulk_load: item {position} must be a dict of attributes, got {str(item)[:80]!r}; "
+            raise TypeError(f"bulk_load: items[{position}] must be a dict of attributes, got {str(item)[:80]!r}; "
                             "nothing was written")
         try:
             typed = {name: _serializer.serialize(batch_writes.plain_value(value, f"attribute {name!r}"))
                      for name, value in item.items()}
         except (TypeError, ValueError, ArithmeticError) as error:
-            raise ValueError(f"bulk_load: item {position}: {error}; nothing was written") from None
+            raise ValueError(f"bulk_load: items[{position}]: {error}; nothing was written") from None
         writes.append((table_name, {"PutRequest": {"Item": typed}}))
     if lab.is_aws:  # the estimate first: each put costs one write unit per started KB
         approve_table_load(lab, table_name, f"bulk_load of {len(writes):,} items into {table_name}",

@@ -231,6 +231,8 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
     from dynalab.lessons.projections import create_vote_tables, vote_summary
 
     check_lab(lab)
+    checks.number("seed", seed, integer=True)
+    checks.text("prefix", prefix, min_length=1, max_length=200)
 
     for name, value, low, high in (("days", days, 1, 365), ("votes_per_day", votes_per_day, 1, 100_000),
                                    ("runs_per_day", runs_per_day, 1, 96), ("client_bytes", client_bytes, 0, 100_000)):

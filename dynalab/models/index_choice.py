@@ -58,8 +58,7 @@ def query_read_units_for(item_count: float, item_size_bytes: int, consistency: s
     """
     count = _number("item_count", item_count)
     size = _whole("item_size_bytes", item_size_bytes, 1)
-    if consistency not in CONSISTENCIES:
-        raise ValueError(f"consistency must be one of {', '.join(CONSISTENCIES)}; got {consistency!r}")
+    checks.choice("consistency", consistency, CONSISTENCIES)
     per_page = math.ceil(PAGE_LIMIT_BYTES / size)  # the item that crosses 1 MB is still on the page
     full_pages, rest = divmod(count, per_page)
     units = full_pages * page_read_units(per_page * size, consistency)
@@ -143,8 +142,7 @@ def filter_or_index(
     index_rate = _number("index_writes_per_second", index_writes_per_second)
     entry = checks.size_bytes("index_entry_size_bytes", index_entry_size_bytes, low=1)
     stored = _whole("index_item_count", index_item_count)
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    checks.choice("mode", mode, MODES)
     if not isinstance(prices, Prices):
         raise TypeError(f"prices must be a dynalab.models.pricing.Prices, got {type(prices).__name__}")
     filter_units = query_read_units_for(reads, size, consistency)

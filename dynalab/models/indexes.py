@@ -202,7 +202,14 @@ def index_write_units(before: Item | None, after: Item | None, index: SecondaryI
     new = index_entry(after, index, table_key_attributes, name="after")
     if not isinstance(typed, bool):
         raise TypeError(f"typed must be True or False; got {typed!r:.60}")
-    size = typed_item_size if typed else item_size
+    measure = typed_item_size if typed else item_size
+
+    def size(entry: Mapping[str, Any]) -> int:
+        try:
+            return measure(entry)
+        except (TypeError, ValueError) as error:
+            which = "before" if entry is old else "after"
+            raise type(error)(f"{which}: {error}") from None
     if old is None and new is None:
         return 0.0
     if old is None:

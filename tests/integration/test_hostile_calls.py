@@ -118,7 +118,7 @@ DESCRIBED: dict[str, tuple[Any, str]] = {
     "bulk_load(show_progress='no')": (lambda c: c.load(show_progress="no"), "show_progress"),
     "bulk_load(items=None)": (lambda c: c.load(items=None) if False else dynalab.bulk_load(c.lab, c.prov, None),
                               "items"),
-    "bulk_load(items=[None])": (lambda c: c.load([None]), "item 0"),
+    "bulk_load(items=[None])": (lambda c: c.load([None]), "items[0]"),
     "bulk_load(items=dict instead of list)": (lambda c: c.load({"pk": "a"}), "items"),
     "bulk_load(items=generator)": (lambda c: c.load(item for item in c.items), ACCEPT + ": a generator is loaded"),
     "bulk_load(items=int)": (lambda c: c.load(5), "items"),
