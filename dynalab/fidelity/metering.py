@@ -423,7 +423,10 @@ class Meter:
             table: {name: (u.read, u.write) for name, u in by_index.items() if u.is_global}
             for table, by_index in indexes.items()}
         if self.known is not None:
-            self._remember(operation, request, parsed, ok, state)
+            try:
+                self._remember(operation, request, parsed, ok, state)
+            except (TypeError, ValueError):  # an item the engine took but dynalab's rules refuse: ask next time
+                self._forget_table(request.get("TableName"))
         self._edit_answer(operation, parsed, state, chosen, ok)
 
     def _remember(self, operation: str, request: dict, parsed: dict, ok: bool, state: dict) -> None:

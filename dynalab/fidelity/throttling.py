@@ -652,7 +652,12 @@ def _estimate(access: Access, kind: str) -> float:
     """Units one batch item is charged on admission (the meter's exact count replaces it after the call): a put
     its item's 1 KB blocks, a delete 1 WCU, a read one 4 KB block at its consistency."""
     if kind == "write":
-        return _write_estimate(typed_item_size(access.item)) if access.item is not None else 1.0
+        if access.item is None:
+            return 1.0
+        try:
+            return _write_estimate(typed_item_size(access.item))
+        except (TypeError, ValueError):  # a value DynamoDB refuses: the engine answers with AWS's error
+            return 1.0
     return 1.0 if access.spec.get("ConsistentRead") else 0.5
 
 

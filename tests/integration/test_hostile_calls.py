@@ -387,3 +387,13 @@ def context(_engine_for_the_session):
 def test_a_hostile_call_ends_in_a_result_or_a_clear_error(call, context):
     kind, detail = verdict(call, context)
     assert kind in ("clear", "accepted"), f"{call}: {kind}: {detail}"
+
+
+@pytest.mark.parametrize("value", [{"SS": []}, {"N": "1e200"}, {"NULL": False}])
+def test_a_raw_client_call_with_a_value_dynamodb_refuses_gets_awss_error(context, value):
+    """The fidelity layer sizes items with dynalab's stricter checks, but never answers for the engine: a learner's
+    boto3 call gets AWS's ValidationException (a ClientError their code may catch), not a dynalab ValueError."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError, match="ValidationException"):
+        context.lab.client.put_item(TableName=context.ondemand, Item={"pk": {"S": "raw"}, "v": value})
