@@ -124,10 +124,7 @@ def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0, *,
     expire ``iterator_lifetime_seconds`` after they are issued (DynamoDB's 15 minutes; a test may shorten it).
     """
     checks.number("port", port, low=0, high=65535, integer=True)
-    if isinstance(iterator_lifetime_seconds, bool) or not isinstance(iterator_lifetime_seconds, int | float) \
-            or not 0 < iterator_lifetime_seconds < float("inf"):
-        raise ValueError(f"iterator_lifetime_seconds must be a finite number of seconds > 0, "
-                         f"got {iterator_lifetime_seconds!r}")
+    checks.number("iterator_lifetime_seconds", iterator_lifetime_seconds, low=0, low_open=True, unit="seconds")
     for attempt_port in (port, 0) if port else (0,):
         process = subprocess.Popen(
             [sys.executable, "-m", "dynalab.engine._process", "--port", str(attempt_port),

@@ -91,8 +91,8 @@ class BatchVsStreamCost:
         if not isinstance(self.lambda_trigger, bool):
             raise TypeError(f"lambda_trigger must be True or False, got {self.lambda_trigger!r}")
         utilization = self.provisioned_utilization_percent
-        if isinstance(utilization, bool) or not isinstance(utilization, int | float) or not 0 < utilization <= 100:
-            raise ValueError(f"provisioned_utilization_percent must be a number in (0, 100], got {utilization!r}")
+        checks.number("provisioned_utilization_percent", utilization, low=0, high=100, low_open=True,
+                      unit="percent")
 
     # -- units, as metered ---------------------------------------------------------------------------------------
     def cumulative(self, name: str) -> list[float]:

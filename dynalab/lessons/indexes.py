@@ -181,10 +181,7 @@ def indexed_item(item_size_bytes: int, index_count: int = 1, key: str = "item#1"
     values = dict(index_values) if index_values is not None else {f"g{n}": f"v{n}" for n in range(1, index_count + 1)}
     item: dict[str, Any] = {"pk": key, INCLUDED_ATTRIBUTE: "Song title", **values, "payload": ""}
     smallest = item_size(item)
-    if isinstance(item_size_bytes, bool) or not isinstance(item_size_bytes, int) \
-            or not smallest <= item_size_bytes <= 400 * 1024:
-        raise ValueError(f"item_size_bytes must be a whole number from {smallest} (the keys and title) to "
-                         f"{400 * 1024:,} (400 KB), got {item_size_bytes!r}")
+    checks.size_bytes("item_size_bytes", item_size_bytes, low=smallest)  # from the keys and title to 400 KB
     item["payload"] = "x" * (item_size_bytes - smallest)
     return item
 
@@ -242,9 +239,7 @@ class SparseIndex:
 def sparse_index(lab: Any, item_count: int = 20, flagged_every: int = 4, name: str = "lesson6-sparse") -> SparseIndex:
     """A GSI on ``flagged_at``, which one item in ``flagged_every`` carries: only those pay and appear."""
     checks.number("item_count", item_count, low=1, high=1000, integer=True)
-    if isinstance(flagged_every, bool) or not isinstance(flagged_every, int) or not 1 <= flagged_every <= item_count:
-        raise ValueError(f"flagged_every must be a whole number from 1 to item_count ({item_count}), "
-                         f"got {flagged_every!r}")
+    checks.number("flagged_every", flagged_every, low=1, high=item_count, integer=True, unit="up to item_count")
     table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["flagged_at"])
     with_it = without = 0.0
     flagged = 0
@@ -328,9 +323,7 @@ def filter_or_index_live(lab: Any, *, items_in_partition: int = 200, open_every:
     from dynalab.engine.tables import bulk_load, query_pages
     from dynalab.models.indexes import SecondaryIndex, index_entry_size
 
-    if isinstance(items_in_partition, bool) or not isinstance(items_in_partition, int) \
-            or not 1 <= items_in_partition <= 2000:
-        raise ValueError(f"items_in_partition must be a whole number from 1 to 2,000, got {items_in_partition!r}")
+    checks.number("items_in_partition", items_in_partition, low=1, high=2000, integer=True)
     checks.number("open_every", open_every, low=1, high=items_in_partition, integer=True)
     index = SecondaryIndex("open-orders", ("open_customer",), "KEYS_ONLY")
     table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
@@ -681,9 +674,8 @@ def item_collection_limit(lab: Any, *, limit_bytes: int = 20_000, item_size_byte
     """A table keyed (customer, order) with an LSI on (customer, placed_at), ALL projection: write one customer's
     orders until the item collection (the items and their LSI entries) passes ``limit_bytes``. The meter's limit
     is lowered for this call only (``lab.meter.item_collection_limit_bytes``) and put back after."""
-    if isinstance(limit_bytes, bool) or not isinstance(limit_bytes, int) or not 1024 <= limit_bytes <= 1_000_000:
-        raise ValueError(f"limit_bytes must be a whole number from 1,024 to 1,000,000 (a lowered, lesson-sized "
-                         f"limit), got {limit_bytes!r}")
+    checks.number("limit_bytes", limit_bytes, low=1024, high=1_000_000, integer=True,
+                  unit="bytes, a lowered, lesson-sized limit")
     table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
                          extra_attribute_definitions=[("placed_at", "S")],
                          LocalSecondaryIndexes=[{"IndexName": "by-date", "Projection": {"ProjectionType": "ALL"},

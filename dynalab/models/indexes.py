@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from dynalab.models import checks
 from dynalab.models.capacity import write_units
 from dynalab.models.sizing import item_size, typed_item_size
 
@@ -162,8 +163,7 @@ def entry_size_bytes(projection_type: str, *, item_bytes: int, key_bytes: int, p
     """
     kind = _checked_projection(projection_type)
     for name, value in (("item_bytes", item_bytes), ("key_bytes", key_bytes), ("projected_bytes", projected_bytes)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{name} must be a whole number of bytes >= 0; got {value!r}")
+        checks.number(name, value, low=0, integer=True, unit="bytes")
     if key_bytes > item_bytes:
         raise ValueError(f"key_bytes ({key_bytes}) cannot exceed item_bytes ({item_bytes}): the keys are in the item")
     if kind == "ALL":
