@@ -105,8 +105,17 @@ def _table_name_problem(name: str, where: str) -> str | None:
     return _constraint(name, where, constraint) if constraint else None
 
 
+def _size(item: Any) -> int:
+    """The item's size, or 0 for an item DynamoDB refuses on its values (an empty set, a number out of range...):
+    the engine answers that with AWS's own ValidationException, which the learner's code may catch as AWS's."""
+    try:
+        return typed_item_size(item)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _item_problem(item: Any) -> str | None:
-    if isinstance(item, dict) and typed_item_size(item) > MAX_ITEM_SIZE_BYTES:
+    if isinstance(item, dict) and _size(item) > MAX_ITEM_SIZE_BYTES:
         return ITEM_TOO_LARGE
     return None
 
@@ -133,7 +142,7 @@ def _batch_write_problem(request: dict) -> str | None:
             message = _item_problem(access.item)
             if message:
                 return message
-            total_bytes += typed_item_size(access.item)
+            total_bytes += _size(access.item)
     if sum(len(writes) for writes in (request.get("RequestItems") or {}).values()) > BATCH_WRITE_MAX_REQUESTS:
         return "Too many items requested for the BatchWriteItem call"
     if total_bytes > BATCH_WRITE_MAX_BYTES:
@@ -169,7 +178,7 @@ def _transaction(request: dict) -> str | None:
             message = _item_problem(access.item)
             if message:
                 return message
-            total_bytes += typed_item_size(access.item)
+            total_bytes += _size(access.item)
     if total_bytes > TRANSACTION_MAX_BYTES:
         return "Transaction request cannot be larger than 4 MB"
     return None

@@ -7,5 +7,7 @@ produces (``updates``), prices (``pricing``), auto scaling (``autoscaling``), pa
 ``hot_partitions``, ``key_distributions``), BatchWriteItem's grouping, backoff and refusals (``batch_writes``),
 the table-name rule (``naming``), the token bucket (``token_bucket``), the planner (``planner``), index or filter
 (``index_choice``), event source mappings and their filters (``event_source_mapping``, ``event_filters``). Every
-documented DynamoDB number lives once, in ``quotas``, with its source.
+documented DynamoDB number lives once, in ``quotas``, with its source. Parameters are checked by ``checks``
+(the one validation layer: a clean value, or a ValueError/TypeError naming the parameter, the value and the
+allowed range).
 """

@@ -26,11 +26,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 
-from dynalab.models.capacity import CONSISTENCIES, read_units, write_units
+from dynalab.models import checks
+from dynalab.models.capacity import CONSISTENCIES, page_read_units, write_units
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 from dynalab.models.quotas import PAGE_LIMIT_BYTES, STORAGE_OVERHEAD_BYTES_PER_ITEM
 
@@ -43,17 +43,11 @@ _GB = 1024**3
 
 
 def _whole(name: str, value: object, low: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
-    return int(value)
+    return checks.number(name, value, low=low, integer=True)
 
 
 def _number(name: str, value: object, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not low <= float(value) <= high \
-            or not math.isfinite(float(value)):
-        upper = "" if high == math.inf else f" and <= {high:g}"
-        raise ValueError(f"{name} must be a finite number >= {low:g}{upper}, got {value!r}")
-    return float(value)
+    return float(checks.number(name, value, low=low, high=None if high == math.inf else high))
 
 
 def query_read_units_for(item_count: float, item_size_bytes: int, consistency: str = "eventual") -> float:
@@ -64,13 +58,12 @@ def query_read_units_for(item_count: float, item_size_bytes: int, consistency: s
     """
     count = _number("item_count", item_count)
     size = _whole("item_size_bytes", item_size_bytes, 1)
-    if consistency not in CONSISTENCIES:
-        raise ValueError(f"consistency must be one of {', '.join(CONSISTENCIES)}; got {consistency!r}")
+    checks.choice("consistency", consistency, CONSISTENCIES)
     per_page = math.ceil(PAGE_LIMIT_BYTES / size)  # the item that crosses 1 MB is still on the page
     full_pages, rest = divmod(count, per_page)
-    units = full_pages * read_units(per_page * size, consistency)
+    units = full_pages * page_read_units(per_page * size, consistency)
     if rest > 0 or full_pages == 0:
-        units += read_units(math.ceil(rest * size), consistency)
+        units += page_read_units(math.ceil(rest * size), consistency)
     return float(units)
 
 
@@ -147,10 +140,9 @@ def filter_or_index(
     share = _number("selectivity", selectivity, 0.0, 1.0)
     rate = _number("queries_per_second", queries_per_second)
     index_rate = _number("index_writes_per_second", index_writes_per_second)
-    entry = _whole("index_entry_size_bytes", index_entry_size_bytes, 1)
+    entry = checks.size_bytes("index_entry_size_bytes", index_entry_size_bytes, low=1)
     stored = _whole("index_item_count", index_item_count)
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
+    checks.choice("mode", mode, MODES)
     if not isinstance(prices, Prices):
         raise TypeError(f"prices must be a dynalab.models.pricing.Prices, got {type(prices).__name__}")
     filter_units = query_read_units_for(reads, size, consistency)

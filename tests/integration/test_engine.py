@@ -135,9 +135,9 @@ def test_the_engine_exits_when_its_parent_is_killed():
 
 
 @pytest.mark.parametrize("bad, words", [
-    (1e200, r"item 30: attribute 'n': 1e\+200 is outside DynamoDB's number range"),
-    (Decimal("1E-131"), r"item 30: attribute 'n': Decimal\('1E-131'\) is outside DynamoDB's number range"),
-    (float("nan"), r"item 30: attribute 'n': nan is not a number DynamoDB can store"),
+    (1e200, r"items\[30\]: attribute 'n': 1e\+200 is outside DynamoDB's number range"),
+    (Decimal("1E-131"), r"items\[30\]: attribute 'n': Decimal\('1E-131'\) is outside DynamoDB's number range"),
+    (float("nan"), r"items\[30\]: attribute 'n': nan is not a number DynamoDB can store"),
 ], ids=["float", "decimal", "nan"])
 def test_bulk_load_refuses_a_number_outside_dynamodbs_range_before_writing(lab, table_name, bad, words):
     table = dynalab.create_table(lab, table_name)

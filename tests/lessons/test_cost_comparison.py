@@ -81,7 +81,7 @@ def test_bad_choices_are_refused_with_the_allowed_values():
         cost.daily_dollars("batch", "spot")
     with pytest.raises(ValueError, match="approach must be one of 'batch', 'stream'"):
         cost.total_dollars("lambda")
-    with pytest.raises(ValueError, match=r"provisioned_utilization_percent must be a number in \(0, 100\]"):
+    with pytest.raises(ValueError, match=r"provisioned_utilization_percent must be a finite number > 0 and <= 100"):
         BatchVsStreamCost(DAYS, provisioned_utilization_percent=0)
     with pytest.raises(TypeError, match="lambda_trigger must be True or False"):
         BatchVsStreamCost(DAYS, lambda_trigger="no")
