@@ -258,7 +258,9 @@ def load_tested_table(lab: Lab, name: str, *, created: tuple[int, int] = (5_000,
     check_lab(lab)
     checks.table_name("name", name)
     for parameter, value in (("created", created), ("load_test", load_test)):
-        checks.sequence_of(parameter, value, lambda n, v: _capacity_units(n, v, low=1), min_length=2, max_length=2)
+        if not isinstance(value, tuple | list) or len(value) != 2:
+            raise ValueError(f"{parameter} must be a pair (read capacity units, write capacity units); got {value!r}")
+        checks.sequence_of(parameter, value, lambda n, v: _capacity_units(n, v, low=1))
     checks.choice("partition_mode", partition_mode, PARTITION_MODES)
     if lab.is_aws:
         raise RuntimeError(
