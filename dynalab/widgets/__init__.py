@@ -89,8 +89,14 @@ def checked(kind: type, parameter: str, value: Any, *, rule: Callable[[str, Any]
     control._dynalab_rule = rule
     try:
         control.value = value
-    except Exception:
-        control.close()  # no half-built control left registered with the kernel
+    except Exception:  # no half-built control (nor the layout and style it made) left registered with the kernel
+        import ipywidgets as widgets
+
+        for part in ("layout", "style"):
+            made = getattr(control, part, None)
+            if isinstance(made, widgets.Widget) and not isinstance(options.get(part), widgets.Widget):
+                made.close()
+        control.close()
         raise
     return control
 

@@ -39,6 +39,7 @@ SECONDS_RANGE = (2, 15)  # ... and its seconds slider
 def split_delay(delay_minutes: int) -> dict[str, int]:
     """One delay (alarm to new capacity) as the simulator's two parameters: the alarm's lag first (up to
     ``ALARM_DELAY_MINUTES``), the rest UpdateTable's (metrics-dimensions.html)."""
+    checks.number("delay_minutes", delay_minutes, low=0, integer=True)
     alarm = min(int(delay_minutes), ALARM_DELAY_MINUTES)
     return {"alarm_delay_minutes": alarm, "update_delay_minutes": int(delay_minutes) - alarm}
 
@@ -126,6 +127,11 @@ class AutoscalingExplorer(LessonWidget):
 
 def describe_run(run: Any, provisioned: float, tolerance: float = 0.10) -> list[str]:
     """Robust facts about a live load run (the same on every run of the notebook), one line each."""
+    checks.number("provisioned", provisioned, low=0, low_open=True)
+    checks.number("tolerance", tolerance, low=0, high=1)
+    if not hasattr(run, "served_rate") or not getattr(run, "rows", None):
+        raise checks.ParameterTypeError(f"run must be a finished load run (LiveThrottlingDemo.run() or "
+                                        f"dynalab.run_load(...)); got {run!r:.80}")
     rate = run.served_rate(1, run.seconds)
     first = run.rows[0].provisioned or provisioned
     lines = [

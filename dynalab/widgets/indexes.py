@@ -11,7 +11,7 @@ import html
 from typing import Any
 
 from dynalab.figures.indexes import index_write_figure
-from dynalab.lessons.indexes import INDEX_PROJECTIONS, MeteredUnits, create_index_table, indexed_item
+from dynalab.lessons.indexes import INDEX_PROJECTIONS, MAX_INDEXES, MeteredUnits, create_index_table, indexed_item
 from dynalab.models import checks
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, check_lab, checked
 
@@ -28,6 +28,8 @@ def modelled_write(item_size_bytes: int, index_count: int, projection: str) -> t
     from dynalab.models.indexes import SecondaryIndex, write_units_by_index
     from dynalab.models.sizing import item_size
 
+    checks.number("index_count", index_count, low=0, high=MAX_INDEXES, integer=True)
+    checks.choice("projection", projection, INDEX_PROJECTIONS)
     item = indexed_item(item_size_bytes, index_count)
     indexes = [SecondaryIndex(f"gsi{n}", (f"g{n}",), projection, ("title",) if projection == "INCLUDE" else ())
                for n in range(1, index_count + 1)]

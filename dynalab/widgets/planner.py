@@ -28,6 +28,8 @@ MAX_PER_SECOND = 5000
 
 def describe_plan(plan: Plan, target_utilization: float = 70) -> list[str]:
     """The planner's readout, line by line (also printable)."""
+    checks.instance("plan", plan, Plan, what="a Plan (dynalab.plan_table(design))")
+    checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST)
     headroom = plan.monthly_bill("provisioned", target_utilization)
     return plan.describe().splitlines() + [
         f"with auto scaling at a {target_utilization:g} % target: {headroom.read_capacity_units:,} RCU and "
