@@ -30,7 +30,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from dynalab.models.capacity import CONSISTENCIES, read_units, write_units
+from dynalab.models import checks
+from dynalab.models.capacity import CONSISTENCIES, page_read_units, write_units
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 from dynalab.models.quotas import PAGE_LIMIT_BYTES, STORAGE_OVERHEAD_BYTES_PER_ITEM
 
@@ -68,9 +69,9 @@ def query_read_units_for(item_count: float, item_size_bytes: int, consistency: s
         raise ValueError(f"consistency must be one of {', '.join(CONSISTENCIES)}; got {consistency!r}")
     per_page = math.ceil(PAGE_LIMIT_BYTES / size)  # the item that crosses 1 MB is still on the page
     full_pages, rest = divmod(count, per_page)
-    units = full_pages * read_units(per_page * size, consistency)
+    units = full_pages * page_read_units(per_page * size, consistency)
     if rest > 0 or full_pages == 0:
-        units += read_units(math.ceil(rest * size), consistency)
+        units += page_read_units(math.ceil(rest * size), consistency)
     return float(units)
 
 
@@ -147,7 +148,7 @@ def filter_or_index(
     share = _number("selectivity", selectivity, 0.0, 1.0)
     rate = _number("queries_per_second", queries_per_second)
     index_rate = _number("index_writes_per_second", index_writes_per_second)
-    entry = _whole("index_entry_size_bytes", index_entry_size_bytes, 1)
+    entry = checks.size_bytes("index_entry_size_bytes", index_entry_size_bytes, low=1)
     stored = _whole("index_item_count", index_item_count)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")
