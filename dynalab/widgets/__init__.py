@@ -101,15 +101,6 @@ def checked(kind: type, parameter: str, value: Any, *, rule: Callable[[str, Any]
     return control
 
 
-def check_lab(lab: Any, *, optional: bool = False) -> Any:
-    """``lab`` if it is a ``dynalab.engine.Lab`` (or None when ``optional``), else a clear TypeError."""
-    from dynalab.engine import Lab
-
-    if optional and lab is None:
-        return None
-    return checks.instance("lab", lab, Lab, what="a Lab (lab = dynalab.connect())" + (" or None" if optional else ""))
-
-
 class FigureView:
     """A plotly figure in an ``ipywidgets.Output``, redrawn by replacing the output.
 

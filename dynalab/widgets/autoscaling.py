@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
 from dynalab.lessons.workloads import WORKLOADS, Workload, load_workload
 from dynalab.models import checks
@@ -21,7 +21,7 @@ from dynalab.models.autoscaling import (
 )
 from dynalab.models.pricing import DEFAULT_PRICES, Prices, compare_costs
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS, TARGET_UTILIZATION_RANGE
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, check_lab, checked
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 LOWEST, HIGHEST = (int(x) for x in TARGET_UTILIZATION_RANGE)
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.figures.capacity import read_pattern_figure, size_breakdown_figure
 from dynalab.models import checks
 from dynalab.models.capacity import Page, first_page, item_cost
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, attribute_sizes, item_size
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, check_lab, checked
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 __all__ = ["ItemCostExplorer", "PageDemo", "ReadPatterns", "first_page_live", "read_three_ways"]
 
@@ -45,7 +45,8 @@ class ItemCostExplorer(LessonWidget):
                  number_attributes: int = 3, text_kind: str = "ascii") -> None:
         import ipywidgets as widgets
 
-        check_lab(lab, optional=True)
+        if lab is not None:  # no lab: the explorer draws, its engine button is off
+            check_lab(lab)
         checks.table_name("table_name", table_name)
         _check_range("text_characters", text_characters, 0, MAX_TEXT_CHARACTERS)
         _check_range("number_attributes", number_attributes, 0, MAX_NUMBER_ATTRIBUTES)

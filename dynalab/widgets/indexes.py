@@ -10,10 +10,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from dynalab.engine import check_lab
 from dynalab.figures.indexes import index_write_figure
 from dynalab.lessons.indexes import INDEX_PROJECTIONS, MAX_INDEXES, MeteredUnits, create_index_table, indexed_item
 from dynalab.models import checks
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, check_lab, checked
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 __all__ = ["IndexWriteExplorer", "modelled_total", "modelled_write"]
 
@@ -51,7 +52,8 @@ class IndexWriteExplorer(LessonWidget):
                  table_name: str = "lesson6-explorer") -> None:
         import ipywidgets as widgets
 
-        check_lab(lab, optional=True)
+        if lab is not None:  # no lab: the explorer draws, its engine button is off
+            check_lab(lab)
         checks.size_bytes("item_size_bytes", item_size_bytes, low=ITEM_SIZE_RANGE[0], high=ITEM_SIZE_RANGE[1])
         checks.number("index_count", index_count, low=0, high=MAX_INDEXES_SHOWN, integer=True)
         checks.choice("projection", projection, INDEX_PROJECTIONS)

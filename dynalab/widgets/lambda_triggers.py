@@ -11,14 +11,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.figures.lambda_triggers import invocation_timeline_figure
 from dynalab.lessons.event_source_mapping import EventSourceMapping, RunReport
 from dynalab.lessons.lambda_triggers import poison_vote, vote_summary_handler
 from dynalab.lessons.projections import read_summary
 from dynalab.models import checks
 from dynalab.models.event_source_mapping import SQS_ARN
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, check_lab, checked
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 __all__ = ["PoisonVoteBoard", "RETRY_CHOICES"]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.figures.partitions import key_placement_figure, partition_estimate_figure, partition_load_figure
 from dynalab.models import checks
 from dynalab.models.hot_partitions import MODE_LABELS, MODES, PartitionLoad, keys_per_partition, simulate_partition_load
@@ -21,7 +21,7 @@ from dynalab.models.key_distributions import CARDINALITY_TABLE, DISTRIBUTIONS, k
 from dynalab.models.partitions import estimate_partitions, partition_count
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
 from dynalab.models.quotas import PARTITION_MAX_WRITE_UNITS_PER_SECOND
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, check_lab, checked
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 __all__ = [
     "HotKeyTest",
