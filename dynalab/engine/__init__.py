@@ -46,6 +46,7 @@ from botocore.exceptions import (
 
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsTableGuard
+from dynalab.models import checks
 from dynalab.models.checks import ParameterTypeError
 from dynalab.models.naming import TABLE_NAME_RULE, table_name_problem
 from dynalab.models.quotas import SHARD_ITERATOR_LIFETIME_SECONDS
@@ -122,8 +123,7 @@ def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0, *,
     A port asked for by number that is busy falls back to a free one, with a note on stderr. Shard iterators
     expire ``iterator_lifetime_seconds`` after they are issued (DynamoDB's 15 minutes; a test may shorten it).
     """
-    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-        raise ValueError(f"port must be 0 (any free port) or 1–65535, got {port!r}")
+    checks.number("port", port, low=0, high=65535, integer=True)
     if isinstance(iterator_lifetime_seconds, bool) or not isinstance(iterator_lifetime_seconds, int | float) \
             or not 0 < iterator_lifetime_seconds < float("inf"):
         raise ValueError(f"iterator_lifetime_seconds must be a finite number of seconds > 0, "

@@ -21,6 +21,7 @@ import math
 import os
 from dataclasses import dataclass
 
+from dynalab.models import checks
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 
 __all__ = ["DEFAULT_MAX_DOLLARS", "MAX_DOLLARS_ENV_VAR", "AwsCostCeilingError", "LoadEstimate", "approve_load",
@@ -65,8 +66,7 @@ def estimate_load(description: str, *, write_request_units: float = 0.0, read_re
               "write_capacity_units": write_capacity_units, "read_capacity_units": read_capacity_units,
               "capacity_hours": capacity_hours}
     for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        checks.number(name, value, low=0)
     parts, dollars = [], 0.0
     if write_request_units or read_request_units:
         dollars += (write_request_units * prices.request_unit("write")

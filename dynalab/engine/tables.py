@@ -483,6 +483,7 @@ def bulk_load(
     if isinstance(items, Mapping | str | bytes) or not isinstance(items, Iterable):
         raise checks.ParameterTypeError(f"items must be a list of items (dicts), got {type(items).__name__}")
     max_attempts = checks.number("max_attempts", max_attempts, low=1, high=20, integer=True)
+    checks.number("base_delay_seconds", base_delay_seconds, low=0, high=10, unit="seconds")
     if (not isinstance(base_delay_seconds, int | float) or isinstance(base_delay_seconds, bool)
             or not 0 <= base_delay_seconds <= 10):
         raise ValueError(f"base_delay_seconds must be from 0 to 10, got {base_delay_seconds!r}")

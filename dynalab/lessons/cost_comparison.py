@@ -43,6 +43,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.tables import scan_pages
+from dynalab.models import checks
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 
 __all__ = ["APPROACHES", "PRICE_LISTS", "BatchVsStreamCost", "ContentionResult", "CostDay",
@@ -159,8 +160,7 @@ class BatchVsStreamCost:
         line through the played days); the stream's stay at their measured mean (they follow the changes). Returns
         the measured ``crossover_day`` when there is one; None if the lines do not cross within ``horizon_days``
         (or the batch does not grow)."""
-        if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or not 1 <= horizon_days <= 100_000:
-            raise ValueError(f"horizon_days must be an integer from 1 to 100000, got {horizon_days!r}")
+        checks.number("horizon_days", horizon_days, low=1, high=100_000, integer=True)
         measured = self.crossover_day(price_list)
         if measured is not None or len(self.days) < 2:
             return measured
@@ -234,8 +234,7 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
 
     for name, value, low, high in (("days", days, 1, 365), ("votes_per_day", votes_per_day, 1, 100_000),
                                    ("runs_per_day", runs_per_day, 1, 96), ("client_bytes", client_bytes, 0, 100_000)):
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+        checks.number(name, value, low=low, high=high, integer=True)
     comparison = BatchVsStreamCost(prices=prices, lambda_trigger=lambda_trigger,
                                    provisioned_utilization_percent=provisioned_utilization_percent)
     votes, summary, daily = create_vote_tables(lab, f"{prefix}-votes", f"{prefix}-summary", f"{prefix}-daily",
@@ -336,8 +335,7 @@ def scan_contention(lab: Lab, users_table: str, batch_table: str, user_ids: list
 
 def many_users(users: list[dict], copies: int) -> list[dict]:
     """``copies`` users per sample user (UserID suffixed ``-n``): a users table big enough for a Scan to hurt."""
-    if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= 1000:
-        raise ValueError(f"copies must be an integer from 1 to 1000, got {copies!r}")
+    checks.number("copies", copies, low=1, high=1000, integer=True)
     return [{**user, "UserID": f"{user['UserID']}-{n}"} for n in range(copies) for user in users]
 
 

@@ -138,8 +138,7 @@ def _index_names(index_count: int) -> list[str]:
 
 
 def _check_index_args(index_count: int, projection: str) -> None:
-    if isinstance(index_count, bool) or not isinstance(index_count, int) or not 0 <= index_count <= MAX_INDEXES:
-        raise ValueError(f"index_count must be a whole number from 0 to {MAX_INDEXES}, got {index_count!r}")
+    checks.number("index_count", index_count, low=0, high=MAX_INDEXES, integer=True)
     if projection not in INDEX_PROJECTIONS:
         raise ValueError(f"projection must be one of {', '.join(INDEX_PROJECTIONS)}; got {projection!r}")
 
@@ -242,8 +241,7 @@ class SparseIndex:
 
 def sparse_index(lab: Any, item_count: int = 20, flagged_every: int = 4, name: str = "lesson6-sparse") -> SparseIndex:
     """A GSI on ``flagged_at``, which one item in ``flagged_every`` carries: only those pay and appear."""
-    if isinstance(item_count, bool) or not isinstance(item_count, int) or not 1 <= item_count <= 1000:
-        raise ValueError(f"item_count must be a whole number from 1 to 1,000, got {item_count!r}")
+    checks.number("item_count", item_count, low=1, high=1000, integer=True)
     if isinstance(flagged_every, bool) or not isinstance(flagged_every, int) or not 1 <= flagged_every <= item_count:
         raise ValueError(f"flagged_every must be a whole number from 1 to item_count ({item_count}), "
                          f"got {flagged_every!r}")
@@ -333,8 +331,7 @@ def filter_or_index_live(lab: Any, *, items_in_partition: int = 200, open_every:
     if isinstance(items_in_partition, bool) or not isinstance(items_in_partition, int) \
             or not 1 <= items_in_partition <= 2000:
         raise ValueError(f"items_in_partition must be a whole number from 1 to 2,000, got {items_in_partition!r}")
-    if isinstance(open_every, bool) or not isinstance(open_every, int) or not 1 <= open_every <= items_in_partition:
-        raise ValueError(f"open_every must be a whole number from 1 to items_in_partition, got {open_every!r}")
+    checks.number("open_every", open_every, low=1, high=items_in_partition, integer=True)
     index = SecondaryIndex("open-orders", ("open_customer",), "KEYS_ONLY")
     table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
                          extra_attribute_definitions=[("open_customer", "S")],
@@ -422,8 +419,7 @@ def gsi_back_pressure(lab: Any, *, seconds: int = 3, writes_per_second: int = 20
     for parameter, value, low, high in (("seconds", seconds, 1, 30), ("writes_per_second", writes_per_second, 1, 200),
                                         ("table_write_capacity_units", table_write_capacity_units, 1, 40_000),
                                         ("index_write_capacity_units", index_write_capacity_units, 1, 40_000)):
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"{parameter} must be a whole number from {low:,} to {high:,}, got {value!r}")
+        checks.number(parameter, value, low=low, high=high, integer=True)
     table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["customer"],
                                table_capacity=(100, table_write_capacity_units),
                                index_capacity=(100, index_write_capacity_units))
@@ -525,12 +521,16 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
     (``enforce_throughput(per_partition=True)``) on a step clock, nothing banked; boto3's retries off."""
     import random
 
+    from dynalab.engine import check_lab
     from dynalab.fidelity.throttling import enforce_throughput
 
-    if isinstance(shards, bool) or not isinstance(shards, int) or not 2 <= shards <= 100:
-        raise ValueError(f"shards must be a whole number from 2 to 100, got {shards!r}")
-    if isinstance(writes, bool) or not isinstance(writes, int) or not 1 <= writes <= 5000:
-        raise ValueError(f"writes must be a whole number from 1 to 5,000, got {writes!r}")
+    check_lab(lab)
+    checks.number("shards", shards, low=2, high=100, integer=True)
+    checks.number("writes", writes, low=1, high=5000, integer=True)
+    checks.number("writes_per_second", writes_per_second, low=1, high=100_000, integer=True)
+    checks.number("table_write_capacity_units", table_write_capacity_units, low=1, high=40_000, integer=True)
+    checks.text("hot_key", hot_key, min_length=1, max_length=1000)
+    checks.text("name", name, min_length=1, max_length=200)
     chooser = random.Random(6)  # seeded: the same shards every run
     runs = {"hot": [hot_key] * writes,
             "sharded": [f"{hot_key}#{chooser.randrange(shards)}" for _ in range(writes)]}
@@ -633,8 +633,7 @@ def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2
 
     from dynalab.models.partitions import partition_count, partition_index
 
-    if isinstance(writes, bool) or not isinstance(writes, int) or not 1 <= writes <= 5000:
-        raise ValueError(f"writes must be a whole number from 1 to 5,000, got {writes!r}")
+    checks.number("writes", writes, low=1, high=5000, integer=True)
     chooser = random.Random(6)
     statuses = chooser.choices([s for s, _ in STATUS_MIX], weights=[w for _, w in STATUS_MIX], k=writes)
     keys = [f"order#{n:06d}" for n in range(writes)]

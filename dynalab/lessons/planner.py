@@ -25,6 +25,7 @@ from typing import Any
 from dynalab.engine import Lab, check_lab
 from dynalab.engine.tables import bulk_load, create_table, delete_table
 from dynalab.lessons.sample_data import course_root
+from dynalab.models import checks as validate
 from dynalab.models.planner import IndexDesign, PatternPlan, TablePlan, plan_design
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 from dynalab.models.sizing import item_size
@@ -396,8 +397,7 @@ def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = 
     check_lab(lab)
     if not isinstance(plan, TablePlan):
         raise TypeError(f"plan must be a plan from dynalab.plan_table, got {type(plan).__name__}")
-    if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 20:
-        raise ValueError(f"runs must be a whole number from 1 to 20, got {runs!r}")
+    validate.number("runs", runs, low=1, high=20, integer=True)
     name = lab.table_name(f"plan-{plan.table.name}")
     items = _Items(plan)
     checks = []

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from dynalab.models import checks
 from dynalab.models.quotas import (
     BATCH_WRITE_MAX_BYTES,
     BATCH_WRITE_MAX_REQUESTS,
@@ -70,8 +71,8 @@ def group_calls(writes: Sequence[tuple[str, Mapping[str, Any]]], max_requests: i
 def backoff_seconds(attempt: int, base_delay_seconds: float = 0.05) -> float:
     """The wait before resend number ``attempt`` (1, 2, ...): 50 ms, 100 ms, 200 ms, ... doubling, as the AWS
     SDKs back off (Programming.Errors.html, "Error retries and exponential backoff")."""
-    if not isinstance(attempt, int) or isinstance(attempt, bool) or attempt < 1:
-        raise ValueError(f"attempt must be an integer >= 1, got {attempt!r}")
+    checks.number("attempt", attempt, low=1, high=1000, integer=True)  # 2 ** 10**30 would never end
+    checks.number("base_delay_seconds", base_delay_seconds, low=0, high=10, unit="seconds")
     return base_delay_seconds * 2 ** (attempt - 1)
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 
@@ -44,17 +43,11 @@ _GB = 1024**3
 
 
 def _whole(name: str, value: object, low: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
-    return int(value)
+    return checks.number(name, value, low=low, integer=True)
 
 
 def _number(name: str, value: object, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not low <= float(value) <= high \
-            or not math.isfinite(float(value)):
-        upper = "" if high == math.inf else f" and <= {high:g}"
-        raise ValueError(f"{name} must be a finite number >= {low:g}{upper}, got {value!r}")
-    return float(value)
+    return float(checks.number(name, value, low=low, high=None if high == math.inf else high))
 
 
 def query_read_units_for(item_count: float, item_size_bytes: int, consistency: str = "eventual") -> float:

@@ -29,6 +29,8 @@ def _call(lab: Any, name: str, parameter: str, value: Any) -> None:
     baseline = dict(LAB_BASELINE[name])
     if "lab" in parameters_of(name):
         baseline["lab"] = lab
+    if name == "verify_plan":
+        baseline["plan"] = dynalab.plan_table("orders")
     function = getattr(dynalab, name)
     kind, result = outcome(lambda: function(**{**baseline, parameter: value}))
     if kind == "result":
@@ -52,4 +54,15 @@ def test_a_hostile_value_gives_a_result_or_a_clear_error(name, prepared, data):
     value = data.draw(HOSTILE, label="value")
     if name == "cleanup" and parameter == "delete" and value is True:
         return  # a real cleanup: it would delete the other calls' table (its own test covers it)
+    _call(prepared, name, parameter, value)
+
+
+@pytest.mark.parametrize("name", sorted(SLOW))
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_slow_scenario_refuses_a_hostile_value_before_its_work(name, prepared, data):
+    """The lesson scenarios run for seconds when their input is valid: few examples, values mostly refused."""
+    parameter = data.draw(st.sampled_from(parameters_of(name)), label="parameter")
+    value = data.draw(st.sampled_from([None, True, float("nan"), -1, 10**30, "x", [], object()]), label="value")
     _call(prepared, name, parameter, value)

@@ -57,7 +57,7 @@ def test_a_difference_is_shown_not_hidden():
 
 def test_verify_refuses_bad_arguments(lab):
     plan = dynalab.plan_table("orders")
-    with pytest.raises(ValueError, match="runs must be a whole number from 1 to 20, got 0"):
+    with pytest.raises(ValueError, match="runs must be an integer from 1 to 20; got 0"):
         plan.verify(lab, runs=0)
     small_keys = dict(EVERY_OPERATION, table={**EVERY_OPERATION["table"], "key_bytes": 4},
                       patterns=EVERY_OPERATION["patterns"][:1])

@@ -41,7 +41,7 @@ def test_calls_respect_a_byte_cap():
 
 def test_backoff_doubles_from_50_ms():
     assert [batch_writes.backoff_seconds(n) for n in (1, 2, 3, 4)] == [0.05, 0.1, 0.2, 0.4]
-    with pytest.raises(ValueError, match="attempt must be an integer >= 1"):
+    with pytest.raises(ValueError, match="attempt must be an integer from 1 to 1,000"):
         batch_writes.backoff_seconds(0)
 
 
