@@ -12,6 +12,9 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from dynalab.figures import has_fields, same_length, series
+from dynalab.models import checks
+
 __all__ = ["autoscaling_figure", "autoscaling_traces", "cost_figure", "throttling_figure", "throttling_traces",
            "update_autoscaling_figure"]
 
@@ -33,8 +36,18 @@ def _time_axis(minutes: int) -> tuple[float, str]:
     return (60.0, "hours") if minutes > 720 else (1.0, "minutes")
 
 
+def _check_run(result: Any, max_points: Any) -> None:
+    has_fields("result", result, ("demand", "provisioned", "served", "throttled", "events"),
+               "a simulated run (dynalab.simulate_autoscaling(...))")
+    named = [(f"result.{name}", series(f"result.{name}", getattr(result, name), low=0))
+             for name in ("demand", "provisioned", "served", "throttled")]
+    same_length(*named)
+    checks.number("max_points", max_points, low=2, integer=True)
+
+
 def autoscaling_traces(result: Any, max_points: int = MAX_POINTS) -> list[dict]:
     """The traces of ``autoscaling_figure`` as dicts (``update_autoscaling_figure`` puts them into a figure)."""
+    _check_run(result, max_points)
     n = int(result.demand.size)
     every = max(1, math.ceil(n / max_points))
     scale, _ = _time_axis(n)
@@ -66,8 +79,9 @@ def autoscaling_traces(result: Any, max_points: int = MAX_POINTS) -> list[dict]:
 
 def autoscaling_figure(result: Any, title: str = "Auto scaling", max_points: int = MAX_POINTS) -> go.Figure:
     """Demand, consumed, provisioned capacity and throttles over time, with each scaling event marked."""
+    traces = autoscaling_traces(result, max_points)  # checks the run first
     _, unit = _time_axis(int(result.demand.size))
-    figure = go.Figure([go.Scatter(**trace) for trace in autoscaling_traces(result, max_points)])
+    figure = go.Figure([go.Scatter(**trace) for trace in traces])
     figure.update_layout(title=title, xaxis_title=unit, yaxis_title="capacity units per second", height=420,
                          margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.2),
                          template="plotly_white")
@@ -78,9 +92,10 @@ def update_autoscaling_figure(figure: go.Figure, result: Any, title: str | None 
                               max_points: int = MAX_POINTS) -> go.Figure:
     """Put another run into a figure made by ``autoscaling_figure``, in place: a few times faster than
     building and validating a new figure (the explorer's slider redraws so)."""
+    traces = autoscaling_traces(result, max_points)  # checks the run first
     _, unit = _time_axis(int(result.demand.size))
     with figure.batch_update():
-        for trace, new in zip(figure.data, autoscaling_traces(result, max_points), strict=True):
+        for trace, new in zip(figure.data, traces, strict=True):
             changes = {"x": new["x"], "y": new["y"]}
             if "text" in new:
                 changes["text"] = new["text"]
@@ -95,6 +110,8 @@ def update_autoscaling_figure(figure: go.Figure, result: Any, title: str | None 
 
 def throttling_traces(run: Any) -> list[dict]:
     """The traces of ``throttling_figure`` as dicts."""
+    has_fields("run", run, ("rows", "requests_per_second"), "a load run (dynalab.run_load(...))")
+    checks.number("run.requests_per_second", run.requests_per_second, low=0)
     seconds = [row.second for row in run.rows]
     return [
         dict(type="bar", name="served calls", x=seconds, y=[row.served for row in run.rows],
@@ -122,6 +139,10 @@ def throttling_figure(run: Any, title: str = "Served vs throttled, second by sec
 
 def cost_figure(comparison: Any, title: str = "What the workload costs") -> go.Figure:
     """Dollars for the same workload: provisioned with auto scaling, provisioned fixed at the peak, on-demand."""
+    has_fields("comparison", comparison, ("fixed_capacity", "provisioned_autoscaling", "provisioned_fixed",
+                                          "on_demand"), "a cost comparison (dynalab.compare_costs(...))")
+    for name in ("provisioned_autoscaling", "provisioned_fixed", "on_demand"):
+        checks.number(f"comparison.{name}", getattr(comparison, name), low=0)
     labels = ["provisioned, auto scaling", f"provisioned, fixed at {comparison.fixed_capacity}", "on-demand"]
     values = [comparison.provisioned_autoscaling, comparison.provisioned_fixed, comparison.on_demand]
     figure = go.Figure(go.Bar(x=labels, y=values, text=[f"${v:,.2f}" for v in values], textposition="auto",

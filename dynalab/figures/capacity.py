@@ -10,7 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dynalab.models.sizing import AttributeSize
+from dynalab.figures import numbers_by_label
+from dynalab.models import checks
+from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, AttributeSize
 
 __all__ = ["read_pattern_figure", "size_breakdown_figure", "units_by_size_figure"]
 
@@ -22,6 +24,9 @@ WRITE_COLOUR = "#ff7f0e"
 
 def size_breakdown_figure(parts: Sequence[AttributeSize], title: str | None = None) -> go.Figure:
     """One horizontal bar per attribute, split into its name's bytes and its value's bytes."""
+    checks.sequence_of("parts", parts, lambda n, v: checks.instance(
+        n, v, AttributeSize, what="an AttributeSize (dynalab.attribute_sizes(item))"), min_length=1)
+    checks.optional(checks.text, "title", title)
     names = [f"{part.name} ({part.type})" for part in parts]
     total = sum(part.size_bytes for part in parts)
     figure = go.Figure(
@@ -50,6 +55,14 @@ def units_by_size_figure(
 ) -> go.Figure:
     """Capacity units against item size: the staircases of 4 KB reads (strong, eventual, transactional) and
     1 KB writes. The unit functions come in as arguments (``dynalab.read_units``, ``dynalab.write_units``)."""
+    for name, function in (("read_units", read_units), ("write_units", write_units)):
+        if not callable(function):
+            raise checks.ParameterTypeError(f"{name} must be a function of the size in bytes (dynalab.{name}); "
+                                            f"got {function!r} ({type(function).__name__})")
+    checks.size_bytes("max_bytes", max_bytes, low=1, high=MAX_ITEM_SIZE_BYTES)
+    checks.number("step_bytes", step_bytes, low=max(1, max_bytes // 10_000), high=max_bytes, integer=True,
+                  unit="at most 10,000 steps")
+    checks.optional(checks.size_bytes, "marker_bytes", marker_bytes, high=max_bytes)
     sizes = list(range(step_bytes, max_bytes + 1, step_bytes))
     kb = [size / 1024 for size in sizes]
     traces = [
@@ -74,6 +87,7 @@ def units_by_size_figure(
 
 def read_pattern_figure(units: Mapping[str, float], title: str = "Reading the same items three ways") -> go.Figure:
     """One bar per way of reading (label → read units metered), labelled with its units."""
+    numbers_by_label("units", units)
     labels = list(units)
     values = [units[label] for label in labels]
     figure = go.Figure(go.Bar(x=labels, y=values, text=[f"{v:g} RCU" for v in values], textposition="outside",

@@ -8,9 +8,14 @@ Data in (numbers from ``dynalab.models.indexes`` / ``dynalab.models.index_choice
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+
+from dynalab.figures import labels as check_labels
+from dynalab.figures import numbers_by_label, same_length, series
+from dynalab.models import checks
 
 __all__ = ["back_pressure_figure", "crossover_figure", "index_write_figure", "sharding_figure"]
 
@@ -23,6 +28,16 @@ THROTTLED_COLOUR = "#d62728"
 def index_write_figure(setups: Sequence[tuple[str, float, Mapping[str, float]]],
                        title: str = "What one write costs: the table and each index") -> go.Figure:
     """Stacked bars, one per setup ``(label, table WCU, {index name: WCU})``: the table's part, then each index's."""
+
+    def setup(name: str, value: Any) -> Any:
+        if not isinstance(value, tuple | list) or len(value) != 3:
+            raise checks.ParameterTypeError(f"{name} must be (label, table WCU, {{index name: WCU}}); got {value!r}")
+        checks.text(f"{name}[0]", value[0])
+        checks.number(f"{name}[1]", value[1], low=0)
+        numbers_by_label(f"{name}[2]", value[2])
+        return value
+
+    checks.sequence_of("setups", setups, setup, min_length=1)
     labels = [label for label, _, _ in setups]
     names: list[str] = []
     for _, _, indexes in setups:
@@ -46,6 +61,12 @@ def crossover_figure(selectivities: Sequence[float] | np.ndarray, crossover_quer
                      title: str = "Filter or index? The read rate above which the index is cheaper") -> go.Figure:
     """The crossover line (queries per second, log scale) against selectivity (log scale): above it the index is
     cheaper, below it the filter. ``marker``: one (selectivity, queries per second) workload to place on it."""
+    same_length(("selectivities", series("selectivities", selectivities, low=0, high=1)),
+                ("crossover_queries_per_second", series("crossover_queries_per_second",
+                                                        crossover_queries_per_second, low=0, infinite=True)))
+    if marker is not None:
+        checks.sequence_of("marker", marker, lambda n, v: checks.number(n, v, low=0, low_open=True), min_length=2,
+                           max_length=2)
     x = [float(s) for s in selectivities]
     y = [float(c) if np.isfinite(c) else None for c in crossover_queries_per_second]
     finite = [v for v in y if v is not None] or [1.0]
@@ -70,6 +91,10 @@ def back_pressure_figure(seconds: Sequence[int], with_key_served: Sequence[int],
                          without_key_served: Sequence[int], without_key_throttled: Sequence[int],
                          title: str = "A 1-WCU GSI throttles the table's writes (per second)") -> go.Figure:
     """Per second, writes that carry the GSI's key and writes that do not: served (green) and throttled (red)."""
+    same_length(("seconds", series("seconds", seconds)),
+                *[(name, series(name, values, low=0)) for name, values in (
+                    ("with_key_served", with_key_served), ("with_key_throttled", with_key_throttled),
+                    ("without_key_served", without_key_served), ("without_key_throttled", without_key_throttled))])
     x = [f"s{s}" for s in seconds]
     figure = go.Figure([
         go.Bar(name="with the index key: written", x=x, y=list(with_key_served), marker_color=SERVED_COLOUR,
@@ -92,6 +117,10 @@ def sharding_figure(labels: Sequence[str], throttled: Sequence[int], written: Se
     """Per setup (one key, N shards): writes written and throttled, and the Queries and RCU reading it back took."""
     from plotly.subplots import make_subplots
 
+    same_length(("labels", check_labels("labels", labels)),
+                *[(name, series(name, values, low=0)) for name, values in (
+                    ("throttled", throttled), ("written", written), ("read_queries", read_queries),
+                    ("read_units", read_units))])
     figure = make_subplots(rows=1, cols=2, subplot_titles=("writes", "reading it back"))
     figure.add_trace(go.Bar(name="written", x=list(labels), y=list(written), marker_color=SERVED_COLOUR,
                             offsetgroup="writes"), 1, 1)

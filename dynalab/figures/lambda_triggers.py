@@ -10,6 +10,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dynalab.figures import has_fields
+from dynalab.models import checks
+
 __all__ = ["batching_figure", "invocation_timeline_figure"]
 
 #: How each kind of invocation is drawn (label, colour).
@@ -36,6 +39,9 @@ def _kind(invocation: Any) -> str:
 def invocation_timeline_figure(invocations: Sequence[Any], title: str = "") -> go.Figure:
     """One bar per invocation (x: invocation number) spanning the records its batch held (y: record positions in
     the stream, counted from the first record shown), coloured by what happened."""
+    checks.sequence_of("invocations", invocations, lambda n, v: has_fields(
+        n, v, ("number", "outcome", "action", "first_sequence_number", "last_sequence_number"),
+        "an Invocation (EventSourceMapping.invocations)"))
     numbers = sorted({int(i.first_sequence_number) for i in invocations if i.first_sequence_number}
                      | {int(i.last_sequence_number) for i in invocations if i.last_sequence_number})
     origin = numbers[0] if numbers else 0
@@ -61,6 +67,9 @@ def invocation_timeline_figure(invocations: Sequence[Any], title: str = "") -> g
 
 def batching_figure(results: Sequence[Any], title: str = "") -> go.Figure:
     """Invocations against mean latency, one line per batching window, one point per batch size."""
+    checks.sequence_of("results", results, lambda n, v: has_fields(
+        n, v, ("window_seconds", "batch_size", "mean_latency_seconds", "invocations"),
+        "a BatchingResult (dynalab.models.event_source_mapping.simulate_batching(...))"), min_length=1)
     figure = go.Figure()
     for window in sorted({r.window_seconds for r in results}):
         chosen = sorted((r for r in results if r.window_seconds == window), key=lambda r: r.batch_size)

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from dynalab.figures import MAX_POINTS_DRAWN, result_of, series
+from dynalab.models import checks
 from dynalab.models.hot_partitions import PartitionLoad
 from dynalab.models.partitions import (
     PARTITION_MAX_READ_CAPACITY_UNITS,
@@ -32,9 +34,16 @@ def _ceiling(y: float, text: str, colour: str) -> dict:
                 label=dict(text=text, textposition="end", font=dict(color=colour, size=11)))
 
 
+def _check_bars(name: str, partitions: int) -> None:
+    """A bar per partition: a count past what a figure can draw is refused, not a MemoryError."""
+    checks.number(name, partitions, low=1, high=MAX_POINTS_DRAWN, integer=True, unit="a bar each")
+
+
 def partition_estimate_figure(estimate: PartitionEstimate) -> go.Figure:
     """One bar pair per partition: the RCU and WCU it gets in the 2017 model, against the 3,000 / 1,000 ceilings
     (today each partition is designed for those: the lines hold in both eras)."""
+    result_of("estimate", estimate, PartitionEstimate, "a PartitionEstimate (dynalab.estimate_partitions(...))")
+    _check_bars("estimate.partitions", estimate.partitions)
     partitions = np.arange(estimate.partitions)
     figure = go.Figure(
         [
@@ -61,8 +70,10 @@ def partition_estimate_figure(estimate: PartitionEstimate) -> go.Figure:
 def split_history_figure(steps: Sequence[SplitStep]) -> go.Figure:
     """The 'load test, then scale down' story as an animation: a frame per step, partitions as bars of the WCU each
     one gets; a play button and a step slider."""
-    if not steps:
-        raise ValueError("steps must hold at least one SplitStep")
+    checks.sequence_of("steps", steps, lambda n, v: result_of(n, v, SplitStep, "a SplitStep (dynalab.split_history("
+                                                               "...))"), min_length=1)
+    for number, step in enumerate(steps):
+        _check_bars(f"steps[{number}].partitions", step.partitions)
     most = max(s.partitions for s in steps)
     top = max(s.write_capacity_units_per_partition for s in steps) * 1.15
 
@@ -95,6 +106,7 @@ def split_history_figure(steps: Sequence[SplitStep]) -> go.Figure:
 def partition_load_figure(load: PartitionLoad) -> go.Figure:
     """Per-partition demand split into served and throttled, with the ceiling (and, in the 2017 model, the even
     share) as lines; the title names the mode."""
+    result_of("load", load, PartitionLoad, "a PartitionLoad (dynalab.simulate_partition_load(...))")
     partitions = np.arange(load.partition_count)
     share = float(load.share_per_second[0])
     unit = "RCU" if load.kind == "read" else "WCU"
@@ -122,6 +134,8 @@ def partition_load_figure(load: PartitionLoad) -> go.Figure:
 
 def key_placement_figure(counts: np.ndarray, title: str = "") -> go.Figure:
     """How many items (keys) landed on each partition."""
+    series("counts", counts, low=0)
+    checks.text("title", title)
     figure = go.Figure([go.Bar(x=np.arange(len(counts)), y=counts, marker_color=READ_COLOUR, name="items")])
     figure.update_layout(title=dict(text=title, font=dict(size=13)), xaxis_title="partition",
                          yaxis_title="items", height=320, margin=dict(t=50, b=40))

@@ -9,7 +9,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dynalab.figures import result_of
+from dynalab.models import checks
 from dynalab.models.planner import TablePlan
+from dynalab.models.quotas import TARGET_UTILIZATION_RANGE
 
 __all__ = ["bill_figure", "key_load_figure", "pattern_units_figure", "plan_figure"]
 
@@ -18,6 +21,13 @@ WRITE_COLOUR = "#ff7f0e"
 INDEX_COLOUR = "#9467bd"
 ON_DEMAND_COLOUR = "#2ca02c"
 HOT_COLOUR = "#d62728"
+
+
+def _check_plan(plan: TablePlan, target_utilization: float | None = None) -> None:
+    result_of("plan", plan, TablePlan, "a TablePlan (dynalab.plan_table(design))")
+    if target_utilization is not None:
+        checks.number("target_utilization", target_utilization, low=TARGET_UTILIZATION_RANGE[0],
+                      high=TARGET_UTILIZATION_RANGE[1], unit="percent")
 
 
 def _pattern_traces(plan: TablePlan) -> list[go.Bar]:
@@ -61,6 +71,7 @@ def _key_traces(plan: TablePlan) -> list[go.Bar]:
 
 def pattern_units_figure(plan: TablePlan) -> go.Figure:
     """Per pattern: the units per second it asks of the table (reads, writes) and of its indexes."""
+    _check_plan(plan)
     figure = go.Figure(_pattern_traces(plan))
     figure.update_layout(title=f"{plan.read_capacity_units:,} RCU and {plan.write_capacity_units:,} WCU in all",
                          barmode="group", yaxis_title="capacity units per second", height=360,
@@ -71,6 +82,7 @@ def pattern_units_figure(plan: TablePlan) -> go.Figure:
 def bill_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
     """Dollars a month by average use (percent of the planned rates): on-demand grows with use, provisioned is
     held whatever the use; the marker is the break-even use."""
+    _check_plan(plan, target_utilization)
     traces, break_even = _bill_traces(plan, target_utilization)
     figure = go.Figure(traces)
     figure.add_vline(x=min(break_even, 100), line=dict(color="grey", dash="dash"),
@@ -82,6 +94,7 @@ def bill_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
 
 def key_load_figure(plan: TablePlan) -> go.Figure:
     """Each pattern's units per second on one key against today's per-partition ceiling (red: a hot key)."""
+    _check_plan(plan)
     figure = go.Figure(_key_traces(plan))
     figure.update_layout(title=f"Keys against today's ceilings (partitions, 2017 model: {plan.partitions})",
                          yaxis_title="units per second on one key", yaxis_type="log", height=360,
@@ -91,6 +104,7 @@ def key_load_figure(plan: TablePlan) -> go.Figure:
 
 def plan_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
     """The three views side by side (the planner widget's figure)."""
+    _check_plan(plan, target_utilization)
     break_even = plan.break_even_utilization()
     figure = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=(
         "units per pattern", "$ a month by average use", "one key vs today's ceiling"))

@@ -10,6 +10,9 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from dynalab.figures import labels, numbers_by_label, same_length, series
+from dynalab.models import checks
+
 __all__ = ["cost_comparison_figure", "daily_votes_figure", "vote_summary_figure"]
 
 BATCH_COLOUR = "#d62728"
@@ -18,6 +21,8 @@ STREAM_COLOUR = "#2ca02c"
 
 def vote_summary_figure(summary: Mapping[str, int], candidates: Sequence[str] = (), title: str = "") -> go.Figure:
     """One bar per candidate: the ``num`` the summary table holds."""
+    numbers_by_label("summary", summary)
+    labels("candidates", candidates, min_length=0)
     names = list(dict.fromkeys([*candidates, *sorted(summary)]))
     counts = [summary.get(name, 0) for name in names]
     figure = go.Figure(go.Bar(x=names, y=counts, text=counts, textposition="outside", marker_color=STREAM_COLOUR))
@@ -29,6 +34,9 @@ def vote_summary_figure(summary: Mapping[str, int], candidates: Sequence[str] = 
 
 def daily_votes_figure(daily: Mapping[tuple[str, str], int], title: str = "") -> go.Figure:
     """Stacked bars: votes per day and candidate (the per-day table)."""
+    for key in numbers_by_label("daily", daily):
+        if not isinstance(key, tuple) or len(key) != 2:
+            raise checks.ParameterTypeError(f"daily's keys must be (vote, date) pairs; got {key!r}")
     dates = sorted({date for _, date in daily})
     figure = go.Figure([go.Bar(name=vote, x=dates, y=[daily.get((vote, date), 0) for date in dates])
                         for vote in sorted({vote for vote, _ in daily})])
@@ -41,11 +49,18 @@ def cost_comparison_figure(days: Sequence[int], cumulative_dollars: Mapping[str,
                            title: str = "") -> go.Figure:
     """Cumulative dollars over the days, one line per (approach, price list): ``cumulative_dollars`` maps a label
     such as ``"batch, on-demand"`` to its series. Batch lines red, stream lines green; provisioned lines dashed."""
+    x = series("days", days)
+    if not isinstance(cumulative_dollars, Mapping) or not cumulative_dollars:
+        raise ValueError("cumulative_dollars must map a label to its series of dollars; "
+                         f"got {cumulative_dollars!r:.80}")
+    for label, dollars in cumulative_dollars.items():
+        same_length(("days", x), (f"cumulative_dollars[{label!r}]", series(f"cumulative_dollars[{label!r}]", dollars,
+                                                                           low=0)))
     lines = []
-    for label, series in cumulative_dollars.items():
+    for label, series_ in cumulative_dollars.items():
         colour = BATCH_COLOUR if label.startswith("batch") else STREAM_COLOUR
         dash = "dash" if "provisioned" in label else "solid"
-        lines.append(go.Scatter(x=list(days), y=list(series), name=label, mode="lines+markers",
+        lines.append(go.Scatter(x=list(days), y=list(series_), name=label, mode="lines+markers",
                                 line=dict(color=colour, width=3, dash=dash)))
     figure = go.Figure(lines)
     figure.update_layout(title=title or "cumulative cost in dollars, metered with DynamoDB's rules (2026-12 prices)",

@@ -7,6 +7,11 @@ Conventions every lesson widget follows, so the three ways the course is used al
   (recompute and redraw; the benchmarks time it).
 * Its main control (the slider, picker or button a learner moves first) carries the CSS class
   ``MAIN_CONTROL`` and its readout ``MAIN_READOUT``: the browser tests find them by those names.
+* Its controls are built with ``checked(kind, parameter, value, ...)``: a value given to the constructor or set
+  from the kernel (``explorer.slider.value = 95``) is checked first by ``dynalab.models.checks`` against the
+  control's own range (a slider's min/max, a picker's options), so a bad one is a ValueError/TypeError naming
+  the parameter, the value and what is allowed, never a silent clamp or a traitlets error. A widget checks its
+  constructor's arguments (same ranges) before it builds any control.
 * For the offline slides (``DYNALAB_SLIDES=1`` while they are built) a widget shows a static ``go.Figure`` of its
   current state instead: an interactive FigureWidget cannot draw in a static HTML page.
 """
@@ -14,7 +19,10 @@ Conventions every lesson widget follows, so the three ways the course is used al
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
+
+from dynalab.models import checks
 
 MAIN_CONTROL = "dynalab-main-control"
 MAIN_READOUT = "dynalab-main-readout"
@@ -23,6 +31,74 @@ MAIN_READOUT = "dynalab-main-readout"
 def static_figures() -> bool:
     """True while the slides are built: show plain figures, not live widgets."""
     return os.environ.get("DYNALAB_SLIDES") == "1"
+
+
+# --- checked controls -------------------------------------------------------------------------------------------
+
+
+def check_value(control: Any, value: Any) -> Any:
+    """``value`` as ``control`` would take it from the kernel (cleaned), else the clear error ``checked`` promises.
+
+    The rule follows the control: a bounded number its live ``min``/``max`` (a whole number for an int slider), a
+    picker one of its option values, a checkbox a real bool, a text box a str.
+    """
+    import traitlets
+
+    parameter = control._dynalab_parameter
+    if control.description:
+        parameter = f"{parameter} (the {control.description!r} control)"
+    rule: Callable[[str, Any], Any] | None = getattr(control, "_dynalab_rule", None)
+    if rule is not None:
+        return rule(parameter, value)
+    if hasattr(control, "_options_values"):
+        return checks.choice(parameter, value, control._options_values)
+    trait = control.traits()["value"]
+    if isinstance(trait, traitlets.Bool):
+        return checks.flag(parameter, value)
+    if isinstance(trait, traitlets.Unicode):
+        return checks.text(parameter, value)
+    integer = isinstance(trait, traitlets.Int)  # CInt is an Int
+    return checks.number(parameter, value, low=getattr(control, "min", None), high=getattr(control, "max", None),
+                         integer=integer)
+
+
+class _CheckedValue:
+    """Mixed into a control's class by ``checked``: ``control.value = x`` from the kernel is checked first.
+
+    The browser's own moves arrive through ``set_state`` (``set_trait``), not here: they are in range already.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "value" and self.__dict__.get("_dynalab_parameter"):
+            value = check_value(self, value)
+        super().__setattr__(name, value)
+
+
+_CHECKED_KINDS: dict[type, type] = {}
+
+
+def checked(kind: type, parameter: str, value: Any, *, rule: Callable[[str, Any], Any] | None = None,
+            **options: Any) -> Any:
+    """An ipywidgets control ``kind(**options)`` holding ``value``, whose value is checked whenever it is set from
+    the kernel (``check_value``; ``rule(name, value)`` replaces the control's own rule). ``parameter`` is the
+    constructor parameter the control stands for: the errors name it."""
+    if kind not in _CHECKED_KINDS:
+        _CHECKED_KINDS[kind] = type(kind.__name__, (_CheckedValue, kind), {"__module__": kind.__module__})
+    control = _CHECKED_KINDS[kind](**options)  # its default value first: the checked one is set next
+    control._dynalab_parameter = parameter
+    control._dynalab_rule = rule
+    try:
+        control.value = value
+    except Exception:  # no half-built control (nor the layout and style it made) left registered with the kernel
+        import ipywidgets as widgets
+
+        for part in ("layout", "style"):
+            made = getattr(control, part, None)
+            if isinstance(made, widgets.Widget) and not isinstance(options.get(part), widgets.Widget):
+                made.close()
+        control.close()
+        raise
+    return control
 
 
 class FigureView:
@@ -57,6 +133,14 @@ class LessonWidget:
 
     def update(self, *_: Any) -> None:
         raise NotImplementedError
+
+    @staticmethod
+    def set_controls(*settings: tuple[Any, Any]) -> None:
+        """Set controls from the kernel, all or none: each ``(control, value)`` is checked before any is set (a
+        value of None leaves its control as it is)."""
+        wanted = [(control, check_value(control, value)) for control, value in settings if value is not None]
+        for control, value in wanted:
+            control.value = value
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
 from dynalab.lessons.workloads import WORKLOADS, Workload, load_workload
+from dynalab.models import checks
 from dynalab.models.autoscaling import (
     ALARM_DELAY_MINUTES,
     UPDATE_DELAY_MINUTES,
@@ -19,8 +20,8 @@ from dynalab.models.autoscaling import (
     simulate_autoscaling,
 )
 from dynalab.models.pricing import DEFAULT_PRICES, Prices, compare_costs
-from dynalab.models.quotas import TARGET_UTILIZATION_RANGE
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
+from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS, TARGET_UTILIZATION_RANGE
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 LOWEST, HIGHEST = (int(x) for x in TARGET_UTILIZATION_RANGE)
 
@@ -29,11 +30,16 @@ __all__ = ["AutoscalingExplorer", "LiveThrottlingDemo", "describe_costs", "descr
 #: the explorer's delay control: minutes from the alarm's last datapoint to the new capacity
 DELAY_LABEL = "delay (min)"
 DEFAULT_DELAY_MINUTES = ALARM_DELAY_MINUTES + UPDATE_DELAY_MINUTES
+#: the controls' ranges (the constructors check their arguments against the same ones)
+DELAY_RANGE = (0, 15)
+RATE_RANGE = (5, 100)  # the live demo's writes/s slider
+SECONDS_RANGE = (2, 15)  # ... and its seconds slider
 
 
 def split_delay(delay_minutes: int) -> dict[str, int]:
     """One delay (alarm to new capacity) as the simulator's two parameters: the alarm's lag first (up to
     ``ALARM_DELAY_MINUTES``), the rest UpdateTable's (metrics-dimensions.html)."""
+    checks.number("delay_minutes", delay_minutes, low=0, integer=True)
     alarm = min(int(delay_minutes), ALARM_DELAY_MINUTES)
     return {"alarm_delay_minutes": alarm, "update_delay_minutes": int(delay_minutes) - alarm}
 
@@ -68,7 +74,11 @@ class AutoscalingExplorer(LessonWidget):
         CloudWatch export), or the path of a CloudWatch export."""
         import ipywidgets as widgets
 
-        # a clear error for an unknown name, before any widget exists
+        # clear errors for bad arguments (an unknown workload name too), before any widget exists
+        checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST, integer=True)
+        checks.flag("burst", burst)
+        checks.number("delay_minutes", delay_minutes, low=DELAY_RANGE[0], high=DELAY_RANGE[1], integer=True)
+        checks.instance("prices", prices, Prices, what="a Prices (e.g. dynalab.DEFAULT_PRICES)")
         self.workload = workload if isinstance(workload, Workload) else load_workload(workload)
         self._loaded = {self.workload.name: self.workload}  # your own workloads stay in the picker
         options = [(f"{name}: {text}", name) for name, text in WORKLOADS.items()]
@@ -76,14 +86,14 @@ class AutoscalingExplorer(LessonWidget):
             options.insert(0, (f"{self.workload.name}: {self.workload.description}", self.workload.name))
         self.prices = prices
         # The slider's own bounds are DynamoDB's: it cannot produce an invalid target.
-        self.slider = widgets.IntSlider(value=target_utilization, min=LOWEST, max=HIGHEST, step=1,
-                                        description="target %", continuous_update=False)
+        self.slider = checked(widgets.IntSlider, "target_utilization", target_utilization, min=LOWEST, max=HIGHEST,
+                              step=1, description="target %", continuous_update=False)
         self.slider.add_class(MAIN_CONTROL)
-        self.picker = widgets.Dropdown(options=options, value=self.workload.name, description="workload",
-                                       layout=widgets.Layout(width="34em"))
-        self.burst = widgets.Checkbox(value=burst, description="burst capacity (300 s)")
-        self.delay = widgets.IntSlider(value=delay_minutes, min=0, max=15, step=1, description=DELAY_LABEL,
-                                       continuous_update=False)
+        self.picker = checked(widgets.Dropdown, "workload", self.workload.name, options=options,
+                              description="workload", layout=widgets.Layout(width="34em"))
+        self.burst = checked(widgets.Checkbox, "burst", burst, description="burst capacity (300 s)")
+        self.delay = checked(widgets.IntSlider, "delay_minutes", delay_minutes, min=DELAY_RANGE[0],
+                             max=DELAY_RANGE[1], step=1, description=DELAY_LABEL, continuous_update=False)
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self.result: Any = None
@@ -117,6 +127,11 @@ class AutoscalingExplorer(LessonWidget):
 
 def describe_run(run: Any, provisioned: float, tolerance: float = 0.10) -> list[str]:
     """Robust facts about a live load run (the same on every run of the notebook), one line each."""
+    checks.number("provisioned", provisioned, low=0, low_open=True)
+    checks.number("tolerance", tolerance, low=0, high=1)
+    if not hasattr(run, "served_rate") or not getattr(run, "rows", None):
+        raise checks.ParameterTypeError(f"run must be a finished load run (LiveThrottlingDemo.run() or "
+                                        f"dynalab.run_load(...)); got {run!r:.80}")
     rate = run.served_rate(1, run.seconds)
     first = run.rows[0].provisioned or provisioned
     lines = [
@@ -152,14 +167,19 @@ class LiveThrottlingDemo(LessonWidget):
                  requests_per_second: int = 50, seconds: int = 4) -> None:
         import ipywidgets as widgets
 
-        self.lab = lab
-        self.table_name = lab.table_name(table_name)
-        self.write_capacity_units = write_capacity_units
-        self.rate = widgets.IntSlider(value=requests_per_second, min=5, max=100, step=5,
-                                      description="writes/s", continuous_update=False)
+        self.lab = check_lab(lab)
+        self.table_name = lab.table_name(checks.table_name("table_name", table_name))
+        self.write_capacity_units = checks.number("write_capacity_units", write_capacity_units, low=1,
+                                                  high=DEFAULT_TABLE_MAX_CAPACITY_UNITS, integer=True)
+        checks.number("requests_per_second", requests_per_second, low=RATE_RANGE[0], high=RATE_RANGE[1],
+                      integer=True)
+        checks.number("seconds", seconds, low=SECONDS_RANGE[0], high=SECONDS_RANGE[1], integer=True)
+        self.rate = checked(widgets.IntSlider, "requests_per_second", requests_per_second, min=RATE_RANGE[0],
+                            max=RATE_RANGE[1], step=5, description="writes/s", continuous_update=False)
         self.rate.add_class(MAIN_CONTROL)
-        self.seconds = widgets.IntSlider(value=seconds, min=2, max=15, description="seconds")
-        self.autoscaling = widgets.Checkbox(value=False, description="auto scaling (1 s = 1 min)")
+        self.seconds = checked(widgets.IntSlider, "seconds", seconds, min=SECONDS_RANGE[0], max=SECONDS_RANGE[1],
+                               description="seconds")
+        self.autoscaling = checked(widgets.Checkbox, "autoscaling", False, description="auto scaling (1 s = 1 min)")
         self.button = widgets.Button(description="Fire", button_style="danger")
         self.button.on_click(lambda _: self.run())
         self.readout = widgets.HTML("Press Fire.")
@@ -185,10 +205,8 @@ class LiveThrottlingDemo(LessonWidget):
         from dynalab.fidelity.throttling import enforce_throughput
         from dynalab.lessons.load_generator import run_load
 
-        for control, value in ((self.rate, requests_per_second), (self.seconds, seconds),
-                               (self.autoscaling, autoscaling)):
-            if value is not None:
-                control.value = value
+        checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST, integer=True)
+        self.set_controls((self.rate, requests_per_second), (self.seconds, seconds), (self.autoscaling, autoscaling))
         self.button.disabled = True
         self.readout.value = "running..."
         create_table(self.lab, self.table_name, read_capacity_units=5,

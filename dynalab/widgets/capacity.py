@@ -13,11 +13,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.figures.capacity import read_pattern_figure, size_breakdown_figure
+from dynalab.models import checks
 from dynalab.models.capacity import Page, first_page, item_cost
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, attribute_sizes, item_size
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 __all__ = ["ItemCostExplorer", "PageDemo", "ReadPatterns", "first_page_live", "read_three_ways"]
 
@@ -26,10 +27,13 @@ TEXT_KINDS = {"ascii": ("ASCII text (1 byte a character)", "x"),
 MAX_TEXT_CHARACTERS = 420_000  # a little past the 400 KB limit, so the learner can cross it
 
 
+MAX_NUMBER_ATTRIBUTES = 40
+READ_ITEMS_RANGE = (1, 100)  # read_three_ways: one BatchGetItem reads at most 100 keys
+PAGE_ITEMS_RANGE = (1, 5000)
+
+
 def _check_range(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
-    return value
+    return checks.number(name, value, low=low, high=high, integer=True)
 
 
 class ItemCostExplorer(LessonWidget):
@@ -41,21 +45,24 @@ class ItemCostExplorer(LessonWidget):
                  number_attributes: int = 3, text_kind: str = "ascii") -> None:
         import ipywidgets as widgets
 
+        if lab is not None:  # no lab: the explorer draws, its engine button is off
+            check_lab(lab)
+        checks.table_name("table_name", table_name)
         _check_range("text_characters", text_characters, 0, MAX_TEXT_CHARACTERS)
-        _check_range("number_attributes", number_attributes, 0, 40)
-        if text_kind not in TEXT_KINDS:
-            raise ValueError(f"text_kind must be one of {', '.join(TEXT_KINDS)}, got {text_kind!r}")
+        _check_range("number_attributes", number_attributes, 0, MAX_NUMBER_ATTRIBUTES)
+        checks.choice("text_kind", text_kind, TEXT_KINDS)
         self.lab, self.table_name, self._table = lab, table_name, None
         style, layout = {"description_width": "13em"}, widgets.Layout(width="40em")
-        self.text_slider = widgets.IntSlider(text_characters, min=0, max=MAX_TEXT_CHARACTERS, step=100,
-                                             description="text length (characters)", style=style, layout=layout,
-                                             continuous_update=False)
+        self.text_slider = checked(widgets.IntSlider, "text_characters", text_characters, min=0,
+                                   max=MAX_TEXT_CHARACTERS, step=100, description="text length (characters)",
+                                   style=style, layout=layout, continuous_update=False)
         self.text_slider.add_class(MAIN_CONTROL)
-        self.numbers_slider = widgets.IntSlider(number_attributes, min=0, max=40, description="number attributes",
-                                                style=style, layout=layout, continuous_update=False)
-        self.kind = widgets.ToggleButtons(options=[(label, key) for key, (label, _) in TEXT_KINDS.items()],
-                                          value=text_kind, description="text",
-                                          style={"description_width": "13em", "button_width": "17em"})
+        self.numbers_slider = checked(widgets.IntSlider, "number_attributes", number_attributes, min=0,
+                                      max=MAX_NUMBER_ATTRIBUTES, description="number attributes", style=style,
+                                      layout=layout, continuous_update=False)
+        self.kind = checked(widgets.ToggleButtons, "text_kind", text_kind,
+                            options=[(label, key) for key, (label, _) in TEXT_KINDS.items()], description="text",
+                            style={"description_width": "13em", "button_width": "17em"})
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self.button = widgets.Button(description="Write and read it on the engine", button_style="primary",
@@ -149,7 +156,12 @@ def read_three_ways(lab: Lab, table_name: str = "read-patterns", item_count: int
     (deleted and created afresh)."""
     from dynalab.engine.tables import bulk_load, create_table
 
-    _check_range("item_count", item_count, 1, 100)
+    check_lab(lab)
+    checks.table_name("table_name", table_name)
+    _check_range("item_count", item_count, *READ_ITEMS_RANGE)
+    # the largest value that keeps the last item within DynamoDB's 400 KB
+    _check_range("value_bytes", value_bytes, 0,
+                 MAX_ITEM_SIZE_BYTES - item_size({"pk": "songs", "sk": max(item_count - 1, 0), "v": ""}))
     table = create_table(lab, table_name, sort_key=("sk", "N"), reset=True)
     items = [{"pk": "songs", "sk": n, "v": "x" * value_bytes} for n in range(item_count)]
     bulk_load(lab, table.name, items, show_progress=False)
@@ -189,7 +201,9 @@ def first_page_live(lab: Lab, table_name: str = "one-mb-page", item_count: int =
     ``table_name`` is reset (deleted and created afresh)."""
     from dynalab.engine.tables import bulk_load, create_table
 
-    _check_range("item_count", item_count, 1, 5000)
+    check_lab(lab)
+    checks.table_name("table_name", table_name)
+    _check_range("item_count", item_count, *PAGE_ITEMS_RANGE)
     _check_range("item_bytes", item_bytes, 16, MAX_ITEM_SIZE_BYTES)
     table = create_table(lab, table_name, reset=True)
     items = []

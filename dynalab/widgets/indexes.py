@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from dynalab.engine import check_lab
 from dynalab.figures.indexes import index_write_figure
-from dynalab.lessons.indexes import INDEX_PROJECTIONS, MeteredUnits, create_index_table, indexed_item
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
+from dynalab.lessons.indexes import INDEX_PROJECTIONS, MAX_INDEXES, MeteredUnits, create_index_table, indexed_item
+from dynalab.models import checks
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 __all__ = ["IndexWriteExplorer", "modelled_total", "modelled_write"]
 
@@ -27,6 +29,8 @@ def modelled_write(item_size_bytes: int, index_count: int, projection: str) -> t
     from dynalab.models.indexes import SecondaryIndex, write_units_by_index
     from dynalab.models.sizing import item_size
 
+    checks.number("index_count", index_count, low=0, high=MAX_INDEXES, integer=True)
+    checks.choice("projection", projection, INDEX_PROJECTIONS)
     item = indexed_item(item_size_bytes, index_count)
     indexes = [SecondaryIndex(f"gsi{n}", (f"g{n}",), projection, ("title",) if projection == "INCLUDE" else ())
                for n in range(1, index_count + 1)]
@@ -40,12 +44,6 @@ def modelled_total(item_size_bytes: int, index_count: int, projection: str) -> f
     return table + sum(indexes.values())
 
 
-def _check(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
-    return value
-
-
 class IndexWriteExplorer(LessonWidget):
     """Sliders for the item's size and the number of GSIs, a projection picker; a stacked bar of what the write costs
     the table and each index, for every projection; a button that makes the write on the engine."""
@@ -54,22 +52,24 @@ class IndexWriteExplorer(LessonWidget):
                  table_name: str = "lesson6-explorer") -> None:
         import ipywidgets as widgets
 
-        _check("item_size_bytes", item_size_bytes, *ITEM_SIZE_RANGE)
-        _check("index_count", index_count, 0, MAX_INDEXES_SHOWN)
-        if projection not in INDEX_PROJECTIONS:
-            raise ValueError(f"projection must be one of {', '.join(INDEX_PROJECTIONS)}; got {projection!r}")
+        if lab is not None:  # no lab: the explorer draws, its engine button is off
+            check_lab(lab)
+        checks.size_bytes("item_size_bytes", item_size_bytes, low=ITEM_SIZE_RANGE[0], high=ITEM_SIZE_RANGE[1])
+        checks.number("index_count", index_count, low=0, high=MAX_INDEXES_SHOWN, integer=True)
+        checks.choice("projection", projection, INDEX_PROJECTIONS)
+        checks.table_name("table_name", table_name)
         self.lab, self.table_name = lab, table_name
         self._tables: dict[tuple[int, str], str] = {}
         style, layout = {"description_width": "14em"}, widgets.Layout(width="40em")
-        self.size_slider = widgets.IntSlider(item_size_bytes, min=ITEM_SIZE_RANGE[0], max=ITEM_SIZE_RANGE[1],
-                                             step=100, description="item size (bytes)", style=style, layout=layout,
-                                             continuous_update=False)
+        self.size_slider = checked(widgets.IntSlider, "item_size_bytes", item_size_bytes, min=ITEM_SIZE_RANGE[0],
+                                   max=ITEM_SIZE_RANGE[1], step=100, description="item size (bytes)", style=style,
+                                   layout=layout, continuous_update=False)
         self.size_slider.add_class(MAIN_CONTROL)
-        self.index_slider = widgets.IntSlider(index_count, min=0, max=MAX_INDEXES_SHOWN,
-                                              description="global secondary indexes", style=style, layout=layout,
-                                              continuous_update=False)
-        self.projection = widgets.ToggleButtons(options=list(INDEX_PROJECTIONS), value=projection,
-                                                description="projection", style={"description_width": "14em"})
+        self.index_slider = checked(widgets.IntSlider, "index_count", index_count, min=0, max=MAX_INDEXES_SHOWN,
+                                    description="global secondary indexes", style=style, layout=layout,
+                                    continuous_update=False)
+        self.projection = checked(widgets.ToggleButtons, "projection", projection, options=list(INDEX_PROJECTIONS),
+                                  description="projection", style={"description_width": "14em"})
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self.button = widgets.Button(description="Write it on the engine", button_style="primary",

@@ -11,16 +11,29 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.figures.lambda_triggers import invocation_timeline_figure
 from dynalab.lessons.event_source_mapping import EventSourceMapping, RunReport
 from dynalab.lessons.lambda_triggers import poison_vote, vote_summary_handler
 from dynalab.lessons.projections import read_summary
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
+from dynalab.models import checks
+from dynalab.models.event_source_mapping import SQS_ARN
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 __all__ = ["PoisonVoteBoard", "RETRY_CHOICES"]
 
 RETRY_CHOICES = (("-1 (until the records expire)", -1), ("0", 0), ("2", 2), ("10", 10))
+BATCH_SIZE_RANGE = (1, 100)  # the board's slider (the mapping allows up to 10,000)
+#: Lambda's rule for a function name (CreateFunction: FunctionName, the short form)
+FUNCTION_NAME_PATTERN, FUNCTION_NAME_LENGTH = r"[a-zA-Z0-9_-]+", 64
+
+
+def _check_candidates(candidates: Any) -> tuple[str, ...]:
+    names = checks.sequence_of("candidates", candidates, lambda n, v: checks.text(n, v, min_length=1),
+                               min_length=1)
+    if len(set(names)) != len(names):
+        raise ValueError(f"candidates must be distinct names; got {candidates!r}")
+    return tuple(names)
 
 
 class PoisonVoteBoard(LessonWidget):
@@ -31,14 +44,24 @@ class PoisonVoteBoard(LessonWidget):
                  candidates: tuple[str, ...] = ("A", "B", "C"), function_name: str = "vote-summary-board") -> None:
         import ipywidgets as widgets
 
+        check_lab(lab)
+        for name, value in (("votes_table", votes_table), ("summary_table", summary_table),
+                            ("daily_table", daily_table)):
+            checks.table_name(name, value)
+        checks.text("queue_arn", queue_arn, pattern=SQS_ARN.pattern)  # the mapping's own rule for a destination
+        candidates = _check_candidates(candidates)
+        checks.text("function_name", function_name, min_length=1, max_length=FUNCTION_NAME_LENGTH,
+                    pattern=FUNCTION_NAME_PATTERN)
         self.lab, self.votes_table, self.summary_table = lab, votes_table, summary_table
-        self.queue_arn, self.candidates, self.function_name = queue_arn, tuple(candidates), function_name
+        self.queue_arn, self.candidates, self.function_name = queue_arn, candidates, function_name
         self.handler = vote_summary_handler(lab, summary_table, daily_table)
-        self.bisect = widgets.Checkbox(value=False, description="bisect on error", indent=False)
-        self.retries = widgets.Dropdown(options=RETRY_CHOICES, value=-1, description="retry attempts",
-                                        style={"description_width": "initial"})
-        self.destination = widgets.Checkbox(value=False, description="SQS on-failure destination", indent=False)
-        self.batch_size = widgets.IntSlider(value=10, min=1, max=100, description="batch size")
+        self.bisect = checked(widgets.Checkbox, "bisect", False, description="bisect on error", indent=False)
+        self.retries = checked(widgets.Dropdown, "retries", -1, options=RETRY_CHOICES, description="retry attempts",
+                               style={"description_width": "initial"})
+        self.destination = checked(widgets.Checkbox, "destination", False, description="SQS on-failure destination",
+                                   indent=False)
+        self.batch_size = checked(widgets.IntSlider, "batch_size", 10, min=BATCH_SIZE_RANGE[0],
+                                  max=BATCH_SIZE_RANGE[1], description="batch size")
         for control in (self.bisect, self.retries, self.destination, self.batch_size):
             control.observe(lambda _: self.reconfigure(), names="value")
         self.vote_button = widgets.Button(description="Vote", button_style="success")
@@ -73,10 +96,8 @@ class PoisonVoteBoard(LessonWidget):
         """Set the toggles from code (what a learner's clicks do), then apply them once."""
         self._holding = True
         try:
-            for control, value in ((self.bisect, bisect), (self.retries, retries),
-                                   (self.destination, destination), (self.batch_size, batch_size)):
-                if value is not None:
-                    control.value = value
+            self.set_controls((self.bisect, bisect), (self.retries, retries), (self.destination, destination),
+                              (self.batch_size, batch_size))
         finally:
             self._holding = False
         self.reconfigure()

@@ -13,15 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.figures.partitions import key_placement_figure, partition_estimate_figure, partition_load_figure
+from dynalab.models import checks
 from dynalab.models.clock import StepClock
 from dynalab.models.hot_partitions import MODE_LABELS, MODES, PartitionLoad, keys_per_partition, simulate_partition_load
-from dynalab.models.key_distributions import CARDINALITY_TABLE, key_distribution
+from dynalab.models.key_distributions import CARDINALITY_TABLE, DISTRIBUTIONS, key_distribution
 from dynalab.models.partitions import estimate_partitions, partition_count
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
 from dynalab.models.quotas import PARTITION_MAX_WRITE_UNITS_PER_SECOND
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 __all__ = [
     "HotKeyTest",
@@ -34,6 +35,22 @@ __all__ = [
     "run_hot_key_test",
 ]
 
+MAX_SIZE_GB = 500  # the calculator's size slider
+#: the explorer's request stream is sampled into memory (8 B a request): 5 million is 5 times the lesson's
+MAX_REQUESTS = 5_000_000
+MAX_PARTITIONS_SHOWN = 1_000  # a bar per partition
+MAX_PLACED_ITEMS = 100_000  # place_keys loads them into the engine
+KEY_ATTRIBUTE_NAME_LENGTH = (1, 255)  # DynamoDB's rule for a key attribute's name
+
+
+def _capacity_units(name: str, value: Any, low: int = 0) -> int:
+    return checks.number(name, value, low=low, high=MAX_UNITS, integer=True,
+                         unit="the default table quota is 40,000 each")
+
+
+def _key_name(name: str, value: Any) -> str:
+    return checks.text(name, value, min_length=KEY_ATTRIBUTE_NAME_LENGTH[0], max_length=KEY_ATTRIBUTE_NAME_LENGTH[1])
+
 
 class PartitionCalculator(LessonWidget):
     """Sliders for RCU, WCU and table size redraw the partition count and each partition's share, in the 2017
@@ -43,15 +60,19 @@ class PartitionCalculator(LessonWidget):
     def __init__(self, read_capacity_units: int = 5000, write_capacity_units: int = 500, size_gb: int = 8) -> None:
         import ipywidgets as widgets
 
+        _capacity_units("read_capacity_units", read_capacity_units)
+        _capacity_units("write_capacity_units", write_capacity_units)
+        checks.number("size_gb", size_gb, low=0, high=MAX_SIZE_GB, integer=True)
         style = {"description_width": "11em"}
         layout = widgets.Layout(width="34em")
-        self.rcu_slider = widgets.IntSlider(read_capacity_units, min=0, max=MAX_UNITS, step=100, style=style,
-                                            layout=layout, description="read capacity units", continuous_update=False)
-        self.wcu_slider = widgets.IntSlider(write_capacity_units, min=0, max=MAX_UNITS, step=100, style=style,
-                                            layout=layout, description="write capacity units",
-                                            continuous_update=False)
-        self.size_slider = widgets.IntSlider(size_gb, min=0, max=500, step=1, style=style, layout=layout,
-                                             description="table size (GB)", continuous_update=False)
+        self.rcu_slider = checked(widgets.IntSlider, "read_capacity_units", read_capacity_units, min=0, max=MAX_UNITS,
+                                  step=100, style=style, layout=layout, description="read capacity units",
+                                  continuous_update=False)
+        self.wcu_slider = checked(widgets.IntSlider, "write_capacity_units", write_capacity_units, min=0,
+                                  max=MAX_UNITS, step=100, style=style, layout=layout,
+                                  description="write capacity units", continuous_update=False)
+        self.size_slider = checked(widgets.IntSlider, "size_gb", size_gb, min=0, max=MAX_SIZE_GB, step=1, style=style,
+                                   layout=layout, description="table size (GB)", continuous_update=False)
         self.rcu_slider.add_class(MAIN_CONTROL)
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
@@ -83,21 +104,25 @@ class HotPartitionExplorer(LessonWidget):
                  distribution: str = "user_ids") -> None:
         import ipywidgets as widgets
 
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-        if distribution not in {name for _, _, name in CARDINALITY_TABLE}:
-            raise ValueError(f"distribution must be one of {', '.join(n for _, _, n in CARDINALITY_TABLE)}, "
-                             f"got {distribution!r}")
+        checks.number("read_capacity_units", read_capacity_units, low=1, high=MAX_UNITS,
+                      unit="the default table quota is 40,000")
+        checks.optional(checks.number, "partitions", partitions, low=1, high=MAX_PARTITIONS_SHOWN, integer=True)
+        checks.number("requests", requests, low=1, high=MAX_REQUESTS, integer=True)
+        checks.number("duration_seconds", duration_seconds, low=0, low_open=True)
+        checks.number("seed", seed, low=0, integer=True)
+        checks.choice("mode", mode, MODES)
+        checks.choice("distribution", distribution, [name for _, _, name in CARDINALITY_TABLE])
         self.read_capacity_units = read_capacity_units
         self.partitions = partitions or partition_count(read_capacity_units, 0)
         self.requests, self.duration_seconds, self.seed = requests, duration_seconds, seed
         self._streams: dict[str, np.ndarray] = {}
         options = [(f"{label} ({verdict})", name) for label, verdict, name in CARDINALITY_TABLE]
-        self.picker = widgets.Dropdown(options=options, value=distribution, description="partition key",
-                                       style={"description_width": "8em"}, layout=widgets.Layout(width="34em"))
+        self.picker = checked(widgets.Dropdown, "distribution", distribution, options=options,
+                              description="partition key", style={"description_width": "8em"},
+                              layout=widgets.Layout(width="34em"))
         self.picker.add_class(MAIN_CONTROL)
-        self.mode = widgets.ToggleButtons(options=[(MODE_LABELS[m], m) for m in MODES], value=mode,
-                                          description="capacity", style={"description_width": "8em"})
+        self.mode = checked(widgets.ToggleButtons, "mode", mode, options=[(MODE_LABELS[m], m) for m in MODES],
+                            description="capacity", style={"description_width": "8em"})
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self.load = self._simulate()
@@ -159,6 +184,14 @@ def place_keys(lab: Lab, table_name: str, distribution_name: str, items: int, *,
     from the engine and place every stored key with the model."""
     from dynalab.engine.tables import bulk_load, scan_pages
 
+    check_lab(lab)
+    checks.table_name("table_name", table_name)
+    checks.choice("distribution_name", distribution_name, DISTRIBUTIONS)
+    checks.number("items", items, low=1, high=MAX_PLACED_ITEMS, integer=True)
+    checks.number("partitions", partitions, low=1, high=MAX_PARTITIONS_SHOWN, integer=True)
+    checks.number("seed", seed, low=0, integer=True)
+    _check_key_schema(lab, table_name, {partition_key: "HASH", sort_key: "RANGE"},
+                      {partition_key: "partition_key", sort_key: "sort_key"})
     keys = key_distribution(distribution_name).sample_keys(items, seed)
     bulk_load(lab, table_name, [{partition_key: key, sort_key: number} for number, key in enumerate(keys)])
     stored = [item[partition_key]["S"]
@@ -166,6 +199,21 @@ def place_keys(lab: Lab, table_name: str, distribution_name: str, items: int, *,
                                      ExpressionAttributeNames={"#k": partition_key})
               for item in page["Items"]]
     return KeyPlacement(table_name, len(stored), len(set(stored)), partitions, keys_per_partition(stored, partitions))
+
+
+def _check_key_schema(lab: Lab, table_name: str, keys: dict[str, str], parameters: dict[str, str]) -> None:
+    """The table exists and its key is ``keys`` (attribute -> HASH/RANGE), else a clear error before any write."""
+    for parameter, name in parameters.items():
+        _key_name(parameter, name)
+    try:
+        schema = lab.client.describe_table(TableName=table_name)["Table"]["KeySchema"]
+    except lab.client.exceptions.ResourceNotFoundException:
+        raise ValueError(f"table_name {table_name!r}: no such table on this engine; create it first "
+                         "(dynalab.create_table)") from None
+    actual = {key["AttributeName"]: key["KeyType"] for key in schema}
+    if actual != keys:
+        raise ValueError(f"table {table_name!r} has the key {actual}, not {keys}: pass its key attributes as "
+                         f"{' and '.join(parameters.values())}")
 
 
 @dataclass
@@ -192,8 +240,15 @@ def load_tested_table(lab: Lab, name: str, *, created: tuple[int, int] = (5_000,
     Refused on real AWS: provisioning tens of thousands of capacity units costs real money by the hour.
     """
     from dynalab.engine.tables import create_table, wait_until_active
-    from dynalab.fidelity.throttling import enforce_throughput
+    from dynalab.fidelity.throttling import PARTITION_MODES, enforce_throughput
 
+    check_lab(lab)
+    checks.table_name("name", name)
+    for parameter, value in (("created", created), ("load_test", load_test)):
+        if not isinstance(value, tuple | list) or len(value) != 2:
+            raise ValueError(f"{parameter} must be a pair (read capacity units, write capacity units); got {value!r}")
+        checks.sequence_of(parameter, value, lambda n, v: _capacity_units(n, v, low=1))
+    checks.choice("partition_mode", partition_mode, PARTITION_MODES)
     if lab.is_aws:
         raise RuntimeError(
             f"load_tested_table provisions {load_test[0]:,} RCU / {load_test[1]:,} WCU: refused on AWS (real costs); "
@@ -248,8 +303,13 @@ def run_hot_key_test(lab: Lab, table_name: str, keys: list[str], *, writes_per_s
     from dynalab.fidelity.throttling import find_enforcer
     from dynalab.models.partitions import partition_index
 
-    if not keys:
-        raise ValueError("keys must hold at least one partition-key value, got an empty list")
+    check_lab(lab)
+    checks.table_name("table_name", table_name)
+    checks.sequence_of("keys", keys, lambda n, v: checks.text(n, v, min_length=1), min_length=1)
+    checks.number("writes_per_second", writes_per_second, low=0, low_open=True)
+    checks.instance("clock", clock, StepClock, what="the StepClock the table's throttling runs on "
+                    "(load_tested_table(...).clock)")
+    _key_name("partition_key", partition_key)
     enforcer = find_enforcer(lab, table_name)
     if enforcer is None:
         raise ValueError(f"enforce_throughput(lab, {table_name!r}, per_partition=True, clock=...) must run first")

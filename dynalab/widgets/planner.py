@@ -14,9 +14,10 @@ from typing import Any
 
 from dynalab.figures.planner import plan_figure
 from dynalab.lessons.planner import Plan, plan_table, read_design
+from dynalab.models import checks
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 from dynalab.models.quotas import TARGET_UTILIZATION_RANGE
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
 
 __all__ = ["PlanExplorer", "describe_plan"]
 
@@ -27,6 +28,8 @@ MAX_PER_SECOND = 5000
 
 def describe_plan(plan: Plan, target_utilization: float = 70) -> list[str]:
     """The planner's readout, line by line (also printable)."""
+    checks.instance("plan", plan, Plan, what="a Plan (dynalab.plan_table(design))")
+    checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST)
     headroom = plan.monthly_bill("provisioned", target_utilization)
     return plan.describe().splitlines() + [
         f"with auto scaling at a {target_utilization:g} % target: {headroom.read_capacity_units:,} RCU and "
@@ -40,20 +43,26 @@ class PlanExplorer(LessonWidget):
                  prices: Prices = DEFAULT_PRICES) -> None:
         import ipywidgets as widgets
 
+        checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST, integer=True)
+        checks.instance("prices", prices, Prices, what="a Prices (e.g. dynalab.DEFAULT_PRICES)")
+        if not isinstance(design, Mapping | str | os.PathLike):
+            raise checks.ParameterTypeError(f"design must be a design (a mapping), a bundled design's name or the "
+                                            f"path of a design file; got {design!r} ({type(design).__name__})")
         self.design = copy.deepcopy(dict(read_design(design) if isinstance(design, str | os.PathLike) else design))
         self.prices = prices
         self.plan = plan_table(self.design, prices)  # a clear error for a bad design, before any widget exists
         names = [p.name for p in self.plan.patterns]
         style = {"description_width": "8em"}
-        self.pattern = widgets.Dropdown(options=names, value=names[0], description="pattern", style=style)
+        self.pattern = checked(widgets.Dropdown, "pattern", names[0], options=names, description="pattern",
+                               style=style)
         first = self._spec(names[0])
-        self.per_second = widgets.IntSlider(value=int(first["per_second"]), min=0,
-                                            max=max(MAX_PER_SECOND, int(first["per_second"])), step=1,
-                                            description="requests/s", continuous_update=False, style=style,
-                                            layout=widgets.Layout(width="34em"))
+        self.per_second = checked(widgets.IntSlider, "per_second", int(first["per_second"]), min=0,
+                                  max=max(MAX_PER_SECOND, int(first["per_second"])), step=1,
+                                  description="requests/s", continuous_update=False, style=style,
+                                  layout=widgets.Layout(width="34em"))
         self.per_second.add_class(MAIN_CONTROL)
-        self.target = widgets.IntSlider(value=target_utilization, min=LOWEST, max=HIGHEST, description="target %",
-                                        continuous_update=False, style=style)
+        self.target = checked(widgets.IntSlider, "target_utilization", target_utilization, min=LOWEST, max=HIGHEST,
+                              description="target %", continuous_update=False, style=style)
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self._view = FigureView(plan_figure(self.plan, target_utilization))

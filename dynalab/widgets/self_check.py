@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dynalab.models import checks
+
 __all__ = ["Question", "self_check"]
 
 
@@ -23,6 +25,14 @@ class Question:
     hint: str
     explanation: str = ""
     tolerance: float = 1e-9
+
+    def __post_init__(self) -> None:
+        checks.text("prompt", self.prompt, min_length=1)
+        if self.answer is None or (isinstance(self.answer, str) and not self.answer.strip()):
+            raise ValueError(f"answer must be a value or a function that computes it; got {self.answer!r}")
+        checks.text("hint", self.hint, min_length=1)
+        checks.text("explanation", self.explanation)
+        self.tolerance = checks.number("tolerance", self.tolerance, low=0)
 
     def expected(self) -> Any:
         return self.answer() if callable(self.answer) else self.answer
@@ -52,6 +62,9 @@ def self_check(questions: Sequence[Question], title: str = "Self-check") -> Any:
     """A small form: one text box and a Check button per question; the verdict appears under it."""
     import ipywidgets as widgets
 
+    questions = checks.sequence_of("questions", questions, lambda n, v: checks.instance(
+        n, v, Question, what="a Question (dynalab.Question(prompt, answer, hint))"), min_length=1)
+    checks.text("title", title)
     rows: list[Any] = [widgets.HTML(f"<b>{title}</b>")]
     for number, question in enumerate(questions, start=1):
         box = widgets.Text(placeholder="your answer", layout=widgets.Layout(width="12em"))
