@@ -11,6 +11,13 @@
   record at or below the checkpoint can never be applied twice: a crash between "apply" and "checkpoint" cannot
   happen (they are one write), and a replay of old records is cancelled by the engine. Delivery stays at least
   once; the *effect* is exactly once.
+* **Leases**, as the KCL keeps them: beside each checkpoint, the shard's lease (``lease_owner``, ``lease_counter``,
+  ``lease_expires_at``), taken and renewed with conditional writes (on the counter read), so readers of one
+  consumer in any process agree. A reader reads a shard only while it holds its lease; a second reader of the
+  same consumer skips the shard and says so ("shard X is read by reader Y; waiting"), and takes the lease over
+  once it expired or its holder is gone (a process that no longer exists on this machine, a projector that
+  crashed). The checkpoint condition stays in the commit: it is what keeps the effect exactly once when a lease
+  is lost in the middle of a batch.
 * ``start()`` runs the projector in a background thread (a notebook stays interactive); ``stop()`` stops it
   cleanly after the batch in hand. ``run_once()`` is the synchronous step tests and notebooks call before printing.
 
@@ -21,8 +28,13 @@ crashes it between the two to show a vote counted twice.
 from __future__ import annotations
 
 import json
+import logging
+import os
+import socket
 import threading
 import time
+import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +62,85 @@ __all__ = [
 
 #: GetRecords returns at most 1,000 records a call (API_streams_GetRecords.html).
 GET_RECORDS_MAX = GET_RECORDS_MAX_RECORDS
+
+
+_log = logging.getLogger("dynalab.streams")
+
+#: How long a lease lasts without renewal: the KCL's failoverTimeMillis default, 10 s (kcl-worker docs).
+LEASE_SECONDS = 10.0
+#: The longest lease a reader may ask for (an hour: past that, a dead reader's shards wait too long).
+LEASE_SECONDS_MAX = 3600.0
+
+_HOST = socket.gethostname()
+_live_owners: set[str] = set()  # lease owners of this process that have not died (crashed or been stopped)
+_live_lock = threading.Lock()
+
+
+def new_lease_owner(name: str = "reader") -> str:
+    """A lease owner name unique across processes: ``<name>@<host>/<pid>/<token>``. It stays live in this
+    process until ``end_lease_owner`` (a crash, a stop)."""
+    owner = f"{name}@{_HOST}/{os.getpid()}/{uuid.uuid4().hex[:6]}"
+    with _live_lock:
+        _live_owners.add(owner)
+    return owner
+
+
+def end_lease_owner(owner: str) -> None:
+    """The owner is gone (its reader crashed or was dropped): its leases may be taken over at once."""
+    with _live_lock:
+        _live_owners.discard(owner)
+
+
+def lease_owner_gone(owner: str) -> bool:
+    """True when ``owner`` surely no longer runs: a process of this machine that no longer exists, or a reader of
+    this process that ended. On another machine nobody can tell: its lease must expire."""
+    try:
+        rest = owner.rsplit("@", 1)[1]
+        host, pid_text, _ = rest.split("/")
+        pid = int(pid_text)
+    except (IndexError, ValueError):
+        return False
+    if host != _HOST:
+        return False
+    if pid == os.getpid():
+        with _live_lock:
+            return owner not in _live_owners
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def short_owner(owner: str) -> str:
+    """The owner name without its host (for a readout)."""
+    name, _, rest = owner.partition("@")
+    parts = rest.split("/")
+    return f"{name} (pid {parts[1]}, {parts[2]})" if len(parts) == 3 else owner
+
+
+@dataclass
+class Lease:
+    """The answer of ``CheckpointStore.take_lease``: ``held`` by the asker or not; ``owner``: who holds it when
+    not; ``took_over_from`` / ``reason``: the previous holder when the asker took it over ("expired", "gone")."""
+
+    shard_id: str
+    held: bool
+    owner: str | None = None
+    took_over_from: str | None = None
+    reason: str = ""
+    counter: int = 0
+    checkpoint: int | None = None
+
+    def describe(self) -> str:
+        if not self.held:
+            return f"shard {self.shard_id} is read by reader {short_owner(self.owner or '?')}; waiting"
+        if self.took_over_from:
+            why = "whose lease expired" if self.reason == "expired" else "which is gone"
+            return f"took over shard {self.shard_id} from {short_owner(self.took_over_from)}, {why}"
+        return f"holds shard {self.shard_id}"
 
 
 class StreamNotEnabledError(ValueError):
@@ -293,10 +384,80 @@ class CheckpointStore:
         }}
 
     def save(self, consumer: str, arn: str, shard_id: str, last: int, shard_end: bool = False) -> None:
-        """Unconditional save (the naive reader's separate checkpoint write)."""
-        self.lab.client.put_item(TableName=self.table_name, Item={
-            "consumer": {"S": consumer}, "lease_key": {"S": self.lease_key(arn, shard_id)},
-            "checkpoint": {"N": str(last)}, "shard_end": {"BOOL": shard_end}})
+        """Unconditional save (the naive reader's separate checkpoint write); the lease beside it is kept."""
+        self.lab.client.update_item(
+            TableName=self.table_name, Key=self._key(consumer, arn, shard_id),
+            UpdateExpression="SET #cp = :last, shard_end = :end", ExpressionAttributeNames={"#cp": "checkpoint"},
+            ExpressionAttributeValues={":last": {"N": str(last)}, ":end": {"BOOL": shard_end}})
+
+    def _key(self, consumer: str, arn: str, shard_id: str) -> dict:
+        return {"consumer": {"S": consumer}, "lease_key": {"S": self.lease_key(arn, shard_id)}}
+
+    # -- leases ---------------------------------------------------------------------------------------------
+    def take_lease(self, consumer: str, arn: str, shard_id: str, owner: str,
+                   lease_seconds: float = LEASE_SECONDS) -> Lease:
+        """Take, renew or take over the shard's lease for ``owner``, or say who holds it.
+
+        As the KCL does: read the lease (strongly consistent), then write it only if its counter is still the one
+        read (a conditional write), so of two readers taking one lease, one wins. A lease is free when it has no
+        owner, is the asker's, has expired (``lease_expires_at`` past), or its owner is gone."""
+        key = self._key(consumer, arn, shard_id)
+        item = self.lab.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item", {})
+        holder = item.get("lease_owner", {}).get("S")
+        counter = int(item["lease_counter"]["N"]) if "lease_counter" in item else None
+        expires = float(item.get("lease_expires_at", {}).get("N", "0"))
+        checkpoint = int(item["checkpoint"]["N"]) if "checkpoint" in item else None
+        now = time.time()
+        reason = ""
+        if holder and holder != owner:
+            if expires < now:
+                reason = "expired"
+            elif lease_owner_gone(holder):
+                reason = "gone"
+            else:
+                return Lease(shard_id, False, holder, counter=counter or 0, checkpoint=checkpoint)
+        values = {":me": {"S": owner}, ":exp": {"N": f"{now + lease_seconds:.3f}"}, ":one": {"N": "1"}}
+        condition = "attribute_not_exists(lease_counter)"
+        if counter is not None:
+            condition, values[":counter"] = "lease_counter = :counter", {"N": str(counter)}
+        try:
+            self.lab.client.update_item(
+                TableName=self.table_name, Key=key, ConditionExpression=condition, ExpressionAttributeValues=values,
+                UpdateExpression="SET lease_owner = :me, lease_expires_at = :exp ADD lease_counter :one")
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            # Another reader wrote the lease between our read and our write: it holds it now.
+            item = self.lab.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item", {})
+            return Lease(shard_id, False, item.get("lease_owner", {}).get("S", "another reader"),
+                         checkpoint=checkpoint)
+        taken_from = holder if holder and holder != owner else None
+        return Lease(shard_id, True, owner, taken_from, reason, (counter or 0) + 1, checkpoint)
+
+    def release_lease(self, consumer: str, arn: str, shard_id: str, owner: str) -> bool:
+        """Give the lease up (only if ``owner`` still holds it): another reader may take it at once."""
+        try:
+            self.lab.client.update_item(
+                TableName=self.table_name, Key=self._key(consumer, arn, shard_id),
+                UpdateExpression="SET lease_expires_at = :zero REMOVE lease_owner",
+                ConditionExpression="lease_owner = :me",
+                ExpressionAttributeValues={":me": {"S": owner}, ":zero": {"N": "0"}})
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def lease_owners(self, consumer: str, arn: str) -> dict[str, str]:
+        """Who holds each shard's lease now (shard id -> owner; expired leases left out)."""
+        now = time.time()
+        found = {}
+        for item in self._items(consumer):
+            item_arn, shard_id = item["lease_key"]["S"].rsplit("|", 1)
+            owner = item.get("lease_owner", {}).get("S")
+            if item_arn == arn and owner and float(item.get("lease_expires_at", {}).get("N", "0")) >= now:
+                found[shard_id] = owner
+        return found
 
     def delete(self, consumer: str, arn: str | None = None) -> int:
         """Forget a consumer's checkpoints (on one stream, or all, and then its dead letters too); return how
@@ -389,6 +550,9 @@ class ProjectorStats:
     get_records_calls: int = 0
     dead_letters: int = 0
     crashes: list[str] = field(default_factory=list)
+    lease_waits: int = 0  # passes that skipped a shard another reader of the consumer holds
+    lease_takeovers: int = 0  # leases taken over from a reader whose lease expired or that is gone
+    lease_events: list[str] = field(default_factory=list)  # what the reader said about leases (the last 50)
 
 
 class StreamProjector:
@@ -400,18 +564,20 @@ class StreamProjector:
     "raise" (stop with BadRecordError, the record and everything after it unapplied) or "dead_letter" (store the
     record in the checkpoint table under ``<consumer>#dead-letter``, in the same transaction, and go on).
 
-    Run one projector per consumer at a time, as Lambda does with ParallelizationFactor 1, its default (up to 10
-    concurrent batches per shard, order kept per partition key: services-ddb-params.html). A second one is
-    still safe on DynamoDB (its transaction is cancelled by the checkpoint condition and it resumes after the
-    other's checkpoint), but moto rolls a cancelled transaction back by restoring snapshots of the tables it
-    touched, which can undo the other projector's commit (see tests/integration/test_projection_reliability.py).
+    Any number of projectors of one consumer may run, in any processes: a shard is read only by the one holding
+    its lease (``lease_seconds``, renewed at half time; see the module's docstring); the others wait and say so
+    (``waiting``, ``stats.lease_events``, the log "dynalab.streams"), and take over a lease that expired or whose
+    holder is gone. A synchronous ``run_once`` gives its leases back at its end; a background run keeps them
+    until ``stop()``. Should a lease be lost in the middle of a batch, the checkpoint condition still cancels
+    the commit of records another reader applied.
     """
 
     def __init__(self, lab: Lab, source_table: str, projection: Any, *, consumer: str | None = None,
                  checkpoints: CheckpointStore | None = None, batch_size: int = GET_RECORDS_MAX,
                  start_at: str = "TRIM_HORIZON", exactly_once: bool = True, on_bad_record: str = "raise",
                  poll_seconds: float = 0.25, fault_hook: Callable[[str], None] | None = None,
-                 on_commit: Callable[[list[dict]], None] | None = None) -> None:
+                 on_commit: Callable[[list[dict]], None] | None = None,
+                 lease_seconds: float = LEASE_SECONDS, reader_name: str = "projector") -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= GET_RECORDS_MAX:
             raise ValueError(f"batch_size must be an integer from 1 to {GET_RECORDS_MAX} (GetRecords' limit), "
                              f"got {batch_size!r}")
@@ -446,12 +612,79 @@ class StreamProjector:
         self.idempotent = bool(getattr(projection, "idempotent", False)) and exactly_once
         self.stats = ProjectorStats()
         self.error: BaseException | None = None
+        self.lease_seconds = lease_seconds
+        self.reader_name = reader_name
+        self.owner = self._new_owner()
+        #: shards another reader holds now (shard id -> its owner): this one waits for them
+        self.waiting: dict[str, str] = {}
+        self._held: dict[str, float] = {}  # shard id -> when to renew (time.monotonic())
         self._readers: dict[str, ShardReader] = {}  # one per shard, kept between passes
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._crash_next: str | None = None
         self._stale_checked = False
+
+    # -- leases ---------------------------------------------------------------------------------------------------
+    def _new_owner(self) -> str:
+        owner = new_lease_owner(self.reader_name)
+        weakref.finalize(self, end_lease_owner, owner)  # a projector dropped unstopped is gone: no wait for it
+        return owner
+
+    def _note(self, text: str) -> None:
+        _log.info("%s %s: %s", self.consumer, short_owner(self.owner), text)
+        self.stats.lease_events = (self.stats.lease_events + [text])[-50:]
+
+    def _hold(self, shard_id: str) -> bool:
+        """Hold the shard's lease (take, renew at half time, or take over); False: another reader has it."""
+        renew_at = self._held.get(shard_id)
+        if renew_at is not None and time.monotonic() < renew_at:
+            return True
+        lease = self.checkpoints.take_lease(self.consumer, self.stream_arn, shard_id, self.owner,
+                                            self.lease_seconds)
+        if not lease.held:
+            self._held.pop(shard_id, None)
+            self._readers.pop(shard_id, None)  # the holder moves on: our place in the shard is stale
+            self.stats.lease_waits += 1
+            if self.waiting.get(shard_id) != lease.owner:
+                self._note(lease.describe())
+            self.waiting[shard_id] = lease.owner or "?"
+            return False
+        self.waiting.pop(shard_id, None)
+        if lease.took_over_from:
+            self.stats.lease_takeovers += 1
+            self._readers.pop(shard_id, None)
+            self._note(lease.describe())
+        self._held[shard_id] = time.monotonic() + self.lease_seconds / 2
+        return True
+
+    def release_leases(self) -> None:
+        """Give back every lease this projector holds (another reader of the consumer may go on at once)."""
+        for shard_id in list(self._held):
+            self.checkpoints.release_lease(self.consumer, self.stream_arn, shard_id, self.owner)
+            self._held.pop(shard_id, None)
+
+    def _give_back(self) -> None:
+        try:
+            self.release_leases()
+        except Exception:  # noqa: BLE001 - an engine that is gone holds no lease to give back
+            self._held.clear()
+
+    def _die(self) -> None:
+        """A crash: the process forgets what it held; its leases are free (its owner is gone)."""
+        self._readers.clear()
+        self._held.clear()
+        end_lease_owner(self.owner)
+        self.owner = self._new_owner()  # were it run again, it is a new process
+
+    def lease_status(self) -> str:
+        """One line for a readout: the shards this reader holds, and the ones it waits for."""
+        parts = []
+        if self._held:
+            parts.append(f"holds {len(self._held)} shard lease(s)")
+        for shard_id, owner in sorted(self.waiting.items()):
+            parts.append(f"shard {shard_id} is read by reader {short_owner(owner)}; waiting")
+        return "; ".join(parts) if parts else "holds no lease"
 
     # -- failure handling -------------------------------------------------------------------------------------
     def _check_stale(self) -> None:
@@ -479,14 +712,14 @@ class StreamProjector:
     def _fault(self, point: str) -> None:
         if self._crash_next == point or (self._crash_next == "after_commit" and point == "after_apply"):
             self._crash_next = None
-            self._readers.clear()  # a dead process forgets everything it held in memory
+            self._die()  # a dead process forgets everything it held in memory
             self.stats.crashes.append(point)
             raise InjectedCrash(f"projector crashed at {point}")
         if self.fault_hook is not None:
             try:
                 self.fault_hook(point)
             except InjectedCrash:
-                self._readers.clear()
+                self._die()
                 self.stats.crashes.append(point)
                 raise
 
@@ -514,27 +747,39 @@ class StreamProjector:
     def run_once(self) -> int:
         """Apply every record available now, shard by shard in lineage order; return how many were applied."""
         with self._lock:
-            if not self._stale_checked:
-                self._check_stale()
-                self._stale_checked = True
-            before = self.stats.records_applied
-            checkpoints = self.checkpoints.load(self.consumer, self.stream_arn)
-            for shard in lineage_order(list_shards(self.lab, self.stream_arn)):
-                shard_id = shard["ShardId"]
-                parent = shard.get("ParentShardId")
-                if parent and parent in checkpoints and not checkpoints[parent].shard_end:
-                    continue  # the parent is not finished: its child waits (lineage)
-                checkpoint = checkpoints.get(shard_id)
-                if checkpoint is not None and checkpoint.shard_end:
-                    continue
-                self._drain(shard, checkpoint, checkpoints)
-            return self.stats.records_applied - before
+            try:
+                return self._pass()
+            finally:
+                if not self.running and self._held:
+                    self._give_back()  # a synchronous step gives its leases back; a background run keeps them
+
+    def _pass(self) -> int:
+        if not self._stale_checked:
+            self._check_stale()
+            self._stale_checked = True
+        before = self.stats.records_applied
+        checkpoints = self.checkpoints.load(self.consumer, self.stream_arn)
+        for shard in lineage_order(list_shards(self.lab, self.stream_arn)):
+            shard_id = shard["ShardId"]
+            parent = shard.get("ParentShardId")
+            if parent and parent in checkpoints and not checkpoints[parent].shard_end:
+                continue  # the parent is not finished: its child waits (lineage)
+            checkpoint = checkpoints.get(shard_id)
+            if checkpoint is not None and checkpoint.shard_end:
+                self.waiting.pop(shard_id, None)
+                continue
+            if not self._hold(shard_id):
+                continue  # another reader of this consumer holds the shard: wait (said in self.waiting)
+            self._drain(shard, checkpoint, checkpoints)
+        return self.stats.records_applied - before
 
     def _drain(self, shard: dict, checkpoint: Checkpoint | None, checkpoints: dict) -> None:
         shard_id = shard["ShardId"]
         last = checkpoint.sequence_number if checkpoint else None
         cancelled = 0
         while True:
+            if not self._hold(shard_id):
+                return  # the lease was lost (it expired, another reader took it): stop here
             reader = self._reader(shard_id, last)
             if reader.ended:
                 return
@@ -701,29 +946,56 @@ class StreamProjector:
                 applied = self.run_once()
             except BaseException as error:  # noqa: BLE001 - kept for the caller, the thread ends
                 self.error = error
+                self._held.clear() if isinstance(error, InjectedCrash) else self._give_back()
                 return
             if not applied:
                 self._stop.wait(self.poll_seconds)
 
-    def stop(self, timeout_seconds: float = 30.0) -> None:
-        """Stop the background run after the batch in hand (nothing half-applied); re-raise its error if any."""
+    def stop(self, timeout_seconds: float = 30.0, release_leases: bool = True) -> None:
+        """Stop the background run after the batch in hand (nothing half-applied), give its leases back
+        (``release_leases=False``: keep them until they expire, as a reader that vanished would); re-raise its
+        error if any."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout_seconds)
             if self._thread.is_alive():
                 raise TimeoutError(f"the projector did not stop within {timeout_seconds} s")
             self._thread = None
+        if release_leases:
+            with self._lock:
+                self._give_back()
+        else:
+            self._held.clear()
         if self.error is not None and not isinstance(self.error, InjectedCrash):
             error, self.error = self.error, None
             raise error
 
     def wait_until_caught_up(self, timeout_seconds: float = 30.0) -> int:
-        """Run synchronously until a pass finds nothing new (safe while the background thread runs)."""
+        """Run synchronously until a pass finds nothing new (safe while the background thread runs). A shard
+        another reader holds counts as caught up once that reader's checkpoint has nothing after it."""
         deadline = time.monotonic() + timeout_seconds
         total = 0
         while time.monotonic() < deadline:
             applied = self.run_once()
             total += applied
             if not applied:
-                return total
-        raise TimeoutError(f"the projector was still busy after {timeout_seconds} s")
+                if not self.waiting or not self._others_behind():
+                    return total
+                time.sleep(min(self.poll_seconds, 0.1))
+        waiting = f" ({self.lease_status()})" if self.waiting else ""
+        raise TimeoutError(f"the projector was still busy after {timeout_seconds} s{waiting}")
+
+    def _others_behind(self) -> bool:
+        """Whether a shard another reader holds has records after its stored checkpoint."""
+        checkpoints = self.checkpoints.load(self.consumer, self.stream_arn)
+        for shard_id in list(self.waiting):
+            checkpoint = checkpoints.get(shard_id)
+            if checkpoint is not None and checkpoint.shard_end:
+                continue
+            after = checkpoint.sequence_number if checkpoint else None
+            if after is None and self.start_at == "LATEST":
+                continue
+            probe = ShardReader(self.lab, self.stream_arn, shard_id, after=after, start_at=self.start_at, limit=1)
+            if probe.read():
+                return True
+        return False
