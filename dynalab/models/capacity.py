@@ -19,7 +19,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from numbers import Integral
+
+from dynalab.models import checks
+from dynalab.models.quotas import BATCH_GET_MAX_KEYS, BATCH_WRITE_MAX_REQUESTS, MAX_ITEM_SIZE_BYTES
 
 __all__ = [
     "CONSISTENCIES",
@@ -33,6 +35,7 @@ __all__ = [
     "delete_write_units",
     "first_page",
     "item_cost",
+    "page_read_units",
     "put_write_units",
     "query_read_units",
     "read_units",
@@ -48,24 +51,24 @@ from dynalab.models.quotas import PAGE_LIMIT_BYTES  # noqa: E402  (re-exported)
 CONSISTENCIES = {"strong": 1.0, "eventual": 0.5, "transactional": 2.0}
 
 
-def _checked_size(size_bytes: int, name: str = "size_bytes") -> int:
-    if isinstance(size_bytes, bool) or not isinstance(size_bytes, Integral):
-        raise TypeError(f"{name} must be a whole number of bytes, got {type(size_bytes).__name__} {size_bytes!r}")
-    if size_bytes < 0:
-        raise ValueError(f"{name} must be 0 or more bytes, got {size_bytes}")
-    return int(size_bytes)
+def _checked_size(size_bytes: int, name: str = "size_bytes", high: int = MAX_ITEM_SIZE_BYTES) -> int:
+    """An item's size: 0 to 409,600 B (400 KB, the largest item), so write_units(409_601) is an error."""
+    return checks.size_bytes(name, size_bytes, high=high)
 
 
 def _rate(consistency: str) -> float:
-    try:
-        return CONSISTENCIES[consistency]
-    except (KeyError, TypeError):
-        raise ValueError(f"consistency must be one of {', '.join(CONSISTENCIES)}; got {consistency!r}") from None
+    return CONSISTENCIES[checks.choice("consistency", consistency, CONSISTENCIES)]
+
+
+def _sizes(name: str, sizes_bytes: Iterable[int], max_items: int | None = None) -> list[int]:
+    """A list of item sizes, each 0 to 409,600 B (``sizes_bytes[i]`` named in the error)."""
+    return checks.sequence_of(name, sizes_bytes, checks.size_bytes, max_length=max_items)
 
 
 def read_blocks(size_bytes: int) -> int:
-    """4 KB blocks a read of this many bytes counts as (at least one: a read that finds nothing is charged)."""
-    return max(1, math.ceil(_checked_size(size_bytes) / READ_BLOCK_BYTES))
+    """4 KB blocks a read of this many bytes counts as (at least one: a read that finds nothing is charged).
+    Any size (a Query page holds up to 1 MB plus the item that crosses it)."""
+    return max(1, math.ceil(checks.number("size_bytes", size_bytes, low=0, integer=True) / READ_BLOCK_BYTES))
 
 
 def write_blocks(size_bytes: int) -> int:
@@ -73,41 +76,47 @@ def write_blocks(size_bytes: int) -> int:
     return max(1, math.ceil(_checked_size(size_bytes) / WRITE_BLOCK_BYTES))
 
 
-def read_units(size_bytes: int, consistency: str = "strong") -> float:
-    """RCU to read one item (or one Query/Scan page) of ``size_bytes``: 4 KB blocks × 1, 0.5 or 2."""
+def page_read_units(size_bytes: int, consistency: str = "strong") -> float:
+    """RCU to read a Query/Scan page of ``size_bytes`` (any size): 4 KB blocks × 1, 0.5 or 2."""
     return read_blocks(size_bytes) * _rate(consistency)
 
 
+def read_units(size_bytes: int, consistency: str = "strong") -> float:
+    """RCU to read one item of ``size_bytes`` (0 to 409,600 B): 4 KB blocks × 1, 0.5 or 2."""
+    return page_read_units(_checked_size(size_bytes), consistency)
+
+
 def write_units(size_bytes: int, transactional: bool = False) -> float:
-    """WCU to write one item of ``size_bytes``: 1 KB blocks × 1 (2 in a transaction)."""
-    return float(write_blocks(size_bytes) * (2 if transactional else 1))
+    """WCU to write one item of ``size_bytes`` (0 to 409,600 B): 1 KB blocks × 1 (2 in a transaction)."""
+    return float(write_blocks(size_bytes) * (2 if checks.flag("transactional", transactional) else 1))
 
 
 def put_write_units(new_size_bytes: int, old_size_bytes: int | None = None, transactional: bool = False) -> float:
     """PutItem/UpdateItem: charged on the larger of the new item and the item it replaces (if any)."""
     larger = max(_checked_size(new_size_bytes, "new_size_bytes"),
                  0 if old_size_bytes is None else _checked_size(old_size_bytes, "old_size_bytes"))
-    return write_units(larger, transactional)
+    return write_units(larger, checks.flag("transactional", transactional))
 
 
 def delete_write_units(old_size_bytes: int | None, transactional: bool = False) -> float:
     """DeleteItem: charged on the deleted item's size; deleting nothing still costs 1 WCU."""
-    return write_units(0 if old_size_bytes is None else old_size_bytes, transactional)
+    return write_units(0 if old_size_bytes is None else _checked_size(old_size_bytes, "old_size_bytes"),
+                       transactional)
 
 
 def query_read_units(sizes_bytes: Iterable[int], consistency: str = "eventual") -> float:
     """Query/Scan page: the sizes of all items read are summed, then rounded up to 4 KB once."""
-    return read_units(sum(_checked_size(size) for size in sizes_bytes), consistency)
+    return page_read_units(sum(_sizes("sizes_bytes", sizes_bytes)), consistency)
 
 
 def batch_read_units(sizes_bytes: Iterable[int], consistency: str = "eventual") -> float:
-    """BatchGetItem: each item rounded up to 4 KB on its own, then summed."""
-    return sum(read_units(size, consistency) for size in sizes_bytes)
+    """BatchGetItem (at most 100 keys): each item rounded up to 4 KB on its own, then summed."""
+    return sum(read_units(size, consistency) for size in _sizes("sizes_bytes", sizes_bytes, BATCH_GET_MAX_KEYS))
 
 
 def batch_write_units(sizes_bytes: Iterable[int]) -> float:
-    """BatchWriteItem: each item rounded up to 1 KB on its own, then summed."""
-    return sum(write_units(size) for size in sizes_bytes)
+    """BatchWriteItem (at most 25 requests): each item rounded up to 1 KB on its own, then summed."""
+    return sum(write_units(size) for size in _sizes("sizes_bytes", sizes_bytes, BATCH_WRITE_MAX_REQUESTS))
 
 
 @dataclass(frozen=True)
@@ -150,11 +159,11 @@ def first_page(sizes_bytes: Iterable[int], consistency: str = "eventual") -> Pag
     The item that crosses 1 MB is still part of the page (dynalite does the same), which is why a full
     eventually consistent page of 4,000 B items costs 128.5 RCU, not 128 (dynamodb-facts.md §2).
     """
-    sizes = [_checked_size(size) for size in sizes_bytes]
+    sizes = _sizes("sizes_bytes", sizes_bytes)
     total = count = 0
     for size in sizes:
         if total >= PAGE_LIMIT_BYTES:
             break
         total += size
         count += 1
-    return Page(count, total, read_units(total, consistency), count < len(sizes))
+    return Page(count, total, page_read_units(total, consistency), count < len(sizes))

@@ -30,7 +30,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from dynalab.models.capacity import CONSISTENCIES, read_units, write_units
+from dynalab.models.capacity import CONSISTENCIES, page_read_units, write_units
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 from dynalab.models.quotas import PAGE_LIMIT_BYTES, STORAGE_OVERHEAD_BYTES_PER_ITEM
 
@@ -68,9 +68,9 @@ def query_read_units_for(item_count: float, item_size_bytes: int, consistency: s
         raise ValueError(f"consistency must be one of {', '.join(CONSISTENCIES)}; got {consistency!r}")
     per_page = math.ceil(PAGE_LIMIT_BYTES / size)  # the item that crosses 1 MB is still on the page
     full_pages, rest = divmod(count, per_page)
-    units = full_pages * read_units(per_page * size, consistency)
+    units = full_pages * page_read_units(per_page * size, consistency)
     if rest > 0 or full_pages == 0:
-        units += read_units(math.ceil(rest * size), consistency)
+        units += page_read_units(math.ceil(rest * size), consistency)
     return float(units)
 
 

@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -34,7 +33,10 @@ from typing import Any, Literal
 
 import numpy as np
 
+from dynalab.models import checks
 from dynalab.models.quotas import (
+    MODEL_MAX_CAPACITY_UNITS,
+    MODEL_MAX_SIZE_GB,
     PARTITION_MAX_READ_UNITS_PER_SECOND,
     PARTITION_MAX_SIZE_GB_2017,
     PARTITION_MAX_WRITE_UNITS_PER_SECOND,
@@ -70,15 +72,12 @@ ROUNDINGS: tuple[str, ...] = ("sum_then_round", "round_each_term")
 
 
 def _amount(name: str, value: Any) -> Fraction:
-    """A non-negative finite number as an exact Fraction (so 3000/3000 + 1000/1000 is exactly 2, never 2.0000001)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction | np.integer | np.floating):
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
-    if isinstance(value, float | np.floating) and not math.isfinite(float(value)):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    exact = Fraction(str(value)) if isinstance(value, float | np.floating) else Fraction(value)
-    if exact < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
-    return exact
+    """A finite number from 0 to dynalab's model bound as an exact Fraction (so 3000/3000 + 1000/1000 is exactly 2,
+    never 2.0000001)."""
+    high = MODEL_MAX_SIZE_GB if name == "size_gb" else MODEL_MAX_CAPACITY_UNITS
+    unit = "GB" if name == "size_gb" else "capacity units; dynalab's model bound"
+    clean = checks.number(name, value, low=0, high=high, unit=unit)
+    return Fraction(str(clean)) if isinstance(clean, float) else Fraction(clean)
 
 
 def _ceil(value: Fraction) -> int:
@@ -236,8 +235,7 @@ Growth = Literal["double", "exact"]
 
 
 def _check_growth(growth: Any) -> None:
-    if growth not in ("double", "exact"):
-        raise ValueError(f"growth must be 'double' or 'exact', got {growth!r}")
+    checks.choice("growth", growth, ("double", "exact"))
 
 
 def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[tuple[float, float, float]],
@@ -336,11 +334,7 @@ def _hash32(data: bytes) -> int:
 
 
 def _check_partition_count(partition_count: Any) -> int:
-    if isinstance(partition_count, bool) or not isinstance(partition_count, int | np.integer) or partition_count < 1:
-        raise ValueError(f"partition_count must be an integer >= 1, got {partition_count!r}")
-    if partition_count > 2**31:
-        raise ValueError(f"partition_count must be <= 2**31, got {partition_count!r}")
-    return int(partition_count)
+    return checks.number("partition_count", partition_count, low=1, high=2**31, integer=True)
 
 
 def partition_index(partition_key_value: Any, partition_count: int) -> int:
@@ -355,8 +349,25 @@ def partition_index(partition_key_value: Any, partition_count: int) -> int:
 def key_hashes(partition_key_values: Iterable[Any]) -> np.ndarray:
     """The model's 32-bit hash of each key (uint64 array). Hash a key vocabulary once, then place it with
     ``partition_indices(hashes=...)`` for any partition count."""
+    if isinstance(partition_key_values, str | bytes | bytearray | Mapping) \
+            or not isinstance(partition_key_values, Iterable):
+        raise checks.ParameterTypeError(
+            f"partition_key_values must be a list of key values, got {type(partition_key_values).__name__} "
+            f"{partition_key_values!r:.60}")
     values = list(partition_key_values)
     return np.fromiter((_hash32(key_bytes(v)) for v in values), dtype=np.uint64, count=len(values))
+
+
+def _check_hashes(hashes: Any) -> np.ndarray:
+    """32-bit hashes as ``key_hashes`` makes them: a 1-D array of integers from 0 to 2**32 - 1."""
+    array = np.asarray(hashes) if isinstance(hashes, list | tuple | np.ndarray) else None
+    if array is None or array.ndim != 1 or not (array.size == 0 or np.issubdtype(array.dtype, np.integer)):
+        raise checks.ParameterTypeError(f"hashes must be a 1-D array of integers from 0 to 2**32 - 1 (from "
+                                        f"key_hashes), got {hashes!r:.60}")
+    if array.size and (int(array.min()) < 0 or int(array.max()) >= 2**32):
+        raise ValueError(f"hashes must be integers from 0 to 2**32 - 1 (from key_hashes), got values from "
+                         f"{int(array.min())} to {int(array.max())}")
+    return array.astype(np.uint64)
 
 
 def partition_indices(partition_key_values: Iterable[Any] | None, partition_count: int, *,
@@ -371,5 +382,6 @@ def partition_indices(partition_key_values: Iterable[Any] | None, partition_coun
         if partition_key_values is None:
             raise ValueError("give partition_key_values or hashes")
         hashes = key_hashes(partition_key_values)
-    hashes = np.asarray(hashes, dtype=np.uint64)
+    else:
+        hashes = _check_hashes(hashes)
     return ((hashes * np.uint64(count)) >> np.uint64(32)).astype(np.int64)

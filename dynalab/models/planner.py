@@ -39,6 +39,7 @@ from dynalab.models.autoscaling import validate_demand, validate_target_utilizat
 from dynalab.models.capacity import (
     CONSISTENCIES,
     delete_write_units,
+    page_read_units,
     put_write_units,
     read_blocks,
     read_units,
@@ -588,7 +589,7 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
             # an index read reads index entries: their size comes from the projection
             read_bytes = indexes[index].entry_bytes(item_bytes, table.key_bytes) if index else item_bytes
             pages = _pages(count, read_bytes)
-            units = sum(read_units(page, consistency) for page in pages)
+            units = sum(page_read_units(page, consistency) for page in pages)
             request.update(items=count, index=index, read_bytes=read_bytes)
             paged = f" in {len(pages)} pages of at most 1 MB," if len(pages) > 1 else ""
             blocks = sum(read_blocks(page) for page in pages)

@@ -129,3 +129,9 @@ SECONDS_PER_HOUR = 3600
 #: MaxWriteRequestUnits "must be at least 1,024" write request units per second (API_StartBulkPutItems.html;
 #: botocore 1.44 service model: BulkOperationMaxWriteRequestUnits min 1024), read 2026-12.
 BULK_PUT_MIN_WRITE_REQUEST_UNITS = 1024
+
+# ---- dynalab's own bounds (a model's domain, NOT AWS limits) ------------------------------------------------------
+#: The models refuse capacity past a billion units per second and a size past a billion GB (1 EB): far above any
+#: raised table quota, and it keeps a doubling split history or an exact Fraction from running away on 1e18.
+MODEL_MAX_CAPACITY_UNITS = 10**9
+MODEL_MAX_SIZE_GB = 10**9

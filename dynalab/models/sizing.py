@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 __all__ = [
@@ -46,6 +47,8 @@ __all__ = [
 from dynalab.models.quotas import (
     MAX_ITEM_SIZE_BYTES,  # noqa: E402  (re-exported)
     MAX_NUMBER_DIGITS,  # noqa: E402  (re-exported)
+    NUMBER_MAX_MAGNITUDE,
+    NUMBER_MIN_MAGNITUDE,
 )
 
 _SCALAR_TYPES = ("S", "N", "B", "BOOL", "NULL")
@@ -68,23 +71,33 @@ class AttributeSize:
 # ----------------------------------------------------------------------------------------------- numbers
 
 
+#: DynamoDB's number text: ASCII digits, an optional sign, point and exponent (no "1_000", no fullwidth digits,
+#: which Python's Decimal would take).
+_NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_NUMBER_RANGE = f"0 or a magnitude from {NUMBER_MIN_MAGNITUDE} to {NUMBER_MAX_MAGNITUDE}"
+
+
 def _to_decimal(value: Any, where: str) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError(f"{where}: a number must be int, float, Decimal or numeric text, got bool {value!r}")
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         # The shortest text that reads back as this float: what a learner means by 0.1 (not 0.1000000000000000055…).
-        number = Decimal(repr(value))
+        number = Decimal(repr(float(value)))
     elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(f"{where}: {value!r} is not a number") from None
+        if not _NUMBER_TEXT.fullmatch(value.strip()):
+            raise ValueError(f"{where}: {value!r:.60} is not a number DynamoDB reads (ASCII digits, optional sign, "
+                             "point and exponent)")
+        number = Decimal(value.strip())
     else:
         raise TypeError(f"{where}: a number must be int, float, Decimal or numeric text, got {type(value).__name__}")
     if not number.is_finite():
         raise ValueError(f"{where}: DynamoDB cannot store {value!r} (NaN and infinity are not numbers there)")
+    if not number.is_zero() and not NUMBER_MIN_MAGNITUDE <= number.copy_abs() <= NUMBER_MAX_MAGNITUDE:
+        raise ValueError(f"{where}: DynamoDB cannot store {value!r:.60}: a number must be {_NUMBER_RANGE}")
     return number
 
 
@@ -93,6 +106,8 @@ def _int_size(value: int, where: str = "value") -> int:
     if value == 0:
         return 1
     text = str(-value if value < 0 else value)
+    if len(text) > 126:  # 10**126 and past: over 9.99...E+125
+        raise ValueError(f"{where}: DynamoDB cannot store {value!r:.60}: a number must be {_NUMBER_RANGE}")
     count = len(text.rstrip("0"))
     if count > MAX_NUMBER_DIGITS:
         raise ValueError(
@@ -102,7 +117,7 @@ def _int_size(value: int, where: str = "value") -> int:
     return 1 + (count + 1) // 2 + (1 if unaligned else 0) + (1 if value < 0 else 0)
 
 
-def number_size(value: int | float | Decimal | str, *, where: str = "number") -> int:
+def number_size(value: int | float | Decimal | str, *, where: str = "value") -> int:
     """Bytes a DynamoDB number takes: 1 + its base-100 digits (+1 if negative); zero takes 1.
 
     Significant digits are counted after trimming leading and trailing zeros; two digits share a byte when they
@@ -314,21 +329,44 @@ def typed_value_size(value: Mapping[str, Any], *, where: str = "value") -> int:
     raise AssertionError("unreachable")
 
 
+def _typed_inner(kind: str, inner: Any, types: type | tuple[type, ...], what: str) -> Any:
+    if not isinstance(inner, types) or (kind == "BOOL" and not isinstance(inner, bool)):
+        raise TypeError(f"value: {{{kind!r}: ...}} must hold {what}, got {type(inner).__name__} {inner!r:.60}")
+    return inner
+
+
+def _typed_set(kind: str, inner: Any, element: type | tuple[type, ...], what: str) -> list[Any]:
+    _typed_inner(kind, inner, list | tuple, f"a list of {what}")
+    if not inner:
+        raise ValueError(f"value: DynamoDB does not store empty sets ({{{kind!r}: []}})")
+    for element_value in inner:
+        _typed_inner(kind, element_value, element, what)
+    if len({repr(e) for e in inner}) != len(inner):
+        raise ValueError(f"value: a set holds each value once; {{{kind!r}: ...}} has duplicates {inner!r:.60}")
+    return list(inner)
+
+
 def _typed_value_size(value: Mapping[str, Any]) -> int:
     if not isinstance(value, Mapping) or len(value) != 1:
         raise TypeError(f"value: a typed value is a one-key dict such as {{'S': 'text'}}, got {value!r:.80}")
     ((kind, inner),) = value.items()
     if kind == "S":
+        _typed_inner(kind, inner, str, "text")
         return len(inner) if inner.isascii() else _utf8_length(inner, "value")
     if kind == "N":
-        return number_size(inner, where="value")
+        return number_size(_typed_inner(kind, inner, str, "numeric text such as '12'"), where="value")
     if kind == "B":
-        return _binary_length(inner)
-    if kind in ("BOOL", "NULL"):
+        return _binary_length(_typed_inner(kind, inner, bytes | bytearray | str, "bytes"))
+    if kind == "BOOL":
+        _typed_inner(kind, inner, bool, "True or False")
+        return 1
+    if kind == "NULL":
+        if inner is not True:
+            raise ValueError(f"value: {{'NULL': ...}} must be {{'NULL': True}}, got {inner!r:.60}")
         return 1
     if kind == "L":
         total = 3
-        for i, element in enumerate(inner):
+        for i, element in enumerate(_typed_inner(kind, inner, list | tuple, "a list of typed values")):
             try:
                 total += 1 + _typed_value_size(element)
             except (TypeError, ValueError, _Nested) as error:
@@ -336,18 +374,18 @@ def _typed_value_size(value: Mapping[str, Any]) -> int:
         return total
     if kind == "M":
         total = 3
-        for name, element in inner.items():
+        for name, element in _typed_inner(kind, inner, Mapping, "a dict of name → typed value").items():
             try:
                 total += 1 + _name_bytes(name, "value") + _typed_value_size(element)
             except (TypeError, ValueError, _Nested) as error:
                 raise _in_element(error, f".{name}") from None
         return total
     if kind == "SS":
-        return sum(_utf8_length(element, "value") for element in inner)
+        return sum(_utf8_length(element, "value") for element in _typed_set(kind, inner, str, "text"))
     if kind == "NS":
-        return sum(number_size(element, where="value") for element in inner)
+        return sum(number_size(element, where="value") for element in _typed_set(kind, inner, str, "numeric text"))
     if kind == "BS":
-        return sum(_binary_length(element) for element in inner)
+        return sum(_binary_length(element) for element in _typed_set(kind, inner, bytes | bytearray | str, "bytes"))
     raise TypeError(f"value: unknown DynamoDB type {kind!r} (one of S N B BOOL NULL L M SS NS BS)")
 
 

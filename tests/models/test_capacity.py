@@ -10,6 +10,7 @@ from dynalab.models.capacity import (
     delete_write_units,
     first_page,
     item_cost,
+    page_read_units,
     put_write_units,
     query_read_units,
     read_units,
@@ -58,7 +59,21 @@ def test_batch_rounds_each_item_query_rounds_once():
 
 def test_eventually_consistent_full_page():
     # A 1 MB page read eventually consistent: 1024/4 x 0.5 = 128 RCU.
-    assert read_units(1024 * KB, "eventual") == 128
+    assert page_read_units(1024 * KB, "eventual") == 128
+
+
+def test_one_item_past_400_kb_is_refused_not_priced():
+    # write_units(409_601) is an error, not 401 WCU: no item is larger than 400 KB (ServiceQuotas.html).
+    assert write_units(409_600) == 400
+    for price in (write_units, read_units, item_cost):
+        with pytest.raises(ValueError, match=r"size_bytes must be an integer from 0 to 409,600 .*got 409601"):
+            price(409_601)
+    with pytest.raises(ValueError, match="sizes_bytes must be a list of <= 25 elements"):
+        batch_write_units([100] * 26)
+    with pytest.raises(ValueError, match="sizes_bytes must be a list of <= 100 elements"):
+        batch_read_units([100] * 101)
+    with pytest.raises(TypeError, match="transactional must be True or False; got 'no'"):
+        write_units(1000, transactional="no")
 
 
 def test_a_full_page_of_4000_byte_items_costs_128_5_rcu():
@@ -91,9 +106,9 @@ def test_negative_sizes_are_refused(size):
 
 
 def test_bad_consistency_and_types():
-    with pytest.raises(ValueError, match="strong, eventual, transactional"):
+    with pytest.raises(ValueError, match="'strong', 'eventual', 'transactional'"):
         read_units(10, "weak")
-    with pytest.raises(TypeError, match="whole number"):
+    with pytest.raises(TypeError, match="must be an integer"):
         read_units(1.5)
-    with pytest.raises(TypeError, match="whole number"):
+    with pytest.raises(TypeError, match="must be an integer"):
         write_units(True)

@@ -1,0 +1,246 @@
+"""One validation layer for dynalab's public entry points: check a parameter, return the clean value, or raise.
+
+Every check takes the parameter's ``name`` first and its ``value`` second, returns the value cleaned (numpy
+scalars become ``int``/``float``, a sequence becomes a ``list``) and, when the value is wrong, raises with a
+message naming the parameter, the bad value and what is allowed::
+
+    >>> number("read_capacity_units", -1, low=1, high=40_000, integer=True)
+    Traceback (most recent call last):
+    ValueError: read_capacity_units must be an integer from 1 to 40,000; got -1
+
+The API (kept small and stable; other modules import it as ``from dynalab.models import checks``):
+
+- ``number(name, value, *, low=None, high=None, integer=False, low_open=False, high_open=False, unit="")``:
+  a real, finite number (``True`` is not 1; NaN, infinity, text and None are refused) within the bounds
+  (``low_open``/``high_open`` make a bound exclusive). ``integer=True`` accepts ints only (not 2.0).
+- ``flag(name, value)``: a real ``bool`` (``"no"``, 0 and 1 are not flags).
+- ``choice(name, value, choices)``: one of ``choices`` (compared with ``==``, bools never equal to 0/1).
+- ``text(name, value, *, min_length=0, max_length=None, pattern=None)``: a ``str`` (``pattern`` is a full-match
+  regular expression).
+- ``size_bytes(name, value, *, low=0, high=MAX_ITEM_SIZE_BYTES)``: an integer byte count, 0 to 409,600 B (an
+  item's largest size) unless told otherwise.
+- ``sequence_of(name, value, check=None, *, min_length=0, max_length=None)``: a list or tuple (or numpy array),
+  not text nor a mapping; each element cleaned by ``check(element_name, element)`` (``name[i]``) when given,
+  e.g. ``sequence_of("demand", d, lambda n, v: number(n, v, low=0))``.
+- ``instance(name, value, types, *, what=None)``: ``isinstance(value, types)``, else a TypeError saying ``what``.
+- ``optional(check, name, value, *args, **kwargs)``: None stays None; anything else goes through ``check``.
+- ``table_name(name, value)``: DynamoDB's table-name rule (``models/naming.py``).
+- ``dynamodb_number(name, value)``: a number DynamoDB can store: finite, at most 38 significant digits, zero or
+  a magnitude from 1E-130 to 9.99...E+125 (``quotas.NUMBER_MIN/MAX_MAGNITUDE``). Returns a ``Decimal``.
+
+Errors: a wrong type raises ``ParameterTypeError``, a subclass of both TypeError and ValueError (so code written
+against the older ValueError-only checks still catches it); a right type with a wrong value raises ValueError.
+No I/O, no imports beyond the standard library, numpy and ``models``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from numbers import Integral, Real
+from typing import Any, TypeVar
+
+import numpy as np
+
+from dynalab.models.naming import table_name_problem
+from dynalab.models.quotas import (
+    MAX_ITEM_SIZE_BYTES,
+    MAX_NUMBER_DIGITS,
+    NUMBER_MAX_MAGNITUDE,
+    NUMBER_MIN_MAGNITUDE,
+)
+
+__all__ = [
+    "ParameterTypeError",
+    "choice",
+    "dynamodb_number",
+    "flag",
+    "instance",
+    "number",
+    "optional",
+    "sequence_of",
+    "size_bytes",
+    "table_name",
+    "text",
+]
+
+T = TypeVar("T")
+
+
+class ParameterTypeError(TypeError, ValueError):
+    """A parameter of the wrong type: a TypeError, and a ValueError too (dynalab's older checks raised that)."""
+
+
+def _show(value: Any) -> str:
+    """The bad value as the message shows it: its repr, cut short (a 400 KB string would drown the message)."""
+    shown = repr(value)
+    return shown if len(shown) <= 120 else shown[:100] + f"... ({type(value).__name__}, {len(shown):,} characters)"
+
+
+def _fmt(bound: float | int | Decimal | Fraction) -> str:
+    if isinstance(bound, int) or (isinstance(bound, float) and bound.is_integer() and abs(bound) < 1e15):
+        return f"{int(bound):,}"
+    return f"{bound:g}" if isinstance(bound, float) else str(bound)
+
+
+def _range_words(low: Any, high: Any, low_open: bool, high_open: bool) -> str:
+    if low is not None and high is not None:
+        if not low_open and not high_open:
+            return f"from {_fmt(low)} to {_fmt(high)}"
+        return f"{'>' if low_open else '>='} {_fmt(low)} and {'<' if high_open else '<='} {_fmt(high)}"
+    if low is not None:
+        return f"{'>' if low_open else '>='} {_fmt(low)}"
+    if high is not None:
+        return f"{'<' if high_open else '<='} {_fmt(high)}"
+    return ""
+
+
+def _is_number_type(value: Any, integer: bool) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return False
+    if integer:
+        return isinstance(value, Integral | np.integer)
+    return isinstance(value, Real | Decimal | np.integer | np.floating)
+
+
+def number(name: str, value: Any, *, low: float | None = None, high: float | None = None, integer: bool = False,
+           low_open: bool = False, high_open: bool = False, unit: str = "") -> Any:
+    """``value`` as a finite number within the bounds (an ``int`` when ``integer``), else a clear error."""
+    kind = "an integer" if integer else "a number"
+    allowed = " ".join(part for part in (kind, _range_words(low, high, low_open, high_open)) if part)
+    if unit:
+        allowed += f" ({unit})"
+    if not _is_number_type(value, integer):
+        raise ParameterTypeError(f"{name} must be {allowed}; got {_show(value)} ({type(value).__name__})")
+    if isinstance(value, Integral | np.integer):
+        clean: Any = int(value)
+    elif isinstance(value, Decimal | Fraction):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise ValueError(f"{name} must be {allowed} (finite); got {_show(value)}")
+        clean = value
+    else:
+        clean = float(value)
+        if not math.isfinite(clean):
+            raise ValueError(f"{name} must be {allowed} (finite); got {_show(value)}")
+    too_low = low is not None and (clean <= low if low_open else clean < low)
+    too_high = high is not None and (clean >= high if high_open else clean > high)
+    if too_low or too_high:
+        raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+    return clean
+
+
+def flag(name: str, value: Any) -> bool:
+    """``value`` as a real bool: ``"no"``, ``"false"``, 0 and 1 are refused (``"no"`` would be true)."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise ParameterTypeError(f"{name} must be True or False; got {_show(value)} ({type(value).__name__})")
+
+
+def choice(name: str, value: Any, choices: Sequence[T] | Mapping[T, Any]) -> T:
+    """``value`` if it is one of ``choices`` (a bool never matches 0 or 1), else a ValueError listing them."""
+    options = list(choices)
+    for option in options:
+        if type(option) is type(value) or not isinstance(value, bool) and not isinstance(option, bool):
+            try:
+                if value == option:
+                    return option
+            except Exception:  # an odd value whose == fails (a numpy array) is simply not a choice
+                continue
+    listed = ", ".join(repr(option) for option in options)
+    raise ValueError(f"{name} must be one of {listed}; got {_show(value)}")
+
+
+def text(name: str, value: Any, *, min_length: int = 0, max_length: int | None = None,
+         pattern: str | None = None) -> str:
+    """``value`` as a ``str`` of ``min_length`` to ``max_length`` characters, matching ``pattern`` when given."""
+    lengths = _range_words(min_length or None, max_length, False, False)
+    allowed = "text" + (f" of {lengths} characters" if lengths else "")
+    if pattern is not None:
+        allowed += f" matching {pattern}"
+    if not isinstance(value, str):
+        raise ParameterTypeError(f"{name} must be {allowed}; got {_show(value)} ({type(value).__name__})")
+    if len(value) < min_length or (max_length is not None and len(value) > max_length) \
+            or (pattern is not None and not re.fullmatch(pattern, value)):
+        raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+    return value
+
+
+def size_bytes(name: str, value: Any, *, low: int = 0, high: int = MAX_ITEM_SIZE_BYTES) -> int:
+    """An integer count of bytes, 0 to 409,600 B (400 KB, the largest item) unless ``low``/``high`` say otherwise."""
+    unit = "bytes; 400 KB = 409,600 B is the largest item" if high == MAX_ITEM_SIZE_BYTES else "bytes"
+    return number(name, value, low=low, high=high, integer=True, unit=unit)
+
+
+def sequence_of(name: str, value: Any, check: Callable[[str, Any], Any] | None = None, *, min_length: int = 0,
+                max_length: int | None = None) -> list[Any]:
+    """``value`` as a list (from a list, tuple or numpy array; not text, bytes, a mapping or a set), each element
+    cleaned by ``check(f"{name}[{i}]", element)`` when given."""
+    lengths = _range_words(min_length or None, max_length, False, False)
+    allowed = "a list" + (f" of {lengths} elements" if lengths else "")
+    if isinstance(value, np.ndarray):
+        if value.ndim != 1:
+            raise ValueError(f"{name} must be {allowed} (one dimension); got an array of shape {value.shape}")
+        elements = value.tolist()
+    elif isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
+        elements = list(value)
+    else:
+        raise ParameterTypeError(f"{name} must be {allowed}; got {_show(value)} ({type(value).__name__})")
+    if len(elements) < min_length or (max_length is not None and len(elements) > max_length):
+        raise ValueError(f"{name} must be {allowed}; got {len(elements):,} elements")
+    if check is not None:
+        elements = [check(f"{name}[{i}]", element) for i, element in enumerate(elements)]
+    return elements
+
+
+def instance(name: str, value: Any, types: type | tuple[type, ...], *, what: str | None = None) -> Any:
+    """``value`` if ``isinstance(value, types)``, else a TypeError saying what was expected (``what``)."""
+    if isinstance(value, types):
+        return value
+    if what is None:
+        group = types if isinstance(types, tuple) else (types,)
+        what = " or ".join(t.__name__ for t in group)
+    raise ParameterTypeError(f"{name} must be {what}; got {_show(value)} ({type(value).__name__})")
+
+
+def optional(check: Callable[..., T], name: str, value: Any, *args: Any, **kwargs: Any) -> T | None:
+    """None when ``value`` is None, else ``check(name, value, *args, **kwargs)``."""
+    return None if value is None else check(name, value, *args, **kwargs)
+
+
+def table_name(name: str, value: Any) -> str:
+    """``value`` if it follows DynamoDB's table-name rule (3 to 255 characters of A-Z a-z 0-9 _ - .)."""
+    problem = table_name_problem(value)
+    if problem is None:
+        return value
+    error = ParameterTypeError if not isinstance(value, str) else ValueError
+    raise error(f"{name}: {problem}")
+
+
+def dynamodb_number(name: str, value: Any) -> Decimal:
+    """``value`` (int, float, Decimal or numeric text) as the Decimal DynamoDB would store, else a clear error:
+    finite, at most 38 significant digits, and zero or a magnitude from 1E-130 to 9.99...E+125."""
+    allowed = (f"a number DynamoDB can store (finite, at most {MAX_NUMBER_DIGITS} significant digits, 0 or a "
+               f"magnitude from {NUMBER_MIN_MAGNITUDE} to {NUMBER_MAX_MAGNITUDE})")
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | Decimal | str | np.integer
+                                                              | np.floating):
+        raise ParameterTypeError(f"{name} must be {allowed}; got {_show(value)} ({type(value).__name__})")
+    try:
+        if isinstance(value, np.integer):
+            exact = Decimal(int(value))
+        elif isinstance(value, float | np.floating):
+            exact = Decimal(repr(float(value)))  # the shortest text that rounds back: 0.1, not 0.1000000000000000055
+        else:
+            exact = Decimal(value.strip() if isinstance(value, str) else value)
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"{name} must be {allowed}; got {_show(value)}") from None
+    if not exact.is_finite():
+        raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+    if exact.is_zero():
+        return exact
+    digits = "".join(map(str, exact.as_tuple().digits)).strip("0")  # significant digits, exactly (no context)
+    if len(digits) > MAX_NUMBER_DIGITS or not NUMBER_MIN_MAGNITUDE <= exact.copy_abs() <= NUMBER_MAX_MAGNITUDE:
+        raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+    return exact
