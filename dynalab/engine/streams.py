@@ -43,20 +43,25 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.tables import BatchWriteError, batch_write, ensure_table, query_pages, wait_until_active
+from dynalab.models import checks
 from dynalab.models.quotas import GET_RECORDS_MAX_RECORDS, TRANSACTION_MAX_ACTIONS
 
 __all__ = [
     "BadRecordError",
     "CheckpointStore",
     "InjectedCrash",
+    "Lease",
+    "ShardLeases",
     "ShardReader",
     "StaleCheckpointError",
     "StreamNotEnabledError",
     "StreamProjector",
     "enable_stream",
+    "engine_answers",
     "lineage_order",
     "list_shards",
     "refuse_writing_into_source",
+    "runner_state",
     "stream_arn",
 ]
 
@@ -68,6 +73,8 @@ _log = logging.getLogger("dynalab.streams")
 
 #: How long a lease lasts without renewal: the KCL's failoverTimeMillis default, 10 s (kcl-worker docs).
 LEASE_SECONDS = 10.0
+#: The longest pause between two polls a background reader may ask for (an hour; Lambda polls 4 times a second).
+POLL_SECONDS_MAX = 3600.0
 #: The longest lease a reader may ask for (an hour: past that, a dead reader's shards wait too long).
 LEASE_SECONDS_MAX = 3600.0
 
@@ -141,6 +148,101 @@ class Lease:
             why = "whose lease expired" if self.reason == "expired" else "which is gone"
             return f"took over shard {self.shard_id} from {short_owner(self.took_over_from)}, {why}"
         return f"holds shard {self.shard_id}"
+
+
+class ShardLeases:
+    """The leases one reader holds on one stream for one consumer (the projector's and the event source mapping's
+    one mechanism): ``hold(shard_id)`` takes or renews a shard's lease (a write only at half time), records who
+    it waits for (``waiting``) and what it said (``events``, also logged on "dynalab.streams")."""
+
+    def __init__(self, store: CheckpointStore, consumer: str, arn: str, reader_name: str,
+                 lease_seconds: float) -> None:
+        self.store, self.consumer, self.stream_arn = store, consumer, arn
+        self.reader_name = reader_name
+        self.lease_seconds = lease_seconds
+        self.waiting: dict[str, str] = {}
+        self.held: dict[str, float] = {}  # shard id -> when to renew (time.monotonic())
+        self.events: list[str] = []
+        self.waits = 0
+        self.takeovers = 0
+        self.owner = self._new_owner()
+
+    def _new_owner(self) -> str:
+        owner = new_lease_owner(self.reader_name)
+        weakref.finalize(self, end_lease_owner, owner)  # a reader dropped unstopped is gone: nobody waits for it
+        return owner
+
+    def note(self, text: str) -> None:
+        _log.info("%s, %s: %s", self.consumer, short_owner(self.owner), text)
+        self.events = (self.events + [text])[-50:]
+
+    def hold(self, shard_id: str) -> Lease:
+        """Take or renew the shard's lease (``held`` False: another reader has it: wait)."""
+        renew_at = self.held.get(shard_id)
+        if renew_at is not None and time.monotonic() < renew_at:
+            return Lease(shard_id, True, self.owner)
+        lease = self.store.take_lease(self.consumer, self.stream_arn, shard_id, self.owner, self.lease_seconds)
+        if not lease.held:
+            self.held.pop(shard_id, None)
+            self.waits += 1
+            if self.waiting.get(shard_id) != lease.owner:
+                self.note(lease.describe())
+            self.waiting[shard_id] = lease.owner or "?"
+            return lease
+        self.waiting.pop(shard_id, None)
+        if lease.took_over_from:
+            self.takeovers += 1
+            self.note(lease.describe())
+        self.held[shard_id] = time.monotonic() + self.lease_seconds / 2
+        return lease
+
+    def release_all(self, quietly: bool = False) -> None:
+        """Give back every lease held (``quietly``: an engine that is gone holds none to give back)."""
+        for shard_id in list(self.held):
+            try:
+                self.store.release_lease(self.consumer, self.stream_arn, shard_id, self.owner)
+            except Exception:  # noqa: BLE001
+                if not quietly:
+                    raise
+            self.held.pop(shard_id, None)
+
+    def die(self) -> None:
+        """The reader crashed: its owner is gone (others take over at once); run again, it is a new reader."""
+        self.held.clear()
+        end_lease_owner(self.owner)
+        self.owner = self._new_owner()
+
+    def status(self) -> str:
+        parts = [f"holds {len(self.held)} shard lease(s)"] if self.held else []
+        parts += [f"shard {shard_id} is read by reader {short_owner(owner)}; waiting"
+                  for shard_id, owner in sorted(self.waiting.items())]
+        return "; ".join(parts) if parts else "holds no lease"
+
+
+def engine_answers(lab: Lab) -> bool:
+    """Whether the lab's engine answers now (an embedded engine's process alive and serving HTTP; AWS: assumed).
+    A background reader's readout says "running" only when its thread is alive *and* this holds."""
+    if lab.is_aws or not lab.endpoint_url:
+        return True
+    from dynalab.engine import _answers, embedded_engine
+
+    engine = embedded_engine() if lab.embedded else None
+    if engine is not None and engine.endpoint_url == lab.endpoint_url and not engine.is_alive():
+        return False
+    return _answers(lab.endpoint_url, timeout_seconds=1.0)
+
+
+def runner_state(lab: Lab, thread_alive: bool, error: BaseException | None) -> str:
+    """One readout phrase for a background runner: "running", "idle", "stopped (its error)" or "running, but
+    the engine is not answering" (its thread is alive; every call it makes fails)."""
+    if error is not None:
+        text = str(error).splitlines()[0] if str(error) else ""
+        return f"stopped ({type(error).__name__}{': ' + text[:160] if text else ''})"
+    if thread_alive:
+        if not engine_answers(lab):
+            return f"stalled: the engine at {lab.endpoint_url} is not answering (dynalab.connect() starts a new one)"
+        return "running"
+    return "idle"
 
 
 class StreamNotEnabledError(ValueError):
@@ -578,15 +680,20 @@ class StreamProjector:
                  poll_seconds: float = 0.25, fault_hook: Callable[[str], None] | None = None,
                  on_commit: Callable[[list[dict]], None] | None = None,
                  lease_seconds: float = LEASE_SECONDS, reader_name: str = "projector") -> None:
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= GET_RECORDS_MAX:
-            raise ValueError(f"batch_size must be an integer from 1 to {GET_RECORDS_MAX} (GetRecords' limit), "
-                             f"got {batch_size!r}")
-        if start_at not in ("TRIM_HORIZON", "LATEST"):
-            raise ValueError(f"start_at must be 'TRIM_HORIZON' or 'LATEST', got {start_at!r}")
-        if on_bad_record not in ("raise", "dead_letter"):
-            raise ValueError(f"on_bad_record must be 'raise' or 'dead_letter', got {on_bad_record!r}")
-        if not poll_seconds > 0:
-            raise ValueError(f"poll_seconds must be > 0, got {poll_seconds!r}")
+        batch_size = checks.number("batch_size", batch_size, low=1, high=GET_RECORDS_MAX, integer=True,
+                                   unit="records a GetRecords call, its limit")
+        start_at = checks.choice("start_at", start_at, ("TRIM_HORIZON", "LATEST"))
+        exactly_once = checks.flag("exactly_once", exactly_once)
+        on_bad_record = checks.choice("on_bad_record", on_bad_record, ("raise", "dead_letter"))
+        poll_seconds = checks.number("poll_seconds", poll_seconds, low=0, high=POLL_SECONDS_MAX, low_open=True,
+                                     unit="seconds")
+        lease_seconds = checks.number("lease_seconds", lease_seconds, low=0, high=LEASE_SECONDS_MAX, low_open=True,
+                                      unit="seconds")
+        reader_name = checks.text("reader_name", reader_name, min_length=1, max_length=64,
+                                  pattern=r"[A-Za-z0-9_.:\- ]+")
+        for hook_name, hook in (("fault_hook", fault_hook), ("on_commit", on_commit)):
+            if hook is not None and not callable(hook):
+                raise checks.ParameterTypeError(f"{hook_name} must be a function or None; got {hook!r}")
         # A projection names the tables it writes (``target_tables``): none may be the source (a write loop).
         refuse_writing_into_source(lab, source_table, getattr(projection, "target_tables", ()),
                                    f"{type(projection).__name__}")
@@ -613,11 +720,7 @@ class StreamProjector:
         self.stats = ProjectorStats()
         self.error: BaseException | None = None
         self.lease_seconds = lease_seconds
-        self.reader_name = reader_name
-        self.owner = self._new_owner()
-        #: shards another reader holds now (shard id -> its owner): this one waits for them
-        self.waiting: dict[str, str] = {}
-        self._held: dict[str, float] = {}  # shard id -> when to renew (time.monotonic())
+        self.leases = ShardLeases(self.checkpoints, self.consumer, self.stream_arn, reader_name, lease_seconds)
         self._readers: dict[str, ShardReader] = {}  # one per shard, kept between passes
         self._lock = threading.RLock()
         self._stop = threading.Event()
@@ -625,66 +728,39 @@ class StreamProjector:
         self._crash_next: str | None = None
         self._stale_checked = False
 
-    # -- leases ---------------------------------------------------------------------------------------------------
-    def _new_owner(self) -> str:
-        owner = new_lease_owner(self.reader_name)
-        weakref.finalize(self, end_lease_owner, owner)  # a projector dropped unstopped is gone: no wait for it
-        return owner
+    # -- leases (one mechanism: ShardLeases, shared with the event source mapping) ---------------------------
+    @property
+    def owner(self) -> str:
+        return self.leases.owner
 
-    def _note(self, text: str) -> None:
-        _log.info("%s %s: %s", self.consumer, short_owner(self.owner), text)
-        self.stats.lease_events = (self.stats.lease_events + [text])[-50:]
+    @property
+    def waiting(self) -> dict[str, str]:
+        """Shards another reader of this consumer holds now (shard id -> its owner): this one waits for them."""
+        return self.leases.waiting
 
     def _hold(self, shard_id: str) -> bool:
-        """Hold the shard's lease (take, renew at half time, or take over); False: another reader has it."""
-        renew_at = self._held.get(shard_id)
-        if renew_at is not None and time.monotonic() < renew_at:
-            return True
-        lease = self.checkpoints.take_lease(self.consumer, self.stream_arn, shard_id, self.owner,
-                                            self.lease_seconds)
-        if not lease.held:
-            self._held.pop(shard_id, None)
-            self._readers.pop(shard_id, None)  # the holder moves on: our place in the shard is stale
-            self.stats.lease_waits += 1
-            if self.waiting.get(shard_id) != lease.owner:
-                self._note(lease.describe())
-            self.waiting[shard_id] = lease.owner or "?"
-            return False
-        self.waiting.pop(shard_id, None)
-        if lease.took_over_from:
-            self.stats.lease_takeovers += 1
-            self._readers.pop(shard_id, None)
-            self._note(lease.describe())
-        self._held[shard_id] = time.monotonic() + self.lease_seconds / 2
-        return True
+        lease = self.leases.hold(shard_id)
+        if not lease.held or lease.took_over_from:
+            self._readers.pop(shard_id, None)  # another reader moved on meanwhile: our place is stale
+        self.stats.lease_waits, self.stats.lease_takeovers = self.leases.waits, self.leases.takeovers
+        self.stats.lease_events = list(self.leases.events)
+        return lease.held
 
     def release_leases(self) -> None:
         """Give back every lease this projector holds (another reader of the consumer may go on at once)."""
-        for shard_id in list(self._held):
-            self.checkpoints.release_lease(self.consumer, self.stream_arn, shard_id, self.owner)
-            self._held.pop(shard_id, None)
+        self.leases.release_all()
 
     def _give_back(self) -> None:
-        try:
-            self.release_leases()
-        except Exception:  # noqa: BLE001 - an engine that is gone holds no lease to give back
-            self._held.clear()
+        self.leases.release_all(quietly=True)
 
     def _die(self) -> None:
-        """A crash: the process forgets what it held; its leases are free (its owner is gone)."""
+        """A crash: the process forgets what it held; its leases are free at once (its owner is gone)."""
         self._readers.clear()
-        self._held.clear()
-        end_lease_owner(self.owner)
-        self.owner = self._new_owner()  # were it run again, it is a new process
+        self.leases.die()
 
     def lease_status(self) -> str:
-        """One line for a readout: the shards this reader holds, and the ones it waits for."""
-        parts = []
-        if self._held:
-            parts.append(f"holds {len(self._held)} shard lease(s)")
-        for shard_id, owner in sorted(self.waiting.items()):
-            parts.append(f"shard {shard_id} is read by reader {short_owner(owner)}; waiting")
-        return "; ".join(parts) if parts else "holds no lease"
+        """One line for a readout: how many shards this reader holds, and the ones it waits for."""
+        return self.leases.status()
 
     # -- failure handling -------------------------------------------------------------------------------------
     def _check_stale(self) -> None:
@@ -750,7 +826,7 @@ class StreamProjector:
             try:
                 return self._pass()
             finally:
-                if not self.running and self._held:
+                if not self.running and self.leases.held:
                     self._give_back()  # a synchronous step gives its leases back; a background run keeps them
 
     def _pass(self) -> int:
@@ -930,6 +1006,15 @@ class StreamProjector:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def state(self) -> str:
+        """One phrase for a readout: running (thread alive and engine answering), idle, crashed, or stopped with
+        the error that ended the background thread; and the shards it waits for."""
+        if self.stats.crashes and not self.running and (self.error is None or isinstance(self.error, InjectedCrash)):
+            state = "crashed"
+        else:
+            state = runner_state(self.lab, self.running, self.error)
+        return state + (f"; {self.lease_status()}" if self.waiting else "")
+
     def start(self) -> StreamProjector:
         """Run in a background thread: poll every ``poll_seconds`` (Lambda polls 4 times a second) until stop()."""
         if self.running:
@@ -946,7 +1031,8 @@ class StreamProjector:
                 applied = self.run_once()
             except BaseException as error:  # noqa: BLE001 - kept for the caller, the thread ends
                 self.error = error
-                self._held.clear() if isinstance(error, InjectedCrash) else self._give_back()
+                if not isinstance(error, InjectedCrash):
+                    self._give_back()  # a reader that stopped on an error reads no more: others may go on
                 return
             if not applied:
                 self._stop.wait(self.poll_seconds)
@@ -965,7 +1051,7 @@ class StreamProjector:
             with self._lock:
                 self._give_back()
         else:
-            self._held.clear()
+            self.leases.held.clear()
         if self.error is not None and not isinstance(self.error, InjectedCrash):
             error, self.error = self.error, None
             raise error
