@@ -44,7 +44,12 @@ from botocore.exceptions import ClientError
 from dynalab.engine import Lab
 from dynalab.engine.tables import BatchWriteError, batch_write, ensure_table, query_pages, wait_until_active
 from dynalab.models import checks
-from dynalab.models.quotas import GET_RECORDS_MAX_RECORDS, TRANSACTION_MAX_ACTIONS
+from dynalab.models.quotas import (
+    GET_RECORDS_MAX_RECORDS,
+    MAX_ITEM_SIZE_BYTES,
+    TRANSACTION_MAX_ACTIONS,
+    TRANSACTION_MAX_BYTES,
+)
 
 __all__ = [
     "BadRecordError",
@@ -255,6 +260,40 @@ class StaleCheckpointError(RuntimeError):
 
 class BadRecordError(ValueError):
     """A stream record the projection cannot interpret. Nothing of it (or after it) was applied."""
+
+
+class _CommitRefused(Exception):
+    """The target table refused the commit (a ValidationException: a key too long, an item too large...)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+#: Codes by which a table refuses a write for what the write holds (not for contention or the engine's state).
+_REFUSED_CODES = ("ValidationException", "ItemCollectionSizeLimitExceededException")
+#: A dead letter keeps the whole record only while its item stays this small (the rest of the 400 KB item holds
+#: the keys); a larger record is kept without its images.
+DEAD_LETTER_RECORD_MAX_BYTES = MAX_ITEM_SIZE_BYTES - 8 * 1024
+#: The share of a transaction's 4 MB a commit fills at most: sizes here are estimated from the JSON text.
+_TRANSACTION_BYTES_BUDGET = TRANSACTION_MAX_BYTES * 3 // 4
+
+
+def _refusal(error: ClientError) -> str | None:
+    """The message of a write refused for what it holds, else None (the error is something else)."""
+    code = error.response.get("Error", {}).get("Code", "")
+    if code in _REFUSED_CODES:
+        return f"{code}: {error.response['Error'].get('Message', '')}"
+    if code == "TransactionCanceledException":
+        reasons = error.response.get("CancellationReasons") or []
+        refused = [r for r in reasons if r.get("Code") in _REFUSED_CODES]
+        if refused:
+            return f"{refused[0]['Code']}: {refused[0].get('Message', '')}"
+    return None
+
+
+def _json_size(value: Any) -> int:
+    return len(json.dumps(value, default=str).encode())
 
 
 class _CommitCancelled(Exception):
@@ -583,12 +622,21 @@ class CheckpointStore:
     def _dead_letter_consumer(consumer: str) -> str:
         return f"{consumer}#dead-letter"
 
-    def dead_letter_action(self, consumer: str, arn: str, record: dict) -> dict:
-        """The TransactWriteItems Put that sets a record aside (committed with the batch it was read in)."""
-        return {"Put": {"TableName": self.table_name, "Item": {
-            "consumer": {"S": self._dead_letter_consumer(consumer)},
-            "lease_key": {"S": f"{arn}|{record['dynamodb']['SequenceNumber']}"},
-            "record": {"S": json.dumps(record, default=str)}}}}
+    def dead_letter_action(self, consumer: str, arn: str, record: dict, reason: str = "") -> dict:
+        """The TransactWriteItems Put that sets a record aside (committed with the batch it was read in). A record
+        too large for one item (400 KB) is kept without its images, with its size."""
+        text = json.dumps(record, default=str)
+        if len(text.encode()) > DEAD_LETTER_RECORD_MAX_BYTES:
+            body = record.get("dynamodb", {}) if isinstance(record, dict) else {}
+            text = json.dumps({"eventName": record.get("eventName") if isinstance(record, dict) else None,
+                               "dynamodb": {"Keys": body.get("Keys"), "SequenceNumber": body.get("SequenceNumber")},
+                               "images_left_out_bytes": len(text.encode())}, default=str)[:DEAD_LETTER_RECORD_MAX_BYTES]
+        item = {"consumer": {"S": self._dead_letter_consumer(consumer)},
+                "lease_key": {"S": f"{arn}|{record['dynamodb']['SequenceNumber']}"},
+                "record": {"S": text}}
+        if reason:
+            item["reason"] = {"S": reason[:1000]}
+        return {"Put": {"TableName": self.table_name, "Item": item}}
 
     def dead_letters(self, consumer: str) -> list[dict]:
         """The records set aside for a consumer (as JSON-decoded dicts)."""
@@ -651,6 +699,7 @@ class ProjectorStats:
     cancelled_commits: int = 0
     get_records_calls: int = 0
     dead_letters: int = 0
+    isolated_commits: int = 0  # commits the target refused, retried record by record to find the bad one
     crashes: list[str] = field(default_factory=list)
     lease_waits: int = 0  # passes that skipped a shard another reader of the consumer holds
     lease_takeovers: int = 0  # leases taken over from a reader whose lease expired or that is gone
@@ -890,10 +939,12 @@ class StreamProjector:
 
     # -- committing -------------------------------------------------------------------------------------------
     def _apply(self, shard_id: str, records: list[dict], shard_end: bool) -> int:
-        """Commit records in chunks whose writes fit one transaction; return how many were applied."""
+        """Commit records in chunks whose writes fit one transaction (100 actions and 4 MB, the checkpoint
+        included); return how many were applied."""
         applied = 0
         chunk: list[dict] = []
         dead: list[dict] = []
+        size = 0
         batch = Batch(self.projection)
         # A transaction holds at most TRANSACTION_MAX_ACTIONS actions, one of them the checkpoint (the "+ 1" below).
         limit = GET_RECORDS_MAX if self.idempotent else TRANSACTION_MAX_ACTIONS
@@ -904,7 +955,7 @@ class StreamProjector:
             except BadRecordError as error:
                 if self.on_bad_record == "raise":
                     if chunk:
-                        applied += self._commit(shard_id, chunk, batch, dead, False)
+                        applied += self._commit_or_isolate(shard_id, chunk, batch, dead, False)
                     self._readers.pop(shard_id, None)
                     raise BadRecordError(
                         f"{error} (table {self.source_table!r}, shard {shard_id}, sequence number "
@@ -912,23 +963,65 @@ class StreamProjector:
                         "stays before it. Fix the item, or use on_bad_record='dead_letter' to set such records "
                         "aside and go on.") from None
                 effects, bad = [], True
-            if chunk and batch.count_with(effects) + len(dead) + bad + 1 > limit:
-                applied += self._commit(shard_id, chunk, batch, dead, False)
-                chunk, dead, batch = [], [], Batch(self.projection)
+            record_size = _json_size(record) if bad else _json_size(effects) + 200
+            if chunk and (batch.count_with(effects) + len(dead) + bad + 1 > limit
+                          or size + record_size > _TRANSACTION_BYTES_BUDGET):
+                applied += self._commit_or_isolate(shard_id, chunk, batch, dead, False)
+                chunk, dead, batch, size = [], [], Batch(self.projection), 0
             batch.add(effects)
+            size += record_size
             if bad:
                 dead.append(record)
             chunk.append(record)
         if chunk:
-            applied += self._commit(shard_id, chunk, batch, dead, shard_end)
+            applied += self._commit_or_isolate(shard_id, chunk, batch, dead, shard_end)
         return applied
 
-    def _commit(self, shard_id: str, chunk: list[dict], batch: Batch, dead: list[dict], shard_end: bool) -> int:
+    def _commit_or_isolate(self, shard_id: str, chunk: list[dict], batch: Batch, dead: list[dict],
+                           shard_end: bool) -> int:
+        """Commit; if the target table refuses it (a value too long for its key...), commit the records one by
+        one, so only the record refused is a bad record: dead-lettered, or a BadRecordError (on_bad_record)."""
+        try:
+            return self._commit(shard_id, chunk, batch, dead, shard_end)
+        except _CommitRefused as refused:
+            if len(chunk) > 1:
+                self.stats.isolated_commits += 1
+                dead_ids = {id(r) for r in dead}
+                applied = 0
+                for number, record in enumerate(chunk):
+                    single = Batch(self.projection)
+                    if id(record) not in dead_ids:
+                        single.add(self.projection.effects(record))
+                    applied += self._commit_or_isolate(shard_id, [record], single,
+                                                       [record] if id(record) in dead_ids else [],
+                                                       shard_end and number == len(chunk) - 1)
+                return applied
+            record = chunk[0]
+            where = (f"table {self.source_table!r}, shard {shard_id}, sequence number {sequence_number(record)}")
+            if self.on_bad_record == "raise" or dead:
+                self._readers.pop(shard_id, None)
+                raise BadRecordError(
+                    f"the target table refused this record's writes ({refused.message}) ({where}). Nothing from "
+                    "this record on was applied; the checkpoint stays before it, so every run stops here. "
+                    "Recovery: run the projector with on_bad_record='dead_letter' (the record is set aside in the "
+                    "checkpoint table, projector.dead_letters(), and the shard goes on), then fix the item at "
+                    "the source (a partition key value holds at most 2,048 bytes, a sort key 1,024, an item "
+                    "400 KB).") from None
+            self._note_refused(refused.message, record)
+            return self._commit(shard_id, [record], Batch(self.projection), [record], shard_end,
+                                reason=refused.message)
+
+    def _note_refused(self, message: str, record: dict) -> None:
+        _log.warning("%s: record %s set aside: the target table refused it (%s)", self.consumer,
+                     sequence_number(record), message)
+
+    def _commit(self, shard_id: str, chunk: list[dict], batch: Batch, dead: list[dict], shard_end: bool,
+                reason: str = "") -> int:
         first, last = sequence_number(chunk[0]), sequence_number(chunk[-1])
         dead_ids = {id(r) for r in dead}
         good = [r for r in chunk if id(r) not in dead_ids]
         self._fault("before_commit")
-        actions = batch.actions() + [self.checkpoints.dead_letter_action(self.consumer, self.stream_arn, r)
+        actions = batch.actions() + [self.checkpoints.dead_letter_action(self.consumer, self.stream_arn, r, reason)
                                      for r in dead]
         if self.exactly_once and not self.idempotent:
             actions.append(self.checkpoints.advance_action(self.consumer, self.stream_arn, shard_id, first, last,
@@ -936,6 +1029,9 @@ class StreamProjector:
             try:
                 self.lab.client.transact_write_items(TransactItems=actions)
             except ClientError as error:
+                refused = _refusal(error)
+                if refused is not None:
+                    raise _CommitRefused(refused) from None
                 if error.response["Error"]["Code"] != "TransactionCanceledException":
                     raise
                 # The stored checkpoint is at or past `first`: these records were already applied (a replay,
@@ -948,14 +1044,25 @@ class StreamProjector:
             # Writing an item's latest image again leaves the same table: apply with BatchWriteItem (1 WCU an
             # item, no transaction), then save the checkpoint. A crash in between replays an ordered suffix of the
             # stream, which converges to the same items.
-            _write_idempotent(self.lab, actions)
+            try:
+                _write_idempotent(self.lab, actions)
+            except BatchWriteError as error:
+                if not any(code in str(error.reason) for code in _REFUSED_CODES):
+                    raise
+                raise _CommitRefused(str(error.reason)) from None
             self._fault("after_apply")
             self.checkpoints.save(self.consumer, self.stream_arn, shard_id, last, shard_end)
         else:
             for action in actions:  # the naive reader: plain writes, then the checkpoint on its own
                 (kind, args), = action.items()
-                {"Update": self.lab.client.update_item, "Put": self.lab.client.put_item,
-                 "Delete": self.lab.client.delete_item}[kind](**args)
+                try:
+                    {"Update": self.lab.client.update_item, "Put": self.lab.client.put_item,
+                     "Delete": self.lab.client.delete_item}[kind](**args)
+                except ClientError as error:
+                    refused = _refusal(error)
+                    if refused is None:
+                        raise
+                    raise _CommitRefused(refused) from None
             self._fault("after_apply")
             self.checkpoints.save(self.consumer, self.stream_arn, shard_id, last, shard_end)
         self.stats.commits += 1
