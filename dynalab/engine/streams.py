@@ -62,6 +62,7 @@ __all__ = [
     "StreamNotEnabledError",
     "StreamProjector",
     "enable_stream",
+    "describe_existing_table",
     "engine_answers",
     "lineage_order",
     "list_shards",
@@ -324,13 +325,35 @@ def stream_arn(lab: Lab, table_name: str) -> str:
     return arn
 
 
+def describe_existing_table(lab: Lab, table_name: Any, parameter: str = "table_name") -> dict:
+    """The table's description, or a ValueError naming the parameter when the name breaks DynamoDB's rule or no
+    such table exists on this endpoint (instead of a ResourceNotFoundException from deep in boto3)."""
+    checks.table_name(parameter, table_name)
+    try:
+        return lab.client.describe_table(TableName=table_name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            raise ValueError(f"{parameter}: no table {table_name!r} exists on this endpoint "
+                             f"({lab.endpoint_url or 'AWS'}); create it first") from None
+        raise
+
+
 def stream_view_type(lab: Lab, table_name: str) -> str:
     table = lab.client.describe_table(TableName=table_name)["Table"]
     return (table.get("StreamSpecification") or {}).get("StreamViewType", "")
 
 
 def enable_stream(lab: Lab, table_name: str, view_type: str = "NEW_AND_OLD_IMAGES") -> str:
-    """Turn the table's stream on (UpdateTable) and return its ARN. Changes made before this are not in it."""
+    """Turn the table's stream on (UpdateTable) and return its ARN. Changes made before this are not in it. A
+    stream already on with this view type is kept (its ARN returned); with another one, a clear error."""
+    view_type = checks.choice("view_type", view_type, ("NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY"))
+    spec = describe_existing_table(lab, table_name).get("StreamSpecification") or {}
+    if spec.get("StreamEnabled"):
+        if spec.get("StreamViewType") == view_type:
+            return stream_arn(lab, table_name)
+        raise ValueError(f"table {table_name!r} already streams {spec.get('StreamViewType')} records; a stream's "
+                         f"view type cannot be changed to {view_type}: disable the stream first "
+                         "(UpdateTable StreamEnabled=False), then enable it again")
     lab.client.update_table(TableName=table_name,
                             StreamSpecification={"StreamEnabled": True, "StreamViewType": view_type})
     wait_until_active(lab, table_name)
@@ -743,6 +766,14 @@ class StreamProjector:
         for hook_name, hook in (("fault_hook", fault_hook), ("on_commit", on_commit)):
             if hook is not None and not callable(hook):
                 raise checks.ParameterTypeError(f"{hook_name} must be a function or None; got {hook!r}")
+        checks.table_name("source_table", source_table)
+        for method in ("effects", "merge", "action", "rebuild"):
+            if not callable(getattr(projection, method, None)):
+                raise checks.ParameterTypeError(
+                    f"projection must be a projection (with effects, merge, action and rebuild: see "
+                    f"dynalab.lessons.projections); got {projection!r}, which has no {method}()")
+        if consumer is not None:
+            checks.text("consumer", consumer, min_length=1, max_length=1024)
         # A projection names the tables it writes (``target_tables``): none may be the source (a write loop).
         refuse_writing_into_source(lab, source_table, getattr(projection, "target_tables", ()),
                                    f"{type(projection).__name__}")

@@ -22,6 +22,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.aws_budget import approve_table_load
+from dynalab.engine.streams import describe_existing_table
 from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
 from dynalab.models import checks
 from dynalab.models.autoscaling import ScalingEvent, TargetTrackingPolicy
@@ -120,6 +121,12 @@ def run_load(
         checks.instance("autoscaling", autoscaling, TargetTrackingPolicy, what="a TargetTrackingPolicy or None")
     if on_second is not None and not callable(on_second):
         raise checks.ParameterTypeError(f"on_second must be a function on_second(run) or None; got {on_second!r}")
+    schema = describe_existing_table(lab, table_name)["KeySchema"]
+    hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
+    if hash_key != partition_key or len(schema) > 1:
+        raise ValueError(f"partition_key {partition_key!r}: run_load writes items keyed by one string attribute; "
+                         f"table {table_name!r} is keyed by {[k['AttributeName'] for k in schema]}. Pass "
+                         f"partition_key={hash_key!r} (a table without a sort key), or load another table")
     enforcer = find_enforcer(lab, table_name)
     if autoscaling is not None and enforcer is None:
         raise ValueError("auto scaling in compressed time needs dynalab.enforce_throughput(lab, table) first "
@@ -233,8 +240,9 @@ def run_load(
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise LoadRunError(
             f"run_load on {table_name} stopped in second {second} of {seconds}: a {operation} failed "
-            f"({type(error).__name__}: {detail}); {run.served:,} calls were served before. Is the engine still "
-            "running? dynalab.connect() starts a new one.", run) from error
+            f"({type(error).__name__}: {detail}); {run.served:,} calls were served before."
+            + (" Is the engine still running? dynalab.connect() starts a new one."
+               if not isinstance(error, ClientError) else ""), run) from error
     # Calls still retrying when the run's last second ended finish afterwards: counted apart, not in a second.
     with lock:
         for extra in [s for s in rows if s >= seconds]:
