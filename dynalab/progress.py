@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from dynalab.models import checks
+
+#: The largest total a bar counts to (a count of items or calls; far above any lesson's load).
+MAX_TOTAL = 10**12
+
 
 def _in_kernel() -> bool:
     try:
@@ -22,8 +27,9 @@ class Progress:
     """``with Progress(total, "Loading votes") as bar: ... bar.advance(n)``"""
 
     def __init__(self, total: int, description: str, *, show: bool | None = None) -> None:
-        if total < 0:
-            raise ValueError(f"total must be >= 0, got {total}")
+        total = checks.number("total", total, low=0, high=MAX_TOTAL, integer=True)
+        description = checks.text("description", description, max_length=200)
+        checks.optional(checks.flag, "show", show)
         self.total = total
         self.done = 0
         self.description = description
@@ -40,7 +46,7 @@ class Progress:
             display(self._bar)
 
     def advance(self, count: int = 1) -> None:
-        self.done += count
+        self.done += checks.number("count", count, low=0, high=MAX_TOTAL, integer=True)
         if self._bar is not None:
             self._bar.value = min(self.done, self._bar.max)
 

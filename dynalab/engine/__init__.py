@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ from botocore.exceptions import (
 
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsTableGuard
+from dynalab.models.checks import ParameterTypeError
 from dynalab.models.naming import TABLE_NAME_RULE, table_name_problem
 from dynalab.models.quotas import SHARD_ITERATOR_LIFETIME_SECONDS
 
@@ -277,16 +279,38 @@ def connect(endpoint: str | None = None) -> Lab:
             return _connect_embedded()
         if target == "aws":
             return _labs.get("aws") or _labs.setdefault("aws", _connect_aws())
-        if not isinstance(target, str) or not target.startswith(("http://", "https://")):
+        if not _endpoint_url_ok(target):
+            source = "endpoint" if endpoint is not None else ENV_VAR
             raise ValueError(
-                f"{ENV_VAR} must be unset (the embedded engine), 'aws', or an http(s)://host:port URL; "
-                f"got {target!r}"
+                f"{source} must be unset (the embedded engine), 'aws', or an http(s)://host:port URL with a host "
+                f"and a port from 1 to 65535; got {target!r:.80}"
             )
         lab = _labs.get(target)
         if lab is None or not _answers(target):
             _probe(target)
             lab = _labs[target] = _make_lab(target, identify_engine(target), embedded=False)
         return lab
+
+
+def check_lab(value: Any, name: str = "lab") -> Lab:
+    """``value`` if it is a dynalab Lab, else a TypeError naming ``name`` (the one check every lab function makes
+    first, so a None or a boto3 client gives one clear line, not an AttributeError deep inside)."""
+    if isinstance(value, Lab):
+        return value
+    raise ParameterTypeError(f"{name} must be a dynalab Lab (from dynalab.connect()); got {type(value).__name__} "
+                             f"{value!r:.60}")
+
+
+def _endpoint_url_ok(target: Any) -> bool:
+    """An http(s) URL with a host and, if given, a valid port (urllib's own errors would name no parameter)."""
+    if not isinstance(target, str) or not target.startswith(("http://", "https://")):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(target)
+        port = parts.port
+    except ValueError:  # "Invalid IPv6 URL", "Port out of range 0-65535"
+        return False
+    return bool(parts.hostname) and (port is None or 1 <= port <= 65535)
 
 
 def embedded_engine() -> EmbeddedEngine | None:

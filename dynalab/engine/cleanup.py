@@ -20,7 +20,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from dynalab.engine import Lab, _client_args, _session
+from dynalab.engine import Lab, _client_args, _session, check_lab
+from dynalab.models import checks
 
 __all__ = ["CleanupReport", "cleanup"]
 
@@ -121,6 +122,11 @@ def _resources(lab: Lab, report: CleanupReport) -> list[tuple[str, str, Callable
 def cleanup(lab: Lab, *, delete: bool = True, show: bool = True, timeout_seconds: float = 300.0) -> CleanupReport:
     """List what dynalab created on this connection (names with ``lab.table_prefix``) and, with ``delete``, delete
     it; wait for the tables to go, then report what remains. Prints the report unless ``show=False``."""
+    check_lab(lab)
+    delete = checks.flag("delete", delete)
+    show = checks.flag("show", show)
+    timeout_seconds = checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True,
+                                    unit="seconds")
     if not lab.is_aws and not lab.embedded:
         raise ValueError(f"cleanup works on AWS (DYNALAB_ENDPOINT=aws) or the embedded engine; {lab.endpoint_url} is "
                          "an engine you started, which may hold tables that are not the lessons': delete them there")

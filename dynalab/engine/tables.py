@@ -16,9 +16,9 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.engine.aws_budget import approve_load, approve_table_load
-from dynalab.models import batch_writes
+from dynalab.models import batch_writes, checks
 from dynalab.models.capacity import write_units
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
 from dynalab.models.sizing import typed_item_size
@@ -32,6 +32,32 @@ _KEY_TYPES = ("S", "N", "B")
 _THROTTLE_CODES = ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded")
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+
+#: CreateTable parameters a caller may add through ``**create_table_args`` (dynalab sets the others itself:
+#: TableName, KeySchema, AttributeDefinitions, BillingMode, ProvisionedThroughput, StreamSpecification).
+EXTRA_CREATE_TABLE_ARGS = ("GlobalSecondaryIndexes", "LocalSecondaryIndexes", "SSESpecification", "Tags",
+                           "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput", "WarmThroughput",
+                           "ResourcePolicy")
+
+
+def _lab(lab: Any) -> Lab:
+    """``lab`` if it is a dynalab Lab (something with a client and a table rule), else a TypeError."""
+    return check_lab(lab)
+
+
+def _table(lab: Any, table_name: Any) -> str:
+    """Check the lab and the table's name (DynamoDB's rule) before any request."""
+    _lab(lab)
+    return checks.table_name("table_name", table_name)
+
+
+def _not_found(table_name: str) -> ValueError:
+    return ValueError(f"table_name: table {table_name!r} does not exist on this engine (create it first)")
+
+
+def _timeout(timeout_seconds: Any) -> float:
+    return checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True, unit="seconds")
 
 
 def _key_schema(partition_key: tuple[str, str], sort_key: tuple[str, str] | None) -> tuple[list, list]:
@@ -62,10 +88,16 @@ def table_exists(lab: Lab, table_name: str) -> bool:
 
 def wait_until_active(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> dict:
     """Poll DescribeTable until the table is ACTIVE; return its description."""
-    deadline = time.monotonic() + timeout_seconds
+    table_name = _table(lab, table_name)
+    deadline = time.monotonic() + _timeout(timeout_seconds)
     delay = 0.05
     while True:
-        table = lab.client.describe_table(TableName=table_name)["Table"]
+        try:
+            table = lab.client.describe_table(TableName=table_name)["Table"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
+            raise _not_found(table_name) from None
         if table["TableStatus"] == "ACTIVE":
             return table
         if time.monotonic() > deadline:
@@ -76,6 +108,8 @@ def wait_until_active(lab: Lab, table_name: str, timeout_seconds: float = 300.0)
 
 def delete_table(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> bool:
     """Delete a table dynalab may own and wait until it is gone; False if there was none."""
+    table_name = _table(lab, table_name)
+    timeout_seconds = _timeout(timeout_seconds)
     if not lab.owns_table(table_name):
         raise PermissionError(
             f"dynalab deletes only its own tables on AWS (names starting with {lab.table_prefix!r}); "
@@ -108,8 +142,25 @@ def _create_table_args(
 ) -> dict[str, Any]:
     """CreateTable's arguments, every value checked first (so a bad one is a ValueError naming it)."""
     schema, definitions = _key_schema(partition_key, sort_key)
-    for attribute, attribute_type in extra_attribute_definitions:
+    if sort_key is not None and sort_key[0] == partition_key[0]:
+        raise ValueError(f"sort_key must name another attribute than partition_key; both are {sort_key[0]!r}")
+    pair = f"(attribute name, type) with type one of {', '.join(_KEY_TYPES)}"
+    for i, extra in enumerate(checks.sequence_of("extra_attribute_definitions", extra_attribute_definitions)):
+        where = f"extra_attribute_definitions[{i}]"
+        if not isinstance(extra, tuple | list) or len(extra) != 2:
+            raise checks.ParameterTypeError(f"{where} must be {pair}; got {extra!r:.60}")
+        attribute = checks.text(f"{where}[0]", extra[0], min_length=1, max_length=255)
+        attribute_type = checks.choice(f"{where}[1]", extra[1], _KEY_TYPES)
+        if any(d["AttributeName"] == attribute for d in definitions):
+            raise ValueError(f"{where}: attribute {attribute!r} is defined already (a key's attributes come from "
+                             "partition_key and sort_key)")
         definitions.append({"AttributeName": attribute, "AttributeType": attribute_type})
+    for parameter in create_table_args:
+        if parameter not in EXTRA_CREATE_TABLE_ARGS:
+            raise ValueError(f"create_table takes no {parameter!r}: dynalab sets TableName, KeySchema, "
+                             "AttributeDefinitions, BillingMode, ProvisionedThroughput and StreamSpecification "
+                             f"itself (name, partition_key, sort_key, read_capacity_units, write_capacity_units, "
+                             f"stream_view_type); it passes on only {', '.join(EXTRA_CREATE_TABLE_ARGS)}")
     args: dict[str, Any] = {"TableName": lab.table_name(name), "KeySchema": schema,
                             "AttributeDefinitions": definitions}
     if (read_capacity_units is None) != (write_capacity_units is None):
@@ -119,15 +170,13 @@ def _create_table_args(
     else:
         for parameter, value in (("read_capacity_units", read_capacity_units),
                                  ("write_capacity_units", write_capacity_units)):
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_UNITS:
-                raise ValueError(f"{parameter} must be an integer from 1 to 40,000 (the default quota), got {value!r}")
+            checks.number(parameter, value, low=1, high=MAX_UNITS, integer=True, unit="the default quota")
         args["BillingMode"] = "PROVISIONED"
         args["ProvisionedThroughput"] = {"ReadCapacityUnits": read_capacity_units,
                                          "WriteCapacityUnits": write_capacity_units}
     views = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
     if stream_view_type is not None:
-        if stream_view_type not in views:
-            raise ValueError(f"stream_view_type must be one of {', '.join(views)}; got {stream_view_type!r}")
+        checks.choice("stream_view_type", stream_view_type, views)
         args["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream_view_type}
     args.update(create_table_args)
     return args
@@ -163,8 +212,9 @@ def create_table(
     On-demand (PAY_PER_REQUEST) unless both capacity units are given. ``stream_view_type`` (NEW_IMAGE,
     OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY) turns on DynamoDB Streams. ``name`` is prefixed on AWS.
     """
-    if not isinstance(reset, bool):
-        raise TypeError(f"reset must be True or False, got {reset!r}")
+    reset = checks.flag("reset", reset)
+    _lab(lab)
+    checks.table_name("name", name)
     args = _create_table_args(lab, name, partition_key, sort_key, read_capacity_units, write_capacity_units,
                               stream_view_type, extra_attribute_definitions, create_table_args)
     _approve_provisioned(lab, args)
@@ -243,7 +293,15 @@ def scan_items(lab: Lab, table_name: str, *, typed: bool = False, consistent: bo
     A full Scan reads (and is charged for) the whole table: the lessons use it to *check* a result, never as the
     way to answer a question.
     """
-    items = [item for page in scan_pages(lab, table_name, ConsistentRead=consistent) for item in page["Items"]]
+    table_name = _table(lab, table_name)
+    typed = checks.flag("typed", typed)
+    consistent = checks.flag("consistent", consistent)
+    try:
+        items = [item for page in scan_pages(lab, table_name, ConsistentRead=consistent) for item in page["Items"]]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        raise _not_found(table_name) from None
     if typed:
         return items
     return [{key: _deserializer.deserialize(value) for key, value in item.items()} for item in items]
@@ -421,12 +479,10 @@ def bulk_load(
     waiting). On a failure it raises ``BatchWriteError``: how many items were written, which item failed (its
     position in ``items``) and why. Shows a progress bar in a notebook.
     """
-    if not isinstance(table_name, str) or not table_name:
-        raise TypeError(f"table_name must be a table's name (a str), got {table_name!r}")
+    table_name = _table(lab, table_name)
     if isinstance(items, Mapping | str | bytes) or not isinstance(items, Iterable):
-        raise TypeError(f"items must be a list of items (dicts), got {type(items).__name__}")
-    if not isinstance(max_attempts, int) or isinstance(max_attempts, bool) or not 1 <= max_attempts <= 20:
-        raise ValueError(f"max_attempts must be an integer from 1 to 20, got {max_attempts!r}")
+        raise checks.ParameterTypeError(f"items must be a list of items (dicts), got {type(items).__name__}")
+    max_attempts = checks.number("max_attempts", max_attempts, low=1, high=20, integer=True)
     if (not isinstance(base_delay_seconds, int | float) or isinstance(base_delay_seconds, bool)
             or not 0 <= base_delay_seconds <= 10):
         raise ValueError(f"base_delay_seconds must be from 0 to 10, got {base_delay_seconds!r}")

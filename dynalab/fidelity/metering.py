@@ -47,6 +47,7 @@ from typing import Any, NamedTuple
 from dynalab.fidelity import aws_error
 from dynalab.fidelity.requests import Access, accesses, accesses_by_table
 from dynalab.fidelity.requests import client_shape as _client_shape
+from dynalab.models import checks
 from dynalab.models.charges import (
     batch_get_units,
     batch_write_units,
@@ -65,6 +66,8 @@ __all__ = ["ENGINES_WITH_REAL_UNITS", "GSI_CONSISTENT_READ", "IndexUnits", "Mete
 
 #: Engines whose ConsumedCapacity follows DynamoDB's rules (measured: ../shared/reference/local-engines.md).
 ENGINES_WITH_REAL_UNITS = ("dynalite", "aws")
+#: What can answer a lab (``Lab.engine``).
+ENGINES = ("moto", "dynalite", "aws", "other")
 _SINGLE_WRITES = ("PutItem", "UpdateItem", "DeleteItem")
 _ACTION = {"PutItem": "Put", "UpdateItem": "Update", "DeleteItem": "Delete"}
 _METERED = (
@@ -200,7 +203,9 @@ class Meter:
                  raw_client: Any = None) -> None:
         """``raw_client``: a plain client on the same endpoint, without the layer (the meter's own reads of old
         items and table schemas are the meter's, not the learner's). ``dynalab.connect()`` passes one."""
-        self.engine = engine
+        self.engine = checks.choice("engine", engine, ENGINES)
+        log_size = checks.number("log_size", log_size, low=1, high=1_000_000, integer=True)
+        private_engine = checks.flag("private_engine", private_engine)
         self.trust_engine = engine in ENGINES_WITH_REAL_UNITS
         #: dynalab counts secondary indexes on every engine but AWS (which reports them itself); dynalite's own
         #: ConsumedCapacity covers the table only (node_modules/dynalite/db/index.js, addConsumedCapacity)

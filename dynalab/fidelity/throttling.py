@@ -53,9 +53,16 @@ from typing import Any
 
 from dynalab.fidelity import error_response
 from dynalab.fidelity.requests import READS, WRITES, Access, accesses, client_shape
+from dynalab.models import checks
 from dynalab.models.capacity import write_units
 from dynalab.models.indexes import SecondaryIndex, index_entry_size, indexes_from_description
-from dynalab.models.quotas import PARTITION_MAX_READ_UNITS_PER_SECOND, PARTITION_MAX_WRITE_UNITS_PER_SECOND
+from dynalab.models.quotas import (
+    MAX_ITEM_SIZE_BYTES,
+    MODEL_MAX_CAPACITY_UNITS,
+    MODEL_MAX_SIZE_GB,
+    PARTITION_MAX_READ_UNITS_PER_SECOND,
+    PARTITION_MAX_WRITE_UNITS_PER_SECOND,
+)
 from dynalab.models.sizing import typed_item_size
 from dynalab.models.token_bucket import TokenBucket
 
@@ -128,6 +135,12 @@ def _bucket(rate: float, burst_seconds: float) -> TokenBucket:
     return TokenBucket(rate, rate * max(burst_seconds, 1.0))
 
 
+def _write_estimate(size_bytes: int) -> float:
+    """WCU an item's write would take, as an estimate before the call: an item past 400 KB is refused by the
+    limits layer or the engine, not here (a throttle must not fail a request for its size)."""
+    return write_units(min(size_bytes, MAX_ITEM_SIZE_BYTES))
+
+
 class ThroughputEnforcer:
     """A fidelity-layer plugin that throttles one table at its provisioned throughput (see the module docstring).
 
@@ -151,13 +164,30 @@ class ThroughputEnforcer:
         table_key_attributes: Sequence[str] = (),
         table_arn: str = "",
     ) -> None:
-        if partition_mode not in PARTITION_MODES:
-            raise ValueError(f"partition_mode must be 'today' or '2017' (the 2017 model), got {partition_mode!r}")
-        if not isinstance(burst_seconds, int | float) or not 0 <= burst_seconds <= 3600:
-            raise ValueError(f"burst_seconds must be from 0 to 3600, got {burst_seconds!r}")
-        if not isinstance(initial_burst_seconds, int | float) or not 0 <= initial_burst_seconds <= max(burst_seconds,
-                                                                                                         1):
-            raise ValueError(f"initial_burst_seconds must be from 0 to burst_seconds, got {initial_burst_seconds!r}")
+        table_name = checks.table_name("table_name", table_name)
+        capacity = {"low": 1, "high": MODEL_MAX_CAPACITY_UNITS, "unit": "capacity units per second; None: on-demand"}
+        read_capacity_units = checks.optional(checks.number, "read_capacity_units", read_capacity_units, **capacity)
+        write_capacity_units = checks.optional(checks.number, "write_capacity_units", write_capacity_units,
+                                               **capacity)
+        partition_key = checks.text("partition_key", partition_key, min_length=1, max_length=255)
+        per_partition = checks.flag("per_partition", per_partition)
+        checks.choice("partition_mode", partition_mode, PARTITION_MODES)
+        burst_seconds = checks.number("burst_seconds", burst_seconds, low=0, high=3600)
+        initial_burst_seconds = checks.number("initial_burst_seconds", initial_burst_seconds, low=0,
+                                              high=max(burst_seconds, 1), unit="up to burst_seconds")
+        size_gb = checks.number("size_gb", size_gb, low=0, high=MODEL_MAX_SIZE_GB, unit="GB")
+        if not callable(clock):
+            raise checks.ParameterTypeError(f"clock must be a function returning seconds (time.monotonic), got "
+                                            f"{clock!r:.60}")
+        for i, entry in enumerate(checks.sequence_of("global_secondary_indexes", global_secondary_indexes)):
+            if not (isinstance(entry, tuple | list) and len(entry) == 3 and isinstance(entry[0], SecondaryIndex)):
+                raise checks.ParameterTypeError(f"global_secondary_indexes[{i}] must be (SecondaryIndex, RCU, WCU); "
+                                                f"got {entry!r:.60}")
+            checks.number(f"global_secondary_indexes[{i}][1]", entry[1], low=1, high=MODEL_MAX_CAPACITY_UNITS)
+            checks.number(f"global_secondary_indexes[{i}][2]", entry[2], low=1, high=MODEL_MAX_CAPACITY_UNITS)
+        table_key_attributes = checks.sequence_of("table_key_attributes", table_key_attributes,
+                                                  lambda n, v: checks.text(n, v, min_length=1), max_length=2)
+        table_arn = checks.text("table_arn", table_arn)
         self.table_name = table_name
         self.partition_key = partition_key
         self.per_partition = bool(per_partition)
@@ -468,7 +498,7 @@ class ThroughputEnforcer:
             for name, index in self.global_secondary_indexes.items():
                 if write.action == "Put" and write.item is not None:
                     size = index_entry_size(write.item, index, self.table_key_attributes)
-                    units = write_units(size) if size is not None else 0.0
+                    units = _write_estimate(size) if size is not None else 0.0
                 elif write.action == "Update":
                     named = _updated_attributes(write.spec)
                     touched = bool(named & set(index.key_attributes)) or (
@@ -622,7 +652,7 @@ def _estimate(access: Access, kind: str) -> float:
     """Units one batch item is charged on admission (the meter's exact count replaces it after the call): a put
     its item's 1 KB blocks, a delete 1 WCU, a read one 4 KB block at its consistency."""
     if kind == "write":
-        return write_units(typed_item_size(access.item)) if access.item is not None else 1.0
+        return _write_estimate(typed_item_size(access.item)) if access.item is not None else 1.0
     return 1.0 if access.spec.get("ConsistentRead") else 0.5
 
 
@@ -655,6 +685,13 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     """
     from botocore.exceptions import ClientError
 
+    table_name = checks.table_name("table_name", table_name)
+    per_partition = checks.flag("per_partition", per_partition)
+    if not callable(clock):
+        raise checks.ParameterTypeError(f"clock must be a function returning seconds (time.monotonic), got "
+                                        f"{clock!r:.60}")
+    if not hasattr(lab, "client") or not hasattr(lab, "fidelity"):
+        raise checks.ParameterTypeError(f"lab must be a dynalab Lab (from dynalab.connect()), got {lab!r:.60}")
     if getattr(lab, "is_aws", False):
         raise ValueError("enforce_throughput simulates DynamoDB's throttling on a local engine; on AWS the real "
                          "service throttles by itself, so it is not added there")

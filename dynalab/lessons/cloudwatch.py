@@ -170,6 +170,10 @@ def _from_csv(text: str, where: str) -> tuple[list[float], list[float]]:
     return times, sums
 
 
+class ExportNotFoundError(FileNotFoundError, ValueError):
+    """No CloudWatch export at that path: a FileNotFoundError, and a ValueError (a bad argument)."""
+
+
 def read_cloudwatch_export(path: str | os.PathLike, metric: str | None = None) -> CloudWatchSeries:
     """Units per second, one value per minute, from a CloudWatch export file (.json or .csv).
 
@@ -177,7 +181,7 @@ def read_cloudwatch_export(path: str | os.PathLike, metric: str | None = None) -
     """
     file = Path(path)
     if not file.is_file():
-        raise FileNotFoundError(f"CloudWatch export {str(path)!r} not found (looked from {os.getcwd()})")
+        raise ExportNotFoundError(f"path: CloudWatch export {str(path)!r} not found (looked from {os.getcwd()})")
     where = f"CloudWatch export {file.name}"
     text = file.read_text(encoding="utf-8")
     suffix = file.suffix.lower()

@@ -226,8 +226,11 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
     Each vote item is ``{UserID, vote, Date, Client}``, ``Client`` a string of ``client_bytes`` bytes (0: none):
     the batch's Scan pays for every byte of every item; the projection never reads the vote table. Its tables
     (``<prefix>-votes``, ``-summary``, ``-daily``, ``-batch-summary``) are reset: deleted and created afresh."""
+    from dynalab.engine import check_lab
     from dynalab.engine.tables import bulk_load, create_table
     from dynalab.lessons.projections import create_vote_tables, vote_summary
+
+    check_lab(lab)
 
     for name, value, low, high in (("days", days, 1, 365), ("votes_per_day", votes_per_day, 1, 100_000),
                                    ("runs_per_day", runs_per_day, 1, 96), ("client_bytes", client_bytes, 0, 100_000)):

@@ -21,6 +21,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine.tables import create_table
+from dynalab.models import checks
 from dynalab.models.sizing import item_size
 
 __all__ = [
@@ -200,6 +201,14 @@ def compare_index_writes(lab: Any, item_size_bytes: int = 2500,
                                                               (1, "ALL"), (3, "ALL")),
                          name: str = "lesson6-writes") -> list[MeteredUnits]:
     """Write one item of ``item_size_bytes`` into a fresh table per (index count, projection) setup."""
+    from dynalab.engine import check_lab
+
+    check_lab(lab)
+    checks.text("name", name, min_length=1, max_length=200)
+    setups = checks.sequence_of("setups", setups, min_length=1, max_length=10)
+    for i, setup in enumerate(setups):
+        if not isinstance(setup, tuple | list) or len(setup) != 2:
+            raise checks.ParameterTypeError(f"setups[{i}] must be (index count, projection); got {setup!r:.60}")
     results = []
     for count, projection in setups:
         table = create_index_table(lab, f"{name}-{count}-{projection.lower().replace('_', '-')}", count, projection)
@@ -406,8 +415,10 @@ def gsi_back_pressure(lab: Any, *, seconds: int = 3, writes_per_second: int = 20
                       name: str = "lesson6-back-pressure") -> BackPressure:
     """Alternate writes with and without the GSI's key at ``writes_per_second`` on a step clock, one attempt each
     (no retries), under ``enforce_throughput``: the GSI's bucket refuses what it cannot absorb, on the table."""
+    from dynalab.engine import check_lab
     from dynalab.fidelity.throttling import enforce_throughput
 
+    check_lab(lab)
     for parameter, value, low, high in (("seconds", seconds, 1, 30), ("writes_per_second", writes_per_second, 1, 200),
                                         ("table_write_capacity_units", table_write_capacity_units, 1, 40_000),
                                         ("index_write_capacity_units", index_write_capacity_units, 1, 40_000)):

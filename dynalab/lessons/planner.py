@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.engine.tables import bulk_load, create_table, delete_table
 from dynalab.lessons.sample_data import course_root
 from dynalab.models.planner import IndexDesign, PatternPlan, TablePlan, plan_design
@@ -53,6 +53,10 @@ def example_design_path(name: str = "orders") -> Path:
     return _data_dir() / "designs" / f"{name}.yaml"
 
 
+class DesignNotFoundError(FileNotFoundError, ValueError):
+    """No design file by that name: a FileNotFoundError, and a ValueError (a bad ``design`` argument)."""
+
+
 def read_design(path: str | os.PathLike) -> dict[str, Any]:
     """A design read from a YAML (.yaml, .yml) or JSON (.json) file; a bare name such as ``"orders"`` or
     ``"designs/orders.yaml"`` that is not a file here is looked up in the repository's ``data/`` folder."""
@@ -60,7 +64,7 @@ def read_design(path: str | os.PathLike) -> dict[str, Any]:
     candidates = [given, data / given, data / "designs" / given, data / "designs" / f"{given}.yaml"]
     found = next((candidate for candidate in candidates if candidate.is_file()), None)
     if found is None:
-        raise FileNotFoundError(f"design file {str(path)!r} not found (looked in {os.getcwd()} and {data})")
+        raise DesignNotFoundError(f"design: design file {str(path)!r} not found (looked in {os.getcwd()} and {data})")
     if found.suffix.lower() not in _SUFFIXES:
         raise ValueError(f"design file {found}: the name must end in {', '.join(_SUFFIXES)}; got {found.suffix!r}")
     import yaml  # pyyaml, a runtime dependency
@@ -389,6 +393,7 @@ def _planned(pattern: PatternPlan) -> dict[str, float]:
 def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = False) -> Verification:
     """Create the plan's table and indexes on ``lab``'s engine, run each pattern ``runs`` times with items of the
     planned sizes, and report the units metered per request beside the planned ones (``Verification``)."""
+    check_lab(lab)
     if not isinstance(plan, TablePlan):
         raise TypeError(f"plan must be a plan from dynalab.plan_table, got {type(plan).__name__}")
     if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 20:

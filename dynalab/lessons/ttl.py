@@ -24,8 +24,9 @@ import threading
 import time
 from typing import Any
 
-from dynalab.engine import Lab
+from dynalab.engine import Lab, check_lab
 from dynalab.engine.tables import scan_pages
+from dynalab.models import checks
 from dynalab.models.quotas import TTL_TYPICAL_DELETE_DELAY_SECONDS, TTL_USER_IDENTITY
 
 __all__ = ["TTL_USER_IDENTITY", "TtlSweeper", "enable_ttl", "is_ttl_delete"]
@@ -40,8 +41,9 @@ def _key_text(keys: dict) -> str:
 
 def enable_ttl(lab: Lab, table_name: str, attribute_name: str = "expires_at") -> dict:
     """UpdateTimeToLive: turn TTL on with ``attribute_name`` (a Number attribute, epoch seconds)."""
-    if not isinstance(attribute_name, str) or not attribute_name:
-        raise ValueError(f"attribute_name must be a non-empty string, got {attribute_name!r}")
+    check_lab(lab)
+    table_name = checks.table_name("table_name", table_name)
+    checks.text("attribute_name", attribute_name, min_length=1, max_length=255)
     return lab.client.update_time_to_live(TableName=table_name, TimeToLiveSpecification={
         "Enabled": True, "AttributeName": attribute_name})["TimeToLiveSpecification"]
 
@@ -70,6 +72,10 @@ class TtlSweeper:
     ``start()`` / ``stop()`` in the background every ``interval_seconds``."""
 
     def __init__(self, lab: Lab, table_name: str, interval_seconds: float = 1.0) -> None:
+        check_lab(lab)
+        table_name = checks.table_name("table_name", table_name)
+        interval_seconds = checks.number("interval_seconds", interval_seconds, low=0, high=3600, low_open=True,
+                                         unit="seconds")
         if lab.is_aws:
             raise ValueError("on AWS, DynamoDB deletes expired items itself (within about two days); "
                              "the sweeper is a stand-in for local engines only")

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from dynalab.lessons.sample_data import read_csv
+from dynalab.models import checks
 
 __all__ = ["WORKLOADS", "Workload", "load_workload", "workload_names"]
 
@@ -53,13 +54,20 @@ def load_workload(name: str | os.PathLike, metric: str | None = None) -> Workloa
     """Read ``data/workloads/<name>.csv``, or a CloudWatch export of consumed capacity given by its path (.json
     from ``aws cloudwatch get-metric-data``, or a timestamp,Sum .csv: ``dynalab.lessons.cloudwatch``; ``metric``
     picks one of several metrics in a JSON export). A ValueError lists the names there are."""
+    if not isinstance(name, str | os.PathLike):
+        raise checks.ParameterTypeError(f"name must be one of {', '.join(WORKLOADS)}, or the path of a CloudWatch "
+                                        f"export (.json or .csv); got {type(name).__name__} {name!r:.60}")
+    checks.optional(checks.text, "metric", metric, min_length=1)
     if _is_path(name) and not (isinstance(name, str) and name in WORKLOADS):
         from dynalab.lessons.cloudwatch import read_cloudwatch_export
 
-        export = read_cloudwatch_export(name, metric)
+        try:
+            export = read_cloudwatch_export(name, metric)
+        except FileNotFoundError as error:
+            raise type(error)(f"name: {error}") from None
         return Workload(export.name, export.description, export.demand)
     if name not in WORKLOADS:
-        raise ValueError(f"workload must be one of {', '.join(WORKLOADS)}, or the path of a CloudWatch export "
+        raise ValueError(f"name: a workload must be one of {', '.join(WORKLOADS)}, or the path of a CloudWatch export "
                          f"(.json or .csv); got {name!r}")
     rows = read_csv(f"workloads/{name}.csv")
     minutes = [int(row["minute"]) for row in rows]

@@ -33,17 +33,19 @@ consumes 143 at most, so target tracking at 70 % asks for 143 / 0.7 = 205, then 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from dynalab.models import checks
 from dynalab.models.quotas import (
     DECREASES_ADDED_PER_HOUR,
     DECREASES_AVAILABLE_AT_DAY_START,
     DECREASES_MAX_AVAILABLE,
     DEFAULT_TABLE_MAX_CAPACITY_UNITS,
+    MODEL_MAX_CAPACITY_UNITS,
     SCALE_IN_DATAPOINTS,
     SCALE_OUT_DATAPOINTS,
 )
@@ -79,28 +81,30 @@ UPDATE_DELAY_MINUTES = 3
 def validate_target_utilization(target_utilization: float) -> float:
     """The target in percent, or a ValueError naming the allowed range (20–90 %)."""
     low, high = TARGET_UTILIZATION_RANGE
-    if (isinstance(target_utilization, bool) or not isinstance(target_utilization, int | float | np.integer)
-            or not math.isfinite(target_utilization) or not low <= target_utilization <= high):
-        raise ValueError(
-            f"target_utilization must be a percentage from {low:g} to {high:g} (DynamoDB auto scaling's range), "
-            f"got {target_utilization!r}"
-        )
-    return float(target_utilization)  # numpy numbers too (a value computed with numpy is fine)
+    try:  # numpy numbers too (a value computed with numpy is fine)
+        return float(checks.number("target_utilization", target_utilization, low=low, high=high))
+    except ValueError as error:
+        raise type(error)(f"target_utilization must be a percentage from {low:g} to {high:g} (DynamoDB auto "
+                          f"scaling's range), got {target_utilization!r}") from None
 
 
 def validate_demand(demand: Sequence[float] | np.ndarray) -> np.ndarray:
     """The demand as a float array, or a ValueError for an empty series or a negative or non-finite value."""
+    if isinstance(demand, str | bytes | Mapping) or demand is None:
+        raise checks.ParameterTypeError(f"demand must be a series of numbers (units per second, one per minute), "
+                                        f"got {type(demand).__name__} {demand!r:.60}")
     try:
         values = np.asarray(demand, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"demand must be a series of numbers (units per second, one per minute), got {demand!r}") \
-            from None
+        raise checks.ParameterTypeError(f"demand must be a series of numbers (units per second, one per minute), "
+                                        f"got {demand!r:.60}") from None
     if values.ndim != 1 or values.size == 0:
         raise ValueError("demand must be a non-empty one-dimensional series (units per second, one per minute)")
-    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0) | (values > MODEL_MAX_CAPACITY_UNITS))
     if bad.size:
         raise ValueError(
-            f"demand must be >= 0 units per second (finite) at every minute; minute {int(bad[0])} is {values[bad[0]]!r}"
+            f"demand must be >= 0 (finite, at most {MODEL_MAX_CAPACITY_UNITS:,}) units per second at every minute; "
+            f"minute {int(bad[0])} is {values[bad[0]]!r}"
         )
     return values
 
@@ -110,11 +114,8 @@ def _positive_number(value: Any) -> bool:
             and value > 0)
 
 
-def _check_int(name: str, value: Any, low: int, high: float = math.inf) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
-        allowed = f">= {low}" if high == math.inf else f"from {low} to {high}"
-        raise ValueError(f"{name} must be an integer {allowed}, got {value!r}")
-    return int(value)
+def _check_int(name: str, value: Any, low: int, high: float | None = None) -> int:
+    return checks.number(name, value, low=low, high=high, integer=True)
 
 
 class DecreaseQuota:
@@ -134,7 +135,8 @@ class DecreaseQuota:
     def __init__(self, at_day_start: int = DECREASES_AVAILABLE_AT_DAY_START,
                  max_available: int = DECREASES_MAX_AVAILABLE, per_hour: int = DECREASES_ADDED_PER_HOUR) -> None:
         self.max_available = _check_int("max_available", max_available, 0)
-        self.at_day_start = _check_int("at_day_start", at_day_start, 0, self.max_available)
+        self.at_day_start = checks.number("at_day_start", at_day_start, low=0, high=self.max_available,
+                                          integer=True, unit="up to max_available")
         self.per_hour = _check_int("per_hour", per_hour, 0, 60)
         # tokens are decrease-minutes: rate per_hour tokens a minute = per_hour decreases an hour
         self._bucket = TokenBucket(rate=self.per_hour, capacity=60 * self.max_available,
@@ -223,8 +225,8 @@ class TargetTrackingPolicy:
         start_minute_of_day: int = 0,
     ) -> None:
         self.target = validate_target_utilization(target_utilization)
-        self.min_capacity = _check_int("min_capacity", min_capacity, 1)
-        self.max_capacity = _check_int("max_capacity", max_capacity, 1)
+        self.min_capacity = _check_int("min_capacity", min_capacity, 1, MODEL_MAX_CAPACITY_UNITS)
+        self.max_capacity = _check_int("max_capacity", max_capacity, 1, MODEL_MAX_CAPACITY_UNITS)
         if self.min_capacity > self.max_capacity:
             raise ValueError(
                 f"min_capacity ({min_capacity}) must not exceed max_capacity ({max_capacity})"
@@ -233,14 +235,16 @@ class TargetTrackingPolicy:
         self.update_delay_minutes = _check_int("update_delay_minutes", update_delay_minutes, 0, 60)
         self.scale_out_datapoints = _check_int("scale_out_datapoints", scale_out_datapoints, 1)
         self.scale_in_datapoints = _check_int("scale_in_datapoints", scale_in_datapoints, 1)
-        if not isinstance(scale_in_margin_points, int | float) or not 0 <= scale_in_margin_points <= self.target:
-            raise ValueError(
-                f"scale_in_margin_points must be from 0 to the target ({self.target:g}), "
-                f"got {scale_in_margin_points!r}"
-            )
-        self.lower_threshold = self.target - float(scale_in_margin_points)
-        self.scale_in_enabled = bool(scale_in_enabled)
-        self.decrease_limits = bool(decrease_limits)
+        margin = checks.number("scale_in_margin_points", scale_in_margin_points, low=0, high=self.target,
+                               unit="percentage points, up to the target")
+        self.lower_threshold = self.target - float(margin)
+        self.scale_in_enabled = checks.flag("scale_in_enabled", scale_in_enabled)
+        self.decrease_limits = checks.flag("decrease_limits", decrease_limits)
+        decreases_max_available = _check_int("decreases_max_available", decreases_max_available, 0, 1000)
+        decreases_at_day_start = checks.number("decreases_at_day_start", decreases_at_day_start, low=0,
+                                               high=decreases_max_available, integer=True,
+                                               unit="up to decreases_max_available")
+        decreases_per_hour = _check_int("decreases_per_hour", decreases_per_hour, 0, 60)
         self.decrease_quota = DecreaseQuota(decreases_at_day_start, decreases_max_available, decreases_per_hour)
         self.start_minute_of_day = _check_int("start_minute_of_day", start_minute_of_day, 0, MINUTES_PER_DAY - 1)
         self._above = 0
@@ -269,11 +273,18 @@ class TargetTrackingPolicy:
 
     def desired_capacity(self, consumed_per_second: float) -> int:
         """What target tracking asks for: the capacity at which the consumed units sit at the target."""
-        wanted = math.ceil(consumed_per_second / self._target_fraction - 1e-9)
+        consumed = checks.number("consumed_per_second", consumed_per_second, low=0, high=MODEL_MAX_CAPACITY_UNITS,
+                                 unit="units per second")
+        wanted = math.ceil(consumed / self._target_fraction - 1e-9)
         return min(self.max_capacity, max(self.min_capacity, wanted))
 
     def observe(self, minute: int, consumed_per_second: float, provisioned: float) -> ScalingEvent | None:
         """Count one datapoint into the alarms' streaks; act (or refuse) when an alarm fires."""
+        checks.number("minute", minute, low=0, integer=True)
+        checks.number("consumed_per_second", consumed_per_second, low=0, high=MODEL_MAX_CAPACITY_UNITS,
+                      unit="units per second")
+        checks.number("provisioned", provisioned, low=0, high=MODEL_MAX_CAPACITY_UNITS, low_open=True,
+                      unit="capacity units")
         if minute < self._busy_until:
             return None
         utilization = 100.0 * consumed_per_second / provisioned if provisioned > 0 else math.inf
@@ -413,14 +424,14 @@ def simulate_autoscaling(
     )
     if initial_capacity is None:
         initial_capacity = policy.desired_capacity(float(values[0]))
-    capacity = _check_int("initial_capacity", initial_capacity, 1)
-    if not isinstance(burst_seconds, int | float) or not 0 <= burst_seconds <= 3600:
-        raise ValueError(f"burst_seconds must be from 0 to 3600, got {burst_seconds!r}")
+    capacity = _check_int("initial_capacity", initial_capacity, 1, MODEL_MAX_CAPACITY_UNITS)
+    burst_seconds = checks.number("burst_seconds", burst_seconds, low=0, high=3600)
     if initial_burst_seconds is None:
         initial_burst_seconds = burst_seconds
-    if not isinstance(initial_burst_seconds, int | float) or not 0 <= initial_burst_seconds <= burst_seconds:
-        raise ValueError(f"initial_burst_seconds must be from 0 to burst_seconds ({burst_seconds}), "
-                         f"got {initial_burst_seconds!r}")
+    initial_burst_seconds = checks.number("initial_burst_seconds", initial_burst_seconds, low=0, high=burst_seconds,
+                                          unit="up to burst_seconds")
+    retry_throttled = checks.flag("retry_throttled", retry_throttled)
+    autoscaling = checks.flag("autoscaling", autoscaling)
 
     n = values.size
     # The loop works in units per minute on plain floats (numpy scalars are slower one at a time); arrays after.

@@ -98,6 +98,17 @@ def _range_words(low: Any, high: Any, low_open: bool, high_open: bool) -> str:
     return ""
 
 
+def _count_words(low: int, high: int | None, noun: str) -> str:
+    """ "3 to 255 characters", "at least 1 element", "at most 25 elements", or "" when any count goes."""
+    if low and high is not None:
+        return f"{low:,} to {high:,} {noun}s"
+    if low:
+        return f"at least {low:,} {noun}{'s' if low != 1 else ''}"
+    if high is not None:
+        return f"at most {high:,} {noun}{'s' if high != 1 else ''}"
+    return ""
+
+
 def _is_number_type(value: Any, integer: bool) -> bool:
     if isinstance(value, bool | np.bool_):
         return False
@@ -156,8 +167,8 @@ def choice(name: str, value: Any, choices: Sequence[T] | Mapping[T, Any]) -> T:
 def text(name: str, value: Any, *, min_length: int = 0, max_length: int | None = None,
          pattern: str | None = None) -> str:
     """``value`` as a ``str`` of ``min_length`` to ``max_length`` characters, matching ``pattern`` when given."""
-    lengths = _range_words(min_length or None, max_length, False, False)
-    allowed = "text" + (f" of {lengths} characters" if lengths else "")
+    lengths = _count_words(min_length, max_length, "character")
+    allowed = "text" + (f" of {lengths}" if lengths else "")
     if pattern is not None:
         allowed += f" matching {pattern}"
     if not isinstance(value, str):
@@ -178,8 +189,8 @@ def sequence_of(name: str, value: Any, check: Callable[[str, Any], Any] | None =
                 max_length: int | None = None) -> list[Any]:
     """``value`` as a list (from a list, tuple or numpy array; not text, bytes, a mapping or a set), each element
     cleaned by ``check(f"{name}[{i}]", element)`` when given."""
-    lengths = _range_words(min_length or None, max_length, False, False)
-    allowed = "a list" + (f" of {lengths} elements" if lengths else "")
+    lengths = _count_words(min_length, max_length, "element")
+    allowed = "a list" + (f" of {lengths}" if lengths else "")
     if isinstance(value, np.ndarray):
         if value.ndim != 1:
             raise ValueError(f"{name} must be {allowed} (one dimension); got an array of shape {value.shape}")

@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from dynalab.models import checks
 from dynalab.models.partitions import (
     PARTITION_MAX_READ_CAPACITY_UNITS,
     PARTITION_MAX_WRITE_CAPACITY_UNITS,
@@ -135,10 +136,7 @@ def serve(demand: np.ndarray, ceiling: float, total: float) -> np.ndarray:
 
 
 def _check_positive(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
-            or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a number > 0, got {value!r}")
-    return float(value)
+    return float(checks.number(name, value, low=0, low_open=True))
 
 
 def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, partition_count: int,
@@ -152,16 +150,24 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     (``kind="read"``) or WCU (``kind="write"``); each request costs ``units_per_request``.
     ``warm_throughput_per_second`` (today's modes): what the table can serve at once, if lower than its capacity.
     """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    if kind not in PARTITION_CEILINGS_PER_SECOND:
-        raise ValueError(f"kind must be 'read' or 'write', got {kind!r}")
+    checks.choice("mode", mode, MODES)
+    checks.choice("kind", kind, PARTITION_CEILINGS_PER_SECOND)
     capacity = _check_positive("table_capacity_per_second", table_capacity_per_second)
     duration = _check_positive("duration_seconds", duration_seconds)
     unit = _check_positive("units_per_request", units_per_request)
     warm = capacity if warm_throughput_per_second is None else _check_positive("warm_throughput_per_second",
                                                                               warm_throughput_per_second)
+    if not all(hasattr(distribution, name) for name in ("keys", "hashes")):
+        raise checks.ParameterTypeError(f"distribution must be a KeyDistribution (from key_distribution), got "
+                                        f"{type(distribution).__name__} {distribution!r:.60}")
+    if not isinstance(request_keys, list | tuple | np.ndarray):
+        raise checks.ParameterTypeError(f"request_keys must be an array of key indices (distribution.sample(n)), "
+                                        f"got {type(request_keys).__name__} {request_keys!r:.60}")
     request_keys = np.asarray(request_keys)
+    if request_keys.size and (request_keys.ndim != 1 or not np.issubdtype(request_keys.dtype, np.integer)):
+        raise checks.ParameterTypeError(f"request_keys must be a 1-D array of integer indices into "
+                                        f"distribution.keys, got dtype {request_keys.dtype} shape "
+                                        f"{request_keys.shape}")
     if request_keys.size == 0:
         raise ValueError("request_keys must hold at least one request, got an empty stream")
     cardinality = len(distribution.keys)

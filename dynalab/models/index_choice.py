@@ -30,6 +30,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from dynalab.models import checks
 from dynalab.models.capacity import CONSISTENCIES, page_read_units, write_units
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 from dynalab.models.quotas import PAGE_LIMIT_BYTES, STORAGE_OVERHEAD_BYTES_PER_ITEM
@@ -147,7 +148,7 @@ def filter_or_index(
     share = _number("selectivity", selectivity, 0.0, 1.0)
     rate = _number("queries_per_second", queries_per_second)
     index_rate = _number("index_writes_per_second", index_writes_per_second)
-    entry = _whole("index_entry_size_bytes", index_entry_size_bytes, 1)
+    entry = checks.size_bytes("index_entry_size_bytes", index_entry_size_bytes, low=1)
     stored = _whole("index_item_count", index_item_count)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}; got {mode!r}")

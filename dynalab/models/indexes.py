@@ -78,12 +78,21 @@ class SecondaryIndex:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"name must be the index's name (a non-empty string); got {self.name!r}")
+        if isinstance(self.key_attributes, str) or not isinstance(self.key_attributes, list | tuple):
+            raise TypeError("key_attributes must be the index's partition key and optional sort key "
+                            f"(1 or 2 attribute names); got {self.key_attributes!r:.60}")
         keys = tuple(self.key_attributes)
         if not 1 <= len(keys) <= 2 or not all(isinstance(k, str) and k for k in keys):
             raise ValueError("key_attributes must be the index's partition key and optional sort key "
                              f"(1 or 2 attribute names); got {self.key_attributes!r}")
         object.__setattr__(self, "key_attributes", keys)
         _checked_projection(self.projection_type)
+        if isinstance(self.non_key_attributes, str) or not isinstance(self.non_key_attributes, list | tuple) \
+                or not all(isinstance(name, str) and name for name in self.non_key_attributes):
+            raise TypeError(f"non_key_attributes must be a tuple of attribute names; got "
+                            f"{self.non_key_attributes!r:.60}")
+        if not isinstance(self.is_global, bool):
+            raise TypeError(f"is_global must be True or False; got {self.is_global!r:.60}")
         extra = tuple(self.non_key_attributes)
         if extra and self.projection_type != "INCLUDE":
             raise ValueError(f"non_key_attributes apply to projection_type 'INCLUDE' only; got {extra!r} "
@@ -114,14 +123,17 @@ def indexes_from_description(table: Mapping[str, Any]) -> tuple[tuple[str, ...],
     return tuple(part["AttributeName"] for part in schema), indexes
 
 
-def index_entry(item: Item | None, index: SecondaryIndex, table_key_attributes: Sequence[str]) -> dict | None:
+def index_entry(item: Item | None, index: SecondaryIndex, table_key_attributes: Sequence[str], *,
+                name: str = "item") -> dict | None:
     """The entry ``item`` has in ``index`` (the attributes the index stores), or None when the item has none:
     no item, or an item without one of the index's key attributes (a sparse index)."""
     if item is not None and not isinstance(item, Mapping):
-        raise TypeError(f"item must be a dict of attribute name -> value (or None), got {type(item).__name__}")
+        raise TypeError(f"{name}: the item must be a dict of attribute name -> value (or None), got "
+                        f"{type(item).__name__}")
     if not isinstance(index, SecondaryIndex):
         raise TypeError(f"index must be a SecondaryIndex, got {type(index).__name__}")
-    if isinstance(table_key_attributes, str) or not all(isinstance(k, str) for k in table_key_attributes):
+    if isinstance(table_key_attributes, str) or not isinstance(table_key_attributes, list | tuple) \
+            or not all(isinstance(k, str) for k in table_key_attributes):
         raise TypeError("table_key_attributes must be a sequence of attribute names (partition key first), "
                         f"got {table_key_attributes!r}")
     if not item or any(name not in item for name in index.key_attributes):
@@ -186,8 +198,10 @@ def index_write_units(before: Item | None, after: Item | None, index: SecondaryI
     1 KB blocks) when it enters; a delete (the old entry's blocks) when it leaves; both when an index key
     attribute changes; one write of the larger entry when only projected attributes change.
     """
-    old = index_entry(before, index, table_key_attributes)
-    new = index_entry(after, index, table_key_attributes)
+    old = index_entry(before, index, table_key_attributes, name="before")
+    new = index_entry(after, index, table_key_attributes, name="after")
+    if not isinstance(typed, bool):
+        raise TypeError(f"typed must be True or False; got {typed!r:.60}")
     size = typed_item_size if typed else item_size
     if old is None and new is None:
         return 0.0

@@ -17,6 +17,7 @@ vocabulary's hashes are computed once (``hashes``), so the simulator places a mi
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,7 +26,11 @@ from typing import Any
 
 import numpy as np
 
+from dynalab.models import checks
 from dynalab.models.partitions import key_hashes
+
+#: The longest request stream ``sample`` draws (it is held in memory: 10 million int64 are 80 MB).
+MAX_SAMPLED_REQUESTS = 10_000_000
 
 __all__ = [
     "CARDINALITY_TABLE",
@@ -74,10 +79,9 @@ class KeyDistribution:
 
     def sample(self, requests: int, seed: int = 0) -> np.ndarray:
         """A seeded stream of ``requests`` requests, as indices into ``keys`` (int64)."""
-        if isinstance(requests, bool) or not isinstance(requests, int | np.integer) or requests < 1:
-            raise ValueError(f"requests must be an integer >= 1, got {requests!r}")
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-            raise ValueError(f"seed must be an integer, got {seed!r}")
+        # at most 10 million: a stream is held in memory (1e12 requests would ask for 7 TiB)
+        requests = checks.number("requests", requests, low=1, high=MAX_SAMPLED_REQUESTS, integer=True)
+        seed = checks.number("seed", seed, low=0, high=2**63 - 1, integer=True)
         rng = np.random.default_rng(seed)
         if np.all(self.weights == self.weights[0]):
             return rng.integers(0, self.cardinality, size=int(requests), dtype=np.int64)
@@ -92,16 +96,11 @@ class KeyDistribution:
 
 
 def _whole(name: str, value: Any, minimum: int, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not minimum <= value <= maximum:
-        raise ValueError(f"{name} must be an integer from {minimum:,} to {maximum:,}, got {value!r}")
-    return int(value)
+    return checks.number(name, value, low=minimum, high=maximum, integer=True)
 
 
 def _real(name: str, value: Any, minimum: float, maximum: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
-            or not minimum <= value <= maximum:
-        raise ValueError(f"{name} must be a number from {minimum} to {maximum}, got {value!r}")
-    return float(value)
+    return float(checks.number(name, value, low=minimum, high=maximum))
 
 
 def _normalised(weights: np.ndarray) -> np.ndarray:
@@ -172,8 +171,17 @@ _CACHE: dict[tuple, KeyDistribution] = {}
 
 def key_distribution(name: str, **parameters: Any) -> KeyDistribution:
     """A distribution by name (one of ``DISTRIBUTIONS``), cached so its key hashes are computed once."""
-    if name not in DISTRIBUTIONS:
-        raise ValueError(f"name must be one of {', '.join(DISTRIBUTIONS)}, got {name!r}")
+    if not isinstance(name, str) or name not in DISTRIBUTIONS:
+        raise ValueError(f"name must be one of {', '.join(DISTRIBUTIONS)}, got {name!r:.60}")
+    accepted = inspect.signature(DISTRIBUTIONS[name]).parameters
+    for parameter, value in parameters.items():
+        if parameter not in accepted:
+            raise checks.ParameterTypeError(f"{parameter} is not a parameter of {name!r}; it takes "
+                                            f"{', '.join(accepted) or 'none'}")
+        try:
+            hash(value)
+        except TypeError:
+            raise checks.ParameterTypeError(f"{parameter} must be a number, got {value!r:.60}") from None
     cache_key = (name, tuple(sorted(parameters.items())))
     if cache_key not in _CACHE:
         _CACHE[cache_key] = DISTRIBUTIONS[name](**parameters)

@@ -248,6 +248,7 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
     just enough. In the 2017 model partitions never merge, so scaling down keeps them all, each with a thinner share.
     """
     _check_growth(growth)
+    states = checks.sequence_of("states", states)
     if not states:
         raise ValueError("states must hold at least one (RCU, WCU, GB) step, got an empty sequence")
     steps: list[SplitStep] = []
@@ -302,12 +303,13 @@ def key_bytes(partition_key_value: Any) -> bytes:
             try:
                 return key_bytes(Decimal(raw))
             except InvalidOperation:
-                raise ValueError(f"a partition key number must be numeric text, got {raw!r}") from None
+                raise ValueError(f"partition_key_value: a partition key number must be numeric text, got "
+                                 f"{raw!r}") from None
         if kind == "B":
             return key_bytes(base64.b64decode(raw) if isinstance(raw, str) else raw)
     if isinstance(partition_key_value, str):
         if not partition_key_value:
-            raise ValueError("a partition key string must be non-empty, got ''")
+            raise ValueError("partition_key_value: a partition key string must be non-empty, got ''")
         return partition_key_value.encode("utf-8")
     if isinstance(partition_key_value, bytes | bytearray | memoryview):
         if len(partition_key_value) == 0:
@@ -316,15 +318,17 @@ def key_bytes(partition_key_value: Any) -> bytes:
     if isinstance(partition_key_value, bool) or not isinstance(partition_key_value,
                                                                  int | float | Decimal | np.integer):
         raise ValueError(
-            f"a partition key value must be a string, bytes or a number, got {type(partition_key_value).__name__} "
-            f"{partition_key_value!r}"
+            f"partition_key_value: a partition key value must be a string, bytes or a number, got "
+            f"{type(partition_key_value).__name__} {partition_key_value!r}"
         )
     try:
         number = Decimal(str(partition_key_value))
     except InvalidOperation:
-        raise ValueError(f"a partition key number must be finite, got {partition_key_value!r}") from None
+        raise ValueError(f"partition_key_value: a partition key number must be finite, got "
+                         f"{partition_key_value!r}") from None
     if not number.is_finite():
-        raise ValueError(f"a partition key number must be finite, got {partition_key_value!r}")
+        raise ValueError(f"partition_key_value: a partition key number must be finite, got "
+                         f"{partition_key_value!r}")
     text = "0" if number == 0 else format(number.normalize(), "f")
     return ("N:" + text).encode("ascii")
 
@@ -355,7 +359,10 @@ def key_hashes(partition_key_values: Iterable[Any]) -> np.ndarray:
             f"partition_key_values must be a list of key values, got {type(partition_key_values).__name__} "
             f"{partition_key_values!r:.60}")
     values = list(partition_key_values)
-    return np.fromiter((_hash32(key_bytes(v)) for v in values), dtype=np.uint64, count=len(values))
+    try:
+        return np.fromiter((_hash32(key_bytes(v)) for v in values), dtype=np.uint64, count=len(values))
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"partition_key_values: {error}") from None
 
 
 def _check_hashes(hashes: Any) -> np.ndarray:

@@ -27,10 +27,13 @@ Pass your own ``Prices`` for another Region or date: every function takes prices
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from dynalab.models import checks
 
 __all__ = [
     "DEFAULT_PRICES",
@@ -67,9 +70,10 @@ class Prices:
         for name in ("write_capacity_unit_hour", "read_capacity_unit_hour", "write_request_units_per_million",
                      "read_request_units_per_million", "storage_gb_month", "stream_read_requests_per_100k",
                      "lambda_requests_per_million", "lambda_gb_second"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-                raise ValueError(f"Prices.{name} must be a positive number of dollars, got {value!r}")
+            checks.number(f"Prices.{name}", getattr(self, name), low=0, low_open=True, unit="dollars")
+        for name in ("storage_free_gb", "stream_read_requests_free_per_month"):
+            checks.number(f"Prices.{name}", getattr(self, name), low=0)
+        checks.text("Prices.taken", self.taken, min_length=1)
 
     def capacity_unit_hour(self, kind: str) -> float:
         return self.write_capacity_unit_hour if _kind(kind) == "write" else self.read_capacity_unit_hour
@@ -81,17 +85,14 @@ class Prices:
 
     def storage_per_month(self, size_gb: float) -> float:
         """Dollars a month to store ``size_gb`` (the first ``storage_free_gb`` free)."""
-        if isinstance(size_gb, bool) or not isinstance(size_gb, int | float) or not 0 <= size_gb < float("inf"):
-            raise ValueError(f"size_gb must be a finite number of GB >= 0, got {size_gb!r}")
+        checks.number("size_gb", size_gb, low=0, unit="GB")
         return max(0.0, size_gb - self.storage_free_gb) * self.storage_gb_month
 
     def stream_reads_per_month(self, get_records_calls: float, *, lambda_trigger: bool = False) -> float:
         """Dollars a month for ``get_records_calls`` GetRecords requests (free for a Lambda trigger; the first
         ``stream_read_requests_free_per_month`` free per account and Region)."""
-        if isinstance(get_records_calls, bool) or not isinstance(get_records_calls, int | float) \
-                or not 0 <= get_records_calls < float("inf"):
-            raise ValueError(f"get_records_calls must be a finite count >= 0, got {get_records_calls!r}")
-        if lambda_trigger:
+        checks.number("get_records_calls", get_records_calls, low=0)
+        if checks.flag("lambda_trigger", lambda_trigger):
             return 0.0
         billable = max(0.0, get_records_calls - self.stream_read_requests_free_per_month)
         return billable / 100_000 * self.stream_read_requests_per_100k
@@ -103,8 +104,7 @@ class Prices:
         not subtracted: it is per account, shared by every function)."""
         for name, value in (("invocations", invocations), ("duration_seconds", duration_seconds),
                             ("memory_gb", memory_gb)):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
-                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+            checks.number(name, value, low=0)
         return invocations * (self.lambda_requests_per_million / 1_000_000
                               + duration_seconds * memory_gb * self.lambda_gb_second)
 
@@ -113,15 +113,24 @@ DEFAULT_PRICES = Prices()
 
 
 def _kind(kind: str) -> str:
-    if kind not in _KINDS:
-        raise ValueError(f"kind must be 'write' or 'read', got {kind!r}")
-    return kind
+    return checks.choice("kind", kind, _KINDS)
 
 
-def _per_minute(name: str, values: Sequence[float] | np.ndarray) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 1 or array.size == 0 or not np.all(np.isfinite(array)) or np.any(array < 0):
-        raise ValueError(f"{name} must be a non-empty series of units per second >= 0, one value per minute")
+def _prices(prices: Any) -> Prices:
+    return checks.instance("prices", prices, Prices, what="a Prices (dynalab.Prices or DEFAULT_PRICES)")
+
+
+def _per_minute(name: str, values: Sequence[float] | np.ndarray, low_open: bool = False) -> np.ndarray:
+    allowed = f"a non-empty series of units per second {'> 0' if low_open else '>= 0'} (finite), one per minute"
+    if isinstance(values, str | bytes | Mapping) or values is None:
+        raise checks.ParameterTypeError(f"{name} must be {allowed}; got {values!r:.60}")
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise checks.ParameterTypeError(f"{name} must be {allowed}; got {values!r:.60}") from None
+    if array.ndim != 1 or array.size == 0 or not np.all(np.isfinite(array)) \
+            or np.any(array <= 0 if low_open else array < 0):
+        raise ValueError(f"{name} must be {allowed}; got {values!r:.60}")
     return array
 
 
@@ -145,6 +154,7 @@ def break_even_utilization(kind: str = "write", prices: Prices = DEFAULT_PRICES)
     One capacity unit held for an hour costs ``capacity_unit_hour``; used fully, it serves 3,600 request units,
     which on-demand would bill 3,600 x ``request_unit``. Default prices: 0.00065 / 0.00225 = 28.9 %.
     """
+    prices = _prices(prices)
     return 100.0 * prices.capacity_unit_hour(kind) / (3600.0 * prices.request_unit(kind))
 
 
@@ -174,11 +184,15 @@ def compare_costs(demand: Sequence[float] | np.ndarray, provisioned: Sequence[fl
 
     ``served`` (what was served under auto scaling) sets the utilisation; on-demand bills the whole ``demand``.
     """
+    _kind(kind)
+    prices = _prices(prices)
     asked = _per_minute("demand", demand)
-    held = _per_minute("provisioned", provisioned)
+    held = _per_minute("provisioned", provisioned, low_open=True)  # a provisioned table holds at least 1 unit
     if held.size != asked.size:
         raise ValueError(f"provisioned has {held.size} minutes but demand has {asked.size}")
     used = asked if served is None else _per_minute("served", served)
+    if used.size != asked.size:
+        raise ValueError(f"served has {used.size} minutes but demand has {asked.size}")
     fixed = max(1, int(np.ceil(asked.max())))
     return CostComparison(
         hours=asked.size / 60.0,

@@ -288,8 +288,8 @@ def attribute_sizes(item: Mapping[str, Any]) -> list[AttributeSize]:
     if not isinstance(item, Mapping):
         raise TypeError(f"an item must be a dict of attribute name → value, got {type(item).__name__}")
     return [
-        AttributeSize(name, _type_of(value, f"attribute {name!r}"), _name_bytes(name, f"attribute {name!r}"),
-                      value_size(value, where=f"attribute {name!r}"))
+        AttributeSize(name, _type_of(value, f"item attribute {name!r}"), _name_bytes(name, f"item attribute {name!r}"),
+                      value_size(value, where=f"item attribute {name!r}"))
         for name, value in item.items()
     ]
 
@@ -307,7 +307,7 @@ def item_size(item: Mapping[str, Any]) -> int:
         if type(name) is str and name.isascii() and name and type(value) is str and value.isascii():
             total += len(name) + len(value)  # the common case, without the general walk
         else:
-            where = f"attribute {name!r}"
+            where = f"item attribute {name!r}"
             total += _name_bytes(name, where) + value_size(value, where=where)
     return total
 
@@ -401,7 +401,7 @@ def typed_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
         raise TypeError(f"an item must be a dict of attribute name → typed value, got {type(item).__name__}")
     total = 0
     for name, value in item.items():
-        where = f"attribute {name!r}"
+        where = f"item attribute {name!r}"
         total += _name_bytes(name, where) + typed_value_size(value, where=where)
     return total
 

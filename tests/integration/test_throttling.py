@@ -129,7 +129,7 @@ def test_a_hot_key_throttles_its_partition_while_the_table_has_capacity(lab, tab
 
 def test_partitions_never_shrink_when_capacity_drops(clock):
     pytest.importorskip("dynalab.models.partitions")
-    enforcer = ThroughputEnforcer("t", 3000, 5000, per_partition=True, partition_mode="2017", clock=clock)
+    enforcer = ThroughputEnforcer("t-x", 3000, 5000, per_partition=True, partition_mode="2017", clock=clock)
     assert enforcer.partitions == 6  # ceil(3000/3000 + 5000/1000)
     enforcer.update_throughput(3000, 100)
     assert enforcer.partitions == 6
@@ -164,8 +164,8 @@ def test_throttles_disappear_after_the_compressed_time_scale_out(lab, table_name
 def test_bad_input_is_refused_clearly(lab, table_name):
     with pytest.raises(ValueError, match="does not exist on this engine"):
         enforce_throughput(lab, "no-such-table-" + table_name)
-    with pytest.raises(ValueError, match="burst_seconds must be from 0 to 3600"):
-        ThroughputEnforcer("t", 1, 1, burst_seconds=-1)
+    with pytest.raises(ValueError, match="burst_seconds must be a number from 0 to 3,600"):
+        ThroughputEnforcer("t-x", 1, 1, burst_seconds=-1)
     dynalab.create_table(lab, table_name, read_capacity_units=1, write_capacity_units=1)
     with pytest.raises(ValueError, match="requests_per_second must be a number > 0 and <= 500"):
         run_load(lab, table_name, 0, 2)

@@ -48,8 +48,8 @@ def test_today_the_load_tested_table_serves_the_skewed_devices(lab, table_name):
 
 
 def test_a_bad_partition_mode_is_refused():
-    with pytest.raises(ValueError, match="partition_mode must be 'today' or '2017'"):
-        ThroughputEnforcer("t", 5, 5, per_partition=True, partition_mode="2019")
+    with pytest.raises(ValueError, match="partition_mode must be one of 'today', '2017'"):
+        ThroughputEnforcer("t-x", 5, 5, per_partition=True, partition_mode="2019")
 
 
 def test_a_batch_of_one_hot_key_is_served_in_part_up_to_the_key_ceiling(lab, table_name):

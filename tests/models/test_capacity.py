@@ -68,9 +68,9 @@ def test_one_item_past_400_kb_is_refused_not_priced():
     for price in (write_units, read_units, item_cost):
         with pytest.raises(ValueError, match=r"size_bytes must be an integer from 0 to 409,600 .*got 409601"):
             price(409_601)
-    with pytest.raises(ValueError, match="sizes_bytes must be a list of <= 25 elements"):
+    with pytest.raises(ValueError, match="sizes_bytes must be a list of at most 25 elements"):
         batch_write_units([100] * 26)
-    with pytest.raises(ValueError, match="sizes_bytes must be a list of <= 100 elements"):
+    with pytest.raises(ValueError, match="sizes_bytes must be a list of at most 100 elements"):
         batch_read_units([100] * 101)
     with pytest.raises(TypeError, match="transactional must be True or False; got 'no'"):
         write_units(1000, transactional="no")

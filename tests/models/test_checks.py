@@ -86,7 +86,7 @@ def test_text():
     assert checks.text("s", "abc", min_length=1, max_length=5) == "abc"
     with pytest.raises(TypeError, match=r"s must be text; got 3 \(int\)"):
         checks.text("s", 3)
-    with pytest.raises(ValueError, match=r"from 1 to 5 characters"):
+    with pytest.raises(ValueError, match=r"of 1 to 5 characters"):
         checks.text("s", "", min_length=1, max_length=5)
     with pytest.raises(ValueError, match=r"matching"):
         checks.text("s", "a b", pattern=r"[a-z]+")
@@ -114,7 +114,7 @@ def test_sequence_of():
         checks.sequence_of("d", "12")
     with pytest.raises(TypeError):
         checks.sequence_of("d", {1, 2})
-    with pytest.raises(ValueError, match="from 1 to 2 elements"):
+    with pytest.raises(ValueError, match="1 to 2 elements"):
         checks.sequence_of("d", [], min_length=1, max_length=2)
     with pytest.raises(ValueError, match="one dimension"):
         checks.sequence_of("d", np.zeros((2, 2)))

@@ -63,7 +63,7 @@ def test_custom_prices_and_bad_input():
     assert on_demand_cost([1_000_000 / 60], prices=cheap) == pytest.approx(0.25)
     with pytest.raises(ValueError, match="write_capacity_unit_hour"):
         Prices(write_capacity_unit_hour=0)
-    with pytest.raises(ValueError, match="kind must be 'write' or 'read'"):
+    with pytest.raises(ValueError, match="kind must be one of 'write', 'read'"):
         provisioned_cost([1.0], "scan")
     with pytest.raises(ValueError, match="units per second >= 0"):
         on_demand_cost([-1.0])

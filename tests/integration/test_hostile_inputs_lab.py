@@ -1,0 +1,55 @@
+"""Issue 12 item 11, the names that need a lab: each driven with hostile values against the real engine
+(the engine-free names and the rules: tests/test_hostile_inputs.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_hostile_inputs import LAB_BASELINE, PROV, SLOW, parameters_of  # noqa: E402
+
+import dynalab
+
+
+@pytest.fixture(scope="module")
+def prepared(_engine_for_the_session):
+    lab = dynalab.connect()
+    dynalab.create_table(lab, PROV, ("pk", "S"), read_capacity_units=50, write_capacity_units=50, reset=True)
+    yield lab
+    for table in lab.client.list_tables()["TableNames"]:
+        if table.startswith("hostile-lab"):
+            lab.client.delete_table(TableName=table)
+
+
+def _call(lab: Any, name: str, parameter: str, value: Any) -> None:
+    from support_hostile import clear_error_problem, outcome
+
+    baseline = dict(LAB_BASELINE[name])
+    if "lab" in parameters_of(name):
+        baseline["lab"] = lab
+    function = getattr(dynalab, name)
+    kind, result = outcome(lambda: function(**{**baseline, parameter: value}))
+    if kind == "result":
+        if hasattr(result, "stop"):
+            result.stop()
+        return
+    problem = clear_error_problem(result, parameter)
+    assert problem is None, f"{name}({parameter}={value!r:.60}): {problem}"
+
+
+HOSTILE = st.sampled_from([None, True, False, float("nan"), float("inf"), -1, 0, 10**30, 1.5, "x", "", "no",
+                           [], {}, (), set(), b"x", object()])
+
+
+@pytest.mark.parametrize("name", sorted(set(LAB_BASELINE) - SLOW))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_hostile_value_gives_a_result_or_a_clear_error(name, prepared, data):
+    parameter = data.draw(st.sampled_from(parameters_of(name)), label="parameter")
+    value = data.draw(HOSTILE, label="value")
+    if name == "cleanup" and parameter == "delete" and value is True:
+        return  # a real cleanup: it would delete the other calls' table (its own test covers it)
+    _call(prepared, name, parameter, value)
