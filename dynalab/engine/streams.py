@@ -774,6 +774,8 @@ class StreamProjector:
                     f"dynalab.lessons.projections); got {projection!r}, which has no {method}()")
         if consumer is not None:
             checks.text("consumer", consumer, min_length=1, max_length=1024)
+        if checkpoints is not None:
+            checks.instance("checkpoints", checkpoints, CheckpointStore, what="a CheckpointStore or None")
         # A projection names the tables it writes (``target_tables``): none may be the source (a write loop).
         refuse_writing_into_source(lab, source_table, getattr(projection, "target_tables", ()),
                                    f"{type(projection).__name__}")

@@ -198,6 +198,9 @@ class EventSourceMapping:
                  lease_seconds: float = LEASE_SECONDS, **settings: Any) -> None:
         if not callable(handler):
             raise TypeError(f"handler must be a function handler(event, context), got {handler!r}")
+        checks.table_name("table_name", table_name)
+        if checkpoints is not None:
+            checks.instance("checkpoints", checkpoints, CheckpointStore, what="a CheckpointStore or None")
         function_name = checks.text("function_name", function_name, min_length=1, max_length=64,
                                     pattern=r"[A-Za-z0-9_-]+")
         lease_seconds = checks.number("lease_seconds", lease_seconds, low=0, high=LEASE_SECONDS_MAX,

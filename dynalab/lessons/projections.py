@@ -161,6 +161,7 @@ def count_votes(votes: Iterable[dict]) -> tuple[dict[str, int], dict[tuple[str, 
 
 def tally_votes(lab: Lab, votes_table: str) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     """``count_votes`` over the whole vote table, by a full Scan: the check a summary must pass, not the way."""
+    describe_existing_table(lab, votes_table, "votes_table")
     return count_votes(scan_items(lab, votes_table))
 
 
