@@ -113,7 +113,7 @@ def test_the_vote_board_readout_says_when_its_projector_died(lab, tables):
 @pytest.mark.parametrize("options, words", [
     ({"date": "2023/07/08"}, "date must be text matching"),
     ({"live": "no"}, "live must be True or False"),
-    ({"candidates": ()}, "candidates must be a list of from 1 to 20"),
+    ({"candidates": ()}, "candidates must be a list of"),
     ({"candidates": ("A", "A")}, "candidates must differ"),
 ], ids=["date", "live", "none", "twice"])
 def test_the_vote_board_refuses_bad_settings(lab, tables, options, words):

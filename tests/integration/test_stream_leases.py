@@ -66,15 +66,18 @@ def test_a_holder_that_stops_without_releasing_is_taken_over_when_its_lease_expi
     votes, summary, daily = tables
     for number in range(10):
         vote(lab, votes, f"u{number}", "A")
-    holder = vote_summary(lab, votes, summary, daily, poll_seconds=0.05, lease_seconds=1.0, reader_name="first")
+    holder = vote_summary(lab, votes, summary, daily, poll_seconds=0.05, lease_seconds=6.0, reader_name="first")
     holder.start()
     holder.wait_until_caught_up()
     holder.stop(release_leases=False)  # as a reader that vanished: its lease stays until it expires
+    stopped = time.monotonic()
+    other = vote_summary(lab, votes, summary, daily, reader_name="second")
     for number in range(10, 25):
         vote(lab, votes, f"u{number}", "B")
-    other = vote_summary(lab, votes, summary, daily, reader_name="second")
     assert other.run_once() == 0 and other.waiting  # the lease is still live: wait
-    time.sleep(1.1)
+    # renewed at half time, the lease has at least 3 s left when the holder stops
+    assert time.monotonic() - stopped < 3.0, "the machine was too slow to see the lease live"
+    time.sleep(max(0.0, 6.1 - (time.monotonic() - stopped)))
     assert other.run_once() == 15
     shard_id = next(iter(CheckpointStore(lab).load(other.consumer, other.stream_arn)))
     assert other.stats.lease_takeovers == 1
