@@ -121,12 +121,7 @@ def run_load(
         checks.instance("autoscaling", autoscaling, TargetTrackingPolicy, what="a TargetTrackingPolicy or None")
     if on_second is not None and not callable(on_second):
         raise checks.ParameterTypeError(f"on_second must be a function on_second(run) or None; got {on_second!r}")
-    schema = describe_existing_table(lab, table_name)["KeySchema"]
-    hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
-    if hash_key != partition_key or len(schema) > 1:
-        raise ValueError(f"partition_key {partition_key!r}: run_load writes items keyed by one string attribute; "
-                         f"table {table_name!r} is keyed by {[k['AttributeName'] for k in schema]}. Pass "
-                         f"partition_key={hash_key!r} (a table without a sort key), or load another table")
+    checks.table_name("table_name", table_name)
     enforcer = find_enforcer(lab, table_name)
     if autoscaling is not None and enforcer is None:
         raise ValueError("auto scaling in compressed time needs dynalab.enforce_throughput(lab, table) first "
@@ -140,6 +135,13 @@ def run_load(
     approve_table_load(lab, table_name, f"run_load of {calls:,} {operation}s on {table_name}",
                        write_request_units=calls if operation == "write" else 0,
                        read_request_units=calls * 0.5 if operation == "read" else 0, capacity_up_to=upto)
+    # After the cost ceiling (on AWS it speaks first), before any request: the table and its key.
+    schema = describe_existing_table(lab, table_name)["KeySchema"]
+    hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
+    if hash_key != partition_key or len(schema) > 1:
+        raise ValueError(f"partition_key {partition_key!r}: run_load writes items keyed by one string attribute; "
+                         f"table {table_name!r} is keyed by {[k['AttributeName'] for k in schema]}. Pass "
+                         f"partition_key={hash_key!r} (a table without a sort key), or load another table")
     # Enough threads and connections that requests sleeping in boto3's backoff never hold up the schedule.
     client = lab.new_client(max_pool_connections=workers)
     rows: dict[int, LoadSecond] = {}
