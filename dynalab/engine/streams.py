@@ -562,41 +562,48 @@ class CheckpointStore:
                    lease_seconds: float = LEASE_SECONDS) -> Lease:
         """Take, renew or take over the shard's lease for ``owner``, or say who holds it.
 
-        As the KCL does: read the lease (strongly consistent), then write it only if its counter is still the one
-        read (a conditional write), so of two readers taking one lease, one wins. A lease is free when it has no
-        owner, is the asker's, has expired (``lease_expires_at`` past), or its owner is gone."""
+        One conditional write when the lease is free, the asker's or expired (``lease_expires_at`` past); else a
+        strongly consistent read, and a takeover only if the holder is gone, written only if the lease's counter is
+        still the one read (as the KCL does), so of two readers taking one lease, one wins."""
         key = self._key(consumer, arn, shard_id)
-        item = self.lab.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item", {})
-        holder = item.get("lease_owner", {}).get("S")
-        counter = int(item["lease_counter"]["N"]) if "lease_counter" in item else None
-        expires = float(item.get("lease_expires_at", {}).get("N", "0"))
-        checkpoint = int(item["checkpoint"]["N"]) if "checkpoint" in item else None
         now = time.time()
-        reason = ""
-        if holder and holder != owner:
-            if expires < now:
-                reason = "expired"
-            elif lease_owner_gone(holder):
-                reason = "gone"
-            else:
-                return Lease(shard_id, False, holder, counter=counter or 0, checkpoint=checkpoint)
-        values = {":me": {"S": owner}, ":exp": {"N": f"{now + lease_seconds:.3f}"}, ":one": {"N": "1"}}
-        condition = "attribute_not_exists(lease_counter)"
-        if counter is not None:
-            condition, values[":counter"] = "lease_counter = :counter", {"N": str(counter)}
+        values = {":me": {"S": owner}, ":exp": {"N": f"{now + lease_seconds:.3f}"}, ":one": {"N": "1"},
+                  ":now": {"N": f"{now:.3f}"}}
+        update = "SET lease_owner = :me, lease_expires_at = :exp ADD lease_counter :one"
+        # The usual case in one conditional write (no read first): the lease is free, ours, or expired.
         try:
-            self.lab.client.update_item(
-                TableName=self.table_name, Key=key, ConditionExpression=condition, ExpressionAttributeValues=values,
-                UpdateExpression="SET lease_owner = :me, lease_expires_at = :exp ADD lease_counter :one")
+            old = self.lab.client.update_item(
+                TableName=self.table_name, Key=key, UpdateExpression=update, ExpressionAttributeValues=values,
+                ConditionExpression="attribute_not_exists(lease_owner) OR lease_owner = :me OR lease_expires_at < :now",
+                ReturnValues="ALL_OLD").get("Attributes", {})
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            # Another reader wrote the lease between our read and our write: it holds it now.
-            item = self.lab.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item", {})
-            return Lease(shard_id, False, item.get("lease_owner", {}).get("S", "another reader"),
-                         checkpoint=checkpoint)
-        taken_from = holder if holder and holder != owner else None
-        return Lease(shard_id, True, owner, taken_from, reason, (counter or 0) + 1, checkpoint)
+        else:
+            holder = old.get("lease_owner", {}).get("S")
+            taken_from = holder if holder and holder != owner else None
+            return Lease(shard_id, True, owner, taken_from, "expired" if taken_from else "",
+                         int(old.get("lease_counter", {}).get("N", "0")) + 1,
+                         int(old["checkpoint"]["N"]) if "checkpoint" in old else None)
+        # Another reader holds a live lease: read it; take it over only if that reader is gone, and only if the
+        # lease is still the one read (its counter), so of two readers taking it over, one wins.
+        item = self.lab.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item", {})
+        holder = item.get("lease_owner", {}).get("S")
+        counter = int(item["lease_counter"]["N"]) if "lease_counter" in item else 0
+        checkpoint = int(item["checkpoint"]["N"]) if "checkpoint" in item else None
+        if not holder or not lease_owner_gone(holder):
+            return Lease(shard_id, False, holder or "another reader", counter=counter, checkpoint=checkpoint)
+        values = {k: v for k, v in values.items() if k != ":now"}
+        values[":counter"] = {"N": str(counter)}
+        try:
+            self.lab.client.update_item(TableName=self.table_name, Key=key, UpdateExpression=update,
+                                        ConditionExpression="lease_counter = :counter",
+                                        ExpressionAttributeValues=values)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return Lease(shard_id, False, "another reader", checkpoint=checkpoint)
+        return Lease(shard_id, True, owner, holder, "gone", counter + 1, checkpoint)
 
     def release_lease(self, consumer: str, arn: str, shard_id: str, owner: str) -> bool:
         """Give the lease up (only if ``owner`` still holds it): another reader may take it at once."""
@@ -1149,8 +1156,8 @@ class StreamProjector:
     def state(self) -> str:
         """One phrase for a readout: running (thread alive and engine answering), idle, crashed, or stopped with
         the error that ended the background thread; and the shards it waits for."""
-        if self.stats.crashes and not self.running and (self.error is None or isinstance(self.error, InjectedCrash)):
-            state = "crashed"
+        if self.stats.crashes and (self.error is None or isinstance(self.error, InjectedCrash)):
+            state = "crashed"  # an injected crash is the death of the "process": a restart makes a new projector
         else:
             state = runner_state(self.lab, self.running, self.error)
         return state + (f"; {self.lease_status()}" if self.waiting else "")

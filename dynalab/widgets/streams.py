@@ -135,7 +135,7 @@ class VoteBoard(LessonWidget):
         # The projector's own account: "running" only while its thread is alive and the engine answers; a
         # thread that died says why; a second reader of the consumer says whose lease it waits for.
         state = self.projector.state()
-        if self.crashed and state.startswith("crashed"):
+        if state.startswith("crashed"):
             state = "crashed (press Restart)" + state[len("crashed"):]
         if self.projector.crash_pending:
             state += ", will crash after its next commit"
