@@ -61,6 +61,7 @@ from dynalab.lessons.indexes import (
     write_sharding,
 )
 from dynalab.lessons.load_generator import (
+    LoadRunError,
     run_load,
 )
 from dynalab.lessons.planner import (
@@ -224,6 +225,7 @@ __all__ = [
     "query_read_units",
     "read_summary",
     "read_units",
+    "LoadRunError",
     "run_load",
     "sample_songs",
     "sample_users",

@@ -11,6 +11,13 @@
   record at or below the checkpoint can never be applied twice: a crash between "apply" and "checkpoint" cannot
   happen (they are one write), and a replay of old records is cancelled by the engine. Delivery stays at least
   once; the *effect* is exactly once.
+* **Leases**, as the KCL keeps them: beside each checkpoint, the shard's lease (``lease_owner``, ``lease_counter``,
+  ``lease_expires_at``), taken and renewed with conditional writes (on the counter read), so readers of one
+  consumer in any process agree. A reader reads a shard only while it holds its lease; a second reader of the
+  same consumer skips the shard and says so ("shard X is read by reader Y; waiting"), and takes the lease over
+  once it expired or its holder is gone (a process that no longer exists on this machine, a projector that
+  crashed). The checkpoint condition stays in the commit: it is what keeps the effect exactly once when a lease
+  is lost in the middle of a batch.
 * ``start()`` runs the projector in a background thread (a notebook stays interactive); ``stop()`` stops it
   cleanly after the batch in hand. ``run_once()`` is the synchronous step tests and notebooks call before printing.
 
@@ -21,8 +28,13 @@ crashes it between the two to show a vote counted twice.
 from __future__ import annotations
 
 import json
+import logging
+import os
+import socket
 import threading
 import time
+import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,25 +43,212 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.tables import BatchWriteError, batch_write, ensure_table, query_pages, wait_until_active
-from dynalab.models.quotas import GET_RECORDS_MAX_RECORDS, TRANSACTION_MAX_ACTIONS
+from dynalab.models import checks
+from dynalab.models.quotas import (
+    GET_RECORDS_MAX_RECORDS,
+    MAX_ITEM_SIZE_BYTES,
+    TRANSACTION_MAX_ACTIONS,
+    TRANSACTION_MAX_BYTES,
+)
 
 __all__ = [
     "BadRecordError",
     "CheckpointStore",
     "InjectedCrash",
+    "Lease",
+    "ShardLeases",
     "ShardReader",
     "StaleCheckpointError",
     "StreamNotEnabledError",
     "StreamProjector",
     "enable_stream",
+    "describe_existing_table",
+    "engine_answers",
     "lineage_order",
     "list_shards",
     "refuse_writing_into_source",
+    "runner_state",
     "stream_arn",
 ]
 
 #: GetRecords returns at most 1,000 records a call (API_streams_GetRecords.html).
 GET_RECORDS_MAX = GET_RECORDS_MAX_RECORDS
+
+
+_log = logging.getLogger("dynalab.streams")
+
+#: How long a lease lasts without renewal: the KCL's failoverTimeMillis default, 10 s (kcl-worker docs).
+LEASE_SECONDS = 10.0
+#: The longest pause between two polls a background reader may ask for (an hour; Lambda polls 4 times a second).
+POLL_SECONDS_MAX = 3600.0
+#: The longest lease a reader may ask for (an hour: past that, a dead reader's shards wait too long).
+LEASE_SECONDS_MAX = 3600.0
+
+_HOST = socket.gethostname()
+_live_owners: set[str] = set()  # lease owners of this process that have not died (crashed or been stopped)
+_live_lock = threading.Lock()
+
+
+def new_lease_owner(name: str = "reader") -> str:
+    """A lease owner name unique across processes: ``<name>@<host>/<pid>/<token>``. It stays live in this
+    process until ``end_lease_owner`` (a crash, a stop)."""
+    owner = f"{name}@{_HOST}/{os.getpid()}/{uuid.uuid4().hex[:6]}"
+    with _live_lock:
+        _live_owners.add(owner)
+    return owner
+
+
+def end_lease_owner(owner: str) -> None:
+    """The owner is gone (its reader crashed or was dropped): its leases may be taken over at once."""
+    with _live_lock:
+        _live_owners.discard(owner)
+
+
+def lease_owner_gone(owner: str) -> bool:
+    """True when ``owner`` surely no longer runs: a process of this machine that no longer exists, or a reader of
+    this process that ended. On another machine nobody can tell: its lease must expire."""
+    try:
+        rest = owner.rsplit("@", 1)[1]
+        host, pid_text, _ = rest.split("/")
+        pid = int(pid_text)
+    except (IndexError, ValueError):
+        return False
+    if host != _HOST:
+        return False
+    if pid == os.getpid():
+        with _live_lock:
+            return owner not in _live_owners
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def short_owner(owner: str) -> str:
+    """The owner name without its host (for a readout)."""
+    name, _, rest = owner.partition("@")
+    parts = rest.split("/")
+    return f"{name} (pid {parts[1]}, {parts[2]})" if len(parts) == 3 else owner
+
+
+@dataclass
+class Lease:
+    """The answer of ``CheckpointStore.take_lease``: ``held`` by the asker or not; ``owner``: who holds it when
+    not; ``took_over_from`` / ``reason``: the previous holder when the asker took it over ("expired", "gone")."""
+
+    shard_id: str
+    held: bool
+    owner: str | None = None
+    took_over_from: str | None = None
+    reason: str = ""
+    counter: int = 0
+    checkpoint: int | None = None
+
+    def describe(self) -> str:
+        if not self.held:
+            return f"shard {self.shard_id} is read by reader {short_owner(self.owner or '?')}; waiting"
+        if self.took_over_from:
+            why = "whose lease expired" if self.reason == "expired" else "which is gone"
+            return f"took over shard {self.shard_id} from {short_owner(self.took_over_from)}, {why}"
+        return f"holds shard {self.shard_id}"
+
+
+class ShardLeases:
+    """The leases one reader holds on one stream for one consumer (the projector's and the event source mapping's
+    one mechanism): ``hold(shard_id)`` takes or renews a shard's lease (a write only at half time), records who
+    it waits for (``waiting``) and what it said (``events``, also logged on "dynalab.streams")."""
+
+    def __init__(self, store: CheckpointStore, consumer: str, arn: str, reader_name: str,
+                 lease_seconds: float) -> None:
+        self.store, self.consumer, self.stream_arn = store, consumer, arn
+        self.reader_name = reader_name
+        self.lease_seconds = lease_seconds
+        self.waiting: dict[str, str] = {}
+        self.held: dict[str, float] = {}  # shard id -> when to renew (time.monotonic())
+        self.events: list[str] = []
+        self.waits = 0
+        self.takeovers = 0
+        self.owner = self._new_owner()
+
+    def _new_owner(self) -> str:
+        owner = new_lease_owner(self.reader_name)
+        weakref.finalize(self, end_lease_owner, owner)  # a reader dropped unstopped is gone: nobody waits for it
+        return owner
+
+    def note(self, text: str) -> None:
+        _log.info("%s, %s: %s", self.consumer, short_owner(self.owner), text)
+        self.events = (self.events + [text])[-50:]
+
+    def hold(self, shard_id: str) -> Lease:
+        """Take or renew the shard's lease (``held`` False: another reader has it: wait)."""
+        renew_at = self.held.get(shard_id)
+        if renew_at is not None and time.monotonic() < renew_at:
+            return Lease(shard_id, True, self.owner)
+        lease = self.store.take_lease(self.consumer, self.stream_arn, shard_id, self.owner, self.lease_seconds)
+        if not lease.held:
+            self.held.pop(shard_id, None)
+            self.waits += 1
+            if self.waiting.get(shard_id) != lease.owner:
+                self.note(lease.describe())
+            self.waiting[shard_id] = lease.owner or "?"
+            return lease
+        self.waiting.pop(shard_id, None)
+        if lease.took_over_from:
+            self.takeovers += 1
+            self.note(lease.describe())
+        self.held[shard_id] = time.monotonic() + self.lease_seconds / 2
+        return lease
+
+    def release_all(self, quietly: bool = False) -> None:
+        """Give back every lease held (``quietly``: an engine that is gone holds none to give back)."""
+        for shard_id in list(self.held):
+            try:
+                self.store.release_lease(self.consumer, self.stream_arn, shard_id, self.owner)
+            except Exception:  # noqa: BLE001
+                if not quietly:
+                    raise
+            self.held.pop(shard_id, None)
+
+    def die(self) -> None:
+        """The reader crashed: its owner is gone (others take over at once); run again, it is a new reader."""
+        self.held.clear()
+        end_lease_owner(self.owner)
+        self.owner = self._new_owner()
+
+    def status(self) -> str:
+        parts = [f"holds {len(self.held)} shard lease(s)"] if self.held else []
+        parts += [f"shard {shard_id} is read by reader {short_owner(owner)}; waiting"
+                  for shard_id, owner in sorted(self.waiting.items())]
+        return "; ".join(parts) if parts else "holds no lease"
+
+
+def engine_answers(lab: Lab) -> bool:
+    """Whether the lab's engine answers now (an embedded engine's process alive and serving HTTP; AWS: assumed).
+    A background reader's readout says "running" only when its thread is alive *and* this holds."""
+    if lab.is_aws or not lab.endpoint_url:
+        return True
+    from dynalab.engine import _answers, embedded_engine
+
+    engine = embedded_engine() if lab.embedded else None
+    if engine is not None and engine.endpoint_url == lab.endpoint_url and not engine.is_alive():
+        return False
+    return _answers(lab.endpoint_url, timeout_seconds=1.0)
+
+
+def runner_state(lab: Lab, thread_alive: bool, error: BaseException | None) -> str:
+    """One readout phrase for a background runner: "running", "idle", "stopped (its error)" or "running, but
+    the engine is not answering" (its thread is alive; every call it makes fails)."""
+    if error is not None:
+        text = str(error).splitlines()[0] if str(error) else ""
+        return f"stopped ({type(error).__name__}{': ' + text[:160] if text else ''})"
+    if thread_alive:
+        if not engine_answers(lab):
+            return f"stalled: the engine at {lab.endpoint_url} is not answering (dynalab.connect() starts a new one)"
+        return "running"
+    return "idle"
 
 
 class StreamNotEnabledError(ValueError):
@@ -62,6 +261,40 @@ class StaleCheckpointError(RuntimeError):
 
 class BadRecordError(ValueError):
     """A stream record the projection cannot interpret. Nothing of it (or after it) was applied."""
+
+
+class _CommitRefused(Exception):
+    """The target table refused the commit (a ValidationException: a key too long, an item too large...)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+#: Codes by which a table refuses a write for what the write holds (not for contention or the engine's state).
+_REFUSED_CODES = ("ValidationException", "ItemCollectionSizeLimitExceededException")
+#: A dead letter keeps the whole record only while its item stays this small (the rest of the 400 KB item holds
+#: the keys); a larger record is kept without its images.
+DEAD_LETTER_RECORD_MAX_BYTES = MAX_ITEM_SIZE_BYTES - 8 * 1024
+#: The share of a transaction's 4 MB a commit fills at most: sizes here are estimated from the JSON text.
+_TRANSACTION_BYTES_BUDGET = TRANSACTION_MAX_BYTES * 3 // 4
+
+
+def _refusal(error: ClientError) -> str | None:
+    """The message of a write refused for what it holds, else None (the error is something else)."""
+    code = error.response.get("Error", {}).get("Code", "")
+    if code in _REFUSED_CODES:
+        return f"{code}: {error.response['Error'].get('Message', '')}"
+    if code == "TransactionCanceledException":
+        reasons = error.response.get("CancellationReasons") or []
+        refused = [r for r in reasons if r.get("Code") in _REFUSED_CODES]
+        if refused:
+            return f"{refused[0]['Code']}: {refused[0].get('Message', '')}"
+    return None
+
+
+def _json_size(value: Any) -> int:
+    return len(json.dumps(value, default=str).encode())
 
 
 class _CommitCancelled(Exception):
@@ -92,13 +325,35 @@ def stream_arn(lab: Lab, table_name: str) -> str:
     return arn
 
 
+def describe_existing_table(lab: Lab, table_name: Any, parameter: str = "table_name") -> dict:
+    """The table's description, or a ValueError naming the parameter when the name breaks DynamoDB's rule or no
+    such table exists on this endpoint (instead of a ResourceNotFoundException from deep in boto3)."""
+    checks.table_name(parameter, table_name)
+    try:
+        return lab.client.describe_table(TableName=table_name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            raise ValueError(f"{parameter}: no table {table_name!r} exists on this endpoint "
+                             f"({lab.endpoint_url or 'AWS'}); create it first") from None
+        raise
+
+
 def stream_view_type(lab: Lab, table_name: str) -> str:
     table = lab.client.describe_table(TableName=table_name)["Table"]
     return (table.get("StreamSpecification") or {}).get("StreamViewType", "")
 
 
 def enable_stream(lab: Lab, table_name: str, view_type: str = "NEW_AND_OLD_IMAGES") -> str:
-    """Turn the table's stream on (UpdateTable) and return its ARN. Changes made before this are not in it."""
+    """Turn the table's stream on (UpdateTable) and return its ARN. Changes made before this are not in it. A
+    stream already on with this view type is kept (its ARN returned); with another one, a clear error."""
+    view_type = checks.choice("view_type", view_type, ("NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY"))
+    spec = describe_existing_table(lab, table_name).get("StreamSpecification") or {}
+    if spec.get("StreamEnabled"):
+        if spec.get("StreamViewType") == view_type:
+            return stream_arn(lab, table_name)
+        raise ValueError(f"table {table_name!r} already streams {spec.get('StreamViewType')} records; a stream's "
+                         f"view type cannot be changed to {view_type}: disable the stream first "
+                         "(UpdateTable StreamEnabled=False), then enable it again")
     lab.client.update_table(TableName=table_name,
                             StreamSpecification={"StreamEnabled": True, "StreamViewType": view_type})
     wait_until_active(lab, table_name)
@@ -293,10 +548,87 @@ class CheckpointStore:
         }}
 
     def save(self, consumer: str, arn: str, shard_id: str, last: int, shard_end: bool = False) -> None:
-        """Unconditional save (the naive reader's separate checkpoint write)."""
-        self.lab.client.put_item(TableName=self.table_name, Item={
-            "consumer": {"S": consumer}, "lease_key": {"S": self.lease_key(arn, shard_id)},
-            "checkpoint": {"N": str(last)}, "shard_end": {"BOOL": shard_end}})
+        """Unconditional save (the naive reader's separate checkpoint write); the lease beside it is kept."""
+        self.lab.client.update_item(
+            TableName=self.table_name, Key=self._key(consumer, arn, shard_id),
+            UpdateExpression="SET #cp = :last, shard_end = :end", ExpressionAttributeNames={"#cp": "checkpoint"},
+            ExpressionAttributeValues={":last": {"N": str(last)}, ":end": {"BOOL": shard_end}})
+
+    def _key(self, consumer: str, arn: str, shard_id: str) -> dict:
+        return {"consumer": {"S": consumer}, "lease_key": {"S": self.lease_key(arn, shard_id)}}
+
+    # -- leases ---------------------------------------------------------------------------------------------
+    def take_lease(self, consumer: str, arn: str, shard_id: str, owner: str,
+                   lease_seconds: float = LEASE_SECONDS) -> Lease:
+        """Take, renew or take over the shard's lease for ``owner``, or say who holds it.
+
+        One conditional write when the lease is free, the asker's or expired (``lease_expires_at`` past); else a
+        strongly consistent read, and a takeover only if the holder is gone, written only if the lease's counter is
+        still the one read (as the KCL does), so of two readers taking one lease, one wins."""
+        key = self._key(consumer, arn, shard_id)
+        now = time.time()
+        values = {":me": {"S": owner}, ":exp": {"N": f"{now + lease_seconds:.3f}"}, ":one": {"N": "1"},
+                  ":now": {"N": f"{now:.3f}"}}
+        update = "SET lease_owner = :me, lease_expires_at = :exp ADD lease_counter :one"
+        # The usual case in one conditional write (no read first): the lease is free, ours, or expired.
+        try:
+            old = self.lab.client.update_item(
+                TableName=self.table_name, Key=key, UpdateExpression=update, ExpressionAttributeValues=values,
+                ConditionExpression="attribute_not_exists(lease_owner) OR lease_owner = :me OR lease_expires_at < :now",
+                ReturnValues="ALL_OLD").get("Attributes", {})
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+        else:
+            holder = old.get("lease_owner", {}).get("S")
+            taken_from = holder if holder and holder != owner else None
+            return Lease(shard_id, True, owner, taken_from, "expired" if taken_from else "",
+                         int(old.get("lease_counter", {}).get("N", "0")) + 1,
+                         int(old["checkpoint"]["N"]) if "checkpoint" in old else None)
+        # Another reader holds a live lease: read it; take it over only if that reader is gone, and only if the
+        # lease is still the one read (its counter), so of two readers taking it over, one wins.
+        item = self.lab.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item", {})
+        holder = item.get("lease_owner", {}).get("S")
+        counter = int(item["lease_counter"]["N"]) if "lease_counter" in item else 0
+        checkpoint = int(item["checkpoint"]["N"]) if "checkpoint" in item else None
+        if not holder or not lease_owner_gone(holder):
+            return Lease(shard_id, False, holder or "another reader", counter=counter, checkpoint=checkpoint)
+        values = {k: v for k, v in values.items() if k != ":now"}
+        values[":counter"] = {"N": str(counter)}
+        try:
+            self.lab.client.update_item(TableName=self.table_name, Key=key, UpdateExpression=update,
+                                        ConditionExpression="lease_counter = :counter",
+                                        ExpressionAttributeValues=values)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return Lease(shard_id, False, "another reader", checkpoint=checkpoint)
+        return Lease(shard_id, True, owner, holder, "gone", counter + 1, checkpoint)
+
+    def release_lease(self, consumer: str, arn: str, shard_id: str, owner: str) -> bool:
+        """Give the lease up (only if ``owner`` still holds it): another reader may take it at once."""
+        try:
+            self.lab.client.update_item(
+                TableName=self.table_name, Key=self._key(consumer, arn, shard_id),
+                UpdateExpression="SET lease_expires_at = :zero REMOVE lease_owner",
+                ConditionExpression="lease_owner = :me",
+                ExpressionAttributeValues={":me": {"S": owner}, ":zero": {"N": "0"}})
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def lease_owners(self, consumer: str, arn: str) -> dict[str, str]:
+        """Who holds each shard's lease now (shard id -> owner; expired leases left out)."""
+        now = time.time()
+        found = {}
+        for item in self._items(consumer):
+            item_arn, shard_id = item["lease_key"]["S"].rsplit("|", 1)
+            owner = item.get("lease_owner", {}).get("S")
+            if item_arn == arn and owner and float(item.get("lease_expires_at", {}).get("N", "0")) >= now:
+                found[shard_id] = owner
+        return found
 
     def delete(self, consumer: str, arn: str | None = None) -> int:
         """Forget a consumer's checkpoints (on one stream, or all, and then its dead letters too); return how
@@ -320,12 +652,21 @@ class CheckpointStore:
     def _dead_letter_consumer(consumer: str) -> str:
         return f"{consumer}#dead-letter"
 
-    def dead_letter_action(self, consumer: str, arn: str, record: dict) -> dict:
-        """The TransactWriteItems Put that sets a record aside (committed with the batch it was read in)."""
-        return {"Put": {"TableName": self.table_name, "Item": {
-            "consumer": {"S": self._dead_letter_consumer(consumer)},
-            "lease_key": {"S": f"{arn}|{record['dynamodb']['SequenceNumber']}"},
-            "record": {"S": json.dumps(record, default=str)}}}}
+    def dead_letter_action(self, consumer: str, arn: str, record: dict, reason: str = "") -> dict:
+        """The TransactWriteItems Put that sets a record aside (committed with the batch it was read in). A record
+        too large for one item (400 KB) is kept without its images, with its size."""
+        text = json.dumps(record, default=str)
+        if len(text.encode()) > DEAD_LETTER_RECORD_MAX_BYTES:
+            body = record.get("dynamodb", {}) if isinstance(record, dict) else {}
+            text = json.dumps({"eventName": record.get("eventName") if isinstance(record, dict) else None,
+                               "dynamodb": {"Keys": body.get("Keys"), "SequenceNumber": body.get("SequenceNumber")},
+                               "images_left_out_bytes": len(text.encode())}, default=str)[:DEAD_LETTER_RECORD_MAX_BYTES]
+        item = {"consumer": {"S": self._dead_letter_consumer(consumer)},
+                "lease_key": {"S": f"{arn}|{record['dynamodb']['SequenceNumber']}"},
+                "record": {"S": text}}
+        if reason:
+            item["reason"] = {"S": reason[:1000]}
+        return {"Put": {"TableName": self.table_name, "Item": item}}
 
     def dead_letters(self, consumer: str) -> list[dict]:
         """The records set aside for a consumer (as JSON-decoded dicts)."""
@@ -388,7 +729,11 @@ class ProjectorStats:
     cancelled_commits: int = 0
     get_records_calls: int = 0
     dead_letters: int = 0
+    isolated_commits: int = 0  # commits the target refused, retried record by record to find the bad one
     crashes: list[str] = field(default_factory=list)
+    lease_waits: int = 0  # passes that skipped a shard another reader of the consumer holds
+    lease_takeovers: int = 0  # leases taken over from a reader whose lease expired or that is gone
+    lease_events: list[str] = field(default_factory=list)  # what the reader said about leases (the last 50)
 
 
 class StreamProjector:
@@ -400,27 +745,44 @@ class StreamProjector:
     "raise" (stop with BadRecordError, the record and everything after it unapplied) or "dead_letter" (store the
     record in the checkpoint table under ``<consumer>#dead-letter``, in the same transaction, and go on).
 
-    Run one projector per consumer at a time, as Lambda does with ParallelizationFactor 1, its default (up to 10
-    concurrent batches per shard, order kept per partition key: services-ddb-params.html). A second one is
-    still safe on DynamoDB (its transaction is cancelled by the checkpoint condition and it resumes after the
-    other's checkpoint), but moto rolls a cancelled transaction back by restoring snapshots of the tables it
-    touched, which can undo the other projector's commit (see tests/integration/test_projection_reliability.py).
+    Any number of projectors of one consumer may run, in any processes: a shard is read only by the one holding
+    its lease (``lease_seconds``, renewed at half time; see the module's docstring); the others wait and say so
+    (``waiting``, ``stats.lease_events``, the log "dynalab.streams"), and take over a lease that expired or whose
+    holder is gone. A synchronous ``run_once`` gives its leases back at its end; a background run keeps them
+    until ``stop()``. Should a lease be lost in the middle of a batch, the checkpoint condition still cancels
+    the commit of records another reader applied.
     """
 
     def __init__(self, lab: Lab, source_table: str, projection: Any, *, consumer: str | None = None,
                  checkpoints: CheckpointStore | None = None, batch_size: int = GET_RECORDS_MAX,
                  start_at: str = "TRIM_HORIZON", exactly_once: bool = True, on_bad_record: str = "raise",
                  poll_seconds: float = 0.25, fault_hook: Callable[[str], None] | None = None,
-                 on_commit: Callable[[list[dict]], None] | None = None) -> None:
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= GET_RECORDS_MAX:
-            raise ValueError(f"batch_size must be an integer from 1 to {GET_RECORDS_MAX} (GetRecords' limit), "
-                             f"got {batch_size!r}")
-        if start_at not in ("TRIM_HORIZON", "LATEST"):
-            raise ValueError(f"start_at must be 'TRIM_HORIZON' or 'LATEST', got {start_at!r}")
-        if on_bad_record not in ("raise", "dead_letter"):
-            raise ValueError(f"on_bad_record must be 'raise' or 'dead_letter', got {on_bad_record!r}")
-        if not poll_seconds > 0:
-            raise ValueError(f"poll_seconds must be > 0, got {poll_seconds!r}")
+                 on_commit: Callable[[list[dict]], None] | None = None,
+                 lease_seconds: float = LEASE_SECONDS, reader_name: str = "projector") -> None:
+        batch_size = checks.number("batch_size", batch_size, low=1, high=GET_RECORDS_MAX, integer=True,
+                                   unit="records a GetRecords call, its limit")
+        start_at = checks.choice("start_at", start_at, ("TRIM_HORIZON", "LATEST"))
+        exactly_once = checks.flag("exactly_once", exactly_once)
+        on_bad_record = checks.choice("on_bad_record", on_bad_record, ("raise", "dead_letter"))
+        poll_seconds = checks.number("poll_seconds", poll_seconds, low=0, high=POLL_SECONDS_MAX, low_open=True,
+                                     unit="seconds")
+        lease_seconds = checks.number("lease_seconds", lease_seconds, low=0, high=LEASE_SECONDS_MAX, low_open=True,
+                                      unit="seconds")
+        reader_name = checks.text("reader_name", reader_name, min_length=1, max_length=64,
+                                  pattern=r"[A-Za-z0-9_.:\- ]+")
+        for hook_name, hook in (("fault_hook", fault_hook), ("on_commit", on_commit)):
+            if hook is not None and not callable(hook):
+                raise checks.ParameterTypeError(f"{hook_name} must be a function or None; got {hook!r}")
+        checks.table_name("source_table", source_table)
+        for method in ("effects", "merge", "action", "rebuild"):
+            if not callable(getattr(projection, method, None)):
+                raise checks.ParameterTypeError(
+                    f"projection must be a projection (with effects, merge, action and rebuild: see "
+                    f"dynalab.lessons.projections); got {projection!r}, which has no {method}()")
+        if consumer is not None:
+            checks.text("consumer", consumer, min_length=1, max_length=1024)
+        if checkpoints is not None:
+            checks.instance("checkpoints", checkpoints, CheckpointStore, what="a CheckpointStore or None")
         # A projection names the tables it writes (``target_tables``): none may be the source (a write loop).
         refuse_writing_into_source(lab, source_table, getattr(projection, "target_tables", ()),
                                    f"{type(projection).__name__}")
@@ -446,12 +808,48 @@ class StreamProjector:
         self.idempotent = bool(getattr(projection, "idempotent", False)) and exactly_once
         self.stats = ProjectorStats()
         self.error: BaseException | None = None
+        self.lease_seconds = lease_seconds
+        self.leases = ShardLeases(self.checkpoints, self.consumer, self.stream_arn, reader_name, lease_seconds)
         self._readers: dict[str, ShardReader] = {}  # one per shard, kept between passes
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._crash_next: str | None = None
         self._stale_checked = False
+
+    # -- leases (one mechanism: ShardLeases, shared with the event source mapping) ---------------------------
+    @property
+    def owner(self) -> str:
+        return self.leases.owner
+
+    @property
+    def waiting(self) -> dict[str, str]:
+        """Shards another reader of this consumer holds now (shard id -> its owner): this one waits for them."""
+        return self.leases.waiting
+
+    def _hold(self, shard_id: str) -> bool:
+        lease = self.leases.hold(shard_id)
+        if not lease.held or lease.took_over_from:
+            self._readers.pop(shard_id, None)  # another reader moved on meanwhile: our place is stale
+        self.stats.lease_waits, self.stats.lease_takeovers = self.leases.waits, self.leases.takeovers
+        self.stats.lease_events = list(self.leases.events)
+        return lease.held
+
+    def release_leases(self) -> None:
+        """Give back every lease this projector holds (another reader of the consumer may go on at once)."""
+        self.leases.release_all()
+
+    def _give_back(self) -> None:
+        self.leases.release_all(quietly=True)
+
+    def _die(self) -> None:
+        """A crash: the process forgets what it held; its leases are free at once (its owner is gone)."""
+        self._readers.clear()
+        self.leases.die()
+
+    def lease_status(self) -> str:
+        """One line for a readout: how many shards this reader holds, and the ones it waits for."""
+        return self.leases.status()
 
     # -- failure handling -------------------------------------------------------------------------------------
     def _check_stale(self) -> None:
@@ -479,14 +877,14 @@ class StreamProjector:
     def _fault(self, point: str) -> None:
         if self._crash_next == point or (self._crash_next == "after_commit" and point == "after_apply"):
             self._crash_next = None
-            self._readers.clear()  # a dead process forgets everything it held in memory
+            self._die()  # a dead process forgets everything it held in memory
             self.stats.crashes.append(point)
             raise InjectedCrash(f"projector crashed at {point}")
         if self.fault_hook is not None:
             try:
                 self.fault_hook(point)
             except InjectedCrash:
-                self._readers.clear()
+                self._die()
                 self.stats.crashes.append(point)
                 raise
 
@@ -514,27 +912,39 @@ class StreamProjector:
     def run_once(self) -> int:
         """Apply every record available now, shard by shard in lineage order; return how many were applied."""
         with self._lock:
-            if not self._stale_checked:
-                self._check_stale()
-                self._stale_checked = True
-            before = self.stats.records_applied
-            checkpoints = self.checkpoints.load(self.consumer, self.stream_arn)
-            for shard in lineage_order(list_shards(self.lab, self.stream_arn)):
-                shard_id = shard["ShardId"]
-                parent = shard.get("ParentShardId")
-                if parent and parent in checkpoints and not checkpoints[parent].shard_end:
-                    continue  # the parent is not finished: its child waits (lineage)
-                checkpoint = checkpoints.get(shard_id)
-                if checkpoint is not None and checkpoint.shard_end:
-                    continue
-                self._drain(shard, checkpoint, checkpoints)
-            return self.stats.records_applied - before
+            try:
+                return self._pass()
+            finally:
+                if not self.running and self.leases.held:
+                    self._give_back()  # a synchronous step gives its leases back; a background run keeps them
+
+    def _pass(self) -> int:
+        if not self._stale_checked:
+            self._check_stale()
+            self._stale_checked = True
+        before = self.stats.records_applied
+        checkpoints = self.checkpoints.load(self.consumer, self.stream_arn)
+        for shard in lineage_order(list_shards(self.lab, self.stream_arn)):
+            shard_id = shard["ShardId"]
+            parent = shard.get("ParentShardId")
+            if parent and parent in checkpoints and not checkpoints[parent].shard_end:
+                continue  # the parent is not finished: its child waits (lineage)
+            checkpoint = checkpoints.get(shard_id)
+            if checkpoint is not None and checkpoint.shard_end:
+                self.waiting.pop(shard_id, None)
+                continue
+            if not self._hold(shard_id):
+                continue  # another reader of this consumer holds the shard: wait (said in self.waiting)
+            self._drain(shard, checkpoint, checkpoints)
+        return self.stats.records_applied - before
 
     def _drain(self, shard: dict, checkpoint: Checkpoint | None, checkpoints: dict) -> None:
         shard_id = shard["ShardId"]
         last = checkpoint.sequence_number if checkpoint else None
         cancelled = 0
         while True:
+            if not self._hold(shard_id):
+                return  # the lease was lost (it expired, another reader took it): stop here
             reader = self._reader(shard_id, last)
             if reader.ended:
                 return
@@ -569,10 +979,12 @@ class StreamProjector:
 
     # -- committing -------------------------------------------------------------------------------------------
     def _apply(self, shard_id: str, records: list[dict], shard_end: bool) -> int:
-        """Commit records in chunks whose writes fit one transaction; return how many were applied."""
+        """Commit records in chunks whose writes fit one transaction (100 actions and 4 MB, the checkpoint
+        included); return how many were applied."""
         applied = 0
         chunk: list[dict] = []
         dead: list[dict] = []
+        size = 0
         batch = Batch(self.projection)
         # A transaction holds at most TRANSACTION_MAX_ACTIONS actions, one of them the checkpoint (the "+ 1" below).
         limit = GET_RECORDS_MAX if self.idempotent else TRANSACTION_MAX_ACTIONS
@@ -583,7 +995,7 @@ class StreamProjector:
             except BadRecordError as error:
                 if self.on_bad_record == "raise":
                     if chunk:
-                        applied += self._commit(shard_id, chunk, batch, dead, False)
+                        applied += self._commit_or_isolate(shard_id, chunk, batch, dead, False)
                     self._readers.pop(shard_id, None)
                     raise BadRecordError(
                         f"{error} (table {self.source_table!r}, shard {shard_id}, sequence number "
@@ -591,23 +1003,65 @@ class StreamProjector:
                         "stays before it. Fix the item, or use on_bad_record='dead_letter' to set such records "
                         "aside and go on.") from None
                 effects, bad = [], True
-            if chunk and batch.count_with(effects) + len(dead) + bad + 1 > limit:
-                applied += self._commit(shard_id, chunk, batch, dead, False)
-                chunk, dead, batch = [], [], Batch(self.projection)
+            record_size = _json_size(record) if bad else _json_size(effects) + 200
+            if chunk and (batch.count_with(effects) + len(dead) + bad + 1 > limit
+                          or size + record_size > _TRANSACTION_BYTES_BUDGET):
+                applied += self._commit_or_isolate(shard_id, chunk, batch, dead, False)
+                chunk, dead, batch, size = [], [], Batch(self.projection), 0
             batch.add(effects)
+            size += record_size
             if bad:
                 dead.append(record)
             chunk.append(record)
         if chunk:
-            applied += self._commit(shard_id, chunk, batch, dead, shard_end)
+            applied += self._commit_or_isolate(shard_id, chunk, batch, dead, shard_end)
         return applied
 
-    def _commit(self, shard_id: str, chunk: list[dict], batch: Batch, dead: list[dict], shard_end: bool) -> int:
+    def _commit_or_isolate(self, shard_id: str, chunk: list[dict], batch: Batch, dead: list[dict],
+                           shard_end: bool) -> int:
+        """Commit; if the target table refuses it (a value too long for its key...), commit the records one by
+        one, so only the record refused is a bad record: dead-lettered, or a BadRecordError (on_bad_record)."""
+        try:
+            return self._commit(shard_id, chunk, batch, dead, shard_end)
+        except _CommitRefused as refused:
+            if len(chunk) > 1:
+                self.stats.isolated_commits += 1
+                dead_ids = {id(r) for r in dead}
+                applied = 0
+                for number, record in enumerate(chunk):
+                    single = Batch(self.projection)
+                    if id(record) not in dead_ids:
+                        single.add(self.projection.effects(record))
+                    applied += self._commit_or_isolate(shard_id, [record], single,
+                                                       [record] if id(record) in dead_ids else [],
+                                                       shard_end and number == len(chunk) - 1)
+                return applied
+            record = chunk[0]
+            where = (f"table {self.source_table!r}, shard {shard_id}, sequence number {sequence_number(record)}")
+            if self.on_bad_record == "raise" or dead:
+                self._readers.pop(shard_id, None)
+                raise BadRecordError(
+                    f"the target table refused this record's writes ({refused.message}) ({where}). Nothing from "
+                    "this record on was applied; the checkpoint stays before it, so every run stops here. "
+                    "Recovery: run the projector with on_bad_record='dead_letter' (the record is set aside in the "
+                    "checkpoint table, projector.dead_letters(), and the shard goes on), then fix the item at "
+                    "the source (a partition key value holds at most 2,048 bytes, a sort key 1,024, an item "
+                    "400 KB).") from None
+            self._note_refused(refused.message, record)
+            return self._commit(shard_id, [record], Batch(self.projection), [record], shard_end,
+                                reason=refused.message)
+
+    def _note_refused(self, message: str, record: dict) -> None:
+        _log.warning("%s: record %s set aside: the target table refused it (%s)", self.consumer,
+                     sequence_number(record), message)
+
+    def _commit(self, shard_id: str, chunk: list[dict], batch: Batch, dead: list[dict], shard_end: bool,
+                reason: str = "") -> int:
         first, last = sequence_number(chunk[0]), sequence_number(chunk[-1])
         dead_ids = {id(r) for r in dead}
         good = [r for r in chunk if id(r) not in dead_ids]
         self._fault("before_commit")
-        actions = batch.actions() + [self.checkpoints.dead_letter_action(self.consumer, self.stream_arn, r)
+        actions = batch.actions() + [self.checkpoints.dead_letter_action(self.consumer, self.stream_arn, r, reason)
                                      for r in dead]
         if self.exactly_once and not self.idempotent:
             actions.append(self.checkpoints.advance_action(self.consumer, self.stream_arn, shard_id, first, last,
@@ -615,6 +1069,9 @@ class StreamProjector:
             try:
                 self.lab.client.transact_write_items(TransactItems=actions)
             except ClientError as error:
+                refused = _refusal(error)
+                if refused is not None:
+                    raise _CommitRefused(refused) from None
                 if error.response["Error"]["Code"] != "TransactionCanceledException":
                     raise
                 # The stored checkpoint is at or past `first`: these records were already applied (a replay,
@@ -627,14 +1084,25 @@ class StreamProjector:
             # Writing an item's latest image again leaves the same table: apply with BatchWriteItem (1 WCU an
             # item, no transaction), then save the checkpoint. A crash in between replays an ordered suffix of the
             # stream, which converges to the same items.
-            _write_idempotent(self.lab, actions)
+            try:
+                _write_idempotent(self.lab, actions)
+            except BatchWriteError as error:
+                if not any(code in str(error.reason) for code in _REFUSED_CODES):
+                    raise
+                raise _CommitRefused(str(error.reason)) from None
             self._fault("after_apply")
             self.checkpoints.save(self.consumer, self.stream_arn, shard_id, last, shard_end)
         else:
             for action in actions:  # the naive reader: plain writes, then the checkpoint on its own
                 (kind, args), = action.items()
-                {"Update": self.lab.client.update_item, "Put": self.lab.client.put_item,
-                 "Delete": self.lab.client.delete_item}[kind](**args)
+                try:
+                    {"Update": self.lab.client.update_item, "Put": self.lab.client.put_item,
+                     "Delete": self.lab.client.delete_item}[kind](**args)
+                except ClientError as error:
+                    refused = _refusal(error)
+                    if refused is None:
+                        raise
+                    raise _CommitRefused(refused) from None
             self._fault("after_apply")
             self.checkpoints.save(self.consumer, self.stream_arn, shard_id, last, shard_end)
         self.stats.commits += 1
@@ -685,6 +1153,15 @@ class StreamProjector:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def state(self) -> str:
+        """One phrase for a readout: running (thread alive and engine answering), idle, crashed, or stopped with
+        the error that ended the background thread; and the shards it waits for."""
+        if self.stats.crashes and (self.error is None or isinstance(self.error, InjectedCrash)):
+            state = "crashed"  # an injected crash is the death of the "process": a restart makes a new projector
+        else:
+            state = runner_state(self.lab, self.running, self.error)
+        return state + (f"; {self.lease_status()}" if self.waiting else "")
+
     def start(self) -> StreamProjector:
         """Run in a background thread: poll every ``poll_seconds`` (Lambda polls 4 times a second) until stop()."""
         if self.running:
@@ -701,29 +1178,57 @@ class StreamProjector:
                 applied = self.run_once()
             except BaseException as error:  # noqa: BLE001 - kept for the caller, the thread ends
                 self.error = error
+                if not isinstance(error, InjectedCrash):
+                    self._give_back()  # a reader that stopped on an error reads no more: others may go on
                 return
             if not applied:
                 self._stop.wait(self.poll_seconds)
 
-    def stop(self, timeout_seconds: float = 30.0) -> None:
-        """Stop the background run after the batch in hand (nothing half-applied); re-raise its error if any."""
+    def stop(self, timeout_seconds: float = 30.0, release_leases: bool = True) -> None:
+        """Stop the background run after the batch in hand (nothing half-applied), give its leases back
+        (``release_leases=False``: keep them until they expire, as a reader that vanished would); re-raise its
+        error if any."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout_seconds)
             if self._thread.is_alive():
                 raise TimeoutError(f"the projector did not stop within {timeout_seconds} s")
             self._thread = None
+        if release_leases:
+            with self._lock:
+                self._give_back()
+        else:
+            self.leases.held.clear()
         if self.error is not None and not isinstance(self.error, InjectedCrash):
             error, self.error = self.error, None
             raise error
 
     def wait_until_caught_up(self, timeout_seconds: float = 30.0) -> int:
-        """Run synchronously until a pass finds nothing new (safe while the background thread runs)."""
+        """Run synchronously until a pass finds nothing new (safe while the background thread runs). A shard
+        another reader holds counts as caught up once that reader's checkpoint has nothing after it."""
         deadline = time.monotonic() + timeout_seconds
         total = 0
         while time.monotonic() < deadline:
             applied = self.run_once()
             total += applied
             if not applied:
-                return total
-        raise TimeoutError(f"the projector was still busy after {timeout_seconds} s")
+                if not self.waiting or not self._others_behind():
+                    return total
+                time.sleep(min(self.poll_seconds, 0.1))
+        waiting = f" ({self.lease_status()})" if self.waiting else ""
+        raise TimeoutError(f"the projector was still busy after {timeout_seconds} s{waiting}")
+
+    def _others_behind(self) -> bool:
+        """Whether a shard another reader holds has records after its stored checkpoint."""
+        checkpoints = self.checkpoints.load(self.consumer, self.stream_arn)
+        for shard_id in list(self.waiting):
+            checkpoint = checkpoints.get(shard_id)
+            if checkpoint is not None and checkpoint.shard_end:
+                continue
+            after = checkpoint.sequence_number if checkpoint else None
+            if after is None and self.start_at == "LATEST":
+                continue
+            probe = ShardReader(self.lab, self.stream_arn, shard_id, after=after, start_at=self.start_at, limit=1)
+            if probe.read():
+                return True
+        return False

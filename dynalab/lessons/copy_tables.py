@@ -27,8 +27,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
-from dynalab.engine.streams import StreamProjector
+from dynalab.engine.streams import StreamProjector, describe_existing_table
 from dynalab.lessons.projections import CopyProjection
+from dynalab.models import checks
 
 __all__ = ["BulkPutReport", "ImportDay", "LagReport", "RestoreDay", "copy_by_bulk_put", "copy_by_change_capture",
            "copy_by_import", "copy_by_restore", "export_to_s3", "measure_replication_lag", "read_bulk_put_report",
@@ -44,8 +45,11 @@ def copy_by_change_capture(lab: Lab, source_table: str, copy_table: str, *, rese
     from dynalab.engine.tables import ensure_table, table_exists
     from dynalab.lessons.projections import forget
 
+    checks.table_name("source_table", source_table)
+    checks.table_name("copy_table", copy_table)
     # First, before ``reset`` could delete anything: a copy equal to its source would copy itself without end.
     refuse_writing_into_source(lab, source_table, (copy_table,), "copy_by_change_capture")
+    describe_existing_table(lab, source_table, "source_table")
     projector_options.setdefault("consumer", f"copy:{source_table}->{copy_table}")
     if reset:
         forget(lab, projector_options["consumer"], copy_table)
@@ -82,8 +86,12 @@ def measure_replication_lag(lab: Lab, projector: StreamProjector, items: list[di
                             interval_seconds: float = 0.02, timeout_seconds: float = 60.0) -> LagReport:
     """Write ``items`` (typed, with the source's key) to the projector's source one by one while it runs in the
     background; the lag of each is the time from just before its PutItem to the commit that applied it."""
-    if not items:
-        raise ValueError("measure_replication_lag needs at least one item to write")
+    checks.instance("projector", projector, StreamProjector, what="a StreamProjector (copy_by_change_capture(...))")
+    checks.sequence_of("items", items, lambda n, v: checks.instance(n, v, dict, what="a typed item (a dict)"),
+                       min_length=1)
+    interval_seconds = checks.number("interval_seconds", interval_seconds, low=0, high=60, unit="seconds")
+    timeout_seconds = checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True,
+                                    unit="seconds")
     keys = [k["AttributeName"] for k in
             lab.client.describe_table(TableName=projector.source_table)["Table"]["KeySchema"]]
     written: dict[str, float] = {}
@@ -148,6 +156,13 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
     """
     from dynalab.engine.tables import delete_table, wait_until_active
 
+    checks.table_name("copy_table", copy_table)
+    day = checks.number("day", day, low=1, high=366, integer=True, unit="the batch's day number")
+    delete_previous_copy = checks.flag("delete_previous_copy", delete_previous_copy)
+    describe_existing_table(lab, source_table, "source_table")
+    if copy_table == source_table:
+        raise ValueError(f"copy_table {copy_table!r} is the source table: a restore makes a new table, so the copy "
+                         "needs a name of its own")
     if delete_previous_copy:
         delete_table(lab, copy_table)
     backup_name = f"{source_table}-day{day}"

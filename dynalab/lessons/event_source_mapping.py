@@ -49,8 +49,19 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import REGION, Lab
-from dynalab.engine.streams import CheckpointStore, lineage_order, list_shards, stream_arn, stream_view_type
+from dynalab.engine.streams import (
+    LEASE_SECONDS,
+    LEASE_SECONDS_MAX,
+    CheckpointStore,
+    ShardLeases,
+    lineage_order,
+    list_shards,
+    runner_state,
+    stream_arn,
+    stream_view_type,
+)
 from dynalab.lessons import ttl
+from dynalab.models import checks
 from dynalab.models.event_filters import matches_criteria, parse_filter_criteria
 from dynalab.models.event_source_mapping import MappingSettings, failure_record, iso_time, window_bounds
 from dynalab.models.quotas import (
@@ -113,6 +124,7 @@ class RunReport:
     records_filtered: int = 0
     failure_records: list[dict] = field(default_factory=list)  # what went to the on-failure destination
     blocked: list[str] = field(default_factory=list)  # shards still waiting behind a failing batch
+    waiting: list[str] = field(default_factory=list)  # shards another mapping of this function reads (a lease)
 
     def describe(self) -> str:
         outcomes = {name: sum(i.outcome == name for i in self.invocations) for name in ("success", "error",
@@ -124,7 +136,8 @@ class RunReport:
                 f"{outcomes['error']} failed, {outcomes['partial']} partly), "
                 f"{count(self.records_delivered, 'record')} delivered, {self.records_filtered} filtered out, "
                 f"{count(len(self.failure_records), 'failure record')} sent")
-        return text + ("; blocked: " + "; ".join(self.blocked) if self.blocked else "")
+        text += "; blocked: " + "; ".join(self.blocked) if self.blocked else ""
+        return text + ("; " + "; ".join(self.waiting) if self.waiting else "")
 
 
 @dataclass
@@ -174,14 +187,24 @@ class EventSourceMapping:
     batch_size, maximum_batching_window_in_seconds, starting_position, maximum_retry_attempts,
     maximum_record_age_in_seconds, bisect_batch_on_function_error, destination_config, function_response_types,
     parallelization_factor, filter_criteria, tumbling_window_in_seconds. ``function_name`` names the mapping's
-    checkpoints (a new mapping with the same name and table resumes where this one got to).
+    checkpoints (a new mapping with the same name and table resumes where this one got to). Two mappings of one
+    function and table share its shards as readers of one consumer do (``dynalab.engine.streams.ShardLeases``):
+    a shard is read by the mapping holding its lease (``lease_seconds``); the other waits and says so in its
+    report, and takes the lease over once it expired or its holder is gone.
     """
 
     def __init__(self, lab: Lab, table_name: str, handler: Callable[[dict, LambdaContext], Any], *,
                  function_name: str = "dynalab-function", checkpoints: CheckpointStore | None = None,
-                 **settings: Any) -> None:
+                 lease_seconds: float = LEASE_SECONDS, **settings: Any) -> None:
         if not callable(handler):
             raise TypeError(f"handler must be a function handler(event, context), got {handler!r}")
+        checks.table_name("table_name", table_name)
+        if checkpoints is not None:
+            checks.instance("checkpoints", checkpoints, CheckpointStore, what="a CheckpointStore or None")
+        function_name = checks.text("function_name", function_name, min_length=1, max_length=64,
+                                    pattern=r"[A-Za-z0-9_-]+")
+        lease_seconds = checks.number("lease_seconds", lease_seconds, low=0, high=LEASE_SECONDS_MAX,
+                                      low_open=True, unit="seconds")
         self.settings = MappingSettings.from_settings(**settings)
         self.lab, self.table_name, self.handler = lab, table_name, handler
         self.function_name = function_name
@@ -192,6 +215,7 @@ class EventSourceMapping:
         self._queue_url = self._find_queue(self.settings.on_failure_destination)
         self.checkpoints = checkpoints or CheckpointStore(lab)
         self.consumer = f"lambda:{function_name}:{table_name}"
+        self.leases = ShardLeases(self.checkpoints, self.consumer, self.stream_arn, "mapping", lease_seconds)
         self.invocations: list[Invocation] = []
         self.failure_records: list[dict] = []
         self.records_filtered = 0
@@ -525,8 +549,27 @@ class EventSourceMapping:
             parent = self._shards.get(getattr(shard, "parent", None) or "")
             if parent is not None and not (parent.ended and not parent.open):
                 continue  # a child waits for its parent (lineage)
-            active.append(shard)
+            if self._hold(shard):
+                active.append(shard)
         return active
+
+    def _hold(self, shard: _Shard) -> bool:
+        """Hold the shard's lease (the projector's mechanism); taken over from another mapping, or moved on by
+        one meanwhile, the shard is read again from the checkpoint stored (what was in hand here is dropped)."""
+        lease = self.leases.hold(shard.shard_id)
+        if not lease.held:
+            return False
+        if lease.took_over_from or (lease.counter and lease.checkpoint != shard.checkpoint):
+            fresh = _Shard(shard.shard_id, lanes=[_Lane() for _ in range(self.settings.parallelization_factor)])
+            fresh.checkpoint = fresh.read_upto = lease.checkpoint
+            fresh.parent = getattr(shard, "parent", None)  # type: ignore[attr-defined]
+            shard.__dict__.update(fresh.__dict__)
+        return True
+
+    @property
+    def waiting(self) -> dict[str, str]:
+        """Shards another mapping of this function holds (shard id -> its owner): this one waits for them."""
+        return self.leases.waiting
 
     def _round(self, budget: int, refresh: bool) -> tuple[int, float | None]:
         """Read every shard, run one step on every lane that is ready; return (steps run, earliest wait).
@@ -536,7 +579,7 @@ class EventSourceMapping:
         now = self.now()
         if refresh or not self._active_cache or any(s.ended for s in self._active_cache):
             self._active_cache = self._active_shards()  # a shard that ended may let its children start
-        shards = self._active_cache
+        shards = [shard for shard in self._active_cache if self._hold(shard)]
         for shard in shards:
             if not any(lane.work and lane.work[0].invoke_count for lane in shard.lanes):
                 self._read(shard)  # a shard waiting behind a failing batch reads nothing new meanwhile
@@ -565,28 +608,37 @@ class EventSourceMapping:
         if isinstance(max_invocations, bool) or not isinstance(max_invocations, int) or max_invocations < 1:
             raise ValueError(f"max_invocations must be a positive integer, got {max_invocations!r}")
         with self._lock:
-            before, failures_before = len(self.invocations), len(self.failure_records)
-            delivered_before, filtered_before = self._delivered, self.records_filtered
-            refresh = True
-            while len(self.invocations) - before < max_invocations:
-                ran, earliest = self._round(max_invocations - (len(self.invocations) - before), refresh)
-                refresh = False
-                if ran:
-                    continue
-                if earliest is None:
-                    break
-                self._clock_offset += max(0.0, earliest - self.now()) + 0.001
-            report = RunReport(self.invocations[before:], self._delivered - delivered_before,
-                               self.records_filtered - filtered_before, self.failure_records[failures_before:])
-            for shard in self._shards.values():
-                for lane in shard.lanes:
-                    if lane.work:
-                        work = lane.work[0]
-                        report.blocked.append(
-                            f"shard {shard.shard_id} waits behind a batch of {len(work.records)} record(s) from "
-                            f"{work.records[0]['dynamodb']['SequenceNumber'] if work.records else '-'} that failed "
-                            f"{work.invoke_count} time(s)")
-            return report
+            try:
+                return self._run_until_idle(max_invocations)
+            finally:
+                if not self.running:
+                    self.leases.release_all(quietly=True)  # a synchronous run gives its leases back
+
+    def _run_until_idle(self, max_invocations: int) -> RunReport:
+        before, failures_before = len(self.invocations), len(self.failure_records)
+        delivered_before, filtered_before = self._delivered, self.records_filtered
+        refresh = True
+        while len(self.invocations) - before < max_invocations:
+            ran, earliest = self._round(max_invocations - (len(self.invocations) - before), refresh)
+            refresh = False
+            if ran:
+                continue
+            if earliest is None:
+                break
+            self._clock_offset += max(0.0, earliest - self.now()) + 0.001
+        report = RunReport(self.invocations[before:], self._delivered - delivered_before,
+                           self.records_filtered - filtered_before, self.failure_records[failures_before:])
+        for shard in self._shards.values():
+            for lane in shard.lanes:
+                if lane.work:
+                    work = lane.work[0]
+                    report.blocked.append(
+                        f"shard {shard.shard_id} waits behind a batch of {len(work.records)} record(s) from "
+                        f"{work.records[0]['dynamodb']['SequenceNumber'] if work.records else '-'} that failed "
+                        f"{work.invoke_count} time(s)")
+        report.waiting = [f"shard {shard_id} is read by another mapping of {self.function_name} "
+                          f"({owner.split('@')[-1]}); waiting" for shard_id, owner in sorted(self.waiting.items())]
+        return report
 
     def pending_records(self) -> int:
         """Records read from the stream and not done yet (waiting in a lane or in a failing batch)."""
@@ -614,6 +666,7 @@ class EventSourceMapping:
                     ran, _ = self._round(100, True)
             except BaseException as error:  # noqa: BLE001 - kept for stop(), the thread ends
                 self.error = error
+                self.leases.release_all(quietly=True)
                 return
             if not ran:
                 self._stop.wait(1 / ESM_POLLS_PER_SECOND)
@@ -626,15 +679,19 @@ class EventSourceMapping:
             if self._thread.is_alive():
                 raise TimeoutError(f"the event source mapping did not stop within {timeout_seconds} s")
             self._thread = None
+        with self._lock:
+            self.leases.release_all(quietly=True)
         if self.error is not None:
             error, self.error = self.error, None
             raise error
 
     def state(self) -> str:
-        """One word for a readout: running, stopped (with its error) or idle."""
-        if self.running:
-            return "running"
-        return f"stopped ({type(self.error).__name__})" if self.error is not None else "idle"
+        """One phrase for a readout: running (the thread alive and the engine answering), stopped (with its
+        error), idle, or stalled (the engine is gone); and the shards it waits for (another mapping's lease)."""
+        state = runner_state(self.lab, self.running, self.error)
+        if self.waiting:
+            state += "; waiting for " + ", ".join(sorted(self.waiting)) + " (another mapping holds the lease)"
+        return state
 
     def received_failure_records(self, max_messages: int = 100) -> list[dict]:
         """Read (and delete) the invocation records waiting in the on-failure queue."""

@@ -22,12 +22,25 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.aws_budget import approve_table_load
+from dynalab.engine.streams import describe_existing_table
 from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
+from dynalab.models import checks
 from dynalab.models.autoscaling import ScalingEvent, TargetTrackingPolicy
 
-__all__ = ["LoadRun", "LoadSecond", "run_load"]
+__all__ = ["LoadRun", "LoadRunError", "LoadSecond", "run_load"]
 
 MAX_REQUESTS_PER_SECOND = 500
+MAX_SECONDS = 120
+MAX_WORKERS = 256
+
+
+class LoadRunError(RuntimeError):
+    """The load run stopped early: a call failed for another reason than throttling (the engine died...).
+    ``run`` holds the seconds measured until then."""
+
+    def __init__(self, message: str, run: LoadRun) -> None:
+        super().__init__(message)
+        self.run = run
 
 
 @dataclass
@@ -97,15 +110,18 @@ def run_load(
     ``on_second(run)`` is called after each second (a widget redraws there). ``operation``: "write" (PutItem of a
     small new item) or "read" (GetItem of an item the run wrote, or a missing one: both cost a read).
     """
-    if operation not in ("write", "read"):
-        raise ValueError(f"operation must be 'write' or 'read', got {operation!r}")
-    if (isinstance(requests_per_second, bool) or not isinstance(requests_per_second, int | float)
-            or not 0 < requests_per_second <= MAX_REQUESTS_PER_SECOND):
-        raise ValueError(
-            f"requests_per_second must be from 1 to {MAX_REQUESTS_PER_SECOND}, got {requests_per_second!r}"
-        )
-    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 1 <= seconds <= 120:
-        raise ValueError(f"seconds must be an integer from 1 to 120, got {seconds!r}")
+    operation = checks.choice("operation", operation, ("write", "read"))
+    requests_per_second = checks.number("requests_per_second", requests_per_second, low=0,
+                                        high=MAX_REQUESTS_PER_SECOND, low_open=True, unit="calls a second")
+    seconds = checks.number("seconds", seconds, low=1, high=MAX_SECONDS, integer=True)
+    workers = checks.number("workers", workers, low=1, high=MAX_WORKERS, integer=True, unit="threads")
+    partition_key = checks.text("partition_key", partition_key, min_length=1, max_length=255)
+    key_prefix = checks.text("key_prefix", key_prefix, min_length=1, max_length=1024)
+    if autoscaling is not None:
+        checks.instance("autoscaling", autoscaling, TargetTrackingPolicy, what="a TargetTrackingPolicy or None")
+    if on_second is not None and not callable(on_second):
+        raise checks.ParameterTypeError(f"on_second must be a function on_second(run) or None; got {on_second!r}")
+    checks.table_name("table_name", table_name)
     enforcer = find_enforcer(lab, table_name)
     if autoscaling is not None and enforcer is None:
         raise ValueError("auto scaling in compressed time needs dynalab.enforce_throughput(lab, table) first "
@@ -119,6 +135,13 @@ def run_load(
     approve_table_load(lab, table_name, f"run_load of {calls:,} {operation}s on {table_name}",
                        write_request_units=calls if operation == "write" else 0,
                        read_request_units=calls * 0.5 if operation == "read" else 0, capacity_up_to=upto)
+    # After the cost ceiling (on AWS it speaks first), before any request: the table and its key.
+    schema = describe_existing_table(lab, table_name)["KeySchema"]
+    hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
+    if hash_key != partition_key or len(schema) > 1:
+        raise ValueError(f"partition_key {partition_key!r}: run_load writes items keyed by one string attribute; "
+                         f"table {table_name!r} is keyed by {[k['AttributeName'] for k in schema]}. Pass "
+                         f"partition_key={hash_key!r} (a table without a sort key), or load another table")
     # Enough threads and connections that requests sleeping in boto3's backoff never hold up the schedule.
     client = lab.new_client(max_pool_connections=workers)
     rows: dict[int, LoadSecond] = {}
@@ -134,7 +157,16 @@ def run_load(
             found = rows[second] = LoadSecond(second)
         return found
 
+    failures: list[tuple[int, BaseException]] = []  # (second, error): a call that failed, not throttled
+
     def send_request(number: int) -> None:
+        try:
+            _send(number)
+        except BaseException as error:  # noqa: BLE001 - the schedule stops and says so (below)
+            with lock:
+                failures.append((int(time.monotonic() - started), error))
+
+    def _send(number: int) -> None:
         try:
             if operation == "write":
                 item = {partition_key: {"S": f"{key_prefix}-{number}"}, "n": {"N": str(number)}}
@@ -179,6 +211,8 @@ def run_load(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = []
         for number in range(total):
+            if failures:
+                break  # a call failed (not throttled): the engine may be gone; stop sending, say so below
             due = started + number / requests_per_second
             while True:
                 now = time.monotonic()
@@ -193,7 +227,7 @@ def run_load(
                 row(int(due - started)).sent += 1
             futures.append(pool.submit(send_request, number))
         # Let the last second finish, then wait for calls still retrying.
-        while next_close <= seconds:
+        while next_close <= seconds and not failures:
             time.sleep(max(0.0, started + next_close - time.monotonic()))
             close_second(next_close - 1)
             next_close += 1
@@ -202,6 +236,15 @@ def run_load(
                 future.result()
         finally:
             client.close()
+    if failures:
+        second, error = failures[0]
+        run.rows = [rows[s] for s in sorted(rows)]
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise LoadRunError(
+            f"run_load on {table_name} stopped in second {second} of {seconds}: a {operation} failed "
+            f"({type(error).__name__}: {detail}); {run.served:,} calls were served before."
+            + (" Is the engine still running? dynalab.connect() starts a new one."
+               if not isinstance(error, ClientError) else ""), run) from error
     # Calls still retrying when the run's last second ended finish afterwards: counted apart, not in a second.
     with lock:
         for extra in [s for s in rows if s >= seconds]:

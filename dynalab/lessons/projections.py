@@ -17,6 +17,7 @@ key-only image holds no vote, so the item is counted once, as on DynamoDB.
 
 from __future__ import annotations
 
+import inspect
 import re
 import zlib
 from collections import Counter
@@ -26,8 +27,9 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from dynalab.engine import Lab
-from dynalab.engine.streams import BadRecordError, StreamProjector, refuse_writing_into_source
+from dynalab.engine.streams import BadRecordError, StreamProjector, describe_existing_table, refuse_writing_into_source
 from dynalab.engine.tables import ensure_table, query_pages, scan_items
+from dynalab.models import checks
 
 __all__ = [
     "CopyProjection",
@@ -45,6 +47,16 @@ __all__ = [
 ]
 
 EVENT_NAMES = ("INSERT", "MODIFY", "REMOVE")
+
+
+def _check_projector_options(options: dict, what: str) -> None:
+    """Options a projector takes (StreamProjector's keywords), else one TypeError listing them."""
+    allowed = [name for name, p in inspect.signature(StreamProjector.__init__).parameters.items()
+               if p.kind is p.KEYWORD_ONLY]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise TypeError(f"{what}: unknown projector option(s) {', '.join(unknown)}; the options are "
+                        f"{', '.join(allowed)}")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _deserializer = TypeDeserializer()
 
@@ -133,10 +145,14 @@ class VoteSummaryProjection:
 
 
 def count_votes(votes: Iterable[dict]) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
-    """The group-by the summary must equal: votes per candidate, and per (candidate, date). Pure."""
+    """The group-by the summary must equal: votes per candidate, and per (candidate, date). Pure. A vote without
+    a Date is refused by name (the projection sets it aside as a bad record, so it is in no summary)."""
     totals: Counter = Counter()
     daily: Counter = Counter()
     for vote in votes:
+        if vote.get("vote") and not isinstance(vote.get("Date"), str):
+            raise ValueError(f"the vote of {vote.get('UserID')!r} has no Date string YYYY-MM-DD "
+                             f"(got {vote.get('Date')!r}): it counts in no summary; fix or delete the item")
         if vote.get("vote"):
             totals[vote["vote"]] += 1
             daily[(vote["vote"], vote["Date"])] += 1
@@ -145,6 +161,7 @@ def count_votes(votes: Iterable[dict]) -> tuple[dict[str, int], dict[tuple[str, 
 
 def tally_votes(lab: Lab, votes_table: str) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     """``count_votes`` over the whole vote table, by a full Scan: the check a summary must pass, not the way."""
+    describe_existing_table(lab, votes_table, "votes_table")
     return count_votes(scan_items(lab, votes_table))
 
 
@@ -159,6 +176,12 @@ def create_vote_tables(lab: Lab, votes: str = "votes", summary: str = "vote_summ
     ``reset=True`` (deleted first, then created afresh), as for ``create_table``."""
     from dynalab.engine.tables import create_table
 
+    names = {"votes": votes, "summary": summary, "daily": daily}
+    for parameter, name in names.items():
+        checks.table_name(parameter, name)
+    if len(set(names.values())) < 3:
+        raise ValueError(f"votes, summary and daily must be three different tables; got {votes!r}, {summary!r}, "
+                         f"{daily!r}")
     create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES", reset=reset)
     return (lab.table_name(votes),) + create_summary_tables(lab, lab.table_name(votes), summary, daily, reset=reset)
 
@@ -188,6 +211,10 @@ def vote_summary(lab: Lab, votes_table: str, summary_table: str, daily_table: st
     """A projector from the vote table's stream to the summary (and per-day) table: ``run_once()``,
     ``start()``, ``stop()``. Missing target tables are created; its checkpoint lives in the engine."""
     daily_table = daily_table or f"{summary_table}-daily"
+    checks.table_name("votes_table", votes_table)
+    checks.table_name("summary_table", summary_table)
+    checks.table_name("daily_table", daily_table)
+    _check_projector_options(projector_options, "vote_summary")
     refuse_writing_into_source(lab, votes_table, (summary_table, daily_table), "vote_summary")
     ensure_table(lab, summary_table, ("vote", "S"))
     ensure_table(lab, daily_table, ("vote", "S"), ("Date", "S"))
@@ -197,12 +224,25 @@ def vote_summary(lab: Lab, votes_table: str, summary_table: str, daily_table: st
 
 def read_summary(lab: Lab, summary_table: str) -> dict[str, int]:
     """Votes per candidate as the summary table holds them (candidates at zero left out), sorted."""
+    keys = [k["AttributeName"] for k in describe_existing_table(lab, summary_table, "summary_table")["KeySchema"]]
+    if keys != ["vote"]:
+        raise ValueError(f"summary_table {summary_table!r} is not a vote summary (its key is {keys}, a summary's is "
+                         "['vote']); pass the summary table, not the vote or the per-day table")
     items = scan_items(lab, summary_table)
     return dict(sorted((item["vote"], int(item["num"])) for item in items if int(item.get("num", 0))))
 
 
 def daily_totals(lab: Lab, daily_table: str, vote: str, first_date: str, last_date: str) -> int:
     """One candidate's votes from first_date to last_date (inclusive): one Query on the per-day table."""
+    checks.text("vote", vote, min_length=1)
+    for parameter, date in (("first_date", first_date), ("last_date", last_date)):
+        checks.text(parameter, date, pattern=r"\d{4}-\d{2}-\d{2}")
+    if first_date > last_date:
+        raise ValueError(f"first_date {first_date!r} is after last_date {last_date!r}: the range holds no day")
+    keys = [k["AttributeName"] for k in describe_existing_table(lab, daily_table, "daily_table")["KeySchema"]]
+    if keys != ["vote", "Date"]:
+        raise ValueError(f"daily_table {daily_table!r} is not a per-day table (its key is {keys}, a per-day "
+                         "table's is ['vote', 'Date'])")
     pages = query_pages(
         lab, daily_table, KeyConditionExpression="vote = :v AND #d BETWEEN :a AND :b",
         ExpressionAttributeNames={"#d": "Date"},
@@ -293,6 +333,9 @@ def mail_batch(lab: Lab, users_table: str, mail_table: str, *, reset: bool = Fal
                **projector_options: Any) -> StreamProjector:
     """A projector from the users table's stream to the mail-batch table (created if missing). ``reset=True``
     starts afresh: the mail table and the projector's checkpoints are deleted first."""
+    checks.table_name("users_table", users_table)
+    checks.table_name("mail_table", mail_table)
+    _check_projector_options(projector_options, "mail_batch")
     refuse_writing_into_source(lab, users_table, (mail_table,), "mail_batch")
     projector_options.setdefault("consumer", f"mail_batch:{users_table}->{mail_table}")
     if reset:

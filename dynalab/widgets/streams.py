@@ -15,6 +15,8 @@ from dynalab.engine import Lab
 from dynalab.engine.streams import InjectedCrash
 from dynalab.figures.streams import cost_comparison_figure, vote_summary_figure
 from dynalab.lessons.projections import read_summary, tally_votes, vote_summary
+from dynalab.models import checks
+from dynalab.models.quotas import PARTITION_KEY_MAX_BYTES
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
 
 __all__ = ["VoteBoard"]
@@ -33,8 +35,13 @@ class VoteBoard(LessonWidget):
                  live: bool = True) -> None:
         import ipywidgets as widgets
 
-        if not candidates or not all(isinstance(c, str) and c for c in candidates):
-            raise ValueError(f"candidates must be non-empty strings, got {candidates!r}")
+        candidates = tuple(checks.sequence_of(
+            "candidates", candidates, lambda n, v: checks.text(n, v, min_length=1, max_length=PARTITION_KEY_MAX_BYTES),
+            min_length=1, max_length=20))
+        if len(set(candidates)) != len(candidates):
+            raise ValueError(f"candidates must differ from one another; got {candidates!r}")
+        date = checks.text("date", date, pattern=r"\d{4}-\d{2}-\d{2}")
+        live = checks.flag("live", live)
         self.lab, self.votes_table, self.summary_table, self.daily_table = lab, votes_table, summary_table, daily_table
         self.candidates, self.date, self.live = tuple(candidates), date, live
         self._voters = 0
@@ -125,7 +132,11 @@ class VoteBoard(LessonWidget):
         if summary is None:
             summary = read_summary(self.lab, self.summary_table)
         table = self.votes_in_table()
-        state = "crashed (press Restart)" if self.crashed else ("running" if self.projector.running else "idle")
+        # The projector's own account: "running" only while its thread is alive and the engine answers; a
+        # thread that died says why; a second reader of the consumer says whose lease it waits for.
+        state = self.projector.state()
+        if state.startswith("crashed"):
+            state = "crashed (press Restart)" + state[len("crashed"):]
         if self.projector.crash_pending:
             state += ", will crash after its next commit"
         shown = ", ".join(f"{c} {summary.get(c, 0)}" for c in self.candidates)

@@ -82,7 +82,7 @@ def test_a_restarted_reader_resumes_after_its_checkpoint_and_batch_size_is_respe
     second = vote_summary(lab, votes, summary, daily)  # a new "process": AFTER_SEQUENCE_NUMBER from the engine
     assert second.run_once() == 3
     assert read_summary(lab, summary) == {"A": 7, "B": 3}
-    with pytest.raises(ValueError, match="1 to 1000"):
+    with pytest.raises(ValueError, match="batch_size must be an integer from 1 to 1,000"):
         vote_summary(lab, votes, summary, daily, batch_size=0)
 
 

@@ -1,0 +1,78 @@
+"""Issue 12 item 11 for the streams helper's public names (projectors, copy tables, the load generator, the event
+source mapping): each driven with hostile values against the real engine gives a result or a clear error (of
+dynalab's documented kinds, raised in dynalab, naming the parameter). The lead may fold these baselines into
+tests/integration/test_hostile_inputs_lab.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support_hostile import clear_error_problem, outcome
+
+import dynalab
+from dynalab.lessons.projections import VoteSummaryProjection
+
+V, S, D = "hostile-s-votes", "hostile-s-summary", "hostile-s-daily"
+U, M, C = "hostile-s-users", "hostile-s-mail", "hostile-s-copy"
+P = "hostile-s-prov"
+
+
+@pytest.fixture(scope="module")
+def prepared(_engine_for_the_session):
+    lab = dynalab.connect()
+    dynalab.create_vote_tables(lab, V, S, D, reset=True)
+    dynalab.create_table(lab, U, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES", reset=True)
+    dynalab.create_table(lab, P, ("pk", "S"), reset=True)
+    yield lab
+    for table in lab.client.list_tables()["TableNames"]:
+        if table.startswith("hostile-s-"):
+            lab.client.delete_table(TableName=table)
+
+
+def baselines(lab: Any) -> dict[str, dict[str, Any]]:
+    return {
+        "vote_summary": {"votes_table": V, "summary_table": S, "daily_table": D},
+        "StreamProjector": {"source_table": V, "projection": VoteSummaryProjection(S, D)},
+        "enable_stream": {"table_name": V},
+        "EventSourceMapping": {"table_name": V, "handler": lambda event, context: None},
+        "daily_totals": {"daily_table": D, "vote": "A", "first_date": "2023-01-01", "last_date": "2023-01-02"},
+        "read_summary": {"summary_table": S},
+        "tally_votes": {"votes_table": V},
+        "mail_batch": {"users_table": U, "mail_table": M},
+        "copy_by_change_capture": {"source_table": U, "copy_table": C},
+        "copy_by_restore": {"source_table": U, "copy_table": "hostile-s-restored", "day": 1,
+                            "delete_previous_copy": True},
+        "run_load": {"table_name": P, "requests_per_second": 20, "seconds": 1},
+    }
+
+
+NAMES = sorted(baselines(None))
+HOSTILE = st.sampled_from([None, True, False, float("nan"), float("inf"), -1, 0, 10**30, 1.5, "x", "", "no",
+                           [], {}, (), set(), b"x", object()])
+
+
+def parameters(name: str) -> list[str]:
+    import inspect
+
+    return [p.name for p in inspect.signature(getattr(dynalab, name)).parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name != "lab"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_hostile_value_gives_a_result_or_a_clear_error(name, prepared, data):
+    parameter = data.draw(st.sampled_from(parameters(name)), label="parameter")
+    value = data.draw(HOSTILE, label="value")
+    arguments = {"lab": prepared, **baselines(prepared)[name], parameter: value}
+    kind, result = outcome(lambda: getattr(dynalab, name)(**arguments))
+    if kind == "result":
+        if hasattr(result, "stop"):
+            result.stop()
+        return
+    problem = clear_error_problem(result, parameter)
+    assert problem is None, f"{name}({parameter}={value!r:.60}): {problem}"
