@@ -484,7 +484,7 @@ class Meter:
             size = sum(self._entry_size(table, index, item) for item in items)
             if not self.trust_engine and _narrowed(request) and parsed.get("ScannedCount"):
                 size = self._evaluated_size(operation, request, parsed, state, table, index, default=size)
-            units = query_units([size], _consistency(request))
+            units = query_units(size, _consistency(request))
             if index is None:
                 return {table: (units, 0.0)}, {table: len(items)}
             # A read of an index is charged to the index: a GSI's own capacity, an LSI's table's. (An engine that

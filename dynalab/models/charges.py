@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dynalab.models.capacity import put_write_units, query_read_units, read_units, write_units
+from dynalab.models.capacity import page_read_units, put_write_units, read_units, write_units
 
 __all__ = [
     "WRITE_ACTIONS",
@@ -44,9 +44,10 @@ def get_units(item_size_bytes: int | None, consistency: str = "eventual") -> flo
     return read_units(item_size_bytes or 0, consistency)
 
 
-def query_units(item_sizes_bytes: Iterable[int], consistency: str = "eventual") -> float:
-    """One Query or Scan page: the items evaluated summed, rounded up to 4 KB once (empty: one block)."""
-    return query_read_units(item_sizes_bytes, consistency)
+def query_units(page_size_bytes: int, consistency: str = "eventual") -> float:
+    """One Query or Scan page: the sizes of the items evaluated, summed (a page may hold up to 1 MB, far past one
+    item's 400 KB), rounded up to 4 KB once (empty: one block)."""
+    return page_read_units(page_size_bytes, consistency)
 
 
 def batch_get_units(item_sizes_bytes: Iterable[int | None], consistency: str = "eventual") -> float:

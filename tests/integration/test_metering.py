@@ -247,3 +247,16 @@ def test_switching_the_layer_back_on_forgets_sizes_it_did_not_see(lab, table):
     lab.meter.reset()
     table.put_item(Item={"pk": "a"})  # 4 B over 4 B: 1 WCU, not the 5 KB the layer last saw
     assert lab.meter.write_units(table.name) == 1
+
+
+def test_a_scan_page_larger_than_one_item_is_metered(lab, table_name):
+    # Regression: a page's summed size (here ~450 KB) was checked as if it were one item (<= 400 KB) and the meter
+    # gave up, leaving moto's fixed 1.0 in ConsumedCapacity.
+    dynalab.create_table(lab, table_name)
+    items = [{"pk": f"{i:03d}", "c": "x" * 900} for i in range(500)]
+    dynalab.bulk_load(lab, table_name, items)
+    answer = lab.client.scan(TableName=table_name, ReturnConsumedCapacity="TOTAL")
+    size = sum(dynalab.item_size(item) for item in items)
+    assert size > 409_600
+    assert answer["ConsumedCapacity"]["CapacityUnits"] == dynalab.query_read_units(
+        [dynalab.item_size(item) for item in items], "eventual")

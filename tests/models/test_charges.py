@@ -21,8 +21,11 @@ def test_reads():
     assert get_units(8 * KB, "strong") == 2 and get_units(8 * KB, "eventual") == 1
     assert get_units(None, "strong") == 1  # a key that found nothing still costs one block
     # Query sums then rounds once: 10 items totalling 40.8 KB count as 44 KB (11 blocks).
-    assert query_units([int(40.8 * KB)], "strong") == 11
-    assert query_units([], "eventual") == 0.5  # an empty Query is still charged
+    assert query_units(int(40.8 * KB), "strong") == 11
+    assert query_units(0, "eventual") == 0.5  # an empty Query is still charged
+    # A page is not an item: an eventually consistent 1 MB page is 1024/4 x 0.5 = 128 RCU (dynamodb-facts.md 2),
+    # though no single item may pass 400 KB.
+    assert query_units(1024 * KB, "eventual") == 128
     # BatchGetItem rounds each item: 1.5 KB + 6.5 KB = 1 + 2 blocks
     assert batch_get_units([int(1.5 * KB), int(6.5 * KB)], "strong") == 3
     assert transact_get_units([8 * KB, None]) == 4 + 2
