@@ -42,6 +42,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
+from dynalab.engine.background import BackgroundPoller
 from dynalab.engine.tables import BatchWriteError, batch_write, ensure_table, query_pages, wait_until_active
 from dynalab.models import checks
 from dynalab.models.quotas import (
@@ -736,7 +737,7 @@ class ProjectorStats:
     lease_events: list[str] = field(default_factory=list)  # what the reader said about leases (the last 50)
 
 
-class StreamProjector:
+class StreamProjector(BackgroundPoller):
     """Keep a projection of ``source_table`` up to date from its stream, exactly once in effect.
 
     ``projection`` (see ``dynalab.lessons.projections``) turns records into writes. ``consumer`` names the checkpoints
@@ -807,13 +808,11 @@ class StreamProjector:
         #: Projections whose writes are idempotent (a copy, the mail table) need no transaction (see _commit).
         self.idempotent = bool(getattr(projection, "idempotent", False)) and exactly_once
         self.stats = ProjectorStats()
-        self.error: BaseException | None = None
         self.lease_seconds = lease_seconds
         self.leases = ShardLeases(self.checkpoints, self.consumer, self.stream_arn, reader_name, lease_seconds)
         self._readers: dict[str, ShardReader] = {}  # one per shard, kept between passes
         self._lock = threading.RLock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._init_poller()
         self._crash_next: str | None = None
         self._stale_checked = False
 
@@ -1148,11 +1147,7 @@ class StreamProjector:
             self._readers.clear()
             self._stale_checked = True
 
-    # -- background -------------------------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
+    # -- background (start, stop and running: dynalab.engine.background.BackgroundPoller) ---------------------
     def state(self) -> str:
         """One phrase for a readout: running (thread alive and engine answering), idle, crashed, or stopped with
         the error that ended the background thread; and the shards it waits for."""
@@ -1164,36 +1159,26 @@ class StreamProjector:
 
     def start(self) -> StreamProjector:
         """Run in a background thread: poll every ``poll_seconds`` (Lambda polls 4 times a second) until stop()."""
-        if self.running:
-            return self
-        self._stop.clear()
-        self.error = None
-        self._thread = threading.Thread(target=self._loop, name=f"dynalab-projector-{self.consumer}", daemon=True)
-        self._thread.start()
-        return self
+        return super().start()
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                applied = self.run_once()
-            except BaseException as error:  # noqa: BLE001 - kept for the caller, the thread ends
-                self.error = error
-                if not isinstance(error, InjectedCrash):
-                    self._give_back()  # a reader that stopped on an error reads no more: others may go on
-                return
-            if not applied:
-                self._stop.wait(self.poll_seconds)
+    def _poll(self) -> bool:
+        return bool(self.run_once())
+
+    def _poll_seconds(self) -> float:
+        return self.poll_seconds
+
+    def _thread_name(self) -> str:
+        return f"dynalab-projector-{self.consumer}"
+
+    def _on_poll_error(self, error: BaseException) -> None:
+        if not isinstance(error, InjectedCrash):
+            self._give_back()  # a reader that stopped on an error reads no more: others may go on
 
     def stop(self, timeout_seconds: float = 30.0, release_leases: bool = True) -> None:
         """Stop the background run after the batch in hand (nothing half-applied), give its leases back
         (``release_leases=False``: keep them until they expire, as a reader that vanished would); re-raise its
         error if any."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_seconds)
-            if self._thread.is_alive():
-                raise TimeoutError(f"the projector did not stop within {timeout_seconds} s")
-            self._thread = None
+        self._stop_thread(timeout_seconds, "the projector")
         if release_leases:
             with self._lock:
                 self._give_back()

@@ -49,6 +49,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import REGION, Lab
+from dynalab.engine.background import BackgroundPoller
 from dynalab.engine.streams import (
     LEASE_SECONDS,
     LEASE_SECONDS_MAX,
@@ -180,7 +181,7 @@ def _epoch(value: Any) -> float:
     return float(value)
 
 
-class EventSourceMapping:
+class EventSourceMapping(BackgroundPoller):
     """Run ``handler(event, context)`` on the changes of ``table_name`` as a Lambda trigger would.
 
     ``settings`` are AWS's parameters in snake_case (``dynalab.models.event_source_mapping.MappingSettings``):
@@ -220,13 +221,11 @@ class EventSourceMapping:
         self.failure_records: list[dict] = []
         self.records_filtered = 0
         self.get_records_calls = 0
-        self.error: BaseException | None = None
         self._clock_offset = 0.0
         self._shards: dict[str, _Shard] = {}
         self._lock = threading.RLock()
         self._record_lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._init_poller()
         self._delivered = 0
         self._active_cache: list[_Shard] = []
         self._refresh_shards()  # LATEST means "after the mapping was created": take the iterators now
@@ -644,41 +643,27 @@ class EventSourceMapping:
         """Records read from the stream and not done yet (waiting in a lane or in a failing batch)."""
         return sum(len(shard.open) for shard in self._shards.values())
 
-    @property
-    def running(self) -> bool:
-        """True only while the background thread is alive (a thread that died on an error is not running)."""
-        return self._thread is not None and self._thread.is_alive()
-
     def start(self) -> EventSourceMapping:
         """Poll in a background thread (4 times a second when idle, as Lambda does) until ``stop()``."""
-        if self.running:
-            return self
-        self._stop.clear()
-        self.error = None
-        self._thread = threading.Thread(target=self._loop, name=f"dynalab-esm-{self.function_name}", daemon=True)
-        self._thread.start()
-        return self
+        return super().start()
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                with self._lock:
-                    ran, _ = self._round(100, True)
-            except BaseException as error:  # noqa: BLE001 - kept for stop(), the thread ends
-                self.error = error
-                self.leases.release_all(quietly=True)
-                return
-            if not ran:
-                self._stop.wait(1 / ESM_POLLS_PER_SECOND)
+    def _poll(self) -> bool:
+        with self._lock:
+            ran, _ = self._round(100, True)
+        return bool(ran)
+
+    def _poll_seconds(self) -> float:
+        return 1 / ESM_POLLS_PER_SECOND
+
+    def _thread_name(self) -> str:
+        return f"dynalab-esm-{self.function_name}"
+
+    def _on_poll_error(self, error: BaseException) -> None:
+        self.leases.release_all(quietly=True)
 
     def stop(self, timeout_seconds: float = 30.0) -> None:
         """Stop the background polling after the invocation in hand; re-raise the error that ended it, if any."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_seconds)
-            if self._thread.is_alive():
-                raise TimeoutError(f"the event source mapping did not stop within {timeout_seconds} s")
-            self._thread = None
+        self._stop_thread(timeout_seconds, "the event source mapping")
         with self._lock:
             self.leases.release_all(quietly=True)
         if self.error is not None:

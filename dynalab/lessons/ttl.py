@@ -25,6 +25,7 @@ import time
 from typing import Any
 
 from dynalab.engine import Lab, check_lab
+from dynalab.engine.background import BackgroundPoller
 from dynalab.engine.tables import scan_pages
 from dynalab.models import checks
 from dynalab.models.quotas import TTL_TYPICAL_DELETE_DELAY_SECONDS, TTL_USER_IDENTITY
@@ -67,7 +68,7 @@ def is_ttl_delete(lab: Lab, table_name: str, body: dict) -> bool:
         return True
 
 
-class TtlSweeper:
+class TtlSweeper(BackgroundPoller):
     """Delete a table's expired items through the engine (see the module text). ``sweep(now)`` once, or
     ``start()`` / ``stop()`` in the background every ``interval_seconds``."""
 
@@ -83,9 +84,7 @@ class TtlSweeper:
             raise ValueError(f"interval_seconds must be > 0, got {interval_seconds!r}")
         self.lab, self.table_name, self.interval_seconds = lab, table_name, interval_seconds
         self.deleted = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.error: BaseException | None = None
+        self._init_poller()
 
     #: How late AWS typically is, for a lesson to say next to the sweeper's seconds.
     typical_delay_seconds = TTL_TYPICAL_DELETE_DELAY_SECONDS
@@ -131,30 +130,24 @@ class TtlSweeper:
         self.deleted += deleted
         return deleted
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    # start, stop and running: dynalab.engine.background.BackgroundPoller (a sweep every interval_seconds)
+    wait_first = True
 
     def start(self) -> TtlSweeper:
-        if not self.running:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="dynalab-ttl-sweeper", daemon=True)
-            self._thread.start()
-        return self
+        return super().start()
 
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval_seconds):
-            try:
-                self.sweep()
-            except BaseException as error:  # noqa: BLE001 - kept for stop()
-                self.error = error
-                return
+    def _poll(self) -> bool:
+        self.sweep()
+        return False  # a sweeper runs on its timer, found work or not
+
+    def _poll_seconds(self) -> float:
+        return self.interval_seconds
+
+    def _thread_name(self) -> str:
+        return "dynalab-ttl-sweeper"
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(10)
-            self._thread = None
+        self._stop_thread(10, "the TTL sweeper")
         if self.error is not None:
             error, self.error = self.error, None
             raise error

@@ -47,12 +47,12 @@ def bad_vote(lab, votes: str) -> None:
 
 # -------------------------------------------------------------------------------------------------- projector
 @pytest.mark.parametrize("options, words", [
-    ({"poll_seconds": math.inf}, "poll_seconds must be a number > 0 and <="),
-    ({"poll_seconds": math.nan}, "poll_seconds must be a number"),
-    ({"poll_seconds": -1}, "poll_seconds must be a number > 0 and <="),
-    ({"poll_seconds": "0.1"}, "poll_seconds must be a number"),
-    ({"lease_seconds": 0}, "lease_seconds must be a number > 0 and <="),
-    ({"lease_seconds": 1e9}, "lease_seconds must be a number > 0 and <="),
+    ({"poll_seconds": math.inf}, "poll_seconds must be a finite number > 0 and <="),
+    ({"poll_seconds": math.nan}, "poll_seconds must be a finite number"),
+    ({"poll_seconds": -1}, "poll_seconds must be a finite number > 0 and <="),
+    ({"poll_seconds": "0.1"}, "poll_seconds must be a finite number"),
+    ({"lease_seconds": 0}, "lease_seconds must be a finite number > 0 and <="),
+    ({"lease_seconds": 1e9}, "lease_seconds must be a finite number > 0 and <="),
     ({"batch_size": True}, "batch_size must be an integer from 1 to 1,000"),
     ({"exactly_once": "no"}, "exactly_once must be True or False"),
     ({"reader_name": "a@b/c"}, "reader_name must be text"),
@@ -126,10 +126,10 @@ def test_the_vote_board_refuses_bad_settings(lab, tables, options, words):
 
 # ---------------------------------------------------------------------------------------------- load generator
 @pytest.mark.parametrize("options, words", [
-    ({"requests_per_second": math.nan}, "requests_per_second must be a number > 0 and <="),
-    ({"requests_per_second": math.inf}, "requests_per_second must be a number > 0 and <="),
-    ({"requests_per_second": -5}, "requests_per_second must be a number > 0 and <="),
-    ({"requests_per_second": True}, "requests_per_second must be a number"),
+    ({"requests_per_second": math.nan}, "requests_per_second must be a finite number > 0 and <="),
+    ({"requests_per_second": math.inf}, "requests_per_second must be a finite number > 0 and <="),
+    ({"requests_per_second": -5}, "requests_per_second must be a finite number > 0 and <="),
+    ({"requests_per_second": True}, "requests_per_second must be a finite number"),
     ({"seconds": 1.5}, "seconds must be an integer from 1 to 120"),
     ({"seconds": 0}, "seconds must be an integer from 1 to 120"),
     ({"workers": 0}, "workers must be an integer from 1 to 256"),
@@ -171,7 +171,7 @@ def test_a_mapping_whose_thread_died_or_whose_engine_died_never_says_running(doo
 
 
 @pytest.mark.parametrize("options, words", [
-    ({"lease_seconds": math.inf}, "lease_seconds must be a number > 0 and <="),
+    ({"lease_seconds": math.inf}, "lease_seconds must be a finite number > 0 and <="),
     ({"function_name": "no spaces please"}, "function_name must be text"),
 ], ids=["lease", "name"])
 def test_a_mapping_refuses_bad_lease_settings(lab, table_name, options, words):

@@ -167,7 +167,7 @@ def test_bad_input_is_refused_clearly(lab, table_name):
     with pytest.raises(ValueError, match="burst_seconds must be a finite number from 0 to 3,600"):
         ThroughputEnforcer("t-x", 1, 1, burst_seconds=-1)
     dynalab.create_table(lab, table_name, read_capacity_units=1, write_capacity_units=1)
-    with pytest.raises(ValueError, match="requests_per_second must be a number > 0 and <= 500"):
+    with pytest.raises(ValueError, match="requests_per_second must be a finite number > 0 and <= 500"):
         run_load(lab, table_name, 0, 2)
     with pytest.raises(ValueError, match="needs dynalab.enforce_throughput"):
         run_load(lab, table_name, 5, 2, autoscaling=TargetTrackingPolicy(70))
