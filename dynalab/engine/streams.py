@@ -450,6 +450,11 @@ class ShardReader:
             args["ShardIteratorType"] = self.start_at
         return self.lab.streams.get_shard_iterator(**args)["ShardIterator"]
 
+    def open(self) -> None:
+        """Take the place now (an iterator), without reading: LATEST then means "after this moment"."""
+        if self._iterator is None and not self.ended:
+            self._iterator = self._fetch_iterator()
+
     def read(self) -> list[dict]:
         """The records at the current place (an empty list: nothing new yet, or the shard is done)."""
         if self.ended:

@@ -55,6 +55,7 @@ from dynalab.engine.streams import (
     LEASE_SECONDS_MAX,
     CheckpointStore,
     ShardLeases,
+    ShardReader,
     lineage_order,
     list_shards,
     runner_state,
@@ -161,8 +162,7 @@ class _Lane:
 @dataclass
 class _Shard:
     shard_id: str
-    iterator: str | None = None
-    started: bool = False
+    reader: ShardReader | None = None  # the one GetRecords loop (dynalab.engine.streams), made on first read
     ended: bool = False  # no NextShardIterator: closed and fully read
     lanes: list[_Lane] = field(default_factory=list)
     open: deque = field(default_factory=deque)  # sequence numbers read and not yet done, in order
@@ -256,18 +256,15 @@ class EventSourceMapping(BackgroundPoller):
                 shard.checkpoint = shard.read_upto = checkpoint.sequence_number if checkpoint else None
                 shard.parent = description.get("ParentShardId")  # type: ignore[attr-defined]
                 if self.settings.starting_position == "LATEST" and checkpoint is None:
-                    shard.iterator = self._iterator(shard)
+                    self._reader(shard).open()  # LATEST: after the mapping was made, so take the place now
             ordered.append(shard)
         return ordered
 
-    def _iterator(self, shard: _Shard) -> str | None:
-        args: dict[str, Any] = {"StreamArn": self.stream_arn, "ShardId": shard.shard_id}
-        if shard.read_upto is not None:
-            args.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=str(shard.read_upto))
-        else:
-            args["ShardIteratorType"] = self.settings.starting_position
-        shard.started = True
-        return self.lab.streams.get_shard_iterator(**args)["ShardIterator"]
+    def _reader(self, shard: _Shard) -> ShardReader:
+        if shard.reader is None:
+            shard.reader = ShardReader(self.lab, self.stream_arn, shard.shard_id, after=shard.read_upto,
+                                       start_at=self.settings.starting_position, limit=GET_RECORDS_MAX_RECORDS)
+        return shard.reader
 
     # -- the clock ------------------------------------------------------------------------------------------------
     def now(self) -> float:
@@ -312,19 +309,10 @@ class EventSourceMapping(BackgroundPoller):
         """Read what the shard has now into its lanes; return how many records were read."""
         if shard.ended:
             return 0
-        if shard.iterator is None:
-            shard.iterator = self._iterator(shard)
+        reader = self._reader(shard)
+        calls_before = reader.calls
         read = 0
-        while shard.iterator is not None:
-            try:
-                page = self.lab.streams.get_records(ShardIterator=shard.iterator, Limit=GET_RECORDS_MAX_RECORDS)
-            except ClientError as error:
-                if error.response["Error"]["Code"] == "ExpiredIteratorException":
-                    shard.iterator = self._iterator(shard)
-                    continue
-                raise
-            self.get_records_calls += 1
-            records = page.get("Records", [])
+        for records in reader.pages():
             for raw in records:
                 if shard.read_upto is not None and _seq(raw) <= shard.read_upto:
                     continue
@@ -337,11 +325,8 @@ class EventSourceMapping(BackgroundPoller):
                     self.records_filtered += 1
                     shard.done.add(_seq(raw))
                 read += 1
-            shard.iterator = page.get("NextShardIterator")
-            if shard.iterator is None:
-                shard.ended = True
-            if not records:
-                break
+        self.get_records_calls += reader.calls - calls_before
+        shard.ended = reader.ended
         self._advance_checkpoint(shard)
         return read
 
