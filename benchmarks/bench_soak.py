@@ -4,8 +4,9 @@
 
 Time is compressed: shard iterators live ``--iterator-lifetime-seconds`` (default 60 s) instead of DynamoDB's
 15 minutes, so ten minutes see the pruning a workshop of hours would. For ``--minutes`` (default 10) at once:
-lesson 4's vote projector polling every 0.1 s, lesson 4's VoteBoard casting a vote a second, an event source mapping (lesson 7) running a counting handler on the same stream, and a
-load generator writing small items at 20 a second. Prints the engine's memory (RSS) at the start and the end,
+lesson 4's vote projector polling every 0.1 s, lesson 4's VoteBoard casting a vote a second, an event source
+mapping (lesson 7) running a counting handler on the same stream, and a load generator writing small items at 20 a
+second. Prints the engine's memory (RSS) at the start and the end,
 the requests served and any error. The goal: growth under 20 MB.
 
 Not part of ``make bench``'s quick figures: it takes the minutes it is given.
