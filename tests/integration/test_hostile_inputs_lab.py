@@ -26,6 +26,9 @@ def prepared(_engine_for_the_session):
 def _call(lab: Any, name: str, parameter: str, value: Any) -> None:
     from support_hostile import clear_error_problem, outcome
 
+    if name == "cleanup" and not (lab.embedded or lab.is_aws):
+        pytest.skip("cleanup refuses an engine you started (it may hold tables that are not the lessons'), "
+                    "whatever the other arguments: its baseline call is refused there")
     baseline = dict(LAB_BASELINE[name])
     if "lab" in parameters_of(name):
         baseline["lab"] = lab
