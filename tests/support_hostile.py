@@ -48,3 +48,20 @@ def clear_error_problem(error: BaseException, parameter: str) -> str | None:
     if parameter not in str(error):
         return f"the message does not name {parameter!r}: {type(error).__name__}: {error}"
     return None
+
+
+#: the hostile values the lab-driven property tests draw from (one replaces a valid argument)
+HOSTILE_VALUES = (None, True, False, float("nan"), float("inf"), -1, 0, 10**30, 1.5, "x", "", "no",
+                  [], {}, (), set(), b"x", object())
+
+
+def check_hostile_call(name: str, arguments: dict[str, Any], parameter: str, value: Any) -> None:
+    """Call ``dynalab.<name>(**arguments)`` (one of them, ``parameter``, is the hostile ``value``): a result (a
+    background runner it returns is stopped), or a clear error about ``parameter``."""
+    kind, result = outcome(lambda: getattr(dynalab, name)(**arguments))
+    if kind == "result":
+        if hasattr(result, "stop"):
+            result.stop()
+        return
+    problem = clear_error_problem(result, parameter)
+    assert problem is None, f"{name}({parameter}={value!r:.60}): {problem}"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support_hostile import HOSTILE_VALUES, check_hostile_call
 from test_hostile_inputs import LAB_BASELINE, PROV, SLOW, parameters_of  # noqa: E402
 
 import dynalab
@@ -24,8 +25,6 @@ def prepared(_engine_for_the_session):
 
 
 def _call(lab: Any, name: str, parameter: str, value: Any) -> None:
-    from support_hostile import clear_error_problem, outcome
-
     if name == "cleanup" and not (lab.embedded or lab.is_aws):
         pytest.skip("cleanup refuses an engine you started (it may hold tables that are not the lessons'), "
                     "whatever the other arguments: its baseline call is refused there")
@@ -34,18 +33,10 @@ def _call(lab: Any, name: str, parameter: str, value: Any) -> None:
         baseline["lab"] = lab
     if name == "verify_plan":
         baseline["plan"] = dynalab.plan_table("orders")
-    function = getattr(dynalab, name)
-    kind, result = outcome(lambda: function(**{**baseline, parameter: value}))
-    if kind == "result":
-        if hasattr(result, "stop"):
-            result.stop()
-        return
-    problem = clear_error_problem(result, parameter)
-    assert problem is None, f"{name}({parameter}={value!r:.60}): {problem}"
+    check_hostile_call(name, {**baseline, parameter: value}, parameter, value)
 
 
-HOSTILE = st.sampled_from([None, True, False, float("nan"), float("inf"), -1, 0, 10**30, 1.5, "x", "", "no",
-                           [], {}, (), set(), b"x", object()])
+HOSTILE = st.sampled_from(HOSTILE_VALUES)
 
 
 @pytest.mark.parametrize("name", sorted(set(LAB_BASELINE) - SLOW))
