@@ -42,6 +42,10 @@ from dynalab.fidelity.throttling import (
     ThroughputEnforcer,
     enforce_throughput,
 )
+from dynalab.i18n import (
+    get_language,
+    set_language,
+)
 from dynalab.lessons.copy_tables import (
     copy_by_bulk_put,
     copy_by_change_capture,
@@ -209,6 +213,7 @@ __all__ = [
     "enforce_throughput",
     "estimate_partitions",
     "filter_or_index",
+    "get_language",
     "index_write_units",
     "item_cost",
     "item_size",
@@ -232,6 +237,7 @@ __all__ = [
     "sample_votes",
     "scan_items",
     "self_check",
+    "set_language",
     "simulate_autoscaling",
     "simulate_on_demand",
     "simulate_partition_load",
