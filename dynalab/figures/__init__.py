@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from dynalab.i18n import tr
 from dynalab.models import checks
 
 #: a figure draws a bar or point per partition, second or setup: past this it is a bad request, not a picture
@@ -39,9 +40,11 @@ def _numeric_array(name: str, values: np.ndarray, low: float | None, high: float
                    integer: bool, infinite: bool) -> list[Any]:
     """``series`` for a numpy array, vectorised (a week of minutes redraws on every slider move)."""
     if not min_length <= values.size <= MAX_POINTS_DRAWN:
-        raise ValueError(f"{name} must hold {min_length:,} to {MAX_POINTS_DRAWN:,} values; got {values.size:,}")
+        raise ValueError(tr("{name} must hold {low:,} to {high:,} values; got {count:,}", name=name, low=min_length,
+                            high=MAX_POINTS_DRAWN, count=values.size))
     if integer and values.dtype.kind == "f":
-        raise checks.ParameterTypeError(f"{name} must hold integers; got an array of {values.dtype}")
+        raise checks.ParameterTypeError(tr("{name} must hold integers; got an array of {dtype}", name=name,
+                                           dtype=values.dtype))
     bad = ~np.isfinite(values) if values.dtype.kind == "f" else np.zeros(values.size, dtype=bool)
     if infinite:
         bad &= ~np.isposinf(values)
@@ -53,7 +56,8 @@ def _numeric_array(name: str, values: np.ndarray, low: float | None, high: float
     if bad.any():
         first = int(np.argmax(bad))
         checks.number(f"{name}[{first}]", values[first].item(), low=low, high=high)  # raises, with the words
-        raise ValueError(f"{name}[{first}] must be finite; got {values[first]!r}")
+        raise ValueError(tr("{name}[{first}] must be finite; got {value!r}", name=name, first=first,
+                            value=values[first]))
     return values  # type: ignore[return-value]
 
 
@@ -67,17 +71,19 @@ def same_length(first: tuple[str, list[Any]], *others: tuple[str, list[Any]]) ->
     name, values = first
     for other_name, other in others:
         if len(other) != len(values):
-            raise ValueError(f"{other_name} has {len(other):,} values but {name} has {len(values):,}: the figure "
-                             f"needs one value of {other_name} per value of {name}")
+            raise ValueError(tr("{other_name} has {other_count:,} values but {name} has {count:,}: the figure "
+                                "needs one value of {other_name} per value of {name}", other_name=other_name,
+                                other_count=len(other), name=name, count=len(values)))
 
 
 def numbers_by_label(name: str, value: Any, *, low: float | None = 0, min_length: int = 0) -> dict[Any, Any]:
     """A mapping of labels to finite numbers (>= ``low``), else a clear error naming ``name``."""
     if not isinstance(value, Mapping):
-        raise checks.ParameterTypeError(f"{name} must be a mapping of labels to numbers; got {value!r} "
-                                        f"({type(value).__name__})")
+        raise checks.ParameterTypeError(tr("{name} must be a mapping of labels to numbers; got {value!r} ({type})",
+                                           name=name, value=value, type=type(value).__name__))
     if len(value) < min_length:
-        raise ValueError(f"{name} must hold at least {min_length} entries; got none")
+        raise ValueError(tr("{name} must hold at least {min_length} entries; got none", name=name,
+                            min_length=min_length))
     return {key: checks.number(f"{name}[{key!r}]", number, low=low) for key, number in value.items()}
 
 
@@ -90,6 +96,7 @@ def has_fields(name: str, value: Any, fields: tuple[str, ...], what: str) -> Any
     """``value`` if it has every one of ``fields`` (a result from another layer, duck-typed), else a TypeError."""
     missing = [field for field in fields if not hasattr(value, field)]
     if missing:
-        raise checks.ParameterTypeError(f"{name} must be {what} (with {', '.join(fields)}); got {value!r:.80} "
-                                        f"({type(value).__name__})")
+        raise checks.ParameterTypeError(tr("{name} must be {what} (with {fields}); got {value!r:.80} ({type})",
+                                           name=name, what=what, fields=", ".join(fields), value=value,
+                                           type=type(value).__name__))
     return value

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dynalab.figures import has_fields, same_length, series
+from dynalab.i18n import tr
 from dynalab.models import checks
 
 __all__ = ["autoscaling_figure", "autoscaling_traces", "cost_figure", "throttling_figure", "throttling_traces",
@@ -33,12 +34,12 @@ def _thin(values: np.ndarray, every: int) -> np.ndarray:
 
 def _time_axis(minutes: int) -> tuple[float, str]:
     """Divide minutes by this to get the axis unit."""
-    return (60.0, "hours") if minutes > 720 else (1.0, "minutes")
+    return (60.0, tr("hours")) if minutes > 720 else (1.0, tr("minutes"))
 
 
 def _check_run(result: Any, max_points: Any) -> None:
     has_fields("result", result, ("demand", "provisioned", "served", "throttled", "events"),
-               "a simulated run (dynalab.simulate_autoscaling(...))")
+               tr("a simulated run (dynalab.simulate_autoscaling(...))"))
     named = [(f"result.{name}", series(f"result.{name}", getattr(result, name), low=0))
              for name in ("demand", "provisioned", "served", "throttled")]
     same_length(*named)
@@ -57,32 +58,34 @@ def autoscaling_traces(result: Any, max_points: int = MAX_POINTS) -> list[dict]:
     changes = [e for e in result.events if e.kind != "refused"]
     refused = [e for e in result.events if e.kind == "refused"]
     return [
-        dict(name="demand (requested units/s)", x=x, y=series["demand"],
+        dict(name=tr("demand (requested units/s)"), x=x, y=series["demand"],
              line=dict(color=COLORS["demand"], width=1)),
-        dict(name="consumed (served units/s)", x=x, y=series["served"],
+        dict(name=tr("consumed (served units/s)"), x=x, y=series["served"],
              line=dict(color=COLORS["served"], width=1)),
-        dict(name="provisioned capacity", x=x, y=series["provisioned"], line_shape="hv",
+        dict(name=tr("provisioned capacity"), x=x, y=series["provisioned"], line_shape="hv",
              line=dict(color=COLORS["provisioned"], width=2)),
-        dict(name="throttled units/s", x=x, y=series["throttled"], fill="tozeroy",
+        dict(name=tr("throttled units/s"), x=x, y=series["throttled"], fill="tozeroy",
              line=dict(color=COLORS["throttled"], width=1)),
-        dict(name="scaling event", x=[e.effective_minute / scale for e in changes],
+        dict(name=tr("scaling event"), x=[e.effective_minute / scale for e in changes],
              y=[e.to_capacity for e in changes], mode="markers",
              marker=dict(color=COLORS["event"], size=9,
                          symbol=["triangle-up" if e.kind == "scale-out" else "triangle-down" for e in changes]),
              text=[e.reason for e in changes], hoverinfo="text+x+y"),
-        dict(name="decrease refused", x=[e.minute / scale for e in refused],
+        dict(name=tr("decrease refused"), x=[e.minute / scale for e in refused],
              y=[e.from_capacity for e in refused], mode="markers",
              marker=dict(color="black", size=8, symbol="x"), text=[e.reason for e in refused],
              hoverinfo="text+x+y"),
     ]
 
 
-def autoscaling_figure(result: Any, title: str = "Auto scaling", max_points: int = MAX_POINTS) -> go.Figure:
-    """Demand, consumed, provisioned capacity and throttles over time, with each scaling event marked."""
+def autoscaling_figure(result: Any, title: str | None = None, max_points: int = MAX_POINTS) -> go.Figure:
+    """Demand, consumed, provisioned capacity and throttles over time, with each scaling event marked (``title``:
+    "Auto scaling" in the current language when not given)."""
+    title = tr("Auto scaling") if title is None else title
     traces = autoscaling_traces(result, max_points)  # checks the run first
     _, unit = _time_axis(int(result.demand.size))
     figure = go.Figure([go.Scatter(**trace) for trace in traces])
-    figure.update_layout(title=title, xaxis_title=unit, yaxis_title="capacity units per second", height=420,
+    figure.update_layout(title=title, xaxis_title=unit, yaxis_title=tr("capacity units per second"), height=420,
                          margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.2),
                          template="plotly_white")
     return figure
@@ -110,43 +113,49 @@ def update_autoscaling_figure(figure: go.Figure, result: Any, title: str | None 
 
 def throttling_traces(run: Any) -> list[dict]:
     """The traces of ``throttling_figure`` as dicts."""
-    has_fields("run", run, ("rows", "requests_per_second"), "a load run (dynalab.run_load(...))")
+    has_fields("run", run, ("rows", "requests_per_second"), tr("a load run (dynalab.run_load(...))"))
     checks.number("run.requests_per_second", run.requests_per_second, low=0)
     seconds = [row.second for row in run.rows]
     return [
-        dict(type="bar", name="served calls", x=seconds, y=[row.served for row in run.rows],
+        dict(type="bar", name=tr("served calls"), x=seconds, y=[row.served for row in run.rows],
              marker_color=COLORS["served"]),
-        dict(type="bar", name="throttled attempts (boto3 retried them)", x=seconds,
+        dict(type="bar", name=tr("throttled attempts (boto3 retried them)"), x=seconds,
              y=[row.throttled_attempts for row in run.rows], marker_color=COLORS["throttled"]),
-        dict(type="scatter", name="provisioned capacity units/s", x=seconds, y=[row.provisioned for row in run.rows],
-             line_shape="hv", line=dict(color=COLORS["provisioned"], width=3)),
-        dict(type="scatter", name="requested calls/s", x=seconds, y=[run.requests_per_second] * len(seconds),
+        dict(type="scatter", name=tr("provisioned capacity units/s"), x=seconds,
+             y=[row.provisioned for row in run.rows], line_shape="hv", line=dict(color=COLORS["provisioned"], width=3)),
+        dict(type="scatter", name=tr("requested calls/s"), x=seconds,
+             y=[run.requests_per_second] * len(seconds),
              line=dict(color=COLORS["demand"], dash="dot")),
     ]
 
 
-def throttling_figure(run: Any, title: str = "Served vs throttled, second by second") -> go.Figure:
-    """A live load run: bars of calls served and attempts throttled per second, the provisioned rate as a line."""
+def throttling_figure(run: Any, title: str | None = None) -> go.Figure:
+    """A live load run: bars of calls served and attempts throttled per second, the provisioned rate as a line
+    (``title``: "Served vs throttled, second by second" in the current language when not given)."""
+    title = tr("Served vs throttled, second by second") if title is None else title
     figure = go.Figure()
     for trace in throttling_traces(run):
         kind = trace.pop("type")
         figure.add_trace(go.Bar(**trace) if kind == "bar" else go.Scatter(**trace))
-    figure.update_layout(title=title, xaxis_title="second of the run (with auto scaling: 1 s = 1 simulated minute)",
-                         yaxis_title="per second", barmode="group", height=380, template="plotly_white",
+    figure.update_layout(title=title, xaxis_title=tr("second of the run (with auto scaling: 1 s = 1 simulated minute)"),
+                         yaxis_title=tr("per second"), barmode="group", height=380, template="plotly_white",
                          margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.25))
     return figure
 
 
-def cost_figure(comparison: Any, title: str = "What the workload costs") -> go.Figure:
-    """Dollars for the same workload: provisioned with auto scaling, provisioned fixed at the peak, on-demand."""
+def cost_figure(comparison: Any, title: str | None = None) -> go.Figure:
+    """Dollars for the same workload: provisioned with auto scaling, provisioned fixed at the peak, on-demand
+    (``title``: "What the workload costs" in the current language when not given)."""
+    title = tr("What the workload costs") if title is None else title
     has_fields("comparison", comparison, ("fixed_capacity", "provisioned_autoscaling", "provisioned_fixed",
-                                          "on_demand"), "a cost comparison (dynalab.compare_costs(...))")
+                                          "on_demand"), tr("a cost comparison (dynalab.compare_costs(...))"))
     for name in ("provisioned_autoscaling", "provisioned_fixed", "on_demand"):
         checks.number(f"comparison.{name}", getattr(comparison, name), low=0)
-    labels = ["provisioned, auto scaling", f"provisioned, fixed at {comparison.fixed_capacity}", "on-demand"]
+    labels = [tr("provisioned, auto scaling"),
+              tr("provisioned, fixed at {capacity}", capacity=comparison.fixed_capacity), tr("on-demand")]
     values = [comparison.provisioned_autoscaling, comparison.provisioned_fixed, comparison.on_demand]
     figure = go.Figure(go.Bar(x=labels, y=values, text=[f"${v:,.2f}" for v in values], textposition="auto",
                               marker_color=[COLORS["provisioned"], COLORS["demand"], COLORS["served"]]))
-    figure.update_layout(title=title, yaxis_title="US dollars (price table 2026-12, us-east-1)", height=320,
+    figure.update_layout(title=title, yaxis_title=tr("US dollars (price table 2026-12, us-east-1)"), height=320,
                          template="plotly_white", margin=dict(l=60, r=20, t=50, b=40))
     return figure

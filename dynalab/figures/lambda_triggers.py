@@ -11,18 +11,19 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dynalab.figures import has_fields
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 
 __all__ = ["batching_figure", "invocation_timeline_figure"]
 
-#: How each kind of invocation is drawn (label, colour).
+#: How each kind of invocation is drawn (label: an English template, shown through ``tr``; colour).
 KINDS = {
-    "success": ("success", "#2ca02c"),
-    "partial": ("partial batch response", "#1f77b4"),
-    "retry": ("error: retried", "#d62728"),
-    "bisect": ("error: bisected", "#ff7f0e"),
-    "discard": ("error: sent to the destination", "#000000"),
-    "expired": ("too old: sent to the destination", "#7f7f7f"),
+    "success": (N_("success"), "#2ca02c"),
+    "partial": (N_("partial batch response"), "#1f77b4"),
+    "retry": (N_("error: retried"), "#d62728"),
+    "bisect": (N_("error: bisected"), "#ff7f0e"),
+    "discard": (N_("error: sent to the destination"), "#000000"),
+    "expired": (N_("too old: sent to the destination"), "#7f7f7f"),
 }
 
 
@@ -41,12 +42,13 @@ def invocation_timeline_figure(invocations: Sequence[Any], title: str = "") -> g
     the stream, counted from the first record shown), coloured by what happened."""
     checks.sequence_of("invocations", invocations, lambda n, v: has_fields(
         n, v, ("number", "outcome", "action", "first_sequence_number", "last_sequence_number"),
-        "an Invocation (EventSourceMapping.invocations)"))
+        tr("an Invocation (EventSourceMapping.invocations)")))
     numbers = sorted({int(i.first_sequence_number) for i in invocations if i.first_sequence_number}
                      | {int(i.last_sequence_number) for i in invocations if i.last_sequence_number})
     origin = numbers[0] if numbers else 0
     figure = go.Figure()
     for kind, (label, colour) in KINDS.items():
+        label = tr(label)
         chosen = [i for i in invocations if _kind(i) == kind and i.first_sequence_number]
         if not chosen:
             continue
@@ -57,11 +59,13 @@ def invocation_timeline_figure(invocations: Sequence[Any], title: str = "") -> g
                                                                                               strict=True)],
             marker_color=colour, marker_line_width=0, width=0.8,
             customdata=[[i.batch_size, i.retry, i.bisect_depth, i.error[:60]] for i in chosen],
-            hovertemplate=("invocation %{x}: %{customdata[0]} record(s), retry %{customdata[1]}, "
-                           "bisect depth %{customdata[2]}<br>%{customdata[3]}<extra>" + label + "</extra>")))
-    figure.update_layout(title=title or "invocations per batch (each bar: the records one invocation got)",
-                         xaxis_title="invocation", yaxis_title="record (position in the stream)", barmode="overlay",
-                         height=380, margin=dict(l=60, r=20, t=50, b=40), legend=dict(orientation="h", y=-0.2))
+            hovertemplate=tr("invocation %{{x}}: %{{customdata[0]}} record(s), retry %{{customdata[1]}}, "
+                             "bisect depth %{{customdata[2]}}<br>%{{customdata[3]}}<extra>{label}</extra>",
+                             label=label)))
+    figure.update_layout(title=title or tr("invocations per batch (each bar: the records one invocation got)"),
+                         xaxis_title=tr("invocation"), yaxis_title=tr("record (position in the stream)"),
+                         barmode="overlay", height=380, margin=dict(l=60, r=20, t=50, b=40),
+                         legend=dict(orientation="h", y=-0.2))
     return figure
 
 
@@ -69,14 +73,15 @@ def batching_figure(results: Sequence[Any], title: str = "") -> go.Figure:
     """Invocations against mean latency, one line per batching window, one point per batch size."""
     checks.sequence_of("results", results, lambda n, v: has_fields(
         n, v, ("window_seconds", "batch_size", "mean_latency_seconds", "invocations"),
-        "a BatchingResult (dynalab.models.event_source_mapping.simulate_batching(...))"), min_length=1)
+        tr("a BatchingResult (dynalab.models.event_source_mapping.simulate_batching(...))")), min_length=1)
     figure = go.Figure()
     for window in sorted({r.window_seconds for r in results}):
         chosen = sorted((r for r in results if r.window_seconds == window), key=lambda r: r.batch_size)
         figure.add_trace(go.Scatter(
-            name=f"window {window} s", x=[r.mean_latency_seconds for r in chosen], y=[r.invocations for r in chosen],
+            name=tr("window {window} s", window=window), x=[r.mean_latency_seconds for r in chosen],
+            y=[r.invocations for r in chosen],
             mode="lines+markers+text", text=[f"B={r.batch_size}" for r in chosen], textposition="top right"))
-    figure.update_layout(title=title or "batch size and batching window: invocations against latency (a model)",
-                         xaxis_title="mean latency, record written → invoked (s)", yaxis_title="invocations",
+    figure.update_layout(title=title or tr("batch size and batching window: invocations against latency (a model)"),
+                         xaxis_title=tr("mean latency, record written → invoked (s)"), yaxis_title=tr("invocations"),
                          yaxis_type="log", height=400, margin=dict(l=60, r=20, t=50, b=40))
     return figure

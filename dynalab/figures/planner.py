@@ -5,11 +5,14 @@ Data in (a ``dynalab.models.planner.TablePlan``: every number is the plan's), pl
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dynalab.figures import result_of
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.planner import TablePlan
 from dynalab.models.quotas import TARGET_UTILIZATION_RANGE
@@ -24,20 +27,20 @@ HOT_COLOUR = "#d62728"
 
 
 def _check_plan(plan: TablePlan, target_utilization: float | None = None) -> None:
-    result_of("plan", plan, TablePlan, "a TablePlan (dynalab.plan_table(design))")
+    result_of("plan", plan, TablePlan, tr("a TablePlan (dynalab.plan_table(design))"))
     if target_utilization is not None:
         checks.number("target_utilization", target_utilization, low=TARGET_UTILIZATION_RANGE[0],
-                      high=TARGET_UTILIZATION_RANGE[1], unit="percent")
+                      high=TARGET_UTILIZATION_RANGE[1], unit=tr("percent"))
 
 
 def _pattern_traces(plan: TablePlan) -> list[go.Bar]:
     names = [p.name for p in plan.patterns]
     return [
-        go.Bar(name="table reads (RCU/s)", x=names, marker_color=READ_COLOUR,
+        go.Bar(name=tr("table reads (RCU/s)"), x=names, marker_color=READ_COLOUR,
                y=[p.table_read_units * p.per_second for p in plan.patterns]),
-        go.Bar(name="table writes (WCU/s)", x=names, marker_color=WRITE_COLOUR,
+        go.Bar(name=tr("table writes (WCU/s)"), x=names, marker_color=WRITE_COLOUR,
                y=[p.table_write_units * p.per_second for p in plan.patterns]),
-        go.Bar(name="index reads and writes (units/s)", x=names, marker_color=INDEX_COLOUR,
+        go.Bar(name=tr("index reads and writes (units/s)"), x=names, marker_color=INDEX_COLOUR,
                y=[(sum(p.index_read_units.values()) + sum(p.index_write_units.values())) * p.per_second
                   for p in plan.patterns]),
     ]
@@ -48,23 +51,35 @@ def _bill_traces(plan: TablePlan, target_utilization: float) -> tuple[list[go.Sc
     provisioned = plan.monthly_cost("provisioned")
     headroom = plan.monthly_cost("provisioned", target_utilization)
     traces = [
-        go.Scatter(name="on-demand", x=use, y=plan.on_demand_cost_at(use), line=dict(color=ON_DEMAND_COLOUR)),
-        go.Scatter(name="provisioned at the planned units", x=use, y=np.full(use.size, provisioned),
+        go.Scatter(name=tr("on-demand"), x=use, y=plan.on_demand_cost_at(use), line=dict(color=ON_DEMAND_COLOUR)),
+        go.Scatter(name=tr("provisioned at the planned units"), x=use, y=np.full(use.size, provisioned),
                    line=dict(color=READ_COLOUR)),
-        go.Scatter(name=f"provisioned, {target_utilization:g} % target", x=use, y=np.full(use.size, headroom),
+        go.Scatter(name=tr("provisioned, {target:g} % target", target=target_utilization), x=use,
+                   y=np.full(use.size, headroom),
                    line=dict(color=READ_COLOUR, dash="dot")),
     ]
     return traces, plan.break_even_utilization()
 
 
+def _key_label(load: Any) -> str:
+    """"place order (write)", "list orders (read, by-customer)": the pattern, its kind and where it lands."""
+    if load.where == "table":
+        if load.kind == "read":
+            return tr("{pattern} (read)", pattern=load.pattern)
+        return tr("{pattern} (write)", pattern=load.pattern)
+    if load.kind == "read":
+        return tr("{pattern} (read, {where})", pattern=load.pattern, where=load.where)
+    return tr("{pattern} (write, {where})", pattern=load.pattern, where=load.where)
+
+
 def _key_traces(plan: TablePlan) -> list[go.Bar]:
     loads = plan.key_loads
-    labels = [f"{load.pattern} ({load.kind}{'' if load.where == 'table' else ', ' + load.where})" for load in loads]
+    labels = [_key_label(load) for load in loads]
     return [
-        go.Bar(name="units/s on one key", x=labels, y=[load.units_per_second_per_key for load in loads],
+        go.Bar(name=tr("units/s on one key"), x=labels, y=[load.units_per_second_per_key for load in loads],
                marker_color=[HOT_COLOUR if load.hot else (READ_COLOUR if load.kind == "read" else WRITE_COLOUR)
                              for load in loads], showlegend=False),
-        go.Scatter(name="today's per-partition ceiling", x=labels, y=[load.ceiling_per_second for load in loads],
+        go.Scatter(name=tr("today's per-partition ceiling"), x=labels, y=[load.ceiling_per_second for load in loads],
                    mode="markers", marker=dict(symbol="line-ew-open", size=28, color=HOT_COLOUR, line=dict(width=3))),
     ]
 
@@ -73,8 +88,9 @@ def pattern_units_figure(plan: TablePlan) -> go.Figure:
     """Per pattern: the units per second it asks of the table (reads, writes) and of its indexes."""
     _check_plan(plan)
     figure = go.Figure(_pattern_traces(plan))
-    figure.update_layout(title=f"{plan.read_capacity_units:,} RCU and {plan.write_capacity_units:,} WCU in all",
-                         barmode="group", yaxis_title="capacity units per second", height=360,
+    figure.update_layout(title=tr("{rcu:,} RCU and {wcu:,} WCU in all", rcu=plan.read_capacity_units,
+                                  wcu=plan.write_capacity_units),
+                         barmode="group", yaxis_title=tr("capacity units per second"), height=360,
                          legend=dict(orientation="h", y=-0.25))
     return figure
 
@@ -86,9 +102,10 @@ def bill_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
     traces, break_even = _bill_traces(plan, target_utilization)
     figure = go.Figure(traces)
     figure.add_vline(x=min(break_even, 100), line=dict(color="grey", dash="dash"),
-                     annotation_text=f"break-even {break_even:.1f} %")
-    figure.update_layout(title="A month (730 h) of capacity, by average use", xaxis_title="average use, % of plan",
-                         yaxis_title="dollars a month", height=360, legend=dict(orientation="h", y=-0.25))
+                     annotation_text=tr("break-even {break_even:.1f} %", break_even=break_even))
+    figure.update_layout(title=tr("A month (730 h) of capacity, by average use"),
+                         xaxis_title=tr("average use, % of plan"), yaxis_title=tr("dollars a month"), height=360,
+                         legend=dict(orientation="h", y=-0.25))
     return figure
 
 
@@ -96,8 +113,9 @@ def key_load_figure(plan: TablePlan) -> go.Figure:
     """Each pattern's units per second on one key against today's per-partition ceiling (red: a hot key)."""
     _check_plan(plan)
     figure = go.Figure(_key_traces(plan))
-    figure.update_layout(title=f"Keys against today's ceilings (partitions, 2017 model: {plan.partitions})",
-                         yaxis_title="units per second on one key", yaxis_type="log", height=360,
+    figure.update_layout(title=tr("Keys against today's ceilings (partitions, 2017 model: {partitions})",
+                                  partitions=plan.partitions),
+                         yaxis_title=tr("units per second on one key"), yaxis_type="log", height=360,
                          legend=dict(orientation="h", y=-0.3))
     return figure
 
@@ -107,7 +125,7 @@ def plan_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
     _check_plan(plan, target_utilization)
     break_even = plan.break_even_utilization()
     figure = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=(
-        "units per pattern", "$ a month by average use", "one key vs today's ceiling"))
+        tr("units per pattern"), tr("$ a month by average use"), tr("one key vs today's ceiling")))
     for trace in _pattern_traces(plan):
         figure.add_trace(trace, row=1, col=1)
     traces, _ = _bill_traces(plan, target_utilization)
@@ -116,14 +134,16 @@ def plan_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
     figure.add_vline(x=min(break_even, 100), line=dict(color="grey", dash="dash"), row=1, col=2)
     for trace in _key_traces(plan):
         figure.add_trace(trace, row=1, col=3)
-    figure.update_yaxes(title_text="units per second", row=1, col=1)
-    figure.update_yaxes(title_text="dollars a month", row=1, col=2)
-    figure.update_xaxes(title_text="average use, % of plan", row=1, col=2)
-    figure.update_yaxes(type="log", title_text="units/s on one key", row=1, col=3)
+    figure.update_yaxes(title_text=tr("units per second"), row=1, col=1)
+    figure.update_yaxes(title_text=tr("dollars a month"), row=1, col=2)
+    figure.update_xaxes(title_text=tr("average use, % of plan"), row=1, col=2)
+    figure.update_yaxes(type="log", title_text=tr("units/s on one key"), row=1, col=3)
     figure.update_layout(
-        title=(f"{plan.read_capacity_units:,} RCU, {plan.write_capacity_units:,} WCU; provisioned "
-               f"${plan.monthly_cost('provisioned'):,.2f}, on-demand ${plan.monthly_cost('on-demand'):,.2f} a month "
-               f"(break-even {break_even:.1f} %); {plan.partitions} partition(s), 2017 model"),
+        title=tr("{rcu:,} RCU, {wcu:,} WCU; provisioned ${provisioned:,.2f}, on-demand ${on_demand:,.2f} a month "
+                 "(break-even {break_even:.1f} %); {partitions} partition(s), 2017 model",
+                 rcu=plan.read_capacity_units, wcu=plan.write_capacity_units,
+                 provisioned=plan.monthly_cost("provisioned"), on_demand=plan.monthly_cost("on-demand"),
+                 break_even=break_even, partitions=plan.partitions),
         barmode="group", height=450, margin=dict(t=90, b=40), legend=dict(orientation="h", y=-0.35),
         font=dict(size=11))
     figure.update_annotations(font_size=12)

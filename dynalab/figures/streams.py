@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from dynalab.figures import labels, numbers_by_label, same_length, series
+from dynalab.i18n import tr
 from dynalab.models import checks
 
 __all__ = ["cost_comparison_figure", "daily_votes_figure", "vote_summary_figure"]
@@ -26,7 +27,8 @@ def vote_summary_figure(summary: Mapping[str, int], candidates: Sequence[str] = 
     names = list(dict.fromkeys([*candidates, *sorted(summary)]))
     counts = [summary.get(name, 0) for name in names]
     figure = go.Figure(go.Bar(x=names, y=counts, text=counts, textposition="outside", marker_color=STREAM_COLOUR))
-    figure.update_layout(title=title or "vote-summary table (vote → num)", xaxis_title="vote", yaxis_title="num",
+    figure.update_layout(title=title or tr("vote-summary table (vote → num)"), xaxis_title=tr("vote"),
+                         yaxis_title="num",
                          height=320, margin=dict(l=50, r=20, t=50, b=40),
                          yaxis=dict(rangemode="tozero", range=[0, max([*counts, 1]) * 1.25]))
     return figure
@@ -36,11 +38,11 @@ def daily_votes_figure(daily: Mapping[tuple[str, str], int], title: str = "") ->
     """Stacked bars: votes per day and candidate (the per-day table)."""
     for key in numbers_by_label("daily", daily):
         if not isinstance(key, tuple) or len(key) != 2:
-            raise checks.ParameterTypeError(f"daily's keys must be (vote, date) pairs; got {key!r}")
+            raise checks.ParameterTypeError(tr("daily's keys must be (vote, date) pairs; got {key!r}", key=key))
     dates = sorted({date for _, date in daily})
     figure = go.Figure([go.Bar(name=vote, x=dates, y=[daily.get((vote, date), 0) for date in dates])
                         for vote in sorted({vote for vote, _ in daily})])
-    figure.update_layout(barmode="stack", title=title or "per-day table: votes per candidate and day",
+    figure.update_layout(barmode="stack", title=title or tr("per-day table: votes per candidate and day"),
                          xaxis_title="Date", yaxis_title="num", height=320, margin=dict(l=50, r=20, t=50, b=40))
     return figure
 
@@ -51,8 +53,8 @@ def cost_comparison_figure(days: Sequence[int], cumulative_dollars: Mapping[str,
     such as ``"batch, on-demand"`` to its series. Batch lines red, stream lines green; provisioned lines dashed."""
     x = series("days", days)
     if not isinstance(cumulative_dollars, Mapping) or not cumulative_dollars:
-        raise ValueError("cumulative_dollars must map a label to its series of dollars; "
-                         f"got {cumulative_dollars!r:.80}")
+        raise ValueError(tr("cumulative_dollars must map a label to its series of dollars; got {value!r:.80}",
+                            value=cumulative_dollars))
     for label, dollars in cumulative_dollars.items():
         same_length(("days", x), (f"cumulative_dollars[{label!r}]", series(f"cumulative_dollars[{label!r}]", dollars,
                                                                            low=0)))
@@ -63,8 +65,9 @@ def cost_comparison_figure(days: Sequence[int], cumulative_dollars: Mapping[str,
         lines.append(go.Scatter(x=list(days), y=list(series_), name=label, mode="lines+markers",
                                 line=dict(color=colour, width=3, dash=dash)))
     figure = go.Figure(lines)
-    figure.update_layout(title=title or "cumulative cost in dollars, metered with DynamoDB's rules (2026-12 prices)",
-                         xaxis_title="day", yaxis_title="cumulative US dollars", height=380,
+    figure.update_layout(title=title or tr("cumulative cost in dollars, metered with DynamoDB's rules (2026-12 "
+                                           "prices)"),
+                         xaxis_title=tr("day"), yaxis_title=tr("cumulative US dollars"), height=380,
                          margin=dict(l=70, r=20, t=50, b=40), legend=dict(orientation="h", y=-0.2),
                          yaxis=dict(tickformat="$.2e"))
     return figure
