@@ -22,10 +22,16 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from dynalab.i18n import tr
 from dynalab.models import checks
 
 MAIN_CONTROL = "dynalab-main-control"
 MAIN_READOUT = "dynalab-main-readout"
+
+
+def yes_no(flag: object) -> str:
+    """"yes" or "no" in the current language (a readout's answer to a question it asks)."""
+    return tr("yes") if flag else tr("no")
 
 
 def static_figures() -> bool:
@@ -46,7 +52,8 @@ def check_value(control: Any, value: Any) -> Any:
 
     parameter = control._dynalab_parameter
     if control.description:
-        parameter = f"{parameter} (the {control.description!r} control)"
+        parameter = tr("{parameter} (the {description!r} control)", parameter=parameter,
+                       description=control.description)
     rule: Callable[[str, Any], Any] | None = getattr(control, "_dynalab_rule", None)
     if rule is not None:
         return rule(parameter, value)

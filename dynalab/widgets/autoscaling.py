@@ -11,6 +11,7 @@ from typing import Any
 
 from dynalab.engine import Lab, check_lab
 from dynalab.figures.autoscaling import autoscaling_figure, throttling_figure, update_autoscaling_figure
+from dynalab.i18n import N_, tr
 from dynalab.lessons.workloads import WORKLOADS, Workload, load_workload
 from dynalab.models import checks
 from dynalab.models.autoscaling import (
@@ -21,14 +22,15 @@ from dynalab.models.autoscaling import (
 )
 from dynalab.models.pricing import DEFAULT_PRICES, Prices, compare_costs
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS, TARGET_UTILIZATION_RANGE
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked, yes_no
 
 LOWEST, HIGHEST = (int(x) for x in TARGET_UTILIZATION_RANGE)
 
 __all__ = ["AutoscalingExplorer", "LiveThrottlingDemo", "describe_costs", "describe_run", "split_delay"]
 
-#: the explorer's delay control: minutes from the alarm's last datapoint to the new capacity
-DELAY_LABEL = "delay (min)"
+#: the explorer's delay control: minutes from the alarm's last datapoint to the new capacity (an English template:
+#: shown through ``tr``)
+DELAY_LABEL = N_("delay (min)")
 DEFAULT_DELAY_MINUTES = ALARM_DELAY_MINUTES + UPDATE_DELAY_MINUTES
 #: the controls' ranges (the constructors check their arguments against the same ones)
 DELAY_RANGE = (0, 15)
@@ -51,15 +53,17 @@ def describe_costs(result: Any, comparison: Any) -> str:
     asked = float(result.demand.sum() * 60)
     share = 100 * result.throttled_units / asked if asked else 0.0
     delay = result.parameters["alarm_delay_minutes"] + result.parameters["update_delay_minutes"]
-    return (
-        f"target {result.parameters['target_utilization']:g} %, new capacity {delay} min after each alarm: "
-        f"{outs} scale-out(s), {ins} scale-in(s)"
-        f"{f', {refused} decrease(s) refused' if refused else ''}; "
-        f"throttled {result.throttled_units:,.0f} units ({share:.2f} % of demand); "
-        f"average utilisation {comparison.average_utilization:.1f} % (break-even "
-        f"{comparison.break_even_utilization:.1f} %). Cost over {comparison.hours:g} h: provisioned with auto "
-        f"scaling ${comparison.provisioned_autoscaling:,.2f}, provisioned fixed at {comparison.fixed_capacity} "
-        f"${comparison.provisioned_fixed:,.2f}, on-demand ${comparison.on_demand:,.2f}."
+    return tr(
+        "target {target:g} %, new capacity {delay} min after each alarm: {outs} scale-out(s), {ins} scale-in(s)"
+        "{refused}; throttled {throttled:,.0f} units ({share:.2f} % of demand); average utilisation "
+        "{utilisation:.1f} % (break-even {break_even:.1f} %). Cost over {hours:g} h: provisioned with auto scaling "
+        "${autoscaling:,.2f}, provisioned fixed at {fixed_capacity} ${fixed:,.2f}, on-demand ${on_demand:,.2f}.",
+        target=result.parameters["target_utilization"], delay=delay, outs=outs, ins=ins,
+        refused=tr(", {refused} decrease(s) refused", refused=refused) if refused else "",
+        throttled=result.throttled_units, share=share, utilisation=comparison.average_utilization,
+        break_even=comparison.break_even_utilization, hours=comparison.hours,
+        autoscaling=comparison.provisioned_autoscaling, fixed_capacity=comparison.fixed_capacity,
+        fixed=comparison.provisioned_fixed, on_demand=comparison.on_demand,
     )
 
 
@@ -78,22 +82,22 @@ class AutoscalingExplorer(LessonWidget):
         checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST, integer=True)
         checks.flag("burst", burst)
         checks.number("delay_minutes", delay_minutes, low=DELAY_RANGE[0], high=DELAY_RANGE[1], integer=True)
-        checks.instance("prices", prices, Prices, what="a Prices (e.g. dynalab.DEFAULT_PRICES)")
+        checks.instance("prices", prices, Prices, what=tr("a Prices (e.g. dynalab.DEFAULT_PRICES)"))
         self.workload = workload if isinstance(workload, Workload) else load_workload(workload)
         self._loaded = {self.workload.name: self.workload}  # your own workloads stay in the picker
-        options = [(f"{name}: {text}", name) for name, text in WORKLOADS.items()]
+        options = [(f"{name}: {tr(text)}", name) for name, text in WORKLOADS.items()]
         if self.workload.name not in WORKLOADS:
             options.insert(0, (f"{self.workload.name}: {self.workload.description}", self.workload.name))
         self.prices = prices
         # The slider's own bounds are DynamoDB's: it cannot produce an invalid target.
         self.slider = checked(widgets.IntSlider, "target_utilization", target_utilization, min=LOWEST, max=HIGHEST,
-                              step=1, description="target %", continuous_update=False)
+                              step=1, description=tr("target %"), continuous_update=False)
         self.slider.add_class(MAIN_CONTROL)
         self.picker = checked(widgets.Dropdown, "workload", self.workload.name, options=options,
-                              description="workload", layout=widgets.Layout(width="34em"))
-        self.burst = checked(widgets.Checkbox, "burst", burst, description="burst capacity (300 s)")
+                              description=tr("workload"), layout=widgets.Layout(width="34em"))
+        self.burst = checked(widgets.Checkbox, "burst", burst, description=tr("burst capacity (300 s)"))
         self.delay = checked(widgets.IntSlider, "delay_minutes", delay_minutes, min=DELAY_RANGE[0],
-                             max=DELAY_RANGE[1], step=1, description=DELAY_LABEL, continuous_update=False)
+                             max=DELAY_RANGE[1], step=1, description=tr(DELAY_LABEL), continuous_update=False)
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self.result: Any = None
@@ -118,7 +122,8 @@ class AutoscalingExplorer(LessonWidget):
                                            **split_delay(self.delay.value))
         self.costs = compare_costs(demand, self.result.provisioned, self.result.served, prices=self.prices)
         self.readout.value = html.escape(describe_costs(self.result, self.costs))
-        return f"{self.workload.description} (target {self.slider.value} %, delay {self.delay.value} min)"
+        return tr("{workload} (target {target} %, delay {delay} min)", workload=self.workload.description,
+                  target=self.slider.value, delay=self.delay.value)
 
     def update(self, *_: Any) -> None:
         title = self._compute()
@@ -130,26 +135,29 @@ def describe_run(run: Any, provisioned: float, tolerance: float = 0.10) -> list[
     checks.number("provisioned", provisioned, low=0, low_open=True)
     checks.number("tolerance", tolerance, low=0, high=1)
     if not hasattr(run, "served_rate") or not getattr(run, "rows", None):
-        raise checks.ParameterTypeError(f"run must be a finished load run (LiveThrottlingDemo.run() or "
-                                        f"dynalab.run_load(...)); got {run!r:.80}")
+        raise checks.ParameterTypeError(tr("run must be a finished load run (LiveThrottlingDemo.run() or "
+                                           "dynalab.run_load(...)); got {run!r:.80}", run=run))
     rate = run.served_rate(1, run.seconds)
     first = run.rows[0].provisioned or provisioned
     lines = [
-        f"requested: {run.requests_per_second:g} writes/s for {run.seconds} s on {first:g} WCU",
-        f"throttled: {'yes' if run.throttled_attempts else 'no'}; boto3 retried: {'yes' if run.retries else 'no'}",
+        tr("requested: {rate:g} writes/s for {seconds} s on {capacity:g} WCU", rate=run.requests_per_second,
+           seconds=run.seconds, capacity=first),
+        tr("throttled: {throttled}; boto3 retried: {retried}", throttled=yes_no(run.throttled_attempts),
+           retried=yes_no(run.retries)),
     ]
     if not run.events:
-        lines.append(f"served within {tolerance:.0%} of the provisioned rate: "
-                     f"{'yes' if abs(rate - provisioned) <= tolerance * provisioned else 'no'}")
+        lines.append(tr("served within {tolerance:.0%} of the provisioned rate: {within}", tolerance=tolerance,
+                        within=yes_no(abs(rate - provisioned) <= tolerance * provisioned)))
     else:
         outs = [e for e in run.events if e.kind == "scale-out"]
         calm = run.rows[-3:]
         lines += [
-            f"first scale-out after 2 datapoints above the target: {'yes' if outs and outs[0].minute == 1 else 'no'}",
-            f"capacity after auto scaling covers the demand: "
-            f"{'yes' if outs and outs[-1].to_capacity >= run.requests_per_second else 'no'}",
-            f"throttles in the last {len(calm)} seconds: "
-            f"{sum(row.throttled_attempts + row.failed for row in calm)}",
+            tr("first scale-out after 2 datapoints above the target: {first}",
+               first=yes_no(outs and outs[0].minute == 1)),
+            tr("capacity after auto scaling covers the demand: {covers}",
+               covers=yes_no(outs and outs[-1].to_capacity >= run.requests_per_second)),
+            tr("throttles in the last {count} seconds: {throttles}", count=len(calm),
+               throttles=sum(row.throttled_attempts + row.failed for row in calm)),
         ]
     return lines
 
@@ -175,14 +183,15 @@ class LiveThrottlingDemo(LessonWidget):
                       integer=True)
         checks.number("seconds", seconds, low=SECONDS_RANGE[0], high=SECONDS_RANGE[1], integer=True)
         self.rate = checked(widgets.IntSlider, "requests_per_second", requests_per_second, min=RATE_RANGE[0],
-                            max=RATE_RANGE[1], step=5, description="writes/s", continuous_update=False)
+                            max=RATE_RANGE[1], step=5, description=tr("writes/s"), continuous_update=False)
         self.rate.add_class(MAIN_CONTROL)
         self.seconds = checked(widgets.IntSlider, "seconds", seconds, min=SECONDS_RANGE[0], max=SECONDS_RANGE[1],
-                               description="seconds")
-        self.autoscaling = checked(widgets.Checkbox, "autoscaling", False, description="auto scaling (1 s = 1 min)")
-        self.button = widgets.Button(description="Fire", button_style="danger")
+                               description=tr("seconds"))
+        self.autoscaling = checked(widgets.Checkbox, "autoscaling", False,
+                                   description=tr("auto scaling (1 s = 1 min)"))
+        self.button = widgets.Button(description=tr("Fire"), button_style="danger")
         self.button.on_click(lambda _: self.run())
-        self.readout = widgets.HTML("Press Fire.")
+        self.readout = widgets.HTML(tr("Press Fire."))
         self.readout.add_class(MAIN_READOUT)
         self.last_run: Any = None
         self._view = FigureView(_empty_run_figure())
@@ -208,7 +217,7 @@ class LiveThrottlingDemo(LessonWidget):
         checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST, integer=True)
         self.set_controls((self.rate, requests_per_second), (self.seconds, seconds), (self.autoscaling, autoscaling))
         self.button.disabled = True
-        self.readout.value = "running..."
+        self.readout.value = tr("running...")
         create_table(self.lab, self.table_name, read_capacity_units=5,
                      write_capacity_units=self.write_capacity_units, reset=True)
         enforcer = enforce_throughput(self.lab, self.table_name)

@@ -15,15 +15,17 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab, check_lab
 from dynalab.figures.capacity import read_pattern_figure, size_breakdown_figure
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.capacity import Page, first_page, item_cost
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, attribute_sizes, item_size
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked, yes_no
 
 __all__ = ["ItemCostExplorer", "PageDemo", "ReadPatterns", "first_page_live", "read_three_ways"]
 
-TEXT_KINDS = {"ascii": ("ASCII text (1 byte a character)", "x"),
-              "japanese": ("Japanese text (3 bytes a character)", "日")}
+#: the text kinds the explorer offers: (label, an English template shown through ``tr``; the character repeated)
+TEXT_KINDS = {"ascii": (N_("ASCII text (1 byte a character)"), "x"),
+              "japanese": (N_("Japanese text (3 bytes a character)"), "日")}
 MAX_TEXT_CHARACTERS = 420_000  # a little past the 400 KB limit, so the learner can cross it
 
 
@@ -54,18 +56,19 @@ class ItemCostExplorer(LessonWidget):
         self.lab, self.table_name, self._table = lab, table_name, None
         style, layout = {"description_width": "13em"}, widgets.Layout(width="40em")
         self.text_slider = checked(widgets.IntSlider, "text_characters", text_characters, min=0,
-                                   max=MAX_TEXT_CHARACTERS, step=100, description="text length (characters)",
+                                   max=MAX_TEXT_CHARACTERS, step=100, description=tr("text length (characters)"),
                                    style=style, layout=layout, continuous_update=False)
         self.text_slider.add_class(MAIN_CONTROL)
         self.numbers_slider = checked(widgets.IntSlider, "number_attributes", number_attributes, min=0,
-                                      max=MAX_NUMBER_ATTRIBUTES, description="number attributes", style=style,
+                                      max=MAX_NUMBER_ATTRIBUTES, description=tr("number attributes"), style=style,
                                       layout=layout, continuous_update=False)
         self.kind = checked(widgets.ToggleButtons, "text_kind", text_kind,
-                            options=[(label, key) for key, (label, _) in TEXT_KINDS.items()], description="text",
+                            options=[(tr(label), key) for key, (label, _) in TEXT_KINDS.items()],
+                            description=tr("text"),
                             style={"description_width": "13em", "button_width": "17em"})
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
-        self.button = widgets.Button(description="Write and read it on the engine", button_style="primary",
+        self.button = widgets.Button(description=tr("Write and read it on the engine"), button_style="primary",
                                      layout=widgets.Layout(width="22em"), disabled=lab is None)
         self.engine_readout = widgets.HTML()
         self.button.on_click(lambda _: self.write_and_read())
@@ -92,12 +95,15 @@ class ItemCostExplorer(LessonWidget):
         """The readout in words: size, and each price (or why DynamoDB refuses it)."""
         size = item_size(self.item())
         if size > MAX_ITEM_SIZE_BYTES:
-            return (f"{size:,} B: over DynamoDB's item limit of {MAX_ITEM_SIZE_BYTES:,} B (400 KB). A write is "
-                    "refused with ValidationException: Item size has exceeded the maximum allowed size.")
+            return tr("{size:,} B: over DynamoDB's item limit of {limit:,} B (400 KB). A write is refused with "
+                      "ValidationException: Item size has exceeded the maximum allowed size.", size=size,
+                      limit=MAX_ITEM_SIZE_BYTES)
         cost = item_cost(size)
-        return (f"{size:,} B → read: {cost.strong_read_units:g} RCU strongly consistent, "
-                f"{cost.eventual_read_units:g} eventually consistent, {cost.transactional_read_units:g} "
-                f"transactional; write: {cost.write_units:g} WCU, {cost.transactional_write_units:g} transactional.")
+        return tr("{size:,} B → read: {strong:g} RCU strongly consistent, {eventual:g} eventually consistent, "
+                  "{transactional:g} transactional; write: {write:g} WCU, {transactional_write:g} transactional.",
+                  size=size, strong=cost.strong_read_units, eventual=cost.eventual_read_units,
+                  transactional=cost.transactional_read_units, write=cost.write_units,
+                  transactional_write=cost.transactional_write_units)
 
     def update(self, *_: Any) -> None:
         self.readout.value = html.escape(self.describe())
@@ -107,7 +113,7 @@ class ItemCostExplorer(LessonWidget):
     def write_and_read(self) -> str:
         """Put the item, read it back strongly and eventually consistent; show the units each call reported."""
         if self.lab is None:
-            raise ValueError("ItemCostExplorer needs lab=dynalab.connect() to write to an engine")
+            raise ValueError(tr("ItemCostExplorer needs lab=dynalab.connect() to write to an engine"))
         from dynalab.engine.tables import create_table
 
         if self._table is None:
@@ -118,14 +124,15 @@ class ItemCostExplorer(LessonWidget):
             strong = self._table.get_item(Key={"pk": "item#1"}, ConsistentRead=True, **total)
             eventual = self._table.get_item(Key={"pk": "item#1"}, **total)
         except ClientError as error:
-            text = f"refused: {error.response['Error']['Code']}: {error.response['Error']['Message']}"
+            text = tr("refused: {code}: {message}", code=error.response["Error"]["Code"],
+                      message=error.response["Error"]["Message"])
         else:
             put_units = put["ConsumedCapacity"]["CapacityUnits"]
-            text = (f"PutItem: {put_units:g} WCU; GetItem strongly consistent: "
-                    f"{strong['ConsumedCapacity']['CapacityUnits']:g} RCU; eventually consistent: "
-                    f"{eventual['ConsumedCapacity']['CapacityUnits']:g} RCU")
+            text = tr("PutItem: {put:g} WCU; GetItem strongly consistent: {strong:g} RCU; eventually consistent: "
+                      "{eventual:g} RCU", put=put_units, strong=strong["ConsumedCapacity"]["CapacityUnits"],
+                      eventual=eventual["ConsumedCapacity"]["CapacityUnits"])
             if put_units > item_cost(item_size(self.item())).write_units:
-                text += " (the PutItem replaced a larger item: a write is charged on the larger of the two)"
+                text += tr(" (the PutItem replaced a larger item: a write is charged on the larger of the two)")
         self.engine_readout.value = html.escape(text)
         return text
 
@@ -142,8 +149,8 @@ class ReadPatterns:
     units: dict[str, float]
 
     def figure(self) -> Any:
-        return read_pattern_figure(self.units, f"Reading {self.item_count} items of {self.item_size_bytes} B "
-                                                "(eventually consistent)")
+        return read_pattern_figure(self.units, tr("Reading {count} items of {size} B (eventually consistent)",
+                                                  count=self.item_count, size=self.item_size_bytes))
 
     def describe(self) -> str:
         return "; ".join(f"{label}: {units:g} RCU" for label, units in self.units.items())
@@ -189,10 +196,13 @@ class PageDemo:
 
     def describe(self) -> str:
         model = self.dynamodb_page
-        return (f"{self.item_count} items of {self.item_size_bytes:,} B. DynamoDB's first page: {model.item_count} "
-                f"items, {model.size_bytes:,} B, {model.read_units:g} RCU (eventually consistent), more pages: "
-                f"{'yes' if model.more else 'no'}. This engine's first page: {self.engine_page_items} items, "
-                f"{self.engine_page_units:g} RCU metered, more pages: {'yes' if self.engine_has_more else 'no'}.")
+        return tr("{count} items of {size:,} B. DynamoDB's first page: {model_items} items, {model_size:,} B, "
+                  "{model_units:g} RCU (eventually consistent), more pages: {model_more}. This engine's first page: "
+                  "{engine_items} items, {engine_units:g} RCU metered, more pages: {engine_more}.",
+                  count=self.item_count, size=self.item_size_bytes, model_items=model.item_count,
+                  model_size=model.size_bytes, model_units=model.read_units, model_more=yes_no(model.more),
+                  engine_items=self.engine_page_items, engine_units=self.engine_page_units,
+                  engine_more=yes_no(self.engine_has_more))
 
 
 def first_page_live(lab: Lab, table_name: str = "one-mb-page", item_count: int = 300,

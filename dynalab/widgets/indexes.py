@@ -12,6 +12,7 @@ from typing import Any
 
 from dynalab.engine import check_lab
 from dynalab.figures.indexes import index_write_figure
+from dynalab.i18n import tr
 from dynalab.lessons.indexes import INDEX_PROJECTIONS, MAX_INDEXES, MeteredUnits, create_index_table, indexed_item
 from dynalab.models import checks
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
@@ -62,17 +63,17 @@ class IndexWriteExplorer(LessonWidget):
         self._tables: dict[tuple[int, str], str] = {}
         style, layout = {"description_width": "14em"}, widgets.Layout(width="40em")
         self.size_slider = checked(widgets.IntSlider, "item_size_bytes", item_size_bytes, min=ITEM_SIZE_RANGE[0],
-                                   max=ITEM_SIZE_RANGE[1], step=100, description="item size (bytes)", style=style,
+                                   max=ITEM_SIZE_RANGE[1], step=100, description=tr("item size (bytes)"), style=style,
                                    layout=layout, continuous_update=False)
         self.size_slider.add_class(MAIN_CONTROL)
         self.index_slider = checked(widgets.IntSlider, "index_count", index_count, min=0, max=MAX_INDEXES_SHOWN,
-                                    description="global secondary indexes", style=style, layout=layout,
+                                    description=tr("global secondary indexes"), style=style, layout=layout,
                                     continuous_update=False)
         self.projection = checked(widgets.ToggleButtons, "projection", projection, options=list(INDEX_PROJECTIONS),
-                                  description="projection", style={"description_width": "14em"})
+                                  description=tr("projection"), style={"description_width": "14em"})
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
-        self.button = widgets.Button(description="Write it on the engine", button_style="primary",
+        self.button = widgets.Button(description=tr("Write it on the engine"), button_style="primary",
                                      layout=widgets.Layout(width="22em"), disabled=lab is None)
         self.engine_readout = widgets.HTML()
         self.button.on_click(lambda _: self.write_on_engine())
@@ -90,7 +91,7 @@ class IndexWriteExplorer(LessonWidget):
     def setups(self) -> list[tuple[str, float, dict[str, float]]]:
         """The bars: no index, then the chosen number of GSIs with each projection (the chosen one marked)."""
         size, count = self.size_slider.value, self.index_slider.value
-        rows = [("no index", *modelled_write(size, 0, "ALL"))]
+        rows = [(tr("no index"), *modelled_write(size, 0, "ALL"))]
         if count:
             for projection in INDEX_PROJECTIONS:
                 mark = " ◀" if projection == self.projection.value else ""
@@ -100,10 +101,16 @@ class IndexWriteExplorer(LessonWidget):
     def describe(self) -> str:
         size, count, projection = self.size_slider.value, self.index_slider.value, self.projection.value
         table, indexes = modelled_write(size, count, projection)
-        parts = " + ".join([f"table {table:g}"] + [f"{name} {units:g}" for name, units in indexes.items()])
-        where = "no GSI" if count == 0 else f"{count} GSI{'s' if count > 1 else ''} projecting {projection}"
-        return (f"A new {size:,} B item, {where}: {parts} = {table + sum(indexes.values()):g} WCU a write "
-                "(the model the meter charges)")
+        parts = " + ".join([tr("table {units:g}", units=table)]
+                           + [f"{name} {units:g}" for name, units in indexes.items()])
+        if count == 0:
+            where = tr("no GSI")
+        elif count == 1:
+            where = tr("{count} GSI projecting {projection}", count=count, projection=projection)
+        else:
+            where = tr("{count} GSIs projecting {projection}", count=count, projection=projection)
+        return tr("A new {size:,} B item, {where}: {parts} = {total:g} WCU a write (the model the meter charges)",
+                  size=size, where=where, parts=parts, total=table + sum(indexes.values()))
 
     def update(self, *_: Any) -> None:
         self.readout.value = html.escape(self.describe())
@@ -113,7 +120,7 @@ class IndexWriteExplorer(LessonWidget):
     def write_on_engine(self) -> MeteredUnits:
         """Put a new item with these settings on the engine; show the units the meter reported, per index."""
         if self.lab is None:
-            raise ValueError("IndexWriteExplorer needs lab=dynalab.connect() to write to an engine")
+            raise ValueError(tr("IndexWriteExplorer needs lab=dynalab.connect() to write to an engine"))
         from dynalab.lessons.indexes import write_with_indexes
 
         count, projection = self.index_slider.value, self.projection.value
@@ -124,6 +131,6 @@ class IndexWriteExplorer(LessonWidget):
             name = self._tables[(count, projection)] = table.name
         self.lab.resource.Table(name).delete_item(Key={"pk": "item#1"})  # a new item each time, not a replacement
         metered = write_with_indexes(self.lab, name, indexed_item(self.size_slider.value, count),
-                                     "the engine's meter reports")
+                                     tr("the engine's meter reports"))
         self.engine_readout.value = html.escape(metered.describe())
         return metered

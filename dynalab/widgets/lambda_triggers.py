@@ -13,16 +13,18 @@ from typing import Any
 
 from dynalab.engine import Lab, check_lab
 from dynalab.figures.lambda_triggers import invocation_timeline_figure
+from dynalab.i18n import N_, tr
 from dynalab.lessons.event_source_mapping import EventSourceMapping, RunReport
 from dynalab.lessons.lambda_triggers import poison_vote, vote_summary_handler
 from dynalab.lessons.projections import read_summary
 from dynalab.models import checks
 from dynalab.models.event_source_mapping import SQS_ARN
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked, yes_no
 
 __all__ = ["PoisonVoteBoard", "RETRY_CHOICES"]
 
-RETRY_CHOICES = (("-1 (until the records expire)", -1), ("0", 0), ("2", 2), ("10", 10))
+#: the retry picker's options (label: "-1 ..." is an English template, shown through ``tr``; value)
+RETRY_CHOICES = ((N_("-1 (until the records expire)"), -1), ("0", 0), ("2", 2), ("10", 10))
 BATCH_SIZE_RANGE = (1, 100)  # the board's slider (the mapping allows up to 10,000)
 #: Lambda's rule for a function name (CreateFunction: FunctionName, the short form)
 FUNCTION_NAME_PATTERN, FUNCTION_NAME_LENGTH = r"[a-zA-Z0-9_-]+", 64
@@ -32,7 +34,7 @@ def _check_candidates(candidates: Any) -> tuple[str, ...]:
     names = checks.sequence_of("candidates", candidates, lambda n, v: checks.text(n, v, min_length=1),
                                min_length=1)
     if len(set(names)) != len(names):
-        raise ValueError(f"candidates must be distinct names; got {candidates!r}")
+        raise ValueError(tr("candidates must be distinct names; got {candidates!r}", candidates=candidates))
     return tuple(names)
 
 
@@ -55,18 +57,20 @@ class PoisonVoteBoard(LessonWidget):
         self.lab, self.votes_table, self.summary_table = lab, votes_table, summary_table
         self.queue_arn, self.candidates, self.function_name = queue_arn, candidates, function_name
         self.handler = vote_summary_handler(lab, summary_table, daily_table)
-        self.bisect = checked(widgets.Checkbox, "bisect", False, description="bisect on error", indent=False)
-        self.retries = checked(widgets.Dropdown, "retries", -1, options=RETRY_CHOICES, description="retry attempts",
-                               style={"description_width": "initial"})
-        self.destination = checked(widgets.Checkbox, "destination", False, description="SQS on-failure destination",
+        self.bisect = checked(widgets.Checkbox, "bisect", False, description=tr("bisect on error"), indent=False)
+        self.retries = checked(widgets.Dropdown, "retries", -1,
+                               options=[(tr(label) if value == -1 else label, value) for label, value in RETRY_CHOICES],
+                               description=tr("retry attempts"), style={"description_width": "initial"})
+        self.destination = checked(widgets.Checkbox, "destination", False,
+                                   description=tr("SQS on-failure destination"),
                                    indent=False)
         self.batch_size = checked(widgets.IntSlider, "batch_size", 10, min=BATCH_SIZE_RANGE[0],
-                                  max=BATCH_SIZE_RANGE[1], description="batch size")
+                                  max=BATCH_SIZE_RANGE[1], description=tr("batch size"))
         for control in (self.bisect, self.retries, self.destination, self.batch_size):
             control.observe(lambda _: self.reconfigure(), names="value")
-        self.vote_button = widgets.Button(description="Vote", button_style="success")
+        self.vote_button = widgets.Button(description=tr("Vote"), button_style="success")
         self.vote_button.on_click(lambda _: self.vote())
-        self.poison_button = widgets.Button(description="Poison vote", button_style="danger")
+        self.poison_button = widgets.Button(description=tr("Poison vote"), button_style="danger")
         self.poison_button.on_click(lambda _: self.poison())
         self.poison_button.add_class(MAIN_CONTROL)
         self.readout = widgets.HTML()
@@ -140,9 +144,10 @@ class PoisonVoteBoard(LessonWidget):
             summary = read_summary(self.lab, self.summary_table)
         shown = ", ".join(f"{c} {summary.get(c, 0)}" for c in self.candidates)
         discarded = sum(f["DDBStreamBatchInfo"]["batchSize"] for f in self.mapping.failure_records)
-        blocked = "yes" if self.last_report.blocked else "no"
-        return (f"summary table: {shown} | poison votes written: {self.poison_votes} | shard blocked: {blocked} | "
-                f"records discarded by this mapping: {discarded} | last run: {self.last_report.describe()}")
+        return tr("summary table: {shown} | poison votes written: {poison} | shard blocked: {blocked} | records "
+                  "discarded by this mapping: {discarded} | last run: {last_run}", shown=shown,
+                  poison=self.poison_votes, blocked=yes_no(self.last_report.blocked), discarded=discarded,
+                  last_run=self.last_report.describe())
 
     def update(self, *_: Any) -> None:
         if not hasattr(self, "view"):

@@ -15,6 +15,7 @@ import numpy as np
 
 from dynalab.engine import Lab, check_lab
 from dynalab.figures.partitions import key_placement_figure, partition_estimate_figure, partition_load_figure
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
 from dynalab.models.hot_partitions import MODE_LABELS, MODES, PartitionLoad, keys_per_partition, simulate_partition_load
@@ -45,7 +46,7 @@ KEY_ATTRIBUTE_NAME_LENGTH = (1, 255)  # DynamoDB's rule for a key attribute's na
 
 def _capacity_units(name: str, value: Any, low: int = 0) -> int:
     return checks.number(name, value, low=low, high=MAX_UNITS, integer=True,
-                         unit="the default table quota is 40,000 each")
+                         unit=tr("the default table quota is 40,000 each"))
 
 
 def _key_name(name: str, value: Any) -> str:
@@ -66,13 +67,13 @@ class PartitionCalculator(LessonWidget):
         style = {"description_width": "11em"}
         layout = widgets.Layout(width="34em")
         self.rcu_slider = checked(widgets.IntSlider, "read_capacity_units", read_capacity_units, min=0, max=MAX_UNITS,
-                                  step=100, style=style, layout=layout, description="read capacity units",
+                                  step=100, style=style, layout=layout, description=tr("read capacity units"),
                                   continuous_update=False)
         self.wcu_slider = checked(widgets.IntSlider, "write_capacity_units", write_capacity_units, min=0,
                                   max=MAX_UNITS, step=100, style=style, layout=layout,
-                                  description="write capacity units", continuous_update=False)
+                                  description=tr("write capacity units"), continuous_update=False)
         self.size_slider = checked(widgets.IntSlider, "size_gb", size_gb, min=0, max=MAX_SIZE_GB, step=1, style=style,
-                                   layout=layout, description="table size (GB)", continuous_update=False)
+                                   layout=layout, description=tr("table size (GB)"), continuous_update=False)
         self.rcu_slider.add_class(MAIN_CONTROL)
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
@@ -105,7 +106,7 @@ class HotPartitionExplorer(LessonWidget):
         import ipywidgets as widgets
 
         checks.number("read_capacity_units", read_capacity_units, low=1, high=MAX_UNITS,
-                      unit="the default table quota is 40,000")
+                      unit=tr("the default table quota is 40,000"))
         checks.optional(checks.number, "partitions", partitions, low=1, high=MAX_PARTITIONS_SHOWN, integer=True)
         checks.number("requests", requests, low=1, high=MAX_REQUESTS, integer=True)
         checks.number("duration_seconds", duration_seconds, low=0, low_open=True)
@@ -116,13 +117,13 @@ class HotPartitionExplorer(LessonWidget):
         self.partitions = partitions or partition_count(read_capacity_units, 0)
         self.requests, self.duration_seconds, self.seed = requests, duration_seconds, seed
         self._streams: dict[str, np.ndarray] = {}
-        options = [(f"{label} ({verdict})", name) for label, verdict, name in CARDINALITY_TABLE]
+        options = [(f"{tr(label)} ({tr(verdict)})", name) for label, verdict, name in CARDINALITY_TABLE]
         self.picker = checked(widgets.Dropdown, "distribution", distribution, options=options,
-                              description="partition key", style={"description_width": "8em"},
+                              description=tr("partition key"), style={"description_width": "8em"},
                               layout=widgets.Layout(width="34em"))
         self.picker.add_class(MAIN_CONTROL)
-        self.mode = checked(widgets.ToggleButtons, "mode", mode, options=[(MODE_LABELS[m], m) for m in MODES],
-                            description="capacity", style={"description_width": "8em"})
+        self.mode = checked(widgets.ToggleButtons, "mode", mode, options=[(tr(MODE_LABELS[m]), m) for m in MODES],
+                            description=tr("capacity"), style={"description_width": "8em"})
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self.load = self._simulate()
@@ -149,10 +150,10 @@ class HotPartitionExplorer(LessonWidget):
     def update(self, *_: Any) -> None:
         self.load = self._simulate()
         distribution = key_distribution(self.picker.value)
-        self.readout.value = html.escape(
-            f"{distribution.cardinality:,} distinct keys; the busiest, {self.load.hottest_key!r}, gets "
-            f"{self.load.hottest_key_requests / self.load.total_requests:.3%} of requests. {self.load.describe()}"
-        )
+        self.readout.value = html.escape(tr(
+            "{cardinality:,} distinct keys; the busiest, {key!r}, gets {share:.3%} of requests. {load}",
+            cardinality=distribution.cardinality, key=self.load.hottest_key,
+            share=self.load.hottest_key_requests / self.load.total_requests, load=self.load.describe()))
         self.view.show(partition_load_figure(self.load))
 
 
@@ -171,11 +172,13 @@ class KeyPlacement:
 
     def describe(self) -> str:
         counts = ", ".join(f"{int(c):,}" for c in self.items_per_partition)
-        return (f"{self.items_loaded:,} items ({self.distinct_keys:,} distinct partition keys) read back from "
-                f"{self.table_name}; per partition (model): {counts}")
+        return tr("{items:,} items ({keys:,} distinct partition keys) read back from {table}; per partition "
+                  "(model): {counts}", items=self.items_loaded, keys=self.distinct_keys, table=self.table_name,
+                  counts=counts)
 
     def figure(self) -> Any:
-        return key_placement_figure(self.items_per_partition, f"{self.table_name}: items per partition (model)")
+        return key_placement_figure(self.items_per_partition, tr("{table}: items per partition (model)",
+                                                                 table=self.table_name))
 
 
 def place_keys(lab: Lab, table_name: str, distribution_name: str, items: int, *, partitions: int,
@@ -208,12 +211,14 @@ def _check_key_schema(lab: Lab, table_name: str, keys: dict[str, str], parameter
     try:
         schema = lab.client.describe_table(TableName=table_name)["Table"]["KeySchema"]
     except lab.client.exceptions.ResourceNotFoundException:
-        raise ValueError(f"table_name {table_name!r}: no such table on this engine; create it first "
-                         "(dynalab.create_table)") from None
+        raise ValueError(tr("table_name {table!r}: no such table on this engine; create it first "
+                            "(dynalab.create_table)", table=table_name)) from None
     actual = {key["AttributeName"]: key["KeyType"] for key in schema}
     if actual != keys:
-        raise ValueError(f"table {table_name!r} has the key {actual}, not {keys}: pass its key attributes as "
-                         f"{' and '.join(parameters.values())}")
+        named = list(parameters.values())
+        names = tr("{first} and {second}", first=named[0], second=named[1]) if len(named) == 2 else named[0]
+        raise ValueError(tr("table {table!r} has the key {actual}, not {keys}: pass its key attributes as {names}",
+                            table=table_name, actual=actual, keys=keys, names=names))
 
 
 @dataclass
@@ -246,14 +251,14 @@ def load_tested_table(lab: Lab, name: str, *, created: tuple[int, int] = (5_000,
     checks.table_name("name", name)
     for parameter, value in (("created", created), ("load_test", load_test)):
         if not isinstance(value, tuple | list) or len(value) != 2:
-            raise ValueError(f"{parameter} must be a pair (read capacity units, write capacity units); got {value!r}")
+            raise ValueError(tr("{parameter} must be a pair (read capacity units, write capacity units); got "
+                                "{value!r}", parameter=parameter, value=value))
         checks.sequence_of(parameter, value, lambda n, v: _capacity_units(n, v, low=1))
     checks.choice("partition_mode", partition_mode, PARTITION_MODES)
     if lab.is_aws:
-        raise RuntimeError(
-            f"load_tested_table provisions {load_test[0]:,} RCU / {load_test[1]:,} WCU: refused on AWS (real costs); "
-            "run this part of the lesson on the local engine"
-        )
+        raise RuntimeError(tr(
+            "load_tested_table provisions {rcu:,} RCU / {wcu:,} WCU: refused on AWS (real costs); run this part of "
+            "the lesson on the local engine", rcu=load_test[0], wcu=load_test[1]))
     table = create_table(lab, name, partition_key=("pk", "S"), read_capacity_units=created[0],
                          write_capacity_units=created[1], reset=True)
     clock = StepClock()
@@ -281,17 +286,18 @@ class HotKeyTest:
 
     def describe(self) -> str:
         key, count = self.throttled_by_key.most_common(1)[0] if self.throttled_by_key else ("-", 0)
-        capacity = (f"{self.table_write_capacity_units:g} WCU "
-                    f"({self.writes_per_second / self.table_write_capacity_units:.0%} of it)"
-                    if self.table_write_capacity_units else "on-demand capacity")
+        capacity = (tr("{wcu:g} WCU ({share:.0%} of it)", wcu=self.table_write_capacity_units,
+                       share=self.writes_per_second / self.table_write_capacity_units)
+                    if self.table_write_capacity_units else tr("on-demand capacity"))
         if self.partition_mode == "today":
-            return (f"today: {self.writes} writes at {self.writes_per_second:g}/s on a table of {capacity}, each "
-                    f"key up to {PARTITION_MAX_WRITE_UNITS_PER_SECOND:,} WCU/s: {self.throttled} throttled, "
-                    f"{count} of them on {key!r}")
-        return (f"2017 model: {self.writes} writes at {self.writes_per_second:g}/s on a table of "
-                f"{capacity} and {self.partitions} partitions: "
-                f"{self.throttled} throttled, {count} of them on {key!r} "
-                f"(partitions throttling: {sorted(self.throttled_by_partition)})")
+            return tr("today: {writes} writes at {rate:g}/s on a table of {capacity}, each key up to {ceiling:,} "
+                      "WCU/s: {throttled} throttled, {count} of them on {key!r}", writes=self.writes,
+                      rate=self.writes_per_second, capacity=capacity, ceiling=PARTITION_MAX_WRITE_UNITS_PER_SECOND,
+                      throttled=self.throttled, count=count, key=key)
+        return tr("2017 model: {writes} writes at {rate:g}/s on a table of {capacity} and {partitions} partitions: "
+                  "{throttled} throttled, {count} of them on {key!r} (partitions throttling: {throttling})",
+                  writes=self.writes, rate=self.writes_per_second, capacity=capacity, partitions=self.partitions,
+                  throttled=self.throttled, count=count, key=key, throttling=sorted(self.throttled_by_partition))
 
 
 def run_hot_key_test(lab: Lab, table_name: str, keys: list[str], *, writes_per_second: float, clock: StepClock,
@@ -307,12 +313,13 @@ def run_hot_key_test(lab: Lab, table_name: str, keys: list[str], *, writes_per_s
     checks.table_name("table_name", table_name)
     checks.sequence_of("keys", keys, lambda n, v: checks.text(n, v, min_length=1), min_length=1)
     checks.number("writes_per_second", writes_per_second, low=0, low_open=True)
-    checks.instance("clock", clock, StepClock, what="the StepClock the table's throttling runs on "
-                    "(load_tested_table(...).clock)")
+    checks.instance("clock", clock, StepClock, what=tr("the StepClock the table's throttling runs on "
+                                                       "(load_tested_table(...).clock)"))
     _key_name("partition_key", partition_key)
     enforcer = find_enforcer(lab, table_name)
     if enforcer is None:
-        raise ValueError(f"enforce_throughput(lab, {table_name!r}, per_partition=True, clock=...) must run first")
+        raise ValueError(tr("enforce_throughput(lab, {table!r}, per_partition=True, clock=...) must run first",
+                            table=table_name))
     client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})  # one attempt: count each refusal once
     result = HotKeyTest(len(keys), writes_per_second, enforcer.write_capacity_units or 0.0, enforcer.partitions, 0,
                         partition_mode=enforcer.partition_mode if enforcer.per_partition else "2017")

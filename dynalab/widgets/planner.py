@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dynalab.figures.planner import plan_figure
+from dynalab.i18n import tr
 from dynalab.lessons.planner import Plan, plan_table, read_design
 from dynalab.models import checks
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
@@ -28,12 +29,13 @@ MAX_PER_SECOND = 5000
 
 def describe_plan(plan: Plan, target_utilization: float = 70) -> list[str]:
     """The planner's readout, line by line (also printable)."""
-    checks.instance("plan", plan, Plan, what="a Plan (dynalab.plan_table(design))")
+    checks.instance("plan", plan, Plan, what=tr("a Plan (dynalab.plan_table(design))"))
     checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST)
     headroom = plan.monthly_bill("provisioned", target_utilization)
     return plan.describe().splitlines() + [
-        f"with auto scaling at a {target_utilization:g} % target: {headroom.read_capacity_units:,} RCU and "
-        f"{headroom.write_capacity_units:,} WCU held, ${headroom.capacity_dollars:,.2f} a month"]
+        tr("with auto scaling at a {target:g} % target: {rcu:,} RCU and {wcu:,} WCU held, ${dollars:,.2f} a month",
+           target=target_utilization, rcu=headroom.read_capacity_units, wcu=headroom.write_capacity_units,
+           dollars=headroom.capacity_dollars)]
 
 
 class PlanExplorer(LessonWidget):
@@ -44,25 +46,26 @@ class PlanExplorer(LessonWidget):
         import ipywidgets as widgets
 
         checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST, integer=True)
-        checks.instance("prices", prices, Prices, what="a Prices (e.g. dynalab.DEFAULT_PRICES)")
+        checks.instance("prices", prices, Prices, what=tr("a Prices (e.g. dynalab.DEFAULT_PRICES)"))
         if not isinstance(design, Mapping | str | os.PathLike):
-            raise checks.ParameterTypeError(f"design must be a design (a mapping), a bundled design's name or the "
-                                            f"path of a design file; got {design!r} ({type(design).__name__})")
+            raise checks.ParameterTypeError(tr("design must be a design (a mapping), a bundled design's name or the "
+                                               "path of a design file; got {design!r} ({type})", design=design,
+                                               type=type(design).__name__))
         self.design = copy.deepcopy(dict(read_design(design) if isinstance(design, str | os.PathLike) else design))
         self.prices = prices
         self.plan = plan_table(self.design, prices)  # a clear error for a bad design, before any widget exists
         names = [p.name for p in self.plan.patterns]
         style = {"description_width": "8em"}
-        self.pattern = checked(widgets.Dropdown, "pattern", names[0], options=names, description="pattern",
+        self.pattern = checked(widgets.Dropdown, "pattern", names[0], options=names, description=tr("pattern"),
                                style=style)
         first = self._spec(names[0])
         self.per_second = checked(widgets.IntSlider, "per_second", int(first["per_second"]), min=0,
                                   max=max(MAX_PER_SECOND, int(first["per_second"])), step=1,
-                                  description="requests/s", continuous_update=False, style=style,
+                                  description=tr("requests/s"), continuous_update=False, style=style,
                                   layout=widgets.Layout(width="34em"))
         self.per_second.add_class(MAIN_CONTROL)
         self.target = checked(widgets.IntSlider, "target_utilization", target_utilization, min=LOWEST, max=HIGHEST,
-                              description="target %", continuous_update=False, style=style)
+                              description=tr("target %"), continuous_update=False, style=style)
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
         self._view = FigureView(plan_figure(self.plan, target_utilization))

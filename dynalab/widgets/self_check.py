@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dynalab.i18n import tr
 from dynalab.models import checks
 
 __all__ = ["Question", "self_check"]
@@ -29,7 +30,8 @@ class Question:
     def __post_init__(self) -> None:
         checks.text("prompt", self.prompt, min_length=1)
         if self.answer is None or (isinstance(self.answer, str) and not self.answer.strip()):
-            raise ValueError(f"answer must be a value or a function that computes it; got {self.answer!r}")
+            raise ValueError(tr("answer must be a value or a function that computes it; got {answer!r}",
+                                answer=self.answer))
         checks.text("hint", self.hint, min_length=1)
         checks.text("explanation", self.explanation)
         self.tolerance = checks.number("tolerance", self.tolerance, low=0)
@@ -50,25 +52,26 @@ class Question:
     def check(self, given: Any) -> str:
         """The verdict as one line (also printed, so a notebook cell can call it directly)."""
         if self.is_correct(given):
-            verdict = f"✓ Correct: {given}. {self.explanation}".rstrip()
+            verdict = tr("✓ Correct: {given}. {explanation}", given=given, explanation=self.explanation).rstrip()
         elif given is None or str(given).strip() == "":
-            verdict = "Type an answer first."
+            verdict = tr("Type an answer first.")
         else:
-            verdict = f"✗ Not quite ({given!s}). Hint: {self.hint}"
+            verdict = tr("✗ Not quite ({given!s}). Hint: {hint}", given=given, hint=self.hint)
         return verdict
 
 
-def self_check(questions: Sequence[Question], title: str = "Self-check") -> Any:
-    """A small form: one text box and a Check button per question; the verdict appears under it."""
+def self_check(questions: Sequence[Question], title: str | None = None) -> Any:
+    """A small form: one text box and a Check button per question; the verdict appears under it (``title``:
+    "Self-check" in the current language when not given)."""
     import ipywidgets as widgets
 
     questions = checks.sequence_of("questions", questions, lambda n, v: checks.instance(
-        n, v, Question, what="a Question (dynalab.Question(prompt, answer, hint))"), min_length=1)
-    checks.text("title", title)
+        n, v, Question, what=tr("a Question (dynalab.Question(prompt, answer, hint))")), min_length=1)
+    title = tr("Self-check") if title is None else checks.text("title", title)
     rows: list[Any] = [widgets.HTML(f"<b>{title}</b>")]
     for number, question in enumerate(questions, start=1):
-        box = widgets.Text(placeholder="your answer", layout=widgets.Layout(width="12em"))
-        button = widgets.Button(description="Check", button_style="info")
+        box = widgets.Text(placeholder=tr("your answer"), layout=widgets.Layout(width="12em"))
+        button = widgets.Button(description=tr("Check"), button_style="info")
         verdict = widgets.HTML()
 
         def on_click(_: Any, q: Question = question, b: Any = box, v: Any = verdict) -> None:

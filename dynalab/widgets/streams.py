@@ -14,6 +14,7 @@ from typing import Any
 from dynalab.engine import Lab
 from dynalab.engine.streams import InjectedCrash
 from dynalab.figures.streams import cost_comparison_figure, vote_summary_figure
+from dynalab.i18n import tr
 from dynalab.lessons.projections import read_summary, tally_votes, vote_summary
 from dynalab.models import checks
 from dynalab.models.quotas import PARTITION_KEY_MAX_BYTES
@@ -39,7 +40,7 @@ class VoteBoard(LessonWidget):
             "candidates", candidates, lambda n, v: checks.text(n, v, min_length=1, max_length=PARTITION_KEY_MAX_BYTES),
             min_length=1, max_length=20))
         if len(set(candidates)) != len(candidates):
-            raise ValueError(f"candidates must differ from one another; got {candidates!r}")
+            raise ValueError(tr("candidates must differ from one another; got {candidates!r}", candidates=candidates))
         date = checks.text("date", date, pattern=r"\d{4}-\d{2}-\d{2}")
         live = checks.flag("live", live)
         self.lab, self.votes_table, self.summary_table, self.daily_table = lab, votes_table, summary_table, daily_table
@@ -47,13 +48,14 @@ class VoteBoard(LessonWidget):
         self._voters = 0
         self._table_counts: dict[str, int] | None = None
         self._lock = threading.Lock()
-        self.buttons = [widgets.Button(description=f"Vote {c}", button_style="success") for c in candidates]
+        self.buttons = [widgets.Button(description=tr("Vote {candidate}", candidate=c), button_style="success")
+                        for c in candidates]
         for candidate, button in zip(candidates, self.buttons, strict=True):
             button.on_click(lambda _, c=candidate: self.vote(c))
         self.buttons[0].add_class(MAIN_CONTROL)
-        self.crash_button = widgets.Button(description="Crash the projector", button_style="danger")
+        self.crash_button = widgets.Button(description=tr("Crash the projector"), button_style="danger")
         self.crash_button.on_click(lambda _: self.crash())
-        self.restart_button = widgets.Button(description="Restart the projector", button_style="warning")
+        self.restart_button = widgets.Button(description=tr("Restart the projector"), button_style="warning")
         self.restart_button.on_click(lambda _: self.restart())
         self.readout = widgets.HTML()
         self.readout.add_class(MAIN_READOUT)
@@ -82,7 +84,8 @@ class VoteBoard(LessonWidget):
     def vote(self, candidate: str) -> str:
         """Cast a vote for a new voter (PutItem on the vote table); return the voter's UserID."""
         if candidate not in self.candidates:
-            raise ValueError(f"candidate must be one of {', '.join(self.candidates)}, got {candidate!r}")
+            raise ValueError(tr("candidate must be one of {candidates}, got {candidate!r}",
+                                candidates=", ".join(self.candidates), candidate=candidate))
         with self._lock:
             # A name of the board's own, so a new voter never overwrites a loaded vote (no Scan on a click).
             self._voters += 1
@@ -135,13 +138,15 @@ class VoteBoard(LessonWidget):
         # The projector's own account: "running" only while its thread is alive and the engine answers; a
         # thread that died says why; a second reader of the consumer says whose lease it waits for.
         state = self.projector.state()
-        if state.startswith("crashed"):
-            state = "crashed (press Restart)" + state[len("crashed"):]
+        if self.crashed and (self.projector.error is None or isinstance(self.projector.error, InjectedCrash)):
+            _, sep, rest = state.partition("; ")  # "crashed", in the current language, then what it waits for
+            state = tr("crashed (press Restart)") + sep + rest
         if self.projector.crash_pending:
-            state += ", will crash after its next commit"
+            state += tr(", will crash after its next commit")
         shown = ", ".join(f"{c} {summary.get(c, 0)}" for c in self.candidates)
         counted = ", ".join(f"{c} {table.get(c, 0)}" for c in self.candidates)
-        return f"summary table: {shown} | vote table holds: {counted} | projector: {state}"
+        return tr("summary table: {shown} | vote table holds: {counted} | projector: {state}", shown=shown,
+                  counted=counted, state=state)
 
     def update(self, *_: Any) -> None:
         summary = read_summary(self.lab, self.summary_table)
