@@ -11,13 +11,16 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from dynalab.figures import labels, numbers_by_label, same_length, series
-from dynalab.i18n import tr
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 
 __all__ = ["cost_comparison_figure", "daily_votes_figure", "vote_summary_figure"]
 
 BATCH_COLOUR = "#d62728"
 STREAM_COLOUR = "#2ca02c"
+#: the lines lesson 5 draws (``dynalab.widgets.streams.batch_vs_stream_figure``): their legend in the current language
+#: (English templates, shown through ``tr``); any other label is shown as given
+LINE_NAMES = (N_("batch, on-demand"), N_("stream, on-demand"), N_("batch, provisioned"), N_("stream, provisioned"))
 
 
 def vote_summary_figure(summary: Mapping[str, int], candidates: Sequence[str] = (), title: str = "") -> go.Figure:
@@ -62,7 +65,8 @@ def cost_comparison_figure(days: Sequence[int], cumulative_dollars: Mapping[str,
     for label, series_ in cumulative_dollars.items():
         colour = BATCH_COLOUR if label.startswith("batch") else STREAM_COLOUR
         dash = "dash" if "provisioned" in label else "solid"
-        lines.append(go.Scatter(x=list(days), y=list(series_), name=label, mode="lines+markers",
+        name = tr(label) if label in LINE_NAMES else label
+        lines.append(go.Scatter(x=list(days), y=list(series_), name=name, mode="lines+markers",
                                 line=dict(color=colour, width=3, dash=dash)))
     figure = go.Figure(lines)
     figure.update_layout(title=title or tr("cumulative cost in dollars, metered with DynamoDB's rules (2026-12 "
