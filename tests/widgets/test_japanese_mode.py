@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from figures.figure_texts import learner_texts_of_figure
 from support_i18n import english_runs, has_japanese
 
 import dynalab
@@ -66,39 +67,6 @@ LEFTOVERS: dict[str, list[tuple[str, Callable[[Any], list[str]]]]] = {
          lambda widget: [_in_english(widget.last_report.describe)]),
     ],
 }
-
-
-def learner_texts_of_figure(figure: dict[str, Any]) -> list[str]:
-    """What a plotly figure (its JSON) shows in words: titles, axis titles, legends, annotations, shape labels,
-    play buttons and slider prefixes, hover templates, text labels, and the titles of its animation frames."""
-    texts: list[str] = []
-
-    def title(node: Any) -> None:
-        if isinstance(node, dict):
-            node = node.get("text")
-        if isinstance(node, str):
-            texts.append(node)
-
-    def layout_texts(layout: dict[str, Any]) -> None:
-        title(layout.get("title"))
-        for key, value in layout.items():
-            if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
-                title(value.get("title"))
-        texts.extend(a.get("text", "") for a in layout.get("annotations", ()))
-        texts.extend(s.get("label", {}).get("text", "") for s in layout.get("shapes", ()))
-        texts.extend(b.get("label", "") for menu in layout.get("updatemenus", ()) for b in menu.get("buttons", ()))
-        texts.extend(s.get("currentvalue", {}).get("prefix", "") for s in layout.get("sliders", ()))
-
-    layout_texts(figure.get("layout", {}))
-    for frame in figure.get("frames", ()):
-        layout_texts(frame.get("layout", {}))
-    for trace in figure.get("data", ()):
-        for key in ("name", "hovertemplate"):
-            if isinstance(trace.get(key), str):
-                texts.append(re.sub(r"%\{[^}]*\}", " ", trace[key]))
-        text = trace.get("text")
-        texts.extend(text if isinstance(text, list | tuple) else [text] if isinstance(text, str) else [])
-    return [text for text in texts if isinstance(text, str) and text.strip()]
 
 
 def learner_texts(widget: Any) -> list[str]:
