@@ -186,8 +186,8 @@ def _builders() -> dict[str, Build]:
         "HotPartitionExplorer": Build(lambda lab, name: HotPartitionExplorer(
             read_capacity_units=5000, partitions=24, requests=100_000, duration_seconds=25), (
             lambda w: setattr(w.picker, "value", "status_codes"), lambda w: setattr(w.mode, "value", "2017"))),
-        "VoteBoard": Build(_vote_board, (lambda w: w.vote("A"), _stopped, lambda w: w.crash(),
-                                         lambda w: w.restart(), _stopped), needs_lab=True),
+        "VoteBoard": Build(_vote_board, (lambda w: w.vote("A"), _stopped, lambda w: w.crash(), lambda w: w.vote("B"),
+                                         lambda w: w.sync(), lambda w: w.restart(), _stopped), needs_lab=True),
         "IndexWriteExplorer": Build(lambda lab, name: IndexWriteExplorer(lab, table_name=name), (
             lambda w: setattr(w.index_slider, "value", 2), lambda w: w.write_on_engine(),
             lambda w: setattr(w.index_slider, "value", 0)), needs_lab=True),
@@ -323,3 +323,76 @@ def test_the_same_widget_in_english_mode_shows_the_english_texts(name, request, 
     pattern = re.compile(ENGLISH_READOUTS[name])
     assert any(pattern.search(" ".join(text.split())) for text in readouts), (
         f"no readout of {name} reads as before: {readouts}")
+
+
+# --- the live demos' readouts and the widgets' own errors ----------------------------------------------------------
+
+
+def _live_demos(lab: Any, name: str) -> list[tuple[str, list[str]]]:
+    """(what, the texts it shows) for each live demo a lesson prints: its describe() and its figure."""
+    from dynalab.models.clock import StepClock
+    from dynalab.widgets.autoscaling import LiveThrottlingDemo, describe_run
+    from dynalab.widgets.capacity import first_page_live, read_three_ways
+    from dynalab.widgets.partitions import load_tested_table, place_keys, run_hot_key_test
+
+    shown = []
+    reads = read_three_ways(lab, f"{name}-reads", item_count=3)
+    shown.append(("read_three_ways", [reads.describe(), *learner_texts_of_figure(reads.figure().to_dict())]))
+    shown.append(("first_page_live", [first_page_live(lab, f"{name}-page", item_count=3, item_bytes=1000).describe()]))
+    dynalab.create_table(lab, f"{name}-keys", sort_key=("sk", "N"), reset=True)
+    placed = place_keys(lab, f"{name}-keys", "status_codes", 40, partitions=4)
+    shown.append(("place_keys", [placed.describe(), *learner_texts_of_figure(placed.figure().to_dict())]))
+    for mode in ("2017", "today"):
+        table = load_tested_table(lab, f"{name}-hot-{mode}", created=(100, 100), load_test=(400, 200),
+                                  partition_mode=mode)
+        try:
+            test = run_hot_key_test(lab, table.table_name, ["a"] * 30 + ["b"] * 5, writes_per_second=400,
+                                    clock=table.clock)
+        finally:
+            table.throttling.stop()
+        shown.append((f"run_hot_key_test ({mode})", [test.describe()]))
+    demo = LiveThrottlingDemo(lab, f"{name}-live", write_capacity_units=10)
+    run = demo.run(requests_per_second=30, seconds=2, autoscaling=True)
+    shown.append(("describe_run (auto scaling)", describe_run(run, 10)))
+    assert StepClock  # the hot-key test runs on the table's own step clock
+    return shown
+
+
+def test_the_live_demos_read_in_japanese(japanese, lab, table_name):
+    for what, texts in _live_demos(lab, table_name[:100]):
+        assert any(has_japanese(text) for text in texts), f"{what}: {texts}"
+        assert not english_prose(texts), f"{what} shows English prose in Japanese mode: {english_prose(texts)}"
+
+
+def test_the_widgets_errors_are_japanese(japanese, lab):
+    from dynalab.widgets.autoscaling import AutoscalingExplorer, describe_run
+    from dynalab.widgets.capacity import ItemCostExplorer
+    from dynalab.widgets.indexes import IndexWriteExplorer
+    from dynalab.widgets.partitions import place_keys
+    from dynalab.widgets.planner import PlanExplorer
+    from dynalab.widgets.streams import VoteBoard
+
+    calls = {
+        "a control set from the kernel": (lambda: setattr(AutoscalingExplorer().slider, "value", 95),
+                                          "target_utilization"),
+        "no lab (capacity)": (lambda: ItemCostExplorer().write_and_read(), "lab"),
+        "no lab (indexes)": (lambda: IndexWriteExplorer().write_on_engine(), "lab"),
+        "not a run": (lambda: describe_run(5, 10), "run"),
+        "not a design": (lambda: PlanExplorer(design=5), "design"),
+        "the same candidate twice": (lambda: VoteBoard(lab, "votes-x", "summary-x", "daily-x", candidates=("A", "A")),
+                                     "candidates"),
+        "no such table": (lambda: place_keys(lab, "no-such-table-here", "user_ids", 5, partitions=2), "table_name"),
+        "no answer": (lambda: dynalab.Question("問い", None, "ヒント"), "answer"),
+    }
+    #: errors whose rule (and its words) is another helper's: only this module's part is Japanese until merged
+    leftovers = {"a control set from the kernel": "dynalab/models/checks.py: number()'s 'must be an integer from'"}
+    for what, (call, parameter) in calls.items():
+        with pytest.raises((ValueError, TypeError)) as raised:
+            call()
+        message = str(raised.value)
+        assert parameter in message and has_japanese(message), f"{what}: {message}"
+        assert what in leftovers or not english_runs(message), f"{what}: {message}"
+    check = dynalab.Question("16 KB は何 RCU？", answer=4, hint="4 KB ごとに 1 RCU")
+    assert check.check("4").startswith("✓ 正解です")
+    assert check.check("5") == "✗ 惜しい (5)。ヒント: 4 KB ごとに 1 RCU"
+    assert check.check(" ") == "先に答えを入力してください。"
