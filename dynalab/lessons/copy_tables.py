@@ -239,12 +239,25 @@ class ImportDay:
         return f"day {self.day}: import FAILED: {self.message}"
 
 
+def _check_s3_day(lab: Lab, source_table: str, copy_table: str, day: int, bucket: str,
+                  timeout_seconds: float) -> tuple[int, float]:
+    """The checks an S3 copy path (export, then import or bulk put) makes before it touches the engine."""
+    checks.table_name("copy_table", copy_table)
+    describe_existing_table(lab, source_table, "source_table")
+    day = checks.number("day", day, low=1, high=366, integer=True, unit="the batch's day number")
+    checks.text("bucket", bucket, min_length=3, max_length=63)
+    timeout_seconds = checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True,
+                                    unit="seconds")
+    return day, timeout_seconds
+
+
 def copy_by_import(lab: Lab, source_table: str, copy_table: str, day: int, *, bucket: str = "dynalab-exports",
                    timeout_seconds: float = 60.0) -> ImportDay:
     """One day's batch: export ``source_table`` to S3, then ImportTable into ``copy_table``, a table it creates.
 
     ImportTable only ever creates a new table (S3DataImport.HowItWorks), so on day 2 the copy made on day 1 is in
     the way, as with restore."""
+    day, timeout_seconds = _check_s3_day(lab, source_table, copy_table, day, bucket, timeout_seconds)
     source = lab.client.describe_table(TableName=source_table)["Table"]
     data = export_to_s3(lab, source_table, bucket, f"{source_table}/import-day{day}",
                         timeout_seconds=timeout_seconds)
@@ -373,6 +386,7 @@ def copy_by_bulk_put(lab: Lab, source_table: str, copy_table: str, day: int, *, 
     from dynalab.engine.streams import refuse_writing_into_source
     from dynalab.engine.tables import ensure_table, table_exists
 
+    day, timeout_seconds = _check_s3_day(lab, source_table, copy_table, day, bucket, timeout_seconds)
     refuse_writing_into_source(lab, source_table, (copy_table,), "copy_by_bulk_put")
     if not table_exists(lab, copy_table):
         source = lab.client.describe_table(TableName=source_table)["Table"]
