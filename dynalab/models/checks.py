@@ -271,7 +271,7 @@ def table_name(name: str, value: Any) -> str:
     if problem is None:
         return value
     error = ParameterTypeError if not isinstance(value, str) else ValueError
-    raise error(tr("{name}: {problem}", name=name, problem=problem))
+    raise error(f"{name}: {problem}")
 
 
 def dynamodb_number(name: str, value: Any) -> Decimal:

@@ -178,8 +178,8 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
         raise ValueError(tr("request_keys must hold at least one request, got an empty stream"))
     cardinality = len(distribution.keys)
     if request_keys.min() < 0 or request_keys.max() >= cardinality:
-        raise ValueError(tr("request_keys must be indices from 0 to {value} into distribution.keys",
-                            value=cardinality - 1))
+        raise ValueError(tr("request_keys must be indices from 0 to {last} into distribution.keys",
+                            last=cardinality - 1))
     ceiling = float(PARTITION_CEILINGS_PER_SECOND[kind])
 
     per_key = np.bincount(request_keys, minlength=cardinality)

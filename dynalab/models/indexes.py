@@ -212,7 +212,7 @@ def index_write_units(before: Item | None, after: Item | None, index: SecondaryI
             return measure(entry)
         except (TypeError, ValueError) as error:
             which = "before" if entry is old else "after"
-            raise type(error)(tr("{which}: {error}", which=which, error=error)) from None
+            raise type(error)(f"{which}: {error}") from None
     if old is None and new is None:
         return 0.0
     if old is None:

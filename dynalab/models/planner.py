@@ -159,7 +159,8 @@ def _attribute(where: str, field_name: str, value: Any) -> str:
 def _integer(where: str, field_name: str, value: Any, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low \
             or (high is not None and value > high):
-        allowed = f"from {low:,} to {high:,}" if high is not None else f">= {low:,}"
+        allowed = (tr("from {low} to {high}", low=f"{low:,}", high=f"{high:,}") if high is not None
+                   else tr(">= {low}", low=f"{low:,}"))
         raise _fail(where, tr("{field_name} must be a whole number {allowed}; got {value!r}",
                               field_name=field_name, allowed=allowed, value=value))
     return int(value)
@@ -302,8 +303,10 @@ class HotKey:
     def describe(self) -> str:
         return (tr("hot key: pattern {pattern!r} asks {units_per_second_per_key:,.1f} {kind} units/s of one key on "
                    "{where}, above the {ceiling_per_second:,} a partition serves today",
-                   pattern=self.pattern, units_per_second_per_key=self.units_per_second_per_key, kind=self.kind,
-                   where=self.where, ceiling_per_second=self.ceiling_per_second))
+                   pattern=self.pattern, units_per_second_per_key=self.units_per_second_per_key,
+                   kind=tr("read") if self.kind == "read" else tr("write"),
+                   where=tr("table") if self.where == "table" else self.where,
+                   ceiling_per_second=self.ceiling_per_second))
 
 
 @dataclass(frozen=True)
@@ -353,7 +356,8 @@ class WorkloadReplay:
                    "{mean_units_per_second:,.1f} units/s against {planned_capacity_units:,} planned {unit} "
                    "({use_percent:.1f} % used; above the plan in {minutes_above_plan} minute(s)); over these minutes "
                    "provisioned at the plan ${provisioned_dollars:,.2f}, on-demand ${on_demand_dollars:,.2f}",
-                   minutes=self.minutes, kind=self.kind, peak_units_per_second=self.peak_units_per_second,
+                   minutes=self.minutes, kind=tr("read") if self.kind == "read" else tr("write"),
+                   peak_units_per_second=self.peak_units_per_second,
                    mean_units_per_second=self.mean_units_per_second,
                    planned_capacity_units=self.planned_capacity_units, unit=unit, use_percent=self.use_percent,
                    minutes_above_plan=self.minutes_above_plan, provisioned_dollars=self.provisioned_dollars,
@@ -569,7 +573,7 @@ def _consistency(where: str, spec: Mapping[str, Any], operation: str, index: str
     default = allowed[0] if operation == "TransactGetItems" else "eventual"  # GetItem/Query/Scan default: eventual
     value = spec.get("consistency", default)
     if value not in allowed:
-        extra = " (a global secondary index serves eventually consistent reads only)" if index is not None else ""
+        extra = tr(" (a global secondary index serves eventually consistent reads only)") if index is not None else ""
         raise _fail(where, tr("consistency must be one of {choices} for {operation}{extra}; got {value!r}",
                               choices=", ".join(allowed), operation=operation, extra=extra, value=value))
     return value
