@@ -28,6 +28,10 @@ The API (kept small and stable; other modules import it as ``from dynalab.models
 - ``dynamodb_number(name, value)``: a number DynamoDB can store: finite, at most 38 significant digits, zero or
   a magnitude from 1E-130 to 9.99...E+125 (``quotas.NUMBER_MIN/MAX_MAGNITUDE``). Returns a ``Decimal``.
 
+Messages are in the current language (``dynalab.set_language``; the templates are in ``i18n/ja/models.json``). A
+caller's own words, ``unit=`` and ``what=``, are shown translated when the catalog has them (mark the literal with
+``N_`` where it is written, e.g. ``unit=N_("seconds")``), else as given (``unit="GB"`` needs no entry).
+
 Errors: a wrong type raises ``ParameterTypeError``, a subclass of both TypeError and ValueError (so code written
 against the older ValueError-only checks still catches it); a right type with a wrong value raises ValueError.
 No I/O, no imports beyond the standard library, numpy and ``models``.
