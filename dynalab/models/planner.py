@@ -209,7 +209,7 @@ class IndexDesign:
 
 
 def _table(spec: Any) -> TableDesign:
-    where = "table"
+    where = tr("table")
     spec = _fields(where, spec, _TABLE_FIELDS, ("name", "partition_key"))
     sort_key = spec.get("sort_key")
     return TableDesign(
@@ -732,7 +732,7 @@ def plan_design(design: Mapping[str, Any], prices: Prices = DEFAULT_PRICES) -> T
     pattern, the field and the allowed values."""
     if not isinstance(prices, Prices):
         raise TypeError(tr("prices must be a dynalab Prices, got {type}", type=type(prices).__name__))
-    design = _fields("design", design, _TOP_FIELDS, ("table", "patterns"))
+    design = _fields(tr("design"), design, _TOP_FIELDS, ("table", "patterns"))
     table = _table(design["table"])
     raw_indexes = design.get("indexes") or []
     if not isinstance(raw_indexes, Sequence) or isinstance(raw_indexes, str):
