@@ -32,6 +32,7 @@ import numpy as np
 
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
+from dynalab.models._shown import Shown
 from dynalab.models.partitions import (
     PARTITION_MAX_READ_CAPACITY_UNITS,
     PARTITION_MAX_WRITE_CAPACITY_UNITS,
@@ -42,8 +43,9 @@ __all__ = ["MODES", "MODE_LABELS", "PartitionLoad", "keys_per_partition", "serve
 
 Mode = Literal["today", "today_with_lsi", "2017"]
 MODES: tuple[str, ...] = ("today", "today_with_lsi", "2017")
-#: how readouts and figures name each mode (English templates: show them through ``tr``, as ``label`` does)
-MODE_LABELS = {"today": N_("today"), "today_with_lsi": N_("today, table with an LSI"), "2017": N_("2017 model")}
+#: how readouts and figures name each mode (``Shown``: in the current language wherever ``str()`` is taken)
+MODE_LABELS = {"today": Shown(N_("today")), "today_with_lsi": Shown(N_("today, table with an LSI")),
+               "2017": Shown(N_("2017 model"))}
 #: What one partition serves at most, per second, by kind of unit (3,000 RCU, 1,000 WCU; see quotas).
 PARTITION_CEILINGS_PER_SECOND = {"read": PARTITION_MAX_READ_CAPACITY_UNITS, "write": PARTITION_MAX_WRITE_CAPACITY_UNITS}
 

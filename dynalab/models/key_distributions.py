@@ -28,6 +28,7 @@ import numpy as np
 
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
+from dynalab.models._shown import Shown
 from dynalab.models.partitions import key_hashes
 
 #: The longest request stream ``sample`` draws (it is held in memory: 10 million int64 are 80 MB).
@@ -44,14 +45,14 @@ __all__ = [
     "user_ids",
 ]
 
-#: the article's table, as (key, uniformity, the distribution that models it); the texts are English templates
-#: (show them through ``tr``)
+#: the article's table, as (key, uniformity, the distribution that models it); the texts show themselves in the
+#: current language (``Shown``)
 CARDINALITY_TABLE: tuple[tuple[str, str, str], ...] = (
-    (N_("user ID, many users"), N_("good"), "user_ids"),
-    (N_("status code, a few possible codes"), N_("bad"), "status_codes"),
-    (N_("item creation date, rounded to the day"), N_("bad"), "creation_dates"),
-    (N_("device ID, devices used at similar intervals"), N_("good"), "device_ids"),
-    (N_("device ID, one device used far more than the others"), N_("bad"), "skewed_device_ids"),
+    (Shown(N_("user ID, many users")), Shown(N_("good")), "user_ids"),
+    (Shown(N_("status code, a few possible codes")), Shown(N_("bad")), "status_codes"),
+    (Shown(N_("item creation date, rounded to the day")), Shown(N_("bad")), "creation_dates"),
+    (Shown(N_("device ID, devices used at similar intervals")), Shown(N_("good")), "device_ids"),
+    (Shown(N_("device ID, one device used far more than the others")), Shown(N_("bad")), "skewed_device_ids"),
 )
 
 

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from dynalab.i18n import N_, tr
+from dynalab.models._shown import Shown
 from dynalab.models.autoscaling import validate_demand, validate_target_utilization
 from dynalab.models.capacity import (
     CONSISTENCIES,
@@ -87,8 +88,8 @@ OPERATIONS: dict[str, str] = {
 }
 PROJECTIONS = PROJECTION_TYPES
 MODES = ("provisioned", "on-demand")
-PARTITION_MODEL = (N_("2017 model (archived GuidelinesForTables.md): max(ceil(RCU/3000 + WCU/1000), ceil(GB/10)); "
-                      "AWS no longer publishes a table's partition count"))
+PARTITION_MODEL = Shown(N_("2017 model (archived GuidelinesForTables.md): max(ceil(RCU/3000 + WCU/1000), "
+                           "ceil(GB/10)); AWS no longer publishes a table's partition count"))
 
 #: Defaults a design may leave out (shown by ``TablePlan.describe``): the bytes of the table's key attributes and
 #: of an index's key attributes (names + values), used for KEYS_ONLY and INCLUDE entries and for verify's items.

@@ -35,6 +35,7 @@ import numpy as np
 
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
+from dynalab.models._shown import Shown
 
 __all__ = [
     "DEFAULT_PRICES",
@@ -63,9 +64,10 @@ class Prices:
     stream_read_requests_free_per_month: float = 2_500_000.0
     lambda_requests_per_million: float = 0.20
     lambda_gb_second: float = 0.00001667
-    taken: str = N_("2026-12 reading of the AWS Price List (several agreeing third-party readings), us-east-1, "
-                     "Standard table class; on-demand after the 2024-11-01 cut; Lambda from the 'How AWS Pricing "
-                     "Works' whitepaper (docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html)")
+    taken: str = Shown(N_("2026-12 reading of the AWS Price List (several agreeing third-party readings), us-east-1, "
+                          "Standard table class; on-demand after the 2024-11-01 cut; Lambda from the 'How AWS Pricing "
+                          "Works' whitepaper "
+                          "(docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html)"))
 
     def __post_init__(self) -> None:
         for name in ("write_capacity_unit_hour", "read_capacity_unit_hour", "write_request_units_per_million",

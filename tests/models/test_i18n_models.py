@@ -73,3 +73,16 @@ def test_model_messages_and_readouts_speak_japanese() -> None:
     dynalab.set_language("en")
     assert estimate.describe() == english
     assert _message(item_size, {"pk": set()}) == "item attribute 'pk': DynamoDB does not store empty sets"
+
+
+def test_label_tables_show_themselves_in_the_current_language() -> None:
+    from dynalab.models.key_distributions import CARDINALITY_TABLE
+    from dynalab.models.pricing import DEFAULT_PRICES
+
+    label, verdict, name = CARDINALITY_TABLE[0]
+    assert f"{label} ({verdict})" == "user ID, many users (good)" and name == "user_ids"
+    dynalab.set_language("ja")
+    assert f"{label:<20}|{verdict}" == "ユーザー ID (ユーザーが多い)".ljust(20) + "|良い"
+    assert verdict == "good" and repr(verdict) == "'good'"  # comparisons and repr keep the English key
+    assert str(DEFAULT_PRICES.taken).startswith("2026 年 12 月に読んだ AWS Price List")
+    assert f"{MODE_LABELS['today_with_lsi']}" == "現在、LSI のあるテーブル"
