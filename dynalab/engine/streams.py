@@ -44,7 +44,7 @@ from botocore.exceptions import ClientError
 from dynalab.engine import Lab
 from dynalab.engine.background import BackgroundPoller
 from dynalab.engine.tables import BatchWriteError, batch_write, ensure_table, query_pages, wait_until_active
-from dynalab.i18n import N_, tr
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.quotas import (
     GET_RECORDS_MAX_RECORDS,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from dynalab.fidelity import aws_error
-from dynalab.i18n import tr
 from dynalab.fidelity.requests import tables_named
+from dynalab.i18n import tr
 
 __all__ = ["AwsTableGuard", "tables_named"]
 

@@ -110,7 +110,7 @@ def units_per_second_per_minute(times_seconds: Sequence[float], sums: Sequence[f
     if any(gap % _SECONDS_PER_MINUTE for gap in gaps):
         raise ValueError(tr("{where}: datapoints must be whole minutes apart (DynamoDB publishes per minute); got a "
                             "gap of {value} s", where=where,
-                            value=next((g for g in gaps if g % _SECONDS_PER_MINUTE))))
+                            value=next(g for g in gaps if g % _SECONDS_PER_MINUTE)))
     period_minutes = reduce(math.gcd, (gap // _SECONDS_PER_MINUTE for gap in gaps), 0) or 1
     minutes = round((times[-1] - times[0]) / _SECONDS_PER_MINUTE) + period_minutes
     if minutes > _MAX_MINUTES:

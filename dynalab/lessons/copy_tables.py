@@ -28,6 +28,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.streams import StreamProjector, describe_existing_table
+from dynalab.i18n import tr
 from dynalab.lessons.projections import CopyProjection
 from dynalab.models import checks
 
@@ -329,7 +330,8 @@ class BulkPutReport:
 
     def __str__(self) -> str:
         who = tr(" (dynalab's stand-in for StartBulkPutItems)") if self.stand_in else ""
-        rate = tr(", at most {max_write_request_units} WRU/s", max_write_request_units=self.max_write_request_units) if self.max_write_request_units else ""
+        rate = (tr(", at most {units} WRU/s", units=self.max_write_request_units)
+                if self.max_write_request_units else "")
         return (tr("bulk put {status}{who}: {processed_items} items processed, {failed_items} failed (condition "
                    "failures are not counted as failed), {put_bytes:,} B written in {seconds:.2f} s{rate}",
                    status=self.status, who=who, processed_items=self.processed_items, failed_items=self.failed_items,

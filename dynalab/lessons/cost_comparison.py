@@ -43,6 +43,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.tables import scan_pages
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 

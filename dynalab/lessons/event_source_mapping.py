@@ -62,6 +62,7 @@ from dynalab.engine.streams import (
     stream_arn,
     stream_view_type,
 )
+from dynalab.i18n import N_, tr
 from dynalab.lessons import ttl
 from dynalab.models import checks
 from dynalab.models.event_filters import matches_criteria, parse_filter_criteria
@@ -668,7 +669,8 @@ class EventSourceMapping(BackgroundPoller):
         error), idle, or stalled (the engine is gone); and the shards it waits for (another mapping's lease)."""
         state = runner_state(self.lab, self.running, self.error)
         if self.waiting:
-            state += tr("; waiting for {shards} (another mapping holds the lease)", shards=", ".join(sorted(self.waiting)))
+            state += tr("; waiting for {shards} (another mapping holds the lease)",
+                        shards=", ".join(sorted(self.waiting)))
         return state
 
     def received_failure_records(self, max_messages: int = 100) -> list[dict]:

@@ -21,6 +21,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine.tables import create_table
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
 from dynalab.models.sizing import item_size
@@ -266,7 +267,8 @@ class KeyChange:
     steps: list[MeteredUnits]
 
     def describe(self) -> str:
-        return "; ".join(tr("{label}: {index_units:g} index WCU", label=step.label, index_units=step.index_units) if step.reported
+        return "; ".join(tr("{label}: {units:g} index WCU", label=step.label, units=step.index_units)
+                         if step.reported
                          else tr("{label}: (no per-index split)", label=step.label) for step in self.steps)
 
 

@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 from dynalab.engine import Lab
 from dynalab.engine.streams import Batch, CheckpointStore
 from dynalab.engine.tables import ensure_table
+from dynalab.i18n import tr
 from dynalab.lessons.projections import VoteSummaryProjection, vote_of
 from dynalab.models.quotas import TRANSACTION_MAX_ACTIONS
 

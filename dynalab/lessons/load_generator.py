@@ -24,6 +24,7 @@ from dynalab.engine import Lab
 from dynalab.engine.aws_budget import approve_table_load
 from dynalab.engine.streams import describe_existing_table
 from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.autoscaling import ScalingEvent, TargetTrackingPolicy
 
