@@ -607,7 +607,7 @@ class CheckpointStore:
         counter = int(item["lease_counter"]["N"]) if "lease_counter" in item else 0
         checkpoint = int(item["checkpoint"]["N"]) if "checkpoint" in item else None
         if not holder or not lease_owner_gone(holder):
-            return Lease(shard_id, False, holder or "another reader", counter=counter, checkpoint=checkpoint)
+            return Lease(shard_id, False, holder or tr("another reader"), counter=counter, checkpoint=checkpoint)
         values = {k: v for k, v in values.items() if k != ":now"}
         values[":counter"] = {"N": str(counter)}
         try:
@@ -617,7 +617,7 @@ class CheckpointStore:
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            return Lease(shard_id, False, "another reader", checkpoint=checkpoint)
+            return Lease(shard_id, False, tr("another reader"), checkpoint=checkpoint)
         return Lease(shard_id, True, owner, holder, "gone", counter + 1, checkpoint)
 
     def release_lease(self, consumer: str, arn: str, shard_id: str, owner: str) -> bool:
