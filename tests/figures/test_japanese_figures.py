@@ -78,28 +78,6 @@ FIGURES: dict[str, Callable[[], Any]] = {
         label: [1.0, 2.0] for label in streams.LINE_NAMES}),
 }
 
-#: text other helpers' modules put in these figures, English until their branches are merged (owner: what); the
-#: lead deletes an entry once its owner's catalog is merged
-LEFTOVERS = {
-    # dynalab/models/hot_partitions.py: MODE_LABELS, shown as PartitionLoad.label in the title
-    "partition_load (today)": lambda: ["today"],
-    "partition_load (2017)": lambda: ["2017 model"],
-    # dynalab/models/autoscaling.py: each scaling event's reason (the events' hover text)
-    "autoscaling": lambda: [event.reason for event in _in_english(lambda: _run().events)],
-    "update_autoscaling": lambda: [event.reason for event in _in_english(
-        lambda: dynalab.simulate_autoscaling([50.0] * 900, 40).events)],
-}
-
-
-def _in_english(make: Callable[[], Any]) -> Any:
-    language = dynalab.get_language()
-    dynalab.set_language("en")
-    try:
-        return make()
-    finally:
-        dynalab.set_language(language)
-
-
 @pytest.fixture
 def japanese():
     dynalab.set_language("ja")
@@ -110,13 +88,8 @@ def japanese():
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_a_figure_drawn_in_japanese_mode_is_japanese(name, japanese):
     texts = learner_texts_of_figure(FIGURES[name]().to_dict())
-    leftovers = LEFTOVERS.get(name, lambda: [])()
     assert any(has_japanese(text) for text in texts), f"{name}: no Japanese in {texts[:5]}"
-    english = []
-    for text in texts:
-        for leftover in leftovers:
-            text = text.replace(leftover, " ") if leftover else text
-        english += english_runs(text)
+    english = [run for text in texts for run in english_runs(text)]
     assert not english, f"{name} shows English prose in Japanese mode: {english[:8]}"
 
 

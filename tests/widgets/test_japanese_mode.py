@@ -3,9 +3,8 @@
 after the widget is driven, the figures' titles, axis titles, legends, annotations and hover templates) holds no
 English prose; built in English mode, the same widgets show the English texts they always did.
 
-Widgets that need an engine use the ``lab`` fixture. Text that comes from modules other helpers translate (models,
-lessons, engine) may still be English until their branches are merged: ``LEFTOVERS`` names each such text and its
-owner, and is set aside here; the lead deletes an entry once its owner's catalog is merged.
+Widgets that need an engine use the ``lab`` fixture. The texts the widgets show from models, lessons and the engine
+(a model's ``describe()``, the workloads' and key distributions' labels, the projector's state) are checked too.
 """
 
 from __future__ import annotations
@@ -21,53 +20,8 @@ from figures.figure_texts import learner_texts_of_figure
 from support_i18n import english_runs, has_japanese
 
 import dynalab
-from dynalab.lessons.workloads import WORKLOADS
-from dynalab.models.hot_partitions import MODE_LABELS
-from dynalab.models.key_distributions import CARDINALITY_TABLE
 
 PLOTLY = "application/vnd.plotly.v1+json"
-
-def _in_english(text: Callable[[], Any]) -> Any:
-    """``text()`` computed in English mode (then back to the language it was)."""
-    language = dynalab.get_language()
-    dynalab.set_language("en")
-    try:
-        return text()
-    finally:
-        dynalab.set_language(language)
-
-
-#: English text from modules other helpers own, shown inside these widgets (widget -> (owner, the English texts, as
-#: that module gives them in English mode)): set aside by this test until the owner's branch is merged. Each entry
-#: retires itself (once the owner translates it, the Japanese widget no longer shows that English text, so the test
-#: checks what it shows instead); the lead deletes the entries after merging.
-LEFTOVERS: dict[str, list[tuple[str, Callable[[Any], list[str]]]]] = {
-    "AutoscalingExplorer": [
-        ("dynalab/lessons/workloads.py: WORKLOADS (the picker's labels, the figure's title)",
-         lambda widget: list(WORKLOADS.values())),
-    ],
-    "HotPartitionExplorer": [
-        ("dynalab/models/key_distributions.py: CARDINALITY_TABLE (the picker's labels)",
-         lambda widget: [label for label, _, _ in CARDINALITY_TABLE]),
-        ("dynalab/models/hot_partitions.py: MODE_LABELS (the capacity toggles, the figure's title)",
-         lambda widget: list(MODE_LABELS.values())),
-        ("dynalab/models/hot_partitions.py: PartitionLoad.describe() (the readout)",
-         lambda widget: [_in_english(widget.load.describe)]),
-    ],
-    "PartitionCalculator": [
-        ("dynalab/models/partitions.py: PartitionEstimate.describe() and describe_today() (the readout)",
-         lambda widget: [_in_english(widget.estimate.describe), _in_english(widget.estimate.describe_today)]),
-    ],
-    "PlanExplorer": [
-        ("dynalab/lessons/planner.py (dynalab/models/planner.py): Plan.describe() (the readout)",
-         lambda widget: _in_english(widget.plan.describe).splitlines()),
-    ],
-    "PoisonVoteBoard": [
-        ("dynalab/lessons/event_source_mapping.py: RunReport.describe() (the readout's last run)",
-         lambda widget: [_in_english(widget.last_report.describe)]),
-    ],
-}
-
 
 def learner_texts(widget: Any) -> list[str]:
     """What a learner reads in an ipywidgets tree: descriptions, tooltips, placeholders, option labels, the values
@@ -93,14 +47,9 @@ def learner_texts(widget: Any) -> list[str]:
     return [text.strip() for text in texts if text.strip()]
 
 
-def english_prose(texts: list[str], leftovers: list[str] = ()) -> list[tuple[str, list[str]]]:
-    """(text, its English runs) for every text that still holds English prose, once the ``leftovers`` (texts
-    other helpers translate) are set aside."""
-    found = []
-    for text in texts:
-        for leftover in sorted(leftovers, key=len, reverse=True):
-            text = text.replace(leftover, " ") if leftover.strip() else text
-        found.append((text, english_runs(text)))
+def english_prose(texts: list[str]) -> list[tuple[str, list[str]]]:
+    """(text, its English runs) for every text that still holds English prose."""
+    found = [(text, english_runs(text)) for text in texts]
     return [(text, runs) for text, runs in found if runs]
 
 
@@ -204,23 +153,16 @@ def _builders() -> dict[str, Build]:
 BUILDERS = _builders()
 
 
-def shown_while_driven(name: str, request: pytest.FixtureRequest,
-                       table_name: str) -> Iterator[tuple[list[str], list[str]]]:
-    """The learner's texts of widget ``name`` and the known leftovers among them: once built, then after each
-    driving step."""
+def shown_while_driven(name: str, request: pytest.FixtureRequest, table_name: str) -> Iterator[list[str]]:
+    """The learner's texts of widget ``name``: once built, then after each driving step."""
     build = BUILDERS[name]
     lab = request.getfixturevalue("lab") if build.needs_lab else None
     widget = build.build(lab, table_name)
-
-    def shown() -> tuple[list[str], list[str]]:
-        leftovers = [text for _, texts in LEFTOVERS.get(name, ()) for text in texts(widget)]
-        return learner_texts(getattr(widget, "container", widget)), leftovers
-
     try:
-        yield shown()
+        yield learner_texts(getattr(widget, "container", widget))
         for step in build.steps:
             step(widget)
-            yield shown()
+            yield learner_texts(getattr(widget, "container", widget))
     finally:
         if hasattr(widget, "projector"):
             widget.projector.stop()
@@ -236,9 +178,9 @@ def japanese():
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_a_lesson_widget_built_in_japanese_mode_shows_no_english_prose(name, japanese, request, table_name):
     seen = 0
-    for texts, leftovers in shown_while_driven(name, request, table_name):
+    for texts in shown_while_driven(name, request, table_name):
         assert any(has_japanese(text) for text in texts), f"{name} shows no Japanese at all: {texts[:5]}"
-        english = english_prose(texts, leftovers)
+        english = english_prose(texts)
         assert not english, f"{name} shows English prose in Japanese mode: {english[:5]}"
         seen += 1
     assert seen == 1 + len(BUILDERS[name].steps)
@@ -384,14 +326,12 @@ def test_the_widgets_errors_are_japanese(japanese, lab):
         "no such table": (lambda: place_keys(lab, "no-such-table-here", "user_ids", 5, partitions=2), "table_name"),
         "no answer": (lambda: dynalab.Question("問い", None, "ヒント"), "answer"),
     }
-    #: errors whose rule (and its words) is another helper's: only this module's part is Japanese until merged
-    leftovers = {"a control set from the kernel": "dynalab/models/checks.py: number()'s 'must be an integer from'"}
     for what, (call, parameter) in calls.items():
         with pytest.raises((ValueError, TypeError)) as raised:
             call()
         message = str(raised.value)
         assert parameter in message and has_japanese(message), f"{what}: {message}"
-        assert what in leftovers or not english_runs(message), f"{what}: {message}"
+        assert not english_runs(message), f"{what}: {message}"
     check = dynalab.Question("16 KB は何 RCU？", answer=4, hint="4 KB ごとに 1 RCU")
     assert check.check("4").startswith("✓ 正解です")
     assert check.check("5") == "✗ 惜しい (5)。ヒント: 4 KB ごとに 1 RCU"
