@@ -363,7 +363,9 @@ def start_bulk_put(lab: Lab, table_name: str, bucket: str, prefix: str, *, compr
                                   "OutputType": list(output_types)},
     }
     if max_write_request_units is not None:
-        args["MaxWriteRequestUnits"] = max_write_request_units
+        # the type here; the range (at least 1,024) as DynamoDB says it, from the engine's answer
+        args["MaxWriteRequestUnits"] = checks.number("max_write_request_units", max_write_request_units,
+                                                     integer=True)
     return lab.client.start_bulk_put_items(**args)["BulkOperationDescription"]["BulkOperationArn"]
 
 
