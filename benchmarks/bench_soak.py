@@ -22,6 +22,9 @@ import time
 from pathlib import Path
 
 GOAL_GROWTH_MB = 20.0
+#: the load generator overwrites this many keys: its table is full within half a minute, so what grows after that is
+#: the votes (one a second, with their stream records) and whatever the engine fails to free
+LOAD_KEYS = 500
 
 
 def rss_mb(pid: int) -> float:
@@ -65,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     def load() -> None:
         while not stop.is_set():
             try:
-                load_table.put_item(Item={"pk": f"load-{written[0] % 5000}", "payload": "x" * 200})
+                load_table.put_item(Item={"pk": f"load-{written[0] % LOAD_KEYS}", "payload": "x" * 200})
                 written[0] += 1
             except Exception as error:  # noqa: BLE001 (counted and printed: the soak must not stop on one)
                 errors.append(f"load: {type(error).__name__}: {error}")
@@ -88,12 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         thread.start()
     deadline = time.monotonic() + args.minutes * 60
     next_report = time.monotonic() + 60
+    minutes_mb: list[float] = []
     while time.monotonic() < deadline:
         time.sleep(1)
         if time.monotonic() >= next_report:
             next_report += 60
-            print(f"  engine RSS {rss_mb(engine.process.pid):.1f} MB; projector {projector.state()}; mapping "
-                  f"{mapping.state()}", flush=True)
+            minutes_mb.append(rss_mb(engine.process.pid))
+            print(f"  minute {len(minutes_mb)}: engine RSS {minutes_mb[-1]:.1f} MB; projector {projector.state()}; "
+                  f"mapping {mapping.state()}", flush=True)
         for runner, name in ((projector, "projector"), (mapping, "event source mapping")):
             if runner.error is not None:
                 errors.append(f"{name} stopped: {type(runner.error).__name__}: {runner.error}")
@@ -110,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"soak: engine RSS at the end {ended_mb:.1f} MB, growth {growth:+.1f} MB "
           f"(goal < {GOAL_GROWTH_MB:.0f} MB) {'ok' if growth < GOAL_GROWTH_MB else 'OVER GOAL'}"
           f"{'' if args.minutes * 60 > args.iterator_lifetime_seconds else '; shorter than the lifetime: none pruned'}")
+    if len(minutes_mb) > 2:
+        print(f"soak: after the warm-up (from minute 2, once the first iterators have expired and the load table is "
+              f"full): {ended_mb - minutes_mb[1]:+.1f} MB over {len(minutes_mb) - 2} minutes")
     print(f"soak: requests (at least) {served:,}: {written[0]:,} load writes, {board_votes[0]:,} board votes, "
           f"{projector.stats.get_records_calls:,} projector GetRecords, {mapping.get_records_calls:,} mapping "
           f"GetRecords; {handled[0]:,} records reached the handler")
