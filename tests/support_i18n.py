@@ -20,11 +20,15 @@ _ENGLISH_RUN = re.compile(r"(?<![\w./:-])[A-Za-z][a-z]{2,}(?:[ ,]+[a-z]{2,}){2,}
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 # Prose that is legitimately English in the Japanese edition: names of things and code.
 _ALLOWED = re.compile(r"https?://\S+|`[^`]*`|<[^>]+>|\{[^}]*\}|&\w+;")
+# DynamoDB's own messages are English in every language (the API answers in English): the rest of a line after an
+# error code (ValidationException: ..., TableAlreadyExistsException - ...) or in a bulk operation's ERROR report.
+_DYNAMODB_MESSAGE = re.compile(r"(\b[A-Z][A-Za-z]+Exception\b|^ERROR \[).*$", re.M)
 
 
 def english_runs(text: str) -> list[str]:
-    """English phrases (three or more words) in ``text``, after setting aside links, code spans and markup."""
-    return _ENGLISH_RUN.findall(_ALLOWED.sub(" ", text))
+    """English phrases (three or more words) in ``text``, after setting aside links, code spans, markup and
+    DynamoDB's own error messages."""
+    return _ENGLISH_RUN.findall(_ALLOWED.sub(" ", _DYNAMODB_MESSAGE.sub(" ", text)))
 
 
 def has_japanese(text: str) -> bool:

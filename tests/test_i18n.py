@@ -89,3 +89,5 @@ def test_the_english_detector_finds_prose_and_passes_names() -> None:
     assert english_runs("読み込み 4 RCU (BatchWriteItem, vote_summary)") == []
     assert english_runs("4 RCU for the table") == ["for the table"]
     assert english_runs("詳細は `read the docs here` を参照") == []
+    assert english_runs("失敗: ValidationException: Item size has exceeded the maximum allowed size") == []
+    assert english_runs("失敗しました\nthe next line is ours") == ["the next line is ours"]
