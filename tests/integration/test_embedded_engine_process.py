@@ -15,6 +15,8 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import start_embedded_engine
 
+pytestmark = pytest.mark.embedded_only  # each test starts an embedded engine of its own, whatever DYNALAB_ENDPOINT says
+
 
 def _clients(engine):
     args = {"endpoint_url": engine.endpoint_url, "region_name": "us-east-1", "aws_access_key_id": "test",

@@ -99,6 +99,7 @@ def tables(lab, table_name):
     return create_vote_tables(lab, f"{table_name}-votes", f"{table_name}-summary", f"{table_name}-daily")
 
 
+@pytest.mark.embedded_only
 def test_10000_votes_from_4_writers_equal_a_group_by(lab, tables):
     votes, summary, daily_table = tables
     projector = vote_summary(lab, votes, summary, daily_table, poll_seconds=0.05).start()
@@ -116,6 +117,7 @@ def test_10000_votes_from_4_writers_equal_a_group_by(lab, tables):
     assert sum(totals.values()) > 5_000
 
 
+@pytest.mark.embedded_only
 def test_random_crashes_and_restarts_never_double_count_or_lose_a_vote(lab, tables):
     votes, summary, daily_table = tables
     write_votes(lab, votes, 200, writer=0, seed=42)
@@ -165,6 +167,7 @@ def test_the_naive_reader_crashed_between_apply_and_checkpoint_counts_twice(lab,
     assert read_summary(lab, summary) == {"A": 2, "B": 2}  # each vote counted twice: the hazard is real
 
 
+@pytest.mark.embedded_only
 def test_sigkill_of_a_projector_process_then_a_new_process_resumes(lab, tables):
     votes, summary, daily_table = tables
     write_votes(lab, votes, 600, writer=0, seed=1)
@@ -212,6 +215,7 @@ def _moto_without_dynalab_lock(lab, request) -> None:
                                               strict=False))
 
 
+@pytest.mark.embedded_only
 def test_two_projectors_racing_on_one_checkpoint_count_every_vote_once(lab, tables, request):
     """Two live projectors on one checkpoint: the loser's transaction is cancelled, and it resumes after the
     winner's checkpoint, so every vote counts once."""
@@ -235,6 +239,7 @@ def test_two_projectors_racing_on_one_checkpoint_count_every_vote_once(lab, tabl
     assert sum(r.stats.cancelled_commits for r in racers) > 0, "the projectors never raced: the test tested nothing"
 
 
+@pytest.mark.embedded_only
 @pytest.mark.parametrize("round_", range(3))
 def test_three_live_readers_and_a_replay_during_live_votes_stay_exact(lab, table_name, request, round_):
     """Issue 12: three background readers of one consumer racing on hundreds of votes from two writers, and a

@@ -75,6 +75,7 @@ def test_a_projector_whose_thread_died_says_stopped_and_why(lab, tables):
         projector.stop()
 
 
+@pytest.mark.embedded_only
 def test_a_projector_on_an_engine_that_died_never_says_running(doomed_lab):
     lab, engine = doomed_lab
     votes, summary, daily = create_vote_tables(lab, "votes", "summary", "daily")
@@ -143,6 +144,7 @@ def test_the_load_generator_refuses_absurd_rates(lab, table_name, options, words
     assert words in str(raised.value)
 
 
+@pytest.mark.embedded_only
 def test_the_load_generator_stops_and_says_so_when_the_engine_dies(doomed_lab):
     lab, engine = doomed_lab
     create_table(lab, "load", ("pk", "S"))
@@ -157,6 +159,7 @@ def test_the_load_generator_stops_and_says_so_when_the_engine_dies(doomed_lab):
 
 
 # ------------------------------------------------------------------------------------- event source mapping
+@pytest.mark.embedded_only
 def test_a_mapping_whose_thread_died_or_whose_engine_died_never_says_running(doomed_lab):
     lab, engine = doomed_lab
     create_table(lab, "esm", ("pk", "S"), stream_view_type="NEW_AND_OLD_IMAGES")
