@@ -4,8 +4,7 @@ the same code once string literals and comments are set aside, and Japanese pros
 from __future__ import annotations
 
 import pytest
-
-from tests.support_i18n import (
+from support_i18n import (
     ENGLISH_NOTEBOOKS,
     JAPANESE_NOTEBOOKS,
     code_without_strings,

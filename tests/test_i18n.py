@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from support_i18n import english_runs, has_japanese
 
 import dynalab
 from dynalab import i18n
-from tests.support_i18n import english_runs, has_japanese
 
 PACKAGE = Path(dynalab.__file__).resolve().parent
 CATALOG_FOLDER = PACKAGE / "i18n" / "ja"

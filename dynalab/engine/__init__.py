@@ -46,6 +46,7 @@ from botocore.exceptions import (
 
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsTableGuard
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.checks import ParameterTypeError
 from dynalab.models.naming import TABLE_NAME_RULE, table_name_problem
@@ -85,8 +86,9 @@ def aws_table_prefix() -> str:
     prefix = os.environ.get(PREFIX_ENV_VAR, AWS_TABLE_PREFIX)
     # A prefix must itself be table-name characters, and short enough to leave room for the lesson's name.
     if not re.fullmatch(r"[A-Za-z0-9_.-]{3,64}", prefix):
-        raise ValueError(f"{PREFIX_ENV_VAR} must be 3 to 64 characters of A-Z, a-z, 0-9, '_', '-' and '.' "
-                         f"(an empty prefix would make every table dynalab's); got {prefix!r}")
+        raise ValueError(tr("{variable} must be 3 to 64 characters of A-Z, a-z, 0-9, '_', '-' and '.' "
+                            "(an empty prefix would make every table dynalab's); got {prefix!r}",
+                            variable=PREFIX_ENV_VAR, prefix=prefix))
     return prefix
 
 
@@ -143,10 +145,11 @@ def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0, *,
             return engine
         process.wait(timeout=5)
         if line.startswith("BUSY "):
-            print(f"dynalab: port {attempt_port} is busy; using a free port instead.", file=sys.stderr)
+            print(tr("dynalab: port {port} is busy; using a free port instead.", port=attempt_port), file=sys.stderr)
             continue
-        raise RuntimeError(f"dynalab: the embedded engine did not start (it said: {line or 'nothing'!r}).")
-    raise RuntimeError("dynalab: the embedded engine did not start: no free port on 127.0.0.1.")
+        raise RuntimeError(tr("dynalab: the embedded engine did not start (it said: {said!r}).",
+                              said=line or "nothing"))
+    raise RuntimeError(tr("dynalab: the embedded engine did not start: no free port on 127.0.0.1."))
 
 
 def _read_line(process: subprocess.Popen, timeout_seconds: float) -> str:
@@ -226,7 +229,7 @@ class Lab:
         full = name if isinstance(name, str) and name.startswith(self.table_prefix) else self.table_prefix + str(name)
         # DynamoDB's rule (CreateTable: TableName), said before any request so a lesson never sees a deep traceback
         if not isinstance(name, str) or table_name_problem(full) is not None:
-            raise ValueError(f"a table name must be {TABLE_NAME_RULE}; got {name!r}")
+            raise ValueError(tr("a table name must be {rule}; got {name!r}", rule=TABLE_NAME_RULE, name=name))
         return full
 
     def owns_table(self, table_name: str) -> bool:
@@ -251,11 +254,12 @@ class Lab:
 
     def describe(self) -> str:
         """One line for a notebook: which engine, where."""
-        where = "AWS (your account: real tables, real costs)" if self.is_aws else self.endpoint_url
-        kind = {"moto": "moto (DynamoDB-compatible, in Python)", "dynalite": "dynalite (DynamoDB-compatible, Node.js)",
-                "aws": "Amazon DynamoDB", "other": "a DynamoDB-compatible engine"}[self.engine]
-        embedded = ", embedded: started by dynalab on 127.0.0.1" if self.embedded else ""
-        return f"engine: {kind}{embedded}; endpoint: {where}"
+        where = tr("AWS (your account: real tables, real costs)") if self.is_aws else self.endpoint_url
+        kind = {"moto": tr("moto (DynamoDB-compatible, in Python)"),
+                "dynalite": tr("dynalite (DynamoDB-compatible, Node.js)"),
+                "aws": "Amazon DynamoDB", "other": tr("a DynamoDB-compatible engine")}[self.engine]
+        embedded = tr(", embedded: started by dynalab on 127.0.0.1") if self.embedded else ""
+        return tr("engine: {kind}{embedded}; endpoint: {where}", kind=kind, embedded=embedded, where=where)
 
 
 _lock = threading.RLock()
@@ -278,10 +282,9 @@ def connect(endpoint: str | None = None) -> Lab:
             return _labs.get("aws") or _labs.setdefault("aws", _connect_aws())
         if not _endpoint_url_ok(target):
             source = "endpoint" if endpoint is not None else ENV_VAR
-            raise ValueError(
-                f"{source} must be unset (the embedded engine), 'aws', or an http(s)://host:port URL with a host "
-                f"and a port from 1 to 65535; got {target!r:.80}"
-            )
+            raise ValueError(tr(
+                "{source} must be unset (the embedded engine), 'aws', or an http(s)://host:port URL with a host "
+                "and a port from 1 to 65535; got {target!r:.80}", source=source, target=target))
         lab = _labs.get(target)
         if lab is None or not _answers(target):
             _probe(target)
@@ -294,8 +297,8 @@ def check_lab(value: Any, name: str = "lab") -> Lab:
     first, so a None or a boto3 client gives one clear line, not an AttributeError deep inside)."""
     if isinstance(value, Lab):
         return value
-    raise ParameterTypeError(f"{name} must be a dynalab Lab (from dynalab.connect()); got {type(value).__name__} "
-                             f"{value!r:.60}")
+    raise ParameterTypeError(tr("{name} must be a dynalab Lab (from dynalab.connect()); got {kind} {value!r:.60}",
+                                name=name, kind=type(value).__name__, value=value))
 
 
 def _endpoint_url_ok(target: Any) -> bool:
@@ -318,10 +321,9 @@ def embedded_engine() -> EmbeddedEngine | None:
 def _connect_embedded() -> Lab:
     global _embedded
     if _embedded is not None and not _embedded.is_alive():
-        print(
-            f"dynalab: the embedded engine on port {_embedded.port} has stopped; starting a fresh one "
-            "(the tables it held are gone: re-run the cells that create them)."
-        )
+        print(tr(
+            "dynalab: the embedded engine on port {port} has stopped; starting a fresh one "
+            "(the tables it held are gone: re-run the cells that create them).", port=_embedded.port))
         _labs.pop(_embedded.endpoint_url, None)
         _embedded.stop()
         _embedded = None
@@ -454,10 +456,10 @@ def _refuse_to_wait_again(endpoint_url: str | None, read_timeout_seconds: float)
 
     def check(caught_exception: BaseException | None = None, **_: Any) -> None:
         if isinstance(caught_exception, ReadTimeoutError):
-            raise EngineUnreachableError(
-                f"dynalab: the engine at {endpoint_url} did not answer within {read_timeout_seconds:g} s (frozen or "
-                "overloaded?). If it stopped, run `lab = dynalab.connect()`: it starts a fresh embedded engine."
-            ) from None
+            raise EngineUnreachableError(tr(
+                "dynalab: the engine at {url} did not answer within {seconds:g} s (frozen or "
+                "overloaded?). If it stopped, run `lab = dynalab.connect()`: it starts a fresh embedded engine.",
+                url=endpoint_url, seconds=read_timeout_seconds)) from None
 
     return check
 
@@ -471,15 +473,14 @@ def _probe(endpoint_url: str) -> None:
     try:
         client.list_tables(Limit=1)
     except _CONNECTION_ERRORS as error:
-        raise EngineUnreachableError(
-            f"dynalab: cannot reach a DynamoDB engine at {endpoint_url} ({type(error).__name__}). "
-            f"Start the engine there, or unset {ENV_VAR} to use the embedded one."
-        ) from None
+        raise EngineUnreachableError(tr(
+            "dynalab: cannot reach a DynamoDB engine at {url} ({error}). "
+            "Start the engine there, or unset {variable} to use the embedded one.",
+            url=endpoint_url, error=type(error).__name__, variable=ENV_VAR)) from None
     except ClientError as error:
-        raise EngineUnreachableError(
-            f"dynalab: {endpoint_url} answers, but not as a DynamoDB engine "
-            f"({error.response['Error'].get('Code')}: {error.response['Error'].get('Message')})."
-        ) from None
+        raise EngineUnreachableError(tr(
+            "dynalab: {url} answers, but not as a DynamoDB engine ({code}: {message}).", url=endpoint_url,
+            code=error.response['Error'].get('Code'), message=error.response['Error'].get('Message'))) from None
 
 
 def _connect_aws() -> Lab:
@@ -488,23 +489,22 @@ def _connect_aws() -> Lab:
         lab = _make_lab(None, "aws", embedded=False)
         lab.client.list_tables(Limit=1)
     except ProfileNotFound as error:
-        raise EngineUnreachableError(
-            f"dynalab: {ENV_VAR}=aws: the AWS profile {error.kwargs.get('profile')!r} (AWS_PROFILE) is not in your "
-            "AWS config; run `aws configure --profile NAME`, or set AWS_PROFILE to a profile you have."
-        ) from None
+        raise EngineUnreachableError(tr(
+            "dynalab: {variable}=aws: the AWS profile {profile!r} (AWS_PROFILE) is not in your "
+            "AWS config; run `aws configure --profile NAME`, or set AWS_PROFILE to a profile you have.",
+            variable=ENV_VAR, profile=error.kwargs.get('profile'))) from None
     except NoRegionError:
-        raise EngineUnreachableError(
-            f"dynalab: {ENV_VAR}=aws needs an AWS Region, and none is set: set AWS_REGION (e.g. us-east-1), or "
-            "`region` in your AWS profile."
-        ) from None
+        raise EngineUnreachableError(tr(
+            "dynalab: {variable}=aws needs an AWS Region, and none is set: set AWS_REGION (e.g. us-east-1), or "
+            "`region` in your AWS profile.", variable=ENV_VAR)) from None
     except (NoCredentialsError, PartialCredentialsError):
-        raise EngineUnreachableError(
-            f"dynalab: {ENV_VAR}=aws needs AWS credentials (aws configure, or AWS_PROFILE), and none were found."
-        ) from None
+        raise EngineUnreachableError(tr(
+            "dynalab: {variable}=aws needs AWS credentials (aws configure, or AWS_PROFILE), and none were found.",
+            variable=ENV_VAR)) from None
     except _CONNECTION_ERRORS as error:
-        raise EngineUnreachableError(
-            f"dynalab: {ENV_VAR}=aws: cannot reach DynamoDB ({type(error).__name__}: {error})."
-        ) from None
+        raise EngineUnreachableError(tr(
+            "dynalab: {variable}=aws: cannot reach DynamoDB ({kind}: {error}).",
+            variable=ENV_VAR, kind=type(error).__name__, error=error)) from None
     return lab
 
 
@@ -522,11 +522,8 @@ def _explain_connection_errors_in_ipython() -> None:
         if isinstance(value, EngineUnreachableError):  # already one line that says what to do
             print(value, file=sys.stderr)
             return
-        print(
-            f"dynalab: the engine is not answering ({value}). If it stopped, run `lab = dynalab.connect()`: "
-            "it starts a fresh one.",
-            file=sys.stderr,
-        )
+        print(tr("dynalab: the engine is not answering ({error}). If it stopped, run `lab = dynalab.connect()`: "
+                 "it starts a fresh one.", error=value), file=sys.stderr)
 
     shell.set_custom_exc((*_CONNECTION_ERRORS, EngineUnreachableError), one_line)
     shell._dynalab_handler = True

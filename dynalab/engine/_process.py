@@ -107,6 +107,22 @@ def expire_shard_iterators(lifetime_seconds: float) -> None:
     models.DynamoDBStreamsBackend.get_records = get_records_unless_expired  # type: ignore[method-assign]
 
 
+def stop_tracking_model_instances() -> None:
+    """moto keeps every model object it ever builds (each Item, each DynamoType of each request, each stream record)
+    in a class-level list for its dashboard, so the engine grew with every request, read or write: about 1 KB a
+    request, 50 MB over a 10-minute soak. Nothing of DynamoDB's needs the list; only moto's S3 reads its own (to
+    close the files of keys it resets), so S3 keeps its tracking and every other service's objects are freed."""
+    from moto.core.common_models import BaseModel
+
+    def new(cls: type, *args: Any, **kwargs: Any) -> Any:
+        instance = object.__new__(cls)
+        if cls.__module__.startswith("moto.s3."):
+            cls.instances_tracked.append(instance)  # type: ignore[attr-defined]
+        return instance
+
+    BaseModel.__new__ = new  # type: ignore[method-assign,assignment]
+
+
 def cache_moto_module_list() -> None:
     """moto's dispatcher lists its own package folder (a listdir and ~50 stat calls) on every request to find the
     backend; the list never changes while the engine runs, so list it once (about 0.5 ms a request saved)."""
@@ -136,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     expire_shard_iterators(args.iterator_lifetime_seconds)  # before the lock wraps get_records
     serialize_item_operations()
     cache_moto_module_list()
+    stop_tracking_model_instances()
     # Each request passes between waitress's I/O thread and a worker thread; with Python's default 5 ms switch
     # interval a handoff can wait that long while another thread runs, so switch sooner.
     sys.setswitchinterval(0.0002)

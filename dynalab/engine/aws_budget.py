@@ -21,6 +21,7 @@ import math
 import os
 from dataclasses import dataclass
 
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 
@@ -45,7 +46,8 @@ def max_dollars() -> float:
     except ValueError:
         value = math.nan
     if not 0 <= value < math.inf:
-        raise ValueError(f"{MAX_DOLLARS_ENV_VAR} must be a number of US dollars >= 0 (e.g. 1.00); got {text!r}")
+        raise ValueError(tr("{variable} must be a number of US dollars >= 0 (e.g. 1.00); got {text!r}",
+                            variable=MAX_DOLLARS_ENV_VAR, text=text))
     return value
 
 
@@ -71,16 +73,18 @@ def estimate_load(description: str, *, write_request_units: float = 0.0, read_re
     if write_request_units or read_request_units:
         dollars += (write_request_units * prices.request_unit("write")
                     + read_request_units * prices.request_unit("read"))
-        parts.append(f"on-demand: {write_request_units:,.0f} write request units at "
-                     f"${prices.write_request_units_per_million} per million, {read_request_units:,.0f} read "
-                     f"request units at ${prices.read_request_units_per_million} per million")
+        parts.append(tr("on-demand: {writes:,.0f} write request units at ${write_price} per million, "
+                        "{reads:,.0f} read request units at ${read_price} per million",
+                        writes=write_request_units, write_price=prices.write_request_units_per_million,
+                        reads=read_request_units, read_price=prices.read_request_units_per_million))
     if write_capacity_units or read_capacity_units:
         dollars += capacity_hours * (write_capacity_units * prices.capacity_unit_hour("write")
                                      + read_capacity_units * prices.capacity_unit_hour("read"))
-        parts.append(f"provisioned: {write_capacity_units:,.0f} WCU and {read_capacity_units:,.0f} RCU for "
-                     f"{capacity_hours:g} h at ${prices.write_capacity_unit_hour} per WCU-hour, "
-                     f"${prices.read_capacity_unit_hour} per RCU-hour")
-    return LoadEstimate(description, dollars, "; ".join(parts) or "no billable units")
+        parts.append(tr("provisioned: {wcu:,.0f} WCU and {rcu:,.0f} RCU for {hours:g} h at ${wcu_price} per "
+                        "WCU-hour, ${rcu_price} per RCU-hour", wcu=write_capacity_units, rcu=read_capacity_units,
+                        hours=capacity_hours, wcu_price=prices.write_capacity_unit_hour,
+                        rcu_price=prices.read_capacity_unit_hour))
+    return LoadEstimate(description, dollars, "; ".join(parts) or tr("no billable units"))
 
 
 def table_billing(lab, table_name: str) -> tuple[str, int, int]:
@@ -105,15 +109,18 @@ def approve_load(lab, estimate: LoadEstimate | None = None, **estimate_args) -> 
     shown = f"{ceiling:.2f}" if round(ceiling, 2) == ceiling else f"{ceiling:g}"
     total = lab.aws_dollars_approved + estimate.dollars
     if total > ceiling:
-        raise AwsCostCeilingError(
-            f"dynalab refused {estimate.description} on AWS: it would cost about ${estimate.dollars:,.4f} "
-            f"({estimate.reasoning}; {DEFAULT_PRICES.taken}), which with the ${lab.aws_dollars_approved:,.4f} already "
-            f"approved on this connection is above {MAX_DOLLARS_ENV_VAR}={shown}. Make the load smaller, or set "
-            f"{MAX_DOLLARS_ENV_VAR} higher before starting the kernel if you mean to pay for it."
-        )
+        raise AwsCostCeilingError(tr(
+            "dynalab refused {description} on AWS: it would cost about ${dollars:,.4f} "
+            "({reasoning}; {taken}), which with the ${approved:,.4f} already "
+            "approved on this connection is above {variable}={shown}. Make the load smaller, or set "
+            "{variable} higher before starting the kernel if you mean to pay for it.",
+            description=estimate.description, dollars=estimate.dollars, reasoning=estimate.reasoning,
+            taken=DEFAULT_PRICES.taken, approved=lab.aws_dollars_approved, variable=MAX_DOLLARS_ENV_VAR, shown=shown))
     lab.aws_dollars_approved = total
-    print(f"dynalab on AWS: {estimate.description} will cost about ${estimate.dollars:,.4f} ({estimate.reasoning}); "
-          f"${total:,.4f} so far on this connection, ceiling {MAX_DOLLARS_ENV_VAR}={shown}.", flush=True)
+    print(tr("dynalab on AWS: {description} will cost about ${dollars:,.4f} ({reasoning}); "
+             "${total:,.4f} so far on this connection, ceiling {variable}={shown}.",
+             description=estimate.description, dollars=estimate.dollars, reasoning=estimate.reasoning, total=total,
+             variable=MAX_DOLLARS_ENV_VAR, shown=shown), flush=True)
     return estimate
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from dynalab.i18n import tr
+
 __all__ = ["BackgroundPoller"]
 
 
@@ -73,5 +75,5 @@ class BackgroundPoller:
         if self._thread is not None:
             self._thread.join(timeout_seconds)
             if self._thread.is_alive():
-                raise TimeoutError(f"{what} did not stop within {timeout_seconds} s")
+                raise TimeoutError(tr("{what} did not stop within {seconds} s", what=what, seconds=timeout_seconds))
             self._thread = None

@@ -21,6 +21,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from dynalab.engine import Lab, _client_args, _session, check_lab
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 
 __all__ = ["CleanupReport", "cleanup"]
@@ -38,12 +39,17 @@ class CleanupReport:
     not_checked: list[str] = field(default_factory=list)  # services this account would not let dynalab list
 
     def summary(self) -> str:
-        lines = [f"dynalab cleanup (prefix {self.prefix!r}): found {len(self.created)} resources dynalab created"
-                 + (":" if self.created else ".")]
-        lines += [f"  {'deleted' if name in self.deleted else 'found'}: {name}" for name in self.created]
-        lines.append("remaining that dynalab created: " + (", ".join(self.remaining) or "none"))
-        lines.append("tables left alone (not dynalab's): " + (", ".join(self.others) or "none"))
-        lines += [f"not checked: {name}" for name in self.not_checked]
+        lines = [tr("dynalab cleanup (prefix {prefix!r}): found {count} resources dynalab created:", prefix=self.prefix,
+                    count=len(self.created)) if self.created else
+                 tr("dynalab cleanup (prefix {prefix!r}): found {count} resources dynalab created.", prefix=self.prefix,
+                    count=len(self.created))]
+        lines += [tr("  deleted: {name}", name=name) if name in self.deleted else tr("  found: {name}", name=name)
+                  for name in self.created]
+        lines.append(tr("remaining that dynalab created: {names}", names=", ".join(self.remaining))
+                     if self.remaining else tr("remaining that dynalab created: none"))
+        lines.append(tr("tables left alone (not dynalab's): {names}", names=", ".join(self.others))
+                     if self.others else tr("tables left alone (not dynalab's): none"))
+        lines += [tr("not checked: {name}", name=name) for name in self.not_checked]
         return "\n".join(lines)
 
 
@@ -52,12 +58,12 @@ def _client(lab: Lab, service: str) -> Any:
     return _session(lab.is_aws).client(service, **_client_args(lab.endpoint_url, lab.is_aws))
 
 
-def _listing(report: CleanupReport, what: str, lister: Callable[[], list[str]]) -> list[str]:
+def _listing(report: CleanupReport, what: str, lister: Callable[[], list[str]], table: str = "") -> list[str]:
     try:
         return lister()
     except (ClientError, BotoCoreError) as error:
         code = error.response["Error"].get("Code") if isinstance(error, ClientError) else type(error).__name__
-        report.not_checked.append(f"{what} ({code})")
+        report.not_checked.append(tr("{what} ({code})", what=tr(what, table=table), code=code))
         return []
 
 
@@ -77,23 +83,24 @@ def _resources(lab: Lab, report: CleanupReport) -> list[tuple[str, str, Callable
     found: list[tuple[str, str, Callable[[], None]]] = []
     tables = [name for name in _all_tables(lab) if name.startswith(prefix)]
     for table in tables:
-        for backup in _listing(report, f"backups of {table}", lambda t=table: [
-                each["BackupArn"] for each in lab.client.list_backups(TableName=t).get("BackupSummaries", [])]):
-            found.append(("backup", backup, lambda arn=backup: lab.client.delete_backup(BackupArn=arn)))
+        for backup in _listing(report, N_("backups of {table}"), lambda t=table: [
+                each["BackupArn"] for each in lab.client.list_backups(TableName=t).get("BackupSummaries", [])],
+                table):
+            found.append((N_("backup {name}"), backup, lambda arn=backup: lab.client.delete_backup(BackupArn=arn)))
     if lab.is_aws:
         functions = _client(lab, "lambda")
         stream_parts = tuple(f":table/{table}/stream/" for table in tables)
-        for uuid, arn in _listing(report, "Lambda event source mappings", lambda: [
+        for uuid, arn in _listing(report, N_("Lambda event source mappings"), lambda: [
                 (each["UUID"], each.get("EventSourceArn", ""))
                 for page in functions.get_paginator("list_event_source_mappings").paginate()
                 for each in page["EventSourceMappings"]]):
             if any(part in arn for part in stream_parts):
-                found.append(("event source mapping", f"{uuid} ({arn})",
+                found.append((N_("event source mapping {name}"), f"{uuid} ({arn})",
                               lambda u=uuid: functions.delete_event_source_mapping(UUID=u)))
         queues = _client(lab, "sqs")
-        for url in _listing(report, "SQS queues", lambda: queues.list_queues(QueueNamePrefix=prefix).get(
+        for url in _listing(report, N_("SQS queues"), lambda: queues.list_queues(QueueNamePrefix=prefix).get(
                 "QueueUrls", [])):
-            found.append(("queue", url, lambda u=url: queues.delete_queue(QueueUrl=u)))
+            found.append((N_("queue {name}"), url, lambda u=url: queues.delete_queue(QueueUrl=u)))
         storage = _client(lab, "s3")
 
         def empty_and_delete(bucket: str) -> None:
@@ -104,18 +111,18 @@ def _resources(lab: Lab, report: CleanupReport) -> list[tuple[str, str, Callable
                     storage.delete_objects(Bucket=bucket, Delete={"Objects": doomed, "Quiet": True})
             storage.delete_bucket(Bucket=bucket)
 
-        for bucket in _listing(report, "S3 buckets", lambda: [
+        for bucket in _listing(report, N_("S3 buckets"), lambda: [
                 each["Name"] for each in storage.list_buckets().get("Buckets", []) if each["Name"].startswith(prefix)]):
-            found.append(("S3 bucket and its objects", bucket, lambda b=bucket: empty_and_delete(b)))
+            found.append((N_("S3 bucket and its objects {name}"), bucket, lambda b=bucket: empty_and_delete(b)))
         kinesis = _client(lab, "kinesis")
-        for stream in _listing(report, "Kinesis streams", lambda: [
+        for stream in _listing(report, N_("Kinesis streams"), lambda: [
                 name for page in kinesis.get_paginator("list_streams").paginate() for name in page["StreamNames"]
                 if name.startswith(prefix)]):
             # EnforceConsumerDeletion deregisters the stream's consumers with it
-            found.append(("Kinesis stream and its consumers", stream,
+            found.append((N_("Kinesis stream and its consumers {name}"), stream,
                           lambda s=stream: kinesis.delete_stream(StreamName=s, EnforceConsumerDeletion=True)))
     # tables last: a mapping or a backup of a table goes first
-    found += [("table", table, lambda t=table: lab.client.delete_table(TableName=t)) for table in tables]
+    found += [(N_("table {name}"), table, lambda t=table: lab.client.delete_table(TableName=t)) for table in tables]
     return found
 
 
@@ -128,26 +135,28 @@ def cleanup(lab: Lab, *, delete: bool = True, show: bool = True, timeout_seconds
     timeout_seconds = checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True,
                                     unit="seconds")
     if not lab.is_aws and not lab.embedded:
-        raise ValueError(f"cleanup works on AWS (DYNALAB_ENDPOINT=aws) or the embedded engine; {lab.endpoint_url} is "
-                         "an engine you started, which may hold tables that are not the lessons': delete them there")
+        raise ValueError(tr("cleanup works on AWS (DYNALAB_ENDPOINT=aws) or the embedded engine; {url} is "
+                            "an engine you started, which may hold tables that are not the lessons': delete them there",
+                            url=lab.endpoint_url))
     if not lab.owns_table(lab.table_prefix + "x") or (lab.is_aws and not lab.table_prefix):
-        raise ValueError(f"cleanup needs the connection's prefix, got {lab.table_prefix!r}")
+        raise ValueError(tr("cleanup needs the connection's prefix, got {prefix!r}", prefix=lab.table_prefix))
     report = CleanupReport(lab.table_prefix)
     found = _resources(lab, report)
-    report.created = [f"{kind} {name}" for kind, name, _ in found]
+    report.created = [tr(kind, name=name) for kind, name, _ in found]
     if delete:
         for kind, name, remove in found:
             try:
                 remove()
-                report.deleted.append(f"{kind} {name}")
+                report.deleted.append(tr(kind, name=name))
             except ClientError as error:
                 if error.response["Error"]["Code"] not in ("ResourceNotFoundException", "NoSuchBucket"):
-                    report.not_checked.append(f"{kind} {name}: not deleted ({error.response['Error']['Code']})")
+                    report.not_checked.append(tr("{entry}: not deleted ({code})", entry=tr(kind, name=name),
+                                                 code=error.response['Error']['Code']))
         deadline = time.monotonic() + timeout_seconds
         while time.monotonic() < deadline and any(name.startswith(lab.table_prefix) for name in _all_tables(lab)):
             time.sleep(0.5)  # DeleteTable returns at once; the table goes when DynamoDB is done with it
     after = _all_tables(lab)
-    report.remaining = [f"table {name}" for name in after if name.startswith(lab.table_prefix)]
+    report.remaining = [tr("table {name}", name=name) for name in after if name.startswith(lab.table_prefix)]
     report.others = [name for name in after if not name.startswith(lab.table_prefix)]
     if show:
         print(report.summary(), flush=True)

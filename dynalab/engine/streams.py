@@ -44,6 +44,7 @@ from botocore.exceptions import ClientError
 from dynalab.engine import Lab
 from dynalab.engine.background import BackgroundPoller
 from dynalab.engine.tables import BatchWriteError, batch_write, ensure_table, query_pages, wait_until_active
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.quotas import (
     GET_RECORDS_MAX_RECORDS,
@@ -150,11 +151,15 @@ class Lease:
 
     def describe(self) -> str:
         if not self.held:
-            return f"shard {self.shard_id} is read by reader {short_owner(self.owner or '?')}; waiting"
+            return tr("shard {shard} is read by reader {owner}; waiting", shard=self.shard_id,
+                      owner=short_owner(self.owner or '?'))
         if self.took_over_from:
-            why = "whose lease expired" if self.reason == "expired" else "which is gone"
-            return f"took over shard {self.shard_id} from {short_owner(self.took_over_from)}, {why}"
-        return f"holds shard {self.shard_id}"
+            if self.reason == "expired":
+                return tr("took over shard {shard} from {owner}, whose lease expired", shard=self.shard_id,
+                          owner=short_owner(self.took_over_from))
+            return tr("took over shard {shard} from {owner}, which is gone", shard=self.shard_id,
+                      owner=short_owner(self.took_over_from))
+        return tr("holds shard {shard}", shard=self.shard_id)
 
 
 class ShardLeases:
@@ -220,10 +225,10 @@ class ShardLeases:
         self.owner = self._new_owner()
 
     def status(self) -> str:
-        parts = [f"holds {len(self.held)} shard lease(s)"] if self.held else []
-        parts += [f"shard {shard_id} is read by reader {short_owner(owner)}; waiting"
+        parts = [tr("holds {count} shard lease(s)", count=len(self.held))] if self.held else []
+        parts += [tr("shard {shard} is read by reader {owner}; waiting", shard=shard_id, owner=short_owner(owner))
                   for shard_id, owner in sorted(self.waiting.items())]
-        return "; ".join(parts) if parts else "holds no lease"
+        return "; ".join(parts) if parts else tr("holds no lease")
 
 
 def engine_answers(lab: Lab) -> bool:
@@ -244,12 +249,15 @@ def runner_state(lab: Lab, thread_alive: bool, error: BaseException | None) -> s
     the engine is not answering" (its thread is alive; every call it makes fails)."""
     if error is not None:
         text = str(error).splitlines()[0] if str(error) else ""
-        return f"stopped ({type(error).__name__}{': ' + text[:160] if text else ''})"
+        if text:
+            return tr("stopped ({kind}: {text})", kind=type(error).__name__, text=text[:160])
+        return tr("stopped ({kind})", kind=type(error).__name__)
     if thread_alive:
         if not engine_answers(lab):
-            return f"stalled: the engine at {lab.endpoint_url} is not answering (dynalab.connect() starts a new one)"
-        return "running"
-    return "idle"
+            return tr("stalled: the engine at {url} is not answering (dynalab.connect() starts a new one)",
+                      url=lab.endpoint_url)
+        return tr("running")
+    return tr("idle")
 
 
 class StreamNotEnabledError(ValueError):
@@ -313,16 +321,16 @@ def stream_arn(lab: Lab, table_name: str) -> str:
         table = lab.client.describe_table(TableName=table_name)["Table"]
     except ClientError as error:
         if error.response["Error"]["Code"] == "ResourceNotFoundException":
-            raise StreamNotEnabledError(f"table {table_name!r} does not exist, so it has no stream") from None
+            raise StreamNotEnabledError(tr("table {table!r} does not exist, so it has no stream",
+                                           table=table_name)) from None
         raise
     spec = table.get("StreamSpecification") or {}
     arn = table.get("LatestStreamArn")
     if not spec.get("StreamEnabled") or not arn:
-        raise StreamNotEnabledError(
-            f"table {table_name!r} has no stream enabled. Turn it on with "
-            f"dynalab.enable_stream(lab, {table_name!r}) (UpdateTable StreamSpecification "
-            "StreamViewType=NEW_AND_OLD_IMAGES); only changes made after that are captured."
-        )
+        raise StreamNotEnabledError(tr(
+            "table {table!r} has no stream enabled. Turn it on with "
+            "dynalab.enable_stream(lab, {table!r}) (UpdateTable StreamSpecification "
+            "StreamViewType=NEW_AND_OLD_IMAGES); only changes made after that are captured.", table=table_name))
     return arn
 
 
@@ -334,8 +342,8 @@ def describe_existing_table(lab: Lab, table_name: Any, parameter: str = "table_n
         return lab.client.describe_table(TableName=table_name)["Table"]
     except ClientError as error:
         if error.response["Error"]["Code"] == "ResourceNotFoundException":
-            raise ValueError(f"{parameter}: no table {table_name!r} exists on this endpoint "
-                             f"({lab.endpoint_url or 'AWS'}); create it first") from None
+            raise ValueError(tr("{parameter}: no table {table!r} exists on this endpoint ({url}); create it first",
+                                parameter=parameter, table=table_name, url=lab.endpoint_url or 'AWS')) from None
         raise
 
 
@@ -352,9 +360,10 @@ def enable_stream(lab: Lab, table_name: str, view_type: str = "NEW_AND_OLD_IMAGE
     if spec.get("StreamEnabled"):
         if spec.get("StreamViewType") == view_type:
             return stream_arn(lab, table_name)
-        raise ValueError(f"table {table_name!r} already streams {spec.get('StreamViewType')} records; a stream's "
-                         f"view type cannot be changed to {view_type}: disable the stream first "
-                         "(UpdateTable StreamEnabled=False), then enable it again")
+        raise ValueError(tr("table {table!r} already streams {current} records; a stream's "
+                            "view type cannot be changed to {view_type}: disable the stream first "
+                            "(UpdateTable StreamEnabled=False), then enable it again",
+                            table=table_name, current=spec.get('StreamViewType'), view_type=view_type))
     lab.client.update_table(TableName=table_name,
                             StreamSpecification={"StreamEnabled": True, "StreamViewType": view_type})
     wait_until_active(lab, table_name)
@@ -374,10 +383,10 @@ def refuse_writing_into_source(lab: Lab, source_table: str, target_tables: Itera
 
     clash = sorted({str(t) for t in target_tables if full(t) == full(source_table)})
     if clash:
-        raise ValueError(
-            f"{what}: the target table {clash[0]!r} is the table it reads (source_table {source_table!r}). "
+        raise ValueError(tr(
+            "{what}: the target table {target!r} is the table it reads (source_table {source!r}). "
             "Every write into it would come back on its stream and be written again, without end. "
-            "Choose a target table other than the source.")
+            "Choose a target table other than the source.", what=what, target=clash[0], source=source_table))
 
 
 def list_shards(lab: Lab, arn: str) -> list[dict]:
@@ -405,7 +414,7 @@ def lineage_order(shards: Iterable[dict]) -> list[dict]:
         if shard_id in placed:
             return
         if shard_id in path:
-            raise ValueError(f"shard lineage has a cycle through {shard_id}")
+            raise ValueError(tr("shard lineage has a cycle through {shard}", shard=shard_id))
         parent = by_id.get(shard.get("ParentShardId", ""))
         if parent is not None:
             place(parent, path + (shard_id,))
@@ -474,7 +483,7 @@ class ShardReader:
             self._next = page.get("NextShardIterator")
             self.page_ends_shard = self._next is None
             return self._page
-        raise RuntimeError(f"shard {self.shard_id}: a fresh shard iterator expired at once")
+        raise RuntimeError(tr("shard {shard}: a fresh shard iterator expired at once", shard=self.shard_id))
 
     def advance(self) -> None:
         """Move past the page last read."""
@@ -598,7 +607,7 @@ class CheckpointStore:
         counter = int(item["lease_counter"]["N"]) if "lease_counter" in item else 0
         checkpoint = int(item["checkpoint"]["N"]) if "checkpoint" in item else None
         if not holder or not lease_owner_gone(holder):
-            return Lease(shard_id, False, holder or "another reader", counter=counter, checkpoint=checkpoint)
+            return Lease(shard_id, False, holder or tr("another reader"), counter=counter, checkpoint=checkpoint)
         values = {k: v for k, v in values.items() if k != ":now"}
         values[":counter"] = {"N": str(counter)}
         try:
@@ -608,7 +617,7 @@ class CheckpointStore:
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            return Lease(shard_id, False, "another reader", checkpoint=checkpoint)
+            return Lease(shard_id, False, tr("another reader"), checkpoint=checkpoint)
         return Lease(shard_id, True, owner, holder, "gone", counter + 1, checkpoint)
 
     def release_lease(self, consumer: str, arn: str, shard_id: str, owner: str) -> bool:
@@ -695,11 +704,12 @@ def _write_idempotent(lab: Lab, actions: list[dict]) -> None:
         elif kind == "Delete":
             writes.append((args["TableName"], {"DeleteRequest": {"Key": args["Key"]}}))
         else:
-            raise ValueError(f"an idempotent projection writes with Put and Delete only, got {kind}")
+            raise ValueError(tr("an idempotent projection writes with Put and Delete only, got {kind}", kind=kind))
     try:
         batch_write(lab, writes)
     except BatchWriteError as error:
-        raise BatchWriteError(f"{error} The checkpoint was not advanced, so these records will be applied again.",
+        raise BatchWriteError(tr("{error} The checkpoint was not advanced, so these records will be applied again.",
+                                 error=error),
                               items_written=error.items_written, failed_index=error.failed_index,
                               reason=error.reason, unwritten=error.unwritten) from None
 
@@ -766,7 +776,7 @@ class StreamProjector(BackgroundPoller):
                  on_commit: Callable[[list[dict]], None] | None = None,
                  lease_seconds: float = LEASE_SECONDS, reader_name: str = "projector") -> None:
         batch_size = checks.number("batch_size", batch_size, low=1, high=GET_RECORDS_MAX, integer=True,
-                                   unit="records a GetRecords call, its limit")
+                                   unit=tr("records a GetRecords call, its limit"))
         start_at = checks.choice("start_at", start_at, ("TRIM_HORIZON", "LATEST"))
         exactly_once = checks.flag("exactly_once", exactly_once)
         on_bad_record = checks.choice("on_bad_record", on_bad_record, ("raise", "dead_letter"))
@@ -778,17 +788,19 @@ class StreamProjector(BackgroundPoller):
                                   pattern=r"[A-Za-z0-9_.:\- ]+")
         for hook_name, hook in (("fault_hook", fault_hook), ("on_commit", on_commit)):
             if hook is not None and not callable(hook):
-                raise checks.ParameterTypeError(f"{hook_name} must be a function or None; got {hook!r}")
+                raise checks.ParameterTypeError(tr("{name} must be a function or None; got {hook!r}", name=hook_name,
+                                                   hook=hook))
         checks.table_name("source_table", source_table)
         for method in ("effects", "merge", "action", "rebuild"):
             if not callable(getattr(projection, method, None)):
-                raise checks.ParameterTypeError(
-                    f"projection must be a projection (with effects, merge, action and rebuild: see "
-                    f"dynalab.lessons.projections); got {projection!r}, which has no {method}()")
+                raise checks.ParameterTypeError(tr(
+                    "projection must be a projection (with effects, merge, action and rebuild: see "
+                    "dynalab.lessons.projections); got {projection!r}, which has no {method}()",
+                    projection=projection, method=method))
         if consumer is not None:
             checks.text("consumer", consumer, min_length=1, max_length=1024)
         if checkpoints is not None:
-            checks.instance("checkpoints", checkpoints, CheckpointStore, what="a CheckpointStore or None")
+            checks.instance("checkpoints", checkpoints, CheckpointStore, what=tr("a CheckpointStore or None"))
         # A projection names the tables it writes (``target_tables``): none may be the source (a write loop).
         refuse_writing_into_source(lab, source_table, getattr(projection, "target_tables", ()),
                                    f"{type(projection).__name__}")
@@ -798,9 +810,10 @@ class StreamProjector(BackgroundPoller):
         self.stream_arn = stream_arn(lab, source_table)
         needed = getattr(projection, "required_view_type", None)
         if needed and (view_type := stream_view_type(lab, source_table)) not in needed:
-            raise StreamNotEnabledError(
-                f"table {source_table!r} streams {view_type} records; this projection "
-                f"needs {' or '.join(needed)} (a stream's view type cannot be changed: disable and re-enable it)")
+            raise StreamNotEnabledError(tr(
+                "table {table!r} streams {view_type} records; this projection "
+                "needs {needed} (a stream's view type cannot be changed: disable and re-enable it)",
+                table=source_table, view_type=view_type, needed=tr(" or ").join(needed)))
         self.consumer = consumer or f"{type(projection).__name__}:{source_table}"
         self.checkpoints = checkpoints or CheckpointStore(lab)
         self.batch_size = batch_size
@@ -859,13 +872,13 @@ class StreamProjector(BackgroundPoller):
     def _check_stale(self) -> None:
         stale = sorted({c.stream_arn for c in self.checkpoints.all(self.consumer)} - {self.stream_arn})
         if stale:
-            raise StaleCheckpointError(
-                f"consumer {self.consumer!r} has checkpoints for stream(s) {', '.join(stale)}, which table "
-                f"{self.source_table!r} no longer has (its stream is now {self.stream_arn}). Changes made between "
+            raise StaleCheckpointError(tr(
+                "consumer {consumer!r} has checkpoints for stream(s) {stale}, which table "
+                "{table!r} no longer has (its stream is now {arn}). Changes made between "
                 "the two streams were never read, so the projection may be missing them. Recovery: stop the "
                 "writers, then projector.rebuild() (recount from a Scan, drop the old checkpoints), or "
-                "dynalab.engine.streams.CheckpointStore(lab).delete(consumer) to accept the gap."
-            )
+                "dynalab.engine.streams.CheckpointStore(lab).delete(consumer) to accept the gap.",
+                consumer=self.consumer, stale=', '.join(stale), table=self.source_table, arn=self.stream_arn))
 
     def crash_next_commit(self, point: str = "after_commit") -> None:
         """Make the projector die at the next commit (the lesson's "crash" button). Points: "before_commit",
@@ -883,7 +896,7 @@ class StreamProjector(BackgroundPoller):
             self._crash_next = None
             self._die()  # a dead process forgets everything it held in memory
             self.stats.crashes.append(point)
-            raise InjectedCrash(f"projector crashed at {point}")
+            raise InjectedCrash(tr("projector crashed at {point}", point=point))
         if self.fault_hook is not None:
             try:
                 self.fault_hook(point)
@@ -905,10 +918,11 @@ class StreamProjector(BackgroundPoller):
             return reader.read()
         except ClientError as error:
             if error.response["Error"]["Code"] == "TrimmedDataAccessException":
-                raise StaleCheckpointError(
-                    f"the checkpoint {reader.after} of shard {reader.shard_id} is older than the stream's "
+                raise StaleCheckpointError(tr(
+                    "the checkpoint {after} of shard {shard} is older than the stream's "
                     "24-hour retention: records after it were trimmed before they were read. Recovery: "
-                    "projector.rebuild() with the writers stopped.") from None
+                    "projector.rebuild() with the writers stopped.", after=reader.after,
+                    shard=reader.shard_id)) from None
             raise
         finally:
             self.stats.get_records_calls += reader.calls - calls
@@ -1001,11 +1015,12 @@ class StreamProjector(BackgroundPoller):
                     if chunk:
                         applied += self._commit_or_isolate(shard_id, chunk, batch, dead, False)
                     self._readers.pop(shard_id, None)
-                    raise BadRecordError(
-                        f"{error} (table {self.source_table!r}, shard {shard_id}, sequence number "
-                        f"{sequence_number(record)}). Nothing from this record on was applied; the checkpoint "
+                    raise BadRecordError(tr(
+                        "{error} (table {table!r}, shard {shard}, sequence number "
+                        "{sequence}). Nothing from this record on was applied; the checkpoint "
                         "stays before it. Fix the item, or use on_bad_record='dead_letter' to set such records "
-                        "aside and go on.") from None
+                        "aside and go on.", error=error, table=self.source_table, shard=shard_id,
+                        sequence=sequence_number(record))) from None
                 effects, bad = [], True
             record_size = _json_size(record) if bad else _json_size(effects) + 200
             if chunk and (batch.count_with(effects) + len(dead) + bad + 1 > limit
@@ -1041,16 +1056,17 @@ class StreamProjector(BackgroundPoller):
                                                        shard_end and number == len(chunk) - 1)
                 return applied
             record = chunk[0]
-            where = (f"table {self.source_table!r}, shard {shard_id}, sequence number {sequence_number(record)}")
+            where = tr("table {table!r}, shard {shard}, sequence number {sequence}", table=self.source_table,
+                       shard=shard_id, sequence=sequence_number(record))
             if self.on_bad_record == "raise" or dead:
                 self._readers.pop(shard_id, None)
-                raise BadRecordError(
-                    f"the target table refused this record's writes ({refused.message}) ({where}). Nothing from "
+                raise BadRecordError(tr(
+                    "the target table refused this record's writes ({message}) ({where}). Nothing from "
                     "this record on was applied; the checkpoint stays before it, so every run stops here. "
                     "Recovery: run the projector with on_bad_record='dead_letter' (the record is set aside in the "
                     "checkpoint table, projector.dead_letters(), and the shard goes on), then fix the item at "
                     "the source (a partition key value holds at most 2,048 bytes, a sort key 1,024, an item "
-                    "400 KB).") from None
+                    "400 KB).", message=refused.message, where=where)) from None
             self._note_refused(refused.message, record)
             return self._commit(shard_id, [record], Batch(self.projection), [record], shard_end,
                                 reason=refused.message)
@@ -1157,7 +1173,7 @@ class StreamProjector(BackgroundPoller):
         """One phrase for a readout: running (thread alive and engine answering), idle, crashed, or stopped with
         the error that ended the background thread; and the shards it waits for."""
         if self.stats.crashes and (self.error is None or isinstance(self.error, InjectedCrash)):
-            state = "crashed"  # an injected crash is the death of the "process": a restart makes a new projector
+            state = tr("crashed")  # an injected crash is the death of the "process": a restart makes a new projector
         else:
             state = runner_state(self.lab, self.running, self.error)
         return state + (f"; {self.lease_status()}" if self.waiting else "")
@@ -1183,7 +1199,7 @@ class StreamProjector(BackgroundPoller):
         """Stop the background run after the batch in hand (nothing half-applied), give its leases back
         (``release_leases=False``: keep them until they expire, as a reader that vanished would); re-raise its
         error if any."""
-        self._stop_thread(timeout_seconds, "the projector")
+        self._stop_thread(timeout_seconds, tr("the projector"))
         if release_leases:
             with self._lock:
                 self._give_back()
@@ -1206,7 +1222,8 @@ class StreamProjector(BackgroundPoller):
                     return total
                 time.sleep(min(self.poll_seconds, 0.1))
         waiting = f" ({self.lease_status()})" if self.waiting else ""
-        raise TimeoutError(f"the projector was still busy after {timeout_seconds} s{waiting}")
+        raise TimeoutError(tr("the projector was still busy after {seconds} s{waiting}", seconds=timeout_seconds,
+                              waiting=waiting))
 
     def _others_behind(self) -> bool:
         """Whether a shard another reader holds has records after its stored checkpoint."""

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab, check_lab
 from dynalab.engine.aws_budget import approve_load, approve_table_load
+from dynalab.i18n import tr
 from dynalab.models import batch_writes, checks
 from dynalab.models.capacity import write_units
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
@@ -53,7 +54,8 @@ def _table(lab: Any, table_name: Any) -> str:
 
 
 def _not_found(table_name: str) -> ValueError:
-    return ValueError(f"table_name: table {table_name!r} does not exist on this engine (create it first)")
+    return ValueError(tr("table_name: table {table!r} does not exist on this engine (create it first)",
+                         table=table_name))
 
 
 def _timeout(timeout_seconds: Any) -> float:
@@ -68,9 +70,8 @@ def _key_schema(partition_key: tuple[str, str], sort_key: tuple[str, str] | None
     for parameter, key, key_type in keys:
         if (not isinstance(key, tuple | list) or len(key) != 2 or not isinstance(key[0], str) or not key[0]
                 or key[1] not in _KEY_TYPES):
-            raise ValueError(
-                f"{parameter} must be (attribute name, type) with type one of {', '.join(_KEY_TYPES)}; got {key!r}"
-            )
+            raise ValueError(tr("{parameter} must be (attribute name, type) with type one of {types}; got {key!r}",
+                                parameter=parameter, types=', '.join(_KEY_TYPES), key=key))
         schema.append({"AttributeName": key[0], "KeyType": key_type})
         definitions.append({"AttributeName": key[0], "AttributeType": key[1]})
     return schema, definitions
@@ -101,7 +102,8 @@ def wait_until_active(lab: Lab, table_name: str, timeout_seconds: float = 300.0)
         if table["TableStatus"] == "ACTIVE":
             return table
         if time.monotonic() > deadline:
-            raise TimeoutError(f"table {table_name} is still {table['TableStatus']} after {timeout_seconds} s")
+            raise TimeoutError(tr("table {table} is still {status} after {seconds} s", table=table_name,
+                                  status=table['TableStatus'], seconds=timeout_seconds))
         time.sleep(delay)
         delay = min(delay * 2, 2.0)
 
@@ -111,10 +113,9 @@ def delete_table(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> b
     table_name = _table(lab, table_name)
     timeout_seconds = _timeout(timeout_seconds)
     if not lab.owns_table(table_name):
-        raise PermissionError(
-            f"dynalab deletes only its own tables on AWS (names starting with {lab.table_prefix!r}); "
-            f"refusing to delete {table_name!r}"
-        )
+        raise PermissionError(tr(
+            "dynalab deletes only its own tables on AWS (names starting with {prefix!r}); "
+            "refusing to delete {table!r}", prefix=lab.table_prefix, table=table_name))
     try:
         lab.client.delete_table(TableName=table_name)
     except ClientError as error:
@@ -124,7 +125,8 @@ def delete_table(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> b
     deadline = time.monotonic() + timeout_seconds
     while table_exists(lab, table_name):
         if time.monotonic() > deadline:
-            raise TimeoutError(f"table {table_name} was not deleted after {timeout_seconds} s")
+            raise TimeoutError(tr("table {table} was not deleted after {seconds} s", table=table_name,
+                                  seconds=timeout_seconds))
         time.sleep(0.2)
     return True
 
@@ -143,34 +145,38 @@ def _create_table_args(
     """CreateTable's arguments, every value checked first (so a bad one is a ValueError naming it)."""
     schema, definitions = _key_schema(partition_key, sort_key)
     if sort_key is not None and sort_key[0] == partition_key[0]:
-        raise ValueError(f"sort_key must name another attribute than partition_key; both are {sort_key[0]!r}")
-    pair = f"(attribute name, type) with type one of {', '.join(_KEY_TYPES)}"
+        raise ValueError(tr("sort_key must name another attribute than partition_key; both are {name!r}",
+                            name=sort_key[0]))
+    pair = tr("(attribute name, type) with type one of {types}", types=', '.join(_KEY_TYPES))
     for i, extra in enumerate(checks.sequence_of("extra_attribute_definitions", extra_attribute_definitions)):
         where = f"extra_attribute_definitions[{i}]"
         if not isinstance(extra, tuple | list) or len(extra) != 2:
-            raise checks.ParameterTypeError(f"{where} must be {pair}; got {extra!r:.60}")
+            raise checks.ParameterTypeError(tr("{where} must be {pair}; got {extra!r:.60}", where=where, pair=pair,
+                                               extra=extra))
         attribute = checks.text(f"{where}[0]", extra[0], min_length=1, max_length=255)
         attribute_type = checks.choice(f"{where}[1]", extra[1], _KEY_TYPES)
         if any(d["AttributeName"] == attribute for d in definitions):
-            raise ValueError(f"{where}: attribute {attribute!r} is defined already (a key's attributes come from "
-                             "partition_key and sort_key)")
+            raise ValueError(tr("{where}: attribute {attribute!r} is defined already (a key's attributes come from "
+                                "partition_key and sort_key)", where=where, attribute=attribute))
         definitions.append({"AttributeName": attribute, "AttributeType": attribute_type})
     for parameter in create_table_args:
         if parameter not in EXTRA_CREATE_TABLE_ARGS:
-            raise ValueError(f"create_table takes no {parameter!r}: dynalab sets TableName, KeySchema, "
-                             "AttributeDefinitions, BillingMode, ProvisionedThroughput and StreamSpecification "
-                             f"itself (name, partition_key, sort_key, read_capacity_units, write_capacity_units, "
-                             f"stream_view_type); it passes on only {', '.join(EXTRA_CREATE_TABLE_ARGS)}")
+            raise ValueError(tr("create_table takes no {parameter!r}: dynalab sets TableName, KeySchema, "
+                                "AttributeDefinitions, BillingMode, ProvisionedThroughput and StreamSpecification "
+                                "itself (name, partition_key, sort_key, read_capacity_units, write_capacity_units, "
+                                "stream_view_type); it passes on only {allowed}", parameter=parameter,
+                                allowed=', '.join(EXTRA_CREATE_TABLE_ARGS)))
     args: dict[str, Any] = {"TableName": lab.table_name(name), "KeySchema": schema,
                             "AttributeDefinitions": definitions}
     if (read_capacity_units is None) != (write_capacity_units is None):
-        raise ValueError("give both read_capacity_units and write_capacity_units (provisioned), or neither (on-demand)")
+        raise ValueError(tr("give both read_capacity_units and write_capacity_units (provisioned), "
+                            "or neither (on-demand)"))
     if read_capacity_units is None:
         args["BillingMode"] = "PAY_PER_REQUEST"
     else:
         for parameter, value in (("read_capacity_units", read_capacity_units),
                                  ("write_capacity_units", write_capacity_units)):
-            checks.number(parameter, value, low=1, high=MAX_UNITS, integer=True, unit="the default quota")
+            checks.number(parameter, value, low=1, high=MAX_UNITS, integer=True, unit=tr("the default quota"))
         args["BillingMode"] = "PROVISIONED"
         args["ProvisionedThroughput"] = {"ReadCapacityUnits": read_capacity_units,
                                          "WriteCapacityUnits": write_capacity_units}
@@ -189,7 +195,8 @@ def _approve_provisioned(lab: Lab, args: dict[str, Any]) -> None:
     read = sum(each.get("ReadCapacityUnits", 0) for each in held)
     write = sum(each.get("WriteCapacityUnits", 0) for each in held)
     if read or write:
-        approve_load(lab, description=f"creating the provisioned table {args['TableName']} ({read} RCU, {write} WCU)",
+        approve_load(lab, description=tr("creating the provisioned table {table} ({read} RCU, {write} WCU)",
+                                         table=args['TableName'], read=read, write=write),
                      read_capacity_units=read, write_capacity_units=write)
 
 
@@ -233,8 +240,8 @@ def create_table(
 
 
 def _exists(table_name: str) -> ValueError:
-    return ValueError(f"table {table_name!r} already exists. Pass reset=True to delete it (and its items) and "
-                      "create it afresh, or choose another name.")
+    return ValueError(tr("table {table!r} already exists. Pass reset=True to delete it (and its items) and "
+                         "create it afresh, or choose another name.", table=table_name))
 
 
 def ensure_table(
@@ -357,10 +364,10 @@ def _diagnose(lab: Lab, writes: Sequence[tuple[str, dict]], call: list[int], err
     """Which write of a refused call broke which rule (DescribeTable only now, on the failure path)."""
     code, message = error.response["Error"].get("Code", ""), error.response["Error"].get("Message", "")
     if code in _THROTTLE_CODES:
-        return call[0], (f"{code} after botocore's retries (exponential backoff from 50 ms): the table's capacity "
-                         "is used up; raise it, or load with a larger max_attempts")
+        return call[0], tr("{code} after botocore's retries (exponential backoff from 50 ms): the table's capacity "
+                           "is used up; raise it, or load with a larger max_attempts", code=code)
     if code == "ResourceNotFoundException":
-        return call[0], f"table {writes[call[0]][0]!r} does not exist ({code})"
+        return call[0], tr("table {table!r} does not exist ({code})", table=writes[call[0]][0], code=code)
     schemas = {}
     for table in {writes[position][0] for position in call}:
         try:
@@ -387,8 +394,8 @@ def _problem_in_call(writes: Sequence[tuple[str, dict]], call: list[int],
         pair = batch_writes.duplicate_keys([writes[p][1] for p in positions], schema)
         if pair:
             first, second = positions[pair[0]], positions[pair[1]]
-            return second, (f"it writes the same key as write {first} in one BatchWriteItem call, which DynamoDB "
-                            "refuses whole")
+            return second, tr("it writes the same key as write {first} in one BatchWriteItem call, which DynamoDB "
+                              "refuses whole", first=first)
     return None
 
 
@@ -447,8 +454,9 @@ def batch_write(
             if not pending:
                 break
         if pending:
-            _raise_incomplete(writes, written, pending[0], f"still unprocessed after {max_attempts} calls "
-                              "(UnprocessedItems: the table's capacity is used up)", pending, call)
+            _raise_incomplete(writes, written, pending[0], tr("still unprocessed after {attempts} calls "
+                              "(UnprocessedItems: the table's capacity is used up)", attempts=max_attempts),
+                              pending, call)
     return LoadReport(written, calls, resent, time.monotonic() - started, throttled, resent_items)
 
 
@@ -456,7 +464,8 @@ def _raise_incomplete(writes: Sequence[tuple[str, dict]], written: int, failed: 
                       pending: list[int], call: list[int]) -> None:
     unwritten = sorted(set(pending) | set(range(call[-1] + 1, len(writes))))
     raise BatchWriteError(
-        f"{written} of {len(writes)} written; write {failed} failed: {reason}. Not written: {_spans(unwritten)}.",
+        tr("{written} of {total} written; write {failed} failed: {reason}. Not written: {unwritten}.",
+           written=written, total=len(writes), failed=failed, reason=reason, unwritten=_spans(unwritten)),
         items_written=written, failed_index=failed, reason=reason, unwritten=unwritten)
 
 
@@ -481,47 +490,54 @@ def bulk_load(
     """
     table_name = _table(lab, table_name)
     if isinstance(items, Mapping | str | bytes) or not isinstance(items, Iterable):
-        raise checks.ParameterTypeError(f"items must be a list of items (dicts), got {type(items).__name__}")
+        raise checks.ParameterTypeError(tr("items must be a list of items (dicts), got {kind}",
+                                           kind=type(items).__name__))
     max_attempts = checks.number("max_attempts", max_attempts, low=1, high=20, integer=True)
     checks.number("base_delay_seconds", base_delay_seconds, low=0, high=10, unit="seconds")
     if (not isinstance(base_delay_seconds, int | float) or isinstance(base_delay_seconds, bool)
             or not 0 <= base_delay_seconds <= 10):
-        raise ValueError(f"base_delay_seconds must be from 0 to 10, got {base_delay_seconds!r}")
+        raise ValueError(tr("base_delay_seconds must be from 0 to 10, got {value!r}", value=base_delay_seconds))
     if description is not None and not isinstance(description, str):
-        raise TypeError(f"description must be a str or None, got {description!r}")
+        raise TypeError(tr("description must be a str or None, got {value!r}", value=description))
     if show_progress is not None and not isinstance(show_progress, bool):
-        raise TypeError(f"show_progress must be True, False or None (in a notebook only), got {show_progress!r}")
+        raise TypeError(tr("show_progress must be True, False or None (in a notebook only), got {value!r}",
+                           value=show_progress))
     items = list(items)
     try:
         key_schemas = {table_name: _key_schema_of(lab, table_name)}
     except ClientError as error:
         if error.response["Error"]["Code"] != "ResourceNotFoundException":
             raise
-        raise ValueError(f"bulk_load: table {table_name!r} does not exist (create it first); nothing was written") \
-            from None
+        raise ValueError(tr("bulk_load: table {table!r} does not exist (create it first); nothing was written",
+                            table=table_name)) from None
     writes = []
     for position, item in enumerate(items):
         if not isinstance(item, Mapping):
-            raise TypeError(f"bulk_load: items[{position}] must be a dict of attributes, got {str(item)[:80]!r}; "
-                            "nothing was written")
+            raise TypeError(tr("bulk_load: items[{position}] must be a dict of attributes, got {item!r}; "
+                               "nothing was written", position=position, item=str(item)[:80]))
         try:
-            typed = {name: _serializer.serialize(batch_writes.plain_value(value, f"attribute {name!r}"))
+            typed = {name: _serializer.serialize(batch_writes.plain_value(value, tr("attribute {name!r}", name=name)))
                      for name, value in item.items()}
         except (TypeError, ValueError, ArithmeticError) as error:
-            raise ValueError(f"bulk_load: items[{position}]: {error}; nothing was written") from None
+            raise ValueError(tr("bulk_load: items[{position}]: {error}; nothing was written", position=position,
+                                error=error)) from None
         writes.append((table_name, {"PutRequest": {"Item": typed}}))
     if lab.is_aws:  # the estimate first: each put costs one write unit per started KB
-        approve_table_load(lab, table_name, f"bulk_load of {len(writes):,} items into {table_name}",
+        approve_table_load(lab, table_name, tr("bulk_load of {count:,} items into {table}", count=len(writes),
+                                               table=table_name),
                            write_request_units=sum(write_units(typed_item_size(w["PutRequest"]["Item"]))
                                                    for _, w in writes))
-    with Progress(len(writes), description or f"Loading {table_name}", show=show_progress) as progress:
+    with Progress(len(writes), description or tr("Loading {table}", table=table_name),
+                  show=show_progress) as progress:
         try:
             return batch_write(lab, writes, client=lab.retrying_client(max_attempts), max_attempts=max_attempts,
                                base_delay_seconds=base_delay_seconds, on_written=progress.advance,
                                key_schemas=key_schemas)
         except BatchWriteError as error:
             raise BatchWriteError(
-                f"bulk_load into {table_name}: {error.items_written} of {len(items)} items written; item "
-                f"{error.failed_index} failed: {error.reason}. Not written: items {_spans(error.unwritten)} "
-                "(load those again once fixed).", items_written=error.items_written,
+                tr("bulk_load into {table}: {written} of {total} items written; item "
+                   "{failed} failed: {reason}. Not written: items {unwritten} "
+                   "(load those again once fixed).", table=table_name, written=error.items_written, total=len(items),
+                   failed=error.failed_index, reason=error.reason, unwritten=_spans(error.unwritten)),
+                items_written=error.items_written,
                 failed_index=error.failed_index, reason=error.reason, unwritten=error.unwritten) from None

@@ -10,6 +10,7 @@ from typing import Any
 
 from dynalab.fidelity import aws_error
 from dynalab.fidelity.requests import tables_named
+from dynalab.i18n import tr
 
 __all__ = ["AwsTableGuard", "tables_named"]
 
@@ -25,7 +26,8 @@ class AwsTableGuard:
         if foreign:
             raise aws_error(
                 "DynalabRefused",
-                f"dynalab on AWS touches only its own tables (names starting with {self.prefix!r}); "
-                f"{operation} names {', '.join(foreign)}. Use lab.table_name('...') for lesson tables.",
+                tr("dynalab on AWS touches only its own tables (names starting with {prefix!r}); "
+                   "{operation} names {tables}. Use lab.table_name('...') for lesson tables.", prefix=self.prefix,
+                   operation=operation, tables=', '.join(foreign)),
                 operation,
             )

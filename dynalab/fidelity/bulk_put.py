@@ -35,6 +35,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 
 from dynalab.fidelity import _RawResponse, error_response
+from dynalab.i18n import tr
 from dynalab.models.capacity import write_units
 from dynalab.models.quotas import BATCH_WRITE_MAX_REQUESTS, BULK_PUT_MIN_WRITE_REQUEST_UNITS, MAX_ITEM_SIZE_BYTES
 from dynalab.models.sizing import typed_item_size
@@ -174,11 +175,13 @@ class BulkPutItems:
         source = request.get("InputS3Configuration") or {}
         output = request.get("OutputS3Configuration") or {}
         if source.get("InputFormat") != "DYNAMODB_JSON":
-            return _refuse("ValidationException", f"{STAND_IN}: only InputFormat DYNAMODB_JSON is served "
-                                  f"locally, got {source.get('InputFormat')!r} (Ion needs the real service)")
+            return _refuse("ValidationException", tr("{stand_in}: only InputFormat DYNAMODB_JSON is served "
+                                                     "locally, got {format!r} (Ion needs the real service)",
+                                                     stand_in=STAND_IN, format=source.get('InputFormat')))
         if source.get("InputCompressionType", "NONE") not in ("NONE", "GZIP"):
-            return _refuse("ValidationException", f"{STAND_IN}: InputCompressionType must be NONE or GZIP "
-                                  f"locally, got {source.get('InputCompressionType')!r}")
+            return _refuse("ValidationException", tr("{stand_in}: InputCompressionType must be NONE or GZIP "
+                                                     "locally, got {compression!r}", stand_in=STAND_IN,
+                                                     compression=source.get('InputCompressionType')))
         units = request.get("MaxWriteRequestUnits")
         if units is not None and (not isinstance(units, int) or units < BULK_PUT_MIN_WRITE_REQUEST_UNITS):
             return _refuse("ValidationException", "1 validation error detected: Value at "
@@ -192,8 +195,8 @@ class BulkPutItems:
         try:
             description = self._dynamodb.describe_table(TableName=table)["Table"]
         except Exception:  # noqa: BLE001  (the engine's own error: the table does not exist)
-            return _refuse("ResourceNotFoundException", f"Requested resource not found: Table: {table} "
-                                  "not found (StartBulkPutItems writes to an existing table only)")
+            return _refuse("ResourceNotFoundException", tr("Requested resource not found: Table: {table} "
+                                  "not found (StartBulkPutItems writes to an existing table only)", table=table))
         types = {d["AttributeName"]: d["AttributeType"] for d in description["AttributeDefinitions"]}
         return None, [(k["AttributeName"], types[k["AttributeName"]]) for k in description["KeySchema"]]
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from dynalab.fidelity import aws_error
 from dynalab.fidelity.requests import accesses, accesses_by_table
+from dynalab.i18n import tr
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, typed_item_size
 from dynalab.models.updates import produced_item
 
@@ -146,7 +147,7 @@ def _batch_write_problem(request: dict) -> str | None:
     if sum(len(writes) for writes in (request.get("RequestItems") or {}).values()) > BATCH_WRITE_MAX_REQUESTS:
         return "Too many items requested for the BatchWriteItem call"
     if total_bytes > BATCH_WRITE_MAX_BYTES:
-        return f"Too much data in the BatchWriteItem call: {total_bytes:,} B of items, the limit is 16 MB"
+        return tr("Too much data in the BatchWriteItem call: {size:,} B of items, the limit is 16 MB", size=total_bytes)
     return None
 
 

@@ -47,6 +47,7 @@ from typing import Any, NamedTuple
 from dynalab.fidelity import aws_error
 from dynalab.fidelity.requests import Access, accesses, accesses_by_table
 from dynalab.fidelity.requests import client_shape as _client_shape
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.charges import (
     batch_get_units,
@@ -687,8 +688,8 @@ class Meter:
             if size > self.item_collection_limit_bytes:
                 lowered = self.item_collection_limit_bytes != ITEM_COLLECTION_MAX_BYTES
                 raise aws_error("ItemCollectionSizeLimitExceededException", ITEM_COLLECTION_TOO_LARGE + (
-                    f" (dynalab: the limit is lowered to {self.item_collection_limit_bytes:,} B for this lesson; "
-                    f"DynamoDB's is 10 GB)" if lowered else ""), operation)
+                    tr(" (dynalab: the limit is lowered to {limit:,} B for this lesson; DynamoDB's is 10 GB)",
+                       limit=self.item_collection_limit_bytes) if lowered else ""), operation)
             projected[collection] = size
         if operation not in _SINGLE_WRITES:  # batches and transactions: recount those collections next time
             stale.update(projected)

@@ -53,6 +53,7 @@ from typing import Any
 
 from dynalab.fidelity import error_response
 from dynalab.fidelity.requests import READS, WRITES, Access, accesses, client_shape
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.capacity import write_units
 from dynalab.models.indexes import SecondaryIndex, index_entry_size, indexes_from_description
@@ -73,9 +74,9 @@ THROTTLE_CODE = "ProvisionedThroughputExceededException"
 THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                     "your provisioning level with the UpdateTable API.")
 #: GSI back-pressure: the table write is refused because its GSI is short of write capacity (gsi-throttling.html).
-GSI_THROTTLE_MESSAGE = ("The level of configured provisioned throughput for one or more global secondary indexes of "
+GSI_THROTTLE_MESSAGE = N_("The level of configured provisioned throughput for one or more global secondary indexes of "
                         "the table was exceeded (index {index!r}: its writes are throttling the table's). Consider "
-                        "increasing the index's provisioning level with the UpdateTable API.")
+                          "increasing the index's provisioning level with the UpdateTable API.")
 #: Per-partition ceilings (quotas: burst-adaptive-capacity.html): units per second.
 PER_PARTITION_MAX = {"read": float(PARTITION_MAX_READ_UNITS_PER_SECOND),
                      "write": float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)}
@@ -165,7 +166,8 @@ class ThroughputEnforcer:
         table_arn: str = "",
     ) -> None:
         table_name = checks.table_name("table_name", table_name)
-        capacity = {"low": 1, "high": MODEL_MAX_CAPACITY_UNITS, "unit": "capacity units per second; None: on-demand"}
+        capacity = {"low": 1, "high": MODEL_MAX_CAPACITY_UNITS,
+                    "unit": tr("capacity units per second; None: on-demand")}
         read_capacity_units = checks.optional(checks.number, "read_capacity_units", read_capacity_units, **capacity)
         write_capacity_units = checks.optional(checks.number, "write_capacity_units", write_capacity_units,
                                                **capacity)
@@ -174,15 +176,15 @@ class ThroughputEnforcer:
         checks.choice("partition_mode", partition_mode, PARTITION_MODES)
         burst_seconds = checks.number("burst_seconds", burst_seconds, low=0, high=3600)
         initial_burst_seconds = checks.number("initial_burst_seconds", initial_burst_seconds, low=0,
-                                              high=max(burst_seconds, 1), unit="up to burst_seconds")
+                                              high=max(burst_seconds, 1), unit=tr("up to burst_seconds"))
         size_gb = checks.number("size_gb", size_gb, low=0, high=MODEL_MAX_SIZE_GB, unit="GB")
         if not callable(clock):
-            raise checks.ParameterTypeError(f"clock must be a function returning seconds (time.monotonic), got "
-                                            f"{clock!r:.60}")
+            raise checks.ParameterTypeError(tr("clock must be a function returning seconds (time.monotonic), got "
+                                               "{clock!r:.60}", clock=clock))
         for i, entry in enumerate(checks.sequence_of("global_secondary_indexes", global_secondary_indexes)):
             if not (isinstance(entry, tuple | list) and len(entry) == 3 and isinstance(entry[0], SecondaryIndex)):
-                raise checks.ParameterTypeError(f"global_secondary_indexes[{i}] must be (SecondaryIndex, RCU, WCU); "
-                                                f"got {entry!r:.60}")
+                raise checks.ParameterTypeError(tr("global_secondary_indexes[{i}] must be (SecondaryIndex, RCU, "
+                                                   "WCU); got {entry!r:.60}", i=i, entry=entry))
             checks.number(f"global_secondary_indexes[{i}][1]", entry[1], low=1, high=MODEL_MAX_CAPACITY_UNITS)
             checks.number(f"global_secondary_indexes[{i}][2]", entry[2], low=1, high=MODEL_MAX_CAPACITY_UNITS)
         table_key_attributes = checks.sequence_of("table_key_attributes", table_key_attributes,
@@ -467,7 +469,7 @@ class ThroughputEnforcer:
             if short and all(b.balance > 0 for b in buckets):
                 # GSI back-pressure: the table had capacity, its index did not, so the table write is throttled.
                 return self._throttled(_index_arn(self.table_arn, short[0]), "IndexWriteProvisionedThroughputExceeded",
-                                       GSI_THROTTLE_MESSAGE.format(index=short[0]))
+                                       tr(GSI_THROTTLE_MESSAGE, index=short[0]))
             reason = f"Table{kind.capitalize()}" + ("KeyRangeThroughputExceeded" if key_refused or (
                 self.per_partition and self.partitions > 1) else "ProvisionedThroughputExceeded")
             return self._throttled(self.table_arn, reason, THROTTLE_MESSAGE)
@@ -693,20 +695,22 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     table_name = checks.table_name("table_name", table_name)
     per_partition = checks.flag("per_partition", per_partition)
     if not callable(clock):
-        raise checks.ParameterTypeError(f"clock must be a function returning seconds (time.monotonic), got "
-                                        f"{clock!r:.60}")
+        raise checks.ParameterTypeError(tr("clock must be a function returning seconds (time.monotonic), got "
+                                           "{clock!r:.60}", clock=clock))
     if not hasattr(lab, "client") or not hasattr(lab, "fidelity"):
-        raise checks.ParameterTypeError(f"lab must be a dynalab Lab (from dynalab.connect()), got {lab!r:.60}")
+        raise checks.ParameterTypeError(tr("lab must be a dynalab Lab (from dynalab.connect()), got {lab!r:.60}",
+                                           lab=lab))
     if getattr(lab, "is_aws", False):
-        raise ValueError("enforce_throughput simulates DynamoDB's throttling on a local engine; on AWS the real "
-                         "service throttles by itself, so it is not added there")
+        raise ValueError(tr("enforce_throughput simulates DynamoDB's throttling on a local engine; on AWS the real "
+                            "service throttles by itself, so it is not added there"))
     try:
         description = lab.client.describe_table(TableName=table_name)["Table"]
     except ClientError as error:
         if error.response["Error"]["Code"] != "ResourceNotFoundException":
             raise
-        raise ValueError(f"table {table_name!r} does not exist on this engine: create it first "
-                         "(dynalab.create_table with read_capacity_units and write_capacity_units)") from None
+        raise ValueError(tr("table {table!r} does not exist on this engine: create it first "
+                            "(dynalab.create_table with read_capacity_units and write_capacity_units)",
+                            table=table_name)) from None
     key = next(k["AttributeName"] for k in description["KeySchema"] if k["KeyType"] == "HASH")
     mode = (description.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
     throughput = description.get("ProvisionedThroughput") or {}

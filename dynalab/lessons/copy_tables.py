@@ -28,6 +28,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.streams import StreamProjector, describe_existing_table
+from dynalab.i18n import tr
 from dynalab.lessons.projections import CopyProjection
 from dynalab.models import checks
 
@@ -78,16 +79,17 @@ class LagReport:
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
     def __str__(self) -> str:
-        return (f"replication lag over {len(self.samples_seconds)} writes: median {self.median_seconds * 1000:.0f} ms, "
-                f"p95 {self.p95_seconds * 1000:.0f} ms")
+        return (tr("replication lag over {n_samples_seconds} writes: median {value:.0f} ms, p95 {value2:.0f} ms",
+                   n_samples_seconds=len(self.samples_seconds), value=self.median_seconds * 1000,
+                   value2=self.p95_seconds * 1000))
 
 
 def measure_replication_lag(lab: Lab, projector: StreamProjector, items: list[dict],
                             interval_seconds: float = 0.02, timeout_seconds: float = 60.0) -> LagReport:
     """Write ``items`` (typed, with the source's key) to the projector's source one by one while it runs in the
     background; the lag of each is the time from just before its PutItem to the commit that applied it."""
-    checks.instance("projector", projector, StreamProjector, what="a StreamProjector (copy_by_change_capture(...))")
-    checks.sequence_of("items", items, lambda n, v: checks.instance(n, v, dict, what="a typed item (a dict)"),
+    checks.instance("projector", projector, StreamProjector, what=tr("a StreamProjector (copy_by_change_capture(...))"))
+    checks.sequence_of("items", items, lambda n, v: checks.instance(n, v, dict, what=tr("a typed item (a dict)")),
                        min_length=1)
     interval_seconds = checks.number("interval_seconds", interval_seconds, low=0, high=60, unit="seconds")
     timeout_seconds = checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True,
@@ -120,8 +122,9 @@ def measure_replication_lag(lab: Lab, projector: StreamProjector, items: list[di
             lab.client.put_item(TableName=projector.source_table, Item=item)
             time.sleep(interval_seconds)
         if not done.wait(timeout_seconds):
-            raise TimeoutError(f"only {len(applied.keys() & written.keys())} of {len(items)} writes reached the "
-                               f"copy within {timeout_seconds} s")
+            raise TimeoutError(tr("only {n_items} of {n_items2} writes reached the copy within {timeout_seconds} s",
+                                  n_items=len(applied.keys() & written.keys()), n_items2=len(items),
+                                  timeout_seconds=timeout_seconds))
     finally:
         projector.on_commit = previous
         if not was_running:
@@ -142,8 +145,10 @@ class RestoreDay:
 
     def __str__(self) -> str:
         if self.restored:
-            return f"day {self.day}: restored backup {self.backup_name} into {self.copy_table}"
-        return f"day {self.day}: restore FAILED: {self.error_code}: {self.message}"
+            return tr("day {day}: restored backup {backup_name} into {copy_table}", day=self.day,
+                      backup_name=self.backup_name, copy_table=self.copy_table)
+        return tr("day {day}: restore FAILED: {error_code}: {message}", day=self.day, error_code=self.error_code,
+                  message=self.message)
 
 
 def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
@@ -157,12 +162,12 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
     from dynalab.engine.tables import delete_table, wait_until_active
 
     checks.table_name("copy_table", copy_table)
-    day = checks.number("day", day, low=1, high=366, integer=True, unit="the batch's day number")
+    day = checks.number("day", day, low=1, high=366, integer=True, unit=tr("the batch's day number"))
     delete_previous_copy = checks.flag("delete_previous_copy", delete_previous_copy)
     describe_existing_table(lab, source_table, "source_table")
     if copy_table == source_table:
-        raise ValueError(f"copy_table {copy_table!r} is the source table: a restore makes a new table, so the copy "
-                         "needs a name of its own")
+        raise ValueError(tr("copy_table {copy_table!r} is the source table: a restore makes a new table, so the copy "
+                            "needs a name of its own", copy_table=copy_table))
     if delete_previous_copy:
         delete_table(lab, copy_table)
     backup_name = f"{source_table}-day{day}"
@@ -182,8 +187,8 @@ def _s3(lab: Lab) -> Any:
 
     plugin = lab.fidelity.find(BulkPutItems)
     if plugin is None:
-        raise RuntimeError("the S3 paths need the engine's S3: they run on the embedded engine (moto), whose S3 "
-                           "dynalab uses; on AWS use your own bucket with boto3's s3 client")
+        raise RuntimeError(tr("the S3 paths need the engine's S3: they run on the embedded engine (moto), whose S3 "
+                              "dynalab uses; on AWS use your own bucket with boto3's s3 client"))
     return plugin.s3
 
 
@@ -202,7 +207,8 @@ def _poll(describe: Any, done: Any, timeout_seconds: float, what: str) -> dict:
         if done(answer):
             return answer
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} did not finish within {timeout_seconds} s")
+            raise TimeoutError(tr("{what} did not finish within {timeout_seconds} s", what=what,
+                                  timeout_seconds=timeout_seconds))
         time.sleep(delay)
         delay = min(delay * 2, 0.5)
 
@@ -217,9 +223,11 @@ def export_to_s3(lab: Lab, table_name: str, bucket: str, prefix: str, *, timeout
     export = lab.client.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket, S3Prefix=prefix,
                                                       ExportFormat="DYNAMODB_JSON")["ExportDescription"]
     final = _poll(lambda: lab.client.describe_export(ExportArn=export["ExportArn"])["ExportDescription"],
-                  lambda d: d["ExportStatus"] != "IN_PROGRESS", timeout_seconds, f"the export of {table_name}")
+                  lambda d: d["ExportStatus"] != "IN_PROGRESS", timeout_seconds, tr("the export of {table_name}",
+                                                                                    table_name=table_name))
     if final["ExportStatus"] != "COMPLETED":
-        raise RuntimeError(f"the export of {table_name} ended {final['ExportStatus']}: {final.get('FailureMessage')}")
+        raise RuntimeError(tr("the export of {table_name} ended {final}: {value}", table_name=table_name,
+                              final=final['ExportStatus'], value=final.get('FailureMessage')))
     return f"{prefix.rstrip('/')}/AWSDynamoDB/"
 
 
@@ -235,8 +243,21 @@ class ImportDay:
 
     def __str__(self) -> str:
         if self.imported:
-            return f"day {self.day}: ImportTable created {self.copy_table} with {self.items} items (no WCU consumed)"
-        return f"day {self.day}: import FAILED: {self.message}"
+            return tr("day {day}: ImportTable created {copy_table} with {items} items (no WCU consumed)",
+                      day=self.day, copy_table=self.copy_table, items=self.items)
+        return tr("day {day}: import FAILED: {message}", day=self.day, message=self.message)
+
+
+def _check_s3_day(lab: Lab, source_table: str, copy_table: str, day: int, bucket: str,
+                  timeout_seconds: float) -> tuple[int, float]:
+    """The checks an S3 copy path (export, then import or bulk put) makes before it touches the engine."""
+    checks.table_name("copy_table", copy_table)
+    describe_existing_table(lab, source_table, "source_table")
+    day = checks.number("day", day, low=1, high=366, integer=True, unit="the batch's day number")
+    checks.text("bucket", bucket, min_length=3, max_length=63)
+    timeout_seconds = checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True,
+                                    unit="seconds")
+    return day, timeout_seconds
 
 
 def copy_by_import(lab: Lab, source_table: str, copy_table: str, day: int, *, bucket: str = "dynalab-exports",
@@ -245,6 +266,7 @@ def copy_by_import(lab: Lab, source_table: str, copy_table: str, day: int, *, bu
 
     ImportTable only ever creates a new table (S3DataImport.HowItWorks), so on day 2 the copy made on day 1 is in
     the way, as with restore."""
+    day, timeout_seconds = _check_s3_day(lab, source_table, copy_table, day, bucket, timeout_seconds)
     source = lab.client.describe_table(TableName=source_table)["Table"]
     data = export_to_s3(lab, source_table, bucket, f"{source_table}/import-day{day}",
                         timeout_seconds=timeout_seconds)
@@ -259,7 +281,9 @@ def copy_by_import(lab: Lab, source_table: str, copy_table: str, day: int, *, bu
         return ImportDay(day, copy_table, False, message=f"{error.response['Error']['Code']}: "
                                                           f"{error.response['Error'].get('Message', '')}")
     final = _poll(lambda: lab.client.describe_import(ImportArn=started["ImportArn"])["ImportTableDescription"],
-                  lambda d: d["ImportStatus"] not in ("IN_PROGRESS",), timeout_seconds, f"the import into {copy_table}")
+                  lambda d: d["ImportStatus"] not in ("IN_PROGRESS",), timeout_seconds, tr("the import into "
+                                                                                           "{copy_table}",
+                                                                                           copy_table=copy_table))
     if final["ImportStatus"] != "COMPLETED":
         return ImportDay(day, copy_table, False, message=_import_failure(final))
     return ImportDay(day, copy_table, True, items=int(final.get("ImportedItemCount", 0)))
@@ -318,11 +342,13 @@ class BulkPutReport:
         return STAND_IN.replace(" ", "-") in self.arn
 
     def __str__(self) -> str:
-        who = " (dynalab's stand-in for StartBulkPutItems)" if self.stand_in else ""
-        rate = f", at most {self.max_write_request_units} WRU/s" if self.max_write_request_units else ""
-        return (f"bulk put {self.status}{who}: {self.processed_items} items processed, {self.failed_items} failed "
-                f"(condition failures are not counted as failed), {self.put_bytes:,} B written in "
-                f"{self.seconds:.2f} s{rate}")
+        who = tr(" (dynalab's stand-in for StartBulkPutItems)") if self.stand_in else ""
+        rate = (tr(", at most {units} WRU/s", units=self.max_write_request_units)
+                if self.max_write_request_units else "")
+        return (tr("bulk put {status}{who}: {processed_items} items processed, {failed_items} failed (condition "
+                   "failures are not counted as failed), {put_bytes:,} B written in {seconds:.2f} s{rate}",
+                   status=self.status, who=who, processed_items=self.processed_items, failed_items=self.failed_items,
+                   put_bytes=self.put_bytes, seconds=self.seconds, rate=rate))
 
 
 def start_bulk_put(lab: Lab, table_name: str, bucket: str, prefix: str, *, compression: str = "NONE",
@@ -345,7 +371,7 @@ def wait_for_bulk_put(lab: Lab, arn: str, timeout_seconds: float = 120.0) -> Bul
     """Poll DescribeBulkOperation until the operation ends; its counts as a ``BulkPutReport``."""
     final = _poll(lambda: lab.client.describe_bulk_operation(BulkOperationArn=arn)["BulkOperationDescription"],
                   lambda d: d["BulkOperationStatus"] not in ("IN_PROGRESS", "CANCELLING"), timeout_seconds,
-                  "the bulk put")
+                  tr("the bulk put"))
     usage = (final.get("BulkOperationUsage") or [{}])[0]
     seconds = (final["EndTime"] - final["StartTime"]).total_seconds() if final.get("EndTime") else 0.0
     return BulkPutReport(final["BulkOperationStatus"], int(final.get("ProcessedItemCount", 0)),
@@ -373,6 +399,7 @@ def copy_by_bulk_put(lab: Lab, source_table: str, copy_table: str, day: int, *, 
     from dynalab.engine.streams import refuse_writing_into_source
     from dynalab.engine.tables import ensure_table, table_exists
 
+    day, timeout_seconds = _check_s3_day(lab, source_table, copy_table, day, bucket, timeout_seconds)
     refuse_writing_into_source(lab, source_table, (copy_table,), "copy_by_bulk_put")
     if not table_exists(lab, copy_table):
         source = lab.client.describe_table(TableName=source_table)["Table"]

@@ -43,6 +43,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.tables import scan_pages
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 
@@ -87,9 +88,11 @@ class BatchVsStreamCost:
 
     def __post_init__(self) -> None:
         if not isinstance(self.prices, Prices):
-            raise TypeError(f"prices must be a dynalab.models.pricing.Prices, got {type(self.prices).__name__}")
+            raise TypeError(tr("prices must be a dynalab.models.pricing.Prices, got {kind}",
+                               kind=type(self.prices).__name__))
         if not isinstance(self.lambda_trigger, bool):
-            raise TypeError(f"lambda_trigger must be True or False, got {self.lambda_trigger!r}")
+            raise TypeError(tr("lambda_trigger must be True or False, got {lambda_trigger!r}",
+                               lambda_trigger=self.lambda_trigger))
         utilization = self.provisioned_utilization_percent
         checks.number("provisioned_utilization_percent", utilization, low=0, high=100, low_open=True,
                       unit="percent")
@@ -188,24 +191,35 @@ class BatchVsStreamCost:
         batch, stream = self.total_dollars("batch", price_list), self.total_dollars("stream", price_list)
         measured = self.crossover_day(price_list)
         if measured is not None:
-            cross = f"the batch's total passes the stream's on day {measured}"
+            cross = tr("the batch's total passes the stream's on day {day}", day=measured)
         else:
             projected = self.projected_crossover_day(price_list)
-            cross = (f"no crossover in these {len(self.days)} days; projected (a straight-line model of them): "
-                     + (f"day {projected}" if projected is not None else "none"))
-        return (f"{price_list}: batch ${batch:.6f}, stream ${stream:.6f} over {len(self.days)} days; {cross}")
+            if projected is not None:
+                cross = tr("no crossover in these {days} days; projected (a straight-line model of them): day {day}",
+                           days=len(self.days), day=projected)
+            else:
+                cross = tr("no crossover in these {days} days; projected (a straight-line model of them): none",
+                           days=len(self.days))
+        return tr("{price_list}: batch ${batch:.6f}, stream ${stream:.6f} over {days} days; {cross}",
+                  price_list=tr(_PRICE_LIST_LABELS.get(price_list, price_list)), batch=batch, stream=stream,
+                  days=len(self.days), cross=cross)
+
+
+#: How a price list is named in a readout (the keys are the parameter's values).
+_PRICE_LIST_LABELS = {"on-demand": N_("on-demand"), "provisioned": N_("provisioned")}
 
 
 def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+        raise ValueError(tr("{name} must be one of {items}, got {value!r}", name=name,
+                            items=', '.join(map(repr, allowed)), value=value))
 
 
 def _meter(lab: Lab) -> Any:
     meter = lab.meter
     if meter is None:
-        raise RuntimeError("this lab has no capacity meter (dynalab.fidelity.metering.Meter): connect with "
-                           "dynalab.connect(), which installs it")
+        raise RuntimeError(tr("this lab has no capacity meter (dynalab.fidelity.metering.Meter): connect with "
+                              "dynalab.connect(), which installs it"))
     return meter
 
 
@@ -289,8 +303,9 @@ class ContentionResult:
     batch_read_units: float
 
     def __str__(self) -> str:
-        return (f"{self.batch}: {self.throttled_user_reads} of {self.user_reads} user reads throttled "
-                f"(the batch read {self.batch_read_units:g} RCU)")
+        return (tr("{batch}: {throttled_user_reads} of {user_reads} user reads throttled (the batch read "
+                   "{batch_read_units:g} RCU)", batch=self.batch, throttled_user_reads=self.throttled_user_reads,
+                   user_reads=self.user_reads, batch_read_units=self.batch_read_units))
 
 
 def scan_contention(lab: Lab, users_table: str, batch_table: str, user_ids: list[str], *,
@@ -305,7 +320,7 @@ def scan_contention(lab: Lab, users_table: str, batch_table: str, user_ids: list
     touched by the batch.
     """
     if not user_ids:
-        raise ValueError("scan_contention needs at least one user id to read")
+        raise ValueError(tr("scan_contention needs at least one user id to read"))
     reader = lab.new_client(retries={"mode": "standard", "max_attempts": 1})
     reads = throttled = 0
     stop = threading.Event()
@@ -331,7 +346,7 @@ def scan_contention(lab: Lab, users_table: str, batch_table: str, user_ids: list
     time.sleep(after_batch_seconds)
     stop.set()
     thread.join()
-    return ContentionResult(f"batch scanning {batch_table}", reads, throttled,
+    return ContentionResult(tr("batch scanning {batch_table}", batch_table=batch_table), reads, throttled,
                             meter.read_units(batch_table, "Scan") - before)
 
 

@@ -62,6 +62,7 @@ from dynalab.engine.streams import (
     stream_arn,
     stream_view_type,
 )
+from dynalab.i18n import N_, tr
 from dynalab.lessons import ttl
 from dynalab.models import checks
 from dynalab.models.event_filters import matches_criteria, parse_filter_criteria
@@ -131,14 +132,17 @@ class RunReport:
     def describe(self) -> str:
         outcomes = {name: sum(i.outcome == name for i in self.invocations) for name in ("success", "error",
                                                                                         "partial")}
-        def count(n: int, word: str) -> str:
-            return f"{n} {word}{'' if n == 1 else 's'}"
+        def count(n: int, one: str, many: str) -> str:
+            return tr(one, n=n) if n == 1 else tr(many, n=n)
 
-        text = (f"{count(len(self.invocations), 'invocation')} ({outcomes['success']} succeeded, "
-                f"{outcomes['error']} failed, {outcomes['partial']} partly), "
-                f"{count(self.records_delivered, 'record')} delivered, {self.records_filtered} filtered out, "
-                f"{count(len(self.failure_records), 'failure record')} sent")
-        text += "; blocked: " + "; ".join(self.blocked) if self.blocked else ""
+        text = tr("{invocations} ({succeeded} succeeded, {failed} failed, {partly} partly), {records} delivered, "
+                  "{filtered} filtered out, {failures} sent",
+                  invocations=count(len(self.invocations), N_("{n} invocation"), N_("{n} invocations")),
+                  succeeded=outcomes['success'], failed=outcomes['error'], partly=outcomes['partial'],
+                  records=count(self.records_delivered, N_("{n} record"), N_("{n} records")),
+                  filtered=self.records_filtered,
+                  failures=count(len(self.failure_records), N_("{n} failure record"), N_("{n} failure records")))
+        text += tr("; blocked: {shards}", shards="; ".join(self.blocked)) if self.blocked else ""
         return text + ("; " + "; ".join(self.waiting) if self.waiting else "")
 
 
@@ -198,10 +202,11 @@ class EventSourceMapping(BackgroundPoller):
                  function_name: str = "dynalab-function", checkpoints: CheckpointStore | None = None,
                  lease_seconds: float = LEASE_SECONDS, **settings: Any) -> None:
         if not callable(handler):
-            raise TypeError(f"handler must be a function handler(event, context), got {handler!r}")
+            raise TypeError(tr("handler must be a function handler(event, context), got {handler!r}",
+                               handler=handler))
         checks.table_name("table_name", table_name)
         if checkpoints is not None:
-            checks.instance("checkpoints", checkpoints, CheckpointStore, what="a CheckpointStore or None")
+            checks.instance("checkpoints", checkpoints, CheckpointStore, what=tr("a CheckpointStore or None"))
         function_name = checks.text("function_name", function_name, min_length=1, max_length=64,
                                     pattern=r"[A-Za-z0-9_-]+")
         lease_seconds = checks.number("lease_seconds", lease_seconds, low=0, high=LEASE_SECONDS_MAX,
@@ -239,9 +244,9 @@ class EventSourceMapping(BackgroundPoller):
         try:
             return self._sqs.get_queue_url(QueueName=name)["QueueUrl"]
         except ClientError as error:
-            raise ValueError(f"the on-failure destination {arn} is not a queue on this engine "
-                             f"({error.response['Error'].get('Code')}); create it first, e.g. "
-                             "lab.new_client('sqs').create_queue(QueueName=...)") from None
+            raise ValueError(tr("the on-failure destination {arn} is not a queue on this engine ({value}); create it "
+                                "first, e.g. lab.new_client('sqs').create_queue(QueueName=...)", arn=arn,
+                                value=error.response['Error'].get('Code'))) from None
 
     def _refresh_shards(self) -> list[_Shard]:
         saved = {c.shard_id: c for c in self.checkpoints.load(self.consumer, self.stream_arn).values()}
@@ -274,7 +279,7 @@ class EventSourceMapping(BackgroundPoller):
     def advance_clock(self, seconds: float) -> None:
         """Let ``seconds`` pass for the mapping (records age, windows close) without waiting."""
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < float("inf"):
-            raise ValueError(f"seconds must be a number >= 0, got {seconds!r}")
+            raise ValueError(tr("seconds must be a number >= 0, got {seconds!r}", seconds=seconds))
         self._clock_offset += seconds
 
     # -- reading --------------------------------------------------------------------------------------------------
@@ -415,7 +420,7 @@ class EventSourceMapping(BackgroundPoller):
         if error:
             return "error", None, error
         if self.settings.tumbling_window_in_seconds and not (isinstance(response, dict) and "state" in response):
-            return "error", None, "the response has no 'state' (a tumbling-window function must return one)"
+            return "error", None, tr("the response has no 'state' (a tumbling-window function must return one)")
         if not self.settings.report_batch_item_failures or not isinstance(response, dict):
             return "success", None, ""
         failures = response.get("batchItemFailures")
@@ -424,7 +429,8 @@ class EventSourceMapping(BackgroundPoller):
         index = {r["dynamodb"]["SequenceNumber"]: n for n, r in enumerate(work.records)}
         named = [f.get("itemIdentifier") if isinstance(f, dict) else None for f in failures]
         if any(not isinstance(n, str) or n not in index for n in named):
-            return "error", None, f"batchItemFailures names {named!r}: not sequence numbers of this batch"
+            return "error", None, tr("batchItemFailures names {named!r}: not sequence numbers of this batch",
+                                     named=named)
         return "partial", min(index[n] for n in named), ""
 
     def _step(self, shard: _Shard, lane_number: int) -> None:
@@ -523,7 +529,7 @@ class EventSourceMapping(BackgroundPoller):
                     len(self.invocations) + 1, shard.shard_id, shard.lanes.index(lane),
                     records[0]["dynamodb"]["SequenceNumber"], records[-1]["dynamodb"]["SequenceNumber"],
                     len(records), "expired", "discard", work.retry, work.depth, now,
-                    "records older than the maximum record age"))
+                    tr("records older than the maximum record age")))
         self._finish(shard, records)
 
     # -- running --------------------------------------------------------------------------------------------------
@@ -590,7 +596,8 @@ class EventSourceMapping(BackgroundPoller):
         windows rather than waiting); return what happened. Stops after ``max_invocations`` handler calls, with
         the shards still waiting behind a failing batch named in ``blocked``."""
         if isinstance(max_invocations, bool) or not isinstance(max_invocations, int) or max_invocations < 1:
-            raise ValueError(f"max_invocations must be a positive integer, got {max_invocations!r}")
+            raise ValueError(tr("max_invocations must be a positive integer, got {max_invocations!r}",
+                                max_invocations=max_invocations))
         with self._lock:
             try:
                 return self._run_until_idle(max_invocations)
@@ -616,12 +623,14 @@ class EventSourceMapping(BackgroundPoller):
             for lane in shard.lanes:
                 if lane.work:
                     work = lane.work[0]
-                    report.blocked.append(
-                        f"shard {shard.shard_id} waits behind a batch of {len(work.records)} record(s) from "
-                        f"{work.records[0]['dynamodb']['SequenceNumber'] if work.records else '-'} that failed "
-                        f"{work.invoke_count} time(s)")
-        report.waiting = [f"shard {shard_id} is read by another mapping of {self.function_name} "
-                          f"({owner.split('@')[-1]}); waiting" for shard_id, owner in sorted(self.waiting.items())]
+                    report.blocked.append(tr(
+                        "shard {shard} waits behind a batch of {count} record(s) from {first} that failed "
+                        "{times} time(s)", shard=shard.shard_id, count=len(work.records),
+                        first=work.records[0]['dynamodb']['SequenceNumber'] if work.records else '-',
+                        times=work.invoke_count))
+        report.waiting = [tr("shard {shard} is read by another mapping of {function} ({owner}); waiting",
+                             shard=shard_id, function=self.function_name, owner=owner.split('@')[-1])
+                          for shard_id, owner in sorted(self.waiting.items())]
         return report
 
     def pending_records(self) -> int:
@@ -648,7 +657,7 @@ class EventSourceMapping(BackgroundPoller):
 
     def stop(self, timeout_seconds: float = 30.0) -> None:
         """Stop the background polling after the invocation in hand; re-raise the error that ended it, if any."""
-        self._stop_thread(timeout_seconds, "the event source mapping")
+        self._stop_thread(timeout_seconds, tr("the event source mapping"))
         with self._lock:
             self.leases.release_all(quietly=True)
         if self.error is not None:
@@ -660,7 +669,8 @@ class EventSourceMapping(BackgroundPoller):
         error), idle, or stalled (the engine is gone); and the shards it waits for (another mapping's lease)."""
         state = runner_state(self.lab, self.running, self.error)
         if self.waiting:
-            state += "; waiting for " + ", ".join(sorted(self.waiting)) + " (another mapping holds the lease)"
+            state += tr("; waiting for {shards} (another mapping holds the lease)",
+                        shards=", ".join(sorted(self.waiting)))
         return state
 
     def received_failure_records(self, max_messages: int = 100) -> list[dict]:

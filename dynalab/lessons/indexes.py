@@ -21,6 +21,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine.tables import create_table
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
 from dynalab.models.sizing import item_size
@@ -78,11 +79,13 @@ class MeteredUnits:
 
     def describe(self) -> str:
         if not self.reported:
-            return f"{self.label}: {self.total_units:g} units in all (this engine's meter gives no per-index split)"
-        parts = [f"table {self.table_units:g}"]
+            return tr("{label}: {total_units:g} units in all (this engine's meter gives no per-index split)",
+                      label=self.label, total_units=self.total_units)
+        parts = [tr("table {table_units:g}", table_units=self.table_units)]
         parts += [f"{name} {units:g}" for name, units in sorted(self.global_index_units.items())]
         parts += [f"{name} (LSI) {units:g}" for name, units in sorted(self.local_index_units.items())]
-        return f"{self.label}: {' + '.join(parts)} = {self.total_units:g} WCU"
+        return tr("{label}: {parts} = {total_units:g} WCU", label=self.label, parts=' + '.join(parts),
+                  total_units=self.total_units)
 
 
 _PROBED: dict[int, bool] = {}
@@ -127,7 +130,8 @@ def _index_names(index_count: int) -> list[str]:
 def _check_index_args(index_count: int, projection: str) -> None:
     checks.number("index_count", index_count, low=0, high=MAX_INDEXES, integer=True)
     if projection not in INDEX_PROJECTIONS:
-        raise ValueError(f"projection must be one of {', '.join(INDEX_PROJECTIONS)}; got {projection!r}")
+        raise ValueError(tr("projection must be one of {index_projections_list}; got {projection!r}",
+                            index_projections_list=', '.join(INDEX_PROJECTIONS), projection=projection))
 
 
 def _gsi(name: str, key: str, projection: str, capacity: tuple[int, int] | None) -> dict[str, Any]:
@@ -149,9 +153,10 @@ def create_index_table(lab: Any, name: str, index_count: int = 1, projection: st
     _check_index_args(index_count, projection)
     keys = list(index_keys) if index_keys is not None else [f"g{n}" for n in range(1, index_count + 1)]
     if len(keys) != index_count:
-        raise ValueError(f"index_keys must name {index_count} attributes (one per index), got {list(keys)!r}")
+        raise ValueError(tr("index_keys must name {index_count} attributes (one per index), got {value!r}",
+                            index_count=index_count, value=list(keys)))
     if (table_capacity is None) != (index_capacity is None) and index_count:
-        raise ValueError("give table_capacity and index_capacity both (provisioned) or neither (on-demand)")
+        raise ValueError(tr("give table_capacity and index_capacity both (provisioned) or neither (on-demand)"))
     args: dict[str, Any] = {"extra_attribute_definitions": [(key, "S") for key in keys]}
     if index_count:
         args["GlobalSecondaryIndexes"] = [_gsi(n, k, projection, index_capacity)
@@ -191,11 +196,13 @@ def compare_index_writes(lab: Any, item_size_bytes: int = 2500,
     setups = checks.sequence_of("setups", setups, min_length=1, max_length=10)
     for i, setup in enumerate(setups):
         if not isinstance(setup, tuple | list) or len(setup) != 2:
-            raise checks.ParameterTypeError(f"setups[{i}] must be (index count, projection); got {setup!r:.60}")
+            raise checks.ParameterTypeError(tr("setups[{i}] must be (index count, projection); got {setup!r:.60}",
+                                               i=i, setup=setup))
     results = []
     for count, projection in setups:
         table = create_index_table(lab, f"{name}-{count}-{projection.lower().replace('_', '-')}", count, projection)
-        label = "no index" if count == 0 else f"{count} GSI{'s' if count > 1 else ''}, {projection}"
+        label = (tr("no index") if count == 0 else tr("{count} GSI, {projection}", count=count, projection=projection)
+                 if count == 1 else tr("{count} GSIs, {projection}", count=count, projection=projection))
         results.append(write_with_indexes(lab, table.name, indexed_item(item_size_bytes, count), label))
     return results
 
@@ -216,17 +223,20 @@ class SparseIndex:
     reported: bool
 
     def describe(self) -> str:
-        text = (f"{self.items_written} items written, {self.items_with_attribute} with the attribute: the index "
-                f"holds {self.items_in_index} entries (the table {self.items_in_table}); index write units: "
-                f"{self.index_units_with_attribute:g} for the items with it, {self.index_units_without_attribute:g} "
-                "for the items without")
-        return text if self.reported else text + " (this engine's meter gives no per-index split)"
+        text = (tr("{items_written} items written, {items_with_attribute} with the attribute: the index holds "
+                   "{items_in_index} entries (the table {items_in_table}); index write units: "
+                   "{index_units_with_attribute:g} for the items with it, {index_units_without_attribute:g} for the "
+                   "items without", items_written=self.items_written, items_with_attribute=self.items_with_attribute,
+                   items_in_index=self.items_in_index, items_in_table=self.items_in_table,
+                   index_units_with_attribute=self.index_units_with_attribute,
+                   index_units_without_attribute=self.index_units_without_attribute))
+        return text if self.reported else text + tr(" (this engine's meter gives no per-index split)")
 
 
 def sparse_index(lab: Any, item_count: int = 20, flagged_every: int = 4, name: str = "lesson6-sparse") -> SparseIndex:
     """A GSI on ``flagged_at``, which one item in ``flagged_every`` carries: only those pay and appear."""
     checks.number("item_count", item_count, low=1, high=1000, integer=True)
-    checks.number("flagged_every", flagged_every, low=1, high=item_count, integer=True, unit="up to item_count")
+    checks.number("flagged_every", flagged_every, low=1, high=item_count, integer=True, unit=tr("up to item_count"))
     table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["flagged_at"])
     with_it = without = 0.0
     flagged = 0
@@ -257,8 +267,9 @@ class KeyChange:
     steps: list[MeteredUnits]
 
     def describe(self) -> str:
-        return "; ".join(f"{step.label}: {step.index_units:g} index WCU" if step.reported
-                         else f"{step.label}: (no per-index split)" for step in self.steps)
+        return "; ".join(tr("{label}: {units:g} index WCU", label=step.label, units=step.index_units)
+                         if step.reported
+                         else tr("{label}: (no per-index split)", label=step.label) for step in self.steps)
 
 
 def key_change(lab: Any, item_size_bytes: int = 2500, name: str = "lesson6-key-change") -> KeyChange:
@@ -266,17 +277,17 @@ def key_change(lab: Any, item_size_bytes: int = 2500, name: str = "lesson6-key-c
     attribute the index does not hold (no index write), put an item without ``status`` (no index write)."""
     table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["status"])
     item = indexed_item(item_size_bytes, 1, index_values={"status": "open"})
-    steps = [write_with_indexes(lab, table.name, item, "put with status=open")]
+    steps = [write_with_indexes(lab, table.name, item, tr("put with status=open"))]
     for label, expression, values in (
-        ("change status open → closed", "SET #s = :v", {":v": "closed"}),
-        ("change title (not in the index)", "SET title = :v", {":v": "New title"}),
+        (tr("change status open → closed"), "SET #s = :v", {":v": "closed"}),
+        (tr("change title (not in the index)"), "SET title = :v", {":v": "New title"}),
     ):
         answer = table.update_item(Key={"pk": item["pk"]}, UpdateExpression=expression,
                                    ExpressionAttributeValues=values, ReturnConsumedCapacity="INDEXES",
                                    **({"ExpressionAttributeNames": {"#s": "status"}} if "#s" in expression else {}))
         steps.append(consumed_units(answer.get("ConsumedCapacity"), label, reported=meters_indexes(lab)))
     other = indexed_item(item_size_bytes, 0, key="item#2")
-    steps.append(write_with_indexes(lab, table.name, other, "put an item without status"))
+    steps.append(write_with_indexes(lab, table.name, other, tr("put an item without status")))
     return KeyChange(steps)
 
 
@@ -297,10 +308,14 @@ class FilterOrIndexLive:
     index_items_returned: int
 
     def describe(self) -> str:
-        return (f"{self.items_in_partition} orders of {self.item_size_bytes:,} B, {self.matching_items} open. "
-                f"Query + FilterExpression: {self.filter_read_units:g} RCU for {self.filter_items_returned} items "
-                f"returned; Query on the sparse GSI: {self.index_read_units:g} RCU for {self.index_items_returned} "
-                f"entries of {self.index_entry_size_bytes} B")
+        return (tr("{items_in_partition} orders of {item_size_bytes:,} B, {matching_items} open. Query + "
+                   "FilterExpression: {filter_read_units:g} RCU for {filter_items_returned} items returned; Query on "
+                   "the sparse GSI: {index_read_units:g} RCU for {index_items_returned} entries of "
+                   "{index_entry_size_bytes} B", items_in_partition=self.items_in_partition,
+                   item_size_bytes=self.item_size_bytes, matching_items=self.matching_items,
+                   filter_read_units=self.filter_read_units, filter_items_returned=self.filter_items_returned,
+                   index_read_units=self.index_read_units, index_items_returned=self.index_items_returned,
+                   index_entry_size_bytes=self.index_entry_size_bytes))
 
 
 def filter_or_index_live(lab: Any, *, items_in_partition: int = 200, open_every: int = 20,
@@ -380,11 +395,14 @@ class BackPressure:
         return sum(s.without_key_served for s in self.seconds)
 
     def describe(self) -> str:
-        return (f"{self.writes_per_second:g} writes/s for {len(self.seconds)} s on a table of "
-                f"{self.table_write_capacity_units} WCU whose GSI has {self.index_write_capacity_units} WCU: "
-                f"writes carrying the index key: {self.with_key_written} written, {self.with_key_throttled} "
-                f"throttled; writes without it: {self.without_key_written} written, {self.without_key_throttled} "
-                "throttled")
+        return (tr("{writes_per_second:g} writes/s for {n_seconds} s on a table of {table_write_capacity_units} WCU "
+                   "whose GSI has {index_write_capacity_units} WCU: writes carrying the index key: {with_key_written} "
+                   "written, {with_key_throttled} throttled; writes without it: {without_key_written} written, "
+                   "{without_key_throttled} throttled", writes_per_second=self.writes_per_second,
+                   n_seconds=len(self.seconds), table_write_capacity_units=self.table_write_capacity_units,
+                   index_write_capacity_units=self.index_write_capacity_units,
+                   with_key_written=self.with_key_written, with_key_throttled=self.with_key_throttled,
+                   without_key_written=self.without_key_written, without_key_throttled=self.without_key_throttled))
 
 
 def gsi_back_pressure(lab: Any, *, seconds: int = 3, writes_per_second: int = 20,
@@ -453,12 +471,16 @@ class ShardingResult:
     sharded_items_read: int
 
     def describe(self) -> str:
-        return (f"{self.writes} writes at {self.writes_per_second:g}/s, {self.partitions} partitions of "
-                f"{self.partition_write_capacity_units:g} WCU/s: one key → {self.hot_throttled} throttled; "
-                f"{self.shards} shards → {self.sharded_throttled} throttled. Reading it back: "
-                f"{self.hot_read_queries} Query, {self.hot_read_units:g} RCU for {self.hot_items_read} items; "
-                f"sharded: {self.sharded_read_queries} Queries, {self.sharded_read_units:g} RCU for "
-                f"{self.sharded_items_read} items")
+        return (tr("{writes} writes at {writes_per_second:g}/s, {partitions} partitions of "
+                   "{partition_write_capacity_units:g} WCU/s: one key → {hot_throttled} throttled; {shards} shards → "
+                   "{sharded_throttled} throttled. Reading it back: {hot_read_queries} Query, {hot_read_units:g} RCU "
+                   "for {hot_items_read} items; sharded: {sharded_read_queries} Queries, {sharded_read_units:g} RCU "
+                   "for {sharded_items_read} items", writes=self.writes, writes_per_second=self.writes_per_second,
+                   partitions=self.partitions, partition_write_capacity_units=self.partition_write_capacity_units,
+                   hot_throttled=self.hot_throttled, shards=self.shards, sharded_throttled=self.sharded_throttled,
+                   hot_read_queries=self.hot_read_queries, hot_read_units=self.hot_read_units,
+                   hot_items_read=self.hot_items_read, sharded_read_queries=self.sharded_read_queries,
+                   sharded_read_units=self.sharded_read_units, sharded_items_read=self.sharded_items_read))
 
 
 def _throttled_writes(lab: Any, table_name: str, keys: Sequence[str], clock: StepClock, writes_per_second: float,
@@ -565,12 +587,16 @@ class GsiHotPartition:
 
     def describe(self) -> str:
         rate = self.writes_per_second
-        return (f"{self.writes} orders at {rate:g}/s; table and GSI each {self.partitions} partitions of "
-                f"{self.partition_write_capacity_units:g} WCU/s. Busiest table partition: "
-                f"{self.table_busiest_share:.0%} of the writes ({self.table_busiest_share * rate:,.0f}/s), "
-                f"{self.table_throttled} throttled; busiest GSI partition: {self.index_busiest_share:.0%} "
-                f"({self.index_busiest_share * rate:,.0f}/s), {self.index_throttled} throttled "
-                f"(by status: {self.index_throttled_by_status})")
+        return (tr("{writes} orders at {rate:g}/s; table and GSI each {partitions} partitions of "
+                   "{partition_write_capacity_units:g} WCU/s. Busiest table partition: {table_busiest_share:.0%} of "
+                   "the writes ({value:,.0f}/s), {table_throttled} throttled; busiest GSI partition: "
+                   "{index_busiest_share:.0%} ({value2:,.0f}/s), {index_throttled} throttled (by status: "
+                   "{index_throttled_by_status})", writes=self.writes, rate=rate, partitions=self.partitions,
+                   partition_write_capacity_units=self.partition_write_capacity_units,
+                   table_busiest_share=self.table_busiest_share, value=self.table_busiest_share * rate,
+                   table_throttled=self.table_throttled, index_busiest_share=self.index_busiest_share,
+                   value2=self.index_busiest_share * rate, index_throttled=self.index_throttled,
+                   index_throttled_by_status=self.index_throttled_by_status))
 
 
 #: The orders' status mix: most orders are open (a low-cardinality, skewed index key).
@@ -651,9 +677,11 @@ class ItemCollectionLimit:
     other_key_written: bool  # a write under another partition key still goes in
 
     def describe(self) -> str:
-        return (f"with the limit lowered to {self.limit_bytes:,} B (DynamoDB's: 10 GB), {self.items_written} items "
-                f"of {self.item_size_bytes:,} B went into one item collection, then: {self.error_code}; "
-                f"another partition key still takes writes: {'yes' if self.other_key_written else 'no'}")
+        return tr("with the limit lowered to {limit:,} B (DynamoDB's: 10 GB), {items} items "
+                  "of {size:,} B went into one item collection, then: {code}; {other}", limit=self.limit_bytes,
+                  items=self.items_written, size=self.item_size_bytes, code=self.error_code,
+                  other=tr("another partition key still takes writes: yes") if self.other_key_written
+                  else tr("another partition key still takes writes: no"))
 
 
 def item_collection_limit(lab: Any, *, limit_bytes: int = 20_000, item_size_bytes: int = 2000,
@@ -662,7 +690,7 @@ def item_collection_limit(lab: Any, *, limit_bytes: int = 20_000, item_size_byte
     orders until the item collection (the items and their LSI entries) passes ``limit_bytes``. The meter's limit
     is lowered for this call only (``lab.meter.item_collection_limit_bytes``) and put back after."""
     checks.number("limit_bytes", limit_bytes, low=1024, high=1_000_000, integer=True,
-                  unit="bytes, a lowered, lesson-sized limit")
+                  unit=tr("bytes, a lowered, lesson-sized limit"))
     table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
                          extra_attribute_definitions=[("placed_at", "S")],
                          LocalSecondaryIndexes=[{"IndexName": "by-date", "Projection": {"ProjectionType": "ALL"},

@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 from dynalab.engine import Lab
 from dynalab.engine.streams import Batch, CheckpointStore
 from dynalab.engine.tables import ensure_table
+from dynalab.i18n import tr
 from dynalab.lessons.projections import VoteSummaryProjection, vote_of
 from dynalab.models.quotas import TRANSACTION_MAX_ACTIONS
 
@@ -84,7 +85,7 @@ def vote_summary_handler(lab: Lab, summary_table: str, daily_table: str, *, idem
                         raise
                     chunk = [r for r in chunk if r["eventID"] not in seen]
         if fail_after_commit is not None and fail_after_commit(event):
-            raise TimeoutError("the function timed out after its writes committed")
+            raise TimeoutError(tr("the function timed out after its writes committed"))
 
     handler.consumer = consumer  # type: ignore[attr-defined]
     return handler
@@ -116,9 +117,10 @@ def tumbling_vote_counter(finals: list[dict]) -> Callable[[dict, Any], dict]:
 def describe_failure(record: dict) -> str:
     """One line for an on-failure invocation record."""
     info = record["DDBStreamBatchInfo"]
-    return (f"{record['requestContext']['condition']}: {info['batchSize']} record(s), sequence numbers "
-            f"{info['startSequenceNumber']}..{info['endSequenceNumber']} after "
-            f"{record['requestContext']['approximateInvokeCount']} invocation(s)")
+    return (tr("{condition}: {count} record(s), sequence numbers {first}..{last} after {attempts} invocation(s)",
+               condition=record['requestContext']['condition'], count=info['batchSize'],
+               first=info['startSequenceNumber'], last=info['endSequenceNumber'],
+               attempts=record['requestContext']['approximateInvokeCount']))
 
 
 def as_json(record: dict) -> str:

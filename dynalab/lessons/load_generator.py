@@ -24,6 +24,7 @@ from dynalab.engine import Lab
 from dynalab.engine.aws_budget import approve_table_load
 from dynalab.engine.streams import describe_existing_table
 from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.autoscaling import ScalingEvent, TargetTrackingPolicy
 
@@ -112,36 +113,39 @@ def run_load(
     """
     operation = checks.choice("operation", operation, ("write", "read"))
     requests_per_second = checks.number("requests_per_second", requests_per_second, low=0,
-                                        high=MAX_REQUESTS_PER_SECOND, low_open=True, unit="calls a second")
+                                        high=MAX_REQUESTS_PER_SECOND, low_open=True, unit=tr("calls a second"))
     seconds = checks.number("seconds", seconds, low=1, high=MAX_SECONDS, integer=True)
     workers = checks.number("workers", workers, low=1, high=MAX_WORKERS, integer=True, unit="threads")
     partition_key = checks.text("partition_key", partition_key, min_length=1, max_length=255)
     key_prefix = checks.text("key_prefix", key_prefix, min_length=1, max_length=1024)
     if autoscaling is not None:
-        checks.instance("autoscaling", autoscaling, TargetTrackingPolicy, what="a TargetTrackingPolicy or None")
+        checks.instance("autoscaling", autoscaling, TargetTrackingPolicy, what=tr("a TargetTrackingPolicy or None"))
     if on_second is not None and not callable(on_second):
-        raise checks.ParameterTypeError(f"on_second must be a function on_second(run) or None; got {on_second!r}")
+        raise checks.ParameterTypeError(tr("on_second must be a function on_second(run) or None; got {on_second!r}",
+                                           on_second=on_second))
     checks.table_name("table_name", table_name)
     enforcer = find_enforcer(lab, table_name)
     if autoscaling is not None and enforcer is None:
-        raise ValueError("auto scaling in compressed time needs dynalab.enforce_throughput(lab, table) first "
-                         "(it measures the consumed capacity)")
+        raise ValueError(tr("auto scaling in compressed time needs dynalab.enforce_throughput(lab, table) first (it "
+                            "measures the consumed capacity)"))
     # On AWS, the estimate first (each call is a small item: 1 write unit, or an eventually consistent read: 0.5).
     calls = int(round(requests_per_second * seconds))
     upto = None
     if autoscaling is not None and enforcer is not None:
         upto = ((autoscaling.max_capacity, int(enforcer.write_capacity_units or 1)) if operation == "read"
                 else (int(enforcer.read_capacity_units or 1), autoscaling.max_capacity))
-    approve_table_load(lab, table_name, f"run_load of {calls:,} {operation}s on {table_name}",
+    approve_table_load(lab, table_name, tr("run_load of {calls:,} {operation}s on {table_name}", calls=calls,
+                                           operation=operation, table_name=table_name),
                        write_request_units=calls if operation == "write" else 0,
                        read_request_units=calls * 0.5 if operation == "read" else 0, capacity_up_to=upto)
     # After the cost ceiling (on AWS it speaks first), before any request: the table and its key.
     schema = describe_existing_table(lab, table_name)["KeySchema"]
     hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
     if hash_key != partition_key or len(schema) > 1:
-        raise ValueError(f"partition_key {partition_key!r}: run_load writes items keyed by one string attribute; "
-                         f"table {table_name!r} is keyed by {[k['AttributeName'] for k in schema]}. Pass "
-                         f"partition_key={hash_key!r} (a table without a sort key), or load another table")
+        raise ValueError(tr("partition_key {partition_key!r}: run_load writes items keyed by one string attribute; "
+                            "table {table_name!r} is keyed by {value}. Pass partition_key={hash_key!r} (a table "
+                            "without a sort key), or load another table", partition_key=partition_key,
+                            table_name=table_name, value=[k['AttributeName'] for k in schema], hash_key=hash_key))
     # Enough threads and connections that requests sleeping in boto3's backoff never hold up the schedule.
     client = lab.new_client(max_pool_connections=workers)
     rows: dict[int, LoadSecond] = {}
@@ -241,9 +245,10 @@ def run_load(
         run.rows = [rows[s] for s in sorted(rows)]
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise LoadRunError(
-            f"run_load on {table_name} stopped in second {second} of {seconds}: a {operation} failed "
-            f"({type(error).__name__}: {detail}); {run.served:,} calls were served before."
-            + (" Is the engine still running? dynalab.connect() starts a new one."
+            tr("run_load on {table} stopped in second {second} of {seconds}: a {operation} failed "
+               "({kind}: {detail}); {served:,} calls were served before.", table=table_name, second=second,
+               seconds=seconds, operation=operation, kind=type(error).__name__, detail=detail, served=run.served)
+            + (tr(" Is the engine still running? dynalab.connect() starts a new one.")
                if not isinstance(error, ClientError) else ""), run) from error
     # Calls still retrying when the run's last second ended finish afterwards: counted apart, not in a second.
     with lock:

@@ -24,6 +24,7 @@ from typing import Any
 
 from dynalab.engine import Lab, check_lab
 from dynalab.engine.tables import bulk_load, create_table, delete_table
+from dynalab.i18n import tr
 from dynalab.lessons.sample_data import course_root
 from dynalab.models import checks as validate
 from dynalab.models.planner import IndexDesign, PatternPlan, TablePlan, plan_design
@@ -65,19 +66,22 @@ def read_design(path: str | os.PathLike) -> dict[str, Any]:
     candidates = [given, data / given, data / "designs" / given, data / "designs" / f"{given}.yaml"]
     found = next((candidate for candidate in candidates if candidate.is_file()), None)
     if found is None:
-        raise DesignNotFoundError(f"design: design file {str(path)!r} not found (looked in {os.getcwd()} and {data})")
+        raise DesignNotFoundError(tr("design: design file {value!r} not found (looked in {value2} and {data})",
+                                     value=str(path), value2=os.getcwd(), data=data))
     if found.suffix.lower() not in _SUFFIXES:
-        raise ValueError(f"design file {found}: the name must end in {', '.join(_SUFFIXES)}; got {found.suffix!r}")
+        raise ValueError(tr("design file {found}: the name must end in {suffixes_list}; got {suffix!r}", found=found,
+                            suffixes_list=', '.join(_SUFFIXES), suffix=found.suffix))
     import yaml  # pyyaml, a runtime dependency
 
     text = found.read_text(encoding="utf-8")
     try:
         design = json.loads(text) if found.suffix.lower() == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:  # json.JSONDecodeError is a ValueError
-        raise ValueError(f"design file {found} is not valid {found.suffix[1:].upper()}: {error}") from None
+        raise ValueError(tr("design file {found} is not valid {value}: {error}", found=found,
+                            value=found.suffix[1:].upper(), error=error)) from None
     if not isinstance(design, dict):
-        raise ValueError(f"design file {found} must hold a mapping with table, indexes and patterns; "
-                         f"got {type(design).__name__}")
+        raise ValueError(tr("design file {found} must hold a mapping with table, indexes and patterns; got {kind}",
+                            found=found, kind=type(design).__name__))
     return design
 
 
@@ -140,19 +144,24 @@ class PatternCheck:
     def describe(self) -> str:
         unit = "RCU" if self.kind == "read" else "WCU"
         if not self.ran:
-            return f"{self.pattern} ({self.operation}): not run ({self.note})"
+            return tr("{pattern} ({operation}): not run ({note})", pattern=self.pattern, operation=self.operation,
+                      note=self.note)
         parts = []
         for name in sorted(set(self.planned) | set(self.metered_mean), key=lambda n: (n != "table", n)):
             planned, metered = self.planned.get(name, 0.0), self.metered_mean.get(name, 0.0)
             if name == "table" and not planned and not metered and len(self.planned) > 1:
                 continue  # an index read: the table itself is not charged
-            where = "table" if name == "table" else f"index {name}"
-            parts.append(f"{where} planned {planned:g}, metered {metered:g}")
-        verdict = "agree" if self.agrees else "DIFFER: " + "; ".join(
-            f"{name} planned {planned:g}, metered {', '.join(f'{m:g}' for m in metered)}"
-            for name, (planned, metered) in self.differences.items())
-        return (f"{self.pattern} ({self.operation}, {self.runs} runs): {'; '.join(parts)} {unit} per request -> "
-                f"{verdict}{f' ({self.note})' if self.note else ''}")
+            parts.append(tr("table planned {planned:g}, metered {metered:g}", planned=planned, metered=metered)
+                         if name == "table" else
+                         tr("index {name} planned {planned:g}, metered {metered:g}", name=name, planned=planned,
+                            metered=metered))
+        verdict = tr("agree") if self.agrees else tr("DIFFER: {differences}", differences="; ".join(
+            tr("{name} planned {planned:g}, metered {metered}", name=name, planned=planned,
+               metered=', '.join(f'{m:g}' for m in metered))
+            for name, (planned, metered) in self.differences.items()))
+        return tr("{pattern} ({operation}, {runs} runs): {parts} {unit} per request -> {verdict}{note}",
+                  pattern=self.pattern, operation=self.operation, runs=self.runs, parts='; '.join(parts), unit=unit,
+                  verdict=verdict, note=f' ({self.note})' if self.note else '')
 
 
 @dataclass(frozen=True)
@@ -178,17 +187,21 @@ class Verification:
 
     def describe(self) -> str:
         lines = [check.describe() for check in self.checks]
-        verdict = "metered = planned for every pattern" if self.agrees else "some patterns DIFFER (above)"
         if self.not_run:
-            verdict += f" that ran ({len(self.not_run)} not run)"
-        lines.append(f"on {self.engine}, table {self.table_name}: {verdict}")
+            verdict = (tr("metered = planned for every pattern that ran ({count} not run)", count=len(self.not_run))
+                       if self.agrees else
+                       tr("some patterns DIFFER (above) that ran ({count} not run)", count=len(self.not_run)))
+        else:
+            verdict = tr("metered = planned for every pattern") if self.agrees else tr("some patterns DIFFER (above)")
+        lines.append(tr("on {engine}, table {table}: {verdict}", engine=self.engine, table=self.table_name,
+                        verdict=verdict))
         return "\n".join(lines)
 
 
 def _fill(stem: str, length: int, what: str) -> str:
     if length < len(stem):
-        raise ValueError(f"{what} is too small to hold a distinct key value ({length} bytes for {stem!r}); "
-                         "give the design a larger key_bytes")
+        raise ValueError(tr("{what} is too small to hold a distinct key value ({length} bytes for {stem!r}); give the "
+                            "design a larger key_bytes", what=what, length=length, stem=stem))
     return stem + "#" * (length - len(stem))
 
 
@@ -204,7 +217,7 @@ class _Items:
         table = self.table
         names = len(table.partition_key.encode()) + (len(table.sort_key.encode()) if table.sort_key else 0)
         room = table.key_bytes - names
-        what = f"table key_bytes ({table.key_bytes})"
+        what = tr("table key_bytes ({key_bytes})", key_bytes=table.key_bytes)
         if table.sort_key is None:
             return {table.partition_key: _fill(f"p{group}-{number}", room, what)}
         sort_room = room // 2
@@ -214,7 +227,7 @@ class _Items:
     def index_keys(self, index: IndexDesign, value: str) -> dict[str, str]:
         names = len(index.partition_key.encode()) + (len(index.sort_key.encode()) if index.sort_key else 0)
         room = index.key_bytes - names
-        what = f"index {index.name} key_bytes ({index.key_bytes})"
+        what = tr("index {name} key_bytes ({key_bytes})", name=index.name, key_bytes=index.key_bytes)
         if index.sort_key is None:
             return {index.partition_key: _fill(value, room, what)}
         sort_room = room // 2
@@ -231,15 +244,17 @@ class _Items:
             if index.projection == "INCLUDE" and index.projected_bytes:
                 name_bytes = len(_projected(index).encode())
                 if index.projected_bytes < name_bytes:
-                    raise ValueError(f"index {index.name}: projected_bytes ({index.projected_bytes}) is too small for "
-                                     f"verify's attribute {_projected(index)!r}; give at least {name_bytes}")
+                    raise ValueError(tr("index {name}: projected_bytes ({projected_bytes}) is too small for verify's "
+                                        "attribute {value!r}; give at least {name_bytes}", name=index.name,
+                                        projected_bytes=index.projected_bytes, value=_projected(index),
+                                        name_bytes=name_bytes))
                 item[_projected(index)] = "x" * (index.projected_bytes - name_bytes)
         left = size_bytes - item_size(item)
         if left == 0:
             return item
         if left < len(_PAD):
-            raise ValueError(f"an item of {size_bytes} B cannot hold its keys and index attributes "
-                             f"({item_size(item)} B) plus padding; give a larger item size")
+            raise ValueError(tr("an item of {size_bytes} B cannot hold its keys and index attributes ({value} B) plus "
+                                "padding; give a larger item size", size_bytes=size_bytes, value=item_size(item)))
         item[_PAD] = "x" * (left - len(_PAD))
         assert item_size(item) == size_bytes
         return item
@@ -396,7 +411,7 @@ def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = 
     planned sizes, and report the units metered per request beside the planned ones (``Verification``)."""
     check_lab(lab)
     if not isinstance(plan, TablePlan):
-        raise TypeError(f"plan must be a plan from dynalab.plan_table, got {type(plan).__name__}")
+        raise TypeError(tr("plan must be a plan from dynalab.plan_table, got {kind}", kind=type(plan).__name__))
     validate.number("runs", runs, low=1, high=20, integer=True)
     name = lab.table_name(f"plan-{plan.table.name}")
     items = _Items(plan)
@@ -405,8 +420,8 @@ def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = 
         for pattern in plan.patterns:
             if pattern.request.get("items", 1) > VERIFY_MAX_ITEMS:
                 checks.append(PatternCheck(pattern.name, pattern.operation, pattern.kind, 0, _planned(pattern), [],
-                                           f"it reads {pattern.request['items']:,} items a request; verify writes "
-                                           f"at most {VERIFY_MAX_ITEMS:,}"))
+                                           tr("it reads {items:,} items a request; verify writes at most {most:,}",
+                                              items=pattern.request['items'], most=VERIFY_MAX_ITEMS)))
                 continue
             metered = []
             for run in range(runs):
@@ -415,7 +430,8 @@ def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = 
                 metered.append(_run(lab, name, plan, pattern, run, items))
             planned = _planned(pattern)
             silent = [index for index in planned if index != "table" and not any(index in m for m in metered)]
-            note = (f"the engine's answer reports no units for index {', '.join(silent)}" if silent else "")
+            note = (tr("the engine's answer reports no units for index {names}", names=', '.join(silent))
+                    if silent else "")
             checks.append(PatternCheck(pattern.name, pattern.operation, pattern.kind, runs, planned, metered, note))
     finally:
         if not keep_table:

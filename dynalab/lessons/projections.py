@@ -29,6 +29,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from dynalab.engine import Lab
 from dynalab.engine.streams import BadRecordError, StreamProjector, describe_existing_table, refuse_writing_into_source
 from dynalab.engine.tables import ensure_table, query_pages, scan_items
+from dynalab.i18n import tr
 from dynalab.models import checks
 
 __all__ = [
@@ -55,8 +56,8 @@ def _check_projector_options(options: dict, what: str) -> None:
                if p.kind is p.KEYWORD_ONLY]
     unknown = sorted(set(options) - set(allowed))
     if unknown:
-        raise TypeError(f"{what}: unknown projector option(s) {', '.join(unknown)}; the options are "
-                        f"{', '.join(allowed)}")
+        raise TypeError(tr("{what}: unknown projector option(s) {unknown_list}; the options are {allowed_list}",
+                           what=what, unknown_list=', '.join(unknown), allowed_list=', '.join(allowed)))
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _deserializer = TypeDeserializer()
 
@@ -64,15 +65,18 @@ _deserializer = TypeDeserializer()
 def _record_parts(record: Any, need_old_image: bool = True) -> tuple[str, dict]:
     """The event name and the ``dynamodb`` part of a stream record, or BadRecordError."""
     if not isinstance(record, dict) or not isinstance(record.get("dynamodb"), dict):
-        raise BadRecordError(f"not a DynamoDB stream record (no 'dynamodb' part): {str(record)[:120]}")
+        raise BadRecordError(tr("not a DynamoDB stream record (no 'dynamodb' part): {value}",
+                                value=str(record)[:120]))
     name = record.get("eventName")
     if name not in EVENT_NAMES:
-        raise BadRecordError(f"unknown eventName {name!r} (expected one of {', '.join(EVENT_NAMES)})")
+        raise BadRecordError(tr("unknown eventName {name!r} (expected one of {event_names_list})", name=name,
+                                event_names_list=', '.join(EVENT_NAMES)))
     body = record["dynamodb"]
     if need_old_image and name in ("MODIFY", "REMOVE") and "OldImage" not in body:
-        raise BadRecordError(f"a {name} record without OldImage: the stream must use NEW_AND_OLD_IMAGES")
+        raise BadRecordError(tr("a {name} record without OldImage: the stream must use NEW_AND_OLD_IMAGES",
+                                name=name))
     if name in ("INSERT", "MODIFY") and "NewImage" not in body:
-        raise BadRecordError(f"an {name} record without NewImage: the stream must include new images")
+        raise BadRecordError(tr("an {name} record without NewImage: the stream must include new images", name=name))
     return name, body
 
 
@@ -83,9 +87,9 @@ def vote_of(image: dict | None) -> tuple[str, str] | None:
         return None
     vote, date = image["vote"], image.get("Date")
     if not isinstance(vote, dict) or not isinstance(vote.get("S"), str) or not vote["S"]:
-        raise BadRecordError(f"the vote must be a non-empty string, got {vote!r}")
+        raise BadRecordError(tr("the vote must be a non-empty string, got {vote!r}", vote=vote))
     if not isinstance(date, dict) or not isinstance(date.get("S"), str) or not _DATE.match(date["S"]):
-        raise BadRecordError(f"a vote needs a Date string YYYY-MM-DD, got {date!r}")
+        raise BadRecordError(tr("a vote needs a Date string YYYY-MM-DD, got {date!r}", date=date))
     return vote["S"], date["S"]
 
 
@@ -151,8 +155,9 @@ def count_votes(votes: Iterable[dict]) -> tuple[dict[str, int], dict[tuple[str, 
     daily: Counter = Counter()
     for vote in votes:
         if vote.get("vote") and not isinstance(vote.get("Date"), str):
-            raise ValueError(f"the vote of {vote.get('UserID')!r} has no Date string YYYY-MM-DD "
-                             f"(got {vote.get('Date')!r}): it counts in no summary; fix or delete the item")
+            raise ValueError(tr("the vote of {value!r} has no Date string YYYY-MM-DD (got {value2!r}): it counts in "
+                                "no summary; fix or delete the item", value=vote.get('UserID'),
+                                value2=vote.get('Date')))
         if vote.get("vote"):
             totals[vote["vote"]] += 1
             daily[(vote["vote"], vote["Date"])] += 1
@@ -180,8 +185,8 @@ def create_vote_tables(lab: Lab, votes: str = "votes", summary: str = "vote_summ
     for parameter, name in names.items():
         checks.table_name(parameter, name)
     if len(set(names.values())) < 3:
-        raise ValueError(f"votes, summary and daily must be three different tables; got {votes!r}, {summary!r}, "
-                         f"{daily!r}")
+        raise ValueError(tr("votes, summary and daily must be three different tables; got {votes!r}, {summary!r}, "
+                            "{daily!r}", votes=votes, summary=summary, daily=daily))
     create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES", reset=reset)
     return (lab.table_name(votes),) + create_summary_tables(lab, lab.table_name(votes), summary, daily, reset=reset)
 
@@ -226,8 +231,9 @@ def read_summary(lab: Lab, summary_table: str) -> dict[str, int]:
     """Votes per candidate as the summary table holds them (candidates at zero left out), sorted."""
     keys = [k["AttributeName"] for k in describe_existing_table(lab, summary_table, "summary_table")["KeySchema"]]
     if keys != ["vote"]:
-        raise ValueError(f"summary_table {summary_table!r} is not a vote summary (its key is {keys}, a summary's is "
-                         "['vote']); pass the summary table, not the vote or the per-day table")
+        raise ValueError(tr("summary_table {summary_table!r} is not a vote summary (its key is {keys}, a summary's is "
+                            "['vote']); pass the summary table, not the vote or the per-day table",
+                            summary_table=summary_table, keys=keys))
     items = scan_items(lab, summary_table)
     return dict(sorted((item["vote"], int(item["num"])) for item in items if int(item.get("num", 0))))
 
@@ -238,11 +244,12 @@ def daily_totals(lab: Lab, daily_table: str, vote: str, first_date: str, last_da
     for parameter, date in (("first_date", first_date), ("last_date", last_date)):
         checks.text(parameter, date, pattern=r"\d{4}-\d{2}-\d{2}")
     if first_date > last_date:
-        raise ValueError(f"first_date {first_date!r} is after last_date {last_date!r}: the range holds no day")
+        raise ValueError(tr("first_date {first_date!r} is after last_date {last_date!r}: the range holds no day",
+                            first_date=first_date, last_date=last_date))
     keys = [k["AttributeName"] for k in describe_existing_table(lab, daily_table, "daily_table")["KeySchema"]]
     if keys != ["vote", "Date"]:
-        raise ValueError(f"daily_table {daily_table!r} is not a per-day table (its key is {keys}, a per-day "
-                         "table's is ['vote', 'Date'])")
+        raise ValueError(tr("daily_table {daily_table!r} is not a per-day table (its key is {keys}, a per-day table's "
+                            "is ['vote', 'Date'])", daily_table=daily_table, keys=keys))
     pages = query_pages(
         lab, daily_table, KeyConditionExpression="vote = :v AND #d BETWEEN :a AND :b",
         ExpressionAttributeNames={"#d": "Date"},
@@ -289,14 +296,15 @@ class MailBatchProjection:
         name, body = _record_parts(record, need_old_image=False)
         keys = body.get("Keys") or {}
         if "UserID" not in keys:
-            raise BadRecordError(f"a users record must have the key UserID, got keys {sorted(keys)}")
+            raise BadRecordError(tr("a users record must have the key UserID, got keys {value}", value=sorted(keys)))
         user_id = str(_deserializer.deserialize(keys["UserID"]))
         if name == "REMOVE":
             return [(user_id, None)]
         user = _plain(body["NewImage"])
         for attribute in ("UserName", "Email"):
             if attribute in user and not isinstance(user[attribute], str):
-                raise BadRecordError(f"{attribute} must be a string, got {user[attribute]!r}")
+                raise BadRecordError(tr("{attribute} must be a string, got {user!r}", attribute=attribute,
+                                        user=user[attribute]))
         return [(user_id, mail_batch_item(user))]
 
     @staticmethod
@@ -372,7 +380,7 @@ class CopyProjection:
         name, body = _record_parts(record, need_old_image=False)
         keys = body.get("Keys")
         if not keys:
-            raise BadRecordError("a stream record without Keys")
+            raise BadRecordError(tr("a stream record without Keys"))
         key = repr(sorted((k, sorted(v.items())) for k, v in keys.items()))
         return [(key, (keys, None if name == "REMOVE" else body["NewImage"]))]
 

@@ -13,6 +13,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from dynalab.i18n import tr
+
 __all__ = ["course_file", "course_files", "course_root", "read_csv", "sample_songs", "sample_users", "sample_votes"]
 
 #: The folders of the course, each relative to ``course_root()``.
@@ -29,8 +31,8 @@ def course_root() -> Traversable:
     if (clone / "notebooks").is_dir() and (clone / "data").is_dir():
         return clone
     raise FileNotFoundError(
-        "dynalab: the lessons and sample data are missing: this dynalab has neither dynalab/course/ (a wheel) nor a "
-        "repository around it. Reinstall it (pip install dynalab) or install it from a clone (make setup)."
+        tr("dynalab: the lessons and sample data are missing: this dynalab has neither dynalab/course/ (a wheel) nor "
+           "a repository around it. Reinstall it (pip install dynalab) or install it from a clone (make setup).")
     )
 
 
@@ -38,7 +40,8 @@ def course_file(relative: str) -> Traversable:
     """One course file, e.g. ``course_file("data/votes.csv")``; FileNotFoundError names it if it is missing."""
     found = course_root().joinpath(*relative.split("/"))
     if not found.is_file():
-        raise FileNotFoundError(f"dynalab: the course file {relative!r} is missing from {course_root()}")
+        raise FileNotFoundError(tr("dynalab: the course file {relative!r} is missing from {value}",
+                                   relative=relative, value=course_root()))
     return found
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from dynalab.engine import Lab, check_lab
 from dynalab.engine.background import BackgroundPoller
 from dynalab.engine.tables import scan_pages
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.quotas import TTL_TYPICAL_DELETE_DELAY_SECONDS, TTL_USER_IDENTITY
 
@@ -78,10 +79,11 @@ class TtlSweeper(BackgroundPoller):
         interval_seconds = checks.number("interval_seconds", interval_seconds, low=0, high=3600, low_open=True,
                                          unit="seconds")
         if lab.is_aws:
-            raise ValueError("on AWS, DynamoDB deletes expired items itself (within about two days); "
-                             "the sweeper is a stand-in for local engines only")
+            raise ValueError(tr("on AWS, DynamoDB deletes expired items itself (within about two days); the sweeper "
+                                "is a stand-in for local engines only"))
         if not interval_seconds > 0:
-            raise ValueError(f"interval_seconds must be > 0, got {interval_seconds!r}")
+            raise ValueError(tr("interval_seconds must be > 0, got {interval_seconds!r}",
+                                interval_seconds=interval_seconds))
         self.lab, self.table_name, self.interval_seconds = lab, table_name, interval_seconds
         self.deleted = 0
         self._init_poller()
@@ -147,7 +149,7 @@ class TtlSweeper(BackgroundPoller):
         return "dynalab-ttl-sweeper"
 
     def stop(self) -> None:
-        self._stop_thread(10, "the TTL sweeper")
+        self._stop_thread(10, tr("the TTL sweeper"))
         if self.error is not None:
             error, self.error = self.error, None
             raise error

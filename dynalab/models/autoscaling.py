@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.quotas import (
     DECREASES_ADDED_PER_HOUR,
@@ -84,27 +85,29 @@ def validate_target_utilization(target_utilization: float) -> float:
     try:  # numpy numbers too (a value computed with numpy is fine)
         return float(checks.number("target_utilization", target_utilization, low=low, high=high))
     except ValueError as error:
-        raise type(error)(f"target_utilization must be a percentage from {low:g} to {high:g} (DynamoDB auto "
-                          f"scaling's range), got {target_utilization!r}") from None
+        raise type(error)(tr("target_utilization must be a percentage from {low:g} to {high:g} (DynamoDB auto "
+                             "scaling's range), got {target_utilization!r}",
+                             low=low, high=high, target_utilization=target_utilization)) from None
 
 
 def validate_demand(demand: Sequence[float] | np.ndarray) -> np.ndarray:
     """The demand as a float array, or a ValueError for an empty series or a negative or non-finite value."""
     if isinstance(demand, str | bytes | Mapping) or demand is None:
-        raise checks.ParameterTypeError(f"demand must be a series of numbers (units per second, one per minute), "
-                                        f"got {type(demand).__name__} {demand!r:.60}")
+        raise checks.ParameterTypeError(tr("demand must be a series of numbers (units per second, one per minute), "
+                                           "got {type} {demand!r:.60}", type=type(demand).__name__, demand=demand))
     try:
         values = np.asarray(demand, dtype=float)
     except (TypeError, ValueError):
-        raise checks.ParameterTypeError(f"demand must be a series of numbers (units per second, one per minute), "
-                                        f"got {demand!r:.60}") from None
+        raise checks.ParameterTypeError(tr("demand must be a series of numbers (units per second, one per minute), "
+                                           "got {demand!r:.60}", demand=demand)) from None
     if values.ndim != 1 or values.size == 0:
-        raise ValueError("demand must be a non-empty one-dimensional series (units per second, one per minute)")
+        raise ValueError(tr("demand must be a non-empty one-dimensional series (units per second, one per minute)"))
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0) | (values > MODEL_MAX_CAPACITY_UNITS))
     if bad.size:
         raise ValueError(
-            f"demand must be >= 0 (finite, at most {MODEL_MAX_CAPACITY_UNITS:,}) units per second at every minute; "
-            f"minute {int(bad[0])} is {values[bad[0]]!r}"
+            tr("demand must be >= 0 (finite, at most {high:,}) units per second at every minute; "
+               "minute {bad} is {values!r}",
+               high=MODEL_MAX_CAPACITY_UNITS, bad=int(bad[0]), values=values[bad[0]])
         )
     return values
 
@@ -136,7 +139,7 @@ class DecreaseQuota:
                  max_available: int = DECREASES_MAX_AVAILABLE, per_hour: int = DECREASES_ADDED_PER_HOUR) -> None:
         self.max_available = _check_int("max_available", max_available, 0)
         self.at_day_start = checks.number("at_day_start", at_day_start, low=0, high=self.max_available,
-                                          integer=True, unit="up to max_available")
+                                          integer=True, unit=N_("up to max_available"))
         self.per_hour = _check_int("per_hour", per_hour, 0, 60)
         # tokens are decrease-minutes: rate per_hour tokens a minute = per_hour decreases an hour
         self._bucket = TokenBucket(rate=self.per_hour, capacity=60 * self.max_available,
@@ -229,21 +232,22 @@ class TargetTrackingPolicy:
         self.max_capacity = _check_int("max_capacity", max_capacity, 1, MODEL_MAX_CAPACITY_UNITS)
         if self.min_capacity > self.max_capacity:
             raise ValueError(
-                f"min_capacity ({min_capacity}) must not exceed max_capacity ({max_capacity})"
+                tr("min_capacity ({min_capacity}) must not exceed max_capacity ({max_capacity})",
+                   min_capacity=min_capacity, max_capacity=max_capacity)
             )
         self.alarm_delay_minutes = _check_int("alarm_delay_minutes", alarm_delay_minutes, 0, 60)
         self.update_delay_minutes = _check_int("update_delay_minutes", update_delay_minutes, 0, 60)
         self.scale_out_datapoints = _check_int("scale_out_datapoints", scale_out_datapoints, 1)
         self.scale_in_datapoints = _check_int("scale_in_datapoints", scale_in_datapoints, 1)
         margin = checks.number("scale_in_margin_points", scale_in_margin_points, low=0, high=self.target,
-                               unit="percentage points, up to the target")
+                               unit=N_("percentage points, up to the target"))
         self.lower_threshold = self.target - float(margin)
         self.scale_in_enabled = checks.flag("scale_in_enabled", scale_in_enabled)
         self.decrease_limits = checks.flag("decrease_limits", decrease_limits)
         decreases_max_available = _check_int("decreases_max_available", decreases_max_available, 0, 1000)
         decreases_at_day_start = checks.number("decreases_at_day_start", decreases_at_day_start, low=0,
                                                high=decreases_max_available, integer=True,
-                                               unit="up to decreases_max_available")
+                                               unit=N_("up to decreases_max_available"))
         decreases_per_hour = _check_int("decreases_per_hour", decreases_per_hour, 0, 60)
         self.decrease_quota = DecreaseQuota(decreases_at_day_start, decreases_max_available, decreases_per_hour)
         self.start_minute_of_day = _check_int("start_minute_of_day", start_minute_of_day, 0, MINUTES_PER_DAY - 1)
@@ -266,15 +270,15 @@ class TargetTrackingPolicy:
         if self.decrease_quota.available(clock) >= 1:
             return True, ""
         ready = self.decrease_quota.next_available_minute(clock)
-        return False, (f"no decrease available (the quota: {self.decrease_quota.at_day_start} at the start of a UTC "
-                       f"day, {self.decrease_quota.per_hour} more each hour, at most "
-                       f"{self.decrease_quota.max_available} at a time); the next one at minute "
-                       f"{ready - self.start_minute_of_day}")
+        return False, (tr("no decrease available (the quota: {at_day_start} at the start of a UTC day, {per_hour} "
+                          "more each hour, at most {max_available} at a time); the next one at minute {minute}",
+                          at_day_start=self.decrease_quota.at_day_start, per_hour=self.decrease_quota.per_hour,
+                          max_available=self.decrease_quota.max_available, minute=ready - self.start_minute_of_day))
 
     def desired_capacity(self, consumed_per_second: float) -> int:
         """What target tracking asks for: the capacity at which the consumed units sit at the target."""
         consumed = checks.number("consumed_per_second", consumed_per_second, low=0, high=MODEL_MAX_CAPACITY_UNITS,
-                                 unit="units per second")
+                                 unit=N_("units per second"))
         wanted = math.ceil(consumed / self._target_fraction - 1e-9)
         return min(self.max_capacity, max(self.min_capacity, wanted))
 
@@ -282,9 +286,9 @@ class TargetTrackingPolicy:
         """Count one datapoint into the alarms' streaks; act (or refuse) when an alarm fires."""
         checks.number("minute", minute, low=0, integer=True)
         checks.number("consumed_per_second", consumed_per_second, low=0, high=MODEL_MAX_CAPACITY_UNITS,
-                      unit="units per second")
+                      unit=N_("units per second"))
         checks.number("provisioned", provisioned, low=0, high=MODEL_MAX_CAPACITY_UNITS, low_open=True,
-                      unit="capacity units")
+                      unit=N_("capacity units"))
         if minute < self._busy_until:
             return None
         utilization = 100.0 * consumed_per_second / provisioned if provisioned > 0 else math.inf
@@ -305,8 +309,9 @@ class TargetTrackingPolicy:
             wanted = self.desired_capacity(consumed_per_second)
             if wanted > current:
                 return self._act(minute, "scale-out", "upper", current, wanted, above,
-                                 f"consumed above {self.target:g} % of provisioned for {above} consecutive "
-                                 f"minutes (scale_out_datapoints={self.scale_out_datapoints})")
+                                 tr("consumed above {target:g} % of provisioned for {above} consecutive minutes "
+                                    "(scale_out_datapoints={scale_out_datapoints})",
+                                    target=self.target, above=above, scale_out_datapoints=self.scale_out_datapoints))
         if self.scale_in_enabled and below >= self.scale_in_datapoints:
             if below == self.scale_in_datapoints:
                 self._refused_in_streak = False  # a new streak of low datapoints
@@ -318,12 +323,14 @@ class TargetTrackingPolicy:
                         return None
                     self._refused_in_streak = True
                     return ScalingEvent(minute, "refused", "lower", current, current, minute,
-                                        (minute - below + 1, minute), f"decrease refused: {why}")
+                                        (minute - below + 1, minute), tr("decrease refused: {why}", why=why))
                 if self.decrease_limits:
                     self.decrease_quota.try_decrease(minute + self.start_minute_of_day)
                 return self._act(minute, "scale-in", "lower", current, wanted, below,
-                                 f"consumed under {self.lower_threshold:g} % of provisioned for {below} "
-                                 f"consecutive minutes (scale_in_datapoints={self.scale_in_datapoints})")
+                                 tr("consumed under {lower_threshold:g} % of provisioned for {below} consecutive "
+                                    "minutes (scale_in_datapoints={scale_in_datapoints})",
+                                    lower_threshold=self.lower_threshold, below=below,
+                                    scale_in_datapoints=self.scale_in_datapoints))
         return None
 
     def _act(self, minute: int, kind: str, alarm: str, current: int, wanted: int, streak: int,
@@ -429,7 +436,7 @@ def simulate_autoscaling(
     if initial_burst_seconds is None:
         initial_burst_seconds = burst_seconds
     initial_burst_seconds = checks.number("initial_burst_seconds", initial_burst_seconds, low=0, high=burst_seconds,
-                                          unit="up to burst_seconds")
+                                          unit=N_("up to burst_seconds"))
     retry_throttled = checks.flag("retry_throttled", retry_throttled)
     autoscaling = checks.flag("autoscaling", autoscaling)
 
@@ -531,9 +538,11 @@ def simulate_on_demand(
     """
     values = validate_demand(demand)
     if not _positive_number(initial_throughput):
-        raise ValueError(f"initial_throughput must be a number of units per second > 0, got {initial_throughput!r}")
+        raise ValueError(tr("initial_throughput must be a number of units per second > 0, got {initial_throughput!r}",
+                            initial_throughput=initial_throughput))
     if not _positive_number(peak_multiple) or peak_multiple < 1:
-        raise ValueError(f"peak_multiple must be a number >= 1 (2: twice the previous peak), got {peak_multiple!r}")
+        raise ValueError(tr("peak_multiple must be a number >= 1 (2: twice the previous peak), got {peak_multiple!r}",
+                            peak_multiple=peak_multiple))
     served = np.empty_like(values)
     ceiling = np.empty_like(values)
     peak = 0.0

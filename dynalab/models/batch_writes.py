@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.quotas import (
     BATCH_WRITE_MAX_BYTES,
@@ -43,8 +44,8 @@ def _body(request: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
         if isinstance(request.get("DeleteRequest"), Mapping) and isinstance(request["DeleteRequest"].get("Key"),
                                                                             Mapping):
             return "Key", request["DeleteRequest"]["Key"]
-    raise ValueError(f"a BatchWriteItem request is {{'PutRequest': {{'Item': ...}}}} or "
-                     f"{{'DeleteRequest': {{'Key': ...}}}}, got {str(request)[:120]}")
+    raise ValueError(tr("a BatchWriteItem request is {{'PutRequest': {{'Item': ...}}}} or {{'DeleteRequest': "
+                        "{{'Key': ...}}}}, got {request}", request=str(request)[:120]))
 
 
 def request_size_bytes(request: Mapping[str, Any]) -> int:
@@ -72,12 +73,16 @@ def backoff_seconds(attempt: int, base_delay_seconds: float = 0.05) -> float:
     """The wait before resend number ``attempt`` (1, 2, ...): 50 ms, 100 ms, 200 ms, ... doubling, as the AWS
     SDKs back off (Programming.Errors.html, "Error retries and exponential backoff")."""
     checks.number("attempt", attempt, low=1, high=1000, integer=True)  # 2 ** 10**30 would never end
-    checks.number("base_delay_seconds", base_delay_seconds, low=0, high=10, unit="seconds")
+    checks.number("base_delay_seconds", base_delay_seconds, low=0, high=10, unit=N_("seconds"))
     return base_delay_seconds * 2 ** (attempt - 1)
 
 
 # ------------------------------------------------------------------------------------------------- numbers
-_RANGE = f"a magnitude from {NUMBER_MIN_MAGNITUDE} to {NUMBER_MAX_MAGNITUDE}, or 0"
+_RANGE = N_("a magnitude from {low} to {high}, or 0")
+
+
+def _range() -> str:
+    return tr(_RANGE, low=NUMBER_MIN_MAGNITUDE, high=NUMBER_MAX_MAGNITUDE)
 
 
 def number_problem(value: int | float | Decimal) -> str | None:
@@ -86,17 +91,20 @@ def number_problem(value: int | float | Decimal) -> str | None:
     0.1000000000000000055...)."""
     shown = repr(value)
     if isinstance(value, float) and not math.isfinite(value):
-        return f"{shown} is not a number DynamoDB can store (NaN and infinity are not); numbers have {_RANGE}"
+        return tr("{shown} is not a number DynamoDB can store (NaN and infinity are not); numbers have {range}",
+                  shown=shown, range=_range())
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
-        return f"{shown} is not a number DynamoDB can store (NaN and infinity are not); numbers have {_RANGE}"
+        return tr("{shown} is not a number DynamoDB can store (NaN and infinity are not); numbers have {range}",
+                  shown=shown, range=_range())
     if number.is_zero():
         return None
     digits = "".join(map(str, number.as_tuple().digits)).strip("0")
     if len(digits) > MAX_NUMBER_DIGITS:
-        return f"{shown} has {len(digits)} significant digits; DynamoDB keeps at most {MAX_NUMBER_DIGITS}"
+        return tr("{shown} has {count} significant digits; DynamoDB keeps at most {limit}", shown=shown,
+                  count=len(digits), limit=MAX_NUMBER_DIGITS)
     if not NUMBER_MIN_MAGNITUDE <= number.copy_abs() <= NUMBER_MAX_MAGNITUDE:  # copy_abs: exact, no rounding
-        return f"{shown} is outside DynamoDB's number range: numbers have {_RANGE}"
+        return tr("{shown} is outside DynamoDB's number range: numbers have {range}", shown=shown, range=_range())
     return None
 
 
@@ -116,25 +124,29 @@ def plain_value(value: Any, where: str = "value") -> Any:
         return [plain_value(inner, f"{where}[{n}]") for n, inner in enumerate(value)]
     if isinstance(value, set | frozenset):
         if not value:
-            raise ValueError(f"{where}: DynamoDB has no empty sets (leave the attribute out instead)")
-        return {plain_value(inner, f"{where} element") for inner in value}
+            raise ValueError(tr("{where}: DynamoDB has no empty sets (leave the attribute out instead)", where=where))
+        return {plain_value(inner, tr("{where} element", where=where)) for inner in value}
     return value  # anything else: boto3's serializer says what it cannot store
 
 
 # ---------------------------------------------------------------------------------------------------- keys
 def _key_value(body: Mapping[str, Any], name: str, attribute_type: str, key_type: str) -> tuple[Any, str | None]:
     if name not in body:
-        return None, f"the key attribute {name!r} is missing"
+        return None, tr("the key attribute {name!r} is missing", name=name)
     value = body[name]
     actual = next(iter(value), None) if isinstance(value, Mapping) and len(value) == 1 else None
     if actual != attribute_type:
-        return None, f"the key attribute {name!r} must be of type {attribute_type}, got {actual or repr(value)}"
+        return None, tr("the key attribute {name!r} must be of type {attribute_type}, got {actual}", name=name,
+                        attribute_type=attribute_type, actual=actual or repr(value))
     inner = value[actual]
     size = len(inner.encode()) if isinstance(inner, str) else len(inner) if isinstance(inner, bytes | bytearray) else 1
     limit = PARTITION_KEY_MAX_BYTES if key_type == "HASH" else SORT_KEY_MAX_BYTES
-    which = "partition" if key_type == "HASH" else "sort"
     if not 1 <= size <= limit:
-        return None, f"the {which} key {name!r} is {size} B; a {which} key value takes 1 to {limit:,} B"
+        if key_type == "HASH":
+            return None, tr("the partition key {name!r} is {size} B; a partition key value takes 1 to {limit:,} B",
+                            name=name, size=size, limit=limit)
+        return None, tr("the sort key {name!r} is {size} B; a sort key value takes 1 to {limit:,} B", name=name,
+                        size=size, limit=limit)
     return (actual, inner), None
 
 
@@ -151,9 +163,10 @@ def request_problem(request: Mapping[str, Any], key_schema: KeySchema) -> str | 
             return problem
     if part == "Key" and len(body) != len(key_schema):
         extra = sorted(set(body) - {name for name, _, _ in key_schema})
-        return f"a DeleteRequest's Key holds the key attributes only, got also {extra}"
+        return tr("a DeleteRequest's Key holds the key attributes only, got also {extra}", extra=extra)
     if part == "Item" and (size := typed_item_size(body)) > MAX_ITEM_SIZE_BYTES:
-        return f"the item is {size:,} B; an item takes at most {MAX_ITEM_SIZE_BYTES:,} B (400 KB)"
+        return tr("the item is {size:,} B; an item takes at most {limit:,} B (400 KB)", size=size,
+                  limit=MAX_ITEM_SIZE_BYTES)
     return None
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dynalab.i18n import tr
 from dynalab.models.capacity import page_read_units, put_write_units, read_units, write_units
 
 __all__ = [
@@ -66,7 +67,8 @@ def write_action_units(action: str, *, new_size_bytes: int | None = None, old_si
     Update's result), ``old_size_bytes`` the item it replaced (None: there was none); ``ok=False`` for a write
     whose condition failed (nothing written, still charged)."""
     if action not in WRITE_ACTIONS:
-        raise ValueError(f"action must be one of {', '.join(WRITE_ACTIONS)}; got {action!r}")
+        raise ValueError(tr("action must be one of {choices}; got {action!r}",
+                            choices=", ".join(WRITE_ACTIONS), action=action))
     if action == "ConditionCheck":
         return write_units(0, transactional=True)
     if action == "Delete":

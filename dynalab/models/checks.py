@@ -28,6 +28,10 @@ The API (kept small and stable; other modules import it as ``from dynalab.models
 - ``dynamodb_number(name, value)``: a number DynamoDB can store: finite, at most 38 significant digits, zero or
   a magnitude from 1E-130 to 9.99...E+125 (``quotas.NUMBER_MIN/MAX_MAGNITUDE``). Returns a ``Decimal``.
 
+Messages are in the current language (``dynalab.set_language``; the templates are in ``i18n/ja/models.json``). A
+caller's own words, ``unit=`` and ``what=``, are shown translated when the catalog has them (mark the literal with
+``N_`` where it is written, e.g. ``unit=N_("seconds")``), else as given (``unit="GB"`` needs no entry).
+
 Errors: a wrong type raises ``ParameterTypeError``, a subclass of both TypeError and ValueError (so code written
 against the older ValueError-only checks still catches it); a right type with a wrong value raises ValueError.
 No I/O, no imports beyond the standard library, numpy and ``models``.
@@ -45,6 +49,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from dynalab.i18n import catalog, get_language, tr
 from dynalab.models.naming import table_name_problem
 from dynalab.models.quotas import (
     MAX_ITEM_SIZE_BYTES,
@@ -77,7 +82,28 @@ class ParameterTypeError(TypeError, ValueError):
 def _show(value: Any) -> str:
     """The bad value as the message shows it: its repr, cut short (a 400 KB string would drown the message)."""
     shown = repr(value)
-    return shown if len(shown) <= 120 else shown[:100] + f"... ({type(value).__name__}, {len(shown):,} characters)"
+    if len(shown) <= 120:
+        return shown
+    return tr("{start}... ({type}, {count:,} characters)", start=shown[:100], type=type(value).__name__,
+              count=len(shown))
+
+
+def _given(words: str) -> str:
+    """A caller's own words (a ``unit``, a ``what``) in the current language when the catalog has them (the
+    caller marked them with ``N_`` or ``tr``), else as given: a unit such as "GB" needs no entry."""
+    language = get_language()
+    return words if language == "en" else catalog(language).get(words, words)
+
+
+def _must(name: str, allowed: str, value: Any) -> str:
+    """ "{name} must be {allowed}; got {value}": the message of a right type with a wrong value."""
+    return tr("{name} must be {allowed}; got {value}", name=name, allowed=allowed, value=_show(value))
+
+
+def _must_type(name: str, allowed: str, value: Any) -> str:
+    """ "{name} must be {allowed}; got {value} ({type})": the message of a wrong type."""
+    return tr("{name} must be {allowed}; got {value} ({type})", name=name, allowed=allowed, value=_show(value),
+              type=type(value).__name__)
 
 
 def _fmt(bound: float | int | Decimal | Fraction) -> str:
@@ -88,24 +114,38 @@ def _fmt(bound: float | int | Decimal | Fraction) -> str:
 
 def _range_words(low: Any, high: Any, low_open: bool, high_open: bool) -> str:
     if low is not None and high is not None:
+        low_text, high_text = _fmt(low), _fmt(high)
         if not low_open and not high_open:
-            return f"from {_fmt(low)} to {_fmt(high)}"
-        return f"{'>' if low_open else '>='} {_fmt(low)} and {'<' if high_open else '<='} {_fmt(high)}"
+            return tr("from {low} to {high}", low=low_text, high=high_text)
+        if low_open and high_open:
+            return tr("> {low} and < {high}", low=low_text, high=high_text)
+        if low_open:
+            return tr("> {low} and <= {high}", low=low_text, high=high_text)
+        return tr(">= {low} and < {high}", low=low_text, high=high_text)
     if low is not None:
-        return f"{'>' if low_open else '>='} {_fmt(low)}"
+        return tr("> {low}", low=_fmt(low)) if low_open else tr(">= {low}", low=_fmt(low))
     if high is not None:
-        return f"{'<' if high_open else '<='} {_fmt(high)}"
+        return tr("< {high}", high=_fmt(high)) if high_open else tr("<= {high}", high=_fmt(high))
     return ""
 
 
 def _count_words(low: int, high: int | None, noun: str) -> str:
-    """ "3 to 255 characters", "at least 1 element", "at most 25 elements", or "" when any count goes."""
+    """ "3 to 255 characters", "at least 1 element", "at most 25 elements", or "" when any count goes
+    (``noun`` is "character" or "element")."""
+    if noun == "character":
+        if low and high is not None:
+            return tr("{low:,} to {high:,} characters", low=low, high=high)
+        if low:
+            return tr("at least {low:,} characters", low=low) if low != 1 else tr("at least 1 character")
+        if high is not None:
+            return tr("at most {high:,} characters", high=high) if high != 1 else tr("at most 1 character")
+        return ""
     if low and high is not None:
-        return f"{low:,} to {high:,} {noun}s"
+        return tr("{low:,} to {high:,} elements", low=low, high=high)
     if low:
-        return f"at least {low:,} {noun}{'s' if low != 1 else ''}"
+        return tr("at least {low:,} elements", low=low) if low != 1 else tr("at least 1 element")
     if high is not None:
-        return f"at most {high:,} {noun}{'s' if high != 1 else ''}"
+        return tr("at most {high:,} elements", high=high) if high != 1 else tr("at most 1 element")
     return ""
 
 
@@ -120,26 +160,27 @@ def _is_number_type(value: Any, integer: bool) -> bool:
 def number(name: str, value: Any, *, low: float | None = None, high: float | None = None, integer: bool = False,
            low_open: bool = False, high_open: bool = False, unit: str = "") -> Any:
     """``value`` as a finite number within the bounds (an ``int`` when ``integer``), else a clear error."""
-    kind = "an integer" if integer else "a finite number"
-    allowed = " ".join(part for part in (kind, _range_words(low, high, low_open, high_open)) if part)
+    kind = tr("an integer") if integer else tr("a finite number")
+    bounds = _range_words(low, high, low_open, high_open)
+    allowed = tr("{kind} {bounds}", kind=kind, bounds=bounds) if bounds else kind
     if unit:
-        allowed += f" ({unit})"
+        allowed = tr("{allowed} ({unit})", allowed=allowed, unit=_given(unit))
     if not _is_number_type(value, integer):
-        raise ParameterTypeError(f"{name} must be {allowed}; got {_show(value)} ({type(value).__name__})")
+        raise ParameterTypeError(_must_type(name, allowed, value))
     if isinstance(value, Integral | np.integer):
         clean: Any = int(value)
     elif isinstance(value, Decimal | Fraction):
         if isinstance(value, Decimal) and not value.is_finite():
-            raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+            raise ValueError(_must(name, allowed, value))
         clean = value
     else:
         clean = float(value)
         if not math.isfinite(clean):
-            raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+            raise ValueError(_must(name, allowed, value))
     too_low = low is not None and (clean <= low if low_open else clean < low)
     too_high = high is not None and (clean >= high if high_open else clean > high)
     if too_low or too_high:
-        raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+        raise ValueError(_must(name, allowed, value))
     return clean
 
 
@@ -147,7 +188,7 @@ def flag(name: str, value: Any) -> bool:
     """``value`` as a real bool: ``"no"``, ``"false"``, 0 and 1 are refused (``"no"`` would be true)."""
     if isinstance(value, bool | np.bool_):
         return bool(value)
-    raise ParameterTypeError(f"{name} must be True or False; got {_show(value)} ({type(value).__name__})")
+    raise ParameterTypeError(_must_type(name, tr("True or False"), value))
 
 
 def choice(name: str, value: Any, choices: Sequence[T] | Mapping[T, Any]) -> T:
@@ -161,27 +202,30 @@ def choice(name: str, value: Any, choices: Sequence[T] | Mapping[T, Any]) -> T:
             except Exception:  # an odd value whose == fails (a numpy array) is simply not a choice
                 continue
     listed = ", ".join(repr(option) for option in options)
-    raise ValueError(f"{name} must be one of {listed}; got {_show(value)}")
+    raise ValueError(tr("{name} must be one of {listed}; got {value}", name=name, listed=listed, value=_show(value)))
 
 
 def text(name: str, value: Any, *, min_length: int = 0, max_length: int | None = None,
          pattern: str | None = None) -> str:
     """``value`` as a ``str`` of ``min_length`` to ``max_length`` characters, matching ``pattern`` when given."""
     lengths = _count_words(min_length, max_length, "character")
-    allowed = "text" + (f" of {lengths}" if lengths else "")
-    if pattern is not None:
-        allowed += f" matching {pattern}"
+    if pattern is None:
+        allowed = tr("text of {lengths}", lengths=lengths) if lengths else tr("text")
+    elif lengths:
+        allowed = tr("text of {lengths} matching {pattern}", lengths=lengths, pattern=pattern)
+    else:
+        allowed = tr("text matching {pattern}", pattern=pattern)
     if not isinstance(value, str):
-        raise ParameterTypeError(f"{name} must be {allowed}; got {_show(value)} ({type(value).__name__})")
+        raise ParameterTypeError(_must_type(name, allowed, value))
     if len(value) < min_length or (max_length is not None and len(value) > max_length) \
             or (pattern is not None and not re.fullmatch(pattern, value)):
-        raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+        raise ValueError(_must(name, allowed, value))
     return value
 
 
 def size_bytes(name: str, value: Any, *, low: int = 0, high: int = MAX_ITEM_SIZE_BYTES) -> int:
     """An integer count of bytes, 0 to 409,600 B (400 KB, the largest item) unless ``low``/``high`` say otherwise."""
-    unit = "bytes; 400 KB = 409,600 B is the largest item" if high == MAX_ITEM_SIZE_BYTES else "bytes"
+    unit = tr("bytes; 400 KB = 409,600 B is the largest item") if high == MAX_ITEM_SIZE_BYTES else tr("bytes")
     return number(name, value, low=low, high=high, integer=True, unit=unit)
 
 
@@ -190,17 +234,19 @@ def sequence_of(name: str, value: Any, check: Callable[[str, Any], Any] | None =
     """``value`` as a list (from a list, tuple or numpy array; not text, bytes, a mapping or a set), each element
     cleaned by ``check(f"{name}[{i}]", element)`` when given."""
     lengths = _count_words(min_length, max_length, "element")
-    allowed = "a list" + (f" of {lengths}" if lengths else "")
+    allowed = tr("a list of {lengths}", lengths=lengths) if lengths else tr("a list")
     if isinstance(value, np.ndarray):
         if value.ndim != 1:
-            raise ValueError(f"{name} must be {allowed} (one dimension); got an array of shape {value.shape}")
+            raise ValueError(tr("{name} must be {allowed} (one dimension); got an array of shape {shape}",
+                                name=name, allowed=allowed, shape=value.shape))
         elements = value.tolist()
     elif isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
         elements = list(value)
     else:
-        raise ParameterTypeError(f"{name} must be {allowed}; got {_show(value)} ({type(value).__name__})")
+        raise ParameterTypeError(_must_type(name, allowed, value))
     if len(elements) < min_length or (max_length is not None and len(elements) > max_length):
-        raise ValueError(f"{name} must be {allowed}; got {len(elements):,} elements")
+        raise ValueError(tr("{name} must be {allowed}; got {count:,} elements", name=name, allowed=allowed,
+                            count=len(elements)))
     if check is not None:
         elements = [check(f"{name}[{i}]", element) for i, element in enumerate(elements)]
     return elements
@@ -212,8 +258,10 @@ def instance(name: str, value: Any, types: type | tuple[type, ...], *, what: str
         return value
     if what is None:
         group = types if isinstance(types, tuple) else (types,)
-        what = " or ".join(t.__name__ for t in group)
-    raise ParameterTypeError(f"{name} must be {what}; got {_show(value)} ({type(value).__name__})")
+        what = tr(" or ").join(t.__name__ for t in group)
+    else:
+        what = _given(what)
+    raise ParameterTypeError(_must_type(name, what, value))
 
 
 def optional(check: Callable[..., T], name: str, value: Any, *args: Any, **kwargs: Any) -> T | None:
@@ -233,11 +281,11 @@ def table_name(name: str, value: Any) -> str:
 def dynamodb_number(name: str, value: Any) -> Decimal:
     """``value`` (int, float, Decimal or numeric text) as the Decimal DynamoDB would store, else a clear error:
     finite, at most 38 significant digits, and zero or a magnitude from 1E-130 to 9.99...E+125."""
-    allowed = (f"a number DynamoDB can store (finite, at most {MAX_NUMBER_DIGITS} significant digits, 0 or a "
-               f"magnitude from {NUMBER_MIN_MAGNITUDE} to {NUMBER_MAX_MAGNITUDE})")
+    allowed = tr("a number DynamoDB can store (finite, at most {digits} significant digits, 0 or a magnitude from "
+                 "{low} to {high})", digits=MAX_NUMBER_DIGITS, low=NUMBER_MIN_MAGNITUDE, high=NUMBER_MAX_MAGNITUDE)
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | Decimal | str | np.integer
                                                               | np.floating):
-        raise ParameterTypeError(f"{name} must be {allowed}; got {_show(value)} ({type(value).__name__})")
+        raise ParameterTypeError(_must_type(name, allowed, value))
     try:
         if isinstance(value, np.integer):
             exact = Decimal(int(value))
@@ -246,12 +294,12 @@ def dynamodb_number(name: str, value: Any) -> Decimal:
         else:
             exact = Decimal(value.strip() if isinstance(value, str) else value)
     except (InvalidOperation, ValueError):
-        raise ValueError(f"{name} must be {allowed}; got {_show(value)}") from None
+        raise ValueError(_must(name, allowed, value)) from None
     if not exact.is_finite():
-        raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+        raise ValueError(_must(name, allowed, value))
     if exact.is_zero():
         return exact
     digits = "".join(map(str, exact.as_tuple().digits)).strip("0")  # significant digits, exactly (no context)
     if len(digits) > MAX_NUMBER_DIGITS or not NUMBER_MIN_MAGNITUDE <= exact.copy_abs() <= NUMBER_MAX_MAGNITUDE:
-        raise ValueError(f"{name} must be {allowed}; got {_show(value)}")
+        raise ValueError(_must(name, allowed, value))
     return exact

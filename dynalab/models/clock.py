@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from dynalab.i18n import tr
+
 __all__ = ["StepClock"]
 
 
@@ -20,5 +22,5 @@ class StepClock:
 
     def advance(self, seconds: float) -> None:
         if not seconds >= 0:  # also refuses NaN
-            raise ValueError(f"a clock only moves forward: seconds must be >= 0, got {seconds!r}")
+            raise ValueError(tr("a clock only moves forward: seconds must be >= 0, got {seconds!r}", seconds=seconds))
         self.now += seconds

@@ -25,6 +25,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dynalab.i18n import tr
 from dynalab.models.quotas import EVENT_FILTER_PATTERN_MAX_LENGTH, EVENT_FILTERS_PER_MAPPING
 
 __all__ = ["FilterPatternError", "matches_criteria", "matches_pattern", "parse_filter_criteria"]
@@ -45,89 +46,103 @@ def parse_filter_criteria(filter_criteria: Any) -> list[dict]:
     if filter_criteria is None or filter_criteria == {}:
         return []
     if not isinstance(filter_criteria, Mapping) or set(filter_criteria) != {"Filters"}:
-        raise FilterPatternError('filter_criteria must be {"Filters": [{"Pattern": "<JSON pattern>"}, ...]}, '
-                                 f"got {filter_criteria!r}")
+        raise FilterPatternError(tr('filter_criteria must be {{"Filters": [{{"Pattern": "<JSON pattern>"}}, ...]}}, '
+                                    "got {filter_criteria!r}", filter_criteria=filter_criteria))
     filters = filter_criteria["Filters"]
     if not isinstance(filters, Sequence) or isinstance(filters, str | bytes) or not filters:
-        raise FilterPatternError(f'filter_criteria["Filters"] must be a non-empty list, got {filters!r}')
+        raise FilterPatternError(tr('filter_criteria["Filters"] must be a non-empty list, got {filters!r}',
+                                    filters=filters))
     if len(filters) > EVENT_FILTERS_PER_MAPPING:
-        raise FilterPatternError(f"at most {EVENT_FILTERS_PER_MAPPING} filters per event source mapping (the default "
-                                 f"quota, invocation-eventfiltering.html), got {len(filters)}")
+        raise FilterPatternError(tr("at most {limit} filters per event source mapping (the "
+                                    "default quota, invocation-eventfiltering.html), got {count}",
+                                    limit=EVENT_FILTERS_PER_MAPPING, count=len(filters)))
     patterns = []
     for number, entry in enumerate(filters, 1):
         if not isinstance(entry, Mapping) or not isinstance(entry.get("Pattern"), str):
-            raise FilterPatternError(f'filter {number} must be {{"Pattern": "<JSON text>"}}, got {entry!r}')
+            raise FilterPatternError(tr('filter {number} must be {{"Pattern": "<JSON text>"}}, got {entry!r}',
+                                        number=number, entry=entry))
         text = entry["Pattern"]
         if len(text) > EVENT_FILTER_PATTERN_MAX_LENGTH:
-            raise FilterPatternError(f"filter {number}: a Pattern holds at most {EVENT_FILTER_PATTERN_MAX_LENGTH} "
-                                     f"characters (API_Filter.html), got {len(text)}")
+            raise FilterPatternError(tr("filter {number}: a Pattern holds at most {limit} "
+                                        "characters (API_Filter.html), got {count}",
+                                        number=number,
+                                        limit=EVENT_FILTER_PATTERN_MAX_LENGTH,
+                                        count=len(text)))
         try:
             pattern = json.loads(text)
         except json.JSONDecodeError as error:
-            raise FilterPatternError(f"filter {number}: the Pattern is not valid JSON ({error.msg} at character "
-                                     f"{error.pos}): {text!r}") from None
-        _check_pattern(pattern, f"filter {number}")
+            raise FilterPatternError(tr("filter {number}: the Pattern is not valid JSON ({msg} at character {pos}): "
+                                        "{text!r}", number=number, msg=error.msg, pos=error.pos, text=text)) from None
+        _check_pattern(pattern, tr("filter {number}", number=number))
         patterns.append(pattern)
     return patterns
 
 
 def _check_pattern(pattern: Any, where: str) -> None:
     if not isinstance(pattern, dict) or not pattern:
-        raise FilterPatternError(f"{where}: a pattern must be a non-empty JSON object, got {pattern!r}")
+        raise FilterPatternError(tr("{where}: a pattern must be a non-empty JSON object, got {pattern!r}",
+                                    where=where, pattern=pattern))
     for key, value in pattern.items():
         path = f"{where}: {key}"
         if key == "$or":
             if not isinstance(value, list) or len(value) < 2:
-                raise FilterPatternError(f"{path} must be a list of at least two patterns, got {value!r}")
+                raise FilterPatternError(tr("{path} must be a list of at least two patterns, got {value!r}",
+                                            path=path, value=value))
             for each in value:
                 _check_pattern(each, path)
         elif isinstance(value, dict):
             _check_pattern(value, path)
         elif isinstance(value, list):
             if not value:
-                raise FilterPatternError(f"{path}: a list of rules must not be empty")
+                raise FilterPatternError(tr("{path}: a list of rules must not be empty", path=path))
             for rule in value:
                 _check_rule(rule, path)
         else:
-            raise FilterPatternError(f"{path}: a leaf must be a list of rules (e.g. [{json.dumps(value)}]), "
-                                     f"got {value!r}")
+            raise FilterPatternError(tr("{path}: a leaf must be a list of rules (e.g. [{example}]), got {value!r}",
+                                        path=path, example=json.dumps(value), value=value))
 
 
 def _check_rule(rule: Any, path: str) -> None:
     if rule is None or isinstance(rule, str | int | float | bool):
         return
     if not isinstance(rule, dict) or len(rule) != 1:
-        raise FilterPatternError(f"{path}: a rule is a value or a one-key object, got {rule!r}")
+        raise FilterPatternError(tr("{path}: a rule is a value or a one-key object, got {rule!r}",
+                                    path=path, rule=rule))
     (operator, operand), = rule.items()
     if operator in ("prefix", "suffix", "equals-ignore-case"):
         if not isinstance(operand, str):
-            raise FilterPatternError(f"{path}: {operator} takes a string, got {operand!r}")
+            raise FilterPatternError(tr("{path}: {operator} takes a string, got {operand!r}",
+                                        path=path, operator=operator, operand=operand))
     elif operator == "exists":
         if not isinstance(operand, bool):
-            raise FilterPatternError(f"{path}: exists takes true or false, got {operand!r}")
+            raise FilterPatternError(tr("{path}: exists takes true or false, got {operand!r}",
+                                        path=path, operand=operand))
     elif operator == "anything-but":
         if isinstance(operand, dict):
             if set(operand) != {"prefix"} or not isinstance(operand["prefix"], str):
-                raise FilterPatternError(f'{path}: anything-but takes a value, a list or {{"prefix": s}}, '
-                                         f"got {operand!r}")
+                raise FilterPatternError(tr('{path}: anything-but takes a value, a list or {{"prefix": s}}, got '
+                                            "{operand!r}", path=path, operand=operand))
         elif isinstance(operand, list) and not operand:
-            raise FilterPatternError(f"{path}: anything-but takes a non-empty list")
+            raise FilterPatternError(tr("{path}: anything-but takes a non-empty list", path=path))
     elif operator == "numeric":
         _numeric_terms(operand, path)
     else:
-        raise FilterPatternError(f"{path}: unknown operator {operator!r}; this matcher knows prefix, suffix, "
-                                 "equals-ignore-case, anything-but, numeric, exists")
+        raise FilterPatternError(tr("{path}: unknown operator {operator!r}; this matcher knows prefix, suffix, "
+                                    "equals-ignore-case, anything-but, numeric, exists", path=path, operator=operator))
 
 
 def _numeric_terms(operand: Any, path: str = "numeric") -> list[tuple[str, float]]:
     if not isinstance(operand, list) or len(operand) not in (2, 4):
-        raise FilterPatternError(f'{path}: numeric takes [op, number] or [op, number, op, number] (op one of '
-                                 f"{', '.join(_NUMERIC_OPERATORS)}), got {operand!r}")
+        raise FilterPatternError(tr("{path}: numeric takes [op, number] or [op, number, op, number] (op one of "
+                                    "{choices}), got {operand!r}",
+                                    path=path, choices=", ".join(_NUMERIC_OPERATORS), operand=operand))
     terms = list(zip(operand[::2], operand[1::2], strict=True))
     for operator, value in terms:
         if operator not in _NUMERIC_OPERATORS or isinstance(value, bool) or not isinstance(value, int | float):
-            raise FilterPatternError(f"{path}: numeric terms are (op, number) with op one of "
-                                     f"{', '.join(_NUMERIC_OPERATORS)}, got {operator!r}, {value!r}")
+            raise FilterPatternError(tr("{path}: numeric terms are (op, number) with op one of {choices}, got "
+                                        "{operator!r}, {value!r}",
+                                        path=path, choices=", ".join(_NUMERIC_OPERATORS), operator=operator,
+                                        value=value))
     return terms
 
 

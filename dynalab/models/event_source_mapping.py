@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
+from dynalab.i18n import tr
 from dynalab.models.event_filters import parse_filter_criteria
 from dynalab.models.quotas import (
     ESM_BATCH_SIZE_DEFAULT,
@@ -49,8 +50,11 @@ def _integer(name: str, value: Any, allowed: tuple[int, int], unlimited: bool = 
     ok = isinstance(value, int) and not isinstance(value, bool) and (low <= value <= high or
                                                                      (unlimited and value == -1))
     if not ok:
-        extra = "-1 (no limit) or " if unlimited else ""
-        raise ValueError(f"{name} must be {extra}an integer from {low:,} to {high:,}, got {value!r}")
+        if unlimited:
+            raise ValueError(tr("{name} must be -1 (no limit) or an integer from {low:,} to {high:,}, got {value!r}",
+                                name=name, low=low, high=high, value=value))
+        raise ValueError(tr("{name} must be an integer from {low:,} to {high:,}, got {value!r}",
+                            name=name, low=low, high=high, value=value))
     return value
 
 
@@ -80,21 +84,23 @@ class MappingSettings:
         _integer("maximum_batching_window_in_seconds", self.maximum_batching_window_in_seconds,
                  ESM_MAXIMUM_BATCHING_WINDOW_SECONDS_RANGE)
         if self.starting_position not in ESM_STARTING_POSITIONS:
-            raise ValueError(f"starting_position must be one of {', '.join(ESM_STARTING_POSITIONS)} for a DynamoDB "
-                             f"stream (AT_TIMESTAMP is Kinesis only), got {self.starting_position!r}")
+            raise ValueError(tr("starting_position must be one of {choices} for a DynamoDB stream (AT_TIMESTAMP is "
+                                "Kinesis only), got {starting_position!r}",
+                                choices=", ".join(ESM_STARTING_POSITIONS), starting_position=self.starting_position))
         _integer("maximum_retry_attempts", self.maximum_retry_attempts, ESM_MAXIMUM_RETRY_ATTEMPTS_RANGE, True)
         _integer("maximum_record_age_in_seconds", self.maximum_record_age_in_seconds,
                  ESM_MAXIMUM_RECORD_AGE_SECONDS_RANGE, True)
         if not isinstance(self.bisect_batch_on_function_error, bool):
-            raise TypeError(f"bisect_batch_on_function_error must be True or False, got "
-                            f"{self.bisect_batch_on_function_error!r}")
+            raise TypeError(tr("bisect_batch_on_function_error must be True or False, got "
+                               "{bisect_batch_on_function_error!r}",
+                               bisect_batch_on_function_error=self.bisect_batch_on_function_error))
         _integer("parallelization_factor", self.parallelization_factor, ESM_PARALLELIZATION_FACTOR_RANGE)
         _integer("tumbling_window_in_seconds", self.tumbling_window_in_seconds, ESM_TUMBLING_WINDOW_SECONDS_RANGE)
         types = self.function_response_types
         if isinstance(types, str) or not isinstance(types, Sequence) or \
                 any(t not in ESM_FUNCTION_RESPONSE_TYPES for t in types) or len(types) > 1:
-            raise ValueError(f"function_response_types must be [] or {list(ESM_FUNCTION_RESPONSE_TYPES)}, "
-                             f"got {types!r}")
+            raise ValueError(tr("function_response_types must be [] or {allowed}, got {types!r}",
+                                allowed=list(ESM_FUNCTION_RESPONSE_TYPES), types=types))
         object.__setattr__(self, "function_response_types", tuple(types))
         self.on_failure_destination  # noqa: B018 - checks the shape
         parse_filter_criteria(self.filter_criteria)
@@ -105,8 +111,9 @@ class MappingSettings:
         known = [f.name for f in fields(cls)]
         unknown = sorted(set(settings) - set(known))
         if unknown:
-            raise TypeError(f"unknown event source mapping setting(s) {', '.join(unknown)}; the DynamoDB Streams "
-                            f"settings are {', '.join(known)} (AWS's names in snake_case)")
+            raise TypeError(tr("unknown event source mapping setting(s) {unknown}; the DynamoDB Streams settings are "
+                               "{known} (AWS's names in snake_case)", unknown=", ".join(unknown),
+                               known=", ".join(known)))
         return cls(**settings)
 
     @property
@@ -117,12 +124,13 @@ class MappingSettings:
             return None
         arn = config.get("OnFailure", {}).get("Destination") if isinstance(config, Mapping) else None
         if not isinstance(config, Mapping) or set(config) != {"OnFailure"} or not isinstance(arn, str):
-            raise ValueError('destination_config must be {"OnFailure": {"Destination": "<SQS queue ARN>"}}, '
-                             f"got {config!r}")
+            raise ValueError(tr('destination_config must be {{"OnFailure": {{"Destination": "<SQS queue ARN>"}}}}, '
+                                "got {config!r}", config=config))
         if not SQS_ARN.match(arn):
-            kind = arn.split(":")[2] if arn.count(":") >= 5 else "not an ARN"
-            raise ValueError(f"the on-failure destination must be an SQS queue ARN (arn:aws:sqs:<region>:<account>:"
-                             f"<queue>); an SNS topic is allowed by AWS but not run here; got {arn!r} ({kind})")
+            kind = arn.split(":")[2] if arn.count(":") >= 5 else tr("not an ARN")
+            raise ValueError(tr("the on-failure destination must be an SQS queue ARN "
+                                "(arn:aws:sqs:<region>:<account>:<queue>); an SNS topic is allowed by AWS but not "
+                                "run here; got {arn!r} ({kind})", arn=arn, kind=kind))
         return arn
 
     @property
@@ -147,7 +155,7 @@ def failure_record(*, function_arn: str, condition: str, invoke_count: int, shar
     ``condition``: "RetryAttemptsExhausted" or "RecordAgeExceeded".
     """
     if not records:
-        raise ValueError("a failure record describes at least one record")
+        raise ValueError(tr("a failure record describes at least one record"))
     first, last = records[0]["dynamodb"], records[-1]["dynamodb"]
     return {
         "requestContext": {"requestId": request_id, "functionArn": function_arn, "condition": condition,
@@ -171,7 +179,8 @@ def window_bounds(epoch_seconds: float, window_seconds: int) -> tuple[float, flo
     """The tumbling window a record falls in: [start, end), aligned to multiples of the window length
     (Lambda uses the record's approximate creation time for the boundaries)."""
     if not isinstance(window_seconds, int) or window_seconds <= 0:
-        raise ValueError(f"window_seconds must be a positive integer, got {window_seconds!r}")
+        raise ValueError(tr("window_seconds must be a positive integer, got {window_seconds!r}",
+                            window_seconds=window_seconds))
     start = math.floor(epoch_seconds / window_seconds) * window_seconds
     return float(start), float(start + window_seconds)
 
@@ -199,8 +208,9 @@ def simulate_batching(records_per_second: float, seconds: float, batch_size: int
     has passed, or (window 0) at once with what one poll found. The handler is taken to take no time."""
     MappingSettings(batch_size=batch_size, maximum_batching_window_in_seconds=window_seconds)
     if not records_per_second > 0 or not seconds > 0 or not poll_seconds > 0:
-        raise ValueError("records_per_second, seconds and poll_seconds must be > 0, got "
-                         f"{records_per_second!r}, {seconds!r}, {poll_seconds!r}")
+        raise ValueError(tr("records_per_second, seconds and poll_seconds must be > 0, got {records_per_second!r}, "
+                            "{seconds!r}, {poll_seconds!r}",
+                            records_per_second=records_per_second, seconds=seconds, poll_seconds=poll_seconds))
     count = int(records_per_second * seconds)
     arrivals = [n / records_per_second for n in range(count)]
     latencies: list[float] = []
@@ -241,7 +251,8 @@ def poison_plan(batch_size: int, poison_index: int, *, bisect: bool, maximum_ret
     ``retry_budget`` invocations."""
     MappingSettings(batch_size=batch_size, maximum_retry_attempts=maximum_retry_attempts)
     if not isinstance(poison_index, int) or not 0 <= poison_index < batch_size:
-        raise ValueError(f"poison_index must be from 0 to batch_size - 1 = {batch_size - 1}, got {poison_index!r}")
+        raise ValueError(tr("poison_index must be from 0 to batch_size - 1 = {last}, got {poison_index!r}",
+                            last=batch_size - 1, poison_index=poison_index))
     work = [(0, batch_size, 0)]  # (first, end, retries done), in stream order
     invocations = discarded = delivered = 0
     while work:

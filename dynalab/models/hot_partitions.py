@@ -30,7 +30,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
+from dynalab.models._shown import Shown
 from dynalab.models.partitions import (
     PARTITION_MAX_READ_CAPACITY_UNITS,
     PARTITION_MAX_WRITE_CAPACITY_UNITS,
@@ -41,8 +43,9 @@ __all__ = ["MODES", "MODE_LABELS", "PartitionLoad", "keys_per_partition", "serve
 
 Mode = Literal["today", "today_with_lsi", "2017"]
 MODES: tuple[str, ...] = ("today", "today_with_lsi", "2017")
-#: how readouts and figures name each mode
-MODE_LABELS = {"today": "today", "today_with_lsi": "today, table with an LSI", "2017": "2017 model"}
+#: how readouts and figures name each mode (``Shown``: in the current language wherever ``str()`` is taken)
+MODE_LABELS = {"today": Shown(N_("today")), "today_with_lsi": Shown(N_("today, table with an LSI")),
+               "2017": Shown(N_("2017 model"))}
 #: What one partition serves at most, per second, by kind of unit (3,000 RCU, 1,000 WCU; see quotas).
 PARTITION_CEILINGS_PER_SECOND = {"read": PARTITION_MAX_READ_CAPACITY_UNITS, "write": PARTITION_MAX_WRITE_CAPACITY_UNITS}
 
@@ -102,20 +105,23 @@ class PartitionLoad:
 
     @property
     def label(self) -> str:
-        return MODE_LABELS[self.mode]
+        return tr(MODE_LABELS[self.mode])
 
     def describe(self) -> str:
         """One line for a readout."""
         hot = self.hottest_partition
-        limit = (f"against a share of {self.share_per_second[hot]:,.0f}" if self.mode == "2017" else
-                 f"(each partition designed for {self.ceiling_per_second:,.0f})")
-        return (
-            f"{self.total_requests:,} {self.kind} requests in {self.duration_seconds:g} second(s) on "
-            f"{self.partition_count} partition(s): table demand {self.table_demand_per_second:,.0f} of "
-            f"{self.table_capacity_per_second:,.0f} units/s ({self.table_utilisation:.0%}); hottest partition "
-            f"#{hot} asks {self.demand_per_second[hot]:,.0f} units/s {limit}; throttled "
-            f"{self.throttled_requests:,} requests ({self.throttled_fraction:.1%}) [{self.label}]"
-        )
+        limit = (tr("against a share of {share:,.0f}", share=self.share_per_second[hot]) if self.mode == "2017" else
+                 tr("(each partition designed for {ceiling:,.0f})", ceiling=self.ceiling_per_second))
+        return tr("{total_requests:,} {kind} requests in {duration_seconds:g} second(s) on {partition_count} "
+                  "partition(s): table demand {table_demand:,.0f} of {table_capacity:,.0f} units/s "
+                  "({table_utilisation:.0%}); hottest partition #{hot} asks {hot_demand:,.0f} units/s {limit}; "
+                  "throttled {throttled_requests:,} requests ({throttled_fraction:.1%}) [{label}]",
+                  total_requests=self.total_requests, kind=tr("read") if self.kind == "read" else tr("write"),
+                  duration_seconds=self.duration_seconds, partition_count=self.partition_count,
+                  table_demand=self.table_demand_per_second, table_capacity=self.table_capacity_per_second,
+                  table_utilisation=self.table_utilisation, hot=hot, hot_demand=self.demand_per_second[hot],
+                  limit=limit, throttled_requests=self.throttled_requests,
+                  throttled_fraction=self.throttled_fraction, label=self.label)
 
 
 def serve(demand: np.ndarray, ceiling: float, total: float) -> np.ndarray:
@@ -158,21 +164,24 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     warm = capacity if warm_throughput_per_second is None else _check_positive("warm_throughput_per_second",
                                                                               warm_throughput_per_second)
     if not all(hasattr(distribution, name) for name in ("keys", "hashes")):
-        raise checks.ParameterTypeError(f"distribution must be a KeyDistribution (from key_distribution), got "
-                                        f"{type(distribution).__name__} {distribution!r:.60}")
+        raise checks.ParameterTypeError(tr("distribution must be a KeyDistribution (from key_distribution), got "
+                                           "{type} {distribution!r:.60}",
+                                           type=type(distribution).__name__, distribution=distribution))
     if not isinstance(request_keys, list | tuple | np.ndarray):
-        raise checks.ParameterTypeError(f"request_keys must be an array of key indices (distribution.sample(n)), "
-                                        f"got {type(request_keys).__name__} {request_keys!r:.60}")
+        raise checks.ParameterTypeError(tr("request_keys must be an array of key indices (distribution.sample(n)), "
+                                           "got {type} {request_keys!r:.60}",
+                                           type=type(request_keys).__name__, request_keys=request_keys))
     request_keys = np.asarray(request_keys)
     if request_keys.size and (request_keys.ndim != 1 or not np.issubdtype(request_keys.dtype, np.integer)):
-        raise checks.ParameterTypeError(f"request_keys must be a 1-D array of integer indices into "
-                                        f"distribution.keys, got dtype {request_keys.dtype} shape "
-                                        f"{request_keys.shape}")
+        raise checks.ParameterTypeError(tr("request_keys must be a 1-D array of integer indices into "
+                                           "distribution.keys, got dtype {dtype} shape {shape}",
+                                           dtype=request_keys.dtype, shape=request_keys.shape))
     if request_keys.size == 0:
-        raise ValueError("request_keys must hold at least one request, got an empty stream")
+        raise ValueError(tr("request_keys must hold at least one request, got an empty stream"))
     cardinality = len(distribution.keys)
     if request_keys.min() < 0 or request_keys.max() >= cardinality:
-        raise ValueError(f"request_keys must be indices from 0 to {cardinality - 1} into distribution.keys")
+        raise ValueError(tr("request_keys must be indices from 0 to {last} into distribution.keys",
+                            last=cardinality - 1))
     ceiling = float(PARTITION_CEILINGS_PER_SECOND[kind])
 
     per_key = np.bincount(request_keys, minlength=cardinality)
@@ -211,5 +220,5 @@ def keys_per_partition(partition_key_values: Iterable[Any], partition_count: int
     """How many of these keys (e.g. a table's items) land on each partition, per the model."""
     values = list(partition_key_values)
     if not values:
-        raise ValueError("partition_key_values must hold at least one key, got an empty list")
+        raise ValueError(tr("partition_key_values must hold at least one key, got an empty list"))
     return np.bincount(partition_indices(values, partition_count), minlength=partition_count)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.capacity import CONSISTENCIES, page_read_units, write_units
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
@@ -96,15 +97,19 @@ class IndexChoice:
         return "index" if self.index_dollars_per_month < self.filter_dollars_per_month else "filter"
 
     def describe(self) -> str:
-        crossover = ("never" if math.isinf(self.crossover_queries_per_second)
-                     else f"above {self.crossover_queries_per_second:,.3g} queries/s")
-        return (f"filter: {self.filter_read_units_per_query:g} read units a query, "
-                f"${self.filter_dollars_per_month:,.2f} a month; index: {self.index_read_units_per_query:g} read "
-                f"units a query + {self.index_write_units_per_write:g} WCU per index write, "
-                f"${self.index_dollars_per_month:,.2f} a month (reads ${self.index_read_dollars_per_month:,.2f}, "
-                f"writes ${self.index_write_dollars_per_month:,.2f}, storage "
-                f"${self.index_storage_dollars_per_month:,.2f}); cheaper: {self.cheaper}; the index pays off "
-                f"{crossover} ({self.mode.replace('_', '-')} prices)")
+        crossover = (tr("never") if math.isinf(self.crossover_queries_per_second)
+                     else tr("above {rate:,.3g} queries/s", rate=self.crossover_queries_per_second))
+        return tr("filter: {filter_units:g} read units a query, ${filter_dollars:,.2f} a month; index: "
+                  "{index_units:g} read units a query + {index_write_units:g} WCU per index write, "
+                  "${index_dollars:,.2f} a month (reads ${read_dollars:,.2f}, writes ${write_dollars:,.2f}, storage "
+                  "${storage_dollars:,.2f}); cheaper: {cheaper}; the index pays off {crossover} ({mode} prices)",
+                  filter_units=self.filter_read_units_per_query, filter_dollars=self.filter_dollars_per_month,
+                  index_units=self.index_read_units_per_query, index_write_units=self.index_write_units_per_write,
+                  index_dollars=self.index_dollars_per_month, read_dollars=self.index_read_dollars_per_month,
+                  write_dollars=self.index_write_dollars_per_month,
+                  storage_dollars=self.index_storage_dollars_per_month,
+                  cheaper=tr("index") if self.cheaper == "index" else tr("filter"), crossover=crossover,
+                  mode=tr("on-demand") if self.mode == "on_demand" else tr("provisioned"))
 
 
 def _unit_dollars(kind: str, mode: str, prices: Prices) -> float:
@@ -144,7 +149,7 @@ def filter_or_index(
     stored = _whole("index_item_count", index_item_count)
     checks.choice("mode", mode, MODES)
     if not isinstance(prices, Prices):
-        raise TypeError(f"prices must be a dynalab.models.pricing.Prices, got {type(prices).__name__}")
+        raise TypeError(tr("prices must be a dynalab.models.pricing.Prices, got {type}", type=type(prices).__name__))
     filter_units = query_read_units_for(reads, size, consistency)
     index_units = query_read_units_for(share * reads, entry, consistency)
     write_each = write_units(entry)
@@ -175,7 +180,7 @@ def crossover_curve(selectivities: Sequence[float] | np.ndarray, *, writes_per_s
     """
     values = np.asarray(selectivities, dtype=float)
     if values.ndim != 1 or values.size == 0:
-        raise ValueError("selectivities must be a non-empty sequence of fractions from 0 to 1")
+        raise ValueError(tr("selectivities must be a non-empty sequence of fractions from 0 to 1"))
     writes = _number("writes_per_second", writes_per_second)
     items = _whole("table_item_count", table_item_count)
     pattern.setdefault("queries_per_second", 1.0)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.capacity import write_units
 from dynalab.models.sizing import item_size, typed_item_size
@@ -58,7 +59,8 @@ Item = Mapping[str, Any]
 
 def _checked_projection(projection_type: Any) -> str:
     if projection_type not in PROJECTION_TYPES:
-        raise ValueError(f"projection_type must be one of {', '.join(PROJECTION_TYPES)}; got {projection_type!r}")
+        raise ValueError(tr("projection_type must be one of {choices}; got {projection_type!r}",
+                            choices=", ".join(PROJECTION_TYPES), projection_type=projection_type))
     return projection_type
 
 
@@ -78,26 +80,26 @@ class SecondaryIndex:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"name must be the index's name (a non-empty string); got {self.name!r}")
+            raise ValueError(tr("name must be the index's name (a non-empty string); got {name!r}", name=self.name))
         if isinstance(self.key_attributes, str) or not isinstance(self.key_attributes, list | tuple):
-            raise TypeError("key_attributes must be the index's partition key and optional sort key "
-                            f"(1 or 2 attribute names); got {self.key_attributes!r:.60}")
+            raise TypeError(tr("key_attributes must be the index's partition key and optional sort key (1 or 2 "
+                               "attribute names); got {key_attributes!r:.60}", key_attributes=self.key_attributes))
         keys = tuple(self.key_attributes)
         if not 1 <= len(keys) <= 2 or not all(isinstance(k, str) and k for k in keys):
-            raise ValueError("key_attributes must be the index's partition key and optional sort key "
-                             f"(1 or 2 attribute names); got {self.key_attributes!r}")
+            raise ValueError(tr("key_attributes must be the index's partition key and optional sort key (1 or 2 "
+                                "attribute names); got {key_attributes!r}", key_attributes=self.key_attributes))
         object.__setattr__(self, "key_attributes", keys)
         _checked_projection(self.projection_type)
         if isinstance(self.non_key_attributes, str) or not isinstance(self.non_key_attributes, list | tuple) \
                 or not all(isinstance(name, str) and name for name in self.non_key_attributes):
-            raise TypeError(f"non_key_attributes must be a tuple of attribute names; got "
-                            f"{self.non_key_attributes!r:.60}")
+            raise TypeError(tr("non_key_attributes must be a tuple of attribute names; got {non_key_attributes!r:.60}",
+                               non_key_attributes=self.non_key_attributes))
         if not isinstance(self.is_global, bool):
-            raise TypeError(f"is_global must be True or False; got {self.is_global!r:.60}")
+            raise TypeError(tr("is_global must be True or False; got {is_global!r:.60}", is_global=self.is_global))
         extra = tuple(self.non_key_attributes)
         if extra and self.projection_type != "INCLUDE":
-            raise ValueError(f"non_key_attributes apply to projection_type 'INCLUDE' only; got {extra!r} "
-                             f"with {self.projection_type!r}")
+            raise ValueError(tr("non_key_attributes apply to projection_type 'INCLUDE' only; got {extra!r} with "
+                                "{projection_type!r}", extra=extra, projection_type=self.projection_type))
         object.__setattr__(self, "non_key_attributes", extra)
 
     @classmethod
@@ -129,14 +131,14 @@ def index_entry(item: Item | None, index: SecondaryIndex, table_key_attributes: 
     """The entry ``item`` has in ``index`` (the attributes the index stores), or None when the item has none:
     no item, or an item without one of the index's key attributes (a sparse index)."""
     if item is not None and not isinstance(item, Mapping):
-        raise TypeError(f"{name}: the item must be a dict of attribute name -> value (or None), got "
-                        f"{type(item).__name__}")
+        raise TypeError(tr("{name}: the item must be a dict of attribute name -> value (or None), got {type}",
+                           name=name, type=type(item).__name__))
     if not isinstance(index, SecondaryIndex):
-        raise TypeError(f"index must be a SecondaryIndex, got {type(index).__name__}")
+        raise TypeError(tr("index must be a SecondaryIndex, got {type}", type=type(index).__name__))
     if isinstance(table_key_attributes, str) or not isinstance(table_key_attributes, list | tuple) \
             or not all(isinstance(k, str) for k in table_key_attributes):
-        raise TypeError("table_key_attributes must be a sequence of attribute names (partition key first), "
-                        f"got {table_key_attributes!r}")
+        raise TypeError(tr("table_key_attributes must be a sequence of attribute names (partition key first), got "
+                           "{table_key_attributes!r}", table_key_attributes=table_key_attributes))
     if not item or any(name not in item for name in index.key_attributes):
         return None
     if index.projection_type == "ALL":
@@ -163,9 +165,10 @@ def entry_size_bytes(projection_type: str, *, item_bytes: int, key_bytes: int, p
     """
     kind = _checked_projection(projection_type)
     for name, value in (("item_bytes", item_bytes), ("key_bytes", key_bytes), ("projected_bytes", projected_bytes)):
-        checks.number(name, value, low=0, integer=True, unit="bytes")
+        checks.number(name, value, low=0, integer=True, unit=N_("bytes"))
     if key_bytes > item_bytes:
-        raise ValueError(f"key_bytes ({key_bytes}) cannot exceed item_bytes ({item_bytes}): the keys are in the item")
+        raise ValueError(tr("key_bytes ({key_bytes}) cannot exceed item_bytes ({item_bytes}): the keys are in the "
+                            "item", key_bytes=key_bytes, item_bytes=item_bytes))
     if kind == "ALL":
         return item_bytes
     if kind == "KEYS_ONLY":
@@ -201,7 +204,7 @@ def index_write_units(before: Item | None, after: Item | None, index: SecondaryI
     old = index_entry(before, index, table_key_attributes, name="before")
     new = index_entry(after, index, table_key_attributes, name="after")
     if not isinstance(typed, bool):
-        raise TypeError(f"typed must be True or False; got {typed!r:.60}")
+        raise TypeError(tr("typed must be True or False; got {typed!r:.60}", typed=typed))
     measure = typed_item_size if typed else item_size
 
     def size(entry: Mapping[str, Any]) -> int:

@@ -26,7 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
+from dynalab.models._shown import Shown
 from dynalab.models.partitions import key_hashes
 
 #: The longest request stream ``sample`` draws (it is held in memory: 10 million int64 are 80 MB).
@@ -43,13 +45,14 @@ __all__ = [
     "user_ids",
 ]
 
-#: the article's table, as (key, uniformity, the distribution that models it)
+#: the article's table, as (key, uniformity, the distribution that models it); the texts show themselves in the
+#: current language (``Shown``)
 CARDINALITY_TABLE: tuple[tuple[str, str, str], ...] = (
-    ("user ID, many users", "good", "user_ids"),
-    ("status code, a few possible codes", "bad", "status_codes"),
-    ("item creation date, rounded to the day", "bad", "creation_dates"),
-    ("device ID, devices used at similar intervals", "good", "device_ids"),
-    ("device ID, one device used far more than the others", "bad", "skewed_device_ids"),
+    (Shown(N_("user ID, many users")), Shown(N_("good")), "user_ids"),
+    (Shown(N_("status code, a few possible codes")), Shown(N_("bad")), "status_codes"),
+    (Shown(N_("item creation date, rounded to the day")), Shown(N_("bad")), "creation_dates"),
+    (Shown(N_("device ID, devices used at similar intervals")), Shown(N_("good")), "device_ids"),
+    (Shown(N_("device ID, one device used far more than the others")), Shown(N_("bad")), "skewed_device_ids"),
 )
 
 
@@ -111,7 +114,7 @@ def _normalised(weights: np.ndarray) -> np.ndarray:
 def user_ids(users: int = 100_000) -> KeyDistribution:
     """Many users, each about as active as the others: good."""
     count = _whole("users", users, 1, 10_000_000)
-    return KeyDistribution("user_ids", f"user ID, {count:,} users equally active", "good",
+    return KeyDistribution("user_ids", tr("user ID, {count:,} users equally active", count=count), "good",
                            tuple(f"user-{i:07d}" for i in range(count)), np.full(count, 1.0 / count))
 
 
@@ -124,7 +127,7 @@ def status_codes(codes: int = len(_STATUS_MIX)) -> KeyDistribution:
     """A few status codes, one of them ("200") on most requests: bad."""
     count = _whole("codes", codes, 1, len(_STATUS_MIX))
     keys = tuple(_STATUS_MIX)[:count]
-    return KeyDistribution("status_codes", f"status code, {count} possible codes", "bad", keys,
+    return KeyDistribution("status_codes", tr("status code, {count} possible codes", count=count), "bad", keys,
                            _normalised(np.array([_STATUS_MIX[k] for k in keys])))
 
 
@@ -134,7 +137,8 @@ def creation_dates(days: int = 30, recent_share: float = 0.5, today: date = date
     count = _whole("days", days, 1, 36_600)
     share = _real("recent_share", recent_share, 0.0, 1.0)
     keys = tuple((today - timedelta(days=age)).isoformat() for age in range(count))
-    return KeyDistribution("creation_dates", f"creation date rounded to the day, last {count} days", "bad", keys,
+    return KeyDistribution("creation_dates", tr("creation date rounded to the day, last {count} days",
+                                                count=count), "bad", keys,
                            _normalised(share ** np.arange(count, dtype=np.float64)))
 
 
@@ -145,8 +149,9 @@ def device_ids(devices: int = 10_000, zipf_exponent: float = 0.0) -> KeyDistribu
     exponent = _real("zipf_exponent", zipf_exponent, 0.0, 5.0)
     weights = 1.0 / np.arange(1, count + 1, dtype=np.float64) ** exponent
     skewed = exponent > 0
-    description = (f"device ID, {count:,} devices, Zipf exponent {exponent:g}" if skewed
-                   else f"device ID, {count:,} devices used at similar intervals")
+    description = (tr("device ID, {count:,} devices, Zipf exponent {exponent:g}",
+                      count=count, exponent=exponent) if skewed
+                   else tr("device ID, {count:,} devices used at similar intervals", count=count))
     return KeyDistribution("skewed_device_ids" if skewed else "device_ids", description,
                            "bad" if exponent >= 1.0 else "good",
                            tuple(f"device-{i:06d}" for i in range(count)), _normalised(weights))
@@ -172,16 +177,19 @@ _CACHE: dict[tuple, KeyDistribution] = {}
 def key_distribution(name: str, **parameters: Any) -> KeyDistribution:
     """A distribution by name (one of ``DISTRIBUTIONS``), cached so its key hashes are computed once."""
     if not isinstance(name, str) or name not in DISTRIBUTIONS:
-        raise ValueError(f"name must be one of {', '.join(DISTRIBUTIONS)}, got {name!r:.60}")
+        raise ValueError(tr("name must be one of {choices}, got {name!r:.60}", choices=", ".join(DISTRIBUTIONS),
+                            name=name))
     accepted = inspect.signature(DISTRIBUTIONS[name]).parameters
     for parameter, value in parameters.items():
         if parameter not in accepted:
-            raise checks.ParameterTypeError(f"{parameter} is not a parameter of {name!r}; it takes "
-                                            f"{', '.join(accepted) or 'none'}")
+            raise checks.ParameterTypeError(tr("{parameter} is not a parameter of {name!r}; it takes {accepted}",
+                                               parameter=parameter, name=name,
+                                               accepted=", ".join(accepted) or tr("none")))
         try:
             hash(value)
         except TypeError:
-            raise checks.ParameterTypeError(f"{parameter} must be a number, got {value!r:.60}") from None
+            raise checks.ParameterTypeError(tr("{parameter} must be a number, got {value!r:.60}",
+                                               parameter=parameter, value=value)) from None
     cache_key = (name, tuple(sorted(parameters.items())))
     if cache_key not in _CACHE:
         _CACHE[cache_key] = DISTRIBUTIONS[name](**parameters)

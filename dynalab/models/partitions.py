@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.quotas import (
     MODEL_MAX_CAPACITY_UNITS,
@@ -75,7 +76,7 @@ def _amount(name: str, value: Any) -> Fraction:
     """A finite number from 0 to dynalab's model bound as an exact Fraction (so 3000/3000 + 1000/1000 is exactly 2,
     never 2.0000001)."""
     high = MODEL_MAX_SIZE_GB if name == "size_gb" else MODEL_MAX_CAPACITY_UNITS
-    unit = "GB" if name == "size_gb" else "capacity units; dynalab's model bound"
+    unit = "GB" if name == "size_gb" else tr("capacity units; dynalab's model bound")
     clean = checks.number(name, value, low=0, high=high, unit=unit)
     return Fraction(str(clean)) if isinstance(clean, float) else Fraction(clean)
 
@@ -98,7 +99,8 @@ def throughput_partitions(read_capacity_units: float, write_capacity_units: floa
     elif rounding == "round_each_term":
         count = _ceil(reads) + _ceil(writes)
     else:
-        raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, got {rounding!r}")
+        raise ValueError(tr("rounding must be one of {choices}, got {rounding!r}",
+                            choices=", ".join(ROUNDINGS), rounding=rounding))
     return max(count, 1)
 
 
@@ -162,20 +164,29 @@ class PartitionEstimate(_EvenShare):
 
     def describe(self) -> str:
         """One line for a readout (the 2017 model)."""
-        line = (f"2017 model: throughput term {self.throughput_partitions}, size term {self.size_partitions} -> "
-                f"{self.partitions} partition(s); each serves {self.read_capacity_units_per_partition:,.1f} RCU "
-                f"and {self.write_capacity_units_per_partition:,.1f} WCU")
+        line = (tr("2017 model: throughput term {throughput_partitions}, size term {size_partitions} -> {partitions} "
+                   "partition(s); each serves {read_capacity_units_per_partition:,.1f} RCU and "
+                   "{write_capacity_units_per_partition:,.1f} WCU",
+                   throughput_partitions=self.throughput_partitions, size_partitions=self.size_partitions,
+                   partitions=self.partitions,
+                   read_capacity_units_per_partition=self.read_capacity_units_per_partition,
+                   write_capacity_units_per_partition=self.write_capacity_units_per_partition))
         if self.roundings_differ:
-            line += (f" (rounding each term instead would give a throughput term of "
-                     f"{self.throughput_partitions_per_term})")
+            line += (tr(" (rounding each term instead would give a throughput term of "
+                        "{throughput_partitions_per_term})",
+                        throughput_partitions_per_term=self.throughput_partitions_per_term))
         return line
 
     def describe_today(self) -> str:
         """What DynamoDB documents today for the same table, beside the 2017 line."""
-        return (f"Today: no published count (you cannot see a table's partitions); every partition is designed for "
-                f"{PARTITION_MAX_READ_CAPACITY_UNITS:,} RCU / {PARTITION_MAX_WRITE_CAPACITY_UNITS:,} WCU, and "
-                f"adaptive capacity lets a hot one use up to the table's {float(self.read_capacity_units):,.0f} RCU "
-                f"/ {float(self.write_capacity_units):,.0f} WCU (within its warm throughput)")
+        return (tr("Today: no published count (you cannot see a table's partitions); every partition is designed for "
+                   "{partition_max_read_capacity_units:,} RCU / {partition_max_write_capacity_units:,} WCU, and "
+                   "adaptive capacity lets a hot one use up to the table's {read_capacity_units:,.0f} RCU / "
+                   "{write_capacity_units:,.0f} WCU (within its warm throughput)",
+                   partition_max_read_capacity_units=PARTITION_MAX_READ_CAPACITY_UNITS,
+                   partition_max_write_capacity_units=PARTITION_MAX_WRITE_CAPACITY_UNITS,
+                   read_capacity_units=float(self.read_capacity_units),
+                   write_capacity_units=float(self.write_capacity_units)))
 
 
 def estimate_partitions(read_capacity_units: float, write_capacity_units: float,
@@ -250,7 +261,7 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
     _check_growth(growth)
     states = checks.sequence_of("states", states)
     if not states:
-        raise ValueError("states must hold at least one (RCU, WCU, GB) step, got an empty sequence")
+        raise ValueError(tr("states must hold at least one (RCU, WCU, GB) step, got an empty sequence"))
     steps: list[SplitStep] = []
     partitions = 0
     for number, state in enumerate(states):
@@ -258,9 +269,10 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
         if shape == 4:
             label, rcu, wcu, size = state  # type: ignore[misc]
         elif shape == 3:
-            (rcu, wcu, size), label = state, f"step {number}"  # type: ignore[misc]
+            (rcu, wcu, size), label = state, tr("step {number}", number=number)  # type: ignore[misc]
         else:
-            raise ValueError(f"states[{number}] must be (label, RCU, WCU, GB) or (RCU, WCU, GB), got {state!r}")
+            raise ValueError(tr("states[{number}] must be (label, RCU, WCU, GB) or (RCU, WCU, GB), got {state!r}",
+                                number=number, state=state))
         required = partition_count(rcu, wcu, size)
         partitions = required if number == 0 else partitions_after_split(partitions, required, growth)
         steps.append(SplitStep(str(label), rcu, wcu, size, required, partitions))
@@ -275,7 +287,8 @@ def partitions_after_split(current_partitions: int, required_partitions: int, gr
     """
     _check_growth(growth)
     if current_partitions < 1:
-        raise ValueError(f"current_partitions must be >= 1, got {current_partitions}")
+        raise ValueError(tr("current_partitions must be >= 1, got {current_partitions}",
+                            current_partitions=current_partitions))
     partitions = current_partitions
     if growth == "exact":
         return max(partitions, required_partitions)
@@ -303,32 +316,33 @@ def key_bytes(partition_key_value: Any) -> bytes:
             try:
                 return key_bytes(Decimal(raw))
             except InvalidOperation:
-                raise ValueError(f"partition_key_value: a partition key number must be numeric text, got "
-                                 f"{raw!r}") from None
+                raise ValueError(tr("partition_key_value: a partition key number must be numeric text, got {raw!r}",
+                                    raw=raw)) from None
         if kind == "B":
             return key_bytes(base64.b64decode(raw) if isinstance(raw, str) else raw)
     if isinstance(partition_key_value, str):
         if not partition_key_value:
-            raise ValueError("partition_key_value: a partition key string must be non-empty, got ''")
+            raise ValueError(tr("partition_key_value: a partition key string must be non-empty, got ''"))
         return partition_key_value.encode("utf-8")
     if isinstance(partition_key_value, bytes | bytearray | memoryview):
         if len(partition_key_value) == 0:
-            raise ValueError("a partition key binary value must be non-empty, got b''")
+            raise ValueError(tr("a partition key binary value must be non-empty, got b''"))
         return bytes(partition_key_value)
     if isinstance(partition_key_value, bool) or not isinstance(partition_key_value,
                                                                  int | float | Decimal | np.integer):
         raise ValueError(
-            f"partition_key_value: a partition key value must be a string, bytes or a number, got "
-            f"{type(partition_key_value).__name__} {partition_key_value!r}"
+            tr("partition_key_value: a partition key value must be a string, bytes or a number, got {type} "
+               "{partition_key_value!r}",
+               type=type(partition_key_value).__name__, partition_key_value=partition_key_value)
         )
     try:
         number = Decimal(str(partition_key_value))
     except InvalidOperation:
-        raise ValueError(f"partition_key_value: a partition key number must be finite, got "
-                         f"{partition_key_value!r}") from None
+        raise ValueError(tr("partition_key_value: a partition key number must be finite, got {partition_key_value!r}",
+                            partition_key_value=partition_key_value)) from None
     if not number.is_finite():
-        raise ValueError(f"partition_key_value: a partition key number must be finite, got "
-                         f"{partition_key_value!r}")
+        raise ValueError(tr("partition_key_value: a partition key number must be finite, got {partition_key_value!r}",
+                            partition_key_value=partition_key_value))
     text = "0" if number == 0 else format(number.normalize(), "f")
     return ("N:" + text).encode("ascii")
 
@@ -356,8 +370,8 @@ def key_hashes(partition_key_values: Iterable[Any]) -> np.ndarray:
     if isinstance(partition_key_values, str | bytes | bytearray | Mapping) \
             or not isinstance(partition_key_values, Iterable):
         raise checks.ParameterTypeError(
-            f"partition_key_values must be a list of key values, got {type(partition_key_values).__name__} "
-            f"{partition_key_values!r:.60}")
+            tr("partition_key_values must be a list of key values, got {type} {partition_key_values!r:.60}",
+               type=type(partition_key_values).__name__, partition_key_values=partition_key_values))
     values = list(partition_key_values)
     try:
         return np.fromiter((_hash32(key_bytes(v)) for v in values), dtype=np.uint64, count=len(values))
@@ -369,11 +383,11 @@ def _check_hashes(hashes: Any) -> np.ndarray:
     """32-bit hashes as ``key_hashes`` makes them: a 1-D array of integers from 0 to 2**32 - 1."""
     array = np.asarray(hashes) if isinstance(hashes, list | tuple | np.ndarray) else None
     if array is None or array.ndim != 1 or not (array.size == 0 or np.issubdtype(array.dtype, np.integer)):
-        raise checks.ParameterTypeError(f"hashes must be a 1-D array of integers from 0 to 2**32 - 1 (from "
-                                        f"key_hashes), got {hashes!r:.60}")
+        raise checks.ParameterTypeError(tr("hashes must be a 1-D array of integers from 0 to 2**32 - 1 (from "
+                                           "key_hashes), got {hashes!r:.60}", hashes=hashes))
     if array.size and (int(array.min()) < 0 or int(array.max()) >= 2**32):
-        raise ValueError(f"hashes must be integers from 0 to 2**32 - 1 (from key_hashes), got values from "
-                         f"{int(array.min())} to {int(array.max())}")
+        raise ValueError(tr("hashes must be integers from 0 to 2**32 - 1 (from key_hashes), got values from {min} to "
+                            "{max}", min=int(array.min()), max=int(array.max())))
     return array.astype(np.uint64)
 
 
@@ -387,7 +401,7 @@ def partition_indices(partition_key_values: Iterable[Any] | None, partition_coun
     count = _check_partition_count(partition_count)
     if hashes is None:
         if partition_key_values is None:
-            raise ValueError("give partition_key_values or hashes")
+            raise ValueError(tr("give partition_key_values or hashes"))
         hashes = key_hashes(partition_key_values)
     else:
         hashes = _check_hashes(hashes)

@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from dynalab.i18n import N_, tr
+from dynalab.models._shown import Shown
 from dynalab.models.autoscaling import validate_demand, validate_target_utilization
 from dynalab.models.capacity import (
     CONSISTENCIES,
@@ -86,8 +88,8 @@ OPERATIONS: dict[str, str] = {
 }
 PROJECTIONS = PROJECTION_TYPES
 MODES = ("provisioned", "on-demand")
-PARTITION_MODEL = ("2017 model (archived GuidelinesForTables.md): max(ceil(RCU/3000 + WCU/1000), ceil(GB/10)); "
-                   "AWS no longer publishes a table's partition count")
+PARTITION_MODEL = Shown(N_("2017 model (archived GuidelinesForTables.md): max(ceil(RCU/3000 + WCU/1000), "
+                           "ceil(GB/10)); AWS no longer publishes a table's partition count"))
 
 #: Defaults a design may leave out (shown by ``TablePlan.describe``): the bytes of the table's key attributes and
 #: of an index's key attributes (names + values), used for KEYS_ONLY and INCLUDE entries and for verify's items.
@@ -128,42 +130,48 @@ def _fail(where: str, message: str) -> ValueError:
 
 def _fields(where: str, spec: Any, allowed: Sequence[str], required: Sequence[str] = ()) -> Mapping[str, Any]:
     if not isinstance(spec, Mapping):
-        raise _fail(where, f"must be a mapping of {', '.join(allowed)}; got {type(spec).__name__} {spec!r:.60}")
+        raise _fail(where, tr("must be a mapping of {choices}; got {type} {spec!r:.60}",
+                              choices=", ".join(allowed), type=type(spec).__name__, spec=spec))
     unknown = [name for name in spec if name not in allowed]
     if unknown:
-        raise _fail(where, f"unknown field(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(allowed)}")
+        raise _fail(where, tr("unknown field(s) {choices}; allowed: {allowed}",
+                              choices=", ".join(map(repr, unknown)), allowed=', '.join(allowed)))
     missing = [name for name in required if name not in spec]
     if missing:
-        raise _fail(where, f"missing field(s) {', '.join(missing)}")
+        raise _fail(where, tr("missing field(s) {choices}", choices=", ".join(missing)))
     return spec
 
 
 def _name(where: str, field_name: str, value: Any) -> str:
     low, high = TABLE_NAME_LENGTHS
     if not isinstance(value, str) or not low <= len(value) <= high or not re.fullmatch(TABLE_NAME_PATTERN, value):
-        raise _fail(where, f"{field_name} must be {low} to {high} characters of a-z, A-Z, 0-9, '_', '-' and '.'; "
-                           f"got {value!r}")
+        raise _fail(where, tr("{field_name} must be {low} to {high} characters of a-z, A-Z, 0-9, '_', '-' and '.'; "
+                              "got {value!r}", field_name=field_name, low=low, high=high, value=value))
     return value
 
 
 def _attribute(where: str, field_name: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
-        raise _fail(where, f"{field_name} must be a non-empty attribute name; got {value!r}")
+        raise _fail(where, tr("{field_name} must be a non-empty attribute name; got {value!r}",
+                              field_name=field_name, value=value))
     return value
 
 
 def _integer(where: str, field_name: str, value: Any, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low \
             or (high is not None and value > high):
-        allowed = f"from {low:,} to {high:,}" if high is not None else f">= {low:,}"
-        raise _fail(where, f"{field_name} must be a whole number {allowed}; got {value!r}")
+        allowed = (tr("from {low} to {high}", low=f"{low:,}", high=f"{high:,}") if high is not None
+                   else tr(">= {low}", low=f"{low:,}"))
+        raise _fail(where, tr("{field_name} must be a whole number {allowed}; got {value!r}",
+                              field_name=field_name, allowed=allowed, value=value))
     return int(value)
 
 
 def _number(where: str, field_name: str, value: Any, low: float = 0.0) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
             or not math.isfinite(float(value)) or float(value) < low:
-        raise _fail(where, f"{field_name} must be a finite number >= {low:g}; got {value!r}")
+        raise _fail(where, tr("{field_name} must be a finite number >= {low:g}; got {value!r}",
+                              field_name=field_name, low=low, value=value))
     return float(value)
 
 
@@ -202,7 +210,7 @@ class IndexDesign:
 
 
 def _table(spec: Any) -> TableDesign:
-    where = "table"
+    where = tr("table")
     spec = _fields(where, spec, _TABLE_FIELDS, ("name", "partition_key"))
     sort_key = spec.get("sort_key")
     return TableDesign(
@@ -216,15 +224,17 @@ def _table(spec: Any) -> TableDesign:
 
 def _index(spec: Any, number: int) -> IndexDesign:
     name = spec.get("name") if isinstance(spec, Mapping) else None
-    where = f"index {name!r}" if isinstance(name, str) else f"indexes[{number}]"
+    where = tr("index {name!r}", name=name) if isinstance(name, str) else f"indexes[{number}]"
     spec = _fields(where, spec, _INDEX_FIELDS, ("name", "projection"))
     projection = spec["projection"]
     if projection not in PROJECTIONS:
-        raise _fail(where, f"projection must be one of {', '.join(PROJECTIONS)}; got {projection!r}")
+        raise _fail(where, tr("projection must be one of {choices}; got {projection!r}",
+                              choices=", ".join(PROJECTIONS), projection=projection))
     if projection == "INCLUDE" and "projected_bytes" not in spec:
-        raise _fail(where, "an INCLUDE projection needs projected_bytes (the bytes of the attributes it projects)")
+        raise _fail(where, tr("an INCLUDE projection needs projected_bytes (the bytes of the attributes it projects)"))
     if projection != "INCLUDE" and "projected_bytes" in spec:
-        raise _fail(where, f"projected_bytes is for INCLUDE projections only; this one is {projection}")
+        raise _fail(where, tr("projected_bytes is for INCLUDE projections only; this one is {projection}",
+                              projection=projection))
     sort_key = spec.get("sort_key")
     return IndexDesign(
         name=_name(where, "name", spec["name"]),
@@ -292,8 +302,12 @@ class HotKey:
         return self.units_per_second_per_key > self.ceiling_per_second
 
     def describe(self) -> str:
-        return (f"hot key: pattern {self.pattern!r} asks {self.units_per_second_per_key:,.1f} {self.kind} units/s "
-                f"of one key on {self.where}, above the {self.ceiling_per_second:,} a partition serves today")
+        return (tr("hot key: pattern {pattern!r} asks {units_per_second_per_key:,.1f} {kind} units/s of one key on "
+                   "{where}, above the {ceiling_per_second:,} a partition serves today",
+                   pattern=self.pattern, units_per_second_per_key=self.units_per_second_per_key,
+                   kind=tr("read") if self.kind == "read" else tr("write"),
+                   where=tr("table") if self.where == "table" else self.where,
+                   ceiling_per_second=self.ceiling_per_second))
 
 
 @dataclass(frozen=True)
@@ -339,11 +353,16 @@ class WorkloadReplay:
 
     def describe(self) -> str:
         unit = "RCU" if self.kind == "read" else "WCU"
-        return (f"{self.minutes:,} minutes of {self.kind}s: peak {self.peak_units_per_second:,.1f} and mean "
-                f"{self.mean_units_per_second:,.1f} units/s against {self.planned_capacity_units:,} planned {unit} "
-                f"({self.use_percent:.1f} % used; above the plan in {self.minutes_above_plan} minute(s)); over these "
-                f"minutes provisioned at the plan ${self.provisioned_dollars:,.2f}, on-demand "
-                f"${self.on_demand_dollars:,.2f}")
+        return (tr("{minutes:,} minutes of {kind}s: peak {peak_units_per_second:,.1f} and mean "
+                   "{mean_units_per_second:,.1f} units/s against {planned_capacity_units:,} planned {unit} "
+                   "({use_percent:.1f} % used; above the plan in {minutes_above_plan} minute(s)); over these minutes "
+                   "provisioned at the plan ${provisioned_dollars:,.2f}, on-demand ${on_demand_dollars:,.2f}",
+                   minutes=self.minutes, kind=tr("read") if self.kind == "read" else tr("write"),
+                   peak_units_per_second=self.peak_units_per_second,
+                   mean_units_per_second=self.mean_units_per_second,
+                   planned_capacity_units=self.planned_capacity_units, unit=unit, use_percent=self.use_percent,
+                   minutes_above_plan=self.minutes_above_plan, provisioned_dollars=self.provisioned_dollars,
+                   on_demand_dollars=self.on_demand_dollars))
 
 
 def _ceil_units(value: float) -> int:
@@ -459,13 +478,14 @@ class TablePlan:
                                rcu, wcu, target)
         if mode == "on-demand":
             if target_utilization is not None:
-                raise ValueError(f"target_utilization is for provisioned mode only; on-demand has none "
-                                 f"(got {target_utilization!r})")
+                raise ValueError(tr("target_utilization is for provisioned mode only; on-demand has none (got "
+                                    "{target_utilization!r})", target_utilization=target_utilization))
             seconds = hours * SECONDS_PER_HOUR
             return MonthlyBill(mode, self.read_units_per_second * seconds * self.prices.request_unit("read"),
                                self.write_units_per_second * seconds * self.prices.request_unit("write"),
                                self.storage_dollars_per_month, None, None, None)
-        raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}; got {mode!r}")
+        raise ValueError(tr("mode must be one of {choices}; got {mode!r}", choices=", ".join(map(repr, MODES)),
+                            mode=mode))
 
     def monthly_cost(self, mode: str = "provisioned", target_utilization: float | None = None) -> float:
         """Dollars a month for capacity in ``mode`` (storage is ``storage_dollars_per_month``)."""
@@ -485,7 +505,7 @@ class TablePlan:
         """Measured traffic beside the plan: ``demand`` is units per second, one value per minute (a ``Workload``,
         e.g. ``dynalab.load_workload(path)`` of a CloudWatch export, or an array); ``kind`` "read" or "write"."""
         if kind not in ("read", "write"):
-            raise ValueError(f"kind must be 'read' or 'write'; got {kind!r}")
+            raise ValueError(tr("kind must be 'read' or 'write'; got {kind!r}", kind=kind))
         measured = validate_demand(demand)
         capacity = self.read_capacity_units if kind == "read" else self.write_capacity_units
         return WorkloadReplay(
@@ -507,18 +527,26 @@ class TablePlan:
     def describe(self) -> str:
         """The plan in a few lines."""
         lines = [f"{p.name} ({p.operation}): {p.how}" for p in self.patterns]
-        lines.append(f"total: {self.read_units_per_second:,.2f} read and {self.write_units_per_second:,.2f} write "
-                     f"units/s -> {self.read_capacity_units:,} RCU, {self.write_capacity_units:,} WCU")
+        lines.append(tr("total: {read_units_per_second:,.2f} read and {write_units_per_second:,.2f} write units/s -> "
+                        "{read_capacity_units:,} RCU, {write_capacity_units:,} WCU",
+                        read_units_per_second=self.read_units_per_second,
+                        write_units_per_second=self.write_units_per_second,
+                        read_capacity_units=self.read_capacity_units, write_capacity_units=self.write_capacity_units))
         estimate = self.partition_estimate
-        lines.append(f"partitions (2017 model): {estimate.partitions} (throughput term "
-                     f"{estimate.throughput_partitions}, size term {estimate.size_partitions} for "
-                     f"{self.table.size_gb:g} GB)")
-        lines += [flag.describe() for flag in self.hot_keys] or ["hot keys: none (no pattern passes 3,000 read / "
-                                                                 "1,000 write units/s on one key)"]
+        lines.append(tr("partitions (2017 model): {partitions} (throughput term {throughput_partitions}, size term "
+                        "{size_partitions} for {size_gb:g} GB)",
+                        partitions=estimate.partitions, throughput_partitions=estimate.throughput_partitions,
+                        size_partitions=estimate.size_partitions, size_gb=self.table.size_gb))
+        lines += [flag.describe() for flag in self.hot_keys] or [tr("hot keys: none (no pattern passes 3,000 read / "
+                                                                    "1,000 write units/s on one key)")]
         provisioned, on_demand = self.monthly_bill("provisioned"), self.monthly_bill("on-demand")
-        lines.append(f"a month ({HOURS_PER_MONTH} h): provisioned ${provisioned.capacity_dollars:,.2f}, on-demand "
-                     f"${on_demand.capacity_dollars:,.2f}; storage ${self.storage_dollars_per_month:,.2f} "
-                     f"(break-even at {self.break_even_utilization():.1f} % average use)")
+        lines.append(tr("a month ({hours_per_month} h): provisioned ${provisioned_dollars:,.2f}, on-demand "
+                        "${on_demand_dollars:,.2f}; storage ${storage_dollars_per_month:,.2f} (break-even at "
+                        "{break_even_utilization:.1f} % average use)",
+                        hours_per_month=HOURS_PER_MONTH, provisioned_dollars=provisioned.capacity_dollars,
+                        on_demand_dollars=on_demand.capacity_dollars,
+                        storage_dollars_per_month=self.storage_dollars_per_month,
+                        break_even_utilization=self.break_even_utilization()))
         return "\n".join(lines)
 
 
@@ -546,24 +574,26 @@ def _consistency(where: str, spec: Mapping[str, Any], operation: str, index: str
     default = allowed[0] if operation == "TransactGetItems" else "eventual"  # GetItem/Query/Scan default: eventual
     value = spec.get("consistency", default)
     if value not in allowed:
-        extra = " (a global secondary index serves eventually consistent reads only)" if index is not None else ""
-        raise _fail(where, f"consistency must be one of {', '.join(allowed)} for {operation}{extra}; got {value!r}")
+        extra = tr(" (a global secondary index serves eventually consistent reads only)") if index is not None else ""
+        raise _fail(where, tr("consistency must be one of {choices} for {operation}{extra}; got {value!r}",
+                              choices=", ".join(allowed), operation=operation, extra=extra, value=value))
     return value
 
 
 def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, IndexDesign]) -> PatternPlan:
     name = spec.get("name") if isinstance(spec, Mapping) else None
-    where = f"pattern {name!r}" if isinstance(name, str) and name else f"patterns[{number}]"
+    where = tr("pattern {name!r}", name=name) if isinstance(name, str) and name else f"patterns[{number}]"
     if not isinstance(spec, Mapping):
-        raise _fail(where, f"must be a mapping with name, operation, per_second, ...; got {spec!r:.60}")
+        raise _fail(where, tr("must be a mapping with name, operation, per_second, ...; got {spec!r:.60}", spec=spec))
     operation = spec.get("operation")
     if operation not in OPERATIONS:
-        raise _fail(where, f"operation must be one of {', '.join(OPERATIONS)}; got {operation!r}")
+        raise _fail(where, tr("operation must be one of {choices}; got {operation!r}",
+                              choices=", ".join(OPERATIONS), operation=operation))
     if OPERATIONS[operation] == "write" and "consistency" in spec:
-        raise _fail(where, f"consistency is for reads; {operation} is a write")
+        raise _fail(where, tr("consistency is for reads; {operation} is a write", operation=operation))
     spec = _fields(where, spec, _COMMON_FIELDS + _PATTERN_FIELDS[operation], ("name", "operation", "per_second"))
     if not isinstance(name, str) or not name.strip():
-        raise _fail(where, f"name must be non-empty text; got {name!r}")
+        raise _fail(where, tr("name must be non-empty text; got {name!r}", name=name))
     per_second = _number(where, "per_second", spec["per_second"])
     keys = _integer(where, "keys", spec.get("keys", 1), 1)
     request: dict[str, Any] = {}
@@ -576,63 +606,73 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
     if kind == "read":
         index = spec.get("index")
         if index is not None and index not in indexes:
-            raise _fail(where, f"index must be one of the design's indexes ({', '.join(indexes) or 'none'}); "
-                               f"got {index!r}")
+            raise _fail(where, tr("index must be one of the design's indexes ({value}); got {index!r}",
+                                  value=", ".join(indexes) or tr("none"), index=index))
         consistency = _consistency(where, spec, operation, index)
         item_bytes = _bytes(where, "item_bytes", spec.get("item_bytes"))
         request.update(item_bytes=item_bytes, consistency=consistency)
         if operation in ("Query", "Scan"):
             count = _integer(where, "items", spec.get("items"), 0, MAX_QUERY_ITEMS)
             if operation == "Query" and index is None and table.sort_key is None and count > 1:
-                raise _fail(where, f"items must be 0 or 1 for a Query on a table without a sort key (one item per "
-                                   f"partition key); got {count}")
+                raise _fail(where, tr("items must be 0 or 1 for a Query on a table without a sort key (one item per "
+                                      "partition key); got {count}", count=count))
             # an index read reads index entries: their size comes from the projection
             read_bytes = indexes[index].entry_bytes(item_bytes, table.key_bytes) if index else item_bytes
             pages = _pages(count, read_bytes)
             units = sum(page_read_units(page, consistency) for page in pages)
             request.update(items=count, index=index, read_bytes=read_bytes)
-            paged = f" in {len(pages)} pages of at most 1 MB," if len(pages) > 1 else ""
+            paged = tr(" in {count} pages of at most 1 MB,", count=len(pages)) if len(pages) > 1 else ""
             blocks = sum(read_blocks(page) for page in pages)
-            how = (f"{count} x {read_bytes:,} B = {count * read_bytes:,} B summed,{paged} rounded up to {blocks} "
-                   f"x 4 KB x {CONSISTENCIES[consistency]:g} ({consistency}) = {units:g} RCU per request"
-                   + (f" (on index {index})" if index else ""))
+            how = (tr("{count} x {read_bytes:,} B = {total:,} B summed,{paged} rounded up to {blocks} x 4 KB x "
+                      "{factor:g} ({consistency}) = {units:g} RCU per request",
+                      count=count, read_bytes=read_bytes, total=count * read_bytes, paged=paged, blocks=blocks,
+                      factor=CONSISTENCIES[consistency], consistency=consistency, units=units)
+                   + (tr(" (on index {index})", index=index) if index else ""))
         else:
             if operation != "GetItem":
                 count = _integer(where, "items", spec.get("items"), 1, _MAX_ITEMS[operation])
                 request["items"] = count
             each = read_units(item_bytes, consistency)
             units = count * each
-            how = ((f"{count} x " if operation != "GetItem" else "") + f"{item_bytes:,} B rounded up to "
-                   f"{read_blocks(item_bytes)} x 4 KB x {CONSISTENCIES[consistency]:g} ({consistency})"
-                   + (" each" if operation != "GetItem" else "") + f" = {units:g} RCU per request")
+            fields = dict(item_bytes=item_bytes, blocks=read_blocks(item_bytes), factor=CONSISTENCIES[consistency],
+                          consistency=consistency, units=units)
+            if operation == "GetItem":
+                how = tr("{item_bytes:,} B rounded up to {blocks} x 4 KB x {factor:g} ({consistency}) = {units:g} RCU "
+                         "per request", **fields)
+            else:
+                how = tr("{count} x {item_bytes:,} B rounded up to {blocks} x 4 KB x {factor:g} ({consistency}) each "
+                         "= {units:g} RCU per request", count=count, **fields)
         if index:
             index_read[index] = units
         else:
             table_read = units
-        how += f"; x {per_second:g}/s = {units * per_second:,.2f} RCU/s"
+        how += tr("; x {per_second:g}/s = {total:,.2f} RCU/s", per_second=per_second, total=units * per_second)
     else:
         touched = spec.get("indexes", [])
         if isinstance(touched, str) or not isinstance(touched, Sequence) or any(t not in indexes for t in touched) \
                 or len(set(touched)) != len(touched):
-            raise _fail(where, f"indexes must be a list of distinct names among the design's indexes "
-                               f"({', '.join(indexes) or 'none'}); got {touched!r}")
+            raise _fail(where, tr("indexes must be a list of distinct names among the design's indexes ({value}); "
+                                  "got {touched!r}", value=", ".join(indexes) or tr("none"), touched=touched))
         changes_key = spec.get("changes_index_key", False)
         if not isinstance(changes_key, bool):
-            raise _fail(where, f"changes_index_key must be true or false; got {changes_key!r}")
+            raise _fail(where, tr("changes_index_key must be true or false; got {changes_key!r}",
+                                  changes_key=changes_key))
         if changes_key and not touched:
-            raise _fail(where, "changes_index_key needs the indexes whose key the write changes")
+            raise _fail(where, tr("changes_index_key needs the indexes whose key the write changes"))
         if changes_key and operation not in ("PutItem", "UpdateItem"):
-            raise _fail(where, f"changes_index_key is for PutItem and UpdateItem; got {operation}")
+            raise _fail(where, tr("changes_index_key is for PutItem and UpdateItem; got {operation}",
+                                  operation=operation))
         if changes_key and operation == "PutItem" and "before_bytes" not in spec:
-            raise _fail(where, "changes_index_key on a PutItem needs before_bytes (the item it replaces)")
+            raise _fail(where, tr("changes_index_key on a PutItem needs before_bytes (the item it replaces)"))
         transactional = operation == "TransactWriteItems"
         if operation == "UpdateItem":
             before = _bytes(where, "before_bytes", spec.get("before_bytes"))
             after = _bytes(where, "after_bytes", spec.get("after_bytes"))
             request.update(before_bytes=before, after_bytes=after)
             table_write = put_write_units(after, before)
-            how = (f"the larger of {before:,} B and {after:,} B: {write_blocks(max(before, after))} x 1 KB "
-                   f"= {table_write:g} WCU")
+            how = (tr("the larger of {before:,} B and {after:,} B: {blocks} x 1 KB = {table_write:g} WCU",
+                      before=before, after=after, blocks=write_blocks(max(before, after)),
+                      table_write=table_write))
             sizes = (before, after)
         else:
             item_bytes = _bytes(where, "item_bytes", spec.get("item_bytes"))
@@ -645,33 +685,45 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
                     request["before_bytes"] = before
                     sizes = (before, item_bytes)
                 table_write = put_write_units(item_bytes, before)
-                how = (f"{item_bytes:,} B" + (f" replacing {before:,} B (the larger counts)" if before else "")
-                       + f": {write_blocks(max(item_bytes, before or 0))} x 1 KB = {table_write:g} WCU")
+                fields = dict(item_bytes=item_bytes, blocks=write_blocks(max(item_bytes, before or 0)),
+                              table_write=table_write)
+                if before:
+                    how = tr("{item_bytes:,} B replacing {before:,} B (the larger counts): {blocks} x 1 KB = "
+                             "{table_write:g} WCU", before=before, **fields)
+                else:
+                    how = tr("{item_bytes:,} B: {blocks} x 1 KB = {table_write:g} WCU", **fields)
             elif operation == "DeleteItem":
                 table_write = delete_write_units(item_bytes)
-                how = f"deleting {item_bytes:,} B: {write_blocks(item_bytes)} x 1 KB = {table_write:g} WCU"
+                how = tr("deleting {item_bytes:,} B: {blocks} x 1 KB = {table_write:g} WCU",
+                         item_bytes=item_bytes, blocks=write_blocks(item_bytes), table_write=table_write)
             else:
                 count = _integer(where, "items", spec.get("items"), 1, _MAX_ITEMS[operation])
                 request["items"] = count
                 table_write = count * write_units(item_bytes, transactional)
-                how = (f"{count} x {item_bytes:,} B: {write_blocks(item_bytes)} x 1 KB"
-                       + (" x 2 (transactional)" if transactional else "") + f" each = {table_write:g} WCU")
+                fields = dict(count=count, item_bytes=item_bytes, blocks=write_blocks(item_bytes),
+                              table_write=table_write)
+                if transactional:
+                    how = tr("{count} x {item_bytes:,} B: {blocks} x 1 KB x 2 (transactional) each = {table_write:g} "
+                             "WCU", **fields)
+                else:
+                    how = tr("{count} x {item_bytes:,} B: {blocks} x 1 KB each = {table_write:g} WCU", **fields)
         request.update(indexes=list(touched), changes_index_key=changes_key)
         for index_name in touched:
             index = indexes[index_name]
             entries = [index.entry_bytes(size, table.key_bytes) for size in sizes]
             if changes_key:  # a changed index key: delete the old entry, put the new one (GSI.html)
                 each = write_units(entries[0]) + write_units(entries[-1])
-                said = f"delete {entries[0]:,} B + put {entries[-1]:,} B entries"
+                said = tr("delete {old:,} B + put {new:,} B entries", old=entries[0], new=entries[-1])
             else:  # a put, a delete, or an entry updated in place: one write of the larger entry
                 each = write_units(max(entries))
-                said = f"{max(entries):,} B entry"
+                said = tr("{size:,} B entry", size=max(entries))
             units = count * each
             index_write[index_name] = units
-            how += (f" + index {index_name} ({index.projection}): " + (f"{count} x " if count > 1 else "")
-                    + f"{said} = {units:g} WCU")
+            how += (tr(" + index {index_name} ({projection}): ", index_name=index_name, projection=index.projection)
+                    + (f"{count} x " if count > 1 else "") + f"{said} = {units:g} WCU")
         total = table_write + sum(index_write.values())
-        how += f"; {total:g} WCU per request x {per_second:g}/s = {total * per_second:,.2f} WCU/s"
+        how += tr("; {total:g} WCU per request x {per_second:g}/s = {rate:,.2f} WCU/s",
+                  total=total, per_second=per_second, rate=total * per_second)
     return PatternPlan(name, operation, per_second, keys, request, table_read, table_write, index_read, index_write,
                        how)
 
@@ -680,24 +732,26 @@ def plan_design(design: Mapping[str, Any], prices: Prices = DEFAULT_PRICES) -> T
     """Plan a design dict (see the module docstring). A bad field is a ValueError naming the table, index or
     pattern, the field and the allowed values."""
     if not isinstance(prices, Prices):
-        raise TypeError(f"prices must be a dynalab Prices, got {type(prices).__name__}")
-    design = _fields("design", design, _TOP_FIELDS, ("table", "patterns"))
+        raise TypeError(tr("prices must be a dynalab Prices, got {type}", type=type(prices).__name__))
+    design = _fields(tr("design"), design, _TOP_FIELDS, ("table", "patterns"))
     table = _table(design["table"])
     raw_indexes = design.get("indexes") or []
     if not isinstance(raw_indexes, Sequence) or isinstance(raw_indexes, str):
-        raise _fail("design", f"indexes must be a list of index mappings; got {raw_indexes!r:.60}")
+        raise _fail(tr("design"), tr("indexes must be a list of index mappings; got {raw_indexes!r:.60}",
+                                 raw_indexes=raw_indexes))
     indexes: dict[str, IndexDesign] = {}
     for number, spec in enumerate(raw_indexes):
         index = _index(spec, number)
         if index.name in indexes:
-            raise _fail(f"index {index.name!r}", "index names must be unique in a table")
+            raise _fail(tr("index {name!r}", name=index.name), tr("index names must be unique in a table"))
         indexes[index.name] = index
     raw_patterns = design["patterns"]
     if not isinstance(raw_patterns, Sequence) or isinstance(raw_patterns, str) or not raw_patterns:
-        raise _fail("design", f"patterns must be a non-empty list of access patterns; got {raw_patterns!r:.60}")
+        raise _fail(tr("design"), tr("patterns must be a non-empty list of access patterns; got {raw_patterns!r:.60}",
+                                 raw_patterns=raw_patterns))
     patterns = [_pattern(spec, number, table, indexes) for number, spec in enumerate(raw_patterns)]
     names = [p.name for p in patterns]
     for name in names:
         if names.count(name) > 1:
-            raise _fail(f"pattern {name!r}", "pattern names must be unique")
+            raise _fail(tr("pattern {name!r}", name=name), tr("pattern names must be unique"))
     return TablePlan(table, tuple(indexes.values()), tuple(patterns), prices)

@@ -33,7 +33,9 @@ from typing import Any
 
 import numpy as np
 
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
+from dynalab.models._shown import Shown
 
 __all__ = [
     "DEFAULT_PRICES",
@@ -62,15 +64,16 @@ class Prices:
     stream_read_requests_free_per_month: float = 2_500_000.0
     lambda_requests_per_million: float = 0.20
     lambda_gb_second: float = 0.00001667
-    taken: str = ("2026-12 reading of the AWS Price List (several agreeing third-party readings), us-east-1, "
-                  "Standard table class; on-demand after the 2024-11-01 cut; Lambda from the 'How AWS Pricing "
-                  "Works' whitepaper (docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html)")
+    taken: str = Shown(N_("2026-12 reading of the AWS Price List (several agreeing third-party readings), us-east-1, "
+                          "Standard table class; on-demand after the 2024-11-01 cut; Lambda from the 'How AWS Pricing "
+                          "Works' whitepaper "
+                          "(docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html)"))
 
     def __post_init__(self) -> None:
         for name in ("write_capacity_unit_hour", "read_capacity_unit_hour", "write_request_units_per_million",
                      "read_request_units_per_million", "storage_gb_month", "stream_read_requests_per_100k",
                      "lambda_requests_per_million", "lambda_gb_second"):
-            checks.number(f"Prices.{name}", getattr(self, name), low=0, low_open=True, unit="dollars")
+            checks.number(f"Prices.{name}", getattr(self, name), low=0, low_open=True, unit=N_("dollars"))
         for name in ("storage_free_gb", "stream_read_requests_free_per_month"):
             checks.number(f"Prices.{name}", getattr(self, name), low=0)
         checks.text("Prices.taken", self.taken, min_length=1)
@@ -117,20 +120,23 @@ def _kind(kind: str) -> str:
 
 
 def _prices(prices: Any) -> Prices:
-    return checks.instance("prices", prices, Prices, what="a Prices (dynalab.Prices or DEFAULT_PRICES)")
+    return checks.instance("prices", prices, Prices, what=N_("a Prices (dynalab.Prices or DEFAULT_PRICES)"))
 
 
 def _per_minute(name: str, values: Sequence[float] | np.ndarray, low_open: bool = False) -> np.ndarray:
-    allowed = f"a non-empty series of units per second {'> 0' if low_open else '>= 0'} (finite), one per minute"
+    allowed = (tr("a non-empty series of units per second > 0 (finite), one per minute") if low_open
+               else tr("a non-empty series of units per second >= 0 (finite), one per minute"))
     if isinstance(values, str | bytes | Mapping) or values is None:
-        raise checks.ParameterTypeError(f"{name} must be {allowed}; got {values!r:.60}")
+        raise checks.ParameterTypeError(tr("{name} must be {allowed}; got {values!r:.60}",
+                                           name=name, allowed=allowed, values=values))
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise checks.ParameterTypeError(f"{name} must be {allowed}; got {values!r:.60}") from None
+        raise checks.ParameterTypeError(tr("{name} must be {allowed}; got {values!r:.60}",
+                                           name=name, allowed=allowed, values=values)) from None
     if array.ndim != 1 or array.size == 0 or not np.all(np.isfinite(array)) \
             or np.any(array <= 0 if low_open else array < 0):
-        raise ValueError(f"{name} must be {allowed}; got {values!r:.60}")
+        raise ValueError(tr("{name} must be {allowed}; got {values!r:.60}", name=name, allowed=allowed, values=values))
     return array
 
 
@@ -172,9 +178,10 @@ class CostComparison:
 
     @property
     def cheapest(self) -> str:
-        options = {"provisioned with auto scaling": self.provisioned_autoscaling,
-                   "provisioned, fixed at the peak": self.provisioned_fixed, "on-demand": self.on_demand}
-        return min(options, key=options.get)
+        """The cheapest setup, named in the current language ("provisioned, fixed at the peak", ...)."""
+        options = {N_("provisioned with auto scaling"): self.provisioned_autoscaling,
+                   N_("provisioned, fixed at the peak"): self.provisioned_fixed, N_("on-demand"): self.on_demand}
+        return tr(min(options, key=options.get))
 
 
 def compare_costs(demand: Sequence[float] | np.ndarray, provisioned: Sequence[float] | np.ndarray,
@@ -189,10 +196,11 @@ def compare_costs(demand: Sequence[float] | np.ndarray, provisioned: Sequence[fl
     asked = _per_minute("demand", demand)
     held = _per_minute("provisioned", provisioned, low_open=True)  # a provisioned table holds at least 1 unit
     if held.size != asked.size:
-        raise ValueError(f"provisioned has {held.size} minutes but demand has {asked.size}")
+        raise ValueError(tr("provisioned has {size} minutes but demand has {demand}", size=held.size,
+                            demand=asked.size))
     used = asked if served is None else _per_minute("served", served)
     if used.size != asked.size:
-        raise ValueError(f"served has {used.size} minutes but demand has {asked.size}")
+        raise ValueError(tr("served has {size} minutes but demand has {demand}", size=used.size, demand=asked.size))
     fixed = max(1, int(np.ceil(asked.max())))
     return CostComparison(
         hours=asked.size / 60.0,

@@ -44,6 +44,7 @@ __all__ = [
 
 #: The largest item DynamoDB stores: 400 KB, with 1 KB = 1,024 B, attribute names included (ServiceQuotas.html).
 #: A number has at most 38 significant digits (Number data type, HowItWorks.NamingRulesDataTypes.html).
+from dynalab.i18n import N_, tr  # noqa: E402
 from dynalab.models.quotas import (
     MAX_ITEM_SIZE_BYTES,  # noqa: E402  (re-exported)
     MAX_NUMBER_DIGITS,  # noqa: E402  (re-exported)
@@ -74,12 +75,22 @@ class AttributeSize:
 #: DynamoDB's number text: ASCII digits, an optional sign, point and exponent (no "1_000", no fullwidth digits,
 #: which Python's Decimal would take).
 _NUMBER_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
-_NUMBER_RANGE = f"0 or a magnitude from {NUMBER_MIN_MAGNITUDE} to {NUMBER_MAX_MAGNITUDE}"
+_NUMBER_RANGE = N_("0 or a magnitude from {low} to {high}")
+
+
+def _number_range() -> str:
+    return tr(_NUMBER_RANGE, low=NUMBER_MIN_MAGNITUDE, high=NUMBER_MAX_MAGNITUDE)
+
+
+def _attribute(name: Any) -> str:
+    """Where a bad value sits, as a message names it: "item attribute 'pk'"."""
+    return tr("item attribute {name!r}", name=name)
 
 
 def _to_decimal(value: Any, where: str) -> Decimal:
     if isinstance(value, bool):
-        raise TypeError(f"{where}: a number must be int, float, Decimal or numeric text, got bool {value!r}")
+        raise TypeError(tr("{where}: a number must be int, float, Decimal or numeric text, got bool {value!r}",
+                           where=where, value=value))
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int):
@@ -89,15 +100,18 @@ def _to_decimal(value: Any, where: str) -> Decimal:
         number = Decimal(repr(float(value)))
     elif isinstance(value, str):
         if not _NUMBER_TEXT.fullmatch(value.strip()):
-            raise ValueError(f"{where}: {value!r:.60} is not a number DynamoDB reads (ASCII digits, optional sign, "
-                             "point and exponent)")
+            raise ValueError(tr("{where}: {value!r:.60} is not a number DynamoDB reads (ASCII digits, optional sign, "
+                                "point and exponent)", where=where, value=value))
         number = Decimal(value.strip())
     else:
-        raise TypeError(f"{where}: a number must be int, float, Decimal or numeric text, got {type(value).__name__}")
+        raise TypeError(tr("{where}: a number must be int, float, Decimal or numeric text, got {type}",
+                           where=where, type=type(value).__name__))
     if not number.is_finite():
-        raise ValueError(f"{where}: DynamoDB cannot store {value!r} (NaN and infinity are not numbers there)")
+        raise ValueError(tr("{where}: DynamoDB cannot store {value!r} (NaN and infinity are not numbers there)",
+                            where=where, value=value))
     if not number.is_zero() and not NUMBER_MIN_MAGNITUDE <= number.copy_abs() <= NUMBER_MAX_MAGNITUDE:
-        raise ValueError(f"{where}: DynamoDB cannot store {value!r:.60}: a number must be {_NUMBER_RANGE}")
+        raise ValueError(tr("{where}: DynamoDB cannot store {value!r:.60}: a number must be {number_range}",
+                            where=where, value=value, number_range=_number_range()))
     return number
 
 
@@ -107,11 +121,13 @@ def _int_size(value: int, where: str = "value") -> int:
         return 1
     text = str(-value if value < 0 else value)
     if len(text) > 126:  # 10**126 and past: over 9.99...E+125
-        raise ValueError(f"{where}: DynamoDB cannot store {value!r:.60}: a number must be {_NUMBER_RANGE}")
+        raise ValueError(tr("{where}: DynamoDB cannot store {value!r:.60}: a number must be {number_range}",
+                            where=where, value=value, number_range=_number_range()))
     count = len(text.rstrip("0"))
     if count > MAX_NUMBER_DIGITS:
         raise ValueError(
-            f"{where}: {value!r} has {count} significant digits; DynamoDB keeps at most {MAX_NUMBER_DIGITS}"
+            tr("{where}: {value!r} has {count} significant digits; DynamoDB keeps at most {max_number_digits}",
+               where=where, value=value, count=count, max_number_digits=MAX_NUMBER_DIGITS)
         )
     unaligned = count % 2 == 0 and (len(text) - 1) % 2 == 0
     return 1 + (count + 1) // 2 + (1 if unaligned else 0) + (1 if value < 0 else 0)
@@ -142,7 +158,8 @@ def number_size(value: int | float | Decimal | str, *, where: str = "value") -> 
     count = end - start
     if count > MAX_NUMBER_DIGITS:
         raise ValueError(
-            f"{where}: {value!r} has {count} significant digits; DynamoDB keeps at most {MAX_NUMBER_DIGITS}"
+            tr("{where}: {value!r} has {count} significant digits; DynamoDB keeps at most {max_number_digits}",
+               where=where, value=value, count=count, max_number_digits=MAX_NUMBER_DIGITS)
         )
     first_digit_exponent = exponent + count - 1  # the power of ten of the leading digit
     unaligned = count % 2 == 0 and first_digit_exponent % 2 == 0
@@ -154,9 +171,10 @@ def number_size(value: int | float | Decimal | str, *, where: str = "value") -> 
 
 def _name_bytes(name: Any, where: str) -> int:
     if not isinstance(name, str):
-        raise TypeError(f"{where}: attribute names must be text, got {type(name).__name__} {name!r}")
+        raise TypeError(tr("{where}: attribute names must be text, got {type} {name!r}",
+                           where=where, type=type(name).__name__, name=name))
     if name == "":
-        raise ValueError(f"{where}: an attribute name cannot be empty")
+        raise ValueError(tr("{where}: an attribute name cannot be empty", where=where))
     return _utf8_length(name, where)
 
 
@@ -166,7 +184,8 @@ def _utf8_length(text: str, where: str) -> int:
     try:
         return len(text.encode("utf-8"))
     except UnicodeEncodeError as error:
-        raise ValueError(f"{where}: text with an unpaired surrogate cannot be stored ({error.reason})") from None
+        raise ValueError(tr("{where}: text with an unpaired surrogate cannot be stored ({reason})",
+                            where=where, reason=error.reason)) from None
 
 
 def _set_kind(values: Iterable[Any], where: str) -> str:
@@ -179,11 +198,13 @@ def _set_kind(values: Iterable[Any], where: str) -> str:
         elif isinstance(element, int | float | Decimal) and not isinstance(element, bool):
             kinds.add("NS")
         else:
-            raise TypeError(f"{where}: a set may hold text, numbers or bytes, not {type(element).__name__}")
+            raise TypeError(tr("{where}: a set may hold text, numbers or bytes, not {type}",
+                               where=where, type=type(element).__name__))
     if not kinds:
-        raise ValueError(f"{where}: DynamoDB does not store empty sets")
+        raise ValueError(tr("{where}: DynamoDB does not store empty sets", where=where))
     if len(kinds) > 1:
-        raise TypeError(f"{where}: a set must hold one type (text, numbers or bytes), this one mixes {sorted(kinds)}")
+        raise TypeError(tr("{where}: a set must hold one type (text, numbers or bytes), this one mixes {kinds}",
+                           where=where, kinds=sorted(kinds)))
     return kinds.pop()
 
 
@@ -205,8 +226,8 @@ def _type_of(value: Any, where: str) -> str:
     if isinstance(value, set | frozenset):
         return _set_kind(value, where)
     raise TypeError(
-        f"{where}: DynamoDB has no type for {type(value).__name__} {value!r:.60} "
-        "(use str, int/float/Decimal, bytes, bool, None, list, dict or a set)"
+        tr("{where}: DynamoDB has no type for {type} {value!r:.60} (use str, int/float/Decimal, bytes, bool, None, "
+           "list, dict or a set)", where=where, type=type(value).__name__, value=value)
     )
 
 
@@ -224,6 +245,7 @@ def _in_element(error: Exception, step: str) -> _Nested:
 
 
 def _reraise(error: _Nested, where: str) -> None:
+    # Every message of a value's walk starts "value: " (the Japanese templates too), replaced by where it is.
     message = str(error.error).replace("value: ", "", 1) if str(error.error).startswith("value: ") else str(error.error)
     raise type(error.error)(f"{where}{error.path}: {message}") from None
 
@@ -286,10 +308,10 @@ def _value_size(value: Any) -> int:
 def attribute_sizes(item: Mapping[str, Any]) -> list[AttributeSize]:
     """Each attribute's name and value bytes, in the item's order (the lesson's breakdown figure)."""
     if not isinstance(item, Mapping):
-        raise TypeError(f"an item must be a dict of attribute name → value, got {type(item).__name__}")
+        raise TypeError(tr("an item must be a dict of attribute name → value, got {type}", type=type(item).__name__))
     return [
-        AttributeSize(name, _type_of(value, f"item attribute {name!r}"), _name_bytes(name, f"item attribute {name!r}"),
-                      value_size(value, where=f"item attribute {name!r}"))
+        AttributeSize(name, _type_of(value, _attribute(name)), _name_bytes(name, _attribute(name)),
+                      value_size(value, where=_attribute(name)))
         for name, value in item.items()
     ]
 
@@ -301,13 +323,13 @@ def item_size(item: Mapping[str, Any]) -> int:
     13
     """
     if not isinstance(item, Mapping):
-        raise TypeError(f"an item must be a dict of attribute name → value, got {type(item).__name__}")
+        raise TypeError(tr("an item must be a dict of attribute name → value, got {type}", type=type(item).__name__))
     total = 0
     for name, value in item.items():
         if type(name) is str and name.isascii() and name and type(value) is str and value.isascii():
             total += len(name) + len(value)  # the common case, without the general walk
         else:
-            where = f"item attribute {name!r}"
+            where = _attribute(name)
             total += _name_bytes(name, where) + value_size(value, where=where)
     return total
 
@@ -329,44 +351,52 @@ def typed_value_size(value: Mapping[str, Any], *, where: str = "value") -> int:
     raise AssertionError("unreachable")
 
 
-def _typed_inner(kind: str, inner: Any, types: type | tuple[type, ...], what: str) -> Any:
+def _typed_inner(kind: str, inner: Any, types: type | tuple[type, ...], what: str, *, listed: bool = False) -> Any:
+    """``inner`` if it is of ``types``, else a TypeError saying ``what`` (an ``N_`` template; "a list of" it when
+    ``listed``) it must hold."""
     if not isinstance(inner, types) or (kind == "BOOL" and not isinstance(inner, bool)):
-        raise TypeError(f"value: {{{kind!r}: ...}} must hold {what}, got {type(inner).__name__} {inner!r:.60}")
+        shown = tr(what)
+        if listed:
+            shown = tr("a list of {what}", what=shown)
+        raise TypeError(tr("value: {{{kind!r}: ...}} must hold {what}, got {type} {inner!r:.60}",
+                           kind=kind, what=shown, type=type(inner).__name__, inner=inner))
     return inner
 
 
 def _typed_set(kind: str, inner: Any, element: type | tuple[type, ...], what: str) -> list[Any]:
-    _typed_inner(kind, inner, list | tuple, f"a list of {what}")
+    _typed_inner(kind, inner, list | tuple, what, listed=True)
     if not inner:
-        raise ValueError(f"value: DynamoDB does not store empty sets ({{{kind!r}: []}})")
+        raise ValueError(tr("value: DynamoDB does not store empty sets ({{{kind!r}: []}})", kind=kind))
     for element_value in inner:
         _typed_inner(kind, element_value, element, what)
     if len({repr(e) for e in inner}) != len(inner):
-        raise ValueError(f"value: a set holds each value once; {{{kind!r}: ...}} has duplicates {inner!r:.60}")
+        raise ValueError(tr("value: a set holds each value once; {{{kind!r}: ...}} has duplicates {inner!r:.60}",
+                            kind=kind, inner=inner))
     return list(inner)
 
 
 def _typed_value_size(value: Mapping[str, Any]) -> int:
     if not isinstance(value, Mapping) or len(value) != 1:
-        raise TypeError(f"value: a typed value is a one-key dict such as {{'S': 'text'}}, got {value!r:.80}")
+        raise TypeError(tr("value: a typed value is a one-key dict such as {{'S': 'text'}}, got {value!r:.80}",
+                           value=value))
     ((kind, inner),) = value.items()
     if kind == "S":
-        _typed_inner(kind, inner, str, "text")
+        _typed_inner(kind, inner, str, N_("text"))
         return len(inner) if inner.isascii() else _utf8_length(inner, "value")
     if kind == "N":
-        return number_size(_typed_inner(kind, inner, str, "numeric text such as '12'"), where="value")
+        return number_size(_typed_inner(kind, inner, str, N_("numeric text such as '12'")), where="value")
     if kind == "B":
-        return _binary_length(_typed_inner(kind, inner, bytes | bytearray | str, "bytes"))
+        return _binary_length(_typed_inner(kind, inner, bytes | bytearray | str, N_("bytes")))
     if kind == "BOOL":
-        _typed_inner(kind, inner, bool, "True or False")
+        _typed_inner(kind, inner, bool, N_("True or False"))
         return 1
     if kind == "NULL":
         if inner is not True:
-            raise ValueError(f"value: {{'NULL': ...}} must be {{'NULL': True}}, got {inner!r:.60}")
+            raise ValueError(tr("value: {{'NULL': ...}} must be {{'NULL': True}}, got {inner!r:.60}", inner=inner))
         return 1
     if kind == "L":
         total = 3
-        for i, element in enumerate(_typed_inner(kind, inner, list | tuple, "a list of typed values")):
+        for i, element in enumerate(_typed_inner(kind, inner, list | tuple, N_("a list of typed values"))):
             try:
                 total += 1 + _typed_value_size(element)
             except (TypeError, ValueError, _Nested) as error:
@@ -374,19 +404,19 @@ def _typed_value_size(value: Mapping[str, Any]) -> int:
         return total
     if kind == "M":
         total = 3
-        for name, element in _typed_inner(kind, inner, Mapping, "a dict of name → typed value").items():
+        for name, element in _typed_inner(kind, inner, Mapping, N_("a dict of name → typed value")).items():
             try:
                 total += 1 + _name_bytes(name, "value") + _typed_value_size(element)
             except (TypeError, ValueError, _Nested) as error:
                 raise _in_element(error, f".{name}") from None
         return total
     if kind == "SS":
-        return sum(_utf8_length(element, "value") for element in _typed_set(kind, inner, str, "text"))
+        return sum(_utf8_length(element, "value") for element in _typed_set(kind, inner, str, N_("text")))
     if kind == "NS":
-        return sum(number_size(element, where="value") for element in _typed_set(kind, inner, str, "numeric text"))
+        return sum(number_size(element, where="value") for element in _typed_set(kind, inner, str, N_("numeric text")))
     if kind == "BS":
-        return sum(_binary_length(element) for element in _typed_set(kind, inner, bytes | bytearray | str, "bytes"))
-    raise TypeError(f"value: unknown DynamoDB type {kind!r} (one of S N B BOOL NULL L M SS NS BS)")
+        return sum(_binary_length(element) for element in _typed_set(kind, inner, bytes | bytearray | str, N_("bytes")))
+    raise TypeError(tr("value: unknown DynamoDB type {kind!r} (one of S N B BOOL NULL L M SS NS BS)", kind=kind))
 
 
 def _binary_length(inner: Any) -> int:
@@ -398,10 +428,11 @@ def _binary_length(inner: Any) -> int:
 def typed_item_size(item: Mapping[str, Mapping[str, Any]]) -> int:
     """An item's size in bytes, for an item written as the low-level client (or the wire) takes it."""
     if not isinstance(item, Mapping):
-        raise TypeError(f"an item must be a dict of attribute name → typed value, got {type(item).__name__}")
+        raise TypeError(tr("an item must be a dict of attribute name → typed value, got {type}",
+                           type=type(item).__name__))
     total = 0
     for name, value in item.items():
-        where = f"item attribute {name!r}"
+        where = _attribute(name)
         total += _name_bytes(name, where) + typed_value_size(value, where=where)
     return total
 

@@ -6,6 +6,8 @@ caller counts in (seconds for the live enforcer, minutes for the simulator): the
 
 from __future__ import annotations
 
+from dynalab.i18n import tr
+
 __all__ = ["TokenBucket"]
 
 
@@ -16,7 +18,8 @@ class TokenBucket:
 
     def __init__(self, rate: float, capacity: float, balance: float = 0.0) -> None:
         if rate < 0 or capacity < 0:
-            raise ValueError(f"rate and capacity must be >= 0, got rate={rate!r}, capacity={capacity!r}")
+            raise ValueError(tr("rate and capacity must be >= 0, got rate={rate!r}, capacity={capacity!r}",
+                                rate=rate, capacity=capacity))
         self.rate = float(rate)
         self.capacity = float(capacity)
         self.balance = min(float(balance), self.capacity)

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from dynalab.i18n import tr
+
 __all__ = ["UpdateNotApplied", "apply_update", "produced_item"]
 
 _TOKEN = re.compile(r"\s*(#?[A-Za-z_][A-Za-z0-9_]*|:[A-Za-z0-9_]+|\d+|[\[\].,()=+\-])")
@@ -37,7 +39,8 @@ def apply_update(item: Mapping[str, Any] | None, update_expression: str,
                  key: Mapping[str, Any] | None = None) -> dict:
     """The typed item ``update_expression`` leaves, starting from ``item`` (None: a new item made of ``key``)."""
     if not isinstance(update_expression, str) or not update_expression.strip():
-        raise UpdateNotApplied(f"update_expression must be a non-empty string; got {update_expression!r}")
+        raise UpdateNotApplied(tr("update_expression must be a non-empty string; got {update_expression!r}",
+                                  update_expression=update_expression))
     result = copy.deepcopy(dict(item)) if item else dict(copy.deepcopy(dict(key or {})))
     parser = _Parser(update_expression, names or {}, values or {})
     for clause, actions in parser.clauses():
@@ -67,7 +70,8 @@ class _Parser:
                 break
             match = _TOKEN.match(text, position)
             if match is None:
-                raise UpdateNotApplied(f"cannot read the update expression at {text[position:position + 20]!r}")
+                raise UpdateNotApplied(tr("cannot read the update expression at {text!r}",
+                                          text=text[position:position + 20]))
             self.tokens.append(match.group(1))
             position = match.end()
         self.at = 0
@@ -80,7 +84,8 @@ class _Parser:
     def take(self, expected: str | None = None) -> str:
         token = self.peek()
         if token is None or (expected is not None and token != expected):
-            raise UpdateNotApplied(f"expected {expected or 'more'} in the update expression, got {token!r}")
+            raise UpdateNotApplied(tr("expected {expected} in the update expression, got {token!r}",
+                                      expected=expected or tr("more"), token=token))
         self.at += 1
         return token
 
@@ -89,7 +94,7 @@ class _Parser:
         while self.peek() is not None:
             clause = self.take().upper()
             if clause not in _CLAUSES:
-                raise UpdateNotApplied(f"unknown clause {clause!r}")
+                raise UpdateNotApplied(tr("unknown clause {clause!r}", clause=clause))
             actions = [self.action(clause)]
             while self.peek() == ",":
                 self.take(",")
@@ -123,10 +128,10 @@ class _Parser:
     def name(self, token: str) -> str:
         if token.startswith("#"):
             if token not in self.names:
-                raise UpdateNotApplied(f"no ExpressionAttributeNames entry for {token}")
+                raise UpdateNotApplied(tr("no ExpressionAttributeNames entry for {token}", token=token))
             return self.names[token]
         if token.startswith(":") or token.isdigit():
-            raise UpdateNotApplied(f"expected an attribute name, got {token!r}")
+            raise UpdateNotApplied(tr("expected an attribute name, got {token!r}", token=token))
         return token
 
     def operand(self) -> tuple:
@@ -134,7 +139,7 @@ class _Parser:
         if token is not None and token.startswith(":"):
             self.take()
             if token not in self.values:
-                raise UpdateNotApplied(f"no ExpressionAttributeValues entry for {token}")
+                raise UpdateNotApplied(tr("no ExpressionAttributeValues entry for {token}", token=token))
             return ("value", self.values[token])
         if token is not None and token.lower() in ("if_not_exists", "list_append") and \
                 self.at + 1 < len(self.tokens) and self.tokens[self.at + 1] == "(":
@@ -174,7 +179,7 @@ def _parent(item: dict, path: list) -> tuple[Any, Any]:
         elif isinstance(value, Mapping) and "L" in value:
             container = value["L"]
         else:
-            raise UpdateNotApplied(f"the document path {path!r} does not exist in the item")
+            raise UpdateNotApplied(tr("the document path {path!r} does not exist in the item", path=path))
     return container, path[-1]
 
 
@@ -182,7 +187,7 @@ def _set(item: dict, path: list, value: Any) -> None:
     container, last = _parent(item, path)
     if isinstance(last, int):
         if not isinstance(container, list):
-            raise UpdateNotApplied(f"{path!r} indexes something that is not a list")
+            raise UpdateNotApplied(tr("{path!r} indexes something that is not a list", path=path))
         if last >= len(container):
             container.append(value)  # DynamoDB appends past the end
         else:
@@ -205,11 +210,11 @@ def _remove(item: dict, path: list) -> None:
 
 def _number(value: Any) -> Decimal:
     if not isinstance(value, Mapping) or "N" not in value:
-        raise UpdateNotApplied("arithmetic on a value that is not a number")
+        raise UpdateNotApplied(tr("arithmetic on a value that is not a number"))
     try:
         return Decimal(str(value["N"]))
     except InvalidOperation:
-        raise UpdateNotApplied(f"not a number: {value['N']!r}") from None
+        raise UpdateNotApplied(tr("not a number: {value!r}", value=value["N"])) from None
 
 
 def _number_value(number: Decimal) -> dict:
@@ -224,7 +229,7 @@ def _evaluate(item: Mapping[str, Any], operand: tuple) -> Any:
     if kind == "path":
         value = _get(item, operand[1])
         if value is None:
-            raise UpdateNotApplied(f"the document path {operand[1]!r} does not exist in the item")
+            raise UpdateNotApplied(tr("the document path {path!r} does not exist in the item", path=operand[1]))
         return copy.deepcopy(value)
     if kind == "if_not_exists":
         value = _get(item, operand[1][1])
@@ -232,13 +237,13 @@ def _evaluate(item: Mapping[str, Any], operand: tuple) -> Any:
     if kind == "list_append":
         first, second = _evaluate(item, operand[1]), _evaluate(item, operand[2])
         if "L" not in first or "L" not in second:
-            raise UpdateNotApplied("list_append of a value that is not a list")
+            raise UpdateNotApplied(tr("list_append of a value that is not a list"))
         return {"L": first["L"] + second["L"]}
     if kind == "arith":
         _, sign, left, right = operand
         a, b = _number(_evaluate(item, left)), _number(_evaluate(item, right))
         return _number_value(a + b if sign == "+" else a - b)
-    raise UpdateNotApplied(f"unknown operand {kind!r}")
+    raise UpdateNotApplied(tr("unknown operand {kind!r}", kind=kind))
 
 
 def _apply(item: dict, clause: str, action: tuple) -> None:
@@ -265,4 +270,4 @@ def _apply(item: dict, clause: str, action: tuple) -> None:
                 else:
                     _remove(item, path)
         else:
-            raise UpdateNotApplied(f"{clause} takes a number or a set, got {kind}")
+            raise UpdateNotApplied(tr("{clause} takes a number or a set, got {kind}", clause=clause, kind=kind))

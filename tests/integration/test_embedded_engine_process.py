@@ -117,3 +117,21 @@ def test_a_frozen_engine_gives_one_clear_error_within_the_timeout(engine):
         assert time.monotonic() - started < 5  # one timeout, no retries each waiting again
     finally:
         os.kill(engine.process.pid, signal.SIGCONT)
+
+
+def test_the_engine_keeps_no_copy_of_every_item_it_ever_built(engine):
+    """moto's class-level instance tracking kept each Item and DynamoType of every request (50 MB in a 10-minute
+    soak); its dashboard (/moto-api/data.json) lists what is tracked: overwriting one key 200 times keeps none."""
+    import json
+    import urllib.request
+
+    client, _ = _clients(engine)
+    _table(client, "overwritten", stream=True)
+    for number in range(200):
+        client.put_item(TableName="overwritten", Item={"pk": {"S": "same"}, "n": {"N": str(number)}})
+    with urllib.request.urlopen(f"{engine.endpoint_url}/moto-api/data.json", timeout=10) as answer:
+        tracked = json.load(answer)
+    kept = {f"{service}.{model}": len(instances) for service, models in tracked.items()
+            for model, instances in models.items() if service in ("dynamodb", "dynamodbstreams")}
+    assert sum(kept.values()) < 10, kept
+    assert client.get_item(TableName="overwritten", Key={"pk": {"S": "same"}})["Item"]["n"] == {"N": "199"}
