@@ -1,6 +1,7 @@
 # Two commands for a fresh clone with only Python 3.11+ present (README.md):
 #   make lab    set everything up, then open JupyterLab on the lessons (127.0.0.1, with its token)
 #   make test   set everything up, then run every test (what CI runs, through .ci/run)
+# The Japanese edition (notebooks/ja, 日本語版): `make lab-ja`; every target below covers both editions.
 # Everything is installed into the repo: .venv/ (PyPI), node_modules/ (npm). Nothing is downloaded at run time.
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ PY := $(BIN)/python
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 SANITIZE := --nbval-sanitize-with notebooks/sanitize.cfg
 
-.PHONY: setup lab test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
+.PHONY: setup lab lab-ja test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
         test-browser bench soak node clean
 
 setup: $(VENV)/.installed node
@@ -40,6 +41,10 @@ node_modules/.installed: package.json package-lock.json
 lab: $(VENV)/.lab-installed
 	$(BIN)/dynalab lab --no-copy notebooks
 
+# The Japanese edition in place (notebooks/ja), JupyterLab started with DYNALAB_LANG=ja.
+lab-ja: $(VENV)/.lab-installed
+	$(BIN)/dynalab lab --no-copy --language ja notebooks/ja
+
 # Each suite once: unit (no engine), integration on the embedded engine, the dynalite cross-check, the same
 # integration tests on an engine started outside dynalab, the notebooks, the slides, the browser.
 test: setup lint unit integration dynalite test-external nbval test-slides test-browser
@@ -67,25 +72,31 @@ dynalite: $(VENV)/.installed node
 test-external: $(VENV)/.installed
 	$(PY) tools/with_external_engine.py $(PYTEST) tests/integration -q
 
+# Both editions (pytest recurses into notebooks/ja). Strict translations: a string the Japanese lessons show without
+# a Japanese entry in dynalab/i18n/ja/ raises instead of falling back to English (English mode is unaffected).
 nbval: $(VENV)/.installed
-	$(PYTEST) --nbval notebooks $(SANITIZE) -q
+	DYNALAB_I18N_STRICT=1 $(PYTEST) --nbval notebooks $(SANITIZE) -q
 
-# Re-execute every lesson (or NB=notebooks/xx.ipynb) and store fresh outputs, deliberately.
+# Re-execute every lesson of both editions (or NB=notebooks/xx.ipynb, NB=notebooks/ja/xx.ipynb) and store fresh
+# outputs, deliberately (strict translations too, unless DYNALAB_I18N_STRICT=0).
 refresh-notebooks: $(VENV)/.installed
 	$(PY) tools/refresh_notebooks.py $(NB)
 
 # ---- workshop delivery -------------------------------------------------------------------------------------
-# Offline reveal.js decks of every lesson in build/slides/ (copy the folder anywhere; open index.html).
+# Offline reveal.js decks of every lesson in build/slides/, the Japanese edition's in build/slides/ja/ (copy the
+# folder anywhere; open index.html).
 slides: setup
 	$(PY) tools/build_slides.py
 
-# The decks in headless chromium from file:// (no request may leave the machine); screenshots in artifacts/slides/.
+# The decks of both editions in headless chromium from file:// (no request may leave the machine); screenshots in
+# artifacts/slides/ and artifacts/slides/ja/. install_chromium.py also installs Debian's fonts-noto-cjk (Japanese).
 test-slides: setup
 	$(PY) tools/build_slides.py --skip-without-npm
 	$(PY) tools/install_chromium.py
 	$(PYTEST) tests/slides -q
 
-# Every lesson in JupyterLab in headless chromium: Run All, move the main widget; screenshots in artifacts/browser/.
+# Every lesson in JupyterLab in headless chromium, and Japanese lessons 00, 03 and 04: Run All, move the main widget;
+# screenshots in artifacts/browser/.
 test-browser: setup
 	$(PY) tools/install_chromium.py
 	$(PYTEST) tests/browser -q

@@ -2,9 +2,11 @@
 
 ``dynalab lab [DIR]``: copy the lessons into DIR (default ./dynalab-lessons), then open JupyterLab on them
 (127.0.0.1 only, with its login token). ``dynalab lessons [DIR]``: only copy them; a file you changed is never
-overwritten. ``dynalab cleanup [--yes]``: on real AWS (DYNALAB_ENDPOINT=aws), list, then delete, what dynalab created.
-``dynalab serve [--port N]``: run the embedded engine on its own, for other processes to share (point them at it with
-``DYNALAB_ENDPOINT=http://127.0.0.1:N``). ``dynalab info``: say which engine ``dynalab.connect()`` here would reach.
+overwritten. Both take ``--language ja`` for the Japanese edition (default DIR ./dynalab-lessons-ja; the default
+language is ``DYNALAB_LANG``, else English). ``dynalab cleanup [--yes]``: on real AWS (DYNALAB_ENDPOINT=aws), list,
+then delete, what dynalab created. ``dynalab serve [--port N]``: run the embedded engine on its own, for other
+processes to share (point them at it with ``DYNALAB_ENDPOINT=http://127.0.0.1:N``). ``dynalab info``: say which
+engine ``dynalab.connect()`` here would reach. What the commands print follows the language (``dynalab.i18n``).
 """
 
 from __future__ import annotations
@@ -15,8 +17,17 @@ import signal
 import sys
 from pathlib import Path
 
+from dynalab.i18n import LANGUAGES, N_, get_language, set_language, tr
+
 DEFAULT_LESSONS_DIR = "dynalab-lessons"
-FOLDER_HELP = f"folder (default ./{DEFAULT_LESSONS_DIR})"
+#: language -> the folder `dynalab lessons` / `dynalab lab` copy that edition into when no DIR is given
+DEFAULT_DIRS = {"en": DEFAULT_LESSONS_DIR, "ja": f"{DEFAULT_LESSONS_DIR}-ja"}
+DESCRIPTION = N_(
+    "dynalab's commands. `dynalab lab [DIR]`: copy the lessons into DIR, then open JupyterLab on them (127.0.0.1 "
+    "only, with its login token). `dynalab lessons [DIR]`: only copy them; a file you changed is never overwritten. "
+    "Both take --language ja for the Japanese edition. `dynalab cleanup [--yes]`: on real AWS (DYNALAB_ENDPOINT=aws), "
+    "list, then delete, what dynalab created. `dynalab serve [--port N]`: run the embedded engine on its own. "
+    "`dynalab info`: say which engine dynalab.connect() here would reach.")
 
 
 def jupyter_lab_command(root_dir: Path, extra: list[str] | None = None) -> list[str]:
@@ -33,66 +44,101 @@ def jupyter_lab_command(root_dir: Path, extra: list[str] | None = None) -> list[
     return command + list(extra or [])
 
 
-def _lessons(folder: str) -> Path:
+def _lessons(folder: str, language: str) -> Path:
     from dynalab.lessons.lesson_files import copy_lessons
 
-    report = copy_lessons(folder)
+    report = copy_lessons(folder, language)
     print(report.summary(), flush=True)
     return report.target
 
 
+def _folder_help() -> str:
+    return tr("folder (default ./{english} for English, ./{japanese} with --language ja)",
+              english=DEFAULT_DIRS["en"], japanese=DEFAULT_DIRS["ja"])
+
+
+def _add_language(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--language", choices=LANGUAGES, default=None,
+                         help=tr("the edition: en (English) or ja (Japanese, 日本語版); default DYNALAB_LANG, else en"))
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dynalab", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="dynalab", description=tr(DESCRIPTION))
     commands = parser.add_subparsers(dest="command", required=True)
     lab = commands.add_parser(
-        "lab", help="copy the lessons into DIR, then open JupyterLab on them (127.0.0.1, with its token)",
-        description="Copy the lessons and their data into DIR (files you changed are kept), then start JupyterLab "
-                    "on DIR, bound to 127.0.0.1 with its login token (open the link it prints). Arguments after "
-                    "DIR go to JupyterLab (e.g. --port 8890 --no-browser).")
-    lab.add_argument("dir", nargs="?", default=DEFAULT_LESSONS_DIR, help=FOLDER_HELP)
+        "lab", help=tr("copy the lessons into DIR, then open JupyterLab on them (127.0.0.1, with its token)"),
+        description=tr("Copy the lessons and their data into DIR (files you changed are kept), then start JupyterLab "
+                       "on DIR, bound to 127.0.0.1 with its login token (open the link it prints). Arguments after "
+                       "DIR go to JupyterLab (e.g. --port 8890 --no-browser)."))
+    lab.add_argument("dir", nargs="?", default=None, help=_folder_help())
     lab.add_argument("--no-copy", action="store_true",
-                     help="serve DIR as it is (a clone's notebooks/: what `make lab` does)")
+                     help=tr("serve DIR as it is (a clone's notebooks/: what `make lab` does)"))
+    _add_language(lab)
     lessons = commands.add_parser(
-        "lessons", help="copy the lessons and their data into DIR, never over a file you changed",
-        description="Copy every lesson and its data into DIR. A second run updates only files you did not change "
-                    "and names the ones it kept (a manifest in DIR records what it copied, with hashes).")
-    lessons.add_argument("dir", nargs="?", default=DEFAULT_LESSONS_DIR, help=FOLDER_HELP)
+        "lessons", help=tr("copy the lessons and their data into DIR, never over a file you changed"),
+        description=tr("Copy every lesson and its data into DIR. A second run updates only files you did not change "
+                       "and names the ones it kept (a manifest in DIR records what it copied, with hashes)."))
+    lessons.add_argument("dir", nargs="?", default=None, help=_folder_help())
+    _add_language(lessons)
     cleanup = commands.add_parser(
-        "cleanup", help="on AWS: list, then delete, the tables (and queues, S3 objects, stream consumers) "
-                        "dynalab created",
-        description="Reach the engine DYNALAB_ENDPOINT names (aws for your account) and list what dynalab created "
-                    "there (names starting with DYNALAB_AWS_PREFIX, default 'dynalab-'); with --yes delete them. "
-                    "Nothing without the prefix is ever touched. Then print what remains.")
-    cleanup.add_argument("--yes", action="store_true", help="delete without asking")
-    serve = commands.add_parser("serve", help="run the engine on 127.0.0.1 until Ctrl-C")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (a busy one falls back to a free one)")
-    commands.add_parser("info", help="say which engine dynalab.connect() reaches")
+        "cleanup", help=tr("on AWS: list, then delete, the tables (and queues, S3 objects, stream consumers) "
+                           "dynalab created"),
+        description=tr("Reach the engine DYNALAB_ENDPOINT names (aws for your account) and list what dynalab created "
+                       "there (names starting with DYNALAB_AWS_PREFIX, default 'dynalab-'); with --yes delete them. "
+                       "Nothing without the prefix is ever touched. Then print what remains."))
+    cleanup.add_argument("--yes", action="store_true", help=tr("delete without asking"))
+    serve = commands.add_parser("serve", help=tr("run the engine on 127.0.0.1 until Ctrl-C"))
+    serve.add_argument("--port", type=int, default=8000,
+                       help=tr("port on 127.0.0.1 (a busy one falls back to a free one)"))
+    commands.add_parser("info", help=tr("say which engine dynalab.connect() reaches"))
     return parser
 
 
+def _language_first(argv: list[str]) -> None:
+    """Set the language before the parser is built, so its help is in it: ``--language`` wherever it is in argv,
+    else DYNALAB_LANG, else English (a bad value is the parser's to report)."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--language", default=None)
+    found, _ = early.parse_known_args(argv)
+    if found.language in LANGUAGES:
+        set_language(found.language)
+        return
+    try:
+        get_language()
+    except ValueError:  # DYNALAB_LANG names no language dynalab has: say so in English and go on in English
+        set_language("en")
+        print(tr("dynalab: ignoring DYNALAB_LANG={value!r} (it must be one of {choices})",
+                 value=os.environ.get("DYNALAB_LANG", ""), choices=", ".join(LANGUAGES)), file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _language_first(argv)
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "lab":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        parser.error(tr("unrecognized arguments: {arguments}", arguments=" ".join(extra)))
 
-    if args.command == "lessons":
-        _lessons(args.dir)
-        return
-    if args.command == "lab":
-        root = Path(args.dir).resolve() if args.no_copy else _lessons(args.dir)
+    if args.command in ("lessons", "lab"):
+        language = args.language or get_language()
+        folder = args.dir or DEFAULT_DIRS[language]
+        if args.command == "lessons":
+            _lessons(folder, language)
+            return
+        root = Path(folder).resolve() if args.no_copy else _lessons(folder, language)
         if not root.is_dir():
-            parser.error(f"{root} is not a folder")
+            parser.error(tr("{root} is not a folder", root=root))
         command = jupyter_lab_command(root, extra)
+        os.environ["DYNALAB_LANG"] = language  # a notebook the learner opens there starts in that language
         os.execv(command[0], command)
+        return  # (execv does not return; this is for the tests that stand in for it)
     if args.command == "cleanup":
         from dynalab.engine import ENV_VAR, EngineUnreachableError, connect
         from dynalab.engine.cleanup import cleanup
 
         if os.environ.get(ENV_VAR, "").strip() != "aws":
-            sys.exit(f"dynalab cleanup is for real AWS: run it with {ENV_VAR}=aws (and DYNALAB_AWS_PREFIX if you set "
-                     "one). The embedded engine's tables go away with its kernel.")
+            sys.exit(tr("dynalab cleanup is for real AWS: run it with {variable}=aws (and DYNALAB_AWS_PREFIX if you "
+                        "set one). The embedded engine's tables go away with its kernel.", variable=ENV_VAR))
         try:
             lab = connect()
         except (EngineUnreachableError, ValueError) as error:
@@ -102,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
             found = cleanup(lab, delete=False)
             if not found.created:
                 return
-            answer_yes = input("Delete all of these? [y/N] ").strip().lower() in ("y", "yes")
+            answer_yes = input(tr("Delete all of these? [y/N] ")).strip().lower() in ("y", "yes")
         if answer_yes:
             cleanup(lab, delete=True)
         return
@@ -114,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
     from dynalab.engine import start_embedded_engine
 
     engine = start_embedded_engine(args.port)
-    print(f"dynalab engine on {engine.endpoint_url}; use DYNALAB_ENDPOINT={engine.endpoint_url}. Ctrl-C stops it.",
+    print(tr("dynalab engine on {url}; use DYNALAB_ENDPOINT={url}. Ctrl-C stops it.", url=engine.endpoint_url),
           flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

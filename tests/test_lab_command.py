@@ -1,5 +1,6 @@
 """`dynalab lab` (and `make lab`, which calls it) starts JupyterLab on 127.0.0.1 without the news prompt or update
-check: both would reach the internet. Checked on the running server's own answers."""
+check: both would reach the internet. Checked on the running server's own answers. `dynalab lab --language ja`
+copies the Japanese edition (notebooks/ja) and starts JupyterLab with DYNALAB_LANG=ja."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
+
+from dynalab.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _free_port() -> int:
@@ -31,6 +37,40 @@ def test_dynalab_lab_help_answers():
     done = subprocess.run([sys.executable, "-m", "dynalab", "lab", "--help"], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0 and "127.0.0.1" in done.stdout and "token" in done.stdout
+    japanese = subprocess.run([sys.executable, "-m", "dynalab", "lab", "--language", "ja", "--help"],
+                              capture_output=True, text=True, timeout=60)
+    assert japanese.returncode == 0 and "127.0.0.1" in japanese.stdout and "トークン" in japanese.stdout
+
+
+def _first_code(path: Path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "".join(next(c["source"] for c in cells if c["cell_type"] == "code"))
+
+
+@pytest.mark.parametrize("language, edition", [("en", ROOT / "notebooks"), ("ja", ROOT / "notebooks" / "ja")])
+def test_dynalab_lab_copies_the_edition_then_starts_jupyterlab_in_its_language(tmp_path, monkeypatch, capsys,
+                                                                                language, edition):
+    started = []
+    monkeypatch.setattr(os, "execv", lambda path, command: started.append(command))  # JupyterLab itself: above
+    monkeypatch.setenv("DYNALAB_LANG", "en")
+    monkeypatch.chdir(tmp_path)
+    try:
+        main(["lab", "--language", language, "--no-browser"])
+        said = capsys.readouterr().out
+        assert os.environ["DYNALAB_LANG"] == language  # what the kernels JupyterLab starts inherit
+    finally:
+        from dynalab import i18n
+
+        i18n.set_language("en")
+    folder = tmp_path / ("dynalab-lessons" if language == "en" else "dynalab-lessons-ja")  # the default DIR
+    lessons = sorted(p.name for p in edition.glob("[0-9]*.ipynb"))
+    assert lessons and sorted(p.name for p in folder.glob("*.ipynb")) == lessons
+    for name in lessons:
+        assert f'set_language("{language}")' in _first_code(folder / name), name
+    assert (folder / "data" / "votes.csv").is_file()
+    assert ("コピー" in said) == (language == "ja"), said  # the summary speaks the edition's language
+    [command] = started
+    assert f"--ServerApp.root_dir={folder}" in command and command[-1] == "--no-browser"
 
 
 def test_jupyterlab_starts_without_news_or_update_checks(tmp_path):

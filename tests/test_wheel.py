@@ -1,6 +1,7 @@
 """The wheel, used like a learner without a clone would: built from the sources, installed into a fresh virtual
 environment, used from an empty folder. The sample data loads, `dynalab lessons DIR` copies every lesson (a second
-run keeps an edited lesson as it was), `dynalab lab --help` answers.
+run keeps an edited lesson as it was), `dynalab lessons --language ja DIR` the Japanese edition, `dynalab lab --help`
+answers.
 
 Offline and fast: the wheel is built with this environment's setuptools (``--no-build-isolation``), installed with
 ``--no-deps``, and the fresh environment borrows this one's dependencies through a ``.pth`` line (which adds a folder
@@ -89,3 +90,21 @@ def test_from_an_empty_folder_the_installed_package_has_its_course(installed, tm
 
     assert "127.0.0.1" in _run(bin_dir / "dynalab", "lab", "--help", cwd=empty)
     assert "serve" in _run(bin_dir / "python", "-m", "dynalab", "--help", cwd=empty)
+
+
+def test_the_installed_package_copies_the_japanese_edition(installed, tmp_path):
+    bin_dir, wheel = installed
+    japanese = sorted(p.name for p in (ROOT / "notebooks" / "ja").glob("[0-9]*.ipynb"))
+    assert japanese, "notebooks/ja holds no lesson"
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    assert all(f"dynalab/course/notebooks/ja/{name}" in inside for name in japanese)
+    said = _run(bin_dir / "dynalab", "lessons", "--language", "ja", cwd=tmp_path)
+    folder = tmp_path / "dynalab-lessons-ja"  # the Japanese edition's default folder
+    assert sorted(p.name for p in folder.glob("*.ipynb")) == japanese
+    assert not (folder / "ja").exists()  # the Japanese lessons at the top, no English copy beside them
+    for name in japanese:
+        cells = json.loads((folder / name).read_text(encoding="utf-8"))["cells"]
+        assert any('set_language("ja")' in "".join(c["source"]) for c in cells if c["cell_type"] == "code"), name
+    assert (folder / "data" / "votes.csv").is_file()
+    assert f"コピー {len(japanese) + sum(p.is_file() for p in (folder / 'data').rglob('*'))} 件" in said, said
+    assert "トークン" in _run(bin_dir / "dynalab", "lab", "--language", "ja", "--help", cwd=tmp_path)

@@ -1,10 +1,12 @@
 """Render every lesson to reveal.js slides that work offline, from ``file://``: ``python tools/build_slides.py``.
 
-    python tools/build_slides.py [notebooks/01_capacity_units.ipynb ...] [--out build/slides] [--jobs 2]
+    python tools/build_slides.py [notebooks/01_capacity_units.ipynb ...] [--language en|ja|all] [--out build/slides]
+                                 [--jobs 2]
 
-Output: ``build/slides/`` holds one ``NN_name.slides.html`` per lesson, an ``index.html`` listing them, and
-``vendor/`` with every script and style sheet the decks load. Copy the folder to a USB stick and open
-``index.html``: nothing is fetched from the network.
+Output: ``build/slides/`` holds one ``NN_name.slides.html`` per English lesson (``notebooks/``), an ``index.html``
+listing them, ``ja/`` with the Japanese edition's decks (``notebooks/ja/``, ``<html lang="ja">``, their own
+``ja/index.html``), and ``vendor/`` with every script and style sheet the decks of both editions load. Copy the folder
+to a USB stick and open ``index.html``: nothing is fetched from the network.
 
 How (the recipe measured in ../shared/reference/jupyter-toolchain.md):
 
@@ -17,6 +19,9 @@ How (the recipe measured in ../shared/reference/jupyter-toolchain.md):
 * A small template extending nbconvert's ``reveal`` template drops what has no offline copy (mermaid, MathJax)
   and guards the MathJax call in reveal's ``slidechanged`` handler.
 * Afterwards every deck is checked: a ``<script src>`` or ``<link href>`` that leaves the machine fails the build.
+* A Japanese deck names its language (``lang="ja"``) and a font stack of the Japanese system fonts (Noto Sans CJK JP,
+  which Debian's ``fonts-noto-cjk`` installs; Noto Sans JP; Hiragino Sans on macOS; Yu Gothic on Windows): no web font
+  is fetched, the system's own font draws the text.
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 DEFAULT_OUT = ROOT / "build" / "slides"
+#: the editions: language -> (the folder of its lessons, the subfolder of the output its decks go to)
+EDITIONS: dict[str, tuple[Path, str]] = {"en": (ROOT / "notebooks", ""), "ja": (ROOT / "notebooks" / "ja", "ja")}
+#: system fonts that draw Japanese, best first (none is downloaded: a deck uses what the machine has)
+JAPANESE_FONTS = '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", ' \
+                 '"Meiryo", sans-serif'
 
 #: what is vendored: destination under vendor/ -> (npm package folder, the files or folders to copy from it)
 VENDOR: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -51,6 +61,14 @@ _SKIP_PATTERNS = ("*.map", "embed.js", "embed.js.LICENSE.txt", "reveal.esm.js")
 TEMPLATE = r"""{%- extends 'reveal/index.html.j2' -%}
 {# dynalab's offline deck: no mermaid, no MathJax (neither has an offline copy); everything else as nbconvert's. #}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}
+{{ super() }}
+<style>
+/* A Japanese deck (html lang="ja"): the system's Japanese fonts, for reveal's text and the cells' alike. */
+:root:lang(ja) { --r-main-font: JAPANESE_FONTS; --r-heading-font: JAPANESE_FONTS;
+                 --jp-content-font-family: JAPANESE_FONTS; --jp-ui-font-family: JAPANESE_FONTS; }
+</style>
+{%- endblock html_head_css -%}
 {%- block html_head_js_mathjax -%}
 <script>
 // No MathJax offline: a stand-in for the calls reveal's template and the widget manager make, so they are no-ops.
@@ -100,8 +118,17 @@ class SlidesBuildError(RuntimeError):
     """The build cannot produce an offline deck; the message says why and what to do."""
 
 
-def lesson_notebooks() -> list[Path]:
-    return sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+def lesson_notebooks(language: str = "en") -> list[Path]:
+    return sorted(EDITIONS[language][0].glob("[0-9]*.ipynb"))
+
+
+def language_of(path: Path) -> str:
+    """The edition a lesson belongs to: "ja" for ``notebooks/ja/`` (any folder named ``ja``), else "en"."""
+    return "ja" if path.resolve().parent.name == "ja" else "en"
+
+
+def deck_folder(out: Path, language: str) -> Path:
+    return out / EDITIONS[language][1] if EDITIONS[language][1] else out
 
 
 def vendor(out: Path) -> None:
@@ -167,19 +194,21 @@ def prune_widget_state(notebook) -> None:
         notebook.metadata.pop("widgets", None)
 
 
-def _exporter(template_dir: Path):
+def _exporter(template_dir: Path, language: str = "en"):
     from nbconvert import SlidesExporter
     from traitlets.config import Config
 
+    vendor_url = "../vendor" if EDITIONS[language][1] else "vendor"  # a Japanese deck sits in ja/, beside vendor/
     config = Config()
-    config.SlidesExporter.reveal_url_prefix = "vendor/reveal.js"
+    config.SlidesExporter.language_code = language
+    config.SlidesExporter.reveal_url_prefix = f"{vendor_url}/reveal.js"
     config.SlidesExporter.reveal_theme = "white"  # `simple` pulls web fonts from the network
     config.SlidesExporter.reveal_scroll = True  # a tall code cell scrolls instead of running off the slide
     config.SlidesExporter.reveal_number = "c/t"
-    config.SlidesExporter.require_js_url = "vendor/requirejs/require.js"
-    config.SlidesExporter.jquery_url = "vendor/jquery/dist/jquery.min.js"
-    config.SlidesExporter.font_awesome_url = "vendor/font-awesome/css/font-awesome.min.css"
-    config.SlidesExporter.widget_renderer_url = "vendor/html-manager/dist/embed-amd.js"
+    config.SlidesExporter.require_js_url = f"{vendor_url}/requirejs/require.js"
+    config.SlidesExporter.jquery_url = f"{vendor_url}/jquery/dist/jquery.min.js"
+    config.SlidesExporter.font_awesome_url = f"{vendor_url}/font-awesome/css/font-awesome.min.css"
+    config.SlidesExporter.widget_renderer_url = f"{vendor_url}/html-manager/dist/embed-amd.js"
     config.SlidesExporter.mathjax_url = ""
     config.SlidesExporter.mermaid_js_url = ""
     config.SlidesExporter.extra_template_paths = [str(template_dir)]
@@ -210,9 +239,10 @@ def build_one(path: Path, out: Path) -> tuple[Path, float]:
         raise SlidesBuildError(f"{path.name}: a cell failed while executing it for the slides "
                                f"({error.ename}: {error.evalue}); first line of the cell: {where!r}") from None
     prune_widget_state(notebook)
+    language = language_of(path)
     with tempfile.TemporaryDirectory(prefix="dynalab-slides-") as template_dir:
-        (Path(template_dir) / "dynalab_offline.html.j2").write_text(TEMPLATE)
-        body, _ = _exporter(Path(template_dir)).from_notebook_node(
+        (Path(template_dir) / "dynalab_offline.html.j2").write_text(TEMPLATE.replace("JAPANESE_FONTS", JAPANESE_FONTS))
+        body, _ = _exporter(Path(template_dir), language).from_notebook_node(
             notebook, resources={"metadata": {"name": path.stem}})
     body = body.replace("<head>", "<head>\n" + _DIGEST_META.format(source_digest(notebook)), 1)
     body = _PLOTLY_MATHJAX.sub("", body)
@@ -220,58 +250,82 @@ def build_one(path: Path, out: Path) -> tuple[Path, float]:
     leaks = external_loads(body)
     if leaks:
         raise SlidesBuildError(f"{path.name}: the deck would load from the network: {', '.join(sorted(set(leaks)))}")
-    deck = out / f"{path.stem}.slides.html"
+    deck = deck_folder(out, language) / f"{path.stem}.slides.html"
+    deck.parent.mkdir(parents=True, exist_ok=True)
     deck.write_text(body, encoding="utf-8")
     return deck, time.monotonic() - started
 
 
-def write_index(out: Path, decks: list[Path]) -> Path:
+#: the index page's words, per edition
+_INDEX_TEXT = {
+    "en": {"title": "dynalab workshop slides",
+           "help": "Open a lesson; arrow keys move between slides, <kbd>s</kbd> opens the speaker notes, "
+                   "<kbd>Esc</kbd> the overview. Works offline.",
+           "other": '<p lang="ja"><a href="ja/index.html">日本語版のスライド</a></p>'},
+    "ja": {"title": "dynalab ワークショップのスライド",
+           "help": "レッスンを開いてください。矢印キーでスライドを移動し、<kbd>s</kbd> でスピーカーノート、"
+                   "<kbd>Esc</kbd> で一覧を表示します。オフラインで動きます。",
+           "other": '<p lang="en"><a href="../index.html">The slides in English</a></p>'},
+}
+
+
+def write_index(out: Path, decks: list[Path], language: str = "en") -> Path:
+    """``index.html`` of one edition's decks (in ``out`` for English, ``out/ja`` for Japanese)."""
     import nbformat
 
     rows = []
     for deck in decks:
         stem = deck.name.removesuffix(".slides.html")
-        source = ROOT / "notebooks" / f"{stem}.ipynb"
+        source = EDITIONS[language][0] / f"{stem}.ipynb"
         title = stem
         if source.exists():
             first = nbformat.read(source, as_version=4).cells[0].source.splitlines()
             title = first[0].lstrip("# ").strip() if first else stem
         rows.append(f'<li><a href="{html.escape(deck.name)}">{html.escape(title)}</a></li>')
-    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>dynalab workshop slides</title>"
-            "<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.6}</style></head>"
-            "<body><h1>dynalab workshop slides</h1><p>Open a lesson; arrow keys move between slides, "
-            "<kbd>s</kbd> opens the speaker notes, <kbd>Esc</kbd> the overview. Works offline.</p>"
-            f"<ol start=\"0\">{''.join(rows)}</ol></body></html>\n")
-    index = out / "index.html"
+    text = _INDEX_TEXT[language]
+    fonts = JAPANESE_FONTS + ", " if language == "ja" else ""
+    page = (f"<!DOCTYPE html>\n<html lang=\"{language}\"><head><meta charset=\"utf-8\"><title>{text['title']}</title>"
+            f"<style>body{{font-family:{fonts}sans-serif;max-width:40em;margin:3em auto;line-height:1.6}}</style>"
+            f"</head><body><h1>{text['title']}</h1><p>{text['help']}</p>"
+            f"<ol start=\"0\">{''.join(rows)}</ol>{text['other']}</body></html>\n")
+    folder = deck_folder(out, language)
+    folder.mkdir(parents=True, exist_ok=True)
+    index = folder / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
 
 
 def build(paths: list[Path], out: Path = DEFAULT_OUT, jobs: int = 2, prune: bool = False) -> list[Path]:
-    """Build the decks for ``paths`` into ``out``; ``prune`` removes decks of lessons no longer there."""
+    """Build the decks for ``paths`` (lessons of either edition) into ``out``; ``prune`` removes decks of lessons
+    no longer there."""
     if not paths:
-        raise SlidesBuildError("no lesson notebooks found (notebooks/[0-9]*.ipynb)")
+        raise SlidesBuildError("no lesson notebooks found (notebooks/[0-9]*.ipynb, notebooks/ja/[0-9]*.ipynb)")
     out.mkdir(parents=True, exist_ok=True)
     vendor(out)
     decks: list[Path] = []
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(paths)))) as pool:
         for path, (deck, seconds) in zip(paths, pool.map(build_one, paths, [out] * len(paths)), strict=True):
-            print(f"{path.name} -> {deck.relative_to(ROOT) if deck.is_relative_to(ROOT) else deck} "
-                  f"({seconds:.1f} s)", flush=True)
+            print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name} -> "
+                  f"{deck.relative_to(ROOT) if deck.is_relative_to(ROOT) else deck} ({seconds:.1f} s)", flush=True)
             decks.append(deck)
-    if prune:  # a lesson renamed or removed leaves no old deck behind
-        known = {deck.name for deck in decks}
-        for stale in out.glob("*.slides.html"):
-            if stale.name not in known:
-                stale.unlink()
-    all_decks = sorted(out.glob("*.slides.html"))
-    print(f"index: {write_index(out, all_decks)}")
+    for language in EDITIONS:
+        folder = deck_folder(out, language)
+        if prune:  # a lesson renamed or removed leaves no old deck behind
+            known = {deck.name for deck in decks if deck.parent == folder}
+            for stale in folder.glob("*.slides.html"):
+                if stale.name not in known:
+                    stale.unlink()
+        edition_decks = sorted(folder.glob("*.slides.html"))
+        if edition_decks or language == "en":
+            print(f"index: {write_index(out, edition_decks, language)}")
     return decks
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="lessons to build (default: every lesson)")
+    parser.add_argument("--language", choices=[*EDITIONS, "all"], default="all",
+                        help="the edition(s) built when no lesson is named (default: all: English and Japanese)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/slides)")
     parser.add_argument("--jobs", type=int, default=2, help="lessons executed at once (default: 2)")
     parser.add_argument("--skip-without-npm", action="store_true",
@@ -280,14 +334,15 @@ def main(argv: list[str]) -> int:
     if args.skip_without_npm and not (NODE_MODULES / "reveal.js").is_dir():
         print("build_slides: node_modules/ is missing (no npm): the offline decks are not built")
         return 0
+    languages = list(EDITIONS) if args.language == "all" else [args.language]
+    every = [path for language in languages for path in lesson_notebooks(language)]
     try:
-        build([p.resolve() for p in args.notebooks] or lesson_notebooks(), args.out.resolve(), args.jobs,
-              prune=not args.notebooks)
+        build([p.resolve() for p in args.notebooks] or every, args.out.resolve(), args.jobs,
+              prune=not args.notebooks and args.language == "all")
     except SlidesBuildError as error:
         print(f"build_slides: {error}", file=sys.stderr)
         return 1
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -1,6 +1,10 @@
 """What each lesson's main widgets must show after the browser test moves them, computed from dynalab's models.
 
-``EXPECTATIONS[lesson stem]`` lists one ``Expectation`` per main control (``dynalab-main-control``), in page order.
+``EXPECTATIONS[lesson stem]`` lists one ``Expectation`` per main control (``dynalab-main-control``), in page order,
+for both editions. For a Japanese lesson the test hands ``expected`` a Move whose labels and options are turned back
+into dynalab's English templates (``english()``, the catalog read backwards), calls it with dynalab in Japanese (a
+model's ``describe()`` then answers in Japanese), and compares a Japanese piece as it is and an English piece (one
+typed here) by its numbers (``same_numbers``); the readout must show Japanese.
 Its ``expected(move)`` takes the ``Move`` the test made and returns the text (or the texts) the widget's
 ``dynalab-main-readout`` must then contain. The numbers come from dynalab's models here, in the test process,
 never typed: a readout that disagrees with the model, or a widget that did not redraw, fails. A widget whose control
@@ -9,6 +13,8 @@ takes effect only through a button (a live load run) names it in ``then_click``.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +41,42 @@ class Expectation:
 def number(text: str) -> float:
     """A number as a widget shows it ("12,100", "45", "0.5")."""
     return float(text.replace(",", "").split()[0])
+
+
+# --- the Japanese edition ------------------------------------------------------------------------------------------
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def has_japanese(text: str) -> bool:
+    return bool(_JAPANESE.search(text))
+
+
+@functools.cache
+def _backwards() -> list[tuple[str, str]]:
+    """(Japanese, English) for every catalog entry without fields, longest Japanese first."""
+    from dynalab.i18n import catalog, fields_of
+
+    pairs = {ja: en for en, ja in catalog("ja").items() if not fields_of(en) and has_japanese(ja)}
+    return sorted(pairs.items(), key=lambda pair: -len(pair[0]))
+
+
+def english(text: str) -> str:
+    """A label or option a Japanese lesson shows, in dynalab's English words: the whole text if the catalog has it,
+    else each translated phrase in it (so "label (verdict)" built from two entries comes back as both)."""
+    for japanese, template in _backwards():
+        if text == japanese:
+            return template
+    for japanese, template in _backwards():
+        if japanese in text:
+            text = text.replace(japanese, template)
+    return text
+
+
+def same_numbers(piece: str, shown: str) -> list[str]:
+    """The numbers of ``piece`` that ``shown`` lacks (none: they agree, whatever the language around them)."""
+    return [value for value in _NUMBER.findall(piece) if value not in shown]
 
 
 # --- 01 capacity units ---------------------------------------------------------------------------------------------
@@ -100,10 +142,16 @@ def _hot_partition_explorer(move: Move) -> str:
 
 def _vote_board(move: Move) -> str:
     # "Vote A" puts one new voter's item in the vote table: the table's count for A goes up by exactly one.
-    import re
-
+    # The readout: "summary table: A 3, B 1 | vote table holds: A 3, B 1 | projector: running" (a Japanese lesson's
+    # has its own words around the same " | " parts and counts).
     candidate = move.after.removeprefix("Vote ").strip()
     found = re.search(rf"vote table holds: .*?\b{re.escape(candidate)} (\d+)", move.readout_before)
+    if found is None and has_japanese(move.readout_before):
+        named = {name for name, _ in re.findall(r"(\w+) (\d+)", move.readout_before) if not has_japanese(name)}
+        candidate = max((name for name in named if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", move.after)),
+                        key=len, default=candidate)
+        parts = move.readout_before.split("|")
+        found = re.search(rf"(?<!\w){re.escape(candidate)} (\d+)", parts[1]) if len(parts) >= 2 else None
     assert found, f"the board's readout before the vote does not give the vote table's count: {move.readout_before!r}"
     return f"{candidate} {int(found.group(1)) + 1}"
 

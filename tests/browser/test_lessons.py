@@ -8,18 +8,26 @@ the value computed from dynalab's model here, in the test process (``expectation
 Every lesson's self-check form is driven too: the first question's answer, computed by the question's own model
 function here, is typed in and the verdict the page shows must be the one ``Question.check`` gives.
 A screenshot per lesson goes to ``artifacts/browser/``.
+
+The Japanese edition (``notebooks/ja/``): lessons 00, 03 and 04 (``browser_support.JAPANESE_LESSONS``;
+``DYNALAB_BROWSER_JA=all`` for every one) run the same way in the same JupyterLab, with dynalab in Japanese in this
+process too: the self-check verdict and each main readout must show Japanese, and agree with the models (see
+``expectations.py``). Their screenshots are ``artifacts/browser/ja-NN_name.png``, drawn with the Japanese system font
+(Debian's fonts-noto-cjk, which ``tools/install_chromium.py`` installs).
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import importlib
+import os
 
 import nbformat
 import pytest
-from browser_support import ARTIFACTS, browser_lessons
-from expectations import EXPECTATIONS, Move
+from browser_support import ARTIFACTS, browser_lessons, japanese_browser_lessons, language_of, lessons_dir
+from expectations import EXPECTATIONS, Move, english, has_japanese, same_numbers
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
@@ -85,7 +93,7 @@ class LessonRun:
         self.page = self.context.new_page()
         self.page.set_default_timeout(30_000)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(f"{jupyter_lab.url}/lab/tree/{notebook.name}?reset")
+        self.page.goto(f"{jupyter_lab.url}/lab/tree/{notebook.relative_to(lessons_dir()).as_posix()}?reset")
         self.page.wait_for_function(_OPENED + " || !!document.querySelector('.jp-Dialog')", timeout=60_000)
         self.dialog = _text(self.page.locator(".jp-Dialog").first) if self.page.locator(".jp-Dialog").count() else ""
         if not self.dialog:
@@ -162,6 +170,44 @@ _CONTAINER = """(control) => {
 }"""
 
 
+@contextlib.contextmanager
+def _language(language: str):
+    """dynalab in ``language`` in this process (the expectations and self-check answers), as it was afterwards."""
+    from dynalab import i18n
+
+    was = i18n.get_language()
+    i18n.set_language(language)
+    try:
+        yield
+    finally:
+        i18n.set_language(was)
+
+
+def _tr(text: str | None, language: str) -> str | None:
+    """A label the expectations name in English, as the lesson shows it."""
+    from dynalab import i18n
+
+    if text is None or language == "en":
+        return text
+    with _language(language):
+        return i18n.tr(text)
+
+
+def _expected(expectation, move: Move, language: str):
+    """What the model says the readout shows after ``move``. For a Japanese lesson the expectation gets the move
+    with each label also under its English words (the settings it looks up); if it cannot read the move in the
+    lesson's words (an option it looks up in English), it gets the move wholly in dynalab's English words."""
+    if language == "en":
+        return expectation.expected(move)
+    in_english = {english(k): english(v) for k, v in move.settings.items()}
+    both = dataclasses.replace(move, settings={**in_english, **move.settings})
+    try:
+        return expectation.expected(both)
+    except (AssertionError, KeyError, ValueError, StopIteration):
+        return expectation.expected(dataclasses.replace(move, before=english(move.before), after=english(move.after),
+                                                        settings=in_english))
+
+
 def _move(page, control, container) -> Move:
     """Move a main control once, as a learner would; return what it and its widget's settings showed."""
     control.scroll_into_view_if_needed()
@@ -234,80 +280,113 @@ def _first_checkable(questions):
     return 0, None, ""
 
 
-@pytest.mark.parametrize("notebook", browser_lessons(), ids=lambda p: p.stem)
+def _name(notebook) -> str:
+    return f"ja-{notebook.stem}" if language_of(notebook) == "ja" else notebook.stem
+
+
+@pytest.mark.parametrize("notebook", browser_lessons() + japanese_browser_lessons(), ids=_name)
 def test_lesson_in_jupyterlab(lesson_runs, notebook):
-    (ARTIFACTS / f"{notebook.stem}-FAILED.png").unlink(missing_ok=True)
+    (ARTIFACTS / f"{_name(notebook)}-FAILED.png").unlink(missing_ok=True)
+    language = language_of(notebook)
     run = lesson_runs(notebook)
     page, page_errors, outside = run.page, run.errors, run.outside
     try:
-        result = run.finish()
-        assert not result["errors"], f"{notebook.name}: cells raised {result['errors']}"
-        assert result["done"], f"{notebook.name}: Run All did not complete"
-
-        number, question, typed = _first_checkable(_questions(notebook))
-        if question is not None:
-            form = page.locator(".widget-vbox:has(.widget-button:has-text('Check'))").last
-            form.scroll_into_view_if_needed()
-            form.locator("input").nth(number).fill(typed)
-            form.locator("button:has-text('Check')").nth(number).click()
-            verdict = form.locator(".widget-hbox").nth(number).locator("xpath=following-sibling::*[1]")
-            page.wait_for_function("el => el.innerText.trim() !== ''", arg=verdict.element_handle())
-            assert _text(verdict) == " ".join(question.check(typed).split()), (
-                f"{notebook.name}: self-check question {number + 1} answered {typed!r}")
-
-        expectations = EXPECTATIONS.get(notebook.stem, [])
-        controls = page.locator(MAIN_CONTROL)
-        assert controls.count() == len(expectations), (
-            f"{notebook.name}: {controls.count()} main widget(s) ({MAIN_CONTROL}) on the page, "
-            f"tests/browser/expectations.py expects {len(expectations)}: keep the two in step")
-        for index, expectation in enumerate(expectations):
-            control = controls.nth(index)
-            container = control.evaluate_handle(_CONTAINER)
-            assert container.as_element() is not None, f"{notebook.name}: main control {index} has no readout"
-            readout = container.as_element().query_selector(MAIN_READOUT)
-            page.wait_for_function("el => el.innerText.trim() !== ''", arg=readout)
-            before = _text(readout)
-            for label in expectation.minimize:  # e.g. a live run's duration: keep the test short
-                row = container.as_element().query_selector(f".widget-slider:has(.widget-label:text-is('{label}'))")
-                assert row is not None, f"{notebook.name}: no slider {label!r} in main widget {index}"
-                row.query_selector(".noUi-handle").press("Home")
-            move = dataclasses.replace(_move(page, control, container.as_element()), readout_before=before)
-            if expectation.then_click:  # a widget whose control takes effect on a button (a live run)
-                button = container.as_element().query_selector(f"button:has-text('{expectation.then_click}')")
-                assert button is not None, f"{notebook.name}: no button {expectation.then_click!r} (widget {index})"
-                button.click()
-            try:
-                page.wait_for_function(
-                    "([el, old, busy]) => { const t = el.innerText.trim().replace(/\\s+/g, ' ');"
-                    " return t !== old && !(busy && t.startsWith(busy)); }",
-                    arg=[readout, before, expectation.busy_text], timeout=expectation.timeout_ms)
-            except PlaywrightTimeout:
-                message = (f"{notebook.name}: main widget {index}'s readout did not change within "
-                           f"{expectation.timeout_ms / 1000:g} s of {move}; it still shows {before!r}")
-                if expectation.known_issue:
-                    _screenshot(page, notebook.stem)
-                    pytest.xfail(f"{message} (known issue: {expectation.known_issue})")
-                raise AssertionError(message) from None
-            shown = _text(readout)
-            wanted = expectation.expected(move)
-            for piece in [wanted] if isinstance(wanted, str) else wanted:
-                assert " ".join(piece.split()) in shown, (
-                    f"{notebook.name}: after {move}, main widget {index} shows {shown!r}; the model says {piece!r}")
-
-        if controls.count():
-            controls.first.scroll_into_view_if_needed()
-        _screenshot(page, notebook.stem)
+        with _language(language):
+            _check_lesson(page, notebook, language, run)
+        _screenshot(page, _name(notebook))
         assert not page_errors, f"{notebook.name}: script errors in the page: {page_errors}"
         assert not outside, f"{notebook.name}: requests that would leave the machine: {outside}"
     except Exception:
-        _screenshot(page, f"{notebook.stem}-FAILED")  # what the page looked like when it failed
+        _screenshot(page, f"{_name(notebook)}-FAILED")  # what the page looked like when it failed
         raise
     finally:
         run.close()
+
+
+def _check_lesson(page, notebook, language: str, run: LessonRun) -> None:
+    """Run All, the self-check form, the main widgets (dynalab in ``language`` in this process meanwhile)."""
+    where = f"{'ja/' if language == 'ja' else ''}{notebook.name}"
+    result = run.finish()
+    assert not result["errors"], f"{where}: cells raised {result['errors']}"
+    assert result["done"], f"{where}: Run All did not complete"
+
+    number, question, typed = _first_checkable(_questions(notebook))
+    if question is not None:
+        check = _tr("Check", language)
+        form = page.locator(f".widget-vbox:has(.widget-button:has-text('{check}'))").last
+        form.scroll_into_view_if_needed()
+        form.locator("input").nth(number).fill(typed)
+        form.locator(f"button:has-text('{check}')").nth(number).click()
+        verdict = form.locator(".widget-hbox").nth(number).locator("xpath=following-sibling::*[1]")
+        page.wait_for_function("el => el.innerText.trim() !== ''", arg=verdict.element_handle())
+        assert _text(verdict) == " ".join(question.check(typed).split()), (
+            f"{where}: self-check question {number + 1} answered {typed!r}")
+        assert language == "en" or has_japanese(_text(verdict)), (
+            f"{where}: the self-check's verdict is not Japanese: {_text(verdict)!r}")
+
+    expectations = EXPECTATIONS.get(notebook.stem, [])
+    controls = page.locator(MAIN_CONTROL)
+    assert controls.count() == len(expectations), (
+        f"{where}: {controls.count()} main widget(s) ({MAIN_CONTROL}) on the page, "
+        f"tests/browser/expectations.py expects {len(expectations)}: keep the two in step")
+    for index, expectation in enumerate(expectations):
+        control = controls.nth(index)
+        container = control.evaluate_handle(_CONTAINER)
+        assert container.as_element() is not None, f"{where}: main control {index} has no readout"
+        readout = container.as_element().query_selector(MAIN_READOUT)
+        page.wait_for_function("el => el.innerText.trim() !== ''", arg=readout)
+        before = _text(readout)
+        for label in expectation.minimize:  # e.g. a live run's duration: keep the test short
+            label = _tr(label, language)
+            row = container.as_element().query_selector(f".widget-slider:has(.widget-label:text-is('{label}'))")
+            assert row is not None, f"{where}: no slider {label!r} in main widget {index}"
+            row.query_selector(".noUi-handle").press("Home")
+        move = dataclasses.replace(_move(page, control, container.as_element()), readout_before=before)
+        if expectation.then_click:  # a widget whose control takes effect on a button (a live run)
+            label = _tr(expectation.then_click, language)
+            button = container.as_element().query_selector(f"button:has-text('{label}')")
+            assert button is not None, f"{where}: no button {label!r} (widget {index})"
+            button.click()
+        try:
+            page.wait_for_function(
+                "([el, old, busy]) => { const t = el.innerText.trim().replace(/\\s+/g, ' ');"
+                " return t !== old && !(busy && t.startsWith(busy)); }",
+                arg=[readout, before, _tr(expectation.busy_text, language)], timeout=expectation.timeout_ms)
+        except PlaywrightTimeout:
+            message = (f"{where}: main widget {index}'s readout did not change within "
+                       f"{expectation.timeout_ms / 1000:g} s of {move}; it still shows {before!r}")
+            if expectation.known_issue:
+                _screenshot(page, _name(notebook))
+                pytest.xfail(f"{message} (known issue: {expectation.known_issue})")
+            raise AssertionError(message) from None
+        shown = _text(readout)
+        wanted = _expected(expectation, move, language)
+        for piece in [wanted] if isinstance(wanted, str) else wanted:
+            piece = " ".join(piece.split())
+            if language == "en" or has_japanese(piece):  # the model's own words, in the lesson's language
+                assert piece in shown, (
+                    f"{where}: after {move}, main widget {index} shows {shown!r}; the model says {piece!r}")
+            else:  # typed in English in expectations.py: the readout must give the same numbers
+                lacking = same_numbers(piece, shown)
+                assert not lacking, (f"{where}: after {move}, main widget {index} shows {shown!r}, without the "
+                                     f"numbers {lacking} of what the model says ({piece!r})")
+        assert language == "en" or has_japanese(shown), (
+            f"{where}: main widget {index}'s readout is not Japanese: {shown!r}")
+
+    if controls.count():
+        controls.first.scroll_into_view_if_needed()
 
 
 def test_expectations_name_real_lessons():
     stems = {p.stem for p in browser_lessons()}
     unknown = set(EXPECTATIONS) - stems
     assert not unknown, f"expectations for lessons that do not exist: {sorted(unknown)}"
+
+
+def test_the_japanese_lessons_the_tests_open_exist():
+    from browser_support import JAPANESE_LESSONS
+
+    opened = {p.stem for p in japanese_browser_lessons()}
+    assert opened >= set(JAPANESE_LESSONS) or os.environ.get("DYNALAB_BROWSER_JA"), (
+        f"notebooks/ja lacks {sorted(set(JAPANESE_LESSONS) - opened)}: the Japanese browser tests need them")
 

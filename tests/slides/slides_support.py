@@ -6,11 +6,15 @@ import functools
 import importlib.util
 from pathlib import Path
 
-from support import lesson_notebooks  # noqa: F401  (the slides tests take it from here)
+from support import NOTEBOOKS, lesson_notebooks  # noqa: F401  (the slides tests take it from here)
 
 ROOT = Path(__file__).resolve().parents[2]
 DECKS = ROOT / "build" / "slides"
 ARTIFACTS = ROOT / "artifacts" / "slides"
+#: the Japanese edition: its lessons, its decks (build/slides/ja/) and its screenshots
+JAPANESE_NOTEBOOKS = NOTEBOOKS / "ja"
+JAPANESE_DECKS = DECKS / "ja"
+JAPANESE_ARTIFACTS = ARTIFACTS / "ja"
 
 
 @functools.cache

@@ -1,12 +1,27 @@
 """Each lesson's deck opens offline from ``file://``: it loads, every figure slide draws its plot, every widget
 renders, and no request leaves the machine. One screenshot per deck goes to ``artifacts/slides/``.
+
+The Japanese edition's decks (``build/slides/ja/``, from ``notebooks/ja/``) are checked the same way, a little
+lighter (their code is the English lessons' code, which the English decks check figure by figure): they load
+offline from ``file://``, say ``lang="ja"``, show Japanese text in the system's Japanese font (Noto Sans CJK JP from
+Debian's fonts-noto-cjk, when it is installed), their first figure draws and every widget renders. Screenshots in
+``artifacts/slides/ja/``.
 """
 
 from __future__ import annotations
 
 import nbformat
 import pytest
-from slides_support import ARTIFACTS, DECKS, ROOT, lesson_notebooks, load_build_slides
+from slides_support import (
+    ARTIFACTS,
+    DECKS,
+    JAPANESE_ARTIFACTS,
+    JAPANESE_DECKS,
+    JAPANESE_NOTEBOOKS,
+    ROOT,
+    lesson_notebooks,
+    load_build_slides,
+)
 
 BUILD_SLIDES = load_build_slides()
 
@@ -42,6 +57,46 @@ _VISIBLE = """(id) => {
 
 _WIDGETS = """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
     .map(script => !!script.parentElement.querySelector('.lm-Widget'))"""
+
+
+_JAPANESE = """() => {
+    const text = document.querySelector('.reveal .slides').innerText;
+    const japanese = (text.match(/[\u3040-\u30ff\u3400-\u9fff]/g) || []).length;
+    const title = document.querySelector('.reveal .slides > section h1');
+    return {lang: document.documentElement.lang, japanese: japanese,
+            font: title ? getComputedStyle(title).fontFamily : ''};
+}"""
+
+# Whether chromium draws Japanese glyphs, not boxes: with no font for them every character is the same "missing
+# glyph" box, so two different kanji drawn in the title's font give the same pixels; real glyphs differ. And whether
+# the named font itself is used: Latin text in "<font>, monospace" measures differently from plain monospace only
+# when that font exists (a missing one falls back to monospace).
+_GLYPHS = """(font) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 64;
+    const context = canvas.getContext('2d', {willReadFrequently: true});
+    const draw = (character) => {
+        context.clearRect(0, 0, 64, 64);
+        context.font = `48px ${font}`;
+        context.fillText(character, 4, 52);
+        return Array.from(context.getImageData(0, 0, 64, 64).data).join(',');
+    };
+    const sample = 'dynalab Mimic 123';
+    context.font = '32px monospace';
+    const fallback = context.measureText(sample).width;
+    context.font = '32px "Noto Sans CJK JP", monospace';
+    return {distinct: draw('日') !== draw('本'), noto: context.measureText(sample).width !== fallback};
+}"""
+
+
+def _system_has_japanese_font() -> bool:
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-list"):
+        return False
+    return "Noto Sans CJK JP" in subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True,
+                                                text=True).stdout
 
 
 def _open(browser, deck):
@@ -105,9 +160,70 @@ def test_deck_works_offline(browser, notebook):
         context.close()
 
 
+@pytest.mark.parametrize("notebook", lesson_notebooks(JAPANESE_NOTEBOOKS), ids=lambda p: f"ja-{p.stem}")
+def test_japanese_deck_works_offline_and_shows_japanese(browser, notebook):
+    deck = JAPANESE_DECKS / f"{notebook.stem}.slides.html"
+    assert deck.exists(), f"{deck} is missing: run `make slides`"
+    page_text = deck.read_text(encoding="utf-8")
+    assert BUILD_SLIDES.deck_digest(page_text) == BUILD_SLIDES.source_digest(nbformat.read(notebook, as_version=4)), (
+        f"ja/{deck.name} was built from another version of notebooks/ja/{notebook.name}: run `make slides`")
+    assert not BUILD_SLIDES.external_loads(page_text)
+    context, page, outside, errors = _open(browser, deck)
+    try:
+        assert page.evaluate("Reveal.getTotalSlides()") >= 2
+        shown = page.evaluate(_JAPANESE)
+        assert shown["lang"] == "ja", f"ja/{deck.name}: <html lang={shown['lang']!r}>, not ja"
+        assert shown["japanese"] >= 20, f"ja/{deck.name}: hardly any Japanese on the slides ({shown['japanese']} chars)"
+        assert "Noto Sans CJK JP" in shown["font"] and "Hiragino Sans" in shown["font"], (
+            f"ja/{deck.name}: the title's font stack has no Japanese system font: {shown['font']!r}")
+        if _system_has_japanese_font():  # Debian's fonts-noto-cjk (tools/install_chromium.py): glyphs, not boxes
+            glyphs = page.evaluate(_GLYPHS, shown["font"])
+            assert glyphs == {"distinct": True, "noto": True}, f"ja/{deck.name}: Japanese is not drawn: {glyphs}"
+
+        figures = page.evaluate(_FIGURES)
+        where = [figures[0]["h"], figures[0]["v"]] if figures else [0, 0]
+        page.evaluate("([h, v]) => Reveal.slide(h, v)", where)
+        if figures:
+            page.wait_for_function(_VISIBLE, arg=figures[0]["id"], timeout=10_000)
+            drawn = page.evaluate(_DRAWN, figures[0]["id"])
+            assert drawn["svg"] and drawn["height"] > 0 and (drawn["marks"] > 0 or drawn["points"] == 0), (
+                f"ja/{deck.name}: the first figure did not draw: {drawn}")
+        widgets = page.evaluate(_WIDGETS)
+        assert all(widgets), f"ja/{deck.name}: {widgets.count(False)} of {len(widgets)} widgets did not render"
+
+        # The screenshot: the title slide (Japanese text) of every deck, and the first figure slide of a few.
+        page.evaluate("() => Reveal.slide(0, 0)")
+        page.wait_for_timeout(900)  # reveal's slide transition
+        JAPANESE_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(JAPANESE_ARTIFACTS / f"{notebook.stem}.png"))
+
+        assert not errors, f"ja/{deck.name}: script errors: {errors}"
+        assert not outside, f"ja/{deck.name}: requests that would leave the machine: {outside}"
+    finally:
+        context.close()
+
+
 def test_index_lists_every_deck():
     index = DECKS / "index.html"
     assert index.exists(), f"{index} is missing: run `make slides`"
     page = index.read_text(encoding="utf-8")
     for notebook in lesson_notebooks():
         assert f"{notebook.stem}.slides.html" in page
+    japanese = JAPANESE_DECKS / "index.html"
+    assert 'href="ja/index.html"' in page and japanese.exists(), f"{japanese} is missing: run `make slides`"
+    page = japanese.read_text(encoding="utf-8")
+    assert '<html lang="ja">' in page and "スライド" in page
+    for notebook in lesson_notebooks(JAPANESE_NOTEBOOKS):
+        assert f'href="{notebook.stem}.slides.html"' in page
+
+
+def test_both_editions_share_one_vendor_folder():
+    """A Japanese deck loads the same vendored files as the English ones, from ../vendor/ (nothing copied twice)."""
+    decks = sorted(JAPANESE_DECKS.glob("*.slides.html"))
+    assert decks, f"no Japanese decks in {JAPANESE_DECKS}: run `make slides`"
+    assert not (JAPANESE_DECKS / "vendor").exists()
+    for deck in decks:
+        loads = [m.group(1) or m.group(2) for m in BUILD_SLIDES._LOADS.finditer(deck.read_text(encoding="utf-8"))]
+        local = [url for url in loads if not url.startswith(("data:", "#"))]
+        assert local and all(url.startswith("../vendor/") for url in local), (deck.name, local)
+        assert all((deck.parent / url).resolve().is_file() for url in local), deck.name
