@@ -46,7 +46,7 @@ def test_cost_comparison_summary_in_japanese():
     assert english.startswith("on-demand: batch $") and " over 2 days; " in english
     dynalab.set_language("ja")
     japanese = cost.describe("on-demand")
-    assert japanese.startswith("オンデマンド: 2 日間でバッチ $"), japanese
+    assert japanese.startswith("オンデマンドモード: 2 日間でバッチ $"), japanese
     assert "over" not in japanese
 
 
