@@ -15,7 +15,7 @@ INSTALL := $(PY) -m uv pip install --quiet --python $(PY)
 # Two pytest workers for the suites that wait on an engine or a kernel more than they compute (2 cores).
 WORKERS := -n 2
 
-.PHONY: setup lab lab-ja test delivery lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
+.PHONY: setup lab lab-ja test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
         test-browser bench soak node clean
 
 setup: $(VENV)/.installed node
@@ -51,15 +51,8 @@ lab-ja: $(VENV)/.lab-installed
 
 # Each suite once: unit (no engine), integration on the embedded engine, the dynalite cross-check, the same
 # integration tests on an engine started outside dynalab, the notebooks, the slides, the browser.
-# The engine suites first, alone (some measure throttling in real time); then the notebooks beside the delivery
-# checks (slides, then browser), two lanes at once: they compare outputs, not timings, and a lone suite leaves one
-# of the 2 cores idle half the time. --output-sync keeps each suite's output together.
-test: setup lint unit integration dynalite test-external
-	$(MAKE) --no-print-directory -j2 --output-sync=target nbval delivery
+test: setup lint unit integration dynalite test-external nbval test-slides test-browser
 	@echo "dynalab: every test passed"
-
-delivery: test-slides
-	$(MAKE) --no-print-directory test-browser
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
