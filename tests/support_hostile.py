@@ -51,6 +51,16 @@ def clear_error_problem(error: BaseException, parameter: str) -> str | None:
 
 
 #: the hostile values the lab-driven property tests draw from (one replaces a valid argument)
+def parameters_of(name: str, skip: tuple[str, ...] = ()) -> list[str]:
+    """The parameters of ``dynalab.<name>`` a caller passes by name (not *args/**kwargs), less ``skip``."""
+    import inspect
+
+    import dynalab
+
+    return [p.name for p in inspect.signature(getattr(dynalab, name)).parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in skip]
+
+
 HOSTILE_VALUES = (None, True, False, float("nan"), float("inf"), -1, 0, 10**30, 1.5, "x", "", "no",
                   [], {}, (), set(), b"x", object())
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support_hostile import clear_error_problem, outcome
+from support_hostile import clear_error_problem, outcome, parameters_of
 
 import dynalab
 from dynalab.models.key_distributions import key_distribution
@@ -127,12 +127,6 @@ def public_callables() -> list[str]:
 
 def needs_lab(name: str) -> bool:
     return "lab" in inspect.signature(getattr(dynalab, name)).parameters
-
-
-def parameters_of(name: str) -> list[str]:
-    """The parameters a caller passes by name (not *args/**kwargs)."""
-    return [p.name for p in inspect.signature(getattr(dynalab, name)).parameters.values()
-            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
 
 
 #: hostile values: the pass's kinds, then anything hypothesis makes of numbers and text

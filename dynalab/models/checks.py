@@ -49,7 +49,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from dynalab.i18n import catalog, get_language, tr
+from dynalab.i18n import N_, catalog, get_language, tr
 from dynalab.models.naming import table_name_problem
 from dynalab.models.quotas import (
     MAX_ITEM_SIZE_BYTES,
@@ -129,23 +129,25 @@ def _range_words(low: Any, high: Any, low_open: bool, high_open: bool) -> str:
     return ""
 
 
+#: per noun: "low to high", "at least low", "at least 1", "at most high", "at most 1" (singular and plural differ)
+_COUNT_TEMPLATES: dict[str, tuple[str, str, str, str, str]] = {
+    "character": (N_("{low:,} to {high:,} characters"), N_("at least {low:,} characters"), N_("at least 1 character"),
+                  N_("at most {high:,} characters"), N_("at most 1 character")),
+    "element": (N_("{low:,} to {high:,} elements"), N_("at least {low:,} elements"), N_("at least 1 element"),
+                N_("at most {high:,} elements"), N_("at most 1 element")),
+}
+
+
 def _count_words(low: int, high: int | None, noun: str) -> str:
     """ "3 to 255 characters", "at least 1 element", "at most 25 elements", or "" when any count goes
     (``noun`` is "character" or "element")."""
-    if noun == "character":
-        if low and high is not None:
-            return tr("{low:,} to {high:,} characters", low=low, high=high)
-        if low:
-            return tr("at least {low:,} characters", low=low) if low != 1 else tr("at least 1 character")
-        if high is not None:
-            return tr("at most {high:,} characters", high=high) if high != 1 else tr("at most 1 character")
-        return ""
+    span, at_least, at_least_one, at_most, at_most_one = _COUNT_TEMPLATES[noun]
     if low and high is not None:
-        return tr("{low:,} to {high:,} elements", low=low, high=high)
+        return tr(span, low=low, high=high)
     if low:
-        return tr("at least {low:,} elements", low=low) if low != 1 else tr("at least 1 element")
+        return tr(at_least, low=low) if low != 1 else tr(at_least_one)
     if high is not None:
-        return tr("at most {high:,} elements", high=high) if high != 1 else tr("at most 1 element")
+        return tr(at_most, high=high) if high != 1 else tr(at_most_one)
     return ""
 
 

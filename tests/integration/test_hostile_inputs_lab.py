@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support_hostile import HOSTILE_VALUES, check_hostile_call
-from test_hostile_inputs import LAB_BASELINE, PROV, SLOW, parameters_of  # noqa: E402
+from support_hostile import HOSTILE_VALUES, check_hostile_call, parameters_of
+from test_hostile_inputs import LAB_BASELINE, PROV, SLOW  # noqa: E402
 
 import dynalab
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support_hostile import HOSTILE_VALUES, check_hostile_call
+from support_hostile import HOSTILE_VALUES, check_hostile_call, parameters_of
 
 import dynalab
 from dynalab.lessons.projections import VoteSummaryProjection
@@ -77,11 +77,11 @@ SLOW_NAMES = sorted(slow_baselines(None))
 HOSTILE = st.sampled_from(HOSTILE_VALUES)
 
 
-def parameters(name: str) -> list[str]:
-    import inspect
-
-    return [p.name for p in inspect.signature(getattr(dynalab, name)).parameters.values()
-            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name != "lab"]
+def drive(name: str, lab: Any, baseline: dict[str, Any], data: Any) -> None:
+    """One hostile value for one of ``name``'s parameters (not ``lab``), the others from ``baseline``."""
+    parameter = data.draw(st.sampled_from(parameters_of(name, skip=("lab",))), label="parameter")
+    value = data.draw(HOSTILE, label="value")
+    check_hostile_call(name, {"lab": lab, **baseline, parameter: value}, parameter, value)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -89,9 +89,7 @@ def parameters(name: str) -> list[str]:
                                                                  HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_hostile_value_gives_a_result_or_a_clear_error(name, prepared, data):
-    parameter = data.draw(st.sampled_from(parameters(name)), label="parameter")
-    value = data.draw(HOSTILE, label="value")
-    check_hostile_call(name, {"lab": prepared, **baselines(prepared)[name], parameter: value}, parameter, value)
+    drive(name, prepared, baselines(prepared)[name], data)
 
 
 @pytest.mark.parametrize("name", SLOW_NAMES)
@@ -99,6 +97,4 @@ def test_a_hostile_value_gives_a_result_or_a_clear_error(name, prepared, data):
                                                                 HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_hostile_value_to_a_table_building_name_gives_a_result_or_a_clear_error(name, prepared, data):
-    parameter = data.draw(st.sampled_from(parameters(name)), label="parameter")
-    value = data.draw(HOSTILE, label="value")
-    check_hostile_call(name, {"lab": prepared, **slow_baselines(prepared)[name], parameter: value}, parameter, value)
+    drive(name, prepared, slow_baselines(prepared)[name], data)
