@@ -162,7 +162,7 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
     from dynalab.engine.tables import delete_table, wait_until_active
 
     checks.table_name("copy_table", copy_table)
-    day = checks.number("day", day, low=1, high=366, integer=True, unit=tr("the batch's day number"))
+    day = _checked_day(day)
     delete_previous_copy = checks.flag("delete_previous_copy", delete_previous_copy)
     describe_existing_table(lab, source_table, "source_table")
     if copy_table == source_table:
@@ -248,12 +248,17 @@ class ImportDay:
         return tr("day {day}: import FAILED: {message}", day=self.day, message=self.message)
 
 
+def _checked_day(day: int) -> int:
+    """A batch's day number, as every daily copy path takes it (1 to 366)."""
+    return checks.number("day", day, low=1, high=366, integer=True, unit=tr("the batch's day number"))
+
+
 def _check_s3_day(lab: Lab, source_table: str, copy_table: str, day: int, bucket: str,
                   timeout_seconds: float) -> tuple[int, float]:
     """The checks an S3 copy path (export, then import or bulk put) makes before it touches the engine."""
     checks.table_name("copy_table", copy_table)
     describe_existing_table(lab, source_table, "source_table")
-    day = checks.number("day", day, low=1, high=366, integer=True, unit="the batch's day number")
+    day = _checked_day(day)
     checks.text("bucket", bucket, min_length=3, max_length=63)
     timeout_seconds = checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True,
                                     unit="seconds")
