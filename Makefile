@@ -11,7 +11,9 @@ PY := $(BIN)/python
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 SANITIZE := --nbval-sanitize-with notebooks/sanitize.cfg
 # uv (from PyPI, into the venv) installs in parallel: seconds where pip took over two minutes; pip is the fallback.
-INSTALL := $(PY) -m uv pip install --quiet --python $(PY)
+# constraints.txt: versions the repo's set-up avoids, and why (a dependency that slows every kernel's first figure).
+INSTALL := $(PY) -m uv pip install --quiet --python $(PY) --constraint constraints.txt
+PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt
 # Two pytest workers for the suites that wait on an engine or a kernel more than they compute (2 cores).
 WORKERS := -n 2
 
@@ -21,16 +23,16 @@ WORKERS := -n 2
 setup: $(VENV)/.installed node
 
 # The learner's set-up: only what the lessons need (the base dependencies: no test runner, linter or browser driver).
-$(VENV)/.lab-installed: pyproject.toml setup.py
+$(VENV)/.lab-installed: pyproject.toml setup.py constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "dynalab needs Python 3.11 or newer, found " + sys.version.split()[0]'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip uv
-	$(INSTALL) -e . || $(PY) -m pip install --quiet -e .
+	$(INSTALL) -e . || $(PIP_INSTALL) -e .
 	touch $@
 
 # The developer's set-up: the learner's plus the test extras.
 $(VENV)/.installed: $(VENV)/.lab-installed
-	$(INSTALL) -e '.[test]' || $(PY) -m pip install --quiet -e '.[test]'
+	$(INSTALL) -e '.[test]' || $(PIP_INSTALL) -e '.[test]'
 	touch $@
 
 # npm tools (dynalite for the cross-check, reveal.js & co. for the offline slides). Without npm the tests that
@@ -98,7 +100,7 @@ slides: setup
 test-slides: setup
 	$(PY) tools/build_slides.py --skip-without-npm
 	$(PY) tools/install_chromium.py
-	$(PYTEST) tests/slides -q
+	$(PYTEST) tests/slides -q $(WORKERS)
 
 # Every lesson in JupyterLab in headless chromium, and Japanese lessons 00, 03 and 04: Run All, move the main widget;
 # screenshots in artifacts/browser/.

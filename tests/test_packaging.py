@@ -65,7 +65,22 @@ def test_the_learners_set_up_installs_no_test_tools():
     assert not base & {"pytest", "nbval", "ruff", "hypothesis", "playwright", "import-linter", "nbclient"}, base
     makefile = (ROOT / "Makefile").read_text()
     lab_recipe = makefile.split("$(VENV)/.lab-installed:", 1)[1].split("\n\n", 1)[0]
-    assert "pip install --quiet -e .\n" in lab_recipe and "[test]" not in lab_recipe
+    assert "$(PIP_INSTALL) -e .\n" in lab_recipe and "[test]" not in lab_recipe
+    assert "PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt" in makefile
     lab_target = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
     assert ".lab-installed" in lab_target and "setup" not in lab_target.split("\n", 1)[0]
     assert "dynalab lab --no-copy notebooks" in lab_target  # the same JupyterLab settings as `dynalab lab`
+
+
+def test_the_repos_set_up_keeps_the_slow_importing_iri_parser_out():
+    """constraints.txt keeps jsonschema below 4.25, whose format extra brings rfc3987-syntax: it builds a parser at
+    import (~0.8 s), which every kernel paid at its first plotly figure (plotly -> nbformat -> jsonschema)."""
+    import importlib.metadata
+    import importlib.util
+
+    assert "jsonschema<4.25" in (ROOT / "constraints.txt").read_text().splitlines()
+    assert "--constraint constraints.txt" in (ROOT / "Makefile").read_text().split("INSTALL :=", 1)[1].split("\n")[0]
+    assert importlib.util.find_spec("rfc3987_syntax") is None, (
+        "rfc3987-syntax is installed (a set-up from before constraints.txt): `.venv/bin/python -m uv pip uninstall "
+        "rfc3987-syntax`, or remove .venv and run `make setup`")
+    assert tuple(int(part) for part in importlib.metadata.version("jsonschema").split(".")[:2]) < (4, 25)

@@ -137,6 +137,7 @@ def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0, *,
             text=True,
             # The engine needs no AWS setting, and a user's (AWS_PROFILE naming a profile it cannot see...) breaks it.
             env={name: value for name, value in os.environ.items() if not name.startswith("AWS_")},
+            **_OWN_PROCESS_GROUP,
         )
         line = _read_line(process, timeout_seconds)
         if line.startswith("READY "):
@@ -150,6 +151,14 @@ def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0, *,
         raise RuntimeError(tr("dynalab: the embedded engine did not start (it said: {said!r}).",
                               said=line or "nothing"))
     raise RuntimeError(tr("dynalab: the embedded engine did not start: no free port on 127.0.0.1."))
+
+
+#: The engine runs in a process group of its own. A Jupyter kernel's interrupt (the learner's Stop button) sends
+#: SIGINT to the kernel's whole group, which killed the engine and every table in it; and at shutdown ipykernel
+#: signals the children in its group and waits up to 29 s for the (unreaped) engine to vanish. The engine still
+#: stops with its parent: ``stop`` at exit, or its watch on the parent's pid when the parent is killed.
+_OWN_PROCESS_GROUP: dict[str, Any] = (
+    {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {"start_new_session": True})
 
 
 def _read_line(process: subprocess.Popen, timeout_seconds: float) -> str:

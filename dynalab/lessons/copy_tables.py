@@ -31,6 +31,7 @@ from dynalab.engine.streams import StreamProjector, describe_existing_table
 from dynalab.i18n import tr
 from dynalab.lessons.projections import CopyProjection
 from dynalab.models import checks
+from dynalab.models.quotas import BULK_PUT_MIN_WRITE_REQUEST_UNITS
 
 __all__ = ["BulkPutReport", "ImportDay", "LagReport", "RestoreDay", "copy_by_bulk_put", "copy_by_change_capture",
            "copy_by_import", "copy_by_restore", "export_to_s3", "measure_replication_lag", "read_bulk_put_report",
@@ -368,9 +369,10 @@ def start_bulk_put(lab: Lab, table_name: str, bucket: str, prefix: str, *, compr
                                   "OutputType": list(output_types)},
     }
     if max_write_request_units is not None:
-        # the type here; the range (at least 1,024) as DynamoDB says it, from the engine's answer
+        # here, before botocore's own check of the same minimum (a ParamValidationError naming no range)
         args["MaxWriteRequestUnits"] = checks.number("max_write_request_units", max_write_request_units,
-                                                     integer=True)
+                                                     low=BULK_PUT_MIN_WRITE_REQUEST_UNITS, integer=True,
+                                                     unit="WRU/s")
     return lab.client.start_bulk_put_items(**args)["BulkOperationDescription"]["BulkOperationArn"]
 
 

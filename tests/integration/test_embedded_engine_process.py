@@ -137,3 +137,43 @@ def test_the_engine_keeps_no_copy_of_every_item_it_ever_built(engine):
             for model, instances in models.items() if service in ("dynamodb", "dynamodbstreams")}
     assert sum(kept.values()) < 10, kept
     assert client.get_item(TableName="overwritten", Key={"pk": {"S": "same"}})["Item"]["n"] == {"N": "199"}
+
+
+def test_interrupting_a_jupyter_kernel_keeps_its_engine_and_tables():
+    """The learner's Stop button sends SIGINT to the kernel's process group; the engine, in a group of its own, keeps
+    running with its tables (it used to die with them). A kernel shut down normally still stops its engine."""
+    import os
+
+    from jupyter_client.manager import start_new_kernel
+
+    env = {name: value for name, value in os.environ.items() if name != "DYNALAB_ENDPOINT"}
+    manager, kernel = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        def run(code: str) -> str:
+            printed: list[str] = []
+            reply = kernel.execute_interactive(code, timeout=60, output_hook=lambda message: printed.append(
+                message["content"].get("text", "") + message["content"].get("evalue", "")))
+            return (reply["content"]["status"] + ": " + "".join(printed)).strip()
+
+        assert run("import dynalab; lab = dynalab.connect(); dynalab.create_table(lab, 'votes', ('pk', 'S'))") == "ok:"
+        engine_pid = int(run("print(dynalab.engine.embedded_engine().process.pid)").split()[-1])
+        sleeping = kernel.execute("import time; time.sleep(30)")
+        time.sleep(1)
+        manager.interrupt_kernel()
+        while (reply := kernel.get_shell_msg(timeout=20))["parent_header"].get("msg_id") != sleeping:
+            pass
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        assert run("print(lab.client.list_tables()['TableNames'])") == "ok: ['votes']"
+        manager.shutdown_kernel(now=False)
+        for _ in range(50):  # the kernel's exit stops the engine (atexit) instead of leaving it behind
+            try:
+                os.kill(engine_pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"engine process {engine_pid} outlived its kernel")
+    finally:
+        kernel.stop_channels()
+        if manager.is_alive():
+            manager.shutdown_kernel(now=True)
