@@ -177,3 +177,20 @@ def test_interrupting_a_jupyter_kernel_keeps_its_engine_and_tables():
         kernel.stop_channels()
         if manager.is_alive():
             manager.shutdown_kernel(now=True)
+
+
+def test_a_stopped_engine_fails_a_call_after_one_quick_retry_not_a_backoff_series(engine):
+    """Nothing listening on loopback is no network fault to wait out: even a client made to retry 10 times (as the
+    stream readers' is) sends twice, then says in one line what happened and what to do."""
+    from dynalab.engine import LOCAL_REFUSED_ATTEMPTS, EngineUnreachableError, _make_lab
+
+    lab = _make_lab(engine.endpoint_url, "moto", embedded=False)
+    client = lab.retrying_client(max_attempts=10)
+    client.list_tables()
+    engine.stop()
+    sent: list[str] = []
+    client.meta.events.register("before-send.dynamodb", lambda **_: sent.append("sent"))
+    with pytest.raises(EngineUnreachableError, match=rf"the engine at {engine.endpoint_url} refuses connections: "
+                                                     r"nothing listens there \(it stopped\?\)"):
+        client.list_tables()
+    assert len(sent) == LOCAL_REFUSED_ATTEMPTS == 2
