@@ -369,7 +369,7 @@ def start_bulk_put(lab: Lab, table_name: str, bucket: str, prefix: str, *, compr
                                   "OutputType": list(output_types)},
     }
     if max_write_request_units is not None:
-        # here, before botocore's own check of the same minimum (a ParamValidationError naming no range)
+        # here, before botocore checks the same minimum (its ParamValidationError is not one of dynalab's error kinds)
         args["MaxWriteRequestUnits"] = checks.number("max_write_request_units", max_write_request_units,
                                                      low=BULK_PUT_MIN_WRITE_REQUEST_UNITS, integer=True,
                                                      unit="WRU/s")
