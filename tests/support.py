@@ -3,7 +3,9 @@ path through tests/conftest.py)."""
 
 from __future__ import annotations
 
+import os
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +35,16 @@ def item_of_size(size_bytes: int, pk: str = "a", **attributes: Any) -> dict:
     if padding < 0:
         raise ValueError(f"the key and attributes alone take {item_size(base)} B, more than {size_bytes}")
     return {**base, "d": "x" * padding}
+
+
+def process_ends(pid: int, seconds: float) -> bool:
+    """Does process ``pid`` end (no longer exist) within ``seconds``? Polled every 0.1 s."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)

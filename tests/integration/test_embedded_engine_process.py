@@ -12,6 +12,7 @@ import time
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from support import process_ends
 
 from dynalab.engine import start_embedded_engine
 
@@ -165,14 +166,8 @@ def test_interrupting_a_jupyter_kernel_keeps_its_engine_and_tables():
         assert reply["content"]["ename"] == "KeyboardInterrupt"
         assert run("print(lab.client.list_tables()['TableNames'])") == "ok: ['votes']"
         manager.shutdown_kernel(now=False)
-        for _ in range(50):  # the kernel's exit stops the engine (atexit) instead of leaving it behind
-            try:
-                os.kill(engine_pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"engine process {engine_pid} outlived its kernel")
+        # the kernel's exit stops the engine (atexit) instead of leaving it behind
+        assert process_ends(engine_pid, 5), f"engine process {engine_pid} outlived its kernel"
     finally:
         kernel.stop_channels()
         if manager.is_alive():

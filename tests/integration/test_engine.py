@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from boto3.dynamodb.conditions import Key
+from support import process_ends
 
 import dynalab
 from dynalab.engine import EngineUnreachableError, start_embedded_engine
@@ -121,16 +122,7 @@ def test_the_engine_exits_when_its_parent_is_killed():
     child_pid = int(parent.stdout.readline())
     parent.kill()
     parent.wait()
-    import time
-
-    for _ in range(40):
-        try:
-            os.kill(child_pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail(f"engine process {child_pid} outlived its killed parent")
+    assert process_ends(child_pid, 4), f"engine process {child_pid} outlived its killed parent"
     parent.stdout.close()
 
 
