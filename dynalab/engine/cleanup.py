@@ -3,11 +3,12 @@
 What dynalab creates carries the connection's prefix (``lab.table_prefix``: ``DYNALAB_AWS_PREFIX``, default
 ``dynalab-``; the AWS guard refuses any other name), and every table it creates is also tagged with its creator and
 owner (``dynalab.engine.ownership``). Deleted: the prefixed tables tagged as created by dynalab for this owner (the
-prefix), their on-demand backups (``copy_by_restore`` makes some) and the Lambda event source mappings on their
-streams; SQS queues, S3 buckets (with their objects) and Kinesis streams (with their registered consumers) whose
-names start with the prefix. A prefixed table without those tags (made by other means, or for another owner) is
-listed as left alone, never deleted. A service this account may not list (no permission) is reported, not guessed
-at. Afterwards it lists what remains: dynalab's resources still being deleted, and the tables it left alone.
+prefix; an instructor's ``dynalab-`` also sweeps each learner's ``dynalab-<name>-``), their on-demand backups
+(``copy_by_restore`` makes some) and the Lambda event source mappings on their streams; SQS queues, S3 buckets (with
+their objects) and Kinesis streams (with their registered consumers) whose names start with the prefix. A prefixed
+table without those tags (made by other means, or for another owner) is listed as left alone, never deleted. A
+service this account may not list (no permission) is reported, not guessed at. Afterwards it lists what remains:
+dynalab's resources still being deleted, and the tables it left alone.
 
 On a local engine the tables go with the engine; ``cleanup`` works there too, on the embedded engine only (an
 engine you started yourself may hold tables that are not the lessons').
@@ -23,7 +24,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from dynalab.engine import Lab, _client_args, _session, check_lab
-from dynalab.engine.ownership import TableNotOursError, ownership
+from dynalab.engine.ownership import TableNotOursError, owned_by, ownership
 from dynalab.engine.tables import delete_created_table
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
@@ -136,12 +137,13 @@ def _resources(lab: Lab, report: CleanupReport) -> list[tuple[str, str, Callable
 
 
 def _own_tables(lab: Lab, report: CleanupReport) -> list[str]:
-    """The prefixed tables tagged as dynalab's for this owner; the other prefixed ones go to ``not_created``."""
+    """The prefixed tables tagged as dynalab's for this owner (or, for an instructor's shorter prefix, for a learner
+    under it); the other prefixed ones go to ``not_created``."""
     own = []
     for name in _all_tables(lab):
         if name.startswith(lab.table_prefix):
             found = ownership(lab, name)
-            (own if found is not None and found.owner == lab.owner else report.not_created).append(name)
+            (own if found is not None and owned_by(found, lab.owner, sweep=True) else report.not_created).append(name)
     return own
 
 

@@ -20,6 +20,7 @@ made again by someone else is not dynalab's), creator and owner.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,7 @@ from dynalab.models import checks
 
 __all__ = ["CREATOR_TAG", "FAMILIES", "OWNERSHIP_TABLE", "OWNER_TAG", "RECORD_TABLE_ARGS", "Ownership",
            "TableNotOursError", "check_deletable", "creation_tags", "creator_name", "family", "forget", "keeps_records",
-           "ownership", "record_creation"]
+           "owned_by", "ownership", "record_creation"]
 
 CREATOR_TAG = "dynalab:creator"
 OWNER_TAG = "dynalab:owner"
@@ -117,8 +118,7 @@ def ownership(lab: Lab, table_name: str) -> Ownership | None:
     if found is None:
         return None
     if lab.engine in _TAGS_AT_CREATION + _TAG_AFTER_CREATION:
-        tags = {tag["Key"]: tag["Value"]
-                for tag in lab.client.list_tags_of_resource(ResourceArn=found[0]).get("Tags", [])}
+        tags = _tags_of(lab, found[0])
     else:
         try:
             item = lab.client.get_item(TableName=OWNERSHIP_TABLE, Key={"table_name": {"S": table_name}},
@@ -134,6 +134,20 @@ def ownership(lab: Lab, table_name: str) -> Ownership | None:
     return Ownership(tags[CREATOR_TAG], tags[OWNER_TAG])
 
 
+#: On AWS, tags set by TagResource show a few seconds late [src:tagresource-eventually-consistent]: a table without
+#: dynalab's tags is read again after these pauses before it counts as not dynalab's.
+AWS_TAG_REREADS_SECONDS = (1.0, 2.0)
+
+
+def _tags_of(lab: Lab, arn: str) -> dict[str, str]:
+    pauses = list(AWS_TAG_REREADS_SECONDS) if lab.is_aws else []
+    while True:
+        tags = {tag["Key"]: tag["Value"] for tag in lab.client.list_tags_of_resource(ResourceArn=arn).get("Tags", [])}
+        if (CREATOR_TAG in tags and OWNER_TAG in tags) or not pauses:
+            return tags
+        time.sleep(pauses.pop(0))
+
+
 def forget(lab: Lab, table_name: str) -> None:
     """Drop dynalab's record of a deleted table (where the engine keeps records, not tags)."""
     if lab.engine in _TAGS_AT_CREATION + _TAG_AFTER_CREATION:
@@ -145,10 +159,17 @@ def forget(lab: Lab, table_name: str) -> None:
             raise
 
 
+def owned_by(found: Ownership, owner: str, sweep: bool = False) -> bool:
+    """Whether a table's owner is ``owner`` (``sweep``, for ``cleanup``: or one under it, as an instructor's
+    ``dynalab-`` sweeps ``dynalab-ana-``; learners' prefixes never nest)."""
+    return found.owner == owner or (sweep and found.owner.startswith(owner) and owner.endswith("-"))
+
+
 def check_deletable(lab: Lab, table_name: str, creators: Iterable[str] | None, action: str) -> None:
     """Raise ``TableNotOursError`` unless ``table_name`` is this connection's (``lab.owner``) and was created by one of
-    ``creators``' families (None: by any dynalab function, as ``cleanup`` asks). ``action`` says what wanted to
-    delete it (``create_vote_tables(reset=True)``). A table that does not exist passes (nothing to delete)."""
+    ``creators``' families (None: by any dynalab function, for anyone under this owner, as ``cleanup`` asks).
+    ``action`` says what wanted to delete it (``create_vote_tables(reset=True)``). A table that does not exist passes
+    (nothing to delete)."""
     checks.table_name("table_name", table_name)
     found = ownership(lab, table_name)
     if found is None:
@@ -158,7 +179,7 @@ def check_deletable(lab: Lab, table_name: str, creators: Iterable[str] | None, a
             "{action}: table {table!r} exists and was not created by dynalab, so dynalab will not delete it. Choose "
             "another name, or delete it yourself (dynalab.delete_table(lab, {table!r})) if it is yours to lose.",
             action=action, table=table_name))
-    if found.owner != lab.owner:
+    if not owned_by(found, lab.owner, sweep=creators is None):
         raise TableNotOursError(tr(
             "{action}: table {table!r} was created by {creator} for {owner}, not for this connection ({me}), so "
             "dynalab will not delete it. Choose another name (each kernel on a shared engine gets its own: set "

@@ -169,7 +169,8 @@ def table_of_arn(arn: Any) -> str:
 
 
 def _table(value: Any) -> str:
-    """A TableName field's table: the name, or the table out of its ARN (TableName fields take either)."""
+    """A TableName field's table: the name, or the table out of its ARN (TableName fields take either:
+    [src:tablename-accepts-arn])."""
     if isinstance(value, str) and value.startswith("arn:"):
         return table_of_arn(value)
     if isinstance(value, str) and value:

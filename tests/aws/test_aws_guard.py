@@ -152,6 +152,15 @@ def test_cleanup_deletes_only_tables_tagged_as_dynalabs_for_this_prefix(mocked_a
     assert _raw().list_tables()["TableNames"] == ["dynalab-handmade"]
 
 
+def test_an_instructors_sweep_deletes_every_learners_tables(mocked_aws):
+    mocked_aws.setenv("DYNALAB_AWS_PREFIX", "dynalab-ana-")
+    dynalab.create_table(dynalab.connect(), "votes", ("UserID", "S"))
+    engine_module._labs.pop("aws")
+    mocked_aws.setenv("DYNALAB_AWS_PREFIX", "dynalab-")
+    assert dynalab.cleanup(dynalab.connect(), show=False).deleted == ["table dynalab-ana-votes"]
+    assert _raw().list_tables()["TableNames"] == []
+
+
 def test_a_reset_on_aws_deletes_only_a_table_dynalab_created_for_it(mocked_aws):
     lab = dynalab.connect()
     _raw().create_table(TableName="dynalab-votes", KeySchema=[{"AttributeName": "UserID", "KeyType": "HASH"}],
