@@ -228,3 +228,25 @@ def test_two_kernels_on_one_shared_engine_keep_their_own_tables_and_projector(sh
         assert projector.running and projector.state() == "running"
     finally:
         projector.stop()
+
+
+def test_an_engine_that_cannot_tag_gets_a_record_bound_to_the_tables_creation(lab, table_name):
+    """On an engine dynalab does not know (AWS's DynamoDB Local has no tagging calls) the ownership is a record in
+    dynalab-ownership; a table of the same name deleted and made again by someone else is not dynalab's."""
+    from dynalab.engine import _make_lab
+    from dynalab.engine.ownership import OWNERSHIP_TABLE
+
+    other = _make_lab(lab.endpoint_url, "other", embedded=False)
+    try:
+        name = create_table(other, f"{table_name}-rec").name
+        assert ownership(other, name).creator == "create_table"
+        create_table(other, name, reset=True)  # its own: reset
+        lab.client.delete_table(TableName=name)
+        lab.client.create_table(TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                                BillingMode="PAY_PER_REQUEST")
+        assert ownership(other, name) is None
+        with pytest.raises(TableNotOursError, match="not created by dynalab"):
+            create_table(other, name, reset=True)
+    finally:
+        lab.client.delete_table(TableName=OWNERSHIP_TABLE)
