@@ -21,9 +21,13 @@ from dynalab.engine.aws_budget import (
 from dynalab.engine.cleanup import (
     cleanup,
 )
+from dynalab.engine.ownership import (
+    TableNotOursError,
+)
 from dynalab.engine.streams import (
     BadRecordError,
     InjectedCrash,
+    SourceTableChangedError,
     StreamProjector,
     enable_stream,
 )
@@ -185,7 +189,9 @@ __all__ = [
     "Progress",
     "Question",
     "SecondaryIndex",
+    "SourceTableChangedError",
     "StreamProjector",
+    "TableNotOursError",
     "TargetTrackingPolicy",
     "ThroughputEnforcer",
     "TtlSweeper",

@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     from dynalab.engine import start_embedded_engine
 
-    engine = start_embedded_engine(args.port)
+    engine = start_embedded_engine(args.port, shared=True)  # kernels on it prefix their tables (DYNALAB_LEARNER)
     print(tr("dynalab engine on {url}; use DYNALAB_ENDPOINT={url}. Ctrl-C stops it.", url=engine.endpoint_url),
           flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

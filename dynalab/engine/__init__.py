@@ -26,6 +26,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +46,7 @@ from botocore.exceptions import (
 )
 
 from dynalab.fidelity import FidelityLayer
-from dynalab.fidelity.aws_guard import AwsTableGuard
+from dynalab.fidelity.aws_guard import AwsGuard
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.checks import ParameterTypeError
@@ -59,6 +60,7 @@ __all__ = [
     "EngineUnreachableError",
     "Lab",
     "aws_table_prefix",
+    "local_owner",
     "connect",
     "start_embedded_engine",
     "stop_embedded_engine",
@@ -70,6 +72,13 @@ REGION = "us-east-1"
 AWS_TABLE_PREFIX = "dynalab-"
 ENV_VAR = "DYNALAB_ENDPOINT"
 PREFIX_ENV_VAR = "DYNALAB_AWS_PREFIX"
+#: A learner's name on a local engine (``ana``): the owner of the tables this kernel creates, and, on an engine
+#: other kernels share, the prefix of their names (``ana-votes``).
+LEARNER_ENV_VAR = "DYNALAB_LEARNER"
+#: What an engine started by ``dynalab serve`` (one that several kernels share) says in its answers' Via header.
+SHARED_ENGINE_SERVER = "dynalab-shared"
+#: The owner of this process's tables when DYNALAB_LEARNER is unset: one per kernel.
+_KERNEL_OWNER = f"kernel-{uuid.uuid4().hex[:8]}"
 _CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError)
 
 
@@ -81,7 +90,9 @@ def aws_table_prefix() -> str:
     """The prefix of every table dynalab creates on AWS: ``DYNALAB_AWS_PREFIX``, or ``dynalab-`` when unset.
 
     In a room sharing one account, give each learner their own (``dynalab-ana-``): the guard then keeps each learner
-    to their own tables, and ``dynalab cleanup`` deletes only theirs.
+    to their own tables, and ``dynalab cleanup`` deletes only theirs. A prefix ends with ``-``, the separator, so
+    ``dynalab-ana-`` never matches ``dynalab-anabel-votes``; give no learner a prefix that another's starts with
+    (``dynalab-ana-`` and ``dynalab-ana-b-`` would overlap).
     """
     prefix = os.environ.get(PREFIX_ENV_VAR, AWS_TABLE_PREFIX)
     # A prefix must itself be table-name characters, and short enough to leave room for the lesson's name.
@@ -89,7 +100,25 @@ def aws_table_prefix() -> str:
         raise ValueError(tr("{variable} must be 3 to 64 characters of A-Z, a-z, 0-9, '_', '-' and '.' "
                             "(an empty prefix would make every table dynalab's); got {prefix!r}",
                             variable=PREFIX_ENV_VAR, prefix=prefix))
+    if not prefix.endswith("-"):
+        raise ValueError(tr("{variable} must end with '-', the separator, so that {prefix!r} cannot match another "
+                            "learner's tables ({prefix}bel-votes); got {prefix!r}: use {fixed!r}",
+                            variable=PREFIX_ENV_VAR, prefix=prefix, fixed=prefix + "-"))
     return prefix
+
+
+def local_owner() -> str:
+    """Who owns the tables this process creates on a local engine: ``DYNALAB_LEARNER`` (1 to 32 characters of A-Z,
+    a-z, 0-9, '_' and '.'), else an id of this kernel (``kernel-1a2b3c4d``). Tables carry it in their
+    ``dynalab:owner`` tag: a reset deletes only its owner's tables."""
+    learner = os.environ.get(LEARNER_ENV_VAR, "").strip()
+    if not learner:
+        return _KERNEL_OWNER
+    if not re.fullmatch(r"[A-Za-z0-9_.]{1,32}", learner):
+        raise ValueError(tr("{variable} must be 1 to 32 characters of A-Z, a-z, 0-9, '_' and '.' (it becomes the "
+                            "prefix of your table names on a shared engine, before a '-'); got {learner!r}",
+                            variable=LEARNER_ENV_VAR, learner=learner))
+    return learner
 
 
 @dataclass
@@ -119,18 +148,22 @@ class EmbeddedEngine:
 
 
 def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0, *,
-                          iterator_lifetime_seconds: float = SHARD_ITERATOR_LIFETIME_SECONDS) -> EmbeddedEngine:
+                          iterator_lifetime_seconds: float = SHARD_ITERATOR_LIFETIME_SECONDS,
+                          shared: bool = False) -> EmbeddedEngine:
     """Start moto's server on 127.0.0.1; port 0 (the default) lets the OS pick a free one.
 
     A port asked for by number that is busy falls back to a free one, with a note on stderr. Shard iterators
     expire ``iterator_lifetime_seconds`` after they are issued (DynamoDB's 15 minutes; a test may shorten it).
+    ``shared`` (``dynalab serve``): an engine for several kernels, which then prefix their tables' names.
     """
+    shared = checks.flag("shared", shared)
     checks.number("port", port, low=0, high=65535, integer=True)
     checks.number("iterator_lifetime_seconds", iterator_lifetime_seconds, low=0, low_open=True, unit="seconds")
     for attempt_port in (port, 0) if port else (0,):
         process = subprocess.Popen(
             [sys.executable, "-m", "dynalab.engine._process", "--port", str(attempt_port),
-             "--parent", str(os.getpid()), "--iterator-lifetime-seconds", repr(float(iterator_lifetime_seconds))],
+             "--parent", str(os.getpid()), "--iterator-lifetime-seconds", repr(float(iterator_lifetime_seconds)),
+             *(["--shared"] if shared else [])],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
@@ -207,7 +240,11 @@ class Lab:
     """One connection to an engine: boto3 ``client``, ``resource`` and ``streams`` with the fidelity layer.
 
     ``engine`` says what answers: "moto" (the embedded engine or another moto), "dynalite", "aws" or
-    "other". ``table_name("votes")`` gives the name a lesson table has on this endpoint.
+    "other". ``table_name("votes")`` gives the name a lesson table has on this endpoint: as given on the embedded
+    engine (one kernel's own), ``<prefix>votes`` on AWS (``DYNALAB_AWS_PREFIX``) and on an engine several kernels
+    share (``dynalab serve``, or any engine once ``DYNALAB_LEARNER`` is set: ``ana-votes``, or
+    ``kernel-1a2b3c4d-votes``), so two kernels never reset each other's tables. ``owner`` is who the tables this
+    connection creates belong to (their ``dynalab:owner`` tag): the prefix on AWS, ``local_owner()`` elsewhere.
     """
 
     endpoint_url: str | None
@@ -218,6 +255,7 @@ class Lab:
     streams: Any = field(repr=False)
     fidelity: FidelityLayer = field(repr=False)
     table_prefix: str = ""
+    owner: str = ""
     #: dollars of AWS load estimated and approved so far on this connection (``dynalab.engine.aws_budget``)
     aws_dollars_approved: float = 0.0
     _retrying_clients: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -242,7 +280,8 @@ class Lab:
         return full
 
     def owns_table(self, table_name: str) -> bool:
-        """May dynalab delete this table? On AWS only its own prefixed tables; locally any."""
+        """May dynalab delete this table? Only one named with the connection's prefix (on the embedded engine, which
+        has none, any; who created it is ``dynalab.engine.ownership``'s question)."""
         return table_name.startswith(self.table_prefix)
 
     def new_client(self, service: str = "dynamodb", **config: Any) -> Any:
@@ -250,7 +289,9 @@ class Lab:
         with _lock:  # a boto3 session is not thread-safe while it builds a client
             client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws, **config))
         self.fidelity.install(client)
-        if not self.is_aws:  # the same fail-fast rules as the lab's own clients
+        if self.is_aws:  # the guard first, outside the layer: no switch of the layer turns it off
+            AwsGuard(self.table_prefix).install(client)
+        else:  # the same fail-fast rules as the lab's own clients
             client.meta.events.register_first("needs-retry", _refuse_to_wait_again(
                 self.endpoint_url, config.get("read_timeout", LOCAL_READ_TIMEOUT_SECONDS)))
         return client
@@ -299,8 +340,8 @@ def connect(endpoint: str | None = None) -> Lab:
                 "and a port from 1 to 65535; got {target!r:.80}", source=source, target=target))
         lab = _labs.get(target)
         if lab is None or not _answers(target):
-            _probe(target)
-            lab = _labs[target] = _make_lab(target, identify_engine(target), embedded=False)
+            shared = _probe(target)
+            lab = _labs[target] = _make_lab(target, identify_engine(target), embedded=False, shared=shared)
         return lab
 
 
@@ -410,19 +451,30 @@ def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str
     return args
 
 
+def _prefix_and_owner(aws: bool, embedded: bool, shared: bool) -> tuple[str, str]:
+    """The connection's table prefix and owner: on AWS the prefix is the owner; on the embedded engine (one kernel's
+    own) no prefix; on an engine kernels share, or any engine once DYNALAB_LEARNER is set, ``<owner>-``."""
+    if aws:
+        prefix = aws_table_prefix()
+        return prefix, prefix
+    owner = local_owner()
+    learner_set = bool(os.environ.get(LEARNER_ENV_VAR, "").strip())
+    return ("" if embedded or not (shared or learner_set) else f"{owner}-"), owner
+
+
 def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
-              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS) -> Lab:
+              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS, shared: bool = False) -> Lab:
     aws = engine == "aws"
+    prefix, owner = _prefix_and_owner(aws, embedded, shared)
     session = _session(aws)
     timeouts = {} if aws else {"read_timeout": read_timeout_seconds}
     client = session.client("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
     resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
     streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, **timeouts))
     layer = FidelityLayer(engine)
-    prefix = aws_table_prefix() if aws else ""
-    if aws:  # first of all plugins: on AWS nothing reaches a table that is not dynalab's own
-        layer.add(AwsTableGuard(prefix))
     for each in (client, resource.meta.client, streams):
+        if aws:  # before everything, outside the layer: on AWS nothing reaches a resource that is not dynalab's
+            AwsGuard(prefix).install(each)
         layer.install(each)
         if not aws:
             each.meta.events.register_first("needs-retry", _refuse_to_wait_again(endpoint_url, read_timeout_seconds))
@@ -435,6 +487,7 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
         streams=streams,
         fidelity=layer,
         table_prefix=prefix,
+        owner=owner,
     )
     _standard_plugins(lab)
     _explain_connection_errors_in_ipython()
@@ -494,14 +547,15 @@ def _refuse_to_wait_again(endpoint_url: str | None, read_timeout_seconds: float)
     return check
 
 
-def _probe(endpoint_url: str) -> None:
-    """Fail with one clear line if nothing DynamoDB-like answers at the URL."""
+def _probe(endpoint_url: str) -> bool:
+    """Fail with one clear line if nothing DynamoDB-like answers at the URL; else whether it is an engine several
+    kernels share (``dynalab serve``'s, said in its Via header)."""
     client = _session(False).client(
         "dynamodb", **_client_args(endpoint_url, False, connect_timeout=2, read_timeout=5,
                                    retries={"mode": "standard", "max_attempts": 1})
     )
     try:
-        client.list_tables(Limit=1)
+        answer = client.list_tables(Limit=1)
     except _CONNECTION_ERRORS as error:
         raise EngineUnreachableError(tr(
             "dynalab: cannot reach a DynamoDB engine at {url} ({error}). "
@@ -511,6 +565,8 @@ def _probe(endpoint_url: str) -> None:
         raise EngineUnreachableError(tr(
             "dynalab: {url} answers, but not as a DynamoDB engine ({code}: {message}).", url=endpoint_url,
             code=error.response['Error'].get('Code'), message=error.response['Error'].get('Message'))) from None
+    # waitress names the server in the Via header (moto's own Server header says amazon.com)
+    return answer.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("via", "") == SHARED_ENGINE_SERVER
 
 
 def _connect_aws() -> Lab:

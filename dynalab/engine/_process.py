@@ -138,6 +138,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parent", type=int, default=0, help="exit when this process id is gone")
     parser.add_argument("--iterator-lifetime-seconds", type=float, default=SHARD_ITERATOR_LIFETIME_SECONDS,
                         help="shard iterators expire this long after they are issued (DynamoDB: 15 minutes)")
+    parser.add_argument("--shared", action="store_true",
+                        help="an engine several kernels share (dynalab serve): said in the Via header, so they "
+                             "prefix their tables")
     args = parser.parse_args(argv)
 
     # moto logs every request through werkzeug; in a notebook those lines would land in cell outputs.
@@ -160,7 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         # waitress: a production WSGI server with HTTP/1.1 keep-alive, so boto3 reuses its connections (werkzeug's
         # development server cost ~5 ms a request). Threads serve concurrent clients (load generators, readers).
-        server = create_server(app, host="127.0.0.1", port=args.port, threads=THREADS, ident="dynalab",
+        server = create_server(app, host="127.0.0.1", port=args.port, threads=THREADS,
+                               ident="dynalab-shared" if args.shared else "dynalab",
                                connection_limit=200, channel_timeout=120)
     except OSError as error:  # busy port: the parent picks another
         print(f"BUSY {args.port} {error}", flush=True)

@@ -41,26 +41,27 @@ __all__ = ["BulkPutReport", "ImportDay", "LagReport", "RestoreDay", "copy_by_bul
 def copy_by_change_capture(lab: Lab, source_table: str, copy_table: str, *, reset: bool = False,
                            **projector_options: Any) -> StreamProjector:
     """A projector that keeps ``copy_table`` (created with the source's key schema if missing) equal to the
-    source, from its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES). ``reset=True`` starts afresh: the copy table and
-    the projector's checkpoints are deleted first."""
+    source, from its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES). ``reset=True`` starts afresh: the copy table (if this
+    function created it, for this connection) and the projector's checkpoints are deleted first."""
     from dynalab.engine.streams import refuse_writing_into_source
     from dynalab.engine.tables import ensure_table, table_exists
     from dynalab.lessons.projections import forget
 
     checks.table_name("source_table", source_table)
     checks.table_name("copy_table", copy_table)
+    source_table, copy_table = lab.table_name(source_table), lab.table_name(copy_table)
     # First, before ``reset`` could delete anything: a copy equal to its source would copy itself without end.
     refuse_writing_into_source(lab, source_table, (copy_table,), "copy_by_change_capture")
     describe_existing_table(lab, source_table, "source_table")
     projector_options.setdefault("consumer", f"copy:{source_table}->{copy_table}")
     if reset:
-        forget(lab, projector_options["consumer"], copy_table)
+        forget(lab, projector_options["consumer"], copy_table, creator="copy_by_change_capture")
 
     if not table_exists(lab, copy_table):
         source = lab.client.describe_table(TableName=source_table)["Table"]
         types = {d["AttributeName"]: d["AttributeType"] for d in source["AttributeDefinitions"]}
         keys = {k["KeyType"]: (k["AttributeName"], types[k["AttributeName"]]) for k in source["KeySchema"]}
-        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"))
+        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"), creator="copy_by_change_capture")
     return StreamProjector(lab, source_table, CopyProjection(copy_table), **projector_options)
 
 
@@ -158,11 +159,14 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
 
     Without ``delete_previous_copy`` the second day meets the copy made on the first:
     TableAlreadyExistsException. With it, the batch deletes yesterday's copy first (the workaround that puts a
-    table outside IaC's control).
+    table outside IaC's control), and only a copy this function restored for this connection: a table of that name
+    made any other way is refused by name (``TableNotOursError``). The copy is tagged as ``copy_by_restore``'s.
     """
-    from dynalab.engine.tables import delete_table, wait_until_active
+    from dynalab.engine.tables import delete_created_table, mark_created, wait_until_active
 
     checks.table_name("copy_table", copy_table)
+    checks.table_name("source_table", source_table)
+    source_table, copy_table = lab.table_name(source_table), lab.table_name(copy_table)
     day = _checked_day(day)
     delete_previous_copy = checks.flag("delete_previous_copy", delete_previous_copy)
     describe_existing_table(lab, source_table, "source_table")
@@ -170,7 +174,8 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
         raise ValueError(tr("copy_table {copy_table!r} is the source table: a restore makes a new table, so the copy "
                             "needs a name of its own", copy_table=copy_table))
     if delete_previous_copy:
-        delete_table(lab, copy_table)
+        delete_created_table(lab, copy_table, creators=("copy_by_restore",),
+                             action="copy_by_restore(delete_previous_copy=True)")
     backup_name = f"{source_table}-day{day}"
     backup_arn = lab.client.create_backup(TableName=source_table, BackupName=backup_name)["BackupDetails"]["BackupArn"]
     try:
@@ -179,6 +184,7 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
         return RestoreDay(day, backup_name, copy_table, False, error.response["Error"]["Code"],
                           error.response["Error"].get("Message", ""))
     wait_until_active(lab, copy_table)
+    mark_created(lab, copy_table, "copy_by_restore")  # a restore takes no tags: tag the new table now
     return RestoreDay(day, backup_name, copy_table, True)
 
 
@@ -292,6 +298,10 @@ def copy_by_import(lab: Lab, source_table: str, copy_table: str, day: int, *, bu
                                                                                            copy_table=copy_table))
     if final["ImportStatus"] != "COMPLETED":
         return ImportDay(day, copy_table, False, message=_import_failure(final))
+    from dynalab.engine.tables import mark_created, wait_until_active
+
+    wait_until_active(lab, copy_table)
+    mark_created(lab, copy_table, "copy_by_import")  # ImportTable takes no tags: tag the new table now
     return ImportDay(day, copy_table, True, items=int(final.get("ImportedItemCount", 0)))
 
 
@@ -414,7 +424,7 @@ def copy_by_bulk_put(lab: Lab, source_table: str, copy_table: str, day: int, *, 
         source = lab.client.describe_table(TableName=source_table)["Table"]
         types = {d["AttributeName"]: d["AttributeType"] for d in source["AttributeDefinitions"]}
         keys = {k["KeyType"]: (k["AttributeName"], types[k["AttributeName"]]) for k in source["KeySchema"]}
-        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"))
+        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"), creator="copy_by_bulk_put")
     data = export_to_s3(lab, source_table, bucket, f"{source_table}/bulk-day{day}", timeout_seconds=timeout_seconds)
     arn = start_bulk_put(lab, copy_table, bucket, data, compression="GZIP",
                          max_write_request_units=max_write_request_units)

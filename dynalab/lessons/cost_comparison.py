@@ -255,7 +255,8 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
                                    provisioned_utilization_percent=provisioned_utilization_percent)
     votes, summary, daily = create_vote_tables(lab, f"{prefix}-votes", f"{prefix}-summary", f"{prefix}-daily",
                                                reset=True)
-    batch_summary = create_table(lab, f"{prefix}-batch-summary", ("vote", "S"), reset=True).name
+    batch_summary = create_table(lab, f"{prefix}-batch-summary", ("vote", "S"), reset=True,
+                                 creator="compare_batch_and_stream").name
     projector = vote_summary(lab, votes, summary, daily)
     meter = _meter(lab)
     rng = random.Random(seed)

@@ -56,6 +56,7 @@ from dynalab.engine.streams import (
     CheckpointStore,
     ShardLeases,
     ShardReader,
+    SourceWatch,
     lineage_order,
     list_shards,
     runner_state,
@@ -222,6 +223,8 @@ class EventSourceMapping(BackgroundPoller):
         self.checkpoints = checkpoints or CheckpointStore(lab)
         self.consumer = f"lambda:{function_name}:{table_name}"
         self.leases = ShardLeases(self.checkpoints, self.consumer, self.stream_arn, "mapping", lease_seconds)
+        #: stops the mapping with a readout that says so once its table is deleted or made again (a new stream)
+        self.source = SourceWatch(lab, table_name, self.stream_arn, tr("the event source mapping"))
         self.invocations: list[Invocation] = []
         self.failure_records: list[dict] = []
         self.records_filtered = 0
@@ -562,6 +565,15 @@ class EventSourceMapping(BackgroundPoller):
         return self.leases.waiting
 
     def _round(self, budget: int, refresh: bool) -> tuple[int, float | None]:
+        """``_shard_round``, once the source table is known to still have the stream (else SourceTableChangedError)."""
+        self.source.check()
+        try:
+            return self._shard_round(budget, refresh)
+        except ClientError as error:
+            self.source.on_error(error)  # a stream gone with its table: say that, not ResourceNotFound
+            raise
+
+    def _shard_round(self, budget: int, refresh: bool) -> tuple[int, float | None]:
         """Read every shard, run one step on every lane that is ready; return (steps run, earliest wait).
         ``refresh``: list the shards again (DescribeStream), else work on the shards known."""
         steps: list[tuple[_Shard, int]] = []

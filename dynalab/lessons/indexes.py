@@ -163,7 +163,7 @@ def create_index_table(lab: Any, name: str, index_count: int = 1, projection: st
                                           for n, k in zip(_index_names(index_count), keys, strict=True)]
     if table_capacity is not None:
         args["read_capacity_units"], args["write_capacity_units"] = table_capacity
-    return create_table(lab, name, reset=True, **args)  # the scenario's own table, made afresh
+    return create_table(lab, name, reset=True, creator="create_index_table", **args)  # the scenario's own, afresh
 
 
 def indexed_item(item_size_bytes: int, index_count: int = 1, key: str = "item#1", *,
@@ -330,7 +330,8 @@ def filter_or_index_live(lab: Any, *, items_in_partition: int = 200, open_every:
     index = SecondaryIndex("open-orders", ("open_customer",), "KEYS_ONLY")
     table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
                          extra_attribute_definitions=[("open_customer", "S")],
-                         GlobalSecondaryIndexes=[_gsi(index.name, "open_customer", "KEYS_ONLY", None)], reset=True)
+                         GlobalSecondaryIndexes=[_gsi(index.name, "open_customer", "KEYS_ONLY", None)], reset=True,
+                         creator="filter_or_index_live")
     items = []
     for n in range(items_in_partition):
         item: dict[str, Any] = {"customer": "customer#1", "order": f"order#{n:05d}",
@@ -542,7 +543,7 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
     for run, keys in runs.items():
         # A table each, each throttle starting from the same state: 1/20 s of each partition's capacity banked.
         table = create_table(lab, f"{name}-{run}", sort_key=("sk", "S"), read_capacity_units=3000,
-                             write_capacity_units=table_write_capacity_units, reset=True)
+                             write_capacity_units=table_write_capacity_units, reset=True, creator="write_sharding")
         tables[run] = table.name
         clock = StepClock()
         throttling = enforce_throughput(lab, table.name, per_partition=True, burst_seconds=0,
@@ -650,7 +651,8 @@ def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2
                                 table_capacity=(capacity_units, capacity_units),
                                 index_capacity=(capacity_units, capacity_units))
     index_shaped = create_table(lab, f"{name}-index-shaped", partition_key=("pk", "S"), sort_key=("order", "S"),
-                                read_capacity_units=capacity_units, write_capacity_units=capacity_units, reset=True)
+                                read_capacity_units=capacity_units, write_capacity_units=capacity_units, reset=True,
+                                creator="gsi_hot_partition")
     table_refused = _per_partition_run(lab, orders.name, [{"pk": {"S": k}, "status": {"S": s}}
                                                           for k, s in zip(keys, statuses, strict=True)],
                                        writes_per_second)
@@ -696,7 +698,7 @@ def item_collection_limit(lab: Any, *, limit_bytes: int = 20_000, item_size_byte
                          LocalSecondaryIndexes=[{"IndexName": "by-date", "Projection": {"ProjectionType": "ALL"},
                                                  "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"},
                                                                {"AttributeName": "placed_at", "KeyType": "RANGE"}]}],
-                         reset=True)
+                         reset=True, creator="item_collection_limit")
 
     def order(customer: str, n: int) -> dict[str, Any]:
         item: dict[str, Any] = {"customer": customer, "order": f"order#{n:05d}",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from dynalab.engine import Lab, check_lab
-from dynalab.engine.tables import bulk_load, create_table, delete_table
+from dynalab.engine.tables import bulk_load, create_table, delete_created_table
 from dynalab.i18n import tr
 from dynalab.lessons.sample_data import course_root
 from dynalab.models import checks as validate
@@ -278,7 +278,8 @@ def _create(lab: Lab, name: str, plan: TablePlan) -> None:
     definitions = list(dict.fromkeys(d for d in definitions if d[0] not in keys))
     extra: dict[str, Any] = {"GlobalSecondaryIndexes": gsis} if gsis else {}
     create_table(lab, name, (table.partition_key, "S"), (table.sort_key, "S") if table.sort_key else None,
-                 extra_attribute_definitions=definitions, reset=True, **extra)  # verify's own table, afresh
+                 extra_attribute_definitions=definitions, reset=True, creator="verify_plan",
+                 **extra)  # verify's own table, afresh
 
 
 def _consumed(answer: Mapping[str, Any], table_name: str) -> dict[str, float]:
@@ -435,5 +436,5 @@ def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = 
             checks.append(PatternCheck(pattern.name, pattern.operation, pattern.kind, runs, planned, metered, note))
     finally:
         if not keep_table:
-            delete_table(lab, name)
+            delete_created_table(lab, name, creators=("verify_plan",), action="verify_plan")
     return Verification(name, lab.describe(), checks)

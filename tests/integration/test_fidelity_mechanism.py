@@ -98,12 +98,17 @@ def test_after_call_edits_reach_the_resource_api_deserialized(lab, table_name, p
     assert table.get_item(Key={"pk": "a"})["Item"]["stamped"] == "yes"
 
 
-def test_the_aws_guard_stops_a_request_before_it_reaches_the_engine(lab, table_name, plugin):
-    from dynalab.fidelity.aws_guard import AwsTableGuard
+def test_the_aws_guard_stops_a_request_before_it_reaches_the_engine(lab, table_name):
+    from dynalab.fidelity.aws_guard import AwsGuard
 
     table = dynalab.create_table(lab, table_name)
-    guard = plugin(AwsTableGuard("dynalab-"))
-    with pytest.raises(ClientError, match="touches only its own tables"):
-        lab.client.delete_table(TableName=table.name)
-    lab.fidelity.plugins.remove(guard)
+    client = lab.new_client()
+    AwsGuard("dynalab-").install(client)  # its own handler, outside the layer
+    lab.fidelity.enabled = False
+    try:
+        with pytest.raises(ClientError, match="touches only its own resources") as refused:
+            client.delete_table(TableName=table.name)
+    finally:
+        lab.fidelity.enabled = True
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
     assert dynalab.engine.tables.table_exists(lab, table.name)
