@@ -8,7 +8,7 @@ the room (any error here is reported in one line, never raised).
 
 The sender puts each outbox answer into the room (``dynalab.room.server.put_answer_args``) and deletes its file once
 the room has it. A room that cannot be reached (down, restarting, the wrong address) keeps the files, says so in
-one line, and is tried again with a growing wait (1 s to 15 s): queued answers arrive once it is back. A key the
+one line, and is tried again with a growing wait (1 s to 5 s): queued answers arrive once it is back. A key the
 room refuses says so in one line and keeps the files for a kernel whose key is right. Files a kernel left behind
 (it was shut down first) are sent by the next kernel of the same learner that records an answer.
 """
@@ -31,7 +31,7 @@ from dynalab.room.keys import INSTRUCTOR_PREFIX, clean_learner_name, learner_nam
 
 OUTBOX_ENV = "DYNALAB_ROOM_OUTBOX"
 LESSON_ENV = "DYNALAB_LESSON"
-RETRY_SECONDS_FIRST, RETRY_SECONDS_MAX = 1.0, 15.0
+RETRY_SECONDS_FIRST, RETRY_SECONDS_MAX = 1.0, 5.0
 QUESTION_MAX_CHARACTERS = 500
 _said: set[str] = set()
 _lock = threading.Lock()
