@@ -15,7 +15,8 @@ from pathlib import Path
 class RoomProcess:
     """``dynalab room serve --state STATE --port PORT`` until ``stop()``; ``settings`` holds what it printed."""
 
-    def __init__(self, state: Path, port: int = 0, host: str = "127.0.0.1", timeout_seconds: float = 60.0) -> None:
+    def __init__(self, state: Path, port: int = 0, host: str = "127.0.0.1", timeout_seconds: float = 60.0,
+                 wait: bool = True) -> None:
         self.state = Path(state)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "dynalab", "room", "serve", "--state", str(state), "--port", str(port),
@@ -25,7 +26,7 @@ class RoomProcess:
         self.lines: list[str] = []
         self.errors: list[str] = []
         self.settings: dict[str, str] = {}
-        ready = threading.Event()
+        ready = self._ready = threading.Event()
 
         def read_stdout() -> None:
             for line in self.process.stdout:
@@ -39,7 +40,12 @@ class RoomProcess:
 
         threading.Thread(target=read_stdout, daemon=True).start()
         threading.Thread(target=lambda: self.errors.extend(self.process.stderr), daemon=True).start()
-        if not ready.wait(timeout_seconds) or "DYNALAB_ROOM_KEY" not in self.settings:
+        if wait:
+            self.wait_ready(timeout_seconds)
+
+    def wait_ready(self, timeout_seconds: float = 60.0) -> None:
+        """Until the room has printed its settings (its tables exist, its journal is replayed)."""
+        if not self._ready.wait(timeout_seconds) or "DYNALAB_ROOM_KEY" not in self.settings:
             self.stop()
             raise RuntimeError(f"the room did not start: {self.lines} {self.errors}")
 
