@@ -18,7 +18,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt
 WORKERS := -n 2
 
 .PHONY: setup lab lab-ja test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
-        test-browser test-hub bench soak node clean
+        test-browser test-hub bench bench-room soak node clean
 
 setup: $(VENV)/.installed node
 
@@ -117,6 +117,10 @@ test-browser: setup
 # Speed figures, one a line (whole course under nbval, engine start, each lesson's widget redraw, ...).
 bench: setup
 	$(PY) benchmarks/run.py
+
+# A room on the hub (deploy/): 8 learners spawned at once run lesson 0 and answer; the board at 30 learners.
+bench-room: setup
+	$(PY) benchmarks/bench_room.py
 
 # A compressed workshop (projector, board, event source mapping, load) for 10 minutes: engine memory stays flat.
 soak: setup

@@ -53,6 +53,12 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
             assert bound and f">={bound.group(1)}" in wanted[name].replace(" ", ""), requirement
 
 
+def test_environment_yml_carries_what_the_course_names():
+    conda, pip, _ = _environment_yml()
+    listed = {_name(r) for r in conda | pip}
+    assert {"jupyterlab", "ipywidgets", "boto3", "plotly", "nbval"} <= listed, listed
+
+
 def test_environment_yml_asks_for_python_3_11_or_newer():
     conda, _, _ = _environment_yml()
     assert "python>=3.11" in conda
