@@ -12,7 +12,6 @@ import shutil
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from support import ROOT
