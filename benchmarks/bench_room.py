@@ -42,6 +42,7 @@ SIMULATED_QUESTIONS = [(f"0{lesson}_lesson", f"q{number}") for lesson in range(9
 @dataclass
 class Learner:
     name: str
+    ready_s: float | None = None
     first_answer_s: float | None = None
     rss_mb: float = 0.0
     pss_mb: float = 0.0
@@ -105,7 +106,9 @@ def run_learner(hub, lab, learner: Learner, began: float, cells: list[str]) -> N
     from dynalab.room.board import read_board
 
     try:
+        hub.spawn(learner.name)  # each in its own thread: the hub answers a spawn request after up to 10 s
         hub.wait_ready(learner.name, timeout_seconds=600)
+        learner.ready_s = time.perf_counter() - began
         kernel = hub.kernel(learner.name, LESSON)
         try:
             for code in cells:
@@ -194,8 +197,6 @@ def main(argv: list[str] | None = None) -> None:
         lab = room_lab(room.url, json.loads((room.state / "room.json").read_text())["instructor_key"])
         cells = code_cells(ROOT / "notebooks" / "00_start_here.ipynb")
         began = time.perf_counter()
-        for learner in learners:
-            hub.spawn(learner.name)
         threads = [threading.Thread(target=run_learner, args=(hub, lab, learner, began, cells)) for learner in learners]
         for thread in threads:
             thread.start()
@@ -213,15 +214,17 @@ def main(argv: list[str] | None = None) -> None:
     print(f"room on the hub: {args.learners} learners spawned at once, lesson 0 and its self-check each; "
           f"{platform.node()}, {os.cpu_count()} cores; load average before {load_before[0]:.1f}; hub started in "
           f"{hub_start_s:.1f} s")
-    print("learner    first answer s  server+kernel+engine RSS MB  Pss MB  processes  errors")
+    print("learner    server ready s  first answer s  server+kernel+engine RSS MB  Pss MB  processes  errors")
     for each in learners:
         first = f"{each.first_answer_s:.1f}" if each.first_answer_s is not None else "-"
-        print(f"{each.name:<10} {first:>14}  {each.rss_mb:>27.0f}  {each.pss_mb:>6.0f}  {each.processes:>9}  "
-              f"{'; '.join(each.errors)[:200] or 'none'}")
+        ready = f"{each.ready_s:.1f}" if each.ready_s is not None else "-"
+        print(f"{each.name:<10} {ready:>14}  {first:>14}  {each.rss_mb:>27.0f}  {each.pss_mb:>6.0f}  "
+              f"{each.processes:>9}  {'; '.join(each.errors)[:200] or 'none'}")
     finished = [each for each in learners if each.first_answer_s is not None and not each.errors]
     if finished:
         print(f"per learner (median): RSS {statistics.median(e.rss_mb for e in finished):.0f} MB, Pss "
-              f"{statistics.median(e.pss_mb for e in finished):.0f} MB, first answer "
+              f"{statistics.median(e.pss_mb for e in finished):.0f} MB, server ready "
+              f"{statistics.median(e.ready_s for e in finished):.1f} s, first answer "
               f"{statistics.median(e.first_answer_s for e in finished):.1f} s (slowest "
               f"{max(e.first_answer_s for e in finished):.1f} s)")
     print(f"host: memory in use {before:.0f} MB before, {at_peak:.0f} MB with the room running "

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -63,7 +62,6 @@ def serve(host: str, port: int | None, state: str, parent_pid: int = 0) -> int:
         print(tr("dynalab room: listening on {host}, beyond this machine. Every request must be signed with the "
                  "room's key (there is no way in without it), but answers cross the network unencrypted (HTTP): on a "
                  "network you do not trust, put the room behind TLS.", host=host), file=sys.stderr, flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         run(host, port, state, _print_settings, parent_pid=parent_pid)
     except OSError as error:

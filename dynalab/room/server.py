@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -92,7 +93,7 @@ def _headers(environ: dict) -> dict[str, str]:
 class RoomGate:
     """WSGI middleware: only signed DynamoDB and Streams calls that the signer may make reach moto."""
 
-    def __init__(self, app: Callable, keys: RoomKeys, journal: Journal,
+    def __init__(self, app: Callable | None, keys: RoomKeys, journal: Journal,
                  on_refusal: Callable[[str], None] | None = None) -> None:
         self.app, self.keys, self.journal, self.on_refusal = app, keys, journal, on_refusal
 
@@ -287,10 +288,13 @@ def serve(host: str, port: int, state_dir: str | Path, on_ready: Callable[[RoomS
     keys = old.keys if old is not None else RoomKeys.new()
     journal = Journal(state / "answers.jsonl")
     refusals = _RefusalLog()
-    app = RoomGate(_prepare_moto(), keys, journal, on_refusal=refusals.note)
-    server = create_server(app, host=host, port=port, threads=8, ident="dynalab-room", connection_limit=500,
+    gate = RoomGate(None, keys, journal, on_refusal=refusals.note)  # type: ignore[arg-type]
+    # Bind first (a busy port is said before moto is even imported), then load moto behind the gate.
+    server = create_server(gate, host=host, port=port, threads=8, ident="dynalab-room", connection_limit=500,
                            channel_timeout=120)
     port = server.effective_port
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a clean exit: stop the server, keep the journal
+    gate.app = _prepare_moto()
     settings = RoomSettings(public_url(host, port), host, port, keys, state)
     _write_settings(settings)
     keeper = BoardKeeper(_internal_url(host, port), keys.instructor_key, journal)
