@@ -204,6 +204,11 @@ def main(argv: list[str] | None = None) -> None:
             thread.join(900)
         wall = time.perf_counter() - began
         at_peak, load_end = _memory_in_use_mb(), os.getloadavg()
+        room_pss = sum(_status_kb(p, "Pss", "smaps_rollup") for p in _tree(room.process.pid)) / 1024
+        # the hub, its proxy and its idle culler (the learners' servers are counted per learner above)
+        servers = {p for e in learners for p in _tree(_server_pid(e.name) or -1)}
+        hub_pids = [p for p in _tree(hub.process.pid) if p not in servers]
+        hub_pss = sum(_status_kb(p, "Pss", "smaps_rollup") for p in hub_pids) / 1024
         put_s, lag_s, reads = simulate(room, lab, args.simulated)
     finally:
         if hub is not None:
@@ -220,6 +225,7 @@ def main(argv: list[str] | None = None) -> None:
         ready = f"{each.ready_s:.1f}" if each.ready_s is not None else "-"
         print(f"{each.name:<10} {ready:>14}  {first:>14}  {each.rss_mb:>27.0f}  {each.pss_mb:>6.0f}  "
               f"{each.processes:>9}  {'; '.join(each.errors)[:200] or 'none'}")
+    print(f"the room's engine: Pss {room_pss:.0f} MB; the hub with its proxy and culler: Pss {hub_pss:.0f} MB")
     finished = [each for each in learners if each.first_answer_s is not None and not each.errors]
     if finished:
         print(f"per learner (median): RSS {statistics.median(e.rss_mb for e in finished):.0f} MB, Pss "

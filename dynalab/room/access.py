@@ -163,7 +163,7 @@ def verify(keys: RoomKeys, method: str, path: str, query: str, headers: Mapping[
         raise Refused("UnrecognizedClientException", "The security token included in the request is invalid.")
     canonical = _canonical_request(method, path, query, headers, signed, body)
     expected = signature(secret, amz_date, "/".join(credential[1:]), canonical)
-    if not hmac.compare_digest(expected, parts["Signature"]):
+    if not hmac.compare_digest(expected.encode(), parts["Signature"].encode("utf-8", "replace")):
         raise Refused("InvalidSignatureException", "The request signature we calculated does not match the "
                       "signature you provided. Check your AWS Secret Access Key and signing method. Consult the "
                       "service documentation for details.")

@@ -300,7 +300,12 @@ def serve(host: str, port: int, state_dir: str | Path, on_ready: Callable[[RoomS
     keeper = BoardKeeper(_internal_url(host, port), keys.instructor_key, journal)
 
     def start_board() -> None:
-        replayed = keeper.prepare()
+        try:
+            replayed = keeper.prepare()
+        except Exception as error:  # noqa: BLE001 - the room cannot work without its tables: say so and stop
+            print(tr("dynalab room: could not prepare the room's tables ({error}); stopping", error=error),
+                  file=sys.stderr, flush=True)
+            os._exit(2)
         on_ready(settings, replayed)
         keeper.keep_running()
 

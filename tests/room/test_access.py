@@ -115,3 +115,9 @@ def test_a_learner_may_put_their_own_answer_and_nothing_else():
         assert caught.value.code == "AccessDeniedException", what
         assert f"is not authorized to perform: dynamodb:{operation}" in caught.value.message, what
     authorize(Principal("DLINSTRUCTOR", None), "DeleteTable", {"TableName": ANSWERS_TABLE})  # the instructor may
+
+
+def test_a_signature_that_is_not_hex_is_refused_not_a_crash():
+    headers, body = signed(KEYS.learners_key, "ana", answer("ana"))
+    headers["authorization"] = headers["authorization"].rsplit("Signature=", 1)[0] + "Signature=ünïcode"
+    assert refusal(headers, body).code == "InvalidSignatureException"
