@@ -206,9 +206,8 @@ def main(argv: list[str] | None = None) -> None:
         at_peak, load_end = _memory_in_use_mb(), os.getloadavg()
         room_pss = sum(_status_kb(p, "Pss", "smaps_rollup") for p in _tree(room.process.pid)) / 1024
         # the hub, its proxy and its idle culler (the learners' servers are counted per learner above)
-        servers = {p for e in learners for p in _tree(_server_pid(e.name) or -1)}
-        hub_pids = [p for p in _tree(hub.process.pid) if p not in servers]
-        hub_pss = sum(_status_kb(p, "Pss", "smaps_rollup") for p in hub_pids) / 1024
+        hub_pss = (sum(_status_kb(p, "Pss", "smaps_rollup") for p in _tree(hub.process.pid)) / 1024
+                   - sum(each.pss_mb for each in learners))  # the learners' servers are the hub's children
         put_s, lag_s, reads = simulate(room, lab, args.simulated)
     finally:
         if hub is not None:
