@@ -8,7 +8,7 @@ the room (any error here is reported in one line, never raised).
 
 The sender puts each outbox answer into the room (``dynalab.room.server.put_answer_args``) and deletes its file once
 the room has it. A room that cannot be reached (down, restarting, the wrong address) keeps the files, says so in
-one line, and is tried again with a growing wait (1 s to 5 s): queued answers arrive once it is back. A key the
+one line, and is tried again with a growing wait (0.5 s to 3 s): queued answers arrive once it is back. A key the
 room refuses says so in one line and keeps the files for a kernel whose key is right. Files a kernel left behind
 (it was shut down first) are sent by the next kernel of the same learner that records an answer.
 """
@@ -31,7 +31,7 @@ from dynalab.room.keys import INSTRUCTOR_PREFIX, clean_learner_name, learner_nam
 
 OUTBOX_ENV = "DYNALAB_ROOM_OUTBOX"
 LESSON_ENV = "DYNALAB_LESSON"
-RETRY_SECONDS_FIRST, RETRY_SECONDS_MAX = 1.0, 5.0
+RETRY_SECONDS_FIRST, RETRY_SECONDS_MAX = 0.5, 3.0
 QUESTION_MAX_CHARACTERS = 500
 _said: set[str] = set()
 _lock = threading.Lock()
@@ -131,7 +131,7 @@ def _wake_sender(room: str) -> None:
     if settings is None:
         return
     with _lock:
-        if _sender is None or not _sender.is_alive() or _sender.settings != (room, *settings):
+        if _sender is None or not _sender.is_alive() or _sender.settings != (room, *settings, outbox_folder()):
             if _sender is not None:
                 _sender.stop()
             _sender = Sender(room, *settings)
@@ -144,8 +144,9 @@ class Sender(threading.Thread):
 
     def __init__(self, room: str, key: str, learner: str) -> None:
         super().__init__(name="dynalab-room-recorder", daemon=True)
-        self.settings = (room, key, learner)
         self.room, self.key, self.learner = room, key, learner
+        self.outbox = outbox_folder()  # fixed for this sender (settings changed: a new sender)
+        self.settings = (room, key, learner, self.outbox)
         self.sent = 0
         self._wake = threading.Event()
         self._stopped = threading.Event()
@@ -173,7 +174,7 @@ class Sender(threading.Thread):
             self._wake.wait()
 
     def _pending(self) -> list[Path]:
-        return sorted(outbox_folder().glob("*.json"))
+        return sorted(self.outbox.glob("*.json"))
 
     def _send_all(self) -> str:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -207,7 +208,7 @@ class Sender(threading.Thread):
             except (BotoCoreError, OSError) as error:
                 say_once(tr("dynalab room: cannot reach the room at {room} ({error}); your answers wait in {outbox} "
                             "and are sent when it is back", room=self.room, error=type(error).__name__,
-                            outbox=outbox_folder()))
+                            outbox=self.outbox))
                 return "unreachable"
             path.unlink(missing_ok=True)
             self.sent += 1
@@ -218,11 +219,11 @@ class Sender(threading.Thread):
                     "MissingAuthenticationTokenException"):
             say_once(tr("dynalab room: the room at {room} refused {key_env} ({code}): check it with your instructor "
                         "(a personal key works only with its own {learner_env}); your answers wait in {outbox}",
-                        room=self.room, key_env=KEY_ENV, code=code, learner_env=LEARNER_ENV, outbox=outbox_folder()))
+                        room=self.room, key_env=KEY_ENV, code=code, learner_env=LEARNER_ENV, outbox=self.outbox))
             return "refused"
         if code == "AccessDeniedException":
             say_once(tr("dynalab room: the room at {room} refused this answer ({code}: {message}); your answers wait "
-                        "in {outbox}", room=self.room, code=code, message=message[:200], outbox=outbox_folder()))
+                        "in {outbox}", room=self.room, code=code, message=message[:200], outbox=self.outbox))
             return "refused"
         say_once(tr("dynalab room: the room at {room} answered {code} ({message}); trying again later",
                     room=self.room, code=code, message=message[:200]))
