@@ -159,6 +159,9 @@ from dynalab.widgets.lambda_triggers import (
 from dynalab.widgets.planner import (
     PlanExplorer,
 )
+from dynalab.widgets.room_board import (
+    RoomBoard,
+)
 from dynalab.widgets.self_check import (
     Question,
     self_check,
@@ -188,6 +191,7 @@ __all__ = [
     "Prices",
     "Progress",
     "Question",
+    "RoomBoard",
     "SecondaryIndex",
     "SourceTableChangedError",
     "StreamProjector",

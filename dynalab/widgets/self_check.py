@@ -12,6 +12,7 @@ from typing import Any
 
 from dynalab.i18n import tr
 from dynalab.models import checks
+from dynalab.room.recorder import record_answer
 
 __all__ = ["Question", "self_check"]
 
@@ -50,8 +51,11 @@ class Question:
         return abs(value - float(expected)) <= self.tolerance
 
     def check(self, given: Any) -> str:
-        """The verdict as one line (also printed, so a notebook cell can call it directly)."""
-        if self.is_correct(given):
+        """The verdict as one line (also printed, so a notebook cell can call it directly). With a room set
+        (``DYNALAB_ROOM``), the answer is also recorded for the instructor's board, in the background."""
+        correct = self.is_correct(given)
+        record_answer(self, given, correct)
+        if correct:
             verdict = tr("✓ Correct: {given}. {explanation}", given=given, explanation=self.explanation).rstrip()
         elif given is None or str(given).strip() == "":
             verdict = tr("Type an answer first.")
