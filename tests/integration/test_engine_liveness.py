@@ -112,10 +112,11 @@ def test_a_timed_out_write_says_it_may_still_be_applied_and_it_is():
         engine.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def outside_moto():
     """moto's own server (``python -m moto.server``, as ``make test-external`` starts it), which keeps every object
-    it builds for its dashboard: its /moto-api/data.json grows with every request."""
+    it builds for its dashboard: its /moto-api/data.json grows with every request. (One for the module: each test
+    that stops it lets it continue.)"""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
@@ -163,9 +164,11 @@ def test_an_outside_engine_that_stays_stopped_is_reported_busy_not_identified(ou
     url, process = outside_moto
     monkeypatch.setattr(dynalab.engine, "LOCAL_READ_TIMEOUT_SECONDS", 1.0)  # the bound, shortened for the test
     os.kill(process.pid, signal.SIGSTOP)
-    with pytest.raises(EngineUnreachableError, match=rf"the engine at {url} is busy"):
-        identify_engine(url, seconds=1.0)
-    with pytest.raises(EngineUnreachableError, match=rf"the engine at {url} is busy"):
-        dynalab.engine.connect(url)
-    os.kill(process.pid, signal.SIGCONT)
+    try:
+        with pytest.raises(EngineUnreachableError, match=rf"the engine at {url} is busy"):
+            identify_engine(url, seconds=1.0)
+        with pytest.raises(EngineUnreachableError, match=rf"the engine at {url} is busy"):
+            dynalab.engine.connect(url)
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
     assert dynalab.engine.connect(url).engine == "moto"
