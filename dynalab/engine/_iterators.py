@@ -7,7 +7,9 @@ stream, shard, position and issue time: ``<stream ARN>|1|<base64: shard id, next
 Nothing is stored; GetRecords decodes the token, reads from its position and answers the next token. A token expires
 ``lifetime_seconds`` after it was issued (ExpiredIteratorException, DynamoDB's 15 minutes
 [src:shard-iterator-15-minutes]); one this engine did not issue (altered, cut short, or from an engine since
-restarted: the MAC's key is new in each engine) is refused as invalid.
+restarted: the MAC's key is new in each engine) is refused as invalid. A stream whose table was deleted or
+re-created is gone from this engine: ResourceNotFoundException (DynamoDB keeps a disabled stream readable for 24
+hours; moto keeps nothing of a deleted table).
 
 A malformed request is refused at once with DynamoDB's ValidationException (moto answered an
 AFTER_SEQUENCE_NUMBER without a sequence number with HTTP 500 after botocore's retries, ~10 s): the length and
@@ -50,6 +52,7 @@ _MAC_BYTES = 16
 #: The messages of DynamoDB Streams' service model for these exceptions.
 EXPIRED = "The provided iterator exceeds the maximum age allowed."
 TRIMMED = "The data you are trying to access has been trimmed."
+#: DynamoDB Local's answer to a token it cannot read.
 INVALID_ITERATOR = "Invalid ShardIterator"
 
 
