@@ -6,7 +6,7 @@ One embedded engine at DynamoDB's 15-minute iterator lifetime, one stream, one r
 answer's NextShardIterator (as a projector does between votes), through a plain boto3 client. Prints the engine's
 RSS after a warm-up of 1,000 polls and after ``--polls`` more, and the growth per poll. Goal: under 8 MB for 20,000
 polls (moto kept every iterator it issued: ~2.1 KB a poll, +42 MB). A few minutes on 2 cores: run by itself, not
-by ``make bench``.
+by ``make bench``. Measured 2026-12-07 (2 cores shared, load ~9): +0.15 MB over 20,000 polls (8 B a poll), 86 polls/s.
 """
 
 from __future__ import annotations

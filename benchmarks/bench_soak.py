@@ -11,6 +11,10 @@ second. Prints the engine's memory (RSS) at the start and the end and its growth
 served, the votes lost (in the vote table, not in the summary) and any error. The goal: growth under 20 MB.
 
 Not part of ``make bench``'s quick figures: it takes the minutes it is given.
+
+Measured 2026-12-07 (2 cores shared with other work, load 5-10; 900 s iterators): RSS 111.8 -> 120.3 MB (+8.5 MB),
++1.5 MB after the warm-up over 8 minutes (the votes and their stream records), 16,730 requests, 0 of 552 votes
+lost, 0 errors.
 """
 
 from __future__ import annotations
