@@ -18,14 +18,15 @@ accident.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,16 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from dynalab.engine.liveness import (
+    LOCAL_READ_TIMEOUT_SECONDS,
+    EngineBusyError,
+    EngineUnreachableError,
+    accepts_connections,
+    busy_message,
+    engine_state,
+    identify_engine,
+    is_loopback,
+)
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsGuard
 from dynalab.i18n import tr
@@ -57,6 +68,7 @@ __all__ = [
     "AWS_TABLE_PREFIX",
     "REGION",
     "EmbeddedEngine",
+    "EngineBusyError",
     "EngineUnreachableError",
     "Lab",
     "aws_table_prefix",
@@ -80,10 +92,6 @@ SHARED_ENGINE_SERVER = "dynalab-shared"
 #: The owner of this process's tables when DYNALAB_LEARNER is unset: one per kernel.
 _KERNEL_OWNER = f"kernel-{uuid.uuid4().hex[:8]}"
 _CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError)
-
-
-class EngineUnreachableError(ConnectionError):
-    """The endpoint does not answer as a DynamoDB engine. The message names the URL and what to do."""
 
 
 def aws_table_prefix() -> str:
@@ -133,11 +141,17 @@ class EmbeddedEngine:
         return f"http://127.0.0.1:{self.port}"
 
     def is_alive(self) -> bool:
-        return self.process.poll() is None and _answers(self.endpoint_url)
+        """Not dead: its process runs and its port accepts connections. A busy or stopped engine is alive."""
+        return self.process.poll() is None and accepts_connections(self.endpoint_url)
 
     def stop(self) -> None:
+        """End the engine and its tables: only its owner asks (the kernel's exit, ``stop_embedded_engine()``,
+        ``dynalab serve``'s Ctrl-C), never a check that found it slow."""
         if self.process.poll() is None:
             self.process.terminate()
+            if hasattr(signal, "SIGCONT"):  # a stopped engine takes its SIGTERM now, not at its next SIGCONT
+                with contextlib.suppress(OSError):
+                    os.kill(self.process.pid, signal.SIGCONT)
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -200,39 +214,14 @@ def _read_line(process: subprocess.Popen, timeout_seconds: float) -> str:
     reader.start()
     reader.join(timeout_seconds)
     if not result:
-        process.kill()
+        process.kill()  # it never said READY: it holds no table, and nobody can reach it
         return ""
     return result[0].strip()
 
 
 def _answers(endpoint_url: str, timeout_seconds: float = 2.0) -> bool:
-    """Does anything answer HTTP at this URL? (Any status counts: it is alive.)"""
-    try:
-        urllib.request.urlopen(endpoint_url, timeout=timeout_seconds).close()
-    except urllib.error.HTTPError:
-        return True
-    except (OSError, ValueError):
-        return False
-    return True
-
-
-def identify_engine(endpoint_url: str) -> str:
-    """'moto', 'dynalite' or 'other', from what the endpoint says about itself (cheap, best effort)."""
-    try:
-        with urllib.request.urlopen(endpoint_url.rstrip("/") + "/moto-api/data.json", timeout=2) as reply:
-            # moto answers with its JSON state; dynalite answers every GET with 200 and its health line.
-            if reply.status == 200 and reply.read(1) == b"{":
-                return "moto"
-    except (OSError, ValueError):
-        pass
-    try:
-        with urllib.request.urlopen(endpoint_url, timeout=2) as reply:
-            # dynalite mimics DynamoDB's health answer to a bare GET (DynamoDB Local answers 400).
-            if reply.read(64).startswith(b"healthy: dynamodb"):
-                return "dynalite"
-    except (OSError, ValueError):
-        pass
-    return "other"
+    """Does the engine answer HTTP within ``timeout_seconds``? (Any status counts: it is alive and serving.)"""
+    return engine_state(endpoint_url, timeout_seconds) == "answers"
 
 
 @dataclass
@@ -325,7 +314,9 @@ def connect(endpoint: str | None = None) -> Lab:
 
     ``endpoint`` overrides ``DYNALAB_ENDPOINT``: None (the embedded engine), an ``http(s)://host:port`` URL,
     or ``"aws"`` (real AWS, explicit opt-in). Calling it again returns the same ``Lab`` while its engine
-    lives; if the embedded engine died, it says so in one line and starts a fresh one.
+    lives; if the embedded engine died (its process exited, or its port refuses connections), it says so in one
+    line and starts a fresh one. A busy engine (it accepts connections, no answer) is waited for up to
+    ``LOCAL_READ_TIMEOUT_SECONDS``, then reported busy (EngineBusyError) and left running with its tables.
     """
     target = endpoint if endpoint is not None else os.environ.get(ENV_VAR, "").strip() or None
     with _lock:
@@ -339,7 +330,11 @@ def connect(endpoint: str | None = None) -> Lab:
                 "{source} must be unset (the embedded engine), 'aws', or an http(s)://host:port URL with a host "
                 "and a port from 1 to 65535; got {target!r:.80}", source=source, target=target))
         lab = _labs.get(target)
-        if lab is None or not _answers(target):
+        state = engine_state(target, LOCAL_READ_TIMEOUT_SECONDS)
+        if state == "busy":
+            raise EngineBusyError(busy_message(target, LOCAL_READ_TIMEOUT_SECONDS))
+        if lab is None or state == "dead":
+            _labs.pop(target, None)
             shared = _probe(target)
             lab = _labs[target] = _make_lab(target, identify_engine(target), embedded=False, shared=shared)
         return lab
@@ -373,13 +368,17 @@ def embedded_engine() -> EmbeddedEngine | None:
 
 def _connect_embedded() -> Lab:
     global _embedded
-    if _embedded is not None and not _embedded.is_alive():
-        print(tr(
-            "dynalab: the embedded engine on port {port} has stopped; starting a fresh one "
-            "(the tables it held are gone: re-run the cells that create them).", port=_embedded.port))
-        _labs.pop(_embedded.endpoint_url, None)
-        _embedded.stop()
-        _embedded = None
+    if _embedded is not None:
+        state = engine_state(_embedded.endpoint_url, LOCAL_READ_TIMEOUT_SECONDS, _embedded.process)
+        if state == "busy":  # never replaced: a fresh engine would hold none of the learner's tables
+            raise EngineBusyError(busy_message(_embedded.endpoint_url, LOCAL_READ_TIMEOUT_SECONDS))
+        if state == "dead":
+            print(tr(
+                "dynalab: the embedded engine on port {port} has stopped; starting a fresh one "
+                "(the tables it held are gone: re-run the cells that create them).", port=_embedded.port))
+            _labs.pop(_embedded.endpoint_url, None)
+            _embedded.stop()  # reaps it (its port refuses connections: nothing of it serves any more)
+            _embedded = None
     if _embedded is None:
         _embedded = start_embedded_engine()
     url = _embedded.endpoint_url
@@ -427,11 +426,6 @@ def _new_session(aws: bool) -> boto3.session.Session:
     return boto3.session.Session(
         aws_access_key_id="dynalab", aws_secret_access_key="dynalab", region_name=REGION, botocore_session=core
     )
-
-
-#: How long a call waits for a local engine's answer before it says the engine is not answering (a frozen or
-#: overloaded engine must not hang a lesson: the slowest local answer, a 1 MB Scan page on moto, takes ~1 s).
-LOCAL_READ_TIMEOUT_SECONDS = 15.0
 
 
 def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str, Any]:
@@ -521,41 +515,66 @@ def _standard_plugins(lab: Lab) -> None:
 LOCAL_REFUSED_ATTEMPTS = 2
 
 
-def _is_loopback(endpoint_url: str | None) -> bool:
-    host = urllib.parse.urlsplit(endpoint_url or "").hostname or ""
-    return host in ("127.0.0.1", "localhost", "::1")
-
-
 def _refuse_to_wait_again(endpoint_url: str | None, read_timeout_seconds: float) -> Any:
     """A botocore needs-retry hook: a local engine that did not answer in time is not retried (botocore would wait
     the whole timeout again, up to 5 times), nor, past one quick retry, a loopback engine that refuses connections
-    (it is not running): the call fails at once with one line saying what to do."""
-    loopback = _is_loopback(endpoint_url)
+    (it is not running): the call fails at once with one line saying what to do. A write that timed out says
+    that it may still be applied: the engine has it, and a learner who sends an ``ADD`` again counts it twice."""
+    loopback = is_loopback(endpoint_url)
 
-    def check(caught_exception: BaseException | None = None, attempts: int = 1, **_: Any) -> None:
+    def check(caught_exception: BaseException | None = None, attempts: int = 1, operation: Any = None,
+              request_dict: Any = None, **_: Any) -> None:
         if (loopback and isinstance(caught_exception, EndpointConnectionError)
                 and attempts >= LOCAL_REFUSED_ATTEMPTS):
             raise EngineUnreachableError(tr(
                 "dynalab: the engine at {url} refuses connections: nothing listens there (it stopped?). Run "
                 "`lab = dynalab.connect()`: it starts a fresh embedded engine.", url=endpoint_url)) from None
         if isinstance(caught_exception, ReadTimeoutError):
+            name = getattr(operation, "name", "")
+            if _may_write(name, request_dict):
+                raise EngineUnreachableError(tr(
+                    "dynalab: the engine at {url} did not answer within {seconds:g} s (busy, stopped or "
+                    "overloaded?), and this {operation} may still be applied: read the item before you send it "
+                    "again (an ADD sent twice counts twice).", url=endpoint_url, seconds=read_timeout_seconds,
+                    operation=name)) from None
             raise EngineUnreachableError(tr(
-                "dynalab: the engine at {url} did not answer within {seconds:g} s (frozen or "
-                "overloaded?). If it stopped, run `lab = dynalab.connect()`: it starts a fresh embedded engine.",
-                url=endpoint_url, seconds=read_timeout_seconds)) from None
+                "dynalab: the engine at {url} did not answer within {seconds:g} s (busy, stopped or "
+                "overloaded?). `lab = dynalab.connect()` waits for a busy engine, and starts a fresh embedded "
+                "one only if it has exited.", url=endpoint_url, seconds=read_timeout_seconds)) from None
 
     return check
+
+
+#: Operations that only read: a call of any other may have changed something when its answer did not come.
+_READ_ONLY_PREFIXES = ("Get", "BatchGet", "TransactGet", "Describe", "List", "Query", "Scan")
+
+
+def _may_write(operation: str, request_dict: Any) -> bool:
+    """Could this call have written? PartiQL writes unless every statement is a SELECT."""
+    if operation.startswith(_READ_ONLY_PREFIXES):
+        return False
+    if operation not in ("ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"):
+        return True
+    try:
+        body = json.loads((request_dict or {}).get("body") or b"{}")
+        statements = [body] if operation == "ExecuteStatement" else (
+            body.get("Statements") or body.get("TransactStatements") or [])
+        return not all(str(each.get("Statement", "")).lstrip()[:6].upper() == "SELECT" for each in statements)
+    except (ValueError, TypeError, AttributeError):
+        return True
 
 
 def _probe(endpoint_url: str) -> bool:
     """Fail with one clear line if nothing DynamoDB-like answers at the URL; else whether it is an engine several
     kernels share (``dynalab serve``'s, said in its Via header)."""
     client = _session(False).client(
-        "dynamodb", **_client_args(endpoint_url, False, connect_timeout=2, read_timeout=5,
+        "dynamodb", **_client_args(endpoint_url, False, connect_timeout=2, read_timeout=LOCAL_READ_TIMEOUT_SECONDS,
                                    retries={"mode": "standard", "max_attempts": 1})
     )
     try:
         answer = client.list_tables(Limit=1)
+    except ReadTimeoutError:
+        raise EngineBusyError(busy_message(endpoint_url, LOCAL_READ_TIMEOUT_SECONDS)) from None
     except _CONNECTION_ERRORS as error:
         raise EngineUnreachableError(tr(
             "dynalab: cannot reach a DynamoDB engine at {url} ({error}). "

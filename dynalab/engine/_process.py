@@ -16,6 +16,7 @@ import threading
 import time
 from typing import Any
 
+from dynalab.engine import _iterators
 from dynalab.models.quotas import SHARD_ITERATOR_LIFETIME_SECONDS
 
 #: Worker threads serving requests (a lesson's load generator uses up to 8 clients at once).
@@ -70,43 +71,6 @@ def serialize_item_operations() -> None:
                 setattr(backend, name, locked(method))
 
 
-def expire_shard_iterators(lifetime_seconds: float) -> None:
-    """Shard iterators expire ``lifetime_seconds`` after they are issued, as DynamoDB's do (15 minutes).
-
-    moto keeps every iterator it ever issued (each GetRecords issues the next one), so a projector polling for a
-    workshop grew the engine by hundreds of MB. Expired ones are dropped, and GetRecords on one answers
-    ``ExpiredIteratorException`` like DynamoDB, so readers learn to re-fetch an iterator from their checkpoint.
-    """
-    from moto.core.exceptions import JsonRESTError
-    from moto.dynamodbstreams import models
-
-    issued = models.ShardIterator.__init__
-    get_records = models.DynamoDBStreamsBackend.get_records
-    last_prune = [time.monotonic()]
-
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        issued(self, *args, **kwargs)
-        self.issued_at = time.monotonic()
-
-    def get_records_unless_expired(self: Any, iterator_arn: str, limit: int) -> Any:
-        now = time.monotonic()
-        if now - last_prune[0] > min(60.0, lifetime_seconds):
-            last_prune[0] = now
-            for arn, iterator in list(self.shard_iterators.items()):
-                if now - iterator.issued_at > lifetime_seconds:
-                    del self.shard_iterators[arn]
-        iterator = self.shard_iterators.get(iterator_arn)
-        if iterator is None or now - iterator.issued_at > lifetime_seconds:
-            self.shard_iterators.pop(iterator_arn, None)
-            raise JsonRESTError("ExpiredIteratorException",
-                                f"Iterator expired. The iterator was created more than {lifetime_seconds:g} "
-                                "seconds ago, or is not one this engine issued.")
-        return get_records(self, iterator_arn, limit)
-
-    models.ShardIterator.__init__ = init  # type: ignore[method-assign]
-    models.DynamoDBStreamsBackend.get_records = get_records_unless_expired  # type: ignore[method-assign]
-
-
 def stop_tracking_model_instances() -> None:
     """moto keeps every model object it ever builds (each Item, each DynamoType of each request, each stream record)
     in a class-level list for its dashboard, so the engine grew with every request, read or write: about 1 KB a
@@ -152,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.parent:
         threading.Thread(target=_exit_when_parent_dies, args=(args.parent,), daemon=True).start()
     match_dynamodb_item_limit()
-    expire_shard_iterators(args.iterator_lifetime_seconds)  # before the lock wraps get_records
+    _iterators.install(args.iterator_lifetime_seconds)  # before the lock wraps get_records
     serialize_item_operations()
     cache_moto_module_list()
     stop_tracking_model_instances()

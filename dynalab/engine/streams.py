@@ -264,8 +264,8 @@ def runner_state(lab: Lab, thread_alive: bool, error: BaseException | None) -> s
         return tr("stopped ({kind})", kind=type(error).__name__)
     if thread_alive:
         if not engine_answers(lab):
-            return tr("stalled: the engine at {url} is not answering (dynalab.connect() starts a new one)",
-                      url=lab.endpoint_url)
+            return tr("stalled: the engine at {url} is not answering (busy or stopped? dynalab.connect() waits "
+                      "for it, and starts a new one only if it has exited)", url=lab.endpoint_url)
         return tr("running")
     return tr("idle")
 

@@ -85,6 +85,17 @@ SHARD_ITERATOR_LIFETIME_SECONDS = 15 * 60
 #: A stream keeps a record for 24 hours (Streams.html, read 2026-12).
 STREAM_RETENTION_SECONDS = 24 * 3600
 
+# ---- streams requests: what the engine refuses with ValidationException [src:streams-request-lengths] ----------
+#: Length constraints, in characters, of GetShardIterator's StreamArn, ShardId and SequenceNumber and of GetRecords'
+#: ShardIterator (API_streams_GetShardIterator.html, API_streams_GetRecords.html, read 2026-12-07).
+STREAM_ARN_LENGTH_RANGE = (37, 1024)
+SHARD_ID_LENGTH_RANGE = (28, 65)
+SEQUENCE_NUMBER_LENGTH_RANGE = (21, 40)
+SHARD_ITERATOR_LENGTH_RANGE = (1, 2048)
+#: GetRecords' Limit: from 1 record; "The upper limit is 1000" (GET_RECORDS_MAX_RECORDS)
+#: [src:streams-get-records-limit].
+GET_RECORDS_MIN_LIMIT = 1
+
 # ---- time to live ---------------------------------------------------------------------------------------------
 #: "DynamoDB typically deletes expired items within two days of expiration" (API_UpdateTimeToLive.html, read
 #: 2026-12). A TTL delete appears in the stream as a REMOVE whose userIdentity is this (API_streams_Record.html).
