@@ -242,6 +242,9 @@ class ContributorInsightsService:
         if order_by not in _ORDER_BY or any(m not in _REPORT_METRICS for m in metrics):
             raise InsightsError("InvalidParameterValueException", f"OrderBy must be one of {', '.join(_ORDER_BY)} "
                                 f"and Metrics among {', '.join(_REPORT_METRICS)}.")
+        parts = name.split("-")
+        if name.startswith(RULE_PREFIX + "-") and parts[-1].isdigit():
+            start = max(start, int(parts[-1]) / 1000)  # a DynamoDB rule sees only what happened once it existed
         try:
             groups = json.loads(definition).get("LogGroupNames") or []
             report = rule_report(definition, self.store.events(groups, start, end), start_seconds=start,

@@ -233,10 +233,11 @@ class MetricsRecorder:
             for access in record.keys:
                 slot = (int(record.timestamp_seconds), access.table_name, access.index_name, access.partition_key,
                         access.sort_key)
-                share = key_shares.setdefault(slot, [0.0, 0.0, 0])
+                share = key_shares.setdefault(slot, [0.0, 0.0, 0, 0.0])
                 share[0] += access.read_units
                 share[1] += access.write_units
                 share[2] += access.throttle_count
+                share[3] = max(share[3], record.timestamp_seconds)  # the event's time: its last call's
         self._add_provisioned(aggregator)
         if key_shares:  # first: a reader who sees a flush's metrics sees its keys too
             self._put_key_events(key_shares)
@@ -300,13 +301,13 @@ class MetricsRecorder:
 
     def _put_key_events(self, shares: Mapping[tuple, list[float]]) -> None:
         events = []
-        for (second, table, index, partition, sort), (read, write, throttled) in sorted(shares.items(),
-                                                                                     key=lambda kv: kv[0][0]):
+        for (_, table, index, partition, sort), (read, write, throttled, last) in sorted(
+                shares.items(), key=lambda kv: kv[1][3]):
             names = self._insights.get((table, index))
             if not names:
                 continue
             access = KeyAccess(table, index, partition, sort, read, write, int(throttled))
-            events.append({"timestamp": second * 1000, "message": _json(key_event(access, names))})
+            events.append({"timestamp": int(last * 1000), "message": _json(key_event(access, names))})
         if not events:
             return
         self._ensure_log_stream()
