@@ -51,6 +51,8 @@ _LOG_EVENTS_PER_REQUEST = 5000
 #: How long the recorder trusts what it read of the engine's Contributor Insights rules (a plain client may change
 #: them without the lab seeing it).
 INSIGHTS_REFRESH_SECONDS = 5.0
+#: Consecutive failed flushes after which the background thread stops (the engine has stopped).
+_GIVE_UP_AFTER_FAILURES = 5
 
 
 def _key_values(key: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, str | None] | None:
@@ -200,10 +202,15 @@ class MetricsRecorder:
                 self._thread.start()
 
     def _run(self) -> None:
+        failures = 0
         while not self._stopped:
             self._wake.wait(self.flush_interval_seconds)
             self._wake.clear()
-            self.flush()
+            failures = 0 if self.flush() else failures + 1
+            if failures >= _GIVE_UP_AFTER_FAILURES:  # the engine is gone: stop knocking (a new record restarts it)
+                with self._flush_lock:
+                    self._thread = None
+                return
 
     def stop(self) -> None:
         """Flush what is buffered and end the background thread."""
@@ -211,14 +218,17 @@ class MetricsRecorder:
         self._wake.set()
         self.flush()
 
-    def flush(self) -> None:
-        """Publish everything recorded so far (called every second in the background, and before reads)."""
+    def flush(self) -> bool:
+        """Publish everything recorded so far (called every second in the background, and before reads); False if
+        it failed (the flush's data is dropped, the error counted)."""
         with self._flush_lock:
             try:
                 self._flush()
             except Exception as error:  # never fail a learner's call; count it, keep going
                 self.errors += 1
                 self.last_error = error
+                return False
+        return True
 
     def _flush(self) -> None:
         records = []
