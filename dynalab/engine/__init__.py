@@ -507,7 +507,11 @@ def _console_plugins(lab: Lab, raw: Any) -> None:
 
     recorder = lab.fidelity.add(MetricsRecorder(cloudwatch, logs, lambda t: raw.describe_table(TableName=t)["Table"],
                                                 key_attributes))
-    lab.cloudwatch.meta.events.register_first("before-call.cloudwatch", lambda **_: recorder.flush())
+
+    def flush_first(**_: Any) -> None:  # returns None: a before-call handler's answer would replace the call's
+        recorder.flush()
+
+    lab.cloudwatch.meta.events.register_first("before-call.cloudwatch", flush_first)
     if not lab.embedded:  # the embedded engine serves Contributor Insights itself (engine/_contributor_insights.py)
         stand_in = lab.fidelity.add(ContributorInsightsStandIn(ContributorInsightsService(ClientStore(raw, cloudwatch,
                                                                                                        logs))))
