@@ -39,6 +39,8 @@ __all__ = ["ConsoleMetrics", "TopKey", "describe_throttling_reason", "enable_con
 #: How far back a read looks by default, and at most (a lesson's window, not CloudWatch's 15 months).
 DEFAULT_MINUTES = 10
 MAX_MINUTES = 24 * 60
+#: The latest time a window may end (2100-01-01 UTC): dynalab's bound, far past any metric.
+LATEST_SECONDS = 4_102_444_800
 _SERIES = {  # ConsoleMetrics field -> (metric, statistic)
     "consumed_read": ("ConsumedReadCapacityUnits", "Sum"),
     "consumed_write": ("ConsumedWriteCapacityUnits", "Sum"),
@@ -57,7 +59,8 @@ _LIMIT_WORDS = {
 
 def _window(minutes: int, start_seconds: float | None, end_seconds: float | None) -> tuple[dt.datetime, dt.datetime]:
     checks.number("minutes", minutes, low=1, high=MAX_MINUTES, integer=True)
-    end = checks.optional(checks.number, "end_seconds", end_seconds, low=0)
+    end = checks.optional(checks.number, "end_seconds", end_seconds, low=0, high=LATEST_SECONDS,
+                          unit=tr("Unix seconds"))
     end = dt.datetime.now(dt.UTC).timestamp() if end is None else end
     start = checks.optional(checks.number, "start_seconds", start_seconds, low=max(0.0, end - MAX_MINUTES * 60),
                             high=end, unit=tr("Unix seconds, within a day before end_seconds"))
