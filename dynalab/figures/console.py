@@ -39,8 +39,11 @@ def console_metrics_figure(metrics: Any, kind: str = "write", title: str | None 
                            row_heights=[0.6, 0.4])
     figure.add_trace(go.Scatter(x=minutes, y=consumed, name=tr("consumed"), mode="lines+markers",
                                 line=dict(color=_COLORS["consumed"])), row=1, col=1)
-    figure.add_trace(go.Scatter(x=minutes, y=provisioned, name=tr("provisioned capacity"), mode="lines",
-                                line=dict(color=_COLORS["provisioned"], dash="dash")), row=1, col=1)
+    # markers too: a table used for one minute has one provisioned datapoint, which a bare line would not draw
+    figure.add_trace(go.Scatter(x=minutes, y=provisioned, name=tr("provisioned capacity"), mode="lines+markers",
+                                line=dict(color=_COLORS["provisioned"], dash="dash"), marker=dict(symbol="line-ew-open",
+                                                                                                  size=14)),
+                     row=1, col=1)
     figure.add_trace(go.Bar(x=minutes, y=throttles, name=tr("throttle events"),
                             marker_color=_COLORS["throttled"]), row=2, col=1)
     where = metrics.table_name + (f" / {metrics.index_name}" if getattr(metrics, "index_name", None) else "")
@@ -61,7 +64,8 @@ def top_keys_figure(top: Any, title: str | None = None, value_label: str | None 
     names = labels("top labels", [row.label for row in rows])
     values = series("top values", [row.value for row in rows], low=0)
     figure = go.Figure(go.Bar(x=values[::-1], y=names[::-1], orientation="h", marker_color=_COLORS["consumed"],
-                              text=[f"{v:,.0f}" for v in values[::-1]], textposition="auto"))
+                              text=[f"{v:,.0f}" for v in values[::-1]], textposition="outside", textangle=0,
+                              cliponaxis=False))
     figure.update_layout(title=title if title is not None else tr("Contributor Insights: top keys"),
                          xaxis_title=value_label if value_label is not None else "ConsumedThroughputUnits",
                          height=max(220, 60 + 32 * len(rows)), template="plotly_white",
