@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dynalab.figures import has_fields, labels, series
 from dynalab.i18n import tr
@@ -33,6 +32,8 @@ def console_metrics_figure(metrics: Any, kind: str = "write", title: str | None 
     provisioned = [None if value != value else value for value in getattr(metrics, f"provisioned_{kind}")]  # NaN: gap
     if not len(consumed) == len(throttles) == len(provisioned) == len(minutes):
         raise ValueError(tr("metrics: minutes and every series must have one value per minute"))
+    from plotly.subplots import make_subplots  # here: lesson 3 draws top keys only, and this import is slow
+
     usage = tr("Write usage (average units/second)") if kind == "write" else tr("Read usage (average units/second)")
     events = tr("Write throttled events (count)") if kind == "write" else tr("Read throttled events (count)")
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.14, subplot_titles=(usage, events),
