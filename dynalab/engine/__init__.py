@@ -245,6 +245,9 @@ class Lab:
     fidelity: FidelityLayer = field(repr=False)
     table_prefix: str = ""
     owner: str = ""
+    #: a boto3 CloudWatch client for the lab's endpoint (on AWS: your account's CloudWatch, read-only use): the engine's
+    #: ``AWS/DynamoDB`` metrics (``dynalab.fidelity.recorder``) and Contributor Insights reports
+    cloudwatch: Any = field(default=None, repr=False)
     #: dollars of AWS load estimated and approved so far on this connection (``dynalab.engine.aws_budget``)
     aws_dollars_approved: float = 0.0
     _retrying_clients: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -259,6 +262,14 @@ class Lab:
         from dynalab.fidelity.metering import Meter
 
         return self.fidelity.find(Meter)
+
+    @property
+    def metrics(self) -> Any:
+        """The metrics recorder (``dynalab.fidelity.recorder.MetricsRecorder``) publishing to the engine's CloudWatch,
+        or None (on AWS DynamoDB publishes its own; dynalite serves no CloudWatch)."""
+        from dynalab.fidelity.recorder import MetricsRecorder
+
+        return self.fidelity.find(MetricsRecorder)
 
     def table_name(self, name: str) -> str:
         """The name a lesson table called ``name`` has here: prefixed on AWS, as given elsewhere."""
@@ -482,7 +493,11 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
         fidelity=layer,
         table_prefix=prefix,
         owner=owner,
+        cloudwatch=session.client("cloudwatch", **_client_args(endpoint_url, aws, **timeouts)),
     )
+    if not aws:
+        lab.cloudwatch.meta.events.register_first("needs-retry", _refuse_to_wait_again(endpoint_url,
+                                                                                        read_timeout_seconds))
     _standard_plugins(lab)
     _explain_connection_errors_in_ipython()
     return lab
@@ -507,6 +522,47 @@ def _standard_plugins(lab: Lab) -> None:
                                                                 s3={"addressing_style": "path"}))
 
         lab.fidelity.add(BulkPutItems(raw, s3))
+    if lab.engine == "moto" and raw is not None:
+        _console_plugins(lab, raw)
+
+
+def _console_plugins(lab: Lab, raw: Any) -> None:
+    """CloudWatch's side of a moto engine: the metrics recorder, and (on an engine started outside dynalab, which
+    lacks them) the Contributor Insights stand-in. ``lab.cloudwatch`` flushes the recorder before each call, so a
+    read through the lab sees every call made before it."""
+    from dynalab.fidelity.contributor_insights import (
+        ClientStore,
+        ContributorInsightsService,
+        ContributorInsightsStandIn,
+    )
+    from dynalab.fidelity.metering import Meter
+    from dynalab.fidelity.recorder import MetricsRecorder
+
+    # the recorder's own clients: one quick retry, so a dead engine costs its background thread little
+    quick = {"retries": {"mode": "standard", "max_attempts": 2}}
+    cloudwatch = _session(False).client("cloudwatch", **_client_args(lab.endpoint_url, False, **quick))
+    logs = _session(False).client("logs", **_client_args(lab.endpoint_url, False, **quick))
+    meter = lab.fidelity.find(Meter)
+
+    def key_attributes(table: str, index: str | None) -> tuple[str, ...] | None:
+        info = meter.table_info(table) if meter is not None else None
+        if info is None:
+            return None
+        if index is None:
+            return info.key_attributes
+        return next((i.key_attributes for i in info.indexes if i.name == index and i.is_global), None)
+
+    recorder = lab.fidelity.add(MetricsRecorder(cloudwatch, logs, lambda t: raw.describe_table(TableName=t)["Table"],
+                                                key_attributes))
+
+    def flush_first(**_: Any) -> None:  # returns None: a before-call handler's answer would replace the call's
+        recorder.flush()
+
+    lab.cloudwatch.meta.events.register_first("before-call.cloudwatch", flush_first)
+    if not lab.embedded:  # the embedded engine serves Contributor Insights itself (engine/_contributor_insights.py)
+        stand_in = lab.fidelity.add(ContributorInsightsStandIn(ContributorInsightsService(ClientStore(raw, cloudwatch,
+                                                                                                       logs))))
+        stand_in.install_report(lab.cloudwatch)
 
 
 #: A refused connection to an engine on this machine is retried this many times in all (one quick retry rides

@@ -116,6 +116,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.parent:
         threading.Thread(target=_exit_when_parent_dies, args=(args.parent,), daemon=True).start()
     match_dynamodb_item_limit()
+    # dynalab's additions that any client sees (each module adds its own line): CloudWatch as CloudWatch answers,
+    # Contributor Insights (_metrics.py, _contributor_insights.py)
+    from dynalab.engine._contributor_insights import serve_contributor_insights
+    from dynalab.engine._metrics import use_cloudwatch_periods
+
+    use_cloudwatch_periods()
+    serve_contributor_insights()
     _iterators.install(args.iterator_lifetime_seconds)  # before the lock wraps get_records
     serialize_item_operations()
     cache_moto_module_list()

@@ -56,6 +56,7 @@ from dynalab.fidelity.requests import READS, WRITES, Access, accesses, client_sh
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.capacity import write_units
+from dynalab.models.cloudwatch_metrics import Throttle
 from dynalab.models.indexes import SecondaryIndex, index_entry_size, indexes_from_description
 from dynalab.models.quotas import (
     MAX_ITEM_SIZE_BYTES,
@@ -71,6 +72,9 @@ __all__ = ["GSI_THROTTLE_MESSAGE", "PER_PARTITION_MAX", "SecondCounts", "Through
            "enforce_throughput", "find_enforcer"]
 
 THROTTLE_CODE = "ProvisionedThroughputExceededException"
+#: botocore context key where each throttled attempt is noted for the metrics recorder (``dynalab.fidelity.recorder``):
+#: a list of (``Throttle``, [typed key, ...]).
+THROTTLES_KEY = "dynalab_throttles"
 THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                     "your provisioning level with the UpdateTable API.")
 #: GSI back-pressure: the table write is refused because its GSI is short of write capacity (gsi-throttling.html).
@@ -400,6 +404,10 @@ class ThroughputEnforcer:
                                         [a.key for a in withheld],
                                         "spec": on_this_table[0].spec}
         if withheld:
+            # the items handed back are throttle events, not a throttled request (metrics-dimensions.html)
+            reason = f"Table{kind.capitalize()}ProvisionedThroughputExceeded"
+            context.setdefault(THROTTLES_KEY, []).append((Throttle(self.table_name, None, reason, len(withheld), False),
+                                                          [dict(a.key) for a in withheld]))
             items = request["RequestItems"]
             if kind == "write":
                 items[self.table_name] = [a.spec for a in admitted]
@@ -449,7 +457,7 @@ class ThroughputEnforcer:
                     context[self._state_key] = {"kind": kind, "charged": {}, "index_charged": {read_index: units}}
                     return None
                 return self._throttled(_index_arn(self.table_arn, read_index), "IndexReadProvisionedThroughputExceeded",
-                                       THROTTLE_MESSAGE)
+                                       THROTTLE_MESSAGE, (context, operation, body))
             buckets = [self._buckets[(kind, index)] for index in parts]
             short = [name for name in on_indexes if self._index_buckets[(name, "write")].balance <= 0]
             # today's mode: a key past the ceiling a partition is designed for throttles (KeyRange...)
@@ -469,17 +477,26 @@ class ThroughputEnforcer:
             if short and all(b.balance > 0 for b in buckets):
                 # GSI back-pressure: the table had capacity, its index did not, so the table write is throttled.
                 return self._throttled(_index_arn(self.table_arn, short[0]), "IndexWriteProvisionedThroughputExceeded",
-                                       tr(GSI_THROTTLE_MESSAGE, index=short[0]))
+                                       tr(GSI_THROTTLE_MESSAGE, index=short[0]), (context, operation, body))
             reason = f"Table{kind.capitalize()}" + ("KeyRangeThroughputExceeded" if key_refused or (
                 self.per_partition and self.partitions > 1) else "ProvisionedThroughputExceeded")
-            return self._throttled(self.table_arn, reason, THROTTLE_MESSAGE)
+            return self._throttled(self.table_arn, reason, THROTTLE_MESSAGE, (context, operation, body))
 
-    def _throttled(self, resource: str, reason: str, message: str) -> Any:
-        """Count a throttled attempt (the lock is held) and answer it as DynamoDB does, with its ThrottlingReasons
-        (API_ThrottlingReason.html)."""
+    def _throttled(self, resource: str, reason: str, message: str, call: tuple[dict, str, dict]) -> Any:
+        """Count a throttled attempt (the lock is held), note it for the metrics recorder, and answer it as DynamoDB
+        does, with its ThrottlingReasons (API_ThrottlingReason.html)."""
         self.throttled_attempts += 1
         self._second().throttled_attempts += 1
         self.throttle_reasons[reason] = self.throttle_reasons.get(reason, 0) + 1
+        context, operation, body = call
+        index = resource.rsplit("/index/", 1)[1] if "/index/" in resource else None
+        if operation == "Query":
+            keys = [{self.partition_key: value} for value in [_query_key(body, self.partition_key)] if value]
+        else:
+            keys = [dict(a.key) for a in accesses(operation, body) if a.table == self.table_name]
+        # a throttled event per item (a batch's or a transaction's), one for a Query or Scan (metrics-dimensions)
+        events = max(len(keys), 1) if operation not in ("Query", "Scan") else 1
+        context.setdefault(THROTTLES_KEY, []).append((Throttle(self.table_name, index, reason, events), keys))
         return error_response(THROTTLE_CODE, message,
                               extra={"ThrottlingReasons": [{"reason": reason, "resource": resource}]})
 

@@ -141,6 +141,28 @@ SECONDS_PER_HOUR = 3600
 #: botocore 1.44 service model: BulkOperationMaxWriteRequestUnits min 1024), read 2026-12.
 BULK_PUT_MIN_WRITE_REQUEST_UNITS = 1024
 
+# ---- CloudWatch metrics and Contributor Insights (metrics-dimensions.html, contributorinsights_HowItWorks.html) ------
+#: DynamoDB "outputs consumed provisioned throughput for one-minute periods", and CloudWatch aggregates its capacity,
+#: request and throttle metrics "at one-minute intervals" (metrics-dimensions.html, read 2026-12)
+#: [src:cloudwatch-one-minute-periods].
+METRICS_PERIOD_SECONDS = 60
+#: The namespace DynamoDB publishes in (metrics-dimensions.html, read 2026-12) [src:cloudwatch-one-minute-periods].
+DYNAMODB_METRICS_NAMESPACE = "AWS/DynamoDB"
+#: PutMetricData: "no more than 1000 different metrics" a request (API_PutMetricData.html; botocore 1.44's model,
+#: read 2026-12) [src:cloudwatch-put-metric-data-1000].
+PUT_METRIC_DATA_MAX_METRICS = 1000
+#: Contributor Insights ranks keys by ConsumedThroughputUnits: "(3 x consumed write capacity units) + consumed read
+#: capacity units" (contributorinsights_HowItWorks.html [A23], read 2026-12) [src:contributor-insights-units].
+CONSUMED_THROUGHPUT_UNITS_PER_WRITE_UNIT = 3
+#: GetInsightRuleReport's MaxContributorCount: "The range is 1 to 100. If you omit this, the default of 10 is used"
+#: (API_GetInsightRuleReport.html; botocore 1.44's model, read 2026-12) [src:insight-rule-report-contributors].
+INSIGHT_RULE_REPORT_CONTRIBUTORS_RANGE = (1, 100)
+INSIGHT_RULE_REPORT_DEFAULT_CONTRIBUTORS = 10
+#: A Contributor Insights rule name: 1 to 128 characters (botocore 1.44's CloudWatch model, InsightRuleName;
+#: DescribeContributorInsights' rule names follow ``[A-Za-z0-9][A-Za-z0-9\-\_\.]{0,126}[A-Za-z0-9]``)
+#: [src:contributor-insights-rule-names].
+INSIGHT_RULE_NAME_MAX_LENGTH = 128
+
 # ---- dynalab's own bounds (a model's domain, NOT AWS limits) ------------------------------------------------------
 #: The models refuse capacity past a billion units per second and a size past a billion GB (1 EB): far above any
 #: raised table quota, and it keeps a doubling split history or an exact Fraction from running away on 1e18.

@@ -18,6 +18,7 @@ import dynalab
 def prepared(_engine_for_the_session):
     lab = dynalab.connect()
     dynalab.create_table(lab, PROV, ("pk", "S"), read_capacity_units=50, write_capacity_units=50, reset=True)
+    dynalab.enable_contributor_insights(lab, PROV)  # top_keys reads its rules
     yield lab
     for table in lab.client.list_tables()["TableNames"]:
         if table.startswith("hostile-lab"):
