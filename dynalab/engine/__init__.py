@@ -218,9 +218,12 @@ class Lab:
     streams: Any = field(repr=False)
     fidelity: FidelityLayer = field(repr=False)
     table_prefix: str = ""
+    #: the AWS Region its clients sign for: REGION locally (the engine keeps one backend per Region), your own on AWS
+    region: str = REGION
     #: dollars of AWS load estimated and approved so far on this connection (``dynalab.engine.aws_budget``)
     aws_dollars_approved: float = 0.0
     _retrying_clients: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    _regional: dict[str, Lab] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_aws(self) -> bool:
@@ -248,7 +251,8 @@ class Lab:
     def new_client(self, service: str = "dynamodb", **config: Any) -> Any:
         """Another boto3 client on the same endpoint and fidelity layer (e.g. with other retry settings)."""
         with _lock:  # a boto3 session is not thread-safe while it builds a client
-            client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws, **config))
+            client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws,
+                                                                           region=self.region, **config))
         self.fidelity.install(client)
         if not self.is_aws:  # the same fail-fast rules as the lab's own clients
             client.meta.events.register_first("needs-retry", _refuse_to_wait_again(
@@ -263,6 +267,22 @@ class Lab:
                 self._retrying_clients[max_attempts] = self.new_client(
                     retries={"mode": "legacy", "total_max_attempts": max_attempts})
             return self._retrying_clients[max_attempts]
+
+    def in_region(self, region: str) -> Lab:
+        """This lab's endpoint in another AWS Region: its own clients (signed for ``region``, which picks the Region
+        on the engine as on AWS) and its own fidelity layer, so its meter counts that Region's units. A global
+        table's replica in that Region is ``lab.in_region("us-west-2").client``'s. The same Lab for the same Region.
+        """
+        if region == self.region:
+            return self
+        with _lock:
+            if not isinstance(region, str) or region not in _known_regions():
+                raise ValueError(tr("region must be an AWS Region where DynamoDB is available (e.g. us-west-2, "
+                                    "eu-west-1); got {region!r:.60}", region=region))
+            if region not in self._regional:
+                self._regional[region] = _make_lab(self.endpoint_url, self.engine, embedded=self.embedded,
+                                                   region=region)
+            return self._regional[region]
 
     def describe(self) -> str:
         """One line for a notebook: which engine, where."""
@@ -393,7 +413,18 @@ def _new_session(aws: bool) -> boto3.session.Session:
 LOCAL_READ_TIMEOUT_SECONDS = 15.0
 
 
-def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str, Any]:
+def _known_regions() -> frozenset[str]:
+    """The Regions where DynamoDB is available (botocore's endpoint data, aws partition), read once (callers hold
+    ``_lock``)."""
+    if not _regions:
+        _regions.append(frozenset(_session(False).get_available_regions("dynamodb")))
+    return _regions[0]
+
+
+_regions: list[frozenset[str]] = []
+
+
+def _client_args(endpoint_url: str | None, aws: bool, *, region: str | None = None, **config: Any) -> dict[str, Any]:
     settings = {
         "connect_timeout": 2,
         "read_timeout": 60 if aws else LOCAL_READ_TIMEOUT_SECONDS,
@@ -406,18 +437,20 @@ def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str
     args: dict[str, Any] = {"config": Config(**settings)}
     if not aws:
         args["endpoint_url"] = endpoint_url
-        args["region_name"] = REGION
+        args["region_name"] = region or REGION
+    elif region is not None:
+        args["region_name"] = region
     return args
 
 
 def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
-              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS) -> Lab:
+              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS, region: str | None = None) -> Lab:
     aws = engine == "aws"
     session = _session(aws)
-    timeouts = {} if aws else {"read_timeout": read_timeout_seconds}
-    client = session.client("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
-    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
-    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, **timeouts))
+    timeouts: dict[str, Any] = {} if aws else {"read_timeout": read_timeout_seconds}
+    client = session.client("dynamodb", **_client_args(endpoint_url, aws, region=region, **timeouts))
+    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, region=region, **timeouts))
+    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, region=region, **timeouts))
     layer = FidelityLayer(engine)
     prefix = aws_table_prefix() if aws else ""
     if aws:  # first of all plugins: on AWS nothing reaches a table that is not dynalab's own
@@ -435,6 +468,7 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
         streams=streams,
         fidelity=layer,
         table_prefix=prefix,
+        region=client.meta.region_name,
     )
     _standard_plugins(lab)
     _explain_connection_errors_in_ipython()
@@ -448,7 +482,8 @@ def _standard_plugins(lab: Lab) -> None:
 
     # First: later plugins read context["dynalab_consumed"]. The embedded engine is this process's own: the meter
     # may remember item sizes there instead of asking the engine for old items.
-    raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False))
+    raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False,
+                                                                                    region=lab.region))
     lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded, raw_client=raw))
     lab.fidelity.add(Limits())
     if lab.engine == "moto" and raw is not None:
@@ -456,7 +491,7 @@ def _standard_plugins(lab: Lab) -> None:
         from dynalab.fidelity.bulk_put import BulkPutItems
 
         def s3() -> Any:
-            return _session(False).client("s3", **_client_args(lab.endpoint_url, False,
+            return _session(False).client("s3", **_client_args(lab.endpoint_url, False, region=lab.region,
                                                                 s3={"addressing_style": "path"}))
 
         lab.fidelity.add(BulkPutItems(raw, s3))
