@@ -58,7 +58,9 @@ __all__ = [
     "EmbeddedEngine",
     "EngineUnreachableError",
     "Lab",
+    "aws_regions",
     "aws_table_prefix",
+    "check_region",
     "connect",
     "start_embedded_engine",
     "stop_embedded_engine",
@@ -275,10 +277,8 @@ class Lab:
         """
         if region == self.region:
             return self
+        check_region("region", region)
         with _lock:
-            if not isinstance(region, str) or region not in _known_regions():
-                raise ValueError(tr("region must be an AWS Region where DynamoDB is available (e.g. us-west-2, "
-                                    "eu-west-1); got {region!r:.60}", region=region))
             if region not in self._regional:
                 self._regional[region] = _make_lab(self.endpoint_url, self.engine, embedded=self.embedded,
                                                    region=region)
@@ -413,12 +413,20 @@ def _new_session(aws: bool) -> boto3.session.Session:
 LOCAL_READ_TIMEOUT_SECONDS = 15.0
 
 
-def _known_regions() -> frozenset[str]:
-    """The Regions where DynamoDB is available (botocore's endpoint data, aws partition), read once (callers hold
-    ``_lock``)."""
-    if not _regions:
-        _regions.append(frozenset(_session(False).get_available_regions("dynamodb")))
-    return _regions[0]
+def aws_regions() -> frozenset[str]:
+    """The AWS Regions where DynamoDB is available (botocore's endpoint data, aws partition), read once."""
+    with _lock:
+        if not _regions:
+            _regions.append(frozenset(_session(False).get_available_regions("dynamodb")))
+        return _regions[0]
+
+
+def check_region(name: str, value: Any) -> str:
+    """``value`` if it is an AWS Region where DynamoDB is available, else a ValueError naming ``name``."""
+    if isinstance(value, str) and value in aws_regions():
+        return value
+    raise ValueError(tr("{name} must be an AWS Region where DynamoDB is available (e.g. us-west-2, eu-west-1); "
+                        "got {value!r:.60}", name=name, value=value))
 
 
 _regions: list[frozenset[str]] = []

@@ -275,16 +275,21 @@ class GlobalTablesApp:
         return json.dumps(description).encode()
 
     @staticmethod
-    def _describe_group(table: dict, group: Group) -> None:
+    def _describe_group(table: dict, group: Group, plan: ReplicaPlan | None = None) -> None:
+        """Add the group to a table's description; ``plan``: the UpdateTable that just started it (its answer shows
+        the replicas it creates as CREATING and the table UPDATING, however fast the engine is)."""
         now = time.monotonic()
+        started = set(plan.create) | {plan.witness_create} if plan is not None else set()
         table["Replicas"] = [{"RegionName": region, "ReplicaStatus": "ACTIVE" if now >= replica.active_at
-                              else "CREATING"} for region, replica in group.replicas.items()]
+                              and region not in started else "CREATING"} for region, replica in group.replicas.items()]
         table["GlobalTableVersion"] = GLOBAL_TABLE_VERSION
         table["MultiRegionConsistency"] = group.consistency
         if group.witness:
             table["GlobalTableWitnesses"] = [{"RegionName": group.witness, "WitnessStatus": "ACTIVE"
-                                              if now >= group.witness_active_at else "CREATING"}]
-        if now < group.updating_until:
+                                              if now >= group.witness_active_at and group.witness not in started
+                                              else "CREATING"}]
+        if now < group.updating_until or (plan is not None and (plan.create or plan.delete or plan.witness_create
+                                                                or plan.witness_delete)):
             table["TableStatus"] = "UPDATING"
 
     def _delete_table(self, request: dict, body: bytes, region: str, groups: dict[str, Group], environ: dict,
@@ -379,7 +384,7 @@ class GlobalTablesApp:
             if "Table" in description:
                 description = {"TableDescription": description["Table"]}
                 if group is not None:
-                    self._describe_group(description["TableDescription"], group)
+                    self._describe_group(description["TableDescription"], group, plan)
         return _respond(start_response, status, headers, json.dumps(description).encode())
 
     def _state(self, table: Any, group: Group | None, region: str, account: str, request: dict) -> GroupState:

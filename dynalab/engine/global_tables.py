@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dynalab.engine import Lab, _known_regions, _lock, check_lab
+from dynalab.engine import Lab, check_lab, check_region
 from dynalab.engine._replication import SETTING_RANGES
 from dynalab.i18n import tr
 from dynalab.models import checks
@@ -118,21 +118,22 @@ def set_replication(lab: Lab, *, replication_lag_seconds: float | None = None, r
             low, high = SETTING_RANGES[name]
             body[name] = checks.number(name, value, low=low, high=high, unit="seconds")
     if isolated_regions is not None:
-        with _lock:
-            regions = _known_regions()
-        body["isolated_regions"] = sorted(set(checks.sequence_of(
-            "isolated_regions", isolated_regions, lambda name, value: checks.choice(name, value, sorted(regions)))))
+        body["isolated_regions"] = sorted(set(checks.sequence_of("isolated_regions", isolated_regions,
+                                                                 check_region)))
     return _exchange(lab, body)
 
 
 def isolate_region(lab: Lab, region: str) -> ReplicationSettings:
     """Cut ``region`` off from the other Regions (as AWS FIS's Region isolation does): MREC writes there stay there
     until it is healed; MRSC refuses writes and strongly consistent reads there."""
+    check_region("region", region)
     isolated = set(replication_settings(lab).isolated_regions) | {region}
     return set_replication(lab, isolated_regions=sorted(isolated))
 
 
 def heal_region(lab: Lab, region: str | None = None) -> ReplicationSettings:
     """Reconnect ``region`` (None: every Region): what it held back replicates, what it missed arrives."""
+    if region is not None:
+        check_region("region", region)
     isolated = set(replication_settings(lab).isolated_regions)
     return set_replication(lab, isolated_regions=[] if region is None else sorted(isolated - {region}))

@@ -17,6 +17,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from dynalab.engine._replication import DEFAULT_SETTINGS
 from dynalab.engine.global_tables import heal_region, isolate_region, replication_settings, set_replication
 from dynalab.models.quotas import GLOBAL_TABLE_VERSION
 
@@ -54,13 +55,13 @@ def active(dynamodb, table: str) -> bool:
         replica["ReplicaStatus"] == "ACTIVE" for replica in description.get("Replicas", []))
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def settings(lab):
-    """The engine's replication settings, put back after the test (one engine serves this worker's tests)."""
-    before = replication_settings(lab)
+    """The engine's default replication settings, every Region reachable (one engine serves this worker's tests:
+    another test, or the hostile-input tests of set_replication, may have changed them)."""
+    set_replication(lab, **DEFAULT_SETTINGS, isolated_regions=[])
     yield
-    set_replication(lab, replication_lag_seconds=before.replication_lag_seconds,
-                    round_trip_seconds=before.round_trip_seconds, isolated_regions=[])
+    set_replication(lab, **DEFAULT_SETTINGS, isolated_regions=[])
 
 
 def make_global(lab, table: str, regions: tuple[str, ...], consistency: str | None = None,
@@ -118,7 +119,7 @@ def test_writes_replicate_both_ways_and_so_do_deletes(lab, table_name):
 
 
 def test_concurrent_writes_to_one_item_converge_to_the_last_writer_everywhere(lab, table_name, settings):
-    set_replication(lab, replication_lag_seconds=0.5)
+    set_replication(lab, replication_lag_seconds=2.0)  # long enough that the three writes all happen within it
     clients = make_global(lab, table_name, (EAST, WEST, OHIO))
     # three Regions write the same item within the replication lag: each accepts its own write
     for region in (EAST, WEST, OHIO):
@@ -235,6 +236,10 @@ def test_mrec_an_isolated_region_keeps_writing_and_converges_when_healed(lab, ta
     heal_region(lab, WEST)
     assert eventually(lambda: item(clients[EAST], table_name, "island"))
     assert eventually(lambda: item(clients[WEST], table_name, "mainland"))
+    # CloudWatch's ReplicationLatency per Region pair: the engine measured each replicated write
+    latencies = replication_settings(lab)
+    assert latencies.latencies_ms(table_name, receiving_region=EAST)
+    assert latencies.latencies_ms(table_name, receiving_region=WEST)
 
 
 def test_mrsc_an_isolated_region_refuses_writes_and_strong_reads_but_serves_eventual_reads(lab, table_name,
