@@ -56,7 +56,7 @@ def arrivals_figure(write_regions: Sequence[str], watch_regions: Sequence[str], 
                                     line=dict(color=ARRIVAL_COLOUR), marker=dict(color=ARRIVAL_COLOUR, size=[1, 11]),
                                     name=tr("read in the other Region"), legendgroup="arrived",
                                     showlegend=show_legend, hovertext=[text, text]))
-        figure.add_annotation(x=stop, y=target, text=tr("{milliseconds:,.0f} ms", milliseconds=(stop - start) * 1000),
+        figure.add_annotation(x=stop, y=target, text=tr("{milliseconds:.0f} ms", milliseconds=(stop - start) * 1000),
                               showarrow=False, yshift=14, font=dict(color=ARRIVAL_COLOUR))
     figure.update_layout(title=tr("Written in one Region, read in another"), height=300,
                          xaxis_title=tr("seconds"), yaxis=dict(categoryorder="array", categoryarray=lanes),

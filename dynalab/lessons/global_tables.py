@@ -25,6 +25,7 @@ from dynalab.models.global_tables import CONSISTENCY_MODES
 
 __all__ = ["Arrival", "GlobalTable", "IsolationStep", "RaceResult", "ReadAfterWrite", "WriteResult",
            "create_global_table", "isolation_drill", "race", "read_after_write", "remove_global_table",
+           "replicated_write_units",
            "set_replication_lag", "watch_arrival"]
 
 KEY_ATTRIBUTE = "id"
@@ -44,7 +45,7 @@ class WriteResult:
 
     def describe(self) -> str:
         if self.ok:
-            return tr("{region}: wrote {value!r} ({milliseconds:,.0f} ms)", region=self.region, value=self.value,
+            return tr("{region}: wrote {value!r} ({milliseconds:.0f} ms)", region=self.region, value=self.value,
                       milliseconds=self.seconds * 1000)
         return tr("{region}: {value!r} refused: {code}", region=self.region, value=self.value, code=self.error_code)
 
@@ -103,6 +104,17 @@ class GlobalTable:
     def remove(self) -> None:
         """Delete the table everywhere: its replicas (and witness) first, as DynamoDB requires, then the table."""
         remove_global_table(self.lab, self.name, self.regions, self.witness)
+
+
+def replicated_write_units(table: GlobalTable) -> dict[str, float]:
+    """The replicated write units the writes made through this lesson's Labs (one per Region) charged the table, by
+    Region: each Region's meter charges every replica's Region for its writes [src:rwru-per-replica]."""
+    totals = {region: 0.0 for region in table.regions}
+    for writer in table.regions:
+        meter = table.lab_in(writer).meter
+        for region in table.regions:
+            totals[region] += meter.replicated_write_units(table.name, region)
+    return totals
 
 
 def _home(lab: Lab) -> Lab:
@@ -189,7 +201,7 @@ class Arrival:
         if self.lag_seconds is None:
             return tr("{value!r} written in {source}: not in {target} yet", value=self.value,
                       source=self.write_region, target=self.watch_region)
-        return tr("{value!r} written in {source}, read in {target} {milliseconds:,.0f} ms later", value=self.value,
+        return tr("{value!r} written in {source}, read in {target} {milliseconds:.0f} ms later", value=self.value,
                   source=self.write_region, target=self.watch_region, milliseconds=self.lag_seconds * 1000)
 
 
@@ -240,12 +252,13 @@ class RaceResult:
 
 def race(table: GlobalTable, key: str, regions: Sequence[str] | None = None, *, attempts: int = 5,
          settle_seconds: float = 10.0) -> RaceResult:
-    """Each of two Regions writes ``key`` (value: the Region's name) at the same moment, with boto3's retries off.
+    """Two Regions write ``key`` (value: the Region's name), boto3's retries off.
 
-    MREC: both writes are accepted in their own Region, then replication converges every Region to the later one
-    (last writer wins). MRSC: the write that finds the other in flight is refused (ReplicatedWriteConflictException);
-    the race is run again, up to ``attempts`` times, until one is (a race can be won outright). Every Region then
-    reads the same value (strongly consistent on MRSC; waited for on MREC, up to ``settle_seconds``).
+    MREC: one right after the other, well within the replication lag: both are accepted in their own Region, then
+    replication converges every Region to the second one (last writer wins). MRSC: at the same moment; the write that
+    finds the other in flight is refused (ReplicatedWriteConflictException); the race is run again, up to ``attempts``
+    times, until one is (a race can be won outright). Every Region then reads the same value (strongly consistent on
+    MRSC; waited for on MREC, up to ``settle_seconds``).
     """
     regions = tuple(regions or table.regions[:2])
     for region in regions:
@@ -253,9 +266,11 @@ def race(table: GlobalTable, key: str, regions: Sequence[str] | None = None, *, 
     attempts = checks.number("attempts", attempts, low=1, high=20, integer=True)
     strong = table.consistency == "STRONG"
     writes: tuple[WriteResult, ...] = ()
-    for _ in range(attempts):
+    if not strong:  # one after the other, both within the replication lag: the second is the last writer
+        writes = tuple(table.write(key, region, region, retries=False) for region in regions)
+    for _ in range(attempts if strong else 0):
         writes = _together(table, key, regions)
-        if not strong or any(not write.ok for write in writes):
+        if any(not write.ok for write in writes):
             break
     deadline = time.monotonic() + checks.number("settle_seconds", settle_seconds, low=0, high=60, unit="seconds")
     final = table.reads(key, consistent=strong)
@@ -373,9 +388,10 @@ def _visible(table: GlobalTable, key: str, region: str) -> str:
     return ", ".join(found) if found else tr("none")
 
 
-def set_replication_lag(lab: Lab, seconds: float | None = None) -> float:
-    """The engine's MREC replication lag (seconds), set to ``seconds`` first when given (0 to 30; see
-    ``dynalab.set_replication`` for the other settings)."""
+def set_replication_lag(lab: Lab, seconds: float | None = None) -> float | None:
+    """Set the engine's MREC replication lag to ``seconds`` (0 to 30); without ``seconds``, return it. (The other
+    settings: ``dynalab.set_replication``.)"""
     if seconds is None:
         return replication_settings(_home(lab)).replication_lag_seconds
-    return set_replication(_home(lab), replication_lag_seconds=seconds).replication_lag_seconds
+    set_replication(_home(lab), replication_lag_seconds=seconds)
+    return None

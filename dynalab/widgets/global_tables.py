@@ -48,7 +48,7 @@ class ReplicationBoard(LessonWidget):
                                      button_style="primary")
         self.button.on_click(lambda _: self.write(self.note.value))
         self.lag = checked(widgets.FloatSlider, "replication_lag_seconds",
-                           min(MAX_LAG_SECONDS, round(set_replication_lag(table.lab), 1)), min=0.0,
+                           min(MAX_LAG_SECONDS, round(set_replication_lag(table.lab) or 0.0, 1)), min=0.0,
                            max=MAX_LAG_SECONDS, step=0.1, description=tr("replication lag (s)"),
                            continuous_update=False, style=style, readout_format=".1f")
         self.lag.observe(lambda change: set_replication_lag(self.table.lab, change["new"]), names="value")
@@ -75,7 +75,7 @@ class ReplicationBoard(LessonWidget):
         lags = [a.lag_seconds for a in self.arrivals if a.lag_seconds is not None]
         lines = [arrival.describe() for arrival in self.arrivals[-3:]]
         if lags:
-            lines.append(tr("{count} notes, lag {low:,.0f} to {high:,.0f} ms (the engine's setting: {lag:g} s)",
+            lines.append(tr("{count} notes, lag {low:.0f} to {high:.0f} ms (the engine's setting: {lag:g} s)",
                             count=len(lags), low=min(lags) * 1000, high=max(lags) * 1000, lag=self.lag.value))
         self.readout.value = "<br>".join(html.escape(line) for line in lines) or tr("nothing written yet")
 
