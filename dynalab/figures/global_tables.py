@@ -26,19 +26,21 @@ BILL_COLOURS = {"writes": "#ff7f0e", "reads": "#1f77b4", "storage": "#7f7f7f", "
 
 
 def arrivals_figure(write_regions: Sequence[str], watch_regions: Sequence[str], written: Sequence[float],
-                    arrived: Sequence[float | None], values: Sequence[str]) -> go.Figure:
-    """One lane per Region; each write is a point in its Region's lane joined to the moment another Region read it
-    (seconds). A write not seen yet (``arrived`` None) ends in a red cross at its lane's end."""
-    sources = labels("write_regions", write_regions)
-    targets = labels("watch_regions", watch_regions)
-    times = series("written", written, low=0)
-    texts = labels("values", values)
+                    arrived: Sequence[float | None], values: Sequence[str], *,
+                    regions: Sequence[str] = ()) -> go.Figure:
+    """One lane per Region (``regions`` first, then any other the writes name); each write is a point in its
+    Region's lane joined to the moment another Region read it (seconds). A write not seen yet (``arrived`` None)
+    ends in a red cross at the figure's end. No writes: the empty lanes."""
+    sources = labels("write_regions", write_regions, min_length=0)
+    targets = labels("watch_regions", watch_regions, min_length=0)
+    times = series("written", written, low=0, min_length=0)
+    texts = labels("values", values, min_length=0)
     seen = [value for value in arrived if value is not None]
     series("arrived", seen, low=0, min_length=0)
     same_length(("written", times), ("write_regions", sources), ("watch_regions", targets), ("arrived", list(arrived)),
                 ("values", texts))
-    lanes = list(dict.fromkeys([*sources, *targets]))
-    end = max([*times, *seen]) * 1.1 + 0.05
+    lanes = list(dict.fromkeys([*labels("regions", regions, min_length=0), *sources, *targets]))
+    end = max([*times, *seen], default=0.0) * 1.1 + 0.05
     figure = go.Figure()
     for n, (source, target, start, stop, text) in enumerate(zip(sources, targets, times, arrived, texts,
                                                                 strict=True)):
@@ -58,6 +60,9 @@ def arrivals_figure(write_regions: Sequence[str], watch_regions: Sequence[str], 
                                     showlegend=show_legend, hovertext=[text, text]))
         figure.add_annotation(x=stop, y=target, text=tr("{milliseconds:.0f} ms", milliseconds=(stop - start) * 1000),
                               showarrow=False, yshift=14, font=dict(color=ARRIVAL_COLOUR))
+    if not lanes:
+        raise ValueError(tr("arrivals_figure needs regions or at least one write; got neither"))
+    figure.add_trace(go.Scatter(x=[None] * len(lanes), y=lanes, mode="markers", showlegend=False, hoverinfo="skip"))
     figure.update_layout(title=tr("Written in one Region, read in another"), height=300,
                          xaxis_title=tr("seconds"), yaxis=dict(categoryorder="array", categoryarray=lanes),
                          margin=dict(l=90, r=20, t=50, b=40))

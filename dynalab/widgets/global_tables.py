@@ -80,11 +80,9 @@ class ReplicationBoard(LessonWidget):
         self.readout.value = "<br>".join(html.escape(line) for line in lines) or tr("nothing written yet")
 
     def _figure(self) -> Any:
-        if not self.arrivals:
-            return arrivals_figure([self.write_region], [self.watch_region], [0.0], [0.0], [""])
         return arrivals_figure([a.write_region for a in self.arrivals], [a.watch_region for a in self.arrivals],
                                [a.written for a in self.arrivals], [a.arrived for a in self.arrivals],
-                               [a.value for a in self.arrivals])
+                               [a.value for a in self.arrivals], regions=[self.watch_region, self.write_region])
 
 
 # ---- the bill ------------------------------------------------------------------------------------------------------
