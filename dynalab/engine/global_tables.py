@@ -23,7 +23,8 @@ from dynalab.engine._replication import SETTING_RANGES
 from dynalab.i18n import tr
 from dynalab.models import checks
 
-__all__ = ["ReplicationSettings", "heal_region", "isolate_region", "replication_settings", "set_replication"]
+__all__ = ["ReplicationSettings", "heal_region", "isolate_region", "remove_replicas", "replication_settings",
+           "set_replication"]
 
 CONTROL_PATH = "/dynalab/global-tables"  # the same path as dynalab.engine._global_tables.CONTROL_PATH
 
@@ -137,3 +138,24 @@ def heal_region(lab: Lab, region: str | None = None) -> ReplicationSettings:
         check_region("region", region)
     isolated = set(replication_settings(lab).isolated_regions)
     return set_replication(lab, isolated_regions=[] if region is None else sorted(isolated - {region}))
+
+
+def remove_replicas(lab: Lab, table_name: str) -> list[str]:
+    """Make a global table single-Region again before it is deleted: DynamoDB refuses DeleteTable of a replica that
+    sourced another in the last 24 hours, and of one replica of an MRSC table. One ``UpdateTable`` deletes every
+    other replica (and the witness), in the lab's Region; returns the Regions removed ([] for a single-Region table
+    or one that does not exist)."""
+    lab = check_lab(lab)
+    try:
+        description = lab.client.describe_table(TableName=table_name)["Table"]
+    except lab.client.exceptions.ResourceNotFoundException:
+        return []
+    others = [r["RegionName"] for r in description.get("Replicas") or [] if r["RegionName"] != lab.region]
+    if not others:
+        return []
+    updates: dict[str, Any] = {"ReplicaUpdates": [{"Delete": {"RegionName": region}} for region in others]}
+    witnesses = [w["RegionName"] for w in description.get("GlobalTableWitnesses") or []]
+    if witnesses:
+        updates["GlobalTableWitnessUpdates"] = [{"Delete": {"RegionName": witnesses[0]}}]
+    lab.client.update_table(TableName=table_name, **updates)
+    return others

@@ -17,8 +17,14 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab, check_lab, check_region
-from dynalab.engine.global_tables import heal_region, isolate_region, replication_settings, set_replication
-from dynalab.engine.tables import create_table, delete_table, table_exists
+from dynalab.engine.global_tables import (
+    heal_region,
+    isolate_region,
+    remove_replicas,
+    replication_settings,
+    set_replication,
+)
+from dynalab.engine.tables import create_table, delete_table
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.global_tables import CONSISTENCY_MODES
@@ -127,16 +133,7 @@ def _home(lab: Lab) -> Lab:
 
 def remove_global_table(lab: Lab, name: str, regions: Sequence[str], witness: str | None = None) -> None:
     """Take a (global) table of the lessons apart in every Region, whatever state a previous run left it in."""
-    home = lab.in_region(regions[0])
-    if table_exists(home, name):
-        description = home.client.describe_table(TableName=name)["Table"]
-        others = [r["RegionName"] for r in description.get("Replicas") or [] if r["RegionName"] != home.region]
-        witnesses = [w["RegionName"] for w in description.get("GlobalTableWitnesses") or []]
-        if others:
-            updates: dict[str, Any] = {"ReplicaUpdates": [{"Delete": {"RegionName": r}} for r in others]}
-            if witnesses:
-                updates["GlobalTableWitnessUpdates"] = [{"Delete": {"RegionName": witnesses[0]}}]
-            home.client.update_table(TableName=name, **updates)
+    remove_replicas(lab.in_region(regions[0]), name)
     for region in regions:
         delete_table(lab.in_region(region), name)
 

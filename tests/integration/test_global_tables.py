@@ -391,3 +391,13 @@ def test_the_meter_charges_a_write_in_replicated_units_in_every_replicas_region(
     assert west.meter.replicated_rows() == [{"table": table_name, "region": EAST, "replicated_write_units": 2.0},
                                             {"table": table_name, "region": WEST, "replicated_write_units": 2.0}]
     assert eventually(lambda: item(lab.client, table_name, "w"))
+
+
+def test_cleanup_removes_a_global_table_with_its_replicas(lab, table_name):
+    import dynalab
+
+    make_global(lab, table_name, (EAST, WEST))
+    report = dynalab.cleanup(lab, show=False, timeout_seconds=30)
+    assert f"table {table_name}" in report.deleted and report.not_checked == []
+    assert table_name not in client(lab, EAST).list_tables()["TableNames"]
+    assert table_name not in client(lab, WEST).list_tables()["TableNames"]
