@@ -393,11 +393,18 @@ def test_the_meter_charges_a_write_in_replicated_units_in_every_replicas_region(
     assert eventually(lambda: item(lab.client, table_name, "w"))
 
 
-def test_cleanup_removes_a_global_table_with_its_replicas(lab, table_name):
+def test_cleanup_removes_a_global_table_with_its_replicas(table_name):
+    # an engine of its own: cleanup deletes every table of the embedded engine, the other tests' too
     import dynalab
+    from dynalab.engine import _make_lab, start_embedded_engine
 
-    make_global(lab, table_name, (EAST, WEST))
-    report = dynalab.cleanup(lab, show=False, timeout_seconds=30)
-    assert f"table {table_name}" in report.deleted and report.not_checked == []
-    assert table_name not in client(lab, EAST).list_tables()["TableNames"]
-    assert table_name not in client(lab, WEST).list_tables()["TableNames"]
+    engine = start_embedded_engine()
+    try:
+        own = _make_lab(engine.endpoint_url, "moto", embedded=True)
+        make_global(own, table_name, (EAST, WEST))
+        report = dynalab.cleanup(own, show=False, timeout_seconds=30)
+        assert f"table {table_name}" in report.deleted and report.not_checked == []
+        assert table_name not in client(own, EAST).list_tables()["TableNames"]
+        assert table_name not in client(own, WEST).list_tables()["TableNames"]
+    finally:
+        engine.stop()
