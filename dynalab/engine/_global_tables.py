@@ -43,6 +43,7 @@ from dynalab.engine._replication import (
     Replicator,
     capture,
     install_capture,
+    publish_replication_latency,
     stop_capture,
 )
 from dynalab.fidelity.requests import accesses, tables_named
@@ -96,7 +97,9 @@ class _Refusal(Exception):
 def install(app: Any, lock: Any) -> GlobalTablesApp:
     """Wrap moto's WSGI application with global tables; ``lock`` is the engine's one lock around moto's operations."""
     install_capture()
-    return GlobalTablesApp(app, Replicator(lock))
+    replicator = Replicator(lock)
+    replicator.listeners.append(publish_replication_latency)  # CloudWatch's ReplicationLatency, per Region pair
+    return GlobalTablesApp(app, replicator)
 
 
 @functools.cache

@@ -21,8 +21,10 @@ runs under the engine's one lock (``_process.serialize_item_operations``), so Pa
 covered alike and a failed transaction (which moto rolls back) replicates nothing. Replication threads take the same
 lock, never sleep while holding it, and never take another lock: no deadlock.
 
-The latency of every replicated write is kept (``samples``) and handed to ``listeners``: the hook a CloudWatch
-recorder subscribes to for the ``ReplicationLatency`` metric (dimensions TableName, ReceivingRegion).
+The latency of every replicated MREC write is kept (``samples``) and handed to ``listeners``; one of them,
+``publish_replication_latency``, puts it in the engine's CloudWatch (moto's, on the same endpoint) as DynamoDB's
+``ReplicationLatency`` metric: namespace AWS/DynamoDB, dimensions TableName and ReceivingRegion, milliseconds, in
+the source Region ("Timings are stored within CloudWatch in the source Region"). MRSC publishes none, as on AWS.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from typing import Any
 
-__all__ = ["DEFAULT_SETTINGS", "SETTING_RANGES", "Event", "Group", "Replicator", "capture", "install_capture"]
+__all__ = ["DEFAULT_SETTINGS", "SETTING_RANGES", "Event", "Group", "Replicator", "capture", "install_capture",
+           "publish_replication_latency"]
 
 #: dynalab's defaults (settings of the engine, not AWS numbers): a lag within AWS's "typically within a second or
 #: less" (MREC_TYPICAL_REPLICATION_SECONDS), a round trip between nearby Regions, a replica created in a blink.
@@ -163,6 +166,18 @@ def install_capture() -> None:
     Table.put_item, Table.delete_item = put, delete  # type: ignore[method-assign]
     DynamoDBBackend.update_item = update  # type: ignore[method-assign]
     Table._dynalab_captured = True  # type: ignore[attr-defined]
+
+
+def publish_replication_latency(sample: dict[str, Any]) -> None:
+    """Put one replicated write's latency in the engine's CloudWatch, as DynamoDB's ReplicationLatency metric
+    [src:replication-latency-metric], in the source Region's CloudWatch."""
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    cloudwatch_backends[sample["account"]][sample["source_region"]].put_metric_data("AWS/DynamoDB", [{
+        "MetricName": "ReplicationLatency", "Unit": "Milliseconds",
+        "Dimensions": [{"Name": "TableName", "Value": sample["table"]},
+                       {"Name": "ReceivingRegion", "Value": sample["receiving_region"]}],
+        "Value": sample["milliseconds"]}])
 
 
 # ---- the replicator ------------------------------------------------------------------------------------------------
@@ -303,7 +318,8 @@ class Replicator:
             group.stamps[(event.target, event.key)] = event.stamp
         if not record:
             return None
-        sample = {"table": group.table, "source_region": event.source, "receiving_region": event.target,
+        sample = {"account": group.account, "table": group.table, "source_region": event.source,
+                  "receiving_region": event.target,
                   "milliseconds": round((time.time() - event.written_at) * 1000.0, 3), "at": time.time()}
         self.samples.append(sample)
         return sample

@@ -7,6 +7,7 @@ The embedded engine's own feature (an outside plain moto has no replication): ``
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 from collections.abc import Callable
@@ -236,10 +237,20 @@ def test_mrec_an_isolated_region_keeps_writing_and_converges_when_healed(lab, ta
     heal_region(lab, WEST)
     assert eventually(lambda: item(clients[EAST], table_name, "island"))
     assert eventually(lambda: item(clients[WEST], table_name, "mainland"))
-    # CloudWatch's ReplicationLatency per Region pair: the engine measured each replicated write
+    # CloudWatch's ReplicationLatency per Region pair: the engine measured each replicated write, and published it in
+    # the source Region's CloudWatch (namespace AWS/DynamoDB, dimensions TableName and ReceivingRegion)
     latencies = replication_settings(lab)
     assert latencies.latencies_ms(table_name, receiving_region=EAST)
     assert latencies.latencies_ms(table_name, receiving_region=WEST)
+    cloudwatch = boto3.client("cloudwatch", endpoint_url=lab.endpoint_url, region_name=EAST, aws_access_key_id="x",
+                              aws_secret_access_key="x")
+    now = datetime.datetime.now(datetime.UTC)
+    found = cloudwatch.get_metric_statistics(
+        Namespace="AWS/DynamoDB", MetricName="ReplicationLatency", Statistics=["Maximum", "SampleCount"],
+        Dimensions=[{"Name": "TableName", "Value": table_name}, {"Name": "ReceivingRegion", "Value": WEST}],
+        StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=1), Period=60)
+    assert sum(point["SampleCount"] for point in found["Datapoints"]) == 1  # the write made in us-east-1
+    assert found["Datapoints"][0]["Unit"] == "Milliseconds"
 
 
 def test_mrsc_an_isolated_region_refuses_writes_and_strong_reads_but_serves_eventual_reads(lab, table_name,
