@@ -180,7 +180,7 @@ def plan_replica_updates(state: GroupState, replica_updates: Sequence[Any] = (),
     on a table in ``state``, or the ``GlobalTableRuleError`` DynamoDB answers (nothing changes then).
 
     MREC [src:global-tables-consistency-modes]: add replicas to any table, in any Region; remove them. MRSC
-    [src:mrsc-three-regions, src:mrsc-empty-table]: created once, on an empty table without LSIs or TTL, in exactly
+    [src:mrsc-three-regions] [src:mrsc-empty-table]: created once, on an empty table without LSIs or TTL, in exactly
     three Regions of one Region set; replicas cannot be added later, and only two replicas, or a replica and the
     witness, can be deleted together. The mode is fixed after creation.
     """
