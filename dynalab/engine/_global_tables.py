@@ -83,6 +83,8 @@ STREAM_REQUIRED = ("Disabling or changing the stream of a replica is not allowed
 #: "The table name for each global table must be unique within your AWS account" (V2globaltables_reqs_bestpractices).
 ONE_NAME_PER_ACCOUNT = ("The table name for each global table must be unique within your AWS account: {table} is "
                         "already a global table in {regions}.")
+MULTI_ACCOUNT = ("GlobalTableSourceArn (a multi-account global table's replica) is not modelled by dynalab's engine: "
+                 "it keeps global tables within one account; add replicas with UpdateTable(ReplicaUpdates=...).")
 NO_QUORUM = ("Internal server error (dynalab: {region} cannot reach a second Region of this MRSC global table, so it "
              "serves only eventually consistent reads; AWS answers writes and strongly consistent reads there with "
              "an HTTP 500).")
@@ -173,7 +175,7 @@ class GlobalTablesApp:
         if not target.startswith(_TARGET):
             return self.app(environ, start_response)
         operation = target[len(_TARGET):]
-        if not self.replicator.groups and operation != "UpdateTable":
+        if not self.replicator.groups and operation not in ("UpdateTable", "CreateTable"):
             return self.app(environ, start_response)  # no global table: nothing to add
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         environ["wsgi.input"] = io.BytesIO(body)
@@ -211,6 +213,8 @@ class GlobalTablesApp:
     def _dispatch(self, operation: str, request: dict, body: bytes, environ: dict,
                   start_response: Any) -> Iterable[bytes]:
         region, account = _region(environ), _account(environ)
+        if operation == "CreateTable" and request.get("GlobalTableSourceArn"):
+            raise _Refusal("ValidationException", MULTI_ACCOUNT)
         if operation == "UpdateTable" and any(name in request for name in _REPLICA_PARAMETERS):
             return self._update_replicas(request, region, account, environ, start_response)
         groups = {name: group for name in _tables(operation, request)

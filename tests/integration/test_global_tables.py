@@ -316,6 +316,15 @@ def test_replica_updates_dynamodb_refuses_change_nothing(lab, table_name, case, 
         client(lab, WEST).describe_table(TableName=table_name)
 
 
+def test_createtable_takes_no_replicas_and_a_multi_account_source_is_refused(lab, table_name):
+    east = client(lab, EAST)
+    with pytest.raises(ClientError, match="not modelled"):
+        east.create_table(TableName=table_name, GlobalTableSourceArn="arn:aws:dynamodb:us-west-2:111122223333:table/x",
+                          **KEY)
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        east.describe_table(TableName=table_name)
+
+
 def test_mrsc_needs_an_empty_table_without_lsi_or_ttl(lab, table_name):
     east = client(lab, EAST)
     mrsc = {"ReplicaUpdates": [{"Create": {"RegionName": WEST}}, {"Create": {"RegionName": OHIO}}],
