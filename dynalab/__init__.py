@@ -21,6 +21,9 @@ from dynalab.engine.aws_budget import (
 from dynalab.engine.cleanup import (
     cleanup,
 )
+from dynalab.engine.global_tables import (
+    set_replication,
+)
 from dynalab.engine.ownership import (
     TableNotOursError,
 )
@@ -75,6 +78,9 @@ from dynalab.lessons.cost_comparison import (
 from dynalab.lessons.event_source_mapping import (
     EventSourceMapping,
 )
+from dynalab.lessons.global_tables import (
+    create_global_table,
+)
 from dynalab.lessons.indexes import (
     compare_index_writes,
     write_sharding,
@@ -124,6 +130,9 @@ from dynalab.models.capacity import (
     read_units,
     write_units,
 )
+from dynalab.models.global_tables import (
+    global_table_bill,
+)
 from dynalab.models.hot_partitions import (
     simulate_partition_load,
 )
@@ -161,6 +170,9 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.global_tables import (
+    GlobalTableBillExplorer,
+)
 from dynalab.widgets.indexes import (
     IndexWriteExplorer,
 )
@@ -191,6 +203,7 @@ __all__ = [
     "DecreaseQuota",
     "EngineUnreachableError",
     "EventSourceMapping",
+    "GlobalTableBillExplorer",
     "IndexWriteExplorer",
     "InjectedCrash",
     "Lab",
@@ -227,6 +240,7 @@ __all__ = [
     "copy_by_change_capture",
     "copy_by_import",
     "copy_by_restore",
+    "create_global_table",
     "create_table",
     "create_vote_tables",
     "daily_totals",
@@ -240,6 +254,7 @@ __all__ = [
     "export_metrics",
     "filter_or_index",
     "get_language",
+    "global_table_bill",
     "index_write_units",
     "item_cost",
     "item_size",
@@ -264,6 +279,7 @@ __all__ = [
     "scan_items",
     "self_check",
     "set_language",
+    "set_replication",
     "simulate_autoscaling",
     "simulate_on_demand",
     "simulate_partition_load",

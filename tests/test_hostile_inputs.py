@@ -48,6 +48,8 @@ _KD = key_distribution("status_codes")
 BASELINE: dict[str, dict[str, Any]] = {
     "BatchVsStreamCost": {},
     "get_language": {},
+    "global_table_bill": {"writes_per_month": 1000},
+    "GlobalTableBillExplorer": {},
     "set_language": {"language": "en"},
     "IndexWriteExplorer": {},
     "PlanExplorer": {},
@@ -106,6 +108,7 @@ LAB_BASELINE: dict[str, dict[str, Any]] = {
     "compare_index_writes": {"setups": ((0, "ALL"),)},
     "connect": {},
     "create_table": {"name": "hostile-lab-new", "reset": True},
+    "create_global_table": {"name": "hostile-global"},  # SLOW: a table and its replica per call
     "delete_table": {"table_name": "hostile-lab-gone"},
     "enable_contributor_insights": {"table_name": PROV},
     "enable_ttl": {"table_name": PROV},
@@ -116,6 +119,7 @@ LAB_BASELINE: dict[str, dict[str, Any]] = {
     "throttle_events_by_reason": {"table_name": PROV},
     "throttled_write": {"table_name": PROV, "item": {"pk": {"S": "a"}}},
     "top_keys": {"table_name": PROV},  # the module's lab has Contributor Insights on for it
+    "set_replication": {},
     "TtlSweeper": {"table_name": PROV},
     "verify_plan": {"plan": None, "runs": 1},  # SLOW: a plan is built per run
     "wait_until_active": {"table_name": PROV},
@@ -123,7 +127,7 @@ LAB_BASELINE: dict[str, dict[str, Any]] = {
 }
 #: parameters too slow to drive with every hostile value here (their range checks run first; a huge value is
 #: refused before any request)
-SLOW = {"compare_batch_and_stream", "write_sharding", "compare_index_writes", "verify_plan"}
+SLOW = {"compare_batch_and_stream", "write_sharding", "compare_index_writes", "verify_plan", "create_global_table"}
 
 
 def public_callables() -> list[str]:

@@ -71,8 +71,10 @@ __all__ = [
     "EngineBusyError",
     "EngineUnreachableError",
     "Lab",
+    "aws_regions",
     "aws_table_prefix",
     "local_owner",
+    "check_region",
     "connect",
     "start_embedded_engine",
     "stop_embedded_engine",
@@ -248,9 +250,12 @@ class Lab:
     #: a boto3 CloudWatch client for the lab's endpoint (on AWS: your account's CloudWatch, read-only use): the engine's
     #: ``AWS/DynamoDB`` metrics (``dynalab.fidelity.recorder``) and Contributor Insights reports
     cloudwatch: Any = field(default=None, repr=False)
+    #: the AWS Region its clients sign for: REGION locally (the engine keeps one backend per Region), your own on AWS
+    region: str = REGION
     #: dollars of AWS load estimated and approved so far on this connection (``dynalab.engine.aws_budget``)
     aws_dollars_approved: float = 0.0
     _retrying_clients: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    _regional: dict[str, Lab] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_aws(self) -> bool:
@@ -287,7 +292,8 @@ class Lab:
     def new_client(self, service: str = "dynamodb", **config: Any) -> Any:
         """Another boto3 client on the same endpoint and fidelity layer (e.g. with other retry settings)."""
         with _lock:  # a boto3 session is not thread-safe while it builds a client
-            client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws, **config))
+            client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws,
+                                                                           region=self.region, **config))
         self.fidelity.install(client)
         if self.is_aws:  # the guard first, outside the layer: no switch of the layer turns it off
             AwsGuard(self.table_prefix).install(client)
@@ -304,6 +310,21 @@ class Lab:
                 self._retrying_clients[max_attempts] = self.new_client(
                     retries={"mode": "legacy", "total_max_attempts": max_attempts})
             return self._retrying_clients[max_attempts]
+
+    def in_region(self, region: str) -> Lab:
+        """This lab's endpoint in another AWS Region: its own clients (signed for ``region``, which picks the Region
+        on the engine as on AWS) and its own fidelity layer, so its meter counts that Region's units. A global
+        table's replica in that Region is ``lab.in_region("us-west-2").client``'s. The same Lab for the same Region.
+        """
+        if region == self.region:
+            return self
+        check_region("region", region)
+        with _lock:
+            if region not in self._regional:
+                # the same table names in every Region: a prefixed connection stays prefixed
+                self._regional[region] = _make_lab(self.endpoint_url, self.engine, embedded=self.embedded,
+                                                   shared=bool(self.table_prefix), region=region)
+            return self._regional[region]
 
     def describe(self) -> str:
         """One line for a notebook: which engine, where."""
@@ -439,7 +460,26 @@ def _new_session(aws: bool) -> boto3.session.Session:
     )
 
 
-def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str, Any]:
+def aws_regions() -> frozenset[str]:
+    """The AWS Regions where DynamoDB is available (botocore's endpoint data, aws partition), read once."""
+    with _lock:
+        if not _regions:
+            _regions.append(frozenset(_session(False).get_available_regions("dynamodb")))
+        return _regions[0]
+
+
+def check_region(name: str, value: Any) -> str:
+    """``value`` if it is an AWS Region where DynamoDB is available, else a ValueError naming ``name``."""
+    if isinstance(value, str) and value in aws_regions():
+        return value
+    raise ValueError(tr("{name} must be an AWS Region where DynamoDB is available (e.g. us-west-2, eu-west-1); "
+                        "got {value!r:.60}", name=name, value=value))
+
+
+_regions: list[frozenset[str]] = []
+
+
+def _client_args(endpoint_url: str | None, aws: bool, *, region: str | None = None, **config: Any) -> dict[str, Any]:
     settings = {
         "connect_timeout": 2,
         "read_timeout": 60 if aws else LOCAL_READ_TIMEOUT_SECONDS,
@@ -452,7 +492,9 @@ def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str
     args: dict[str, Any] = {"config": Config(**settings)}
     if not aws:
         args["endpoint_url"] = endpoint_url
-        args["region_name"] = REGION
+        args["region_name"] = region or REGION
+    elif region is not None:
+        args["region_name"] = region
     return args
 
 
@@ -468,14 +510,15 @@ def _prefix_and_owner(aws: bool, embedded: bool, shared: bool) -> tuple[str, str
 
 
 def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
-              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS, shared: bool = False) -> Lab:
+              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS, shared: bool = False,
+              region: str | None = None) -> Lab:
     aws = engine == "aws"
     prefix, owner = _prefix_and_owner(aws, embedded, shared)
     session = _session(aws)
-    timeouts = {} if aws else {"read_timeout": read_timeout_seconds}
-    client = session.client("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
-    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
-    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, **timeouts))
+    timeouts: dict[str, Any] = {} if aws else {"read_timeout": read_timeout_seconds}
+    client = session.client("dynamodb", **_client_args(endpoint_url, aws, region=region, **timeouts))
+    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, region=region, **timeouts))
+    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, region=region, **timeouts))
     layer = FidelityLayer(engine)
     for each in (client, resource.meta.client, streams):
         if aws:  # before everything, outside the layer: on AWS nothing reaches a resource that is not dynalab's
@@ -493,7 +536,8 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
         fidelity=layer,
         table_prefix=prefix,
         owner=owner,
-        cloudwatch=session.client("cloudwatch", **_client_args(endpoint_url, aws, **timeouts)),
+        cloudwatch=session.client("cloudwatch", **_client_args(endpoint_url, aws, region=region, **timeouts)),
+        region=client.meta.region_name,
     )
     if not aws:
         lab.cloudwatch.meta.events.register_first("needs-retry", _refuse_to_wait_again(endpoint_url,
@@ -510,7 +554,8 @@ def _standard_plugins(lab: Lab) -> None:
 
     # First: later plugins read context["dynalab_consumed"]. The embedded engine is this process's own: the meter
     # may remember item sizes there instead of asking the engine for old items.
-    raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False))
+    raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False,
+                                                                                    region=lab.region))
     lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded, raw_client=raw))
     lab.fidelity.add(Limits())
     if lab.engine == "moto" and raw is not None:
@@ -518,7 +563,7 @@ def _standard_plugins(lab: Lab) -> None:
         from dynalab.fidelity.bulk_put import BulkPutItems
 
         def s3() -> Any:
-            return _session(False).client("s3", **_client_args(lab.endpoint_url, False,
+            return _session(False).client("s3", **_client_args(lab.endpoint_url, False, region=lab.region,
                                                                 s3={"addressing_style": "path"}))
 
         lab.fidelity.add(BulkPutItems(raw, s3))

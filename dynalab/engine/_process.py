@@ -42,7 +42,7 @@ def match_dynamodb_item_limit() -> None:
     dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[method-assign]
 
 
-def serialize_item_operations() -> None:
+def serialize_item_operations() -> Any:
     """Make every DynamoDB and Streams operation of moto's backends run one at a time (one re-entrant lock).
 
     moto applies a TransactWriteItems action by action and, when one fails, restores a snapshot of each table taken
@@ -69,6 +69,7 @@ def serialize_item_operations() -> None:
         for name, method in list(vars(backend).items()):
             if not name.startswith("_") and inspect.isfunction(method):
                 setattr(backend, name, locked(method))
+    return lock
 
 
 def stop_tracking_model_instances() -> None:
@@ -124,13 +125,16 @@ def main(argv: list[str] | None = None) -> None:
     use_cloudwatch_periods()
     serve_contributor_insights()
     _iterators.install(args.iterator_lifetime_seconds)  # before the lock wraps get_records
-    serialize_item_operations()
+    lock = serialize_item_operations()
     cache_moto_module_list()
     stop_tracking_model_instances()
     # Each request passes between waitress's I/O thread and a worker thread; with Python's default 5 ms switch
     # interval a handoff can wait that long while another thread runs, so switch sooner.
     sys.setswitchinterval(0.0002)
     app = DomainDispatcherApplication(create_backend_app)
+    from dynalab.engine import _global_tables  # replicas in other Regions, replication, MREC and MRSC
+
+    app = _global_tables.install(app, lock)
     try:
         # waitress: a production WSGI server with HTTP/1.1 keep-alive, so boto3 reuses its connections (werkzeug's
         # development server cost ~5 ms a request). Threads serve concurrent clients (load generators, readers).

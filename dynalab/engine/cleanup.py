@@ -24,6 +24,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from dynalab.engine import Lab, _client_args, _session, check_lab
+from dynalab.engine.global_tables import remove_replicas
 from dynalab.engine.ownership import TableNotOursError, owned_by, ownership
 from dynalab.engine.tables import delete_created_table
 from dynalab.i18n import N_, tr
@@ -132,7 +133,9 @@ def _resources(lab: Lab, report: CleanupReport) -> list[tuple[str, str, Callable
             found.append((N_("Kinesis stream and its consumers {name}"), stream,
                           lambda s=stream: kinesis.delete_stream(StreamName=s, EnforceConsumerDeletion=True)))
     # tables last: a mapping or a backup of a table goes first
-    found += [(N_("table {name}"), table, lambda t=table: _delete_own(lab, t)) for table in tables]
+    # a global table's other replicas go first (DynamoDB refuses DeleteTable of a replica that sourced another)
+    found += [(N_("table {name}"), table,
+               lambda t=table: (remove_replicas(lab, t), _delete_own(lab, t))) for table in tables]
     return found
 
 
@@ -171,19 +174,23 @@ def cleanup(lab: Lab, *, delete: bool = True, show: bool = True, timeout_seconds
     owned = {name for kind, name, _ in found if kind == N_("table {name}")}
     report.created = [tr(kind, name=name) for kind, name, _ in found]
     if delete:
+        refused: set[str] = set()
         for kind, name, remove in found:
             try:
                 remove()
                 report.deleted.append(tr(kind, name=name))
             except ClientError as error:
                 if error.response["Error"]["Code"] not in ("ResourceNotFoundException", "NoSuchBucket"):
+                    refused.add(name)
                     report.not_checked.append(tr("{entry}: not deleted ({code})", entry=tr(kind, name=name),
                                                  code=error.response['Error']['Code']))
             except TableNotOursError as error:  # its tags changed since it was listed
+                refused.add(name)
                 report.not_checked.append(tr("{entry}: not deleted ({code})", entry=tr(kind, name=name),
                                              code=type(error).__name__))
         deadline = time.monotonic() + timeout_seconds
-        while time.monotonic() < deadline and owned & set(_all_tables(lab)):
+        # wait for the tables whose deletion was accepted (one DynamoDB refused will not go)
+        while time.monotonic() < deadline and (owned - refused) & set(_all_tables(lab)):
             time.sleep(0.5)  # DeleteTable returns at once; the table goes when DynamoDB is done with it
     after = _all_tables(lab)
     report.remaining = [tr("table {name}", name=name) for name in after if name in owned]

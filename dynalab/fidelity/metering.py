@@ -58,6 +58,7 @@ from dynalab.models.charges import (
     transact_write_units,
     write_action_units,
 )
+from dynalab.models.global_tables import replicated_write_units
 from dynalab.models.indexes import SecondaryIndex, index_entry_size, index_write_units, indexes_from_description
 from dynalab.models.quotas import BATCH_GET_MAX_KEYS, ITEM_COLLECTION_MAX_BYTES, MAX_ITEM_SIZE_BYTES
 from dynalab.models.sizing import typed_item_size, typed_value_size
@@ -88,10 +89,12 @@ GSI_CONSISTENT_READ = "Consistent reads are not supported on global secondary in
 
 
 class TableInfo(NamedTuple):
-    """What the meter knows of a table: its key attributes (partition key first) and secondary indexes."""
+    """What the meter knows of a table: its key attributes (partition key first), secondary indexes and, for a global
+    table, its replicas' Regions."""
 
     key_attributes: tuple[str, ...]
     indexes: tuple[SecondaryIndex, ...]
+    replica_regions: tuple[str, ...] = ()
 
 
 class IndexUnits(NamedTuple):
@@ -214,9 +217,11 @@ class Meter:
         #: Sizes remembered, on an engine only this process writes to (None: always ask the engine).
         self.known: KnownSizes | None = None
         if private_engine and not self.trust_engine:
+            # no sizes remembered for a global table: replication changes its items where this process cannot see
             self.known = KnownSizes(lambda table: {"Table": {"KeySchema": [
                 {"AttributeName": name, "KeyType": "HASH" if i == 0 else "RANGE"}
-                for i, name in enumerate(self.table_info(table).key_attributes)]}})
+                for i, name in enumerate(self.table_info(table).key_attributes)
+                if not self.table_info(table).replica_regions]}})
         self.log: deque[MeterEntry] = deque(maxlen=log_size)
         self._lock = threading.Lock()
         self._totals: dict[tuple[str, str], list[float]] = {}
@@ -227,6 +232,7 @@ class Meter:
         #: refusal; the error then says it was lowered.
         self.item_collection_limit_bytes = ITEM_COLLECTION_MAX_BYTES
         self._stream_reads: dict[str, int] = {}
+        self._replicated: dict[tuple[str, str], float] = {}  # (table, Region) -> replicated write units
         self._iterators: dict[str, str] = {}  # shard iterator -> stream ARN (bounded below)
         self._raw_client: Any = raw_client
 
@@ -239,6 +245,7 @@ class Meter:
             self._totals.clear()
             self._index_totals.clear()
             self._stream_reads.clear()
+            self._replicated.clear()
 
     def forget_sizes(self) -> None:
         """Drop the item sizes remembered on the embedded engine (after writes the layer did not see)."""
@@ -289,6 +296,19 @@ class Meter:
         with self._lock:
             return sum(v[position] for (t, i, _), v in self._index_totals.items()
                        if (table is None or t == table) and (index_name is None or i == index_name))
+
+    def replicated_write_units(self, table: str | None = None, region: str | None = None) -> float:
+        """Replicated write units (rWRU on-demand, rWCU provisioned) the writes made through this meter's clients
+        charged global tables, in one Region or all: every replica's Region pays each write [src:rwru-per-replica]."""
+        with self._lock:
+            return sum(units for (t, r), units in self._replicated.items()
+                       if (table is None or t == table) and (region is None or r == region))
+
+    def replicated_rows(self) -> list[dict[str, Any]]:
+        """One row per global table and Region: the replicated write units charged there."""
+        with self._lock:
+            return [{"table": t, "region": r, "replicated_write_units": units}
+                    for (t, r), units in sorted(self._replicated.items())]
 
     def stream_read_requests(self, stream_arn: str | None = None) -> int:
         """GetRecords calls made through ``lab.streams`` (each is one streams read request unit)."""
@@ -419,6 +439,7 @@ class Meter:
                     totals[2] += units.write
         if ok:
             self._settle_collections(state)
+        self._charge_replicas(chosen, ok, context)
         context["dynalab_consumed"] = chosen
         context["dynalab_consumed_indexes"] = {
             table: {name: (u.read, u.write) for name, u in by_index.items() if u.is_global}
@@ -429,6 +450,19 @@ class Meter:
             except (TypeError, ValueError):  # an item the engine took but dynalab's rules refuse: ask next time
                 self._forget_table(request.get("TableName"))
         self._edit_answer(operation, parsed, state, chosen, ok)
+
+    def _charge_replicas(self, chosen: dict[str, tuple[float, float]], ok: bool, context: dict) -> None:
+        """A write to a global table is billed in replicated write units in every replica's Region (a refused
+        conditional write, which replicates nothing, in its own Region only)."""
+        for table, (_, write) in chosen.items():
+            info = self.table_info(table) if write else None
+            if info is None or not info.replica_regions:
+                continue
+            own = context.get("client_region") or ""
+            regions = info.replica_regions if ok or own not in info.replica_regions else (own,)
+            with self._lock:
+                for region, units in replicated_write_units(write, regions).items():
+                    self._replicated[(table, region)] = self._replicated.get((table, region), 0.0) + units
 
     def _remember(self, operation: str, request: dict, parsed: dict, ok: bool, state: dict) -> None:
         """Keep the sizes this call revealed (or forget what it changed without showing)."""
@@ -597,8 +631,10 @@ class Meter:
         info = None
         if self._raw_client is not None and table:
             try:
-                keys, indexes = indexes_from_description(self._raw_client.describe_table(TableName=table)["Table"])
-                info = TableInfo(keys, tuple(indexes))
+                description = self._raw_client.describe_table(TableName=table)["Table"]
+                keys, indexes = indexes_from_description(description)
+                info = TableInfo(keys, tuple(indexes), tuple(
+                    replica["RegionName"] for replica in description.get("Replicas") or []))
             except Exception:  # a missing table, a dead engine: the call itself will say so
                 info = None
         with self._lock:

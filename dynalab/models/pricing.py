@@ -19,6 +19,12 @@ Streams reads by a Lambda trigger               free                         (Co
 Lambda requests (invocations)                   $0.20 per million            "How AWS Pricing Works" whitepaper,
                                                                              Lambda section (1 M free a month)
 Lambda duration (x86)                           $0.00001667 per GB-second    same (400,000 GB-s free a month)
+global tables: replicated write request units   = on-demand write units      "priced the same as single-Region
+(rWRU) and capacity units (rWCU)                                             write units" (global-tables-
+                                                                             billing) [src:rwru-priced-as-wru]
+data transfer to another Region (us-east-1)     $0.02 per GB                 third-party readings of the AWS
+                                                                             Price List [src:global-tables-
+                                                                             transfer]
 ==============================================  ===========================  ================================
 
 A WCU costs 5x an RCU on both price lists, which is why costs are compared in dollars, never in summed units.
@@ -64,6 +70,8 @@ class Prices:
     stream_read_requests_free_per_month: float = 2_500_000.0
     lambda_requests_per_million: float = 0.20
     lambda_gb_second: float = 0.00001667
+    #: data transfer out of us-east-1 to another Region, per GB (global tables replicate) [src:global-tables-transfer]
+    inter_region_transfer_per_gb: float = 0.02
     taken: str = Shown(N_("2026-12 reading of the AWS Price List (several agreeing third-party readings), us-east-1, "
                           "Standard table class; on-demand after the 2024-11-01 cut; Lambda from the 'How AWS Pricing "
                           "Works' whitepaper "
@@ -72,7 +80,7 @@ class Prices:
     def __post_init__(self) -> None:
         for name in ("write_capacity_unit_hour", "read_capacity_unit_hour", "write_request_units_per_million",
                      "read_request_units_per_million", "storage_gb_month", "stream_read_requests_per_100k",
-                     "lambda_requests_per_million", "lambda_gb_second"):
+                     "lambda_requests_per_million", "lambda_gb_second", "inter_region_transfer_per_gb"):
             checks.number(f"Prices.{name}", getattr(self, name), low=0, low_open=True, unit=N_("dollars"))
         for name in ("storage_free_gb", "stream_read_requests_free_per_month"):
             checks.number(f"Prices.{name}", getattr(self, name), low=0)
@@ -85,6 +93,17 @@ class Prices:
         per_million = (self.write_request_units_per_million if _kind(kind) == "write"
                        else self.read_request_units_per_million)
         return per_million / 1_000_000
+
+    @property
+    def replicated_write_request_unit(self) -> float:
+        """Dollars per replicated write request unit (rWRU): "Replicated write units (rWCUs and rWRUs) are priced the
+        same as single-Region write units (WCUs and WRUs)" (global-tables-billing) [src:rwru-priced-as-wru]."""
+        return self.request_unit("write")
+
+    @property
+    def replicated_write_capacity_unit_hour(self) -> float:
+        """Dollars per replicated write capacity unit-hour (rWCU): priced as a WCU [src:rwru-priced-as-wru]."""
+        return self.capacity_unit_hour("write")
 
     def storage_per_month(self, size_gb: float) -> float:
         """Dollars a month to store ``size_gb`` (the first ``storage_free_gb`` free)."""

@@ -136,6 +136,31 @@ EVENT_FILTER_PATTERN_MAX_LENGTH = 4096
 #: figure (no stored AWS page states it; issue 15's example, $54.57, is computed with it).
 HOURS_PER_MONTH = 730
 SECONDS_PER_HOUR = 3600
+# ---- global tables (version 2019.11.21; V2globaltables_HowItWorks.html, bp-global-table-design.html, ---------
+# global-tables-billing.html, read 2026-12) ------------------------------------------------------------------------
+#: DescribeTable's GlobalTableVersion of a table replicated across Regions: "Version 2019.11.21 (Current)"
+#: [src:global-tables-version].
+GLOBAL_TABLE_VERSION = "2019.11.21"
+#: MREC: item changes "are asynchronously replicated to all other replicas, typically within a second or less"
+#: [src:mrec-replication-within-a-second].
+MREC_TYPICAL_REPLICATION_SECONDS = 1.0
+#: "A MRSC global table must be deployed in exactly three Regions": three replicas, or two replicas and one
+#: witness [src:mrsc-three-regions]; "You can configure one witness per MRSC global table" (botocore's
+#: GlobalTableWitnessGroupUpdate) [src:mrsc-one-witness].
+MRSC_REGION_COUNT = 3
+MRSC_MAX_WITNESSES = 1
+#: MRSC "can't span Region sets" [src:mrsc-region-sets]. The witness must be in the same set (botocore's
+#: CreateGlobalTableWitnessGroupMemberAction).
+MRSC_REGION_SETS: dict[str, tuple[str, ...]] = {
+    "US": ("us-east-1", "us-east-2", "us-west-2"),
+    "EU": ("eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1"),
+    "AP": ("ap-northeast-1", "ap-northeast-2", "ap-northeast-3"),
+}
+#: "Replica cannot be deleted because it has acted as a source region for new replica(s) being added to the table
+#: in the last 24 hours" (DynamoDB's answer to DeleteTable; HowItWorks: "You can't delete a table used to add a new
+#: global table replica until 24 hours have elapsed") [src:replica-source-24-hours].
+REPLICA_SOURCE_DELETE_WAIT_SECONDS = 24 * 3600
+
 # ---- bulk put items (StartBulkPutItems, 2026) -----------------------------------------------------------------
 #: MaxWriteRequestUnits "must be at least 1,024" write request units per second (API_StartBulkPutItems.html;
 #: botocore 1.44 service model: BulkOperationMaxWriteRequestUnits min 1024), read 2026-12.
