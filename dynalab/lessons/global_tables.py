@@ -363,7 +363,7 @@ def isolation_drill(table: GlobalTable, isolated: str, key: str = "outage", *,
         try:
             table.client(isolated, retries=False).get_item(TableName=table.name, ConsistentRead=True,
                                                            Key={KEY_ATTRIBUTE: {"S": f"{key}-{other}"}})
-            strong = tr("answered")
+            strong = tr("read served")
         except ClientError as error:
             strong = error.response["Error"]["Code"]
         steps.append(IsolationStep(tr("strongly consistent read in {region}", region=isolated), strong))

@@ -417,11 +417,13 @@ def test_cleanup_removes_a_global_table_with_its_replicas(table_name):
     # an engine of its own: cleanup deletes every table of the embedded engine, the other tests' too
     import dynalab
     from dynalab.engine import _make_lab, start_embedded_engine
+    from dynalab.engine.ownership import creation_tags
 
     engine = start_embedded_engine()
     try:
         own = _make_lab(engine.endpoint_url, "moto", embedded=True)
-        make_global(own, table_name, (EAST, WEST))
+        # created as dynalab creates its tables: cleanup deletes only what dynalab created
+        make_global(own, table_name, (EAST, WEST), Tags=creation_tags(own, "create_global_table"))
         report = dynalab.cleanup(own, show=False, timeout_seconds=30)
         assert f"table {table_name}" in report.deleted and report.not_checked == []
         assert table_name not in client(own, EAST).list_tables()["TableNames"]

@@ -63,7 +63,7 @@ def test_mrec_a_strong_read_elsewhere_is_stale_until_the_write_arrives(lab, tabl
 def test_the_isolation_drill_tells_each_mode_apart(lab, table_name):
     mrec = dynalab.create_global_table(lab, table_name, [EAST, WEST])
     steps = [step.outcome for step in isolation_drill(mrec, WEST)]
-    assert steps == ["accepted", "accepted", WEST, EAST, "answered", f"{EAST}, {WEST}", f"{EAST}, {WEST}"]
+    assert steps == ["accepted", "accepted", WEST, EAST, "read served", f"{EAST}, {WEST}", f"{EAST}, {WEST}"]
     mrsc = dynalab.create_global_table(lab, table_name + "-s", [EAST, WEST], consistency="STRONG", witness=OHIO)
     steps = [step.outcome for step in isolation_drill(mrsc, WEST)]
     assert steps == ["InternalServerError", "accepted", "none", EAST, "InternalServerError", EAST, EAST]
