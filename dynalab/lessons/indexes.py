@@ -22,6 +22,12 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine.tables import create_table
 from dynalab.i18n import tr
+from dynalab.lessons.index_queries import (  # noqa: F401 - lesson 6 calls them from here
+    FilterOrIndexLive,
+    MultiAttributeQuery,
+    filter_or_index_live,
+    multi_attribute_gsi_live,
+)
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
 from dynalab.models.sizing import item_size
@@ -38,6 +44,7 @@ __all__ = [
     "consumed_units",
     "FilterOrIndexLive",
     "GsiHotPartition",
+    "MultiAttributeQuery",
     "create_index_table",
     "filter_or_index_live",
     "gsi_back_pressure",
@@ -46,6 +53,7 @@ __all__ = [
     "item_collection_limit",
     "key_change",
     "meters_indexes",
+    "multi_attribute_gsi_live",
     "sparse_index",
     "write_sharding",
     "write_with_indexes",
@@ -289,72 +297,6 @@ def key_change(lab: Any, item_size_bytes: int = 2500, name: str = "lesson6-key-c
     other = indexed_item(item_size_bytes, 0, key="item#2")
     steps.append(write_with_indexes(lab, table.name, other, tr("put an item without status")))
     return KeyChange(steps)
-
-
-# ------------------------------------------------------------------------------------------ filter or index
-
-
-@dataclass(frozen=True)
-class FilterOrIndexLive:
-    """One customer's open orders, found by a filtered Query and by a sparse GSI: what each read, measured."""
-
-    items_in_partition: int
-    matching_items: int
-    item_size_bytes: int
-    index_entry_size_bytes: int
-    filter_read_units: float  # metered
-    filter_items_returned: int
-    index_read_units: float  # metered
-    index_items_returned: int
-
-    def describe(self) -> str:
-        return (tr("{items_in_partition} orders of {item_size_bytes:,} B, {matching_items} open. Query + "
-                   "FilterExpression: {filter_read_units:g} RCU for {filter_items_returned} items returned; Query on "
-                   "the sparse GSI: {index_read_units:g} RCU for {index_items_returned} entries of "
-                   "{index_entry_size_bytes} B", items_in_partition=self.items_in_partition,
-                   item_size_bytes=self.item_size_bytes, matching_items=self.matching_items,
-                   filter_read_units=self.filter_read_units, filter_items_returned=self.filter_items_returned,
-                   index_read_units=self.index_read_units, index_items_returned=self.index_items_returned,
-                   index_entry_size_bytes=self.index_entry_size_bytes))
-
-
-def filter_or_index_live(lab: Any, *, items_in_partition: int = 200, open_every: int = 20,
-                         item_size_bytes: int = 2000, name: str = "lesson6-orders") -> FilterOrIndexLive:
-    """A table of orders keyed (customer, order); the open ones also carry ``open_customer``, the key of a sparse
-    KEYS_ONLY GSI. Reads one customer's open orders both ways, eventually consistent, every page."""
-    from dynalab.engine.tables import bulk_load, query_pages
-    from dynalab.models.indexes import SecondaryIndex, index_entry_size
-
-    checks.number("items_in_partition", items_in_partition, low=1, high=2000, integer=True)
-    checks.number("open_every", open_every, low=1, high=items_in_partition, integer=True)
-    index = SecondaryIndex("open-orders", ("open_customer",), "KEYS_ONLY")
-    table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
-                         extra_attribute_definitions=[("open_customer", "S")],
-                         GlobalSecondaryIndexes=[_gsi(index.name, "open_customer", "KEYS_ONLY", None)], reset=True)
-    items = []
-    for n in range(items_in_partition):
-        item: dict[str, Any] = {"customer": "customer#1", "order": f"order#{n:05d}",
-                                "status": "open" if n % open_every == 0 else "shipped", "lines": ""}
-        if item["status"] == "open":
-            item["open_customer"] = "customer#1"
-        item["lines"] = "x" * (item_size_bytes - item_size(item))
-        items.append(item)
-    bulk_load(lab, table.name, items, show_progress=False)
-    eventual = {"ReturnConsumedCapacity": "TOTAL"}
-    filtered = list(query_pages(lab, table.name, KeyConditionExpression="customer = :c",
-                                FilterExpression="#s = :o", ExpressionAttributeNames={"#s": "status"},
-                                ExpressionAttributeValues={":c": {"S": "customer#1"}, ":o": {"S": "open"}},
-                                **eventual))
-    indexed = list(query_pages(lab, table.name, IndexName=index.name, KeyConditionExpression="open_customer = :c",
-                               ExpressionAttributeValues={":c": {"S": "customer#1"}}, **eventual))
-
-    def units(pages: list[dict]) -> float:
-        return sum(float((p.get("ConsumedCapacity") or {}).get("CapacityUnits") or 0.0) for p in pages)
-
-    matching = sum(1 for item in items if "open_customer" in item)
-    entry = index_entry_size(items[0], index, ["customer", "order"], typed=False) or 0
-    return FilterOrIndexLive(items_in_partition, matching, item_size_bytes, entry, units(filtered),
-                             sum(p["Count"] for p in filtered), units(indexed), sum(p["Count"] for p in indexed))
 
 
 # ------------------------------------------------------------------------------------------ back-pressure
