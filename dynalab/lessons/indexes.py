@@ -487,8 +487,9 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
                              write_capacity_units=table_write_capacity_units, reset=True)
         tables[run] = table.name
         clock = StepClock()
+        # the sort key (tag#000001, #000002, ...) only grows: DynamoDB cannot split the key's items
         throttling = enforce_throughput(lab, table.name, per_partition=True, burst_seconds=0,
-                                        initial_burst_seconds=0.05, clock=clock)
+                                        initial_burst_seconds=0.05, clock=clock, monotonic_sort_key=True)
         try:
             partitions = throttling.partitions
             share = (throttling.write_capacity_units or 0.0) / max(partitions, 1)
@@ -550,8 +551,9 @@ def _per_partition_run(lab: Any, table_name: str, items: Sequence[dict], writes_
     from dynalab.fidelity.throttling import enforce_throughput
 
     clock = StepClock()
+    # the index-shaped table's sort key (the order ID) only grows: a status value's entries are not split
     throttling = enforce_throughput(lab, table_name, per_partition=True, burst_seconds=0,
-                                    initial_burst_seconds=0.05, clock=clock)
+                                    initial_burst_seconds=0.05, clock=clock, monotonic_sort_key=True)
     client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})
     refused = []
     try:
