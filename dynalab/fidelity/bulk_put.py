@@ -37,7 +37,12 @@ from botocore.awsrequest import AWSResponse
 from dynalab.fidelity import _RawResponse, error_response
 from dynalab.i18n import tr
 from dynalab.models.capacity import write_units
-from dynalab.models.quotas import BATCH_WRITE_MAX_REQUESTS, BULK_PUT_MIN_WRITE_REQUEST_UNITS, MAX_ITEM_SIZE_BYTES
+from dynalab.models.quotas import (
+    BATCH_WRITE_MAX_REQUESTS,
+    BULK_PUT_MIN_WRITE_REQUEST_UNITS,
+    BULK_PUT_PERFORMANCE_TIERS,
+    MAX_ITEM_SIZE_BYTES,
+)
 from dynalab.models.sizing import typed_item_size
 from dynalab.models.token_bucket import TokenBucket
 
@@ -187,6 +192,11 @@ class BulkPutItems:
             return _refuse("ValidationException", "1 validation error detected: Value at "
                                   f"'maxWriteRequestUnits' failed to satisfy constraint: Member must have value "
                                   f"greater than or equal to {BULK_PUT_MIN_WRITE_REQUEST_UNITS}")
+        tier = request.get("PerformanceTier", "STANDARD")
+        if tier not in BULK_PUT_PERFORMANCE_TIERS:  # two tiers at different prices [src:bulk-put-performance-tiers]
+            return _refuse("ValidationException", f"1 validation error detected: Value '{tier}' at 'performanceTier' "
+                                  f"failed to satisfy constraint: Member must satisfy enum value set: "
+                                  f"[{', '.join(BULK_PUT_PERFORMANCE_TIERS)}]")
         kinds = output.get("OutputType") or []
         if not kinds or any(kind not in _OUTPUT_TYPES for kind in kinds):
             return _refuse("ValidationException", f"OutputType must hold one or both of "

@@ -65,7 +65,7 @@ from dynalab.models.updates import produced_item
 
 __all__ = ["ENGINES_WITH_REAL_UNITS", "GSI_CONSISTENT_READ", "IndexUnits", "Meter", "MeterEntry", "TableInfo"]
 
-#: Engines whose ConsumedCapacity follows DynamoDB's rules (measured: ../shared/reference/local-engines.md).
+#: Engines whose ConsumedCapacity follows DynamoDB's rules (measured: tests/dynalite/test_cross_check.py).
 ENGINES_WITH_REAL_UNITS = ("dynalite", "aws")
 #: What can answer a lab (``Lab.engine``).
 ENGINES = ("moto", "dynalite", "aws", "other")

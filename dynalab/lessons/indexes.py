@@ -401,7 +401,7 @@ class ShardingResult:
     writes: int
     writes_per_second: float
     partitions: int
-    partition_write_capacity_units: float
+    partition_write_capacity_units: float  # today's ceiling per partition-key value: 1,000 WCU/s
     shards: int
     hot_throttled: int
     sharded_throttled: int
@@ -411,18 +411,21 @@ class ShardingResult:
     sharded_read_units: float
     hot_items_read: int
     sharded_items_read: int
+    table_write_capacity_units: int = 0
 
     def describe(self) -> str:
-        return (tr("{writes} writes at {writes_per_second:g}/s, {partitions} partitions of "
-                   "{partition_write_capacity_units:g} WCU/s: one key → {hot_throttled} throttled; {shards} shards → "
-                   "{sharded_throttled} throttled. Reading it back: {hot_read_queries} Query, {hot_read_units:g} RCU "
-                   "for {hot_items_read} items; sharded: {sharded_read_queries} Queries, {sharded_read_units:g} RCU "
-                   "for {sharded_items_read} items", writes=self.writes, writes_per_second=self.writes_per_second,
-                   partitions=self.partitions, partition_write_capacity_units=self.partition_write_capacity_units,
-                   hot_throttled=self.hot_throttled, shards=self.shards, sharded_throttled=self.sharded_throttled,
-                   hot_read_queries=self.hot_read_queries, hot_read_units=self.hot_read_units,
-                   hot_items_read=self.hot_items_read, sharded_read_queries=self.sharded_read_queries,
-                   sharded_read_units=self.sharded_read_units, sharded_items_read=self.sharded_items_read))
+        return (tr("{writes} writes at {writes_per_second:g}/s on a table of {table_write_capacity_units:,} WCU; today "
+                   "one partition-key value whose items cannot be split gets at most {ceiling:,.0f} WCU/s: one key → "
+                   "{hot_throttled} throttled; {shards} shards → {sharded_throttled} throttled. Reading it back: "
+                   "{hot_read_queries} Query, {hot_read_units:g} RCU for {hot_items_read} items; sharded: "
+                   "{sharded_read_queries} Queries, {sharded_read_units:g} RCU for {sharded_items_read} items",
+                   writes=self.writes, writes_per_second=self.writes_per_second,
+                   table_write_capacity_units=self.table_write_capacity_units,
+                   ceiling=self.partition_write_capacity_units, hot_throttled=self.hot_throttled, shards=self.shards,
+                   sharded_throttled=self.sharded_throttled, hot_read_queries=self.hot_read_queries,
+                   hot_read_units=self.hot_read_units, hot_items_read=self.hot_items_read,
+                   sharded_read_queries=self.sharded_read_queries, sharded_read_units=self.sharded_read_units,
+                   sharded_items_read=self.sharded_items_read))
 
 
 def _throttled_writes(lab: Any, table_name: str, keys: Sequence[str], clock: StepClock, writes_per_second: float,
@@ -504,7 +507,7 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
         sharded_units += units
     return ShardingResult(writes, float(writes_per_second), partitions, min(share, 1000.0), shards,
                           throttled["hot"], throttled["sharded"], 1, shards, hot_units, sharded_units, hot_items,
-                          sharded_items)
+                          sharded_items, table_write_capacity_units)
 
 
 # ------------------------------------------------------------------------------------ a GSI's own partitions
@@ -517,25 +520,25 @@ class GsiHotPartition:
 
     writes: int
     writes_per_second: float
-    partitions: int  # the table's, and the index's (same provisioned capacity)
+    partitions: int  # the 2017 model's count for this capacity (not shown: today's ceiling is per key)
     partition_write_capacity_units: float
-    #: busiest partition's share of the writes, table side and GSI side (model placement, lesson 3's hash)
+    #: the busiest key's share of the writes, table side (an order ID) and GSI side (a status)
     table_busiest_share: float
     index_busiest_share: float
-    #: live, per-partition throttling on a step clock: the table (with its GSI), and the GSI's entries replayed on
-    #: a table keyed like the index (``status``)
+    #: live, per-key throttling on a step clock (today's rule): the table (with its GSI), and the GSI's entries
+    #: replayed on a table keyed like the index (``status``, then the order ID, a sort key that only grows)
     table_throttled: int
     index_throttled: int
     index_throttled_by_status: dict[str, int]
+    capacity_units: int = 0
 
     def describe(self) -> str:
         rate = self.writes_per_second
-        return (tr("{writes} orders at {rate:g}/s; table and GSI each {partitions} partitions of "
-                   "{partition_write_capacity_units:g} WCU/s. Busiest table partition: {table_busiest_share:.0%} of "
-                   "the writes ({value:,.0f}/s), {table_throttled} throttled; busiest GSI partition: "
-                   "{index_busiest_share:.0%} ({value2:,.0f}/s), {index_throttled} throttled (by status: "
-                   "{index_throttled_by_status})", writes=self.writes, rate=rate, partitions=self.partitions,
-                   partition_write_capacity_units=self.partition_write_capacity_units,
+        return (tr("{writes} orders at {rate:g}/s on a table and a GSI of {capacity:,} WCU each; today a "
+                   "partition-key value gets at most 1,000 WCU/s. Busiest table key: {table_busiest_share:.1%} of the "
+                   "writes ({value:,.0f}/s), {table_throttled} throttled; busiest GSI key: {index_busiest_share:.0%} "
+                   "({value2:,.0f}/s), {index_throttled} throttled (by status: {index_throttled_by_status})",
+                   writes=self.writes, rate=rate, capacity=self.capacity_units,
                    table_busiest_share=self.table_busiest_share, value=self.table_busiest_share * rate,
                    table_throttled=self.table_throttled, index_busiest_share=self.index_busiest_share,
                    value2=self.index_busiest_share * rate, index_throttled=self.index_throttled,
@@ -581,15 +584,14 @@ def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2
     import random
     from collections import Counter
 
-    from dynalab.models.partitions import partition_count, partition_index
+    from dynalab.models.partitions import partition_count
 
     checks.number("writes", writes, low=1, high=5000, integer=True)
     chooser = random.Random(6)
     statuses = chooser.choices([s for s, _ in STATUS_MIX], weights=[w for _, w in STATUS_MIX], k=writes)
     keys = [f"order#{n:06d}" for n in range(writes)]
     partitions = partition_count(capacity_units, capacity_units)
-    table_load = Counter(partition_index(key, partitions) for key in keys)
-    index_load = Counter(partition_index(status, partitions) for status in statuses)
+    table_load, index_load = Counter(keys), Counter(statuses)  # per key: today's ceiling binds a key
     orders = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["status"],
                                 table_capacity=(capacity_units, capacity_units),
                                 index_capacity=(capacity_units, capacity_units))
@@ -604,7 +606,8 @@ def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2
     by_status = Counter(statuses[n] for n in index_refused)
     return GsiHotPartition(writes, float(writes_per_second), partitions, capacity_units / partitions,
                            max(table_load.values()) / writes, max(index_load.values()) / writes,
-                           len(table_refused), len(index_refused), {s: by_status.get(s, 0) for s, _ in STATUS_MIX})
+                           len(table_refused), len(index_refused), {s: by_status.get(s, 0) for s, _ in STATUS_MIX},
+                           capacity_units)
 
 
 # ------------------------------------------------------------------------------------------ item collections

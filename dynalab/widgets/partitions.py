@@ -298,6 +298,8 @@ class HotKeyTest:
     throttled_by_key: Counter = field(default_factory=Counter)
     throttled_by_partition: Counter = field(default_factory=Counter)
     partition_mode: str = "2017"
+    #: the ThrottlingReasons the refusals carried [src:throttling-reasons], e.g. TableWriteKeyRangeThroughputExceeded
+    throttling_reasons: Counter = field(default_factory=Counter)
 
     def describe(self) -> str:
         key, count = self.throttled_by_key.most_common(1)[0] if self.throttled_by_key else ("-", 0)
@@ -305,7 +307,7 @@ class HotKeyTest:
                        share=self.writes_per_second / self.table_write_capacity_units)
                     if self.table_write_capacity_units else tr("on-demand capacity"))
         if self.partition_mode == "today":
-            return tr("today: {writes} writes at {rate:g}/s on a table of {capacity}, each key up to {ceiling:,} "
+            return tr("today: {writes} writes at {rate:g}/s on a table of {capacity}, each item up to {ceiling:,} "
                       "WCU/s: {throttled} throttled, {count} of them on {key!r}", writes=self.writes,
                       rate=self.writes_per_second, capacity=capacity, ceiling=PARTITION_MAX_WRITE_UNITS_PER_SECOND,
                       throttled=self.throttled, count=count, key=key)
@@ -347,5 +349,6 @@ def run_hot_key_test(lab: Lab, table_name: str, keys: list[str], *, writes_per_s
                 raise
             result.throttled += 1
             result.throttled_by_key[key] += 1
+            result.throttling_reasons.update(r.get("reason", "") for r in error.response.get("ThrottlingReasons", []))
             result.throttled_by_partition[partition_index(key, enforcer.partitions)] += 1
     return result

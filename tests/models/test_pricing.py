@@ -1,4 +1,5 @@
-"""The cost model: hand-worked sums at the documented default prices (dynamodb-facts.md §2, partly unverified)."""
+"""The cost model: hand-worked sums at the documented default prices ([src:prices-request-units],
+[src:prices-capacity-units]: third-party readings of the AWS Price List)."""
 
 from __future__ import annotations
 
