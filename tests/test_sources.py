@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LEDGER = ROOT / "docs" / "sources.md"
 COLUMNS = ["id", "rule", "page", "quote", "read", "taught in", "pinned by"]
-CITATION = re.compile(r"\[src:([^\]\s]*)\]")
+CITATION = re.compile(r"\[src:([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 #: hosts (and GitHub owners) that publish AWS's own text
 AWS_HOSTS = ("docs.aws.amazon.com", "aws.amazon.com", "repost.aws", "docs.amazonaws.cn")

@@ -1,11 +1,12 @@
 """dynalab's STAND-IN for DynamoDB's StartBulkPutItems / DescribeBulkOperation on local engines (moto has neither).
 
-DynamoDB (2026; API_StartBulkPutItems, BulkPutItems.*.md) "reads items from Amazon S3 and writes them to an
-existing DynamoDB table": an asynchronous operation that reads DynamoDB JSON (or Ion) objects under an S3 prefix,
+DynamoDB (2026 [src:bulk-put-existing-table]) "reads items from Amazon S3 and writes them to an existing DynamoDB
+table": an asynchronous operation that reads DynamoDB JSON (or Ion) objects under an S3 prefix,
 writes each item at up to ``MaxWriteRequestUnits`` write request units per second (at least 1,024), honours an
 optional condition per item, and reports the items it did not write to an S3 output (``OutputType`` ``ERROR``:
 malformed input, a missing or mistyped key, an item over 400 KB; ``CONDITION_CHECK_FAILURE``: the attempted item
-and the existing one). ``DescribeBulkOperation`` gives its status and counts. moto 5.2.5 implements none of it,
+and the existing one [src:bulk-put-output-types]). ``DescribeBulkOperation`` gives its status and counts. moto 5.2.5
+implements none of it,
 so this plugin answers the two operations itself (``before_send``) on a local engine, reading and writing the
 engine's own S3 (moto serves S3 on the same endpoint). Everything it answers is labelled
 ``"dynalab stand-in"`` in the ARN; on AWS the request goes to DynamoDB.

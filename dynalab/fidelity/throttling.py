@@ -76,7 +76,7 @@ __all__ = ["GSI_THROTTLE_MESSAGE", "PER_PARTITION_MAX", "SecondCounts", "Through
 THROTTLE_CODE = "ProvisionedThroughputExceededException"
 THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                     "your provisioning level with the UpdateTable API.")
-#: GSI back-pressure: the table write is refused because its GSI is short of write capacity (gsi-throttling.html).
+#: GSI back-pressure: the table write is refused because its GSI is short of write capacity [src:gsi-back-pressure].
 GSI_THROTTLE_MESSAGE = N_("The level of configured provisioned throughput for one or more global secondary indexes of "
                         "the table was exceeded (index {index!r}: its writes are throttling the table's). Consider "
                           "increasing the index's provisioning level with the UpdateTable API.")

@@ -18,7 +18,8 @@ services-ddb-windows.html, invocation-eventfiltering.html; read 2026-12):
   stream ARN) goes to the ``OnFailure`` destination (an SQS queue, an SNS topic or an S3 bucket, whichever the
   engine has [src:esm-on-failure-destinations]), and the mapping moves on.
 * With ``function_response_types=["ReportBatchItemFailures"]`` the handler may return
-  ``{"batchItemFailures": [{"itemIdentifier": "<SequenceNumber>"}]}``: the records before the lowest one named are
+  ``{"batchItemFailures": [{"itemIdentifier": "<SequenceNumber>"}]}``: the records before the lowest one named
+  [src:esm-partial-batch-lowest-sequence] are
   done, the batch is retried from it (a retry). An identifier that names no record of the batch fails it whole.
 * ``parallelization_factor`` > 1: records are spread over that many lanes by the item's whole primary key
   (partition and sort key: one item, one lane, so per-item order holds, and one partition key's items may

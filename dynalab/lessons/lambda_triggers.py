@@ -1,7 +1,8 @@
 """Lesson 7's scenarios: lesson 4's vote summary as a Lambda handler, poison votes, and a tumbling-window count.
 
 ``vote_summary_handler`` returns ``handler(event, context)`` for an ``EventSourceMapping`` on the vote table. Lambda
-delivers **at least once**: a batch is retried after an error (with everything in it that had already been applied),
+delivers **at least once** [src:esm-at-least-once]: a batch is retried after an error (with everything in it that had
+already been applied),
 re-split by bisect, or re-read after a restart. A vote summary is a sum (``ADD num :delta``), and an ADD applied
 twice counts twice. So the handler needs idempotency, and it gets it the way lesson 4's projector does: the effect
 and the proof that it happened are **one transaction**. Each batch (in chunks that fit a TransactWriteItems) commits

@@ -14,7 +14,8 @@ public); each partition's demand is compared with what it may serve, in one of t
     serve up to ``items_per_key`` x the ceiling. Leave it at 1 for a collection that cannot be split: a table with a
     local secondary index, which isolates an item collection but "will not split" it
     [src:lsi-no-split-item-collections], or a sort key that only grows (a timestamp). What the table serves at once
-    is also bounded by its **warm throughput** (``warm_throughput_per_second``; default: the table's capacity).
+    is also bounded by its **warm throughput** (``warm_throughput_per_second``; default: the table's capacity), and a
+    table warmed for more still throttles on one partition [src:warm-throughput-partition-limit].
 ``"today_no_isolation"``
     Adaptive capacity as above, but no isolation of hot items, so keys that share a partition share its ceiling:
     what AWS still states for a provisioned table with Streams enabled [src:split-for-heat-streams].
