@@ -102,14 +102,17 @@ class SecondaryIndex:
         if not isinstance(self.is_global, bool):
             raise TypeError(tr("is_global must be True or False; got {is_global!r:.60}", is_global=self.is_global))
         count = self.partition_key_count
-        sort_count = len(keys) - count if isinstance(count, int) and not isinstance(count, bool) else -1
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise TypeError(tr("partition_key_count must be how many of key_attributes form the partition key (an "
+                               "int); got {partition_key_count!r:.60}", partition_key_count=count))
+        sort_count = len(keys) - count
         if self.is_global:
             fits = 1 <= count <= GSI_MAX_PARTITION_KEY_ATTRIBUTES and 0 <= sort_count <= GSI_MAX_SORT_KEY_ATTRIBUTES
         else:
             fits = count == 1 and sort_count == 1
         if not fits:
-            raise ValueError(tr("{kind} key has {count!r} partition-key and {sort_count} sort-key attribute(s); "
-                                "allowed: {allowed}", kind=tr("a GSI's") if self.is_global else tr("an LSI's"),
+            raise ValueError(tr("{kind} key has {count!r} partition-key (partition_key_count) and {sort_count} sort-key "
+                                "attribute(s); allowed: {allowed}", kind=tr("a GSI's") if self.is_global else tr("an LSI's"),
                                 count=count, sort_count=max(sort_count, 0), allowed=allowed))
         _checked_projection(self.projection_type)
         if isinstance(self.non_key_attributes, str) or not isinstance(self.non_key_attributes, list | tuple) \
