@@ -111,9 +111,10 @@ class SecondaryIndex:
         else:
             fits = count == 1 and sort_count == 1
         if not fits:
-            raise ValueError(tr("{kind} key has {count!r} partition-key (partition_key_count) and {sort_count} sort-key "
-                                "attribute(s); allowed: {allowed}", kind=tr("a GSI's") if self.is_global else tr("an LSI's"),
-                                count=count, sort_count=max(sort_count, 0), allowed=allowed))
+            kind = tr("a GSI's") if self.is_global else tr("an LSI's")
+            raise ValueError(tr("{kind} key has {count!r} partition-key (partition_key_count) and {sort_count} "
+                                "sort-key attribute(s); allowed: {allowed}", kind=kind, count=count,
+                                sort_count=max(sort_count, 0), allowed=allowed))
         _checked_projection(self.projection_type)
         if isinstance(self.non_key_attributes, str) or not isinstance(self.non_key_attributes, list | tuple) \
                 or not all(isinstance(name, str) and name for name in self.non_key_attributes):
