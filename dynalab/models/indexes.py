@@ -111,7 +111,7 @@ class SecondaryIndex:
         else:
             fits = count == 1 and sort_count == 1
         if not fits:
-            kind = tr("a GSI's") if self.is_global else tr("an LSI's")
+            kind = tr("a GSI's (is_global=True)") if self.is_global else tr("an LSI's (is_global=False)")
             raise ValueError(tr("{kind} key has {count!r} partition-key (partition_key_count) and {sort_count} "
                                 "sort-key attribute(s); allowed: {allowed}", kind=kind, count=count,
                                 sort_count=max(sort_count, 0), allowed=allowed))
