@@ -159,7 +159,8 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
 
     Without ``delete_previous_copy`` the second day meets the copy made on the first:
     TableAlreadyExistsException. With it, the batch deletes yesterday's copy first (the workaround that puts a
-    table outside IaC's control).
+    table outside IaC's control). RestoreTableFromBackup only ever creates a new table
+    [src:restore-from-backup-new-table].
     """
     from dynalab.engine.tables import delete_table, wait_until_active
 

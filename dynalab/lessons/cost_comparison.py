@@ -364,8 +364,8 @@ def scan_contention(lab: Lab, users_table: str, batch_table: str, user_ids: list
     Turn on throttling for ``users_table`` first (``dynalab.enforce_throughput``), with the users' own rate under
     its read capacity. The users read every ``interval_seconds`` from ``batch_delay_seconds`` before the batch until
     ``after_batch_seconds`` after it. With ``batch_table`` the users table itself, the Scan drains the table's
-    read capacity and the users' reads are throttled; with the mail table the stream keeps, the users table is not
-    touched by the batch.
+    read capacity and the users' reads are throttled (a Scan reads every item [src:scan-reads-every-item]); with the
+    mail table the stream keeps, the users table is not touched by the batch.
     """
     if not user_ids:
         raise ValueError(tr("scan_contention needs at least one user id to read"))

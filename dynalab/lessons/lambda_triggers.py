@@ -61,6 +61,8 @@ def vote_summary_handler(lab: Lab, summary_table: str, daily_table: str, *, idem
             for action in actions:
                 lab.client.update_item(**action["Update"])
             return
+        # One TransactWriteItems: the counts and the markers commit together or not at all
+        # [src:transact-write-all-or-nothing].
         actions += [{"Put": {"TableName": markers.table_name, "Item": _marker_key(consumer, r),
                              "ConditionExpression": "attribute_not_exists(lease_key)"}} for r in records]
         lab.client.transact_write_items(TransactItems=actions)
