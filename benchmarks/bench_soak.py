@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     board = VoteBoard(lab, votes, summary, daily, live=False)
     handled = [0]
     mapping = EventSourceMapping(lab, votes, lambda event, context: handled.__setitem__(
-        0, handled[0] + len(event["Records"])), function_name="soak-counter").start()
+        0, handled[0] + len(event["Records"])), function_name="soak-counter",
+        starting_position="TRIM_HORIZON").start()
     errors: list[str] = []
     stop = threading.Event()
     written = [0]

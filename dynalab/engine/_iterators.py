@@ -44,6 +44,7 @@ from dynalab.models.quotas import (
 )
 
 #: ShardIteratorType's values (botocore's DynamoDB Streams model, 2026-12).
+#: AT_TIMESTAMP starts at the first record at or after the timestamp [src:streams-at-timestamp].
 ITERATOR_TYPES = ("TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "AT_TIMESTAMP")
 _LENGTHS = {"StreamArn": STREAM_ARN_LENGTH_RANGE, "ShardId": SHARD_ID_LENGTH_RANGE,
             "SequenceNumber": SEQUENCE_NUMBER_LENGTH_RANGE, "ShardIterator": SHARD_ITERATOR_LENGTH_RANGE}

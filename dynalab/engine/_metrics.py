@@ -7,10 +7,11 @@ client reads them. moto's GetMetricStatistics and GetMetricData differ from Clou
 * **dimensions**: moto returns every datapoint whose dimensions *include* the ones asked for, so ``TableName=t``
   also summed the table's GSIs (``TableName=t, GlobalSecondaryIndexName=i``) and every ``Operation``; CloudWatch
   matches a metric by its exact set of dimensions ("The TableName dimension returns the WriteThrottleEvents for the
-  table, but not for any global secondary indexes", metrics-dimensions.html);
+  table, but not for any global secondary indexes") [src:cloudwatch-table-dimension];
 * **periods**: moto starts its periods at the first datapoint (GetMetricStatistics) or at the exact StartTime
   (GetMetricData); CloudWatch rounds StartTime down to the whole minute and reports each period from there
-  (GetMetricStatistics: "Start time less than 15 days ago - Round down to the nearest whole minute");
+  (GetMetricStatistics: "Start time less than 15 days ago - Round down to the nearest whole minute"
+  [src:get-metric-statistics-rounding]);
 * **namespace**: moto's GetMetricData ignored the namespace of a query that names dimensions.
 
 ``use_cloudwatch_periods()`` replaces the two reads on moto's backend class; the embedded engine calls it at start

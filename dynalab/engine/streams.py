@@ -422,7 +422,8 @@ def stream_view_type(lab: Lab, table_name: str) -> str:
 
 def enable_stream(lab: Lab, table_name: str, view_type: str = "NEW_AND_OLD_IMAGES") -> str:
     """Turn the table's stream on (UpdateTable) and return its ARN. Changes made before this are not in it. A
-    stream already on with this view type is kept (its ARN returned); with another one, a clear error."""
+    stream already on with this view type is kept (its ARN returned); with another one, a clear error. The view
+    type says what each record carries [src:stream-view-types]."""
     view_type = checks.choice("view_type", view_type, ("NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY"))
     spec = describe_existing_table(lab, table_name).get("StreamSpecification") or {}
     if spec.get("StreamEnabled"):

@@ -1,6 +1,6 @@
 """The fidelity layer: what dynalab adds on top of an engine's answers so a lesson shows what DynamoDB would do.
 
-No local engine behaves exactly like DynamoDB (``../shared/reference/local-engines.md``): moto reports
+No local engine behaves exactly like DynamoDB (measured: ``tests/integration/``, ``tests/dynalite/``): moto reports
 hard-coded ConsumedCapacity, misses some documented limits, and no local engine throttles. The layer sits on the
 boto3 clients that ``dynalab.connect()`` returns, as botocore event handlers, so the learner's own boto3 code goes
 through it unchanged. It is engine-agnostic: it sees requests and responses, never the engine's insides.

@@ -1,6 +1,6 @@
 """DynamoDB's documented request limits, enforced before a request leaves the kernel, with AWS's codes and wording.
 
-moto 5.2.5 accepts 26-item BatchWriteItem calls and 2-character table names (``../shared/reference/local-engines.md``),
+moto 5.2.5 accepts 26-item BatchWriteItem calls and 2-character table names (``tests/integration/test_limits.py``),
 so a lesson on moto would teach that they work. This plugin refuses what DynamoDB refuses, whatever the engine:
 
 * table names 3–255 characters (ServiceQuotas.html / the API's constraints);

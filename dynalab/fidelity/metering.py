@@ -66,7 +66,7 @@ from dynalab.models.updates import produced_item
 
 __all__ = ["ENGINES_WITH_REAL_UNITS", "GSI_CONSISTENT_READ", "IndexUnits", "Meter", "MeterEntry", "TableInfo"]
 
-#: Engines whose ConsumedCapacity follows DynamoDB's rules (measured: ../shared/reference/local-engines.md).
+#: Engines whose ConsumedCapacity follows DynamoDB's rules (measured: tests/dynalite/test_cross_check.py).
 ENGINES_WITH_REAL_UNITS = ("dynalite", "aws")
 #: What can answer a lab (``Lab.engine``).
 ENGINES = ("moto", "dynalite", "aws", "other")
@@ -84,7 +84,8 @@ _UNKNOWN = object()
 #: ItemCollectionSizeLimitExceededException's text (botocore's DynamoDB model documents the exception so).
 ITEM_COLLECTION_TOO_LARGE = "The total size of an item collection has exceeded the maximum limit of 10 gigabytes."
 _COLLECTION_CHECKED = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
-#: DynamoDB's answer to ConsistentRead=True on a GSI (measured on DynamoDB; moto 5.2.5 says the same).
+#: DynamoDB's answer to ConsistentRead=True on a GSI, which serves eventually consistent reads only
+#: [src:gsi-eventual-only] (measured on DynamoDB; moto 5.2.5 says the same).
 GSI_CONSISTENT_READ = "Consistent reads are not supported on global secondary indexes"
 
 

@@ -38,10 +38,11 @@ from dynalab.models.cloudwatch_metrics import (
     Throttle,
     minute_start,
     provisioned_samples,
+    put_metric_data_requests,
     samples,
 )
 from dynalab.models.contributor_insights import LOG_GROUP, LOG_STREAM, key_event, key_text
-from dynalab.models.quotas import DYNAMODB_METRICS_NAMESPACE, PUT_METRIC_DATA_MAX_METRICS
+from dynalab.models.quotas import DYNAMODB_METRICS_NAMESPACE
 
 __all__ = ["THROTTLES_KEY", "MetricsRecorder", "record_of"]
 
@@ -252,9 +253,8 @@ class MetricsRecorder:
         if key_shares:  # first: a reader who sees a flush's metrics sees its keys too
             self._put_key_events(key_shares)
         data = aggregator.drain()
-        for first in range(0, len(data), PUT_METRIC_DATA_MAX_METRICS):
-            self.cloudwatch.put_metric_data(Namespace=DYNAMODB_METRICS_NAMESPACE,
-                                            MetricData=data[first:first + PUT_METRIC_DATA_MAX_METRICS])
+        for request in put_metric_data_requests(data):
+            self.cloudwatch.put_metric_data(Namespace=DYNAMODB_METRICS_NAMESPACE, MetricData=request)
         self.published_metrics += len(data)
 
     def _add_provisioned(self, aggregator: MinuteAggregator) -> None:

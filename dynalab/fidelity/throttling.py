@@ -1,28 +1,31 @@
 """Live throttling: enforce a table's provisioned throughput on an engine that never throttles by itself.
 
-No local engine throttles (``../shared/reference/local-engines.md``; AWS's DynamoDB Local ignores throughput too).
+No local engine throttles: moto never does (``tests/integration/test_throttling.py`` shows what this adds), and AWS's
+DynamoDB Local ignores provisioned throughput [src:dynamodb-local-ignores-throughput].
 ``enforce_throughput(lab, table)`` adds a ``ThroughputEnforcer`` to the lab's fidelity layer: a token bucket per
 capacity kind (read, write) that refills at the table's provisioned rate and banks up to ``burst_seconds`` (300)
-of unused capacity (burst-adaptive-capacity.html). A request is admitted while its bucket is positive; otherwise
+of unused capacity [src:burst-300-seconds]. A request is admitted while its bucket is positive; otherwise
 its HTTP attempt is answered with ``ProvisionedThroughputExceededException`` in ``before_send``, so boto3's own
 retries and backoff happen, and are counted.
 
-Batches (BatchWriteItem, BatchGetItem) are served in part, as DynamoDB serves them (dynamodb-facts.md §0): the
-items the bucket can take, one by one while it is positive, are sent to the engine (the request body is rewritten
-to hold only them, so the engine really writes or reads only those), and the others come back in the answer's
-``UnprocessedItems`` / ``UnprocessedKeys``. Only when none can be served does the call fail with
-ProvisionedThroughputExceededException.
+Batches (BatchWriteItem, BatchGetItem) are served in part, as DynamoDB serves them
+[src:batch-write-unprocessed-items]: the items the bucket can take, one by one while it is positive, are sent to the
+engine (the request body is rewritten to hold only them, so the engine really writes or reads only those), and the
+others come back in the answer's ``UnprocessedItems`` / ``UnprocessedKeys``. Only when none can be served does the
+call fail with ProvisionedThroughputExceededException.
 
 Charging: on admission the bucket is charged an estimate (1 unit per item; 2 for transactions); after the call the
 estimate is replaced by the units lesson 1's meter computed (``context["dynalab_consumed"]``), when it ran.
 
 ``per_partition=True`` adds the partitions' limits, in one of two modes (``partition_mode``):
 
-* ``"today"`` (the default; bp-partition-key-design.html, burst-adaptive-capacity.html, read 2026-12): adaptive
-  capacity lets any partition use the table's whole capacity (one bucket for the table), and a hot item is
-  isolated on a partition of its own (split for heat), so the 3,000 RCU / 1,000 WCU a partition is designed for
-  binds **per partition-key value**: a bucket per key, refilling at that ceiling, holding one second of it
-  (burst capacity cannot lift it), charged the admission estimate. A single key cannot pass 3,000 / 1,000.
+* ``"today"`` (the default; [src:partition-3000-1000], [src:hot-key-per-item]): adaptive capacity lets any
+  partition use the table's whole capacity (one bucket for the table), and a hot item is isolated on a partition of
+  its own (split for heat), so the 3,000 RCU / 1,000 WCU a partition is designed for binds **one item** (its full
+  primary key) where DynamoDB can split the item collection by sort key, and **one partition-key value** where it
+  cannot: no sort key, an LSI [src:lsi-no-split-item-collections], or a sort key that only grows
+  (``monotonic_sort_key=True``). A bucket per key, refilling at that ceiling, holding one second of it (burst
+  capacity cannot lift it), charged the admission estimate.
 * ``"2017"``, the **2017 model**: each partition (``dynalab.models.partitions.partition_count``) gets an equal share
   of the table's capacity, capped at 3,000 RCU / 1,000 WCU, and each request's key is placed with
   ``dynalab.models.partitions.partition_index``: a hot key throttles while the table has capacity to spare. A Scan,
@@ -77,7 +80,7 @@ THROTTLE_CODE = "ProvisionedThroughputExceededException"
 THROTTLES_KEY = "dynalab_throttles"
 THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                     "your provisioning level with the UpdateTable API.")
-#: GSI back-pressure: the table write is refused because its GSI is short of write capacity (gsi-throttling.html).
+#: GSI back-pressure: the table write is refused because its GSI is short of write capacity [src:gsi-back-pressure].
 GSI_THROTTLE_MESSAGE = N_("The level of configured provisioned throughput for one or more global secondary indexes of "
                         "the table was exceeded (index {index!r}: its writes are throttling the table's). Consider "
                           "increasing the index's provisioning level with the UpdateTable API.")
@@ -168,6 +171,7 @@ class ThroughputEnforcer:
         global_secondary_indexes: Sequence[tuple[SecondaryIndex, float, float]] = (),
         table_key_attributes: Sequence[str] = (),
         table_arn: str = "",
+        item_collections_split: bool = False,
     ) -> None:
         table_name = checks.table_name("table_name", table_name)
         capacity = {"low": 1, "high": MODEL_MAX_CAPACITY_UNITS,
@@ -194,6 +198,9 @@ class ThroughputEnforcer:
         table_key_attributes = checks.sequence_of("table_key_attributes", table_key_attributes,
                                                   lambda n, v: checks.text(n, v, min_length=1), max_length=2)
         table_arn = checks.text("table_arn", table_arn)
+        #: today's ceiling binds one item (the full key) when an item collection can be split by sort key; else one
+        #: partition-key value (no sort key, an LSI, or a sort key that only grows) [src:hot-key-per-item]
+        self.item_collections_split = checks.flag("item_collections_split", item_collections_split)
         self.table_name = table_name
         self.partition_key = partition_key
         self.per_partition = bool(per_partition)
@@ -415,14 +422,24 @@ class ThroughputEnforcer:
                 items[self.table_name] = {**on_this_table[0].spec, "Keys": [a.key for a in admitted]}
             request_dict["body"] = json.dumps(request).encode()
 
-    def _key_admits(self, kind: str, access: Access, units: float) -> bool:
-        """Today's mode: the batch item's key is under its ceiling (charged if so); always True otherwise."""
-        value = access.key.get(self.partition_key)
-        if self._key_ceilings is None or value is None:
-            return True
+    def _ceiling_key(self, key: dict) -> bytes | None:
+        """What today's ceiling binds for an item's key: its partition-key value, or its whole primary key when the
+        item collection can be split by sort key (None: no key to read)."""
         from dynalab.models.partitions import key_bytes
 
-        return self._key_ceilings.admit(kind, {key_bytes(value): units}, self._last)
+        value = key.get(self.partition_key)
+        if value is None:
+            return None
+        if not self.item_collections_split:
+            return key_bytes(value)
+        return b"\x00".join(key_bytes(key[name]) for name in self.table_key_attributes if name in key)
+
+    def _key_admits(self, kind: str, access: Access, units: float) -> bool:
+        """Today's mode: the batch item's key is under its ceiling (charged if so); always True otherwise."""
+        ceiling_key = self._ceiling_key(access.key)
+        if self._key_ceilings is None or ceiling_key is None:
+            return True
+        return self._key_ceilings.admit(kind, {ceiling_key: units}, self._last)
 
     def _partition(self, key: Any) -> int:
         if not self.per_partition or self.partitions <= 1 or key is None:
@@ -530,19 +547,22 @@ class ThroughputEnforcer:
         return estimates
 
     def _key_charges(self, operation: str, body: dict) -> dict[bytes, float]:
-        """Today's mode: {partition-key value's bytes: estimated units} of a request (none for a Scan)."""
+        """Today's mode: {ceiling key: estimated units} of a request (none for a Scan): an item's key, or a Query's
+        partition-key value."""
         from dynalab.models.partitions import key_bytes
 
         if operation == "Scan":
             return {}
         on_this_table = [access for access in accesses(operation, body) if access.table == self.table_name]
         units_each = 2.0 if on_this_table and on_this_table[0].transactional else 1.0
-        values = [_query_key(body, self.partition_key)] if operation == "Query" else \
-            [access.key.get(self.partition_key) for access in on_this_table]
+        if operation == "Query":
+            value = _query_key(body, self.partition_key)
+            keys = [key_bytes(value)] if value is not None else []
+        else:
+            keys = [self._ceiling_key(access.key) for access in on_this_table]
         charges: dict[bytes, float] = {}
-        for value in values:
-            if value is not None:
-                key = key_bytes(value)
+        for key in keys:
+            if key is not None:
                 charges[key] = charges.get(key, 0.0) + units_each
         return charges
 
@@ -697,15 +717,17 @@ def _query_key(body: dict, partition_key: str) -> Any:
 
 def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False, partition_mode: str = "today",
                        burst_seconds: float = 300.0, initial_burst_seconds: float = 0.0,
-                       clock: Callable[[], float] = time.monotonic) -> ThroughputEnforcer:
+                       clock: Callable[[], float] = time.monotonic,
+                       monotonic_sort_key: bool = False) -> ThroughputEnforcer:
     """Throttle ``table_name`` at its provisioned throughput from now on; ``.stop()`` ends it.
 
     Reads the table's throughput (and key, size for partitions, and each GSI's own throughput: a GSI short of
     write capacity throttles the table's writes that touch it) with DescribeTable; follows later UpdateTable
     calls made through the lab (the table's and its GSIs' new rates). ``initial_burst_seconds``: what the burst
     bucket holds at the start (a fresh bucket: nothing banked yet). ``per_partition=True`` adds the partitions'
-    limits: ``partition_mode="today"`` (a key cannot pass 3,000 / 1,000 units a second) or ``"2017"`` (the 2017
-    model's even split).
+    limits: ``partition_mode="today"`` (an item cannot pass 3,000 / 1,000 units a second; a partition-key value
+    cannot either on a table without a sort key, with an LSI, or whose sort key only grows: say so with
+    ``monotonic_sort_key=True`` [src:hot-key-per-item]) or ``"2017"`` (the 2017 model's even split).
     """
     from botocore.exceptions import ClientError
 
@@ -735,7 +757,10 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     write = throughput.get("WriteCapacityUnits") or None
     if mode == "PAY_PER_REQUEST" or read is None or write is None:
         read = write = None
+    monotonic_sort_key = checks.flag("monotonic_sort_key", monotonic_sort_key)
     table_keys, indexes = indexes_from_description(description)
+    # the collection splits by sort key unless the table has none, has an LSI, or its sort key only grows
+    splits = len(table_keys) > 1 and not any(not index.is_global for index in indexes) and not monotonic_sort_key
     gsis = []
     if read is not None:  # on a provisioned table each GSI has its own provisioned throughput
         for index, raw in zip([i for i in indexes if i.is_global], description.get("GlobalSecondaryIndexes") or [],
@@ -748,7 +773,7 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
         burst_seconds=burst_seconds,
         initial_burst_seconds=initial_burst_seconds, size_gb=description.get("TableSizeBytes", 0) / 1024**3,
         clock=clock, global_secondary_indexes=gsis, table_key_attributes=table_keys,
-        table_arn=description.get("TableArn", ""),
+        table_arn=description.get("TableArn", ""), item_collections_split=splits,
     )
     old = find_enforcer(lab, table_name)
     if old is not None:  # a re-run cell: one table, one throttle (two would each take their share of requests)

@@ -77,8 +77,8 @@ class ConsoleMetrics:
 
     ``consumed_*`` are the minute's Sum divided by 60: the average units per second, as the console draws
     "Read/Write usage (average units/second)" (metrics-dimensions.html: "get the Sum value over a span of one minute,
-    and divide it by the number of seconds in a minute (60)"); ``provisioned_*`` the setting (NaN where none was
-    published: on-demand); ``*_throttle_events`` the minute's count.
+    and divide it by the number of seconds in a minute (60)") [src:cloudwatch-sum-over-60]; ``provisioned_*`` the
+    setting (NaN where none was published: on-demand); ``*_throttle_events`` the minute's count.
     """
 
     table_name: str

@@ -4,10 +4,11 @@ two S3 paths DynamoDB has today.
 * **By change capture**: a projector copies every change from the source's stream into a copy table that always
   exists (so it can live in infrastructure as code). ``measure_replication_lag`` times write → visible in the copy.
 * **By backup and restore**: each day's batch restores today's backup into ``<table>-copy``. RestoreTableFromBackup
-  always creates a *new* table, so on the second day it fails with TableAlreadyExistsException unless
+  always creates a *new* table [src:restore-creates-new-table], so on the second day it fails with
+  TableAlreadyExistsException unless
   yesterday's copy was deleted first: the article's point about why this does not sit well with IaC.
 * **Export to S3, then import into a new table** (``copy_by_import``): ExportTableToPointInTime writes DynamoDB JSON
-  to S3; ImportTable creates a **new** table from it and consumes no write capacity (S3DataImport.HowItWorks), so
+  to S3; ImportTable creates a **new** table from it [src:import-creates-new-table] and consumes no write capacity, so
   the name clashes again on day 2, as with restore.
 * **Export to S3, then StartBulkPutItems into the existing copy** (``copy_by_bulk_put``): since 2026 DynamoDB
   "reads items from Amazon S3 and writes them to an existing DynamoDB table" (API_StartBulkPutItems), at up to
@@ -161,6 +162,7 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
     TableAlreadyExistsException. With it, the batch deletes yesterday's copy first (the workaround that puts a
     table outside IaC's control), and only a copy this function restored for this connection: a table of that name
     made any other way is refused by name (``TableNotOursError``). The copy is tagged as ``copy_by_restore``'s.
+    RestoreTableFromBackup only ever creates a new table [src:restore-from-backup-new-table].
     """
     from dynalab.engine.tables import delete_created_table, mark_created, wait_until_active
 

@@ -7,19 +7,23 @@ services-ddb-windows.html, invocation-eventfiltering.html; read 2026-12):
 * It reads each shard (``dynalab.engine.streams``: ``list_shards``, ``lineage_order``, shard iterators, and a
   checkpoint per shard in the ``CheckpointStore`` table, so a new mapping with the same name resumes), drops records
   no filter matches, and hands the rest to ``handler(event, context)`` in batches of at most ``batch_size``
-  (and 6 MB), waiting up to ``maximum_batching_window_in_seconds`` to fill one. The event is Lambda's
+  (and 6 MB [src:esm-batch-6-mb]), waiting up to ``maximum_batching_window_in_seconds`` to fill one. The event is
+  Lambda's
   (``{"Records": [...]}``, each with ``eventSourceARN``; a TTL delete carries ``userIdentity``).
 * A handler that raises fails the **whole batch**: it is retried, and the shard waits behind it (records after it
   are not delivered) until it succeeds, ``maximum_retry_attempts`` run out, or its records pass
   ``maximum_record_age_in_seconds`` (-1: the stream's 24 h). With ``bisect_batch_on_function_error`` a failing
   batch is split in two first (a split is not a retry); a single record that fails is retried. Then the batch is
   discarded: an invocation record (``DDBStreamBatchInfo``: shard, first and last sequence numbers, batch size,
-  stream ARN) goes to the ``OnFailure`` SQS queue, and the mapping moves on.
+  stream ARN) goes to the ``OnFailure`` destination (an SQS queue, an SNS topic or an S3 bucket, whichever the
+  engine has [src:esm-on-failure-destinations]), and the mapping moves on.
 * With ``function_response_types=["ReportBatchItemFailures"]`` the handler may return
-  ``{"batchItemFailures": [{"itemIdentifier": "<SequenceNumber>"}]}``: the records before the lowest one named are
+  ``{"batchItemFailures": [{"itemIdentifier": "<SequenceNumber>"}]}``: the records before the lowest one named
+  [src:esm-partial-batch-lowest-sequence] are
   done, the batch is retried from it (a retry). An identifier that names no record of the batch fails it whole.
-* ``parallelization_factor`` > 1: records are spread over that many lanes by partition key (one key, one lane,
-  so per-key order holds); lanes invoke concurrently, each with its own retries.
+* ``parallelization_factor`` > 1: records are spread over that many lanes by the item's whole primary key
+  (partition and sort key: one item, one lane, so per-item order holds, and one partition key's items may
+  interleave) [src:esm-parallelization-per-item]; lanes invoke concurrently, each with its own retries.
 * ``tumbling_window_in_seconds`` > 0: batches never cross a window (aligned to the records' creation time); each
   invocation gets the state the previous one returned (``{"state": ...}`` is required: without it the invocation
   failed), and when the window closes a last invocation with ``isFinalInvokeForWindow`` true and no records gets
@@ -38,7 +42,6 @@ import json
 import threading
 import time
 import uuid
-import zlib
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -65,11 +68,18 @@ from dynalab.engine.streams import (
 )
 from dynalab.i18n import N_, tr
 from dynalab.lessons import ttl
+from dynalab.lessons.failure_destinations import FailureDestination
 from dynalab.models import checks
 from dynalab.models.event_filters import matches_criteria, parse_filter_criteria
-from dynalab.models.event_source_mapping import MappingSettings, failure_record, iso_time, window_bounds
+from dynalab.models.event_source_mapping import (
+    MappingSettings,
+    batch_is_full,
+    failure_record,
+    iso_time,
+    lane_for_keys,
+    window_bounds,
+)
 from dynalab.models.quotas import (
-    ESM_PAYLOAD_LIMIT_BYTES,
     ESM_POLLS_PER_SECOND,
     GET_RECORDS_MAX_RECORDS,
     STREAM_RETENTION_SECONDS,
@@ -219,7 +229,7 @@ class EventSourceMapping(BackgroundPoller):
         self.stream_arn = stream_arn(lab, table_name)
         self.view_type = stream_view_type(lab, table_name)
         self.patterns = parse_filter_criteria(self.settings.filter_criteria)
-        self._queue_url = self._find_queue(self.settings.on_failure_destination)
+        self._destination = FailureDestination(lab, self.settings)
         self.checkpoints = checkpoints or CheckpointStore(lab)
         self.consumer = f"lambda:{function_name}:{table_name}"
         self.leases = ShardLeases(self.checkpoints, self.consumer, self.stream_arn, "mapping", lease_seconds)
@@ -239,18 +249,6 @@ class EventSourceMapping(BackgroundPoller):
         self._refresh_shards()  # LATEST means "after the mapping was created": take the iterators now
 
     # -- set-up ---------------------------------------------------------------------------------------------------
-    def _find_queue(self, arn: str | None) -> str | None:
-        if arn is None:
-            return None
-        self._sqs = self.lab.new_client("sqs")
-        name = arn.rsplit(":", 1)[1]
-        try:
-            return self._sqs.get_queue_url(QueueName=name)["QueueUrl"]
-        except ClientError as error:
-            raise ValueError(tr("the on-failure destination {arn} is not a queue on this engine ({value}); create it "
-                                "first, e.g. lab.new_client('sqs').create_queue(QueueName=...)", arn=arn,
-                                value=error.response['Error'].get('Code'))) from None
-
     def _refresh_shards(self) -> list[_Shard]:
         saved = {c.shard_id: c for c in self.checkpoints.load(self.consumer, self.stream_arn).values()}
         ordered = []
@@ -300,12 +298,8 @@ class EventSourceMapping(BackgroundPoller):
         return event
 
     def _lane_of(self, record: dict) -> int:
-        factor = self.settings.parallelization_factor
-        if factor == 1:
-            return 0
-        keys = record["dynamodb"].get("Keys", {})
-        partition = json.dumps(keys.get(self._partition_key(), keys), sort_keys=True)
-        return zlib.crc32(partition.encode()) % factor
+        # by the whole primary key: per-item order [src:esm-parallelization-per-item]
+        return lane_for_keys(record["dynamodb"].get("Keys", {}), self.settings.parallelization_factor)
 
     def _partition_key(self) -> str:
         if not hasattr(self, "_hash_key"):
@@ -373,7 +367,7 @@ class EventSourceMapping(BackgroundPoller):
         bounds = None
         for record in lane.queue:
             record_size = len(json.dumps(record, default=str))
-            if len(batch) >= self.settings.batch_size or (batch and size + record_size > ESM_PAYLOAD_LIMIT_BYTES):
+            if batch_is_full(len(batch), size, record_size, self.settings.batch_size):
                 break
             if window:
                 this = window_bounds(record["dynamodb"]["ApproximateCreationDateTime"], window)
@@ -523,8 +517,7 @@ class EventSourceMapping(BackgroundPoller):
                                 invoke_count=max(work.invoke_count, 1), shard_id=shard.shard_id,
                                 stream_arn=self.stream_arn, records=records, request_id=str(uuid.uuid4()),
                                 timestamp=now)
-        if self._queue_url is not None:
-            self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps(record))
+        self._destination.send(record, self.function_name)
         with self._record_lock:
             self.failure_records.append(record)
             if condition == "RecordAgeExceeded":
@@ -686,15 +679,6 @@ class EventSourceMapping(BackgroundPoller):
         return state
 
     def received_failure_records(self, max_messages: int = 100) -> list[dict]:
-        """Read (and delete) the invocation records waiting in the on-failure queue."""
-        if self._queue_url is None:
-            return []
-        found: list[dict] = []
-        while len(found) < max_messages:
-            messages = self._sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=10).get("Messages", [])
-            if not messages:
-                return found
-            for message in messages:
-                found.append(json.loads(message["Body"]))
-                self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
-        return found
+        """Read (and delete) the invocation records waiting in the on-failure SQS queue ([] for another
+        destination: read the SNS topic's subscribers or the S3 bucket instead)."""
+        return self._destination.received(max_messages)

@@ -4,9 +4,12 @@ Input: a **demand** series, the capacity units per second the application asks f
 Output (``AutoscalingResult``): per minute the provisioned capacity, the units served and throttled, the burst
 bucket's balance, the utilisation CloudWatch sees, and every scaling event with its reason.
 
-The rules (``../shared/reference/dynamodb-facts.md`` section 0 and 3; the lesson's second source article) are
+The rules ([src:auto-scaling-target-20-90], [src:auto-scaling-datapoints], [src:capacity-decreases-per-day],
+[src:on-demand-double-previous-peak]; the lesson's second source article) are
 each a named parameter of ``simulate_autoscaling`` so a lesson can switch one off and show what it does:
 
+* (the console turns auto scaling on by default [src:auto-scaling-console-default]; the simulator starts from a
+  policy you give it)
 * the **upper alarm** fires after ``scale_out_datapoints`` (2) consecutive one-minute datapoints of *consumed*
   capacity above the target utilisation (AutoScaling.html, metrics-dimensions.html);
 * the **lower alarm** fires after ``scale_in_datapoints`` (15) consecutive datapoints more than

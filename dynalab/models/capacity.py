@@ -1,6 +1,6 @@
 """What reading and writing costs, in capacity units, from item sizes in bytes (sizes: ``dynalab.models.sizing``).
 
-The rules (read-write-operations.html, ProvisionedThroughput.html; ``../shared/reference/dynamodb-facts.md`` §2):
+The rules ([src:capacity-unit-sizes], [src:read-rounding-4-kb], [src:query-page-1-mb], [src:filter-after-read]):
 
 * **Reads** count in 4 KB blocks (1 KB = 1,024 B), rounded up: per block 1 RCU strongly consistent, 0.5 RCU
   eventually consistent (GetItem's default), 2 RCU transactional. 16 KB strong = 4 RCU, eventual = 2 (the
@@ -157,7 +157,8 @@ def first_page(sizes_bytes: Iterable[int], consistency: str = "eventual") -> Pag
     """The first 1 MB page over items of these sizes, in key order: DynamoDB reads until the page holds 1 MB.
 
     The item that crosses 1 MB is still part of the page (dynalite does the same), which is why a full
-    eventually consistent page of 4,000 B items costs 128.5 RCU, not 128 (dynamodb-facts.md §2).
+    eventually consistent page of 4,000 B items costs 128.5 RCU, not 128 (a third-party measurement on DynamoDB,
+    dev.to "DynamoDB scan and why 128.5 RCU").
     """
     sizes = _sizes("sizes_bytes", sizes_bytes)
     total = count = 0

@@ -39,7 +39,7 @@ from dynalab.models.quotas import DYNAMODB_METRICS_NAMESPACE, METRICS_PERIOD_SEC
 __all__ = [
     "DYNAMODB_METRICS_NAMESPACE", "LIMIT_TYPES", "METRICS", "CallRecord", "KeyAccess", "MetricSpec",
     "MinuteAggregator", "Sample", "datum", "TableUse", "Throttle", "ThrottlingReason", "minute_start",
-    "parse_throttling_reason", "provisioned_samples", "samples",
+    "parse_throttling_reason", "provisioned_samples", "put_metric_data_requests", "samples",
 ]
 
 _TABLE = ("TableName",)
@@ -295,3 +295,12 @@ def datum(name: str, dimensions: tuple[tuple[str, str], ...], minute: int, count
     return {"MetricName": name, "Dimensions": [{"Name": n, "Value": v} for n, v in dimensions],
             "Timestamp": minute, "Unit": spec[name].unit if name in spec else "None",
             "StatisticValues": {"SampleCount": count, "Sum": total, "Minimum": low, "Maximum": high}}
+
+
+def put_metric_data_requests(data: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """``data`` cut into PutMetricData requests of at most ``PUT_METRIC_DATA_MAX_METRICS`` metrics each
+    [src:cloudwatch-put-metric-data-1000]."""
+    from dynalab.models.quotas import PUT_METRIC_DATA_MAX_METRICS
+
+    size = PUT_METRIC_DATA_MAX_METRICS
+    return [data[first:first + size] for first in range(0, len(data), size)]

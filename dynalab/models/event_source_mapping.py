@@ -9,8 +9,10 @@ The numbers live in ``dynalab.models.quotas``. ``dynalab.lessons.event_source_ma
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
@@ -25,7 +27,9 @@ from dynalab.models.quotas import (
     ESM_MAXIMUM_BATCHING_WINDOW_SECONDS_RANGE,
     ESM_MAXIMUM_RECORD_AGE_SECONDS_RANGE,
     ESM_MAXIMUM_RETRY_ATTEMPTS_RANGE,
+    ESM_ON_FAILURE_DESTINATION_SERVICES,
     ESM_PARALLELIZATION_FACTOR_RANGE,
+    ESM_PAYLOAD_LIMIT_BYTES,
     ESM_POLLS_PER_SECOND,
     ESM_STARTING_POSITIONS,
     ESM_TUMBLING_WINDOW_SECONDS_RANGE,
@@ -35,7 +39,10 @@ __all__ = [
     "BatchingResult",
     "MappingSettings",
     "PoisonPlan",
+    "batch_is_full",
+    "destination_service",
     "failure_record",
+    "lane_for_keys",
     "poison_plan",
     "simulate_batching",
     "window_bounds",
@@ -43,6 +50,36 @@ __all__ = [
 
 #: An SQS queue ARN: arn:<partition>:sqs:<region>:<account>:<queue name>.
 SQS_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$")
+#: An SNS topic ARN: arn:<partition>:sns:<region>:<account>:<topic name>.
+SNS_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
+#: An S3 bucket ARN: arn:<partition>:s3:::<bucket name> (no Region, no account).
+S3_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_DESTINATION_ARNS = {"sqs": SQS_ARN, "sns": SNS_ARN, "s3": S3_ARN}
+
+
+def destination_service(arn: str) -> str | None:
+    """"sqs", "sns" or "s3" for an on-failure destination a stream mapping may use, else None. A DynamoDB stream
+    mapping keeps its failure records in "an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket"
+    [src:esm-on-failure-destinations]."""
+    return next((service for service in ESM_ON_FAILURE_DESTINATION_SERVICES
+                 if isinstance(arn, str) and _DESTINATION_ARNS[service].match(arn)), None)
+
+
+def lane_for_keys(keys: Mapping[str, Any], parallelization_factor: int) -> int:
+    """The lane (0 to factor - 1) a record goes to: chosen by the item's **whole primary key** (partition and sort
+    key), so each item's records keep their order while one partition key's items may run in different lanes:
+    "in-order processing at the item (partition and sort key) level" [src:esm-parallelization-per-item]."""
+    if parallelization_factor == 1:
+        return 0
+    text = json.dumps(dict(keys), sort_keys=True)
+    return zlib.crc32(text.encode()) % parallelization_factor
+
+
+def batch_is_full(records: int, size_bytes: int, next_record_bytes: int, batch_size: int) -> bool:
+    """Does a batch of ``records`` (``size_bytes`` so far) stop before the next record? At ``batch_size`` records,
+    or when the next one would take it past the 6 MB payload limit [src:esm-batch-6-mb] (a first record always
+    goes in)."""
+    return records >= batch_size or (records > 0 and size_bytes + next_record_bytes > ESM_PAYLOAD_LIMIT_BYTES)
 
 
 def _integer(name: str, value: Any, allowed: tuple[int, int], unlimited: bool = False) -> int:
@@ -63,13 +100,15 @@ class MappingSettings:
     """AWS's event source mapping parameters for DynamoDB Streams, in snake_case, with AWS's defaults.
 
     ``MappingSettings(**settings)`` checks each one and raises ValueError/TypeError naming the allowed values.
+    ``starting_position`` has no default: AWS requires it for a stream [src:esm-starting-position-required].
     Not enforced: the API reference's "when BatchSize > 10, MaximumBatchingWindowInSeconds must be at least 1",
     which AWS's own stream defaults (100 and 0) contradict.
     """
 
     batch_size: int = ESM_BATCH_SIZE_DEFAULT
     maximum_batching_window_in_seconds: int = 0
-    starting_position: str = "TRIM_HORIZON"
+    #: Required, as on AWS (no default) [src:esm-starting-position-required]: None is refused.
+    starting_position: str | None = None
     maximum_retry_attempts: int = -1
     maximum_record_age_in_seconds: int = -1
     bisect_batch_on_function_error: bool = False
@@ -83,6 +122,10 @@ class MappingSettings:
         _integer("batch_size", self.batch_size, ESM_BATCH_SIZE_RANGE)
         _integer("maximum_batching_window_in_seconds", self.maximum_batching_window_in_seconds,
                  ESM_MAXIMUM_BATCHING_WINDOW_SECONDS_RANGE)
+        if self.starting_position is None:
+            raise ValueError(tr("starting_position is required for a DynamoDB stream (AWS has no default): "
+                                "{choices}; LATEST can miss records written while the mapping is being created or "
+                                "updated, TRIM_HORIZON misses none", choices=", ".join(ESM_STARTING_POSITIONS)))
         if self.starting_position not in ESM_STARTING_POSITIONS:
             raise ValueError(tr("starting_position must be one of {choices} for a DynamoDB stream (AT_TIMESTAMP is "
                                 "Kinesis only), got {starting_position!r}",
@@ -118,20 +161,28 @@ class MappingSettings:
 
     @property
     def on_failure_destination(self) -> str | None:
-        """The SQS queue ARN of ``{"OnFailure": {"Destination": arn}}`` (None: discarded batches go nowhere)."""
+        """The ARN of ``{"OnFailure": {"Destination": arn}}``: an SQS queue, an SNS topic or an S3 bucket
+        [src:esm-on-failure-destinations] (None: discarded batches go nowhere)."""
         config = self.destination_config
         if config is None or config == {}:
             return None
         arn = config.get("OnFailure", {}).get("Destination") if isinstance(config, Mapping) else None
         if not isinstance(config, Mapping) or set(config) != {"OnFailure"} or not isinstance(arn, str):
-            raise ValueError(tr('destination_config must be {{"OnFailure": {{"Destination": "<SQS queue ARN>"}}}}, '
-                                "got {config!r}", config=config))
-        if not SQS_ARN.match(arn):
+            raise ValueError(tr('destination_config must be {{"OnFailure": {{"Destination": "<SQS queue, SNS topic or '
+                                'S3 bucket ARN>"}}}}, got {config!r}', config=config))
+        if destination_service(arn) is None:
             kind = arn.split(":")[2] if arn.count(":") >= 5 else tr("not an ARN")
-            raise ValueError(tr("the on-failure destination must be an SQS queue ARN "
-                                "(arn:aws:sqs:<region>:<account>:<queue>); an SNS topic is allowed by AWS but not "
-                                "run here; got {arn!r} ({kind})", arn=arn, kind=kind))
+            raise ValueError(tr("the on-failure destination of a DynamoDB stream mapping must be an SQS queue, an SNS "
+                                "topic or an S3 bucket ARN (arn:aws:sqs:<region>:<account>:<queue>, "
+                                "arn:aws:sns:<region>:<account>:<topic>, arn:aws:s3:::<bucket>); got {arn!r} ({kind})",
+                                arn=arn, kind=kind))
         return arn
+
+    @property
+    def on_failure_destination_service(self) -> str | None:
+        """"sqs", "sns" or "s3": the service of the on-failure destination (None: none)."""
+        arn = self.on_failure_destination
+        return None if arn is None else destination_service(arn)
 
     @property
     def report_batch_item_failures(self) -> bool:
@@ -206,7 +257,8 @@ def simulate_batching(records_per_second: float, seconds: float, batch_size: int
     """Records written evenly at ``records_per_second`` for ``seconds``; Lambda polls every ``poll_seconds`` and
     invokes when it holds ``batch_size`` records, when the batching window (counted from the first record it holds)
     has passed, or (window 0) at once with what one poll found. The handler is taken to take no time."""
-    MappingSettings(batch_size=batch_size, maximum_batching_window_in_seconds=window_seconds)
+    MappingSettings(batch_size=batch_size, maximum_batching_window_in_seconds=window_seconds,
+                    starting_position="TRIM_HORIZON")  # only the ranges are checked here
     if not records_per_second > 0 or not seconds > 0 or not poll_seconds > 0:
         raise ValueError(tr("records_per_second, seconds and poll_seconds must be > 0, got {records_per_second!r}, "
                             "{seconds!r}, {poll_seconds!r}",
@@ -249,7 +301,8 @@ def poison_plan(batch_size: int, poison_index: int, *, bisect: bool, maximum_ret
     whose record ``poison_index`` always fails: a failing batch is bisected if it can be (a split is not a retry),
     else retried while retries are left, else discarded. With -1 retries the shard is blocked: counted up to
     ``retry_budget`` invocations."""
-    MappingSettings(batch_size=batch_size, maximum_retry_attempts=maximum_retry_attempts)
+    MappingSettings(batch_size=batch_size, maximum_retry_attempts=maximum_retry_attempts,
+                    starting_position="TRIM_HORIZON")  # only the ranges are checked here
     if not isinstance(poison_index, int) or not 0 <= poison_index < batch_size:
         raise ValueError(tr("poison_index must be from 0 to batch_size - 1 = {last}, got {poison_index!r}",
                             last=batch_size - 1, poison_index=poison_index))

@@ -1,6 +1,6 @@
 """Request streams over partition-key values: the good and bad keys of the article's cardinality table.
 
-The table (bp-partition-key-uniform-load.html, quoted in the second source article):
+The table ([src:cardinality-table], quoted in the second source article):
 
 | partition key value | uniformity |
 |---|---|

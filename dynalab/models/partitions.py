@@ -60,6 +60,7 @@ __all__ = [
     "size_partitions",
     "split_history",
     "throughput_partitions",
+    "warm_throughput_after",
 ]
 
 #: per-partition ceilings, still documented today (burst-adaptive-capacity.html)
@@ -235,6 +236,10 @@ class SplitStep(_EvenShare):
     size_gb: float
     required_partitions: int  # what a new table with these settings would get
     partitions: int  # what this table has, after its history
+    #: today: the warm throughput after this step (what the table serves at once): it rises with the provisioned
+    #: capacity and is never decreased [src:warm-throughput], [src:warm-throughput-no-decrease-billed]
+    warm_read_units_per_second: float = 0.0
+    warm_write_units_per_second: float = 0.0
 
     @property
     def extra_partitions(self) -> int:
@@ -264,6 +269,7 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
         raise ValueError(tr("states must hold at least one (RCU, WCU, GB) step, got an empty sequence"))
     steps: list[SplitStep] = []
     partitions = 0
+    warm_read = warm_write = 0.0
     for number, state in enumerate(states):
         shape = len(state) if isinstance(state, tuple | list) else None
         if shape == 4:
@@ -275,8 +281,18 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
                                 number=number, state=state))
         required = partition_count(rcu, wcu, size)
         partitions = required if number == 0 else partitions_after_split(partitions, required, growth)
-        steps.append(SplitStep(str(label), rcu, wcu, size, required, partitions))
+        warm_read, warm_write = warm_throughput_after(warm_read, rcu), warm_throughput_after(warm_write, wcu)
+        steps.append(SplitStep(str(label), rcu, wcu, size, required, partitions, warm_read, warm_write))
     return steps
+
+
+def warm_throughput_after(warm_units_per_second: float, provisioned_units: float) -> float:
+    """Today: a table's warm throughput after its capacity is set to ``provisioned_units``: raising the capacity
+    past the warm throughput raises it; lowering the capacity leaves it, since "once increased, warm throughput
+    values cannot be decreased" (pre-warming it in advance is billed) [src:warm-throughput-no-decrease-billed]."""
+    warm = checks.number("warm_units_per_second", warm_units_per_second, low=0, high=MODEL_MAX_CAPACITY_UNITS)
+    provisioned = checks.number("provisioned_units", provisioned_units, low=0, high=MODEL_MAX_CAPACITY_UNITS)
+    return float(max(warm, provisioned))
 
 
 def partitions_after_split(current_partitions: int, required_partitions: int, growth: Growth = "double") -> int:

@@ -9,7 +9,10 @@ Pure: a design is a plain dict (``dynalab.plan_table`` also reads it from a YAML
   entry from the projection: ALL, KEYS_ONLY, INCLUDE), two when the write changes the index key (delete + put);
 * partitions: ``dynalab.models.partitions`` (the **2017 model**, labelled), and today's per-partition ceilings
   (3,000 read / 1,000 write units per second, ``dynalab.models.quotas``) as hot-key flags;
-* dollars: ``dynalab.models.pricing`` (the 2026-12 price table), 730 hours a month (``quotas.HOURS_PER_MONTH``).
+* dollars: ``dynalab.models.pricing`` (the 2026-12 price table), 730 hours a month (``quotas.HOURS_PER_MONTH``);
+  storage counts the table and every index (an index item is billed too, with its 100 B of overhead
+  [src:gsi-storage-billed]), without the 25 GB free tier, which is per account and Region and shared by every table
+  [src:prices-storage-free-tier].
 
 The design (the example is ``data/designs/orders.yaml``)::
 
@@ -60,6 +63,7 @@ from dynalab.models.quotas import (
     PARTITION_MAX_READ_UNITS_PER_SECOND,
     PARTITION_MAX_WRITE_UNITS_PER_SECOND,
     SECONDS_PER_HOUR,
+    STORAGE_OVERHEAD_BYTES_PER_ITEM,
     TABLE_NAME_LENGTHS,
     TABLE_NAME_PATTERN,
     TRANSACTION_MAX_ACTIONS,
@@ -100,7 +104,7 @@ DEFAULT_INDEX_KEY_BYTES = 24
 MAX_QUERY_ITEMS = 10_000_000
 
 _TABLE_FIELDS = ("name", "partition_key", "sort_key", "size_gb", "key_bytes")
-_INDEX_FIELDS = ("name", "projection", "partition_key", "sort_key", "key_bytes", "projected_bytes", "keys")
+_INDEX_FIELDS = ("name", "projection", "partition_key", "sort_key", "key_bytes", "projected_bytes", "keys", "size_gb")
 _TOP_FIELDS = ("table", "indexes", "patterns")
 #: fields each operation takes besides name, operation, per_second and keys
 _PATTERN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -202,6 +206,7 @@ class IndexDesign:
     key_bytes: int  # the index's key attributes, names + values
     projected_bytes: int  # INCLUDE: the non-key attributes projected (0 for ALL and KEYS_ONLY)
     keys: int  # distinct values of the index partition key the writes spread over (1: the worst case)
+    size_gb: float | None = None  # the index's storage, if the design gives it (else estimated by the plan)
 
     def entry_bytes(self, item_bytes: int, table_key_bytes: int) -> int:
         """The size of this index's entry for a table item of ``item_bytes`` (``dynalab.models.indexes``)."""
@@ -245,6 +250,7 @@ def _index(spec: Any, number: int) -> IndexDesign:
         projected_bytes=(_integer(where, "projected_bytes", spec["projected_bytes"], 0, MAX_ITEM_SIZE_BYTES)
                          if projection == "INCLUDE" else 0),
         keys=_integer(where, "keys", spec.get("keys", 1), 1),
+        size_gb=None if spec.get("size_gb") is None else _number(where, "size_gb", spec["size_gb"]),
     )
 
 
@@ -456,10 +462,41 @@ class TablePlan:
         return [load for load in self.key_loads if load.hot]
 
     # ---- dollars
+    def storage_gb_by_resource(self) -> dict[str, float]:
+        """GB stored by the table and by each index: an index's own ``size_gb`` if the design gives it; else, for
+        an ALL projection, the table's size (every entry is the whole item); for KEYS_ONLY / INCLUDE, the table's
+        size scaled by (entry + 100 B) / (item + 100 B) for the largest item a write pattern puts into it (the whole
+        table's size when no pattern writes it: an upper bound) [src:gsi-storage-billed]."""
+        sizes = {"table": self.table.size_gb}
+        for index in self.indexes:
+            if index.size_gb is not None:
+                sizes[index.name] = index.size_gb
+                continue
+            written = [p.request.get("item_bytes") or p.request.get("after_bytes") or 0 for p in self.patterns
+                       if index.name in p.index_write_units]
+            item = max(written, default=0)
+            if index.projection == "ALL" or not item:
+                sizes[index.name] = self.table.size_gb
+            else:
+                entry = index.entry_bytes(item, self.table.key_bytes)
+                sizes[index.name] = self.table.size_gb * (entry + STORAGE_OVERHEAD_BYTES_PER_ITEM) / (
+                    item + STORAGE_OVERHEAD_BYTES_PER_ITEM)
+        return sizes
+
+    @property
+    def storage_gb(self) -> float:
+        return sum(self.storage_gb_by_resource().values())
+
     @property
     def storage_dollars_per_month(self) -> float:
-        """Storage, priced separately from capacity (the first 25 GB free)."""
-        return self.prices.storage_per_month(self.table.size_gb)
+        """Storage of the table and its indexes, priced separately from capacity, without the free tier (25 GB a
+        month per account and Region, shared by every table: a plan for one table does not count on it)."""
+        return self.prices.storage_per_month(self.storage_gb, free_tier=False)
+
+    @property
+    def storage_dollars_with_free_tier(self) -> float:
+        """The same storage if this table had the account's 25 GB free tier to itself."""
+        return self.prices.storage_per_month(self.storage_gb)
 
     def monthly_bill(self, mode: str = "provisioned", target_utilization: float | None = None) -> MonthlyBill:
         """The month's bill (730 hours) in ``mode``: "provisioned" holds capacity at the planned units (or, with
@@ -541,12 +578,16 @@ class TablePlan:
                                                                     "1,000 write units/s on one key)")]
         provisioned, on_demand = self.monthly_bill("provisioned"), self.monthly_bill("on-demand")
         lines.append(tr("a month ({hours_per_month} h): provisioned ${provisioned_dollars:,.2f}, on-demand "
-                        "${on_demand_dollars:,.2f}; storage ${storage_dollars_per_month:,.2f} (break-even at "
-                        "{break_even_utilization:.1f} % average use)",
+                        "${on_demand_dollars:,.2f} (break-even at {break_even_utilization:.1f} % average use)",
                         hours_per_month=HOURS_PER_MONTH, provisioned_dollars=provisioned.capacity_dollars,
                         on_demand_dollars=on_demand.capacity_dollars,
-                        storage_dollars_per_month=self.storage_dollars_per_month,
                         break_even_utilization=self.break_even_utilization()))
+        sizes = self.storage_gb_by_resource()
+        lines.append(tr("storage {total:g} GB ({parts}): ${dollars:,.2f} a month; the 25 GB free tier is per account "
+                        "and Region, shared by every table (${free:,.2f} if this table had it alone)",
+                        total=round(self.storage_gb, 2), parts=" + ".join(
+                            f"{tr('table') if name == 'table' else name} {gb:g}" for name, gb in sizes.items()),
+                        dollars=self.storage_dollars_per_month, free=self.storage_dollars_with_free_tier))
         return "\n".join(lines)
 
 

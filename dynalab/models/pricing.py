@@ -1,8 +1,9 @@
 """What a workload costs in provisioned mode (capacity-hours) and in on-demand mode (request units), in dollars.
 
 The price table (``DEFAULT_PRICES``), us-east-1, Standard table class, as read 2026-12 from several agreeing
-third-party readings of the AWS Price List (no stored AWS page renders the figures;
-``../shared/reference/dynamodb-facts.md`` section 0):
+third-party readings of the AWS Price List (no stored AWS page renders the figures) [src:prices-request-units],
+[src:prices-capacity-units], [src:prices-storage-free-tier], [src:stream-reads-billed-per-request],
+[src:lambda-get-records-free], [src:lambda-prices]:
 
 ==============================================  ===========================  ================================
 item                                            price                        source
@@ -28,6 +29,10 @@ data transfer to another Region (us-east-1)     $0.02 per GB                 thi
 ==============================================  ===========================  ================================
 
 A WCU costs 5x an RCU on both price lists, which is why costs are compared in dollars, never in summed units.
+Provisioned capacity is billed per hour it is held, used or not [src:provisioned-billed-per-hour-held]. The free
+tiers (25 GB of storage, 2.5 M stream reads a month) are per account and Region, shared by every table: a plan for
+one table should not count on them. Your own stream reader pays for every GetRecords, empty polls included
+(``stream_polls_per_month``).
 Pass your own ``Prices`` for another Region or date: every function takes prices as a parameter.
 """
 
@@ -42,6 +47,7 @@ import numpy as np
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models._shown import Shown
+from dynalab.models.quotas import ESM_POLLS_PER_SECOND, HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 __all__ = [
     "DEFAULT_PRICES",
@@ -105,10 +111,12 @@ class Prices:
         """Dollars per replicated write capacity unit-hour (rWCU): priced as a WCU [src:rwru-priced-as-wru]."""
         return self.capacity_unit_hour("write")
 
-    def storage_per_month(self, size_gb: float) -> float:
-        """Dollars a month to store ``size_gb`` (the first ``storage_free_gb`` free)."""
+    def storage_per_month(self, size_gb: float, *, free_tier: bool = True) -> float:
+        """Dollars a month to store ``size_gb``; with ``free_tier`` the first ``storage_free_gb`` are free (that free
+        tier is per account and Region, shared by every table [src:prices-storage-free-tier])."""
         checks.number("size_gb", size_gb, low=0, unit="GB")
-        return max(0.0, size_gb - self.storage_free_gb) * self.storage_gb_month
+        free = self.storage_free_gb if checks.flag("free_tier", free_tier) else 0.0
+        return max(0.0, size_gb - free) * self.storage_gb_month
 
     def stream_reads_per_month(self, get_records_calls: float, *, lambda_trigger: bool = False) -> float:
         """Dollars a month for ``get_records_calls`` GetRecords requests (free for a Lambda trigger; the first
@@ -118,6 +126,16 @@ class Prices:
             return 0.0
         billable = max(0.0, get_records_calls - self.stream_read_requests_free_per_month)
         return billable / 100_000 * self.stream_read_requests_per_100k
+
+    @staticmethod
+    def stream_polls_per_month(poll_interval_seconds: float = 1 / ESM_POLLS_PER_SECOND, shards: int = 1) -> float:
+        """GetRecords requests your own reader makes in a month (730 hours) polling each shard every
+        ``poll_interval_seconds``: every poll is a billed request, empty or not [src:stream-reads-billed-per-request].
+        Every 0.25 s, one shard: 4 x 3,600 x 730 = 10,512,000."""
+        interval = checks.number("poll_interval_seconds", poll_interval_seconds, low=0.001, high=3600.0,
+                                 unit="seconds")
+        count = checks.number("shards", shards, low=1, high=100_000, integer=True)
+        return count * HOURS_PER_MONTH * SECONDS_PER_HOUR / interval
 
 
     def lambda_invocations(self, invocations: float, *, duration_seconds: float = 0.0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dynalab.fidelity.recorder import record_of
 from dynalab.fidelity.throttling import THROTTLES_KEY
-from dynalab.models.cloudwatch_metrics import Throttle, samples
+from dynalab.models.cloudwatch_metrics import Throttle, put_metric_data_requests, samples
 
 
 def test_a_served_batch_carries_its_units_and_the_items_handed_back():
@@ -39,3 +39,10 @@ def test_a_throttled_query_names_its_key_and_keys_are_only_kept_for_insights():
 def test_control_plane_calls_publish_nothing():
     assert record_of("DescribeTable", {"TableName": "t"}, {}, 200, {}) is None
     assert record_of("ListTables", {}, {}, 200, {}) is None
+
+
+def test_metric_data_is_sent_in_requests_of_at_most_1000_metrics():
+    data = [{"MetricName": f"m{i}"} for i in range(2001)]
+    requests = put_metric_data_requests(data)
+    assert [len(r) for r in requests] == [1000, 1000, 1] and sum(requests, []) == data
+    assert put_metric_data_requests([]) == []

@@ -60,11 +60,28 @@ def test_the_example_costs_54_57_provisioned_and_188_89_on_demand():
     assert plan.monthly_bill("on-demand").read_dollars == pytest.approx(57.4875)
     assert plan.monthly_bill("on-demand").write_dollars == pytest.approx(131.40)
     assert round(plan.monthly_cost("on-demand"), 2) == 188.89
-    # storage is priced separately: 12 GB is inside the 25 GB free
-    assert plan.storage_dollars_per_month == 0.0
-    assert plan.monthly_bill("on-demand").total_dollars == plan.monthly_cost("on-demand")
+    # storage is priced separately: the table's 12 GB and its ALL index's 12 GB, without the shared free tier
+    assert plan.storage_dollars_per_month == pytest.approx(6.0)
+    assert plan.monthly_bill("on-demand").total_dollars == pytest.approx(plan.monthly_cost("on-demand") + 6.0)
     # break-even: 54.5675 / 188.8875 = 28.9 % (a WCU-hour or RCU-hour = 0.289 x 3,600 request units)
     assert plan.break_even_utilization() == pytest.approx(100 * 54.5675 / 188.8875)
+
+
+def test_index_storage_is_billed_and_the_free_tier_is_shared():
+    # [src:gsi-storage-billed]: an index's items are stored (and billed) too, 100 B of overhead each;
+    # [src:prices-storage-free-tier]: the 25 GB free a month are per account and Region, shared by every table
+    plan = plan_design(EXAMPLE)
+    assert plan.storage_gb_by_resource() == {"table": 12, "by_customer": 12}  # ALL: every entry is the whole item
+    assert plan.storage_dollars_per_month == pytest.approx(24 * 0.25)  # $6.00, no free tier counted
+    assert plan.storage_dollars_with_free_tier == 0.0  # 24 GB fits the 25 GB only if no other table uses them
+    assert "storage 24 GB (table 12 + by_customer 12): $6.00 a month" in plan.describe()
+    design = copy.deepcopy(EXAMPLE)
+    design["indexes"][0] = {"name": "by_customer", "projection": "KEYS_ONLY"}
+    keys_only = plan_design(design)
+    # entries of 32 + 24 = 56 B against 1,500 B items: 12 GB x (56 + 100) / (1,500 + 100)
+    assert keys_only.storage_gb_by_resource()["by_customer"] == pytest.approx(12 * 156 / 1600)
+    design["indexes"][0]["size_gb"] = 3
+    assert plan_design(design).storage_gb_by_resource()["by_customer"] == 3
 
 
 def test_auto_scaling_headroom_at_a_70_percent_target():
