@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -44,6 +45,8 @@ from dynalab.models.quotas import (
 )
 
 __all__ = [
+    "MAX_HASHED_KEYS",
+    "MAX_SPLIT_STEPS",
     "PARTITION_MAX_READ_CAPACITY_UNITS",
     "PARTITION_MAX_SIZE_GB",
     "PARTITION_MAX_WRITE_CAPACITY_UNITS",
@@ -70,6 +73,13 @@ PARTITION_MAX_SIZE_GB = PARTITION_MAX_SIZE_GB_2017
 
 Rounding = Literal["sum_then_round", "round_each_term"]
 ROUNDINGS: tuple[str, ...] = ("sum_then_round", "round_each_term")
+
+
+#: dynalab's bounds (not AWS limits): the steps ``split_history`` replays (each is checked and replayed in Python;
+#: a lesson shows a handful) and the keys ``key_hashes`` hashes in one call (md5 in Python, about 3 µs a key: 200,000
+#: take about 0.6 s; a million took 4 s).
+MAX_SPLIT_STEPS = 1_000
+MAX_HASHED_KEYS = 200_000
 
 
 def _amount(name: str, value: Any) -> Fraction:
@@ -259,7 +269,7 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
     just enough. In the 2017 model partitions never merge, so scaling down keeps them all, each with a thinner share.
     """
     _check_growth(growth)
-    states = checks.sequence_of("states", states)
+    states = checks.sequence_of("states", states, max_length=MAX_SPLIT_STEPS)
     if not states:
         raise ValueError(tr("states must hold at least one (RCU, WCU, GB) step, got an empty sequence"))
     steps: list[SplitStep] = []
@@ -372,7 +382,8 @@ def key_hashes(partition_key_values: Iterable[Any]) -> np.ndarray:
         raise checks.ParameterTypeError(
             tr("partition_key_values must be a list of key values, got {type} {partition_key_values!r:.60}",
                type=type(partition_key_values).__name__, partition_key_values=partition_key_values))
-    values = list(partition_key_values)
+    values = list(itertools.islice(partition_key_values, MAX_HASHED_KEYS + 1))  # a generator may never end
+    checks.sequence_of("partition_key_values", values, max_length=MAX_HASHED_KEYS)
     try:
         return np.fromiter((_hash32(key_bytes(v)) for v in values), dtype=np.uint64, count=len(values))
     except (TypeError, ValueError) as error:

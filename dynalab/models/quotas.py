@@ -39,6 +39,10 @@ PAGE_LIMIT_BYTES = 1024 * 1024
 #: LSI entries) holds at most 10 GB (LSI.html "Item collection size limit", read 2026-12; 1 GB = 1,024**3 B).
 ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
 
+#: A table has at most 20 global secondary indexes by default: CreateTable's GlobalSecondaryIndexes, "One or more
+#: global secondary indexes (the maximum is 20)" (API_CreateTable.html, read 2026-12) [src:gsi-per-table].
+GLOBAL_SECONDARY_INDEXES_PER_TABLE = 20
+
 # ---- request limits (ServiceQuotas.html [A23]; transaction-apis.html, read 2026-12) ----------------------------
 BATCH_WRITE_MAX_REQUESTS = 25
 BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024
