@@ -122,6 +122,13 @@ ESM_TUMBLING_WINDOW_STATE_MAX_BYTES = 1024 * 1024
 EVENT_FILTERS_PER_MAPPING = 5
 EVENT_FILTER_PATTERN_MAX_LENGTH = 4096
 
+#: A Lambda function's timeout: "The default value for this setting is 3 seconds, but you can adjust this in
+#: increments of 1 second up to a maximum value of 900 seconds (15 minutes)"
+#: (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html, read 2026-12)
+#: [src:lambda-function-timeout].
+LAMBDA_TIMEOUT_SECONDS_DEFAULT = 3
+LAMBDA_TIMEOUT_SECONDS_RANGE = (1, 900)
+
 # ---- billing ----------------------------------------------------------------------------------------------------
 #: A month of capacity-hours: 730 hours (365 days x 24 h / 12), the month the AWS Pricing Calculator
 #: (calculator.aws) bills hourly prices over. Provisioned capacity is billed per hour it is held
