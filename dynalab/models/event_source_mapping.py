@@ -214,7 +214,11 @@ def simulate_batching(records_per_second: float, seconds: float, batch_size: int
     The simulation steps through every record and every poll, so both are bounded (dynalab's own limits, not AWS's):
     ``records_per_second × seconds`` at most ``MAX_SIMULATED_RECORDS`` and ``(seconds + window_seconds) /
     poll_seconds`` at most ``MAX_SIMULATED_POLLS``."""
-    MappingSettings(batch_size=batch_size, maximum_batching_window_in_seconds=window_seconds)
+    batch_size = checks.number("batch_size", batch_size, low=ESM_BATCH_SIZE_RANGE[0], high=ESM_BATCH_SIZE_RANGE[1],
+                               integer=True)
+    window_seconds = checks.number("window_seconds", window_seconds, low=ESM_MAXIMUM_BATCHING_WINDOW_SECONDS_RANGE[0],
+                                   high=ESM_MAXIMUM_BATCHING_WINDOW_SECONDS_RANGE[1], integer=True,
+                                   unit=N_("seconds, maximum_batching_window_in_seconds"))
     records_per_second, seconds, poll_seconds = _batching_inputs(records_per_second, seconds, window_seconds,
                                                                  poll_seconds)
     count = int(records_per_second * seconds)

@@ -34,6 +34,7 @@ from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models._shown import Shown
 from dynalab.models.partitions import (
+    MAX_HASHED_KEYS,
     PARTITION_MAX_READ_CAPACITY_UNITS,
     PARTITION_MAX_WRITE_CAPACITY_UNITS,
     partition_indices,
@@ -237,7 +238,7 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
 def keys_per_partition(partition_key_values: Iterable[Any], partition_count: int) -> np.ndarray:
     """How many of these keys (e.g. a table's items) land on each partition, per the model."""
     partition_count = _check_partition_count(partition_count)
-    values = list(partition_key_values)
+    values = checks.sequence_of("partition_key_values", partition_key_values, max_length=MAX_HASHED_KEYS)
     if not values:
         raise ValueError(tr("partition_key_values must hold at least one key, got an empty list"))
     return np.bincount(partition_indices(values, partition_count), minlength=partition_count)

@@ -144,6 +144,7 @@ def creation_dates(days: int = 30, recent_share: float = 0.5, today: date = date
     next (new items are the busy ones), so today's date takes the bulk: bad."""
     count = _whole("days", days, 1, 36_600)
     share = _real("recent_share", recent_share, 0.0, 1.0)
+    checks.instance("today", today, date)
     keys = tuple((today - timedelta(days=age)).isoformat() for age in range(count))
     return KeyDistribution("creation_dates", tr("creation date rounded to the day, last {count} days",
                                                 count=count), "bad", keys,

@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from dynalab.i18n import tr
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.quotas import (
     MODEL_MAX_CAPACITY_UNITS,
@@ -45,6 +45,7 @@ from dynalab.models.quotas import (
 )
 
 __all__ = [
+    "MAX_GRID_CELLS",
     "MAX_HASHED_KEYS",
     "MAX_SPLIT_STEPS",
     "PARTITION_MAX_READ_CAPACITY_UNITS",
@@ -80,6 +81,8 @@ ROUNDINGS: tuple[str, ...] = ("sum_then_round", "round_each_term")
 #: take about 0.6 s; a million took 4 s).
 MAX_SPLIT_STEPS = 1_000
 MAX_HASHED_KEYS = 200_000
+#: dynalab's bound on ``rounding_differences``'s grid: each cell is two exact partition counts, about 40 µs
+MAX_GRID_CELLS = 10_000
 
 
 def _amount(name: str, value: Any) -> Fraction:
@@ -221,9 +224,12 @@ def rounding_differences(read_capacity_units: Iterable[float],
     They differ exactly when both terms have a fractional part and those parts add up to at most 1
     (RCU 1,000 / WCU 100: 0.33 + 0.1 -> 1 partition summed, 1 + 1 = 2 per term).
     """
-    writes = list(write_capacity_units)
+    reads = checks.sequence_of("read_capacity_units", read_capacity_units, max_length=MAX_GRID_CELLS)
+    writes = checks.sequence_of("write_capacity_units", write_capacity_units, max_length=MAX_GRID_CELLS)
+    checks.number("len(read_capacity_units) × len(write_capacity_units)", len(reads) * len(writes),
+                  high=MAX_GRID_CELLS, integer=True, unit=N_("dynalab's simulation limit"))
     found = []
-    for rcu in read_capacity_units:
+    for rcu in reads:
         for wcu in writes:
             summed = throughput_partitions(rcu, wcu)
             per_term = throughput_partitions(rcu, wcu, "round_each_term")
