@@ -217,7 +217,7 @@ def _poll(describe: Any, done: Any, timeout_seconds: float, what: str) -> dict:
         if done(answer):
             return answer
         if time.monotonic() > deadline:
-            raise TimeoutError(tr("{what} did not finish within {timeout_seconds} s", what=what,
+            raise TimeoutError(tr("{what} did not finish within timeout_seconds = {timeout_seconds} s", what=what,
                                   timeout_seconds=timeout_seconds))
         time.sleep(delay)
         delay = min(delay * 2, 0.5)
