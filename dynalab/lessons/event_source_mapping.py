@@ -170,6 +170,11 @@ class _Shard:
     read_upto: int | None = None
 
 
+#: dynalab's bound on one ``run_until_idle``: a handler that always fails is retried at once, so the run's length
+#: is this many handler calls
+MAX_INVOCATIONS_PER_RUN = 10_000
+
+
 def _seq(record: dict) -> int:
     return int(record["dynamodb"]["SequenceNumber"])
 
@@ -587,9 +592,8 @@ class EventSourceMapping(BackgroundPoller):
         """Process everything the stream holds now (moving the clock past open batching windows and tumbling
         windows rather than waiting); return what happened. Stops after ``max_invocations`` handler calls, with
         the shards still waiting behind a failing batch named in ``blocked``."""
-        if isinstance(max_invocations, bool) or not isinstance(max_invocations, int) or max_invocations < 1:
-            raise ValueError(tr("max_invocations must be a positive integer, got {max_invocations!r}",
-                                max_invocations=max_invocations))
+        checks.number("max_invocations", max_invocations, low=1, high=MAX_INVOCATIONS_PER_RUN, integer=True,
+                      unit=N_("dynalab's limit"))
         with self._lock:
             try:
                 return self._run_until_idle(max_invocations)
