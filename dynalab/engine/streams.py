@@ -91,6 +91,8 @@ _log = logging.getLogger("dynalab.streams")
 LEASE_SECONDS = 10.0
 #: The longest pause between two polls a background reader may ask for (an hour; Lambda polls 4 times a second).
 POLL_SECONDS_MAX = 3600.0
+#: The shortest (dynalab's bound: 100 polls a second; 1e-9 s made an idle reader spin on GetRecords)
+POLL_SECONDS_MIN = 0.01
 #: The longest lease a reader may ask for (an hour: past that, a dead reader's shards wait too long).
 LEASE_SECONDS_MAX = 3600.0
 #: How often a stream reader checks that its source table still has the stream it reads (one DescribeTable).
@@ -849,7 +851,7 @@ class StreamProjector(BackgroundPoller):
         start_at = checks.choice("start_at", start_at, ("TRIM_HORIZON", "LATEST"))
         exactly_once = checks.flag("exactly_once", exactly_once)
         on_bad_record = checks.choice("on_bad_record", on_bad_record, ("raise", "dead_letter"))
-        poll_seconds = checks.number("poll_seconds", poll_seconds, low=0, high=POLL_SECONDS_MAX, low_open=True,
+        poll_seconds = checks.number("poll_seconds", poll_seconds, low=POLL_SECONDS_MIN, high=POLL_SECONDS_MAX,
                                      unit="seconds")
         lease_seconds = checks.number("lease_seconds", lease_seconds, low=0, high=LEASE_SECONDS_MAX, low_open=True,
                                       unit="seconds")

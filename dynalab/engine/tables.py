@@ -31,7 +31,7 @@ from dynalab.engine.ownership import (
     keeps_records,
     record_creation,
 )
-from dynalab.i18n import tr
+from dynalab.i18n import N_, tr
 from dynalab.models import batch_writes, checks
 from dynalab.models.capacity import write_units
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
@@ -44,6 +44,9 @@ __all__ = ["BatchWriteError", "LoadReport", "batch_write", "bulk_load", "create_
 
 _KEY_TYPES = ("S", "N", "B")
 #: Errors that mean "slow down": botocore's retry policy has already retried them.
+#: dynalab's bound on bulk_load's backoff: the most it waits in all for items never processed (the defaults, 50 ms
+#: doubling over 10 attempts, wait about 25 s)
+BULK_LOAD_MAX_BACKOFF_SECONDS = 60
 _THROTTLE_CODES = ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded")
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -558,6 +561,10 @@ def bulk_load(
                                            kind=type(items).__name__))
     max_attempts = checks.number("max_attempts", max_attempts, low=1, high=20, integer=True)
     checks.number("base_delay_seconds", base_delay_seconds, low=0, high=10, unit="seconds")
+    # the waits double: 20 attempts from 10 s would wait 120 days for a batch that is never processed
+    checks.number("base_delay_seconds × (2 ** (max_attempts - 1) - 1)",
+                  base_delay_seconds * (2 ** (max_attempts - 1) - 1), high=BULK_LOAD_MAX_BACKOFF_SECONDS,
+                  unit=N_("seconds of backoff; dynalab's limit"))
     if (not isinstance(base_delay_seconds, int | float) or isinstance(base_delay_seconds, bool)
             or not 0 <= base_delay_seconds <= 10):
         raise ValueError(tr("base_delay_seconds must be from 0 to 10, got {value!r}", value=base_delay_seconds))

@@ -249,18 +249,22 @@ class ThroughputEnforcer:
 
     def _set_throughput(self, read: float | None, write: float | None, initial_seconds: float | None = None) -> None:
         """(Re)build the buckets for new rates, keeping what each one has banked (clipped to its new size)."""
-        self.read_capacity_units = None if read is None else float(read)
-        self.write_capacity_units = None if write is None else float(write)
-        if read is None or write is None:
-            self._buckets = {}
-            return
         count = 1
-        if self.per_partition and self.partition_mode == "2017":
+        if self.per_partition and self.partition_mode == "2017" and read is not None and write is not None:
+            from dynalab.models.hot_partitions import MAX_SIMULATED_PARTITIONS
             from dynalab.models.partitions import partition_count, partitions_after_split
 
             # The 2017 model: a new table gets partition_count; later changes split (doubling) and never merge.
             required = partition_count(float(read), float(write), self.size_gb)
             count = partitions_after_split(self.partitions, required) if self.partitions else required
+            # a bucket per partition: a billion units would make a million of them (16 s, 530 MB); refused first
+            checks.number("the 2017 model's partitions for read_capacity_units, write_capacity_units and size_gb",
+                          count, high=MAX_SIMULATED_PARTITIONS, integer=True, unit=N_("dynalab's simulation limit"))
+        self.read_capacity_units = None if read is None else float(read)
+        self.write_capacity_units = None if write is None else float(write)
+        if read is None or write is None:
+            self._buckets = {}
+            return
         old = self._buckets
         self.partitions = count
         buckets: dict[tuple[str, int], TokenBucket] = {}

@@ -29,7 +29,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.streams import StreamProjector, describe_existing_table
-from dynalab.i18n import tr
+from dynalab.i18n import N_, tr
 from dynalab.lessons.projections import CopyProjection
 from dynalab.models import checks
 from dynalab.models.quotas import BULK_PUT_MIN_WRITE_REQUEST_UNITS
@@ -87,14 +87,22 @@ class LagReport:
                    value2=self.p95_seconds * 1000))
 
 
+#: dynalab's bounds on ``measure_replication_lag``: the writes it times (one PutItem each, a pause between) and
+#: the time spent writing them (items × interval_seconds)
+LAG_MAX_ITEMS = 1_000
+LAG_MAX_WRITING_SECONDS = 60
+
+
 def measure_replication_lag(lab: Lab, projector: StreamProjector, items: list[dict],
                             interval_seconds: float = 0.02, timeout_seconds: float = 60.0) -> LagReport:
     """Write ``items`` (typed, with the source's key) to the projector's source one by one while it runs in the
     background; the lag of each is the time from just before its PutItem to the commit that applied it."""
     checks.instance("projector", projector, StreamProjector, what=tr("a StreamProjector (copy_by_change_capture(...))"))
     checks.sequence_of("items", items, lambda n, v: checks.instance(n, v, dict, what=tr("a typed item (a dict)")),
-                       min_length=1)
+                       min_length=1, max_length=LAG_MAX_ITEMS)
     interval_seconds = checks.number("interval_seconds", interval_seconds, low=0, high=60, unit="seconds")
+    checks.number("len(items) × interval_seconds", len(items) * interval_seconds, high=LAG_MAX_WRITING_SECONDS,
+                  unit=N_("seconds of writing; dynalab's limit"))
     timeout_seconds = checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True,
                                     unit="seconds")
     keys = [k["AttributeName"] for k in
@@ -125,7 +133,8 @@ def measure_replication_lag(lab: Lab, projector: StreamProjector, items: list[di
             lab.client.put_item(TableName=projector.source_table, Item=item)
             time.sleep(interval_seconds)
         if not done.wait(timeout_seconds):
-            raise TimeoutError(tr("only {n_items} of {n_items2} writes reached the copy within {timeout_seconds} s",
+            raise TimeoutError(tr("only {n_items} of {n_items2} writes reached the copy within timeout_seconds = "
+                                  "{timeout_seconds} s",
                                   n_items=len(applied.keys() & written.keys()), n_items2=len(items),
                                   timeout_seconds=timeout_seconds))
     finally:
@@ -216,7 +225,7 @@ def _poll(describe: Any, done: Any, timeout_seconds: float, what: str) -> dict:
         if done(answer):
             return answer
         if time.monotonic() > deadline:
-            raise TimeoutError(tr("{what} did not finish within {timeout_seconds} s", what=what,
+            raise TimeoutError(tr("{what} did not finish within timeout_seconds = {timeout_seconds} s", what=what,
                                   timeout_seconds=timeout_seconds))
         time.sleep(delay)
         delay = min(delay * 2, 0.5)

@@ -274,6 +274,13 @@ CLIENT_BYTES = 300
 _CLIENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36; "
 
 
+#: dynalab's bounds on ``compare_batch_and_stream`` (each vote is a write and is scanned again by every later batch,
+#: each run is a projector pass): the lesson plays 600 votes in 12 runs, the defaults 2,100 in 28
+PLAY_MAX_VOTES = 5_000
+PLAY_MAX_RUNS = 100
+PLAY_MAX_BYTES = 16 * 2**20
+
+
 def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, *, runs_per_day: int = 4,
                              client_bytes: int = CLIENT_BYTES, seed: int = 0, prefix: str = "cost",
                              prices: Prices = DEFAULT_PRICES, lambda_trigger: bool = False,
@@ -298,6 +305,12 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
     for name, value, low, high in (("days", days, 1, 365), ("votes_per_day", votes_per_day, 1, 100_000),
                                    ("runs_per_day", runs_per_day, 1, 96), ("client_bytes", client_bytes, 0, 100_000)):
         checks.number(name, value, low=low, high=high, integer=True)
+    # what the play writes and runs is the product (365 days of 100,000 votes would run for hours): dynalab's bounds
+    limit = N_("dynalab's limit")
+    checks.number("days × votes_per_day", days * votes_per_day, high=PLAY_MAX_VOTES, unit=limit)
+    checks.number("days × runs_per_day", days * runs_per_day, high=PLAY_MAX_RUNS, unit=limit)
+    checks.number("days × votes_per_day × client_bytes", days * votes_per_day * client_bytes, high=PLAY_MAX_BYTES,
+                  unit=limit)
     comparison = BatchVsStreamCost(prices=prices, lambda_trigger=lambda_trigger,
                                    poll_interval_seconds=poll_interval_seconds, runs_per_day=runs_per_day,
                                    provisioned_run_seconds=provisioned_run_seconds)

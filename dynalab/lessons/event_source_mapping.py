@@ -28,6 +28,10 @@ services-ddb-windows.html, invocation-eventfiltering.html; read 2026-12):
   invocation gets the state the previous one returned (``{"state": ...}`` is required: without it the invocation
   failed), and when the window closes a last invocation with ``isFinalInvokeForWindow`` true and no records gets
   the final state (AWS's docs do not say whether that call carries records; here it carries none).
+* A handler still running after ``function_timeout_seconds`` (the function's timeout: Lambda's default 3 s, 1 to
+  900; configuration-timeout.html) is abandoned, as Lambda stops it: the invocation is a function error ("Task timed
+  out after 3.00 seconds"), retried and bisected like any other, and its late result is ignored
+  (``dynalab.lessons.lambda_function``).
 
 Delivery is at least once throughout: a record can reach the handler again (a retry, a restart from the checkpoint).
 
@@ -51,7 +55,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynalab.engine import REGION, Lab
+from dynalab.engine import Lab
 from dynalab.engine.background import BackgroundPoller
 from dynalab.engine.streams import (
     LEASE_SECONDS,
@@ -69,6 +73,7 @@ from dynalab.engine.streams import (
 from dynalab.i18n import N_, tr
 from dynalab.lessons import ttl
 from dynalab.lessons.failure_destinations import FailureDestination
+from dynalab.lessons.lambda_function import LambdaContext, LambdaFunction
 from dynalab.models import checks
 from dynalab.models.event_filters import matches_criteria, parse_filter_criteria
 from dynalab.models.event_source_mapping import (
@@ -82,26 +87,12 @@ from dynalab.models.event_source_mapping import (
 from dynalab.models.quotas import (
     ESM_POLLS_PER_SECOND,
     GET_RECORDS_MAX_RECORDS,
+    LAMBDA_TIMEOUT_SECONDS_DEFAULT,
     STREAM_RETENTION_SECONDS,
 )
 
 __all__ = ["EventSourceMapping", "Invocation", "LambdaContext", "RunReport"]
 
-ACCOUNT_ID = "123456789012"  # the account moto's ARNs carry
-
-
-@dataclass
-class LambdaContext:
-    """The small part of Lambda's context object a handler usually reads."""
-
-    function_name: str
-    aws_request_id: str
-    invoked_function_arn: str
-    memory_limit_in_mb: int = 128
-    function_version: str = "$LATEST"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000  # not modelled: the local handler has no timeout
 
 
 @dataclass(frozen=True)
@@ -127,6 +118,7 @@ class Invocation:
     failed_at: str = ""  # the lowest sequence number a partial response named
     final_for_window: bool = False
     keys: tuple[str, ...] = ()  # each record's partition key value, in order (for the lesson's figures)
+    timed_out: bool = False  # the handler ran past function_timeout_seconds and was abandoned (an "error")
 
 
 @dataclass
@@ -153,6 +145,9 @@ class RunReport:
                   records=count(self.records_delivered, N_("{n} record"), N_("{n} records")),
                   filtered=self.records_filtered,
                   failures=count(len(self.failure_records), N_("{n} failure record"), N_("{n} failure records")))
+        timed_out = [i for i in self.invocations if i.timed_out]
+        if timed_out:
+            text += tr("; {n} timed out ({error}) and were abandoned", n=len(timed_out), error=timed_out[-1].error)
         text += tr("; blocked: {shards}", shards="; ".join(self.blocked)) if self.blocked else ""
         return text + ("; " + "; ".join(self.waiting) if self.waiting else "")
 
@@ -186,6 +181,11 @@ class _Shard:
     read_upto: int | None = None
 
 
+#: dynalab's bound on one ``run_until_idle``: a handler that always fails is retried at once, so the run's length
+#: is this many handler calls
+MAX_INVOCATIONS_PER_RUN = 10_000
+
+
 def _seq(record: dict) -> int:
     return int(record["dynamodb"]["SequenceNumber"])
 
@@ -206,12 +206,14 @@ class EventSourceMapping(BackgroundPoller):
     checkpoints (a new mapping with the same name and table resumes where this one got to). Two mappings of one
     function and table share its shards as readers of one consumer do (``dynalab.engine.streams.ShardLeases``):
     a shard is read by the mapping holding its lease (``lease_seconds``); the other waits and says so in its
-    report, and takes the lease over once it expired or its holder is gone.
+    report, and takes the lease over once it expired or its holder is gone. ``function_timeout_seconds`` is the
+    function's timeout (Lambda's default 3 s, 1 to 900): a call still running then is abandoned, a function error.
     """
 
     def __init__(self, lab: Lab, table_name: str, handler: Callable[[dict, LambdaContext], Any], *,
                  function_name: str = "dynalab-function", checkpoints: CheckpointStore | None = None,
-                 lease_seconds: float = LEASE_SECONDS, **settings: Any) -> None:
+                 lease_seconds: float = LEASE_SECONDS,
+                 function_timeout_seconds: int = LAMBDA_TIMEOUT_SECONDS_DEFAULT, **settings: Any) -> None:
         if not callable(handler):
             raise TypeError(tr("handler must be a function handler(event, context), got {handler!r}",
                                handler=handler))
@@ -222,10 +224,10 @@ class EventSourceMapping(BackgroundPoller):
                                     pattern=r"[A-Za-z0-9_-]+")
         lease_seconds = checks.number("lease_seconds", lease_seconds, low=0, high=LEASE_SECONDS_MAX,
                                       low_open=True, unit="seconds")
+        self.function = LambdaFunction(handler, function_name, function_timeout_seconds)
         self.settings = MappingSettings.from_settings(**settings)
         self.lab, self.table_name, self.handler = lab, table_name, handler
-        self.function_name = function_name
-        self.function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function_name}"
+        self.function_name, self.function_arn = function_name, self.function.arn
         self.stream_arn = stream_arn(lab, table_name)
         self.view_type = stream_view_type(lab, table_name)
         self.patterns = parse_filter_criteria(self.settings.filter_criteria)
@@ -447,14 +449,8 @@ class EventSourceMapping(BackgroundPoller):
             else:
                 lane.work.pop(0)
             return
-        request_id = str(uuid.uuid4())
-        context = LambdaContext(self.function_name, request_id, self.function_arn)
         work.invoke_count += 1
-        response, error = None, ""
-        try:
-            response = self.handler(self._event(shard, lane, work), context)
-        except Exception as raised:  # noqa: BLE001 - a function error, as Lambda sees it
-            error = f"{type(raised).__name__}: {raised}"
+        response, error, timed_out = self.function.invoke(self._event(shard, lane, work))
         outcome, failed, error = self._classify(work, response, error)
         records = work.records
         if outcome == "success":
@@ -500,7 +496,8 @@ class EventSourceMapping(BackgroundPoller):
                 len(self.invocations) + 1, shard.shard_id, lane_number, first, last, len(records), outcome, action,
                 work.retry - (action == "retry" and outcome == "error"), work.depth, now, error,
                 records[failed]["dynamodb"]["SequenceNumber"] if failed is not None else "", work.final,
-                tuple(str(next(iter(r["dynamodb"]["Keys"].get(key, {"": ""}).values()))) for r in records)))
+                tuple(str(next(iter(r["dynamodb"]["Keys"].get(key, {"": ""}).values()))) for r in records),
+                timed_out))
             if outcome == "success":
                 self._delivered += len(records)
             elif outcome == "partial":
@@ -600,9 +597,8 @@ class EventSourceMapping(BackgroundPoller):
         """Process everything the stream holds now (moving the clock past open batching windows and tumbling
         windows rather than waiting); return what happened. Stops after ``max_invocations`` handler calls, with
         the shards still waiting behind a failing batch named in ``blocked``."""
-        if isinstance(max_invocations, bool) or not isinstance(max_invocations, int) or max_invocations < 1:
-            raise ValueError(tr("max_invocations must be a positive integer, got {max_invocations!r}",
-                                max_invocations=max_invocations))
+        checks.number("max_invocations", max_invocations, low=1, high=MAX_INVOCATIONS_PER_RUN, integer=True,
+                      unit=N_("dynalab's limit"))
         with self._lock:
             try:
                 return self._run_until_idle(max_invocations)

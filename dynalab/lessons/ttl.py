@@ -71,6 +71,10 @@ def is_ttl_delete(lab: Lab, table_name: str, body: dict) -> bool:
         return True
 
 
+#: dynalab's bound: at most 10 sweeps a second (each Scans the table; 1e-9 s swept without pause)
+SWEEP_SECONDS_MIN = 0.1
+
+
 class TtlSweeper(BackgroundPoller):
     """Delete a table's expired items through the engine (see the module text). ``sweep(now)`` once, or
     ``start()`` / ``stop()`` in the background every ``interval_seconds``."""
@@ -78,7 +82,7 @@ class TtlSweeper(BackgroundPoller):
     def __init__(self, lab: Lab, table_name: str, interval_seconds: float = 1.0) -> None:
         check_lab(lab)
         table_name = checks.table_name("table_name", table_name)
-        interval_seconds = checks.number("interval_seconds", interval_seconds, low=0, high=3600, low_open=True,
+        interval_seconds = checks.number("interval_seconds", interval_seconds, low=SWEEP_SECONDS_MIN, high=3600,
                                          unit="seconds")
         if lab.is_aws:
             raise ValueError(tr("on AWS, DynamoDB deletes expired items itself (within a few days of their expiry); "

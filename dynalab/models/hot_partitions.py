@@ -40,12 +40,15 @@ from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models._shown import Shown
 from dynalab.models.partitions import (
+    MAX_HASHED_KEYS,
     PARTITION_MAX_READ_CAPACITY_UNITS,
     PARTITION_MAX_WRITE_CAPACITY_UNITS,
     partition_indices,
 )
+from dynalab.models.quotas import MAX_ITEM_SIZE_BYTES, MODEL_MAX_CAPACITY_UNITS, WRITE_UNIT_BYTES
 
-__all__ = ["MODES", "MODE_LABELS", "PartitionLoad", "keys_per_partition", "serve", "simulate_partition_load"]
+__all__ = ["MAX_SIMULATED_PARTITIONS", "MODES", "MODE_LABELS", "PartitionLoad", "keys_per_partition", "serve",
+           "simulate_partition_load"]
 
 Mode = Literal["today", "today_no_isolation", "2017"]
 MODES: tuple[str, ...] = ("today", "today_no_isolation", "2017")
@@ -150,8 +153,23 @@ def serve(demand: np.ndarray, ceiling: float, total: float) -> np.ndarray:
     return np.minimum(capped, levels[k])
 
 
-def _check_positive(name: str, value: Any) -> float:
-    return float(checks.number(name, value, low=0, low_open=True))
+#: dynalab's own bound on the partitions a simulation holds (not an AWS limit): each is a few numpy rows, so 100,000
+#: partitions take about 10 MB (10**8 took 3.9 GB). A table that reaches it would hold 300 million read units a
+#: second; the lesson's explorer shows up to 1,000.
+MAX_SIMULATED_PARTITIONS = 100_000
+#: dynalab's bound on ``duration_seconds``: a day (the stream's requests are spread over it; the cost is theirs)
+MAX_SIMULATED_SECONDS = 86_400
+#: the most units one request may cost: a transactional write of a 400 KB item, 2 × 400 write units
+MAX_UNITS_PER_REQUEST = 2 * MAX_ITEM_SIZE_BYTES // WRITE_UNIT_BYTES
+
+
+def _check_positive(name: str, value: Any, high: float = MODEL_MAX_CAPACITY_UNITS) -> float:
+    return float(checks.number(name, value, low=0, low_open=True, high=high))
+
+
+def _check_partition_count(partition_count: Any) -> int:
+    return checks.number("partition_count", partition_count, low=1, high=MAX_SIMULATED_PARTITIONS, integer=True,
+                         unit=N_("dynalab's simulation limit"))
 
 
 def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, partition_count: int,
@@ -171,8 +189,9 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     checks.choice("kind", kind, PARTITION_CEILINGS_PER_SECOND)
     items = checks.number("items_per_key", items_per_key, low=1, high=MAX_ITEMS_PER_KEY, integer=True)
     capacity = _check_positive("table_capacity_per_second", table_capacity_per_second)
-    duration = _check_positive("duration_seconds", duration_seconds)
-    unit = _check_positive("units_per_request", units_per_request)
+    duration = _check_positive("duration_seconds", duration_seconds, MAX_SIMULATED_SECONDS)
+    unit = _check_positive("units_per_request", units_per_request, MAX_UNITS_PER_REQUEST)
+    partition_count = _check_partition_count(partition_count)
     warm = capacity if warm_throughput_per_second is None else _check_positive("warm_throughput_per_second",
                                                                               warm_throughput_per_second)
     if not all(hasattr(distribution, name) for name in ("keys", "hashes")):
@@ -230,7 +249,8 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
 
 def keys_per_partition(partition_key_values: Iterable[Any], partition_count: int) -> np.ndarray:
     """How many of these keys (e.g. a table's items) land on each partition, per the model."""
-    values = list(partition_key_values)
+    partition_count = _check_partition_count(partition_count)
+    values = checks.sequence_of("partition_key_values", partition_key_values, max_length=MAX_HASHED_KEYS)
     if not values:
         raise ValueError(tr("partition_key_values must hold at least one key, got an empty list"))
     return np.bincount(partition_indices(values, partition_count), minlength=partition_count)

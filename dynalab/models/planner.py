@@ -57,8 +57,10 @@ from dynalab.models.pricing import DEFAULT_PRICES, Prices, on_demand_cost, provi
 from dynalab.models.quotas import (
     BATCH_GET_MAX_KEYS,
     BATCH_WRITE_MAX_REQUESTS,
+    GLOBAL_SECONDARY_INDEXES_PER_TABLE,
     HOURS_PER_MONTH,
     MAX_ITEM_SIZE_BYTES,
+    MODEL_MAX_SIZE_GB,
     PAGE_LIMIT_BYTES,
     PARTITION_MAX_READ_UNITS_PER_SECOND,
     PARTITION_MAX_WRITE_UNITS_PER_SECOND,
@@ -100,8 +102,13 @@ PARTITION_MODEL = Shown(N_("2017 model (archived GuidelinesForTables.md): max(ce
 DEFAULT_TABLE_KEY_BYTES = 32
 DEFAULT_INDEX_KEY_BYTES = 24
 
-#: the most items a planned Query or Scan may read per request (a bound on the planner's page arithmetic)
+#: dynalab's bounds on a design (the planner's own, not AWS limits): the items a planned Query or Scan reads per
+#: request, the 1 MB pages they fill (each page is priced on its own: 10**7 items of 400 KB, 3.3 million pages,
+#: took 28 s), the patterns of one design and their rates (a billion requests a second)
 MAX_QUERY_ITEMS = 10_000_000
+MAX_QUERY_PAGES = 1_000
+MAX_PATTERNS = 100
+MAX_REQUESTS_PER_SECOND = 10**9
 
 _TABLE_FIELDS = ("name", "partition_key", "sort_key", "size_gb", "key_bytes")
 _INDEX_FIELDS = ("name", "projection", "partition_key", "sort_key", "key_bytes", "projected_bytes", "keys", "size_gb")
@@ -171,11 +178,11 @@ def _integer(where: str, field_name: str, value: Any, low: int, high: int | None
     return int(value)
 
 
-def _number(where: str, field_name: str, value: Any, low: float = 0.0) -> float:
+def _number(where: str, field_name: str, value: Any, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
-            or not math.isfinite(float(value)) or float(value) < low:
-        raise _fail(where, tr("{field_name} must be a finite number >= {low:g}; got {value!r}",
-                              field_name=field_name, low=low, value=value))
+            or not math.isfinite(float(value)) or not 0 <= float(value) <= high:
+        raise _fail(where, tr("{field_name} must be a finite number from 0 to {high:,}; got {value!r}",
+                              field_name=field_name, high=high, value=value))
     return float(value)
 
 
@@ -222,7 +229,7 @@ def _table(spec: Any) -> TableDesign:
         name=_name(where, "name", spec["name"]),
         partition_key=_attribute(where, "partition_key", spec["partition_key"]),
         sort_key=None if sort_key is None else _attribute(where, "sort_key", sort_key),
-        size_gb=_number(where, "size_gb", spec.get("size_gb", 0)),
+        size_gb=_number(where, "size_gb", spec.get("size_gb", 0), MODEL_MAX_SIZE_GB),
         key_bytes=_bytes(where, "key_bytes", spec.get("key_bytes", DEFAULT_TABLE_KEY_BYTES)),
     )
 
@@ -635,7 +642,7 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
     spec = _fields(where, spec, _COMMON_FIELDS + _PATTERN_FIELDS[operation], ("name", "operation", "per_second"))
     if not isinstance(name, str) or not name.strip():
         raise _fail(where, tr("name must be non-empty text; got {name!r}", name=name))
-    per_second = _number(where, "per_second", spec["per_second"])
+    per_second = _number(where, "per_second", spec["per_second"], MAX_REQUESTS_PER_SECOND)
     keys = _integer(where, "keys", spec.get("keys", 1), 1)
     request: dict[str, Any] = {}
     table_read = table_write = 0.0
@@ -659,6 +666,11 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
                                       "partition key); got {count}", count=count))
             # an index read reads index entries: their size comes from the projection
             read_bytes = indexes[index].entry_bytes(item_bytes, table.key_bytes) if index else item_bytes
+            most = MAX_QUERY_PAGES * math.ceil(PAGE_LIMIT_BYTES / read_bytes)
+            if count > most:
+                raise _fail(where, tr("items must be at most {most:,} for entries of {read_bytes:,} B (dynalab's "
+                                      "planner follows at most {pages:,} pages of 1 MB a request); got {count:,}",
+                                      most=most, read_bytes=read_bytes, pages=MAX_QUERY_PAGES, count=count))
             pages = _pages(count, read_bytes)
             units = sum(page_read_units(page, consistency) for page in pages)
             request.update(items=count, index=index, read_bytes=read_bytes)
@@ -777,9 +789,11 @@ def plan_design(design: Mapping[str, Any], prices: Prices = DEFAULT_PRICES) -> T
     design = _fields(tr("design"), design, _TOP_FIELDS, ("table", "patterns"))
     table = _table(design["table"])
     raw_indexes = design.get("indexes") or []
-    if not isinstance(raw_indexes, Sequence) or isinstance(raw_indexes, str):
-        raise _fail(tr("design"), tr("indexes must be a list of index mappings; got {raw_indexes!r:.60}",
-                                 raw_indexes=raw_indexes))
+    if not isinstance(raw_indexes, Sequence) or isinstance(raw_indexes, str) \
+            or len(raw_indexes) > GLOBAL_SECONDARY_INDEXES_PER_TABLE:
+        raise _fail(tr("design"), tr("indexes must be a list of at most {most} index mappings (DynamoDB's quota of "
+                                     "global secondary indexes per table); got {raw_indexes!r:.60}",
+                                     most=GLOBAL_SECONDARY_INDEXES_PER_TABLE, raw_indexes=raw_indexes))
     indexes: dict[str, IndexDesign] = {}
     for number, spec in enumerate(raw_indexes):
         index = _index(spec, number)
@@ -787,9 +801,10 @@ def plan_design(design: Mapping[str, Any], prices: Prices = DEFAULT_PRICES) -> T
             raise _fail(tr("index {name!r}", name=index.name), tr("index names must be unique in a table"))
         indexes[index.name] = index
     raw_patterns = design["patterns"]
-    if not isinstance(raw_patterns, Sequence) or isinstance(raw_patterns, str) or not raw_patterns:
-        raise _fail(tr("design"), tr("patterns must be a non-empty list of access patterns; got {raw_patterns!r:.60}",
-                                 raw_patterns=raw_patterns))
+    if not isinstance(raw_patterns, Sequence) or isinstance(raw_patterns, str) or not 1 <= len(raw_patterns) \
+            <= MAX_PATTERNS:
+        raise _fail(tr("design"), tr("patterns must be a list of 1 to {most} access patterns (dynalab's planner "
+                                     "limit); got {raw_patterns!r:.60}", most=MAX_PATTERNS, raw_patterns=raw_patterns))
     patterns = [_pattern(spec, number, table, indexes) for number, spec in enumerate(raw_patterns)]
     names = [p.name for p in patterns]
     for name in names:

@@ -47,6 +47,7 @@ import numpy as np
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models._shown import Shown
+from dynalab.models.autoscaling import check_minutes
 from dynalab.models.quotas import ESM_POLLS_PER_SECOND, HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 __all__ = [
@@ -166,6 +167,7 @@ def _per_minute(name: str, values: Sequence[float] | np.ndarray, low_open: bool 
     if isinstance(values, str | bytes | Mapping) or values is None:
         raise checks.ParameterTypeError(tr("{name} must be {allowed}; got {values!r:.60}",
                                            name=name, allowed=allowed, values=values))
+    check_minutes(name, values)
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):

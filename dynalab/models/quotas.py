@@ -47,6 +47,10 @@ GSI_PER_TABLE_DEFAULT = 20
 LSI_PER_TABLE_MAX = 5
 PROJECTED_ATTRIBUTES_PER_TABLE_MAX = 100
 
+#: A table has at most 20 global secondary indexes by default: CreateTable's GlobalSecondaryIndexes, "One or more
+#: global secondary indexes (the maximum is 20)" (API_CreateTable.html, read 2026-12) [src:gsi-per-table].
+GLOBAL_SECONDARY_INDEXES_PER_TABLE = 20
+
 # ---- request limits [src:batch-write-25-16-mb] [src:batch-get-100] [src:transaction-100-actions-4-mb] ----------
 BATCH_WRITE_MAX_REQUESTS = 25
 BATCH_WRITE_MAX_BYTES = 16 * 1024 * 1024
@@ -148,6 +152,13 @@ ESM_TUMBLING_WINDOW_STATE_MAX_BYTES = 1024 * 1024
 #: [src:event-filter-limits].
 EVENT_FILTERS_PER_MAPPING = 5
 EVENT_FILTER_PATTERN_MAX_LENGTH = 4096
+
+#: A Lambda function's timeout: "The default value for this setting is 3 seconds, but you can adjust this in
+#: increments of 1 second up to a maximum value of 900 seconds (15 minutes)"
+#: (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html, read 2026-12)
+#: [src:lambda-function-timeout].
+LAMBDA_TIMEOUT_SECONDS_DEFAULT = 3
+LAMBDA_TIMEOUT_SECONDS_RANGE = (1, 900)
 
 # ---- billing ----------------------------------------------------------------------------------------------------
 #: A month of capacity-hours: 730 hours (365 days x 24 h / 12), the month the AWS Pricing Calculator bills hourly

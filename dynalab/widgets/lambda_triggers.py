@@ -32,7 +32,7 @@ FUNCTION_NAME_PATTERN, FUNCTION_NAME_LENGTH = r"[a-zA-Z0-9_-]+", 64
 
 def _check_candidates(candidates: Any) -> tuple[str, ...]:
     names = checks.sequence_of("candidates", candidates, lambda n, v: checks.text(n, v, min_length=1),
-                               min_length=1)
+                               min_length=1, max_length=20)  # a button each, as VoteBoard's
     if len(set(names)) != len(names):
         raise ValueError(tr("candidates must be distinct names; got {candidates!r}", candidates=candidates))
     return tuple(names)

@@ -64,13 +64,18 @@ class Question:
         return verdict
 
 
+#: dynalab's bound on one form (each question is a row of widgets; a lesson asks three to six)
+MAX_QUESTIONS = 50
+
+
 def self_check(questions: Sequence[Question], title: str | None = None) -> Any:
     """A small form: one text box and a Check button per question; the verdict appears under it (``title``:
     "Self-check" in the current language when not given)."""
     import ipywidgets as widgets
 
     questions = checks.sequence_of("questions", questions, lambda n, v: checks.instance(
-        n, v, Question, what=tr("a Question (dynalab.Question(prompt, answer, hint))")), min_length=1)
+        n, v, Question, what=tr("a Question (dynalab.Question(prompt, answer, hint))")), min_length=1,
+        max_length=MAX_QUESTIONS)
     title = tr("Self-check") if title is None else checks.text("title", title)
     rows: list[Any] = [widgets.HTML(f"<b>{title}</b>")]
     for number, question in enumerate(questions, start=1):

@@ -196,12 +196,23 @@ def test_index_writes_follow_each_projection():
     (lambda d: d["indexes"][0].update(projection="SOME"),
      "index 'by_customer': projection must be one of KEYS_ONLY, INCLUDE, ALL; got 'SOME'"),
     (lambda d: d["indexes"][0].update(projection="INCLUDE"), "index 'by_customer': an INCLUDE projection needs"),
-    (lambda d: d["table"].update(size_gb="big"), "table: size_gb must be a finite number >= 0; got 'big'"),
+    (lambda d: d["table"].update(size_gb="big"),
+     "table: size_gb must be a finite number from 0 to 1,000,000,000; got 'big'"),
     (lambda d: d["table"].update(name="x"), "table: name must be 3 to 255 characters"),
     (lambda d: d["table"].pop("partition_key"), "table: missing field.s. partition_key"),
-    (lambda d: d.update(patterns=[]), "design: patterns must be a non-empty list"),
+    (lambda d: d.update(patterns=[]), "design: patterns must be a list of 1 to 100 access patterns"),
     (lambda d: d["patterns"].append(dict(d["patterns"][0])), "pattern 'get order': pattern names must be unique"),
     (lambda d: d["table"].pop("sort_key"), "items must be 0 or 1 for a Query on a table without a sort key"),
+    # issue 23's bounds: a Query of 10**7 items of 400 KB (3.3 million pages) took 28 s; a long design, O(n**2)
+    (lambda d: d["patterns"][1].update(items=10**7, item_bytes=409_600),
+     "pattern 'list orders': items must be at most 3,000 for entries of 409,600 B .dynalab's planner follows at "
+     "most 1,000 pages of 1 MB a request.; got 10,000,000"),
+    (lambda d: d.update(patterns=[dict(d["patterns"][0], name=f"p{n}") for n in range(101)]),
+     "design: patterns must be a list of 1 to 100 access patterns .dynalab's planner limit."),
+    (lambda d: d.update(indexes=[dict(d["indexes"][0], name=f"ix{n}") for n in range(21)]),
+     "design: indexes must be a list of at most 20 index mappings .DynamoDB's quota"),
+    (lambda d: d["patterns"][2].update(per_second=1e308),
+     "pattern 'place order': per_second must be a finite number from 0 to 1,000,000,000; got 1e.308"),
 ])
 def test_a_bad_design_names_the_pattern_the_field_and_the_allowed_values(change, message):
     design = copy.deepcopy(EXAMPLE)
