@@ -188,9 +188,10 @@ def check_deletable(lab: Lab, table_name: str, creators: Iterable[str] | None, a
     wanted = sorted({family(creator) for creator in creators}) if creators is not None else None
     if wanted is not None and family(found.creator) not in wanted:
         raise TableNotOursError(tr(
-            "{action}: table {table!r} was created by {creator}, not by {wanted}, so dynalab will not delete it for "
-            "this. Choose another name, or delete it yourself (dynalab.delete_table(lab, {table!r})) if it is yours "
-            "to lose.", action=action, table=table_name, creator=found.creator, wanted=" or ".join(wanted)))
+            "{action}: table {table!r} was created by {creator} (its dynalab:creator tag), not by {wanted}, so dynalab "
+            "will not delete it for this. Choose another name, or delete it yourself "
+            "(dynalab.delete_table(lab, {table!r})) if it is yours to lose.", action=action, table=table_name,
+            creator=found.creator, wanted=" or ".join(wanted)))
 
 
 def creator_name(creator: Any) -> str:

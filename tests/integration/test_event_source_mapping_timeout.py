@@ -48,7 +48,8 @@ def slow_on(number: int, release: threading.Event, seen: list, late: list):
 def test_a_handler_past_its_timeout_is_abandoned_bisected_retried_and_discarded(lab, table, release):
     seen: list[int] = []
     late: list[list[int]] = []
-    mapping = EventSourceMapping(lab, table, slow_on(2, release, seen, late), function_name="timeout-bisect",
+    mapping = EventSourceMapping(lab, table, slow_on(2, release, seen, late),
+                                 starting_position="TRIM_HORIZON", function_name="timeout-bisect",
                                  function_timeout_seconds=1, batch_size=4, bisect_batch_on_function_error=True,
                                  maximum_retry_attempts=1)
     started = time.monotonic()
@@ -73,7 +74,8 @@ def test_a_handler_past_its_timeout_is_abandoned_bisected_retried_and_discarded(
 
 def test_with_unlimited_retries_the_shard_waits_behind_a_timed_out_batch(lab, table, release):
     seen: list[int] = []
-    mapping = EventSourceMapping(lab, table, slow_on(0, release, seen, []), function_name="timeout-block",
+    mapping = EventSourceMapping(lab, table, slow_on(0, release, seen, []),
+                                 starting_position="TRIM_HORIZON", function_name="timeout-block",
                                  function_timeout_seconds=1, batch_size=10)
     report = mapping.run_until_idle(max_invocations=2)
     assert [(i.outcome, i.action, i.timed_out) for i in report.invocations] == [("error", "retry", True)] * 2
@@ -82,7 +84,8 @@ def test_with_unlimited_retries_the_shard_waits_behind_a_timed_out_batch(lab, ta
 
 def test_too_many_abandoned_calls_stop_the_mapping_instead_of_piling_up_threads(lab, table, release, monkeypatch):
     monkeypatch.setattr(lambda_function, "MAX_ABANDONED_HANDLERS", 2)  # 16 by default: 2 keeps the test at 2 s
-    mapping = EventSourceMapping(lab, table, slow_on(0, release, [], []), function_name="timeout-pile",
+    mapping = EventSourceMapping(lab, table, slow_on(0, release, [], []),
+                                 starting_position="TRIM_HORIZON", function_name="timeout-pile",
                                  function_timeout_seconds=1, batch_size=10)
     with pytest.raises(RuntimeError, match="2 calls of the handler are still running past their timeout"):
         mapping.run_until_idle(max_invocations=3)
@@ -92,4 +95,5 @@ def test_too_many_abandoned_calls_stop_the_mapping_instead_of_piling_up_threads(
 @pytest.mark.parametrize("value", [0, 901, 1.5, None, True])
 def test_the_timeout_is_lambdas_range(lab, table, value):
     with pytest.raises(ValueError, match=r"function_timeout_seconds must be an integer from 1 to 900"):
-        EventSourceMapping(lab, table, lambda event, context: None, function_timeout_seconds=value)
+        EventSourceMapping(lab, table, lambda event, context: None, starting_position="TRIM_HORIZON",
+                           function_timeout_seconds=value)

@@ -146,7 +146,8 @@ def test_a_handler_that_sleeps_does_not_hold_the_mapping(prepared):
     prepared.client.put_item(TableName=V, Item={"UserID": {"S": "sleepy"}, "vote": {"S": "A"},
                                                 "Date": {"S": "2023-01-01"}})
     mapping = dynalab.EventSourceMapping(prepared, V, lambda event, context: release.wait(20),
-                                         function_name="hostile-sleeper", function_timeout_seconds=1)
+                                         starting_position="TRIM_HORIZON", function_name="hostile-sleeper",
+                                         function_timeout_seconds=1)
     try:
         kind, report = bounded_outcome(lambda: mapping.run_until_idle(max_invocations=1), "a sleeping handler",
                                        wall_seconds_max=10)
