@@ -42,14 +42,19 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the dynalite cross-check and the slides build will be skipped"; fi
 
-# The lessons in place (notebooks/), with the same JupyterLab settings as `dynalab lab` (no news prompt, no update
-# check, 127.0.0.1 with its token).
+# A learner's copy of the lessons, then JupyterLab on it (`dynalab lab`: 127.0.0.1 with its token, no news prompt or
+# update check, a quiet terminal). The copy is dynalab-lessons/ (git-ignored): JupyterLab's autosave rewrites the
+# copy, never the committed notebooks/ (which `make refresh-notebooks` re-executes); a second `make lab` updates the
+# lessons you did not change and keeps the ones you did. Only lessons and data are copied (no sanitize.cfg).
+# LESSONS=folder copies elsewhere; LAB_ARGS go to JupyterLab (e.g. LAB_ARGS="--port=8890 --no-browser").
+LESSONS ?=
+LAB_ARGS ?=
 lab: $(VENV)/.lab-installed
-	$(BIN)/dynalab lab --no-copy notebooks
+	$(BIN)/dynalab lab $(LESSONS) $(LAB_ARGS)
 
-# The Japanese edition in place (notebooks/ja), JupyterLab started with DYNALAB_LANG=ja.
+# The Japanese edition, the same way: dynalab-lessons-ja/ (git-ignored), JupyterLab started with DYNALAB_LANG=ja.
 lab-ja: $(VENV)/.lab-installed
-	$(BIN)/dynalab lab --no-copy --language ja notebooks/ja
+	$(BIN)/dynalab lab --language ja $(LESSONS) $(LAB_ARGS)
 
 # Each suite once: unit (no engine), integration on the embedded engine, the dynalite cross-check, the same
 # integration tests on an engine started outside dynalab, the notebooks, the slides, the browser.

@@ -84,7 +84,7 @@ def test_the_learners_set_up_installs_no_test_tools():
     assert "PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt" in makefile
     lab_target = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
     assert ".lab-installed" in lab_target and "setup" not in lab_target.split("\n", 1)[0]
-    assert "dynalab lab --no-copy notebooks" in lab_target  # the same JupyterLab settings as `dynalab lab`
+    assert "dynalab lab $(LESSONS)" in lab_target and "--no-copy" not in lab_target  # a learner's copy
 
 
 def test_the_repos_set_up_keeps_the_slow_importing_iri_parser_out():
