@@ -17,7 +17,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt
 # Two pytest workers for the suites that wait on an engine or a kernel more than they compute (2 cores).
 WORKERS := -n 2
 
-.PHONY: setup lab lab-ja test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
+.PHONY: setup lab lab-ja dist test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
         test-browser test-hub bench bench-room soak node clean
 
 setup: $(VENV)/.installed node
@@ -55,6 +55,12 @@ lab: $(VENV)/.lab-installed
 # The Japanese edition, the same way: dynalab-lessons-ja/ (git-ignored), JupyterLab started with DYNALAB_LANG=ja.
 lab-ja: $(VENV)/.lab-installed
 	$(BIN)/dynalab lab --language ja $(LESSONS) $(LAB_ARGS)
+
+# The release files: dist/dynalab-X.tar.gz (sdist) and dist/dynalab-X-py3-none-any.whl (the wheel, built from the
+# sdist), metadata and README checked by `twine check --strict`. Until the first release is on PyPI, a learner installs
+# the wheel: pip install dist/dynalab-*.whl. After it: twine upload dist/*.
+dist: $(VENV)/.installed
+	$(PY) tools/build_dist.py
 
 # Each suite once: unit (no engine), integration on the embedded engine, the dynalite cross-check, the same
 # integration tests on an engine started outside dynalab, the notebooks, the slides, the browser.
