@@ -17,7 +17,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt
 # Two pytest workers for the suites that wait on an engine or a kernel more than they compute (2 cores).
 WORKERS := -n 2
 
-.PHONY: setup lab lab-ja dist test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
+.PHONY: setup lab lab-ja dist bench-lessons test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
         test-browser test-hub bench bench-room soak node clean
 
 setup: $(VENV)/.installed node
@@ -125,9 +125,14 @@ test-browser: setup
 	$(PY) tools/install_chromium.py
 	$(PYTEST) tests/browser -q
 
-# Speed figures, one a line (whole course under nbval, engine start, each lesson's widget redraw, ...).
+# Speed figures, one a line (whole course under nbval, engine start, each lesson's Run All as the learner clicks it,
+# wall-time demos included, each widget's redraw, ...).
 bench: setup
 	$(PY) benchmarks/run.py
+
+# Only each lesson's Run All as the learner clicks it (both editions) and its widgets' redraw; ONLY="05 ja/05" for some.
+bench-lessons: setup
+	$(PY) benchmarks/run.py --lessons $(ONLY)
 
 # A room on the hub (deploy/): 8 learners spawned at once run lesson 0 and answer; the board at 30 learners.
 bench-room: setup
