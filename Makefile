@@ -143,4 +143,4 @@ soak: setup
 	$(PY) benchmarks/bench_soak.py
 
 clean:
-	rm -rf build artifacts
+	rm -rf build artifacts dist
