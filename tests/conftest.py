@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 
 import pytest
 
@@ -39,8 +40,8 @@ def clock():
 @pytest.fixture
 def table_name(request) -> str:
     """A table name unique to this test (and this process, so parallel runs on one engine do not collide)."""
-    base = request.node.name.replace("[", "-").replace("]", "")[:150]
-    return f"t-{os.getpid()}-{next(_names)}-{base}".replace(" ", "_")
+    base = re.sub(r"[^a-zA-Z0-9_.-]", "_", request.node.name.replace("[", "-").replace("]", ""))[:150]
+    return f"t-{os.getpid()}-{next(_names)}-{base}"  # DynamoDB's characters only (moto accepts any)
 
 
 def pytest_collection_modifyitems(config, items):

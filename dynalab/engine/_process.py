@@ -97,6 +97,35 @@ def cache_moto_module_list() -> None:
     moto.backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
 
 
+def engine_app(iterator_lifetime_seconds: float = SHARD_ITERATOR_LIFETIME_SECONDS) -> Any:
+    """moto's server as a WSGI app with every fix and addition of dynalab's engine (the embedded engine and the
+    room's engine both serve this one)."""
+    # moto logs every request through werkzeug; in a notebook those lines would land in cell outputs.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    from moto.server import DomainDispatcherApplication, create_backend_app
+
+    match_dynamodb_item_limit()
+    # dynalab's additions that any client sees (each module adds its own line): CloudWatch as CloudWatch answers,
+    # Contributor Insights (_metrics.py, _contributor_insights.py)
+    from dynalab.engine._contributor_insights import serve_contributor_insights
+    from dynalab.engine._metrics import use_cloudwatch_periods
+
+    use_cloudwatch_periods()
+    serve_contributor_insights()
+    _iterators.install(iterator_lifetime_seconds)  # before the lock wraps get_records
+    lock = serialize_item_operations()
+    cache_moto_module_list()
+    stop_tracking_model_instances()
+    # Each request passes between waitress's I/O thread and a worker thread; with Python's default 5 ms switch
+    # interval a handoff can wait that long while another thread runs, so switch sooner.
+    sys.setswitchinterval(0.0002)
+    app = DomainDispatcherApplication(create_backend_app)
+    from dynalab.engine import _global_tables  # replicas in other Regions, replication, MREC and MRSC
+
+    return _global_tables.install(app, lock)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0, help="0 lets the OS pick a free port")
@@ -108,33 +137,11 @@ def main(argv: list[str] | None = None) -> None:
                              "prefix their tables")
     args = parser.parse_args(argv)
 
-    # moto logs every request through werkzeug; in a notebook those lines would land in cell outputs.
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    logging.getLogger("waitress").setLevel(logging.ERROR)
-    from moto.server import DomainDispatcherApplication, create_backend_app
     from waitress.server import create_server
 
     if args.parent:
         threading.Thread(target=_exit_when_parent_dies, args=(args.parent,), daemon=True).start()
-    match_dynamodb_item_limit()
-    # dynalab's additions that any client sees (each module adds its own line): CloudWatch as CloudWatch answers,
-    # Contributor Insights (_metrics.py, _contributor_insights.py)
-    from dynalab.engine._contributor_insights import serve_contributor_insights
-    from dynalab.engine._metrics import use_cloudwatch_periods
-
-    use_cloudwatch_periods()
-    serve_contributor_insights()
-    _iterators.install(args.iterator_lifetime_seconds)  # before the lock wraps get_records
-    lock = serialize_item_operations()
-    cache_moto_module_list()
-    stop_tracking_model_instances()
-    # Each request passes between waitress's I/O thread and a worker thread; with Python's default 5 ms switch
-    # interval a handoff can wait that long while another thread runs, so switch sooner.
-    sys.setswitchinterval(0.0002)
-    app = DomainDispatcherApplication(create_backend_app)
-    from dynalab.engine import _global_tables  # replicas in other Regions, replication, MREC and MRSC
-
-    app = _global_tables.install(app, lock)
+    app = engine_app(args.iterator_lifetime_seconds)
     try:
         # waitress: a production WSGI server with HTTP/1.1 keep-alive, so boto3 reuses its connections (werkzeug's
         # development server cost ~5 ms a request). Threads serve concurrent clients (load generators, readers).

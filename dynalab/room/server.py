@@ -208,22 +208,10 @@ def _internal_url(host: str, port: int) -> str:
 
 
 def _prepare_moto() -> Callable:
-    """moto's server with the embedded engine's fixes (see dynalab.engine._process)."""
-    import logging
-
+    """moto's server with the embedded engine's fixes and additions (one recipe: dynalab.engine._process)."""
     from dynalab.engine import _process
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    logging.getLogger("waitress").setLevel(logging.ERROR)
-    from moto.server import DomainDispatcherApplication, create_backend_app
-
-    _process.match_dynamodb_item_limit()
-    _process.expire_shard_iterators(_process.SHARD_ITERATOR_LIFETIME_SECONDS)
-    _process.serialize_item_operations()
-    _process.cache_moto_module_list()
-    _process.stop_tracking_model_instances()
-    sys.setswitchinterval(0.0002)
-    return DomainDispatcherApplication(create_backend_app)
+    return _process.engine_app()
 
 
 class BoardKeeper:

@@ -47,9 +47,9 @@ def bad_vote(lab, votes: str) -> None:
 
 # -------------------------------------------------------------------------------------------------- projector
 @pytest.mark.parametrize("options, words", [
-    ({"poll_seconds": math.inf}, "poll_seconds must be a finite number > 0 and <="),
+    ({"poll_seconds": math.inf}, "poll_seconds must be a finite number from 0.01 to 3,600"),
     ({"poll_seconds": math.nan}, "poll_seconds must be a finite number"),
-    ({"poll_seconds": -1}, "poll_seconds must be a finite number > 0 and <="),
+    ({"poll_seconds": -1}, "poll_seconds must be a finite number from 0.01 to 3,600"),
     ({"poll_seconds": "0.1"}, "poll_seconds must be a finite number"),
     ({"lease_seconds": 0}, "lease_seconds must be a finite number > 0 and <="),
     ({"lease_seconds": 1e9}, "lease_seconds must be a finite number > 0 and <="),
