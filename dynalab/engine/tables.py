@@ -39,8 +39,8 @@ from dynalab.models.sizing import typed_item_size
 from dynalab.progress import Progress
 
 __all__ = ["BatchWriteError", "LoadReport", "batch_write", "bulk_load", "create_table", "delete_created_table",
-           "delete_table", "ensure_table", "mark_created", "query_pages", "scan_items", "scan_pages", "table_exists",
-           "wait_until_active"]
+           "delete_table", "describe_existing_table", "ensure_table", "mark_created", "query_pages", "scan_items",
+           "scan_pages", "table_exists", "wait_until_active"]
 
 _KEY_TYPES = ("S", "N", "B")
 #: Errors that mean "slow down": botocore's retry policy has already retried them.
@@ -102,6 +102,19 @@ def table_exists(lab: Lab, table_name: str) -> bool:
             return False
         raise
     return True
+
+
+def describe_existing_table(lab: Lab, table_name: Any, parameter: str = "table_name") -> dict:
+    """The table's description, or a ValueError naming the parameter when the name breaks DynamoDB's rule or no
+    such table exists on this endpoint (instead of a ResourceNotFoundException from deep in boto3)."""
+    checks.table_name(parameter, table_name)
+    try:
+        return lab.client.describe_table(TableName=table_name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            raise ValueError(tr("{parameter}: no table {table!r} exists on this endpoint ({url}); create it first",
+                                parameter=parameter, table=table_name, url=lab.endpoint_url or 'AWS')) from None
+        raise
 
 
 def wait_until_active(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> dict:

@@ -56,7 +56,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
-from dynalab.engine.background import BackgroundPoller
+from dynalab.engine.background import BackgroundPoller, runner_state
 from dynalab.engine.streams import (
     LEASE_SECONDS,
     LEASE_SECONDS_MAX,
@@ -66,7 +66,6 @@ from dynalab.engine.streams import (
     SourceWatch,
     lineage_order,
     list_shards,
-    runner_state,
     stream_arn,
     stream_view_type,
 )

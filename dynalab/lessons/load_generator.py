@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.aws_budget import approve_table_load
-from dynalab.engine.streams import describe_existing_table
+from dynalab.engine.tables import describe_existing_table
 from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
 from dynalab.i18n import tr
 from dynalab.models import checks

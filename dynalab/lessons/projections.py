@@ -27,8 +27,8 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from dynalab.engine import Lab
-from dynalab.engine.streams import BadRecordError, StreamProjector, describe_existing_table, refuse_writing_into_source
-from dynalab.engine.tables import ensure_table, query_pages, scan_items
+from dynalab.engine.streams import BadRecordError, StreamProjector, refuse_writing_into_source
+from dynalab.engine.tables import describe_existing_table, ensure_table, query_pages, scan_items
 from dynalab.i18n import tr
 from dynalab.models import checks
 
