@@ -20,7 +20,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynalab.engine.tables import create_table
+from dynalab.engine.attempts import attempt_writes
+from dynalab.engine.tables import create_table, query_pages
 from dynalab.i18n import tr
 from dynalab.lessons.index_queries import (  # noqa: F401 - lesson 6 calls them from here
     FilterOrIndexLive,
@@ -63,7 +64,6 @@ INDEX_PROJECTIONS = ("KEYS_ONLY", "INCLUDE", "ALL")
 #: The attribute an INCLUDE projection carries into each index (a short title, as a listing page would show).
 INCLUDED_ATTRIBUTE = "title"
 MAX_INDEXES = 20  # GSIs per table, the default quota (ServiceQuotas.html)
-_THROTTLED = "ProvisionedThroughputExceededException"
 
 
 # ------------------------------------------------------------------------------------------------ the units
@@ -186,9 +186,14 @@ def indexed_item(item_size_bytes: int, index_count: int = 1, key: str = "item#1"
     return item
 
 
-def write_with_indexes(lab: Any, table_name: str, item: Mapping[str, Any], label: str = "PutItem") -> MeteredUnits:
-    """PutItem ``item`` with ``ReturnConsumedCapacity="INDEXES"``; the units the meter reported, per index."""
-    answer = lab.resource.Table(table_name).put_item(Item=dict(item), ReturnConsumedCapacity="INDEXES")
+def write_with_indexes(lab: Any, table_name: str, item: Mapping[str, Any], label: str = "PutItem", *,
+                       new_item: bool = False) -> MeteredUnits:
+    """PutItem ``item`` with ``ReturnConsumedCapacity="INDEXES"``; the units the meter reported, per index.
+    ``new_item``: the item of that key is deleted first, so the write is a new item, not a replacement."""
+    table = lab.resource.Table(table_name)
+    if new_item:
+        table.delete_item(Key={"pk": item["pk"]})
+    answer = table.put_item(Item=dict(item), ReturnConsumedCapacity="INDEXES")
     return consumed_units(answer.get("ConsumedCapacity"), label, reported=meters_indexes(lab))
 
 
@@ -365,25 +370,19 @@ def gsi_back_pressure(lab: Any, *, seconds: int = 3, writes_per_second: int = 20
                                index_capacity=(100, index_write_capacity_units))
     clock = StepClock()
     throttling = enforce_throughput(lab, table.name, burst_seconds=0, clock=clock)
-    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})  # one attempt: count each refusal once
     counts = [dict(with_key_served=0, with_key_throttled=0, without_key_served=0, without_key_throttled=0)
               for _ in range(seconds)]
+    items = []
+    for n in range(seconds * writes_per_second):
+        item = {"pk": {"S": f"order#{n:05d}"}, "total": {"N": str(n)}}
+        if n % 2 == 0:  # every other write carries the GSI's key
+            item["customer"] = {"S": f"customer#{n % 7}"}
+        items.append(item)
     try:
-        for n in range(seconds * writes_per_second):
-            clock.advance(1.0 / writes_per_second)
-            carries = n % 2 == 0
-            item = {"pk": {"S": f"order#{n:05d}"}, "total": {"N": str(n)}}
-            if carries:
-                item["customer"] = {"S": f"customer#{n % 7}"}
-            kind = "with_key" if carries else "without_key"
-            second = min(int(n // writes_per_second), seconds - 1)
-            try:
-                client.put_item(TableName=table.name, Item=item)
-                counts[second][f"{kind}_served"] += 1
-            except ClientError as error:
-                if error.response["Error"]["Code"] != _THROTTLED:
-                    raise
-                counts[second][f"{kind}_throttled"] += 1
+        for attempt in attempt_writes(lab, table.name, items, clock=clock, writes_per_second=writes_per_second):
+            kind = "with_key" if attempt.number % 2 == 0 else "without_key"
+            second = min(int(attempt.number // writes_per_second), seconds - 1)
+            counts[second][f"{kind}_throttled" if attempt.throttled else f"{kind}_served"] += 1
     finally:
         throttling.stop()
     return BackPressure(table_write_capacity_units, index_write_capacity_units, float(writes_per_second),
@@ -430,34 +429,19 @@ class ShardingResult:
 
 def _throttled_writes(lab: Any, table_name: str, keys: Sequence[str], clock: StepClock, writes_per_second: float,
                       tag: str) -> int:
-    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})
-    throttled = 0
-    for n, key in enumerate(keys):
-        clock.advance(1.0 / writes_per_second)
-        try:
-            client.put_item(TableName=table_name, Item={"pk": {"S": key}, "sk": {"S": f"{tag}#{n:06d}"},
-                                                        "votes": {"N": "1"}})
-        except ClientError as error:
-            if error.response["Error"]["Code"] != _THROTTLED:
-                raise
-            throttled += 1
-    return throttled
+    items = [{"pk": {"S": key}, "sk": {"S": f"{tag}#{n:06d}"}, "votes": {"N": "1"}} for n, key in enumerate(keys)]
+    return sum(attempt.throttled for attempt in attempt_writes(lab, table_name, items, clock=clock,
+                                                               writes_per_second=writes_per_second))
 
 
 def _query_all(lab: Any, table_name: str, key: str) -> tuple[int, float]:
     """Items and read units of one partition key's Query, every page (units from the meter's INDEXES answer)."""
-    items, units, start = 0, 0.0, None
-    while True:
-        args: dict[str, Any] = {"TableName": table_name, "KeyConditionExpression": "pk = :k",
-                                "ExpressionAttributeValues": {":k": {"S": key}}, "ReturnConsumedCapacity": "TOTAL"}
-        if start:
-            args["ExclusiveStartKey"] = start
-        page = lab.client.query(**args)
+    items, units = 0, 0.0
+    for page in query_pages(lab, table_name, KeyConditionExpression="pk = :k",
+                            ExpressionAttributeValues={":k": {"S": key}}, ReturnConsumedCapacity="TOTAL"):
         items += page["Count"]
         units += float((page.get("ConsumedCapacity") or {}).get("CapacityUnits") or 0.0)
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return items, units
+    return items, units
 
 
 def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_second: int = 2000,
@@ -557,20 +541,12 @@ def _per_partition_run(lab: Any, table_name: str, items: Sequence[dict], writes_
     # the index-shaped table's sort key (the order ID) only grows: a status value's entries are not split
     throttling = enforce_throughput(lab, table_name, per_partition=True, burst_seconds=0,
                                     initial_burst_seconds=0.05, clock=clock, monotonic_sort_key=True)
-    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})
-    refused = []
     try:
-        for number, item in enumerate(items):
-            clock.advance(1.0 / writes_per_second)
-            try:
-                client.put_item(TableName=table_name, Item=item)
-            except ClientError as error:
-                if error.response["Error"]["Code"] != _THROTTLED:
-                    raise
-                refused.append(number)
+        return [attempt.number for attempt in attempt_writes(lab, table_name, items, clock=clock,
+                                                             writes_per_second=writes_per_second)
+                if attempt.throttled]
     finally:
         throttling.stop()
-    return refused
 
 
 def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2000, capacity_units: int = 3000,

@@ -21,14 +21,15 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
+from dynalab.engine.attempts import is_throttled
 from dynalab.engine.aws_budget import approve_table_load
-from dynalab.engine.tables import describe_existing_table
-from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
+from dynalab.engine.tables import create_table, describe_existing_table
+from dynalab.fidelity.throttling import ThroughputEnforcer, enforce_throughput, find_enforcer
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.autoscaling import ScalingEvent, TargetTrackingPolicy
 
-__all__ = ["LoadRun", "LoadRunError", "LoadSecond", "run_load"]
+__all__ = ["LoadRun", "LoadRunError", "LoadSecond", "run_load", "run_throttled_load"]
 
 MAX_REQUESTS_PER_SECOND = 500
 MAX_SECONDS = 120
@@ -180,7 +181,7 @@ def run_load(
                 answer = client.get_item(TableName=table_name, Key=key)
             outcome, retries = "served", answer["ResponseMetadata"].get("RetryAttempts", 0)
         except ClientError as error:
-            if error.response["Error"]["Code"] != THROTTLE_CODE:
+            if not is_throttled(error):
                 raise
             outcome, retries = "failed", error.response["ResponseMetadata"].get("RetryAttempts", 0)
         second = int(time.monotonic() - started)
@@ -271,3 +272,16 @@ def _update_table(lab: Lab, table_name: str, operation: str, capacity: int, enfo
         read = capacity
     lab.client.update_table(TableName=table_name,
                             ProvisionedThroughput={"ReadCapacityUnits": read, "WriteCapacityUnits": write})
+
+
+def run_throttled_load(lab: Lab, table_name: str, write_capacity_units: int, requests_per_second: float,
+                       seconds: int, *, autoscaling: TargetTrackingPolicy | None = None,
+                       on_second: Any = None) -> LoadRun:
+    """Lesson 2's live demo: reset ``table_name`` (deleted and created afresh) at ``write_capacity_units`` WCU and
+    5 RCU, throttle it at that (``enforce_throughput``), fire ``run_load``'s writes, then stop throttling."""
+    create_table(lab, table_name, read_capacity_units=5, write_capacity_units=write_capacity_units, reset=True)
+    enforcer = enforce_throughput(lab, table_name)
+    try:
+        return run_load(lab, table_name, requests_per_second, seconds, autoscaling=autoscaling, on_second=on_second)
+    finally:
+        enforcer.stop()

@@ -22,16 +22,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from dynalab.i18n import tr
+from dynalab.i18n import tr, yes_no  # noqa: F401 - yes_no: the widgets' readouts import it from here
 from dynalab.models import checks
 
 MAIN_CONTROL = "dynalab-main-control"
 MAIN_READOUT = "dynalab-main-readout"
-
-
-def yes_no(flag: object) -> str:
-    """"yes" or "no" in the current language (a readout's answer to a question it asks)."""
-    return tr("yes") if flag else tr("no")
 
 
 def static_figures() -> bool:
