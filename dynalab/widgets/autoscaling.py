@@ -119,8 +119,8 @@ class AutoscalingExplorer(LessonWidget):
         if self.workload.name != self.picker.value:  # read the file when the picker changes, not on every slide
             self.workload = self._loaded.get(self.picker.value) or load_workload(self.picker.value)
         demand = self.workload.demand
-        self.result = simulate_autoscaling(demand, self.slider.value, burst_seconds=300 if self.burst.value else 0,
-                                           **split_delay(self.delay.value))
+        policy = TargetTrackingPolicy(self.slider.value, **split_delay(self.delay.value))
+        self.result = simulate_autoscaling(demand, policy, burst_seconds=300 if self.burst.value else 0)
         self.costs = compare_costs(demand, self.result.provisioned, self.result.served, prices=self.prices)
         self.readout.value = html.escape(describe_costs(self.result, self.costs))
         return tr("{workload} (target {target} %, delay {delay} min)", workload=self.workload.description,
