@@ -19,7 +19,7 @@ __all__ = ["batch_vs_stream_figure", "cost_comparison_figure", "daily_votes_figu
 
 BATCH_COLOUR = "#d62728"
 STREAM_COLOUR = "#2ca02c"
-#: the lines lesson 5 draws (``dynalab.widgets.streams.batch_vs_stream_figure``): their legend in the current language
+#: the lines lesson 5 draws (``batch_vs_stream_figure``): their legend in the current language
 #: (English templates, shown through ``tr``); any other label is shown as given
 LINE_NAMES = (N_("batch, on-demand"), N_("stream, on-demand"), N_("batch, provisioned"), N_("stream, provisioned"))
 

@@ -31,6 +31,8 @@ from dynalab.lessons.index_queries import (  # noqa: F401 - lesson 6 calls them 
 )
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
+from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
+from dynalab.models.quotas import GSI_PER_TABLE_DEFAULT, PARTITION_MAX_WRITE_UNITS_PER_SECOND
 from dynalab.models.sizing import item_size
 
 __all__ = [
@@ -63,7 +65,7 @@ __all__ = [
 INDEX_PROJECTIONS = ("KEYS_ONLY", "INCLUDE", "ALL")
 #: The attribute an INCLUDE projection carries into each index (a short title, as a listing page would show).
 INCLUDED_ATTRIBUTE = "title"
-MAX_INDEXES = 20  # GSIs per table, the default quota (ServiceQuotas.html)
+MAX_INDEXES = GSI_PER_TABLE_DEFAULT  # GSIs per table, the default quota [src:index-quotas]
 
 
 # ------------------------------------------------------------------------------------------------ the units
@@ -362,8 +364,8 @@ def gsi_back_pressure(lab: Any, *, seconds: int = 3, writes_per_second: int = 20
 
     check_lab(lab)
     for parameter, value, low, high in (("seconds", seconds, 1, 30), ("writes_per_second", writes_per_second, 1, 200),
-                                        ("table_write_capacity_units", table_write_capacity_units, 1, 40_000),
-                                        ("index_write_capacity_units", index_write_capacity_units, 1, 40_000)):
+                                        ("table_write_capacity_units", table_write_capacity_units, 1, MAX_UNITS),
+                                        ("index_write_capacity_units", index_write_capacity_units, 1, MAX_UNITS)):
         checks.number(parameter, value, low=low, high=high, integer=True)
     table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["customer"],
                                table_capacity=(100, table_write_capacity_units),
@@ -459,7 +461,7 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
     checks.number("shards", shards, low=2, high=100, integer=True)
     checks.number("writes", writes, low=1, high=5000, integer=True)
     checks.number("writes_per_second", writes_per_second, low=1, high=100_000, integer=True)
-    checks.number("table_write_capacity_units", table_write_capacity_units, low=1, high=40_000, integer=True)
+    checks.number("table_write_capacity_units", table_write_capacity_units, low=1, high=MAX_UNITS, integer=True)
     checks.text("hot_key", hot_key, min_length=1, max_length=1000)
     checks.text("name", name, min_length=1, max_length=200)
     chooser = random.Random(6)  # seeded: the same shards every run
@@ -489,7 +491,8 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
         found, units = _query_all(lab, tables["sharded"], f"{hot_key}#{shard}")
         sharded_items += found
         sharded_units += units
-    return ShardingResult(writes, float(writes_per_second), partitions, min(share, 1000.0), shards,
+    return ShardingResult(writes, float(writes_per_second), partitions,
+                          min(share, float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)), shards,
                           throttled["hot"], throttled["sharded"], 1, shards, hot_units, sharded_units, hot_items,
                           sharded_items, table_write_capacity_units)
 

@@ -1,4 +1,4 @@
-"""ipywidgets UIs that compose models, engine I/O and figures (a module per lesson topic). They hold no rules.
+"""ipywidgets UIs that compose lessons, figures and models (a module per lesson topic). No rules, no boto3 client.
 
 Conventions every lesson widget follows, so the three ways the course is used all work:
 
