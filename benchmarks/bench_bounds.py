@@ -39,9 +39,9 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
     from dynalab.models import event_source_mapping as esm
 
     demand = np.random.default_rng(0).uniform(0, 5000, autoscaling.MAX_SIMULATED_MINUTES)
-    busy = dict(scale_in_datapoints=1, scale_out_datapoints=1, alarm_delay_minutes=0, update_delay_minutes=0,
-                decreases_max_available=1000, decreases_at_day_start=1000, decreases_per_hour=60,
-                scale_in_margin_points=0, retry_throttled=True)
+    busy = dynalab.TargetTrackingPolicy(scale_in_datapoints=1, scale_out_datapoints=1, alarm_delay_minutes=0,
+                                        update_delay_minutes=0, decreases_max_available=1000,
+                                        decreases_at_day_start=1000, decreases_per_hour=60, scale_in_margin_points=0)
     statuses = dynalab.key_distribution("status_codes")
     requests = statuses.sample(key_distributions.MAX_SAMPLED_REQUESTS)
     records = esm.MAX_SIMULATED_RECORDS
@@ -57,7 +57,7 @@ def cases() -> list[tuple[str, Callable[[], object]]]:
          lambda: esm.poison_plan(10, 5, bisect=False, maximum_retry_attempts=-1,
                                  retry_budget=esm.MAX_POISON_INVOCATIONS)),
         (f"simulate_autoscaling: {autoscaling.MAX_SIMULATED_MINUTES:,} minutes, an event each",
-         lambda: dynalab.simulate_autoscaling(demand, **busy)),
+         lambda: dynalab.simulate_autoscaling(demand, busy, retry_throttled=True)),
         (f"simulate_on_demand: {autoscaling.MAX_SIMULATED_MINUTES:,} minutes",
          lambda: dynalab.simulate_on_demand(demand)),
         (f"simulate_partition_load: {hot_partitions.MAX_SIMULATED_PARTITIONS:,} partitions, "

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import json
 import os
 import re
 import signal
@@ -36,9 +35,6 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
-    ConnectionClosedError,
-    ConnectTimeoutError,
-    EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
     PartialCredentialsError,
@@ -47,14 +43,17 @@ from botocore.exceptions import (
 )
 
 from dynalab.engine.liveness import (
+    CONNECTION_ERRORS,
     LOCAL_READ_TIMEOUT_SECONDS,
+    LOCAL_REFUSED_ATTEMPTS,  # noqa: F401 - dynalab.engine.LOCAL_REFUSED_ATTEMPTS, as before the move
     EngineBusyError,
     EngineUnreachableError,
     accepts_connections,
     busy_message,
     engine_state,
+    explain_connection_errors_in_ipython,
     identify_engine,
-    is_loopback,
+    refuse_to_wait_again,
 )
 from dynalab.fidelity import FidelityLayer
 from dynalab.fidelity.aws_guard import AwsGuard
@@ -93,7 +92,6 @@ LEARNER_ENV_VAR = "DYNALAB_LEARNER"
 SHARED_ENGINE_SERVER = "dynalab-shared"
 #: The owner of this process's tables when DYNALAB_LEARNER is unset: one per kernel.
 _KERNEL_OWNER = f"kernel-{uuid.uuid4().hex[:8]}"
-_CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError)
 
 
 def aws_table_prefix() -> str:
@@ -298,7 +296,7 @@ class Lab:
         if self.is_aws:  # the guard first, outside the layer: no switch of the layer turns it off
             AwsGuard(self.table_prefix).install(client)
         else:  # the same fail-fast rules as the lab's own clients
-            client.meta.events.register_first("needs-retry", _refuse_to_wait_again(
+            client.meta.events.register_first("needs-retry", refuse_to_wait_again(
                 self.endpoint_url, config.get("read_timeout", LOCAL_READ_TIMEOUT_SECONDS)))
         return client
 
@@ -525,7 +523,7 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
             AwsGuard(prefix).install(each)
         layer.install(each)
         if not aws:
-            each.meta.events.register_first("needs-retry", _refuse_to_wait_again(endpoint_url, read_timeout_seconds))
+            each.meta.events.register_first("needs-retry", refuse_to_wait_again(endpoint_url, read_timeout_seconds))
     lab = Lab(
         endpoint_url=endpoint_url,
         engine=engine,
@@ -540,10 +538,10 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
         region=client.meta.region_name,
     )
     if not aws:
-        lab.cloudwatch.meta.events.register_first("needs-retry", _refuse_to_wait_again(endpoint_url,
+        lab.cloudwatch.meta.events.register_first("needs-retry", refuse_to_wait_again(endpoint_url,
                                                                                         read_timeout_seconds))
     _standard_plugins(lab)
-    _explain_connection_errors_in_ipython()
+    explain_connection_errors_in_ipython()
     return lab
 
 
@@ -610,61 +608,6 @@ def _console_plugins(lab: Lab, raw: Any) -> None:
         stand_in.install_report(lab.cloudwatch)
 
 
-#: A refused connection to an engine on this machine is retried this many times in all (one quick retry rides
-#: through a blip); then the call fails. Nothing listening on loopback is no network fault to wait out: a retrying
-#: client (10 attempts, backoff from 50 ms) spent 25 s before a projector on a dead engine said it had stopped.
-LOCAL_REFUSED_ATTEMPTS = 2
-
-
-def _refuse_to_wait_again(endpoint_url: str | None, read_timeout_seconds: float) -> Any:
-    """A botocore needs-retry hook: a local engine that did not answer in time is not retried (botocore would wait
-    the whole timeout again, up to 5 times), nor, past one quick retry, a loopback engine that refuses connections
-    (it is not running): the call fails at once with one line saying what to do. A write that timed out says
-    that it may still be applied: the engine has it, and a learner who sends an ``ADD`` again counts it twice."""
-    loopback = is_loopback(endpoint_url)
-
-    def check(caught_exception: BaseException | None = None, attempts: int = 1, operation: Any = None,
-              request_dict: Any = None, **_: Any) -> None:
-        if (loopback and isinstance(caught_exception, EndpointConnectionError)
-                and attempts >= LOCAL_REFUSED_ATTEMPTS):
-            raise EngineUnreachableError(tr(
-                "dynalab: the engine at {url} refuses connections: nothing listens there (it stopped?). Run "
-                "`lab = dynalab.connect()`: it starts a fresh embedded engine.", url=endpoint_url)) from None
-        if isinstance(caught_exception, ReadTimeoutError):
-            name = getattr(operation, "name", "")
-            if _may_write(name, request_dict):
-                raise EngineUnreachableError(tr(
-                    "dynalab: the engine at {url} did not answer within {seconds:g} s (busy, stopped or "
-                    "overloaded?), and this {operation} may still be applied: read the item before you send it "
-                    "again (an ADD sent twice counts twice).", url=endpoint_url, seconds=read_timeout_seconds,
-                    operation=name)) from None
-            raise EngineUnreachableError(tr(
-                "dynalab: the engine at {url} did not answer within {seconds:g} s (busy, stopped or "
-                "overloaded?). `lab = dynalab.connect()` waits for a busy engine, and starts a fresh embedded "
-                "one only if it has exited.", url=endpoint_url, seconds=read_timeout_seconds)) from None
-
-    return check
-
-
-#: Operations that only read: a call of any other may have changed something when its answer did not come.
-_READ_ONLY_PREFIXES = ("Get", "BatchGet", "TransactGet", "Describe", "List", "Query", "Scan")
-
-
-def _may_write(operation: str, request_dict: Any) -> bool:
-    """Could this call have written? PartiQL writes unless every statement is a SELECT."""
-    if operation.startswith(_READ_ONLY_PREFIXES):
-        return False
-    if operation not in ("ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"):
-        return True
-    try:
-        body = json.loads((request_dict or {}).get("body") or b"{}")
-        statements = [body] if operation == "ExecuteStatement" else (
-            body.get("Statements") or body.get("TransactStatements") or [])
-        return not all(str(each.get("Statement", "")).lstrip()[:6].upper() == "SELECT" for each in statements)
-    except (ValueError, TypeError, AttributeError):
-        return True
-
-
 def _probe(endpoint_url: str) -> bool:
     """Fail with one clear line if nothing DynamoDB-like answers at the URL; else whether it is an engine several
     kernels share (``dynalab serve``'s, said in its Via header)."""
@@ -676,7 +619,7 @@ def _probe(endpoint_url: str) -> bool:
         answer = client.list_tables(Limit=1)
     except ReadTimeoutError:
         raise EngineBusyError(busy_message(endpoint_url, LOCAL_READ_TIMEOUT_SECONDS)) from None
-    except _CONNECTION_ERRORS as error:
+    except CONNECTION_ERRORS as error:
         raise EngineUnreachableError(tr(
             "dynalab: cannot reach a DynamoDB engine at {url} ({error}). "
             "Start the engine there, or unset {variable} to use the embedded one.",
@@ -707,29 +650,8 @@ def _connect_aws() -> Lab:
         raise EngineUnreachableError(tr(
             "dynalab: {variable}=aws needs AWS credentials (aws configure, or AWS_PROFILE), and none were found.",
             variable=ENV_VAR)) from None
-    except _CONNECTION_ERRORS as error:
+    except CONNECTION_ERRORS as error:
         raise EngineUnreachableError(tr(
             "dynalab: {variable}=aws: cannot reach DynamoDB ({kind}: {error}).",
             variable=ENV_VAR, kind=type(error).__name__, error=error)) from None
     return lab
-
-
-def _explain_connection_errors_in_ipython() -> None:
-    """In a notebook, turn a dead engine's deep botocore traceback into one line that says what to do."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is None or getattr(shell, "_dynalab_handler", False):
-        return
-
-    def one_line(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
-        if isinstance(value, EngineUnreachableError):  # already one line that says what to do
-            print(value, file=sys.stderr)
-            return
-        print(tr("dynalab: the engine is not answering ({error}). If it stopped, run `lab = dynalab.connect()`: "
-                 "it starts a fresh one.", error=value), file=sys.stderr)
-
-    shell.set_custom_exc((*_CONNECTION_ERRORS, EngineUnreachableError), one_line)
-    shell._dynalab_handler = True

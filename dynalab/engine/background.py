@@ -3,16 +3,20 @@
 The stream projector, the event source mapping and the TTL sweeper each run ``start()`` / ``stop()`` around a
 poll: do the work that is there, wait a little when there was none, and keep the error that ended the thread
 for ``stop()`` to raise (a readout never says "running" for a thread that died: ``running`` asks the thread).
+``runner_state`` is the one readout phrase for such a runner ("running" only while the engine answers too).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dynalab.i18n import tr
 
-__all__ = ["BackgroundPoller"]
+if TYPE_CHECKING:
+    from dynalab.engine import Lab
+
+__all__ = ["BackgroundPoller", "engine_answers", "runner_state"]
 
 
 class BackgroundPoller:
@@ -77,3 +81,32 @@ class BackgroundPoller:
             if self._thread.is_alive():
                 raise TimeoutError(tr("{what} did not stop within {seconds} s", what=what, seconds=timeout_seconds))
             self._thread = None
+
+
+def engine_answers(lab: Lab) -> bool:
+    """Whether the lab's engine answers now (an embedded engine's process alive and serving HTTP; AWS: assumed).
+    A background reader's readout says "running" only when its thread is alive *and* this holds."""
+    if lab.is_aws or not lab.endpoint_url:
+        return True
+    from dynalab.engine import _answers, embedded_engine
+
+    engine = embedded_engine() if lab.embedded else None
+    if engine is not None and engine.endpoint_url == lab.endpoint_url and not engine.is_alive():
+        return False
+    return _answers(lab.endpoint_url, timeout_seconds=1.0)
+
+
+def runner_state(lab: Lab, thread_alive: bool, error: BaseException | None) -> str:
+    """One readout phrase for a background runner: "running", "idle", "stopped (its error)" or "running, but
+    the engine is not answering" (its thread is alive; every call it makes fails)."""
+    if error is not None:
+        text = str(error).splitlines()[0] if str(error) else ""
+        if text:
+            return tr("stopped ({kind}: {text})", kind=type(error).__name__, text=text[:160])
+        return tr("stopped ({kind})", kind=type(error).__name__)
+    if thread_alive:
+        if not engine_answers(lab):
+            return tr("stalled: the engine at {url} is not answering (busy or stopped? dynalab.connect() waits "
+                      "for it, and starts a new one only if it has exited)", url=lab.endpoint_url)
+        return tr("running")
+    return tr("idle")

@@ -10,30 +10,43 @@ Every probe asks for ``PROBE_PATH``, moto's few-byte settings, never ``/moto-api
 object moto keeps, which took more than 2 s on an outside moto that had run lesson 4, and the engine was taken for
 "other". Other engines answer the same path at once too (dynalite: its health line; DynamoDB Local: an error), and
 any answer at all means alive.
+
+A call to a dead or silent engine fails at once with one line saying what to do: ``refuse_to_wait_again`` is the
+needs-retry hook on every local client (no waiting the whole timeout again; a write that timed out says it may still
+be applied), and ``explain_connection_errors_in_ipython`` turns botocore's deep traceback into that line.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import socket
+import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any
 
+from botocore.exceptions import ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+
 from dynalab.i18n import tr
 
 __all__ = [
+    "CONNECTION_ERRORS",
     "LOCAL_READ_TIMEOUT_SECONDS",
+    "LOCAL_REFUSED_ATTEMPTS",
     "PROBE_PATH",
     "EngineBusyError",
     "EngineUnreachableError",
     "accepts_connections",
     "busy_message",
     "engine_state",
+    "explain_connection_errors_in_ipython",
     "identify_engine",
     "is_loopback",
+    "may_write",
+    "refuse_to_wait_again",
 ]
 
 #: How long a call waits for a local engine's answer before it says the engine is not answering (a frozen or
@@ -142,3 +155,83 @@ def identify_engine(endpoint_url: str, seconds: float = LOCAL_READ_TIMEOUT_SECON
         if state == "answers" and matches(status, head):
             return engine
     return "other"
+
+
+# ---- failing fast on a dead engine, and saying so in one line -------------------------------------------------
+#: The errors botocore raises when an engine cannot be reached or does not answer.
+CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError)
+
+#: A refused connection to an engine on this machine is retried this many times in all (one quick retry rides
+#: through a blip); then the call fails. Nothing listening on loopback is no network fault to wait out: a retrying
+#: client (10 attempts, backoff from 50 ms) spent 25 s before a projector on a dead engine said it had stopped.
+LOCAL_REFUSED_ATTEMPTS = 2
+
+
+def refuse_to_wait_again(endpoint_url: str | None, read_timeout_seconds: float) -> Any:
+    """A botocore needs-retry hook: a local engine that did not answer in time is not retried (botocore would wait
+    the whole timeout again, up to 5 times), nor, past one quick retry, a loopback engine that refuses connections
+    (it is not running): the call fails at once with one line saying what to do. A write that timed out says
+    that it may still be applied: the engine has it, and a learner who sends an ``ADD`` again counts it twice."""
+    loopback = is_loopback(endpoint_url)
+
+    def check(caught_exception: BaseException | None = None, attempts: int = 1, operation: Any = None,
+              request_dict: Any = None, **_: Any) -> None:
+        if (loopback and isinstance(caught_exception, EndpointConnectionError)
+                and attempts >= LOCAL_REFUSED_ATTEMPTS):
+            raise EngineUnreachableError(tr(
+                "dynalab: the engine at {url} refuses connections: nothing listens there (it stopped?). Run "
+                "`lab = dynalab.connect()`: it starts a fresh embedded engine.", url=endpoint_url)) from None
+        if isinstance(caught_exception, ReadTimeoutError):
+            name = getattr(operation, "name", "")
+            if may_write(name, request_dict):
+                raise EngineUnreachableError(tr(
+                    "dynalab: the engine at {url} did not answer within {seconds:g} s (busy, stopped or "
+                    "overloaded?), and this {operation} may still be applied: read the item before you send it "
+                    "again (an ADD sent twice counts twice).", url=endpoint_url, seconds=read_timeout_seconds,
+                    operation=name)) from None
+            raise EngineUnreachableError(tr(
+                "dynalab: the engine at {url} did not answer within {seconds:g} s (busy, stopped or "
+                "overloaded?). `lab = dynalab.connect()` waits for a busy engine, and starts a fresh embedded "
+                "one only if it has exited.", url=endpoint_url, seconds=read_timeout_seconds)) from None
+
+    return check
+
+
+#: Operations that only read: a call of any other may have changed something when its answer did not come.
+_READ_ONLY_PREFIXES = ("Get", "BatchGet", "TransactGet", "Describe", "List", "Query", "Scan")
+
+
+def may_write(operation: str, request_dict: Any) -> bool:
+    """Could this call have written? PartiQL writes unless every statement is a SELECT."""
+    if operation.startswith(_READ_ONLY_PREFIXES):
+        return False
+    if operation not in ("ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"):
+        return True
+    try:
+        body = json.loads((request_dict or {}).get("body") or b"{}")
+        statements = [body] if operation == "ExecuteStatement" else (
+            body.get("Statements") or body.get("TransactStatements") or [])
+        return not all(str(each.get("Statement", "")).lstrip()[:6].upper() == "SELECT" for each in statements)
+    except (ValueError, TypeError, AttributeError):
+        return True
+
+
+def explain_connection_errors_in_ipython() -> None:
+    """In a notebook, turn a dead engine's deep botocore traceback into one line that says what to do."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_dynalab_handler", False):
+        return
+
+    def one_line(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
+        if isinstance(value, EngineUnreachableError):  # already one line that says what to do
+            print(value, file=sys.stderr)
+            return
+        print(tr("dynalab: the engine is not answering ({error}). If it stopped, run `lab = dynalab.connect()`: "
+                 "it starts a fresh one.", error=value), file=sys.stderr)
+
+    shell.set_custom_exc((*CONNECTION_ERRORS, EngineUnreachableError), one_line)
+    shell._dynalab_handler = True

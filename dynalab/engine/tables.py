@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -34,20 +34,19 @@ from dynalab.engine.ownership import (
 from dynalab.i18n import N_, tr
 from dynalab.models import batch_writes, checks
 from dynalab.models.capacity import write_units
+from dynalab.models.quotas import BATCH_GET_MAX_KEYS, THROTTLE_ERROR_CODES
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
 from dynalab.models.sizing import typed_item_size
 from dynalab.progress import Progress
 
-__all__ = ["BatchWriteError", "LoadReport", "batch_write", "bulk_load", "create_table", "delete_created_table",
-           "delete_table", "ensure_table", "mark_created", "query_pages", "scan_items", "scan_pages", "table_exists",
-           "wait_until_active"]
+__all__ = ["BatchWriteError", "LoadReport", "batch_get_answers", "batch_write", "bulk_load", "create_table",
+           "delete_created_table", "delete_table", "describe_existing_table", "ensure_table", "mark_created",
+           "query_pages", "scan_items", "scan_pages", "table_exists", "wait_until_active"]
 
 _KEY_TYPES = ("S", "N", "B")
-#: Errors that mean "slow down": botocore's retry policy has already retried them.
 #: dynalab's bound on bulk_load's backoff: the most it waits in all for items never processed (the defaults, 50 ms
 #: doubling over 10 attempts, wait about 25 s)
 BULK_LOAD_MAX_BACKOFF_SECONDS = 60
-_THROTTLE_CODES = ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded")
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -102,6 +101,19 @@ def table_exists(lab: Lab, table_name: str) -> bool:
             return False
         raise
     return True
+
+
+def describe_existing_table(lab: Lab, table_name: Any, parameter: str = "table_name") -> dict:
+    """The table's description, or a ValueError naming the parameter when the name breaks DynamoDB's rule or no
+    such table exists on this endpoint (instead of a ResourceNotFoundException from deep in boto3)."""
+    checks.table_name(parameter, table_name)
+    try:
+        return lab.client.describe_table(TableName=table_name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            raise ValueError(tr("{parameter}: no table {table!r} exists on this endpoint ({url}); create it first",
+                                parameter=parameter, table=table_name, url=lab.endpoint_url or 'AWS')) from None
+        raise
 
 
 def wait_until_active(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> dict:
@@ -351,14 +363,39 @@ def _pages(call: Any, args: dict[str, Any]) -> Iterator[dict]:
         args = {**args, "ExclusiveStartKey": page["LastEvaluatedKey"]}
 
 
-def scan_pages(lab: Lab, table_name: str, **scan_args: Any) -> Iterator[dict]:
-    """Every page of a Scan (each at most 1 MB), following LastEvaluatedKey; ``scan_args`` go to each call."""
-    return _pages(lab.client.scan, {"TableName": table_name, **scan_args})
+def scan_pages(lab: Lab, table_name: str, *, client: Any = None, **scan_args: Any) -> Iterator[dict]:
+    """Every page of a Scan (each at most 1 MB), following LastEvaluatedKey; ``scan_args`` go to each call.
+    ``client``: another of the lab's clients (e.g. ``lab.retrying_client(n)``, for a Scan that outlasts throttling)."""
+    return _pages((client or lab.client).scan, {"TableName": table_name, **scan_args})
 
 
-def query_pages(lab: Lab, table_name: str, **query_args: Any) -> Iterator[dict]:
-    """Every page of a Query (each at most 1 MB), following LastEvaluatedKey; ``query_args`` go to each call."""
-    return _pages(lab.client.query, {"TableName": table_name, **query_args})
+def query_pages(lab: Lab, table_name: str, *, client: Any = None, **query_args: Any) -> Iterator[dict]:
+    """Every page of a Query (each at most 1 MB), following LastEvaluatedKey; ``query_args`` go to each call
+    (``client`` as for ``scan_pages``)."""
+    return _pages((client or lab.client).query, {"TableName": table_name, **query_args})
+
+
+def batch_get_answers(lab: Lab, table_name: str, keys: Sequence[Mapping[str, Any]], *, consistent_read: bool = False,
+                      client: Any = None, max_attempts: int = 10, **call_args: Any) -> Iterator[dict]:
+    """BatchGetItem of ``keys`` (typed) from one table, 100 keys a call; UnprocessedKeys are sent again after 50 ms,
+    100 ms, ... (as the batch writer resends) up to ``max_attempts`` calls a group. Yields every answer (its
+    Responses, and its ConsumedCapacity when ``call_args`` ask for it: ``ReturnConsumedCapacity="INDEXES"``)."""
+    client = client or lab.client
+    for start in range(0, len(keys), BATCH_GET_MAX_KEYS):
+        pending: dict[str, Any] = {table_name: {"Keys": list(keys[start:start + BATCH_GET_MAX_KEYS]),
+                                                "ConsistentRead": consistent_read}}
+        for attempt in range(max_attempts):
+            if attempt:
+                time.sleep(batch_writes.backoff_seconds(attempt))
+            answer = client.batch_get_item(RequestItems=pending, **call_args)
+            yield answer
+            pending = answer.get("UnprocessedKeys") or {}
+            if not pending:
+                break
+        if pending:
+            raise RuntimeError(tr("BatchGetItem on {table}: keys still unprocessed after {attempts} calls "
+                                  "(UnprocessedKeys: the table's capacity is used up)", table=table_name,
+                                  attempts=max_attempts))
 
 
 def scan_items(lab: Lab, table_name: str, *, typed: bool = False, consistent: bool = True) -> list[dict]:
@@ -394,6 +431,8 @@ class LoadReport:
     throttled_attempts: int = 0
     #: items sent again in this loop's retries (those handed back in UnprocessedItems)
     items_resent: int = 0
+    #: every call's ConsumedCapacity entries, when ``batch_write`` was asked to return them
+    consumed_capacity: list[dict] = field(default_factory=list)
 
 
 class BatchWriteError(RuntimeError):
@@ -430,7 +469,7 @@ def _key_schema_of(lab: Lab, table_name: str) -> list[tuple[str, str, str]]:
 def _diagnose(lab: Lab, writes: Sequence[tuple[str, dict]], call: list[int], error: ClientError) -> tuple[int, str]:
     """Which write of a refused call broke which rule (DescribeTable only now, on the failure path)."""
     code, message = error.response["Error"].get("Code", ""), error.response["Error"].get("Message", "")
-    if code in _THROTTLE_CODES:
+    if code in THROTTLE_ERROR_CODES:
         return call[0], tr("{code} after botocore's retries (exponential backoff from 50 ms): the table's capacity "
                            "is used up; raise it, or load with a larger max_attempts", code=code)
     if code == "ResourceNotFoundException":
@@ -475,6 +514,7 @@ def batch_write(
     base_delay_seconds: float = 0.05,
     on_written: Callable[[int], None] | None = None,
     key_schemas: Mapping[str, Sequence[tuple[str, str, str]]] | None = None,
+    return_consumed_capacity: str | None = None,
 ) -> LoadReport:
     """Send ``(table name, PutRequest or DeleteRequest)`` writes with BatchWriteItem: calls of at most 25 requests
     and 16 MB, in order; UnprocessedItems sent again after 50 ms, 100 ms, 200 ms, ... (Programming.Errors.html) up
@@ -485,8 +525,11 @@ def batch_write(
 
     On any failure it raises ``BatchWriteError`` saying how many writes went in, which write failed and why
     (a missing or mistyped key, two writes to one key in a call, an item over 400 KB, throttling).
+    ``return_consumed_capacity`` ("TOTAL", "INDEXES"): every call asks for it; the report keeps each answer's.
     """
     client = client or lab.client
+    asked = {"ReturnConsumedCapacity": return_consumed_capacity} if return_consumed_capacity else {}
+    consumed: list[dict] = []
     started = time.monotonic()
     written = calls = resent = resent_items = throttled = 0
     for call in batch_writes.group_calls(writes):
@@ -504,12 +547,13 @@ def batch_write(
             for position in pending:
                 requests.setdefault(writes[position][0], []).append(writes[position][1])
             try:
-                answer = client.batch_write_item(RequestItems=requests)
+                answer = client.batch_write_item(RequestItems=requests, **asked)
             except ClientError as error:
                 throttled += error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
                 failed, reason = _diagnose(lab, writes, pending, error)
                 _raise_incomplete(writes, written, failed, reason, pending, call)
             calls += 1
+            consumed.extend(answer.get("ConsumedCapacity") or [])
             throttled += answer.get("ResponseMetadata", {}).get("RetryAttempts", 0)
             unprocessed = answer.get("UnprocessedItems") or {}
             # An unprocessed request comes back as it was sent: find each one's position again.
@@ -524,7 +568,7 @@ def batch_write(
             _raise_incomplete(writes, written, pending[0], tr("still unprocessed after {attempts} calls "
                               "(UnprocessedItems: the table's capacity is used up)", attempts=max_attempts),
                               pending, call)
-    return LoadReport(written, calls, resent, time.monotonic() - started, throttled, resent_items)
+    return LoadReport(written, calls, resent, time.monotonic() - started, throttled, resent_items, consumed)
 
 
 def _raise_incomplete(writes: Sequence[tuple[str, dict]], written: int, failed: int, reason: str,

@@ -7,6 +7,7 @@ plotly figure out; no DynamoDB rule here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -15,7 +16,7 @@ from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, AttributeSize
 
-__all__ = ["read_pattern_figure", "size_breakdown_figure", "units_by_size_figure"]
+__all__ = ["read_pattern_figure", "read_patterns_figure", "size_breakdown_figure", "units_by_size_figure"]
 
 NAME_COLOUR = "#9467bd"
 VALUE_COLOUR = "#1f77b4"
@@ -99,3 +100,10 @@ def read_pattern_figure(units: Mapping[str, float], title: str | None = None) ->
     figure.update_layout(title=title, yaxis_title=tr("read capacity units"), height=360, margin=dict(t=50, b=40),
                          yaxis_range=[0, max(values or [1]) * 1.25])
     return fit_title(figure)
+
+
+def read_patterns_figure(reads: Any) -> go.Figure:
+    """Lesson 1's reads three ways (a ``dynalab.lessons.capacity.ReadPatterns``: its ``units``, ``item_count`` and
+    ``item_size_bytes``), titled with what was read."""
+    return read_pattern_figure(reads.units, tr("Reading {count} items of {size} B (eventually consistent)",
+                                               count=reads.item_count, size=reads.item_size_bytes))

@@ -7,6 +7,7 @@ plotly figure out; no DynamoDB rule here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,7 +23,8 @@ from dynalab.models.partitions import (
     SplitStep,
 )
 
-__all__ = ["key_placement_figure", "partition_estimate_figure", "partition_load_figure", "split_history_figure"]
+__all__ = ["key_placement_figure", "partition_estimate_figure", "partition_load_figure", "placement_figure",
+           "split_history_figure"]
 
 READ_COLOUR = "#1f77b4"
 WRITE_COLOUR = "#ff7f0e"
@@ -148,3 +150,9 @@ def key_placement_figure(counts: np.ndarray, title: str = "") -> go.Figure:
     figure.update_layout(title=dict(text=title, font=dict(size=13)), xaxis_title=tr("partition"),
                          yaxis_title=tr("items"), height=320, margin=dict(t=50, b=40))
     return fit_title(figure)
+
+
+def placement_figure(placement: Any) -> go.Figure:
+    """Lesson 3's keys placed on the engine (a ``dynalab.lessons.partitions.KeyPlacement``): items per partition."""
+    return key_placement_figure(placement.items_per_partition, tr("{table}: items per partition (model)",
+                                                                  table=placement.table_name))

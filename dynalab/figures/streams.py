@@ -7,6 +7,7 @@ plotly figure out; no DynamoDB rule here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -14,11 +15,11 @@ from dynalab.figures import fit_title, labels, numbers_by_label, same_length, se
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 
-__all__ = ["cost_comparison_figure", "daily_votes_figure", "vote_summary_figure"]
+__all__ = ["batch_vs_stream_figure", "cost_comparison_figure", "daily_votes_figure", "vote_summary_figure"]
 
 BATCH_COLOUR = "#d62728"
 STREAM_COLOUR = "#2ca02c"
-#: the lines lesson 5 draws (``dynalab.widgets.streams.batch_vs_stream_figure``): their legend in the current language
+#: the lines lesson 5 draws (``batch_vs_stream_figure``): their legend in the current language
 #: (English templates, shown through ``tr``); any other label is shown as given
 LINE_NAMES = (N_("batch, on-demand"), N_("stream, on-demand"), N_("batch, provisioned"), N_("stream, provisioned"))
 
@@ -75,3 +76,11 @@ def cost_comparison_figure(days: Sequence[int], cumulative_dollars: Mapping[str,
                          margin=dict(l=70, r=20, t=50, b=40), legend=dict(orientation="h", y=-0.2),
                          yaxis=dict(tickformat="$.2e"))
     return fit_title(figure)
+
+
+def batch_vs_stream_figure(comparison: Any) -> go.Figure:
+    """Lesson 5's figure of a ``compare_batch_and_stream`` result (a ``BatchVsStreamCost``): cumulative dollars of
+    both approaches at both price lists."""
+    lines = {f"{approach}, {price_list}": comparison.cumulative_dollars(approach, price_list)
+             for price_list in ("on-demand", "provisioned") for approach in ("batch", "stream")}
+    return cost_comparison_figure([d.day for d in comparison.days], lines)

@@ -31,6 +31,7 @@ __all__ = [
     "missing_translations",
     "set_language",
     "tr",
+    "yes_no",
 ]
 
 LANGUAGES: tuple[str, ...] = ("en", "ja")
@@ -100,6 +101,11 @@ def N_(message: str, /) -> str:  # noqa: N802 - gettext's name for "mark for tra
     """Mark an English template kept in a constant (a label table, a default) so the catalog tests find it;
     :func:`tr` translates it where it is shown."""
     return message
+
+
+def yes_no(flag: object) -> str:
+    """"yes" or "no" in the current language (a readout's answer to a question it asks)."""
+    return tr("yes") if flag else tr("no")
 
 
 def missing_translations() -> list[tuple[str, str]]:

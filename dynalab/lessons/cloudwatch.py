@@ -129,19 +129,33 @@ def _from_json(document: Any, metric: str | None, where: str) -> tuple[str, list
     if not isinstance(document, dict):
         raise ValueError(tr("{where}: expected the JSON of 'aws cloudwatch get-metric-data' (an object with "
                             "MetricDataResults); got {kind}", where=where, kind=type(document).__name__))
-    if "Datapoints" in document:  # get-metric-statistics
-        label = str(document.get("Label", ""))
-        if metric is not None and metric != label:
-            raise ValueError(tr("{where}: holds {label!r}, not {metric!r}", where=where, label=label, metric=metric))
-        points = document["Datapoints"]
-        if not isinstance(points, list) or any(not isinstance(p, dict) for p in points):
-            raise ValueError(tr("{where}: Datapoints must be a list of objects with Timestamp and Sum", where=where))
-        if points and "Sum" not in points[0]:
-            found = sorted(set(points[0]) - {"Timestamp", "Unit"})
-            raise ValueError(tr("{where}: the export needs the Sum statistic (--statistics Sum); got {found}",
-                                where=where, found=found))
-        return (label, [_when(p.get("Timestamp"), where) for p in points],
-                [_sum(p.get("Sum"), where) for p in points])
+    if "Datapoints" in document:
+        return _from_statistics(document, metric, where)
+    chosen = _chosen_result(document, metric, where)
+    if not isinstance(chosen, dict) or not isinstance(chosen.get("Timestamps"), list) \
+            or not isinstance(chosen.get("Values"), list):
+        raise ValueError(tr("{where}: a MetricDataResult needs the lists Timestamps and Values", where=where))
+    return (str(chosen.get("Label") or chosen.get("Id") or ""), [_when(t, where) for t in chosen["Timestamps"]],
+            [_sum(v, where) for v in chosen["Values"]])
+
+
+def _from_statistics(document: dict, metric: str | None, where: str) -> tuple[str, list[float], list[float]]:
+    """The JSON ``aws cloudwatch get-metric-statistics`` prints: a Label and its Datapoints."""
+    label = str(document.get("Label", ""))
+    if metric is not None and metric != label:
+        raise ValueError(tr("{where}: holds {label!r}, not {metric!r}", where=where, label=label, metric=metric))
+    points = document["Datapoints"]
+    if not isinstance(points, list) or any(not isinstance(p, dict) for p in points):
+        raise ValueError(tr("{where}: Datapoints must be a list of objects with Timestamp and Sum", where=where))
+    if points and "Sum" not in points[0]:
+        found = sorted(set(points[0]) - {"Timestamp", "Unit"})
+        raise ValueError(tr("{where}: the export needs the Sum statistic (--statistics Sum); got {found}",
+                            where=where, found=found))
+    return label, [_when(p.get("Timestamp"), where) for p in points], [_sum(p.get("Sum"), where) for p in points]
+
+
+def _chosen_result(document: dict, metric: str | None, where: str) -> Any:
+    """The MetricDataResult of a ``get-metric-data`` export: its only one, or the one ``metric`` names."""
     results = document.get("MetricDataResults")
     if not isinstance(results, list) or not results:
         raise ValueError(tr("{where}: no MetricDataResults (expected the JSON 'aws cloudwatch get-metric-data' prints)",
@@ -159,11 +173,7 @@ def _from_json(document: Any, metric: str | None, where: str) -> tuple[str, list
             raise ValueError(tr("{where}: no metric with Label or Id {metric!r}; it holds {names}", where=where,
                                 metric=metric, names=', '.join(names)))
         chosen = matches[0]
-    if not isinstance(chosen, dict) or not isinstance(chosen.get("Timestamps"), list) \
-            or not isinstance(chosen.get("Values"), list):
-        raise ValueError(tr("{where}: a MetricDataResult needs the lists Timestamps and Values", where=where))
-    return (str(chosen.get("Label") or chosen.get("Id") or ""), [_when(t, where) for t in chosen["Timestamps"]],
-            [_sum(v, where) for v in chosen["Values"]])
+    return chosen
 
 
 def _from_csv(text: str, where: str) -> tuple[list[float], list[float]]:

@@ -21,7 +21,8 @@ import numpy as np
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab, check_lab
-from dynalab.fidelity.throttling import THROTTLE_CODE, enforce_throughput
+from dynalab.engine.attempts import attempt_writes
+from dynalab.fidelity.throttling import enforce_throughput
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
@@ -255,15 +256,14 @@ def throttled_write(lab: Lab, table_name: str, item: dict[str, Any]) -> list[dic
         raise checks.ParameterTypeError(tr("item must be {shape}; got {item!r:.60}", shape=shape, item=item))
     enforcer = enforce_throughput(lab, name, clock=StepClock())  # a clock that stands still: nothing refills
     try:
-        lab.new_client(retries={"mode": "standard", "total_max_attempts": 1}).put_item(TableName=name, Item=item)
+        # one attempt, no retries: the refusal as DynamoDB sends it (a refusal that is not a throttle is raised)
+        attempt, = attempt_writes(lab, name, [item])
     except ClientError as error:
-        if error.response["Error"]["Code"] != THROTTLE_CODE:
-            raise ValueError(tr("item: DynamoDB refused it ({code}: {message})", code=error.response["Error"][
-                "Code"], message=error.response["Error"].get("Message"))) from None
-        return list(error.response.get("ThrottlingReasons") or [])
+        raise ValueError(tr("item: DynamoDB refused it ({code}: {message})", code=error.response["Error"][
+            "Code"], message=error.response["Error"].get("Message"))) from None
     finally:
         enforcer.stop()
-    return []
+    return list(attempt.throttling_reasons)
 
 
 def export_metrics(lab: Lab, table_name: str, path: str | os.PathLike | None = None, *,

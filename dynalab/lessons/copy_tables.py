@@ -28,7 +28,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
-from dynalab.engine.streams import StreamProjector, describe_existing_table
+from dynalab.engine.streams import StreamProjector
+from dynalab.engine.tables import describe_existing_table
 from dynalab.i18n import N_, tr
 from dynalab.lessons.projections import CopyProjection
 from dynalab.models import checks

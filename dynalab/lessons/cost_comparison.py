@@ -47,6 +47,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
+from dynalab.engine.attempts import is_throttled, single_attempt_client
 from dynalab.engine.tables import scan_pages
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
@@ -383,7 +384,7 @@ def scan_contention(lab: Lab, users_table: str, batch_table: str, user_ids: list
     """
     if not user_ids:
         raise ValueError(tr("scan_contention needs at least one user id to read"))
-    reader = lab.new_client(retries={"mode": "standard", "max_attempts": 1})
+    reader = single_attempt_client(lab)  # one attempt a read: a throttle shows
     reads = throttled = 0
     stop = threading.Event()
 
@@ -393,7 +394,7 @@ def scan_contention(lab: Lab, users_table: str, batch_table: str, user_ids: list
             try:
                 reader.get_item(TableName=users_table, Key={"UserID": {"S": user_ids[reads % len(user_ids)]}})
             except ClientError as error:
-                if error.response["Error"]["Code"] != "ProvisionedThroughputExceededException":
+                if not is_throttled(error):
                     raise
                 throttled += 1
             reads += 1
@@ -418,18 +419,10 @@ def many_users(users: list[dict], copies: int) -> list[dict]:
     return [{**user, "UserID": f"{user['UserID']}-{n}"} for n in range(copies) for user in users]
 
 
+#: A batch's Scan is throttled too: it waits (botocore's backoff from 50 ms, about 25 s in all) and carries on.
+BATCH_SCAN_MAX_ATTEMPTS = 10
+
+
 def _scan_all(lab: Lab, table_name: str) -> int:
-    count = 0
-    args: dict[str, Any] = {"TableName": table_name}
-    while True:
-        try:
-            page = lab.client.scan(**args)
-        except ClientError as error:  # the batch itself is throttled too: wait and carry on, as a batch would
-            if error.response["Error"]["Code"] != "ProvisionedThroughputExceededException":
-                raise
-            time.sleep(0.5)
-            continue
-        count += page["Count"]
-        if "LastEvaluatedKey" not in page:
-            return count
-        args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    client = lab.retrying_client(BATCH_SCAN_MAX_ATTEMPTS)
+    return sum(page["Count"] for page in scan_pages(lab, table_name, client=client))

@@ -56,7 +56,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
-from dynalab.engine.background import BackgroundPoller
+from dynalab.engine.background import BackgroundPoller, runner_state
 from dynalab.engine.streams import (
     LEASE_SECONDS,
     LEASE_SECONDS_MAX,
@@ -66,7 +66,6 @@ from dynalab.engine.streams import (
     SourceWatch,
     lineage_order,
     list_shards,
-    runner_state,
     stream_arn,
     stream_view_type,
 )
@@ -433,25 +432,38 @@ class EventSourceMapping(BackgroundPoller):
         return "partial", min(index[n] for n in named), ""
 
     def _step(self, shard: _Shard, lane_number: int) -> None:
+        """One invocation of the lane's next batch (or the discard of its records too old to send)."""
         lane = shard.lanes[lane_number]
         work = self._next_work(lane)
         if work is None:
             return
-        limit = self.settings.maximum_record_age_in_seconds
-        limit = STREAM_RETENTION_SECONDS if limit == -1 else limit
         now = self.now()
-        expired = [r for r in work.records if now - r["dynamodb"]["ApproximateCreationDateTime"] > limit]
-        if expired:
-            self._discard(shard, lane, work, expired, "RecordAgeExceeded", now)
-            rest = work.records[len(expired):]
-            if rest:
-                lane.work[0] = _Work(rest, work.retry, work.depth, work.invoke_count)
-            else:
-                lane.work.pop(0)
+        if self._discard_expired(shard, lane, work, now):
             return
         work.invoke_count += 1
         response, error, timed_out = self.function.invoke(self._event(shard, lane, work))
         outcome, failed, error = self._classify(work, response, error)
+        action = self._act(shard, lane, work, outcome, failed, response, now)
+        self._note_invocation(shard, lane_number, work, outcome, action, failed, error, now, timed_out)
+
+    def _discard_expired(self, shard: _Shard, lane: _Lane, work: _Work, now: float) -> bool:
+        """Discard the batch's records past the maximum record age; True when any were (nothing invoked then)."""
+        limit = self.settings.maximum_record_age_in_seconds
+        limit = STREAM_RETENTION_SECONDS if limit == -1 else limit
+        expired = [r for r in work.records if now - r["dynamodb"]["ApproximateCreationDateTime"] > limit]
+        if not expired:
+            return False
+        self._discard(shard, lane, work, expired, "RecordAgeExceeded", now)
+        rest = work.records[len(expired):]
+        if rest:
+            lane.work[0] = _Work(rest, work.retry, work.depth, work.invoke_count)
+        else:
+            lane.work.pop(0)
+        return True
+
+    def _act(self, shard: _Shard, lane: _Lane, work: _Work, outcome: str, failed: int | None, response: Any,
+             now: float) -> str:
+        """What the mapping does after an invocation ended in ``outcome``: done, retry, bisect or discard."""
         records = work.records
         if outcome == "success":
             action = "done"
@@ -488,6 +500,11 @@ class EventSourceMapping(BackgroundPoller):
             else:
                 self._discard(shard, lane, work, records, "RetryAttemptsExhausted", now)
             lane.work.pop(0)
+        return action
+
+    def _note_invocation(self, shard: _Shard, lane_number: int, work: _Work, outcome: str, action: str,
+                         failed: int | None, error: str, now: float, timed_out: bool) -> None:
+        records = work.records
         first = records[0]["dynamodb"]["SequenceNumber"] if records else ""
         last = records[-1]["dynamodb"]["SequenceNumber"] if records else ""
         key = self._partition_key()

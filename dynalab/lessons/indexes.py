@@ -20,7 +20,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynalab.engine.tables import create_table
+from dynalab.engine.attempts import attempt_writes
+from dynalab.engine.tables import create_table, query_pages
 from dynalab.i18n import tr
 from dynalab.lessons.index_queries import (  # noqa: F401 - lesson 6 calls them from here
     FilterOrIndexLive,
@@ -30,6 +31,8 @@ from dynalab.lessons.index_queries import (  # noqa: F401 - lesson 6 calls them 
 )
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
+from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
+from dynalab.models.quotas import GSI_PER_TABLE_DEFAULT, PARTITION_MAX_WRITE_UNITS_PER_SECOND
 from dynalab.models.sizing import item_size
 
 __all__ = [
@@ -62,8 +65,7 @@ __all__ = [
 INDEX_PROJECTIONS = ("KEYS_ONLY", "INCLUDE", "ALL")
 #: The attribute an INCLUDE projection carries into each index (a short title, as a listing page would show).
 INCLUDED_ATTRIBUTE = "title"
-MAX_INDEXES = 20  # GSIs per table, the default quota (ServiceQuotas.html)
-_THROTTLED = "ProvisionedThroughputExceededException"
+MAX_INDEXES = GSI_PER_TABLE_DEFAULT  # GSIs per table, the default quota [src:index-quotas]
 
 
 # ------------------------------------------------------------------------------------------------ the units
@@ -186,9 +188,14 @@ def indexed_item(item_size_bytes: int, index_count: int = 1, key: str = "item#1"
     return item
 
 
-def write_with_indexes(lab: Any, table_name: str, item: Mapping[str, Any], label: str = "PutItem") -> MeteredUnits:
-    """PutItem ``item`` with ``ReturnConsumedCapacity="INDEXES"``; the units the meter reported, per index."""
-    answer = lab.resource.Table(table_name).put_item(Item=dict(item), ReturnConsumedCapacity="INDEXES")
+def write_with_indexes(lab: Any, table_name: str, item: Mapping[str, Any], label: str = "PutItem", *,
+                       new_item: bool = False) -> MeteredUnits:
+    """PutItem ``item`` with ``ReturnConsumedCapacity="INDEXES"``; the units the meter reported, per index.
+    ``new_item``: the item of that key is deleted first, so the write is a new item, not a replacement."""
+    table = lab.resource.Table(table_name)
+    if new_item:
+        table.delete_item(Key={"pk": item["pk"]})
+    answer = table.put_item(Item=dict(item), ReturnConsumedCapacity="INDEXES")
     return consumed_units(answer.get("ConsumedCapacity"), label, reported=meters_indexes(lab))
 
 
@@ -357,33 +364,27 @@ def gsi_back_pressure(lab: Any, *, seconds: int = 3, writes_per_second: int = 20
 
     check_lab(lab)
     for parameter, value, low, high in (("seconds", seconds, 1, 30), ("writes_per_second", writes_per_second, 1, 200),
-                                        ("table_write_capacity_units", table_write_capacity_units, 1, 40_000),
-                                        ("index_write_capacity_units", index_write_capacity_units, 1, 40_000)):
+                                        ("table_write_capacity_units", table_write_capacity_units, 1, MAX_UNITS),
+                                        ("index_write_capacity_units", index_write_capacity_units, 1, MAX_UNITS)):
         checks.number(parameter, value, low=low, high=high, integer=True)
     table = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["customer"],
                                table_capacity=(100, table_write_capacity_units),
                                index_capacity=(100, index_write_capacity_units))
     clock = StepClock()
     throttling = enforce_throughput(lab, table.name, burst_seconds=0, clock=clock)
-    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})  # one attempt: count each refusal once
     counts = [dict(with_key_served=0, with_key_throttled=0, without_key_served=0, without_key_throttled=0)
               for _ in range(seconds)]
+    items = []
+    for n in range(seconds * writes_per_second):
+        item = {"pk": {"S": f"order#{n:05d}"}, "total": {"N": str(n)}}
+        if n % 2 == 0:  # every other write carries the GSI's key
+            item["customer"] = {"S": f"customer#{n % 7}"}
+        items.append(item)
     try:
-        for n in range(seconds * writes_per_second):
-            clock.advance(1.0 / writes_per_second)
-            carries = n % 2 == 0
-            item = {"pk": {"S": f"order#{n:05d}"}, "total": {"N": str(n)}}
-            if carries:
-                item["customer"] = {"S": f"customer#{n % 7}"}
-            kind = "with_key" if carries else "without_key"
-            second = min(int(n // writes_per_second), seconds - 1)
-            try:
-                client.put_item(TableName=table.name, Item=item)
-                counts[second][f"{kind}_served"] += 1
-            except ClientError as error:
-                if error.response["Error"]["Code"] != _THROTTLED:
-                    raise
-                counts[second][f"{kind}_throttled"] += 1
+        for attempt in attempt_writes(lab, table.name, items, clock=clock, writes_per_second=writes_per_second):
+            kind = "with_key" if attempt.number % 2 == 0 else "without_key"
+            second = min(int(attempt.number // writes_per_second), seconds - 1)
+            counts[second][f"{kind}_throttled" if attempt.throttled else f"{kind}_served"] += 1
     finally:
         throttling.stop()
     return BackPressure(table_write_capacity_units, index_write_capacity_units, float(writes_per_second),
@@ -430,34 +431,19 @@ class ShardingResult:
 
 def _throttled_writes(lab: Any, table_name: str, keys: Sequence[str], clock: StepClock, writes_per_second: float,
                       tag: str) -> int:
-    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})
-    throttled = 0
-    for n, key in enumerate(keys):
-        clock.advance(1.0 / writes_per_second)
-        try:
-            client.put_item(TableName=table_name, Item={"pk": {"S": key}, "sk": {"S": f"{tag}#{n:06d}"},
-                                                        "votes": {"N": "1"}})
-        except ClientError as error:
-            if error.response["Error"]["Code"] != _THROTTLED:
-                raise
-            throttled += 1
-    return throttled
+    items = [{"pk": {"S": key}, "sk": {"S": f"{tag}#{n:06d}"}, "votes": {"N": "1"}} for n, key in enumerate(keys)]
+    return sum(attempt.throttled for attempt in attempt_writes(lab, table_name, items, clock=clock,
+                                                               writes_per_second=writes_per_second))
 
 
 def _query_all(lab: Any, table_name: str, key: str) -> tuple[int, float]:
     """Items and read units of one partition key's Query, every page (units from the meter's INDEXES answer)."""
-    items, units, start = 0, 0.0, None
-    while True:
-        args: dict[str, Any] = {"TableName": table_name, "KeyConditionExpression": "pk = :k",
-                                "ExpressionAttributeValues": {":k": {"S": key}}, "ReturnConsumedCapacity": "TOTAL"}
-        if start:
-            args["ExclusiveStartKey"] = start
-        page = lab.client.query(**args)
+    items, units = 0, 0.0
+    for page in query_pages(lab, table_name, KeyConditionExpression="pk = :k",
+                            ExpressionAttributeValues={":k": {"S": key}}, ReturnConsumedCapacity="TOTAL"):
         items += page["Count"]
         units += float((page.get("ConsumedCapacity") or {}).get("CapacityUnits") or 0.0)
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return items, units
+    return items, units
 
 
 def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_second: int = 2000,
@@ -475,7 +461,7 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
     checks.number("shards", shards, low=2, high=100, integer=True)
     checks.number("writes", writes, low=1, high=5000, integer=True)
     checks.number("writes_per_second", writes_per_second, low=1, high=100_000, integer=True)
-    checks.number("table_write_capacity_units", table_write_capacity_units, low=1, high=40_000, integer=True)
+    checks.number("table_write_capacity_units", table_write_capacity_units, low=1, high=MAX_UNITS, integer=True)
     checks.text("hot_key", hot_key, min_length=1, max_length=1000)
     checks.text("name", name, min_length=1, max_length=200)
     chooser = random.Random(6)  # seeded: the same shards every run
@@ -505,7 +491,8 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
         found, units = _query_all(lab, tables["sharded"], f"{hot_key}#{shard}")
         sharded_items += found
         sharded_units += units
-    return ShardingResult(writes, float(writes_per_second), partitions, min(share, 1000.0), shards,
+    return ShardingResult(writes, float(writes_per_second), partitions,
+                          min(share, float(PARTITION_MAX_WRITE_UNITS_PER_SECOND)), shards,
                           throttled["hot"], throttled["sharded"], 1, shards, hot_units, sharded_units, hot_items,
                           sharded_items, table_write_capacity_units)
 
@@ -557,20 +544,12 @@ def _per_partition_run(lab: Any, table_name: str, items: Sequence[dict], writes_
     # the index-shaped table's sort key (the order ID) only grows: a status value's entries are not split
     throttling = enforce_throughput(lab, table_name, per_partition=True, burst_seconds=0,
                                     initial_burst_seconds=0.05, clock=clock, monotonic_sort_key=True)
-    client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})
-    refused = []
     try:
-        for number, item in enumerate(items):
-            clock.advance(1.0 / writes_per_second)
-            try:
-                client.put_item(TableName=table_name, Item=item)
-            except ClientError as error:
-                if error.response["Error"]["Code"] != _THROTTLED:
-                    raise
-                refused.append(number)
+        return [attempt.number for attempt in attempt_writes(lab, table_name, items, clock=clock,
+                                                             writes_per_second=writes_per_second)
+                if attempt.throttled]
     finally:
         throttling.stop()
-    return refused
 
 
 def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2000, capacity_units: int = 3000,

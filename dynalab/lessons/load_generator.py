@@ -21,14 +21,15 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
+from dynalab.engine.attempts import is_throttled
 from dynalab.engine.aws_budget import approve_table_load
-from dynalab.engine.streams import describe_existing_table
-from dynalab.fidelity.throttling import THROTTLE_CODE, ThroughputEnforcer, find_enforcer
+from dynalab.engine.tables import create_table, describe_existing_table
+from dynalab.fidelity.throttling import ThroughputEnforcer, enforce_throughput, find_enforcer
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.autoscaling import ScalingEvent, TargetTrackingPolicy
 
-__all__ = ["LoadRun", "LoadRunError", "LoadSecond", "run_load"]
+__all__ = ["LoadRun", "LoadRunError", "LoadSecond", "run_load", "run_throttled_load"]
 
 MAX_REQUESTS_PER_SECOND = 500
 MAX_SECONDS = 120
@@ -128,7 +129,24 @@ def run_load(
     if autoscaling is not None and enforcer is None:
         raise ValueError(tr("auto scaling in compressed time needs dynalab.enforce_throughput(lab, table) first (it "
                             "measures the consumed capacity)"))
-    # On AWS, the estimate first (each call is a small item: 1 write unit, or an eventually consistent read: 0.5).
+    _approve(lab, table_name, operation, requests_per_second, seconds, autoscaling, enforcer)
+    # After the cost ceiling (on AWS it speaks first), before any request: the table and its key.
+    _check_key(lab, table_name, partition_key)
+    # Enough threads and connections that requests sleeping in boto3's backoff never hold up the schedule.
+    load = _Load(lab, LoadRun(table_name, operation, float(requests_per_second), seconds, []),
+                 lab.new_client(max_pool_connections=workers), enforcer, autoscaling, on_second, partition_key,
+                 key_prefix)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            load.fire(pool)
+    finally:
+        load.client.close()
+    return load.finish()
+
+
+def _approve(lab: Lab, table_name: str, operation: str, requests_per_second: float, seconds: int,
+             autoscaling: TargetTrackingPolicy | None, enforcer: ThroughputEnforcer | None) -> None:
+    """On AWS, the estimate first (each call is a small item: 1 write unit, or an eventually consistent read: 0.5)."""
     calls = int(round(requests_per_second * seconds))
     upto = None
     if autoscaling is not None and enforcer is not None:
@@ -138,7 +156,9 @@ def run_load(
                                            operation=operation, table_name=table_name),
                        write_request_units=calls if operation == "write" else 0,
                        read_request_units=calls * 0.5 if operation == "read" else 0, capacity_up_to=upto)
-    # After the cost ceiling (on AWS it speaks first), before any request: the table and its key.
+
+
+def _check_key(lab: Lab, table_name: str, partition_key: str) -> None:
     schema = describe_existing_table(lab, table_name)["KeySchema"]
     hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
     if hash_key != partition_key or len(schema) > 1:
@@ -146,120 +166,133 @@ def run_load(
                             "table {table_name!r} is keyed by {value}. Pass partition_key={hash_key!r} (a table "
                             "without a sort key), or load another table", partition_key=partition_key,
                             table_name=table_name, value=[k['AttributeName'] for k in schema], hash_key=hash_key))
-    # Enough threads and connections that requests sleeping in boto3's backoff never hold up the schedule.
-    client = lab.new_client(max_pool_connections=workers)
-    rows: dict[int, LoadSecond] = {}
-    lock = threading.Lock()
-    run = LoadRun(table_name, operation, float(requests_per_second), seconds, [])
-    marks = {"throttled": enforcer.throttled_attempts if enforcer else 0,
-             "units": enforcer.units_total[operation] if enforcer else 0.0}
-    started = time.monotonic()
 
-    def row(second: int) -> LoadSecond:
-        found = rows.get(second)
+
+class _Load:
+    """One run of ``run_load``: the schedule of calls (open loop), the rows per second, auto scaling's datapoints."""
+
+    def __init__(self, lab: Lab, run: LoadRun, client: Any, enforcer: ThroughputEnforcer | None,
+                 autoscaling: TargetTrackingPolicy | None, on_second: Any, partition_key: str,
+                 key_prefix: str) -> None:
+        self.lab, self.run, self.client, self.enforcer = lab, run, client, enforcer
+        self.autoscaling, self.on_second = autoscaling, on_second
+        self.partition_key, self.key_prefix = partition_key, key_prefix
+        self.rows: dict[int, LoadSecond] = {}
+        self.lock = threading.Lock()
+        self.failures: list[tuple[int, BaseException]] = []  # (second, error): a call that failed, not throttled
+        operation = run.operation
+        self.marks = {"throttled": enforcer.throttled_attempts if enforcer else 0,
+                      "units": enforcer.units_total[operation] if enforcer else 0.0}
+        self.started = time.monotonic()
+
+    def row(self, second: int) -> LoadSecond:
+        found = self.rows.get(second)
         if found is None:
-            found = rows[second] = LoadSecond(second)
+            found = self.rows[second] = LoadSecond(second)
         return found
 
-    failures: list[tuple[int, BaseException]] = []  # (second, error): a call that failed, not throttled
-
-    def send_request(number: int) -> None:
+    def send_request(self, number: int) -> None:
         try:
-            _send(number)
-        except BaseException as error:  # noqa: BLE001 - the schedule stops and says so (below)
-            with lock:
-                failures.append((int(time.monotonic() - started), error))
+            self._send(number)
+        except BaseException as error:  # noqa: BLE001 - the schedule stops and says so (finish)
+            with self.lock:
+                self.failures.append((int(time.monotonic() - self.started), error))
 
-    def _send(number: int) -> None:
+    def _send(self, number: int) -> None:
+        table_name = self.run.table_name
         try:
-            if operation == "write":
-                item = {partition_key: {"S": f"{key_prefix}-{number}"}, "n": {"N": str(number)}}
-                answer = client.put_item(TableName=table_name, Item=item)
+            if self.run.operation == "write":
+                item = {self.partition_key: {"S": f"{self.key_prefix}-{number}"}, "n": {"N": str(number)}}
+                answer = self.client.put_item(TableName=table_name, Item=item)
             else:
-                key = {partition_key: {"S": f"{key_prefix}-{number // 2}"}}
-                answer = client.get_item(TableName=table_name, Key=key)
+                key = {self.partition_key: {"S": f"{self.key_prefix}-{number // 2}"}}
+                answer = self.client.get_item(TableName=table_name, Key=key)
             outcome, retries = "served", answer["ResponseMetadata"].get("RetryAttempts", 0)
         except ClientError as error:
-            if error.response["Error"]["Code"] != THROTTLE_CODE:
+            if not is_throttled(error):
                 raise
             outcome, retries = "failed", error.response["ResponseMetadata"].get("RetryAttempts", 0)
-        second = int(time.monotonic() - started)
-        with lock:
-            setattr(row(second), outcome, getattr(row(second), outcome) + 1)
-            run.retries += retries
+        second = int(time.monotonic() - self.started)
+        with self.lock:
+            setattr(self.row(second), outcome, getattr(self.row(second), outcome) + 1)
+            self.run.retries += retries
 
-    def close_second(second: int) -> None:
+    def close_second(self, second: int) -> None:
         """Fold the enforcer's counts into the row; feed auto scaling one datapoint."""
-        with lock:
-            current = row(second)
+        with self.lock:
+            current = self.row(second)
+        enforcer, operation = self.enforcer, self.run.operation
         if enforcer is not None:
             throttled, units = enforcer.throttled_attempts, enforcer.units_total[operation]
-            current.throttled_attempts = throttled - marks["throttled"]
-            current.consumed_units = units - marks["units"]
-            marks.update(throttled=throttled, units=units)
+            current.throttled_attempts = throttled - self.marks["throttled"]
+            current.consumed_units = units - self.marks["units"]
+            self.marks.update(throttled=throttled, units=units)
             capacity = enforcer.write_capacity_units if operation == "write" else enforcer.read_capacity_units
             current.provisioned = capacity or 0.0
-            if autoscaling is not None and capacity:
+            if self.autoscaling is not None and capacity:
                 # One real second is one simulated minute: its consumed units are that datapoint.
-                event = autoscaling.observe(second, current.consumed_units, capacity)
+                event = self.autoscaling.observe(second, current.consumed_units, capacity)
                 if event is not None:
-                    run.events.append(event)
+                    self.run.events.append(event)
                     if event.kind != "refused":
-                        _update_table(lab, table_name, operation, event.to_capacity, enforcer)
-        run.rows = [rows[s] for s in sorted(rows)]
-        if on_second is not None:
-            on_second(run)
+                        _update_table(self.lab, self.run.table_name, operation, event.to_capacity, enforcer)
+        self.run.rows = [self.rows[s] for s in sorted(self.rows)]
+        if self.on_second is not None:
+            self.on_second(self.run)
 
-    total = int(round(requests_per_second * seconds))
-    next_close = 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    def fire(self, pool: ThreadPoolExecutor) -> None:
+        """Send every call on its schedule, closing each second as it passes; wait for calls still retrying."""
+        rate, seconds, started = self.run.requests_per_second, self.run.seconds, self.started
+        next_close = 1
         futures = []
-        for number in range(total):
-            if failures:
-                break  # a call failed (not throttled): the engine may be gone; stop sending, say so below
-            due = started + number / requests_per_second
+        for number in range(int(round(rate * seconds))):
+            if self.failures:
+                break  # a call failed (not throttled): the engine may be gone; stop sending, say so in finish
+            due = started + number / rate
             while True:
                 now = time.monotonic()
                 if now >= started + next_close:
-                    close_second(next_close - 1)
+                    self.close_second(next_close - 1)
                     next_close += 1
                     continue
                 if now >= due:
                     break
                 time.sleep(min(due, started + next_close) - now)
-            with lock:
-                row(int(due - started)).sent += 1
-            futures.append(pool.submit(send_request, number))
+            with self.lock:
+                self.row(int(due - started)).sent += 1
+            futures.append(pool.submit(self.send_request, number))
         # Let the last second finish, then wait for calls still retrying.
-        while next_close <= seconds and not failures:
+        while next_close <= seconds and not self.failures:
             time.sleep(max(0.0, started + next_close - time.monotonic()))
-            close_second(next_close - 1)
+            self.close_second(next_close - 1)
             next_close += 1
-        try:
-            for future in futures:
-                future.result()
-        finally:
-            client.close()
-    if failures:
-        second, error = failures[0]
-        run.rows = [rows[s] for s in sorted(rows)]
-        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise LoadRunError(
-            tr("run_load on {table} stopped in second {second} of {seconds}: a {operation} failed "
-               "({kind}: {detail}); {served:,} calls were served before.", table=table_name, second=second,
-               seconds=seconds, operation=operation, kind=type(error).__name__, detail=detail, served=run.served)
-            + (tr(" Is the engine still running? dynalab.connect() starts a new one.")
-               if not isinstance(error, ClientError) else ""), run) from error
-    # Calls still retrying when the run's last second ended finish afterwards: counted apart, not in a second.
-    with lock:
-        for extra in [s for s in rows if s >= seconds]:
-            late = rows.pop(extra)
-            run.served_after_end += late.served
-            run.failed_after_end += late.failed
-        for second in range(seconds):
-            row(second)
-        run.rows = [rows[s] for s in sorted(rows)]
-    return run
+        for future in futures:
+            future.result()
+
+    def finish(self) -> LoadRun:
+        """The run, its rows complete; or LoadRunError when a call failed for another reason than throttling."""
+        run, rows = self.run, self.rows
+        if self.failures:
+            second, error = self.failures[0]
+            run.rows = [rows[s] for s in sorted(rows)]
+            detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise LoadRunError(
+                tr("run_load on {table} stopped in second {second} of {seconds}: a {operation} failed "
+                   "({kind}: {detail}); {served:,} calls were served before.", table=run.table_name, second=second,
+                   seconds=run.seconds, operation=run.operation, kind=type(error).__name__, detail=detail,
+                   served=run.served)
+                + (tr(" Is the engine still running? dynalab.connect() starts a new one.")
+                   if not isinstance(error, ClientError) else ""), run) from error
+        # Calls still retrying when the run's last second ended finish afterwards: counted apart, not in a second.
+        with self.lock:
+            for extra in [s for s in rows if s >= run.seconds]:
+                late = rows.pop(extra)
+                run.served_after_end += late.served
+                run.failed_after_end += late.failed
+            for second in range(run.seconds):
+                self.row(second)
+            run.rows = [rows[s] for s in sorted(rows)]
+        return run
 
 
 def _update_table(lab: Lab, table_name: str, operation: str, capacity: int, enforcer: ThroughputEnforcer) -> None:
@@ -271,3 +304,16 @@ def _update_table(lab: Lab, table_name: str, operation: str, capacity: int, enfo
         read = capacity
     lab.client.update_table(TableName=table_name,
                             ProvisionedThroughput={"ReadCapacityUnits": read, "WriteCapacityUnits": write})
+
+
+def run_throttled_load(lab: Lab, table_name: str, write_capacity_units: int, requests_per_second: float,
+                       seconds: int, *, autoscaling: TargetTrackingPolicy | None = None,
+                       on_second: Any = None) -> LoadRun:
+    """Lesson 2's live demo: reset ``table_name`` (deleted and created afresh) at ``write_capacity_units`` WCU and
+    5 RCU, throttle it at that (``enforce_throughput``), fire ``run_load``'s writes, then stop throttling."""
+    create_table(lab, table_name, read_capacity_units=5, write_capacity_units=write_capacity_units, reset=True)
+    enforcer = enforce_throughput(lab, table_name)
+    try:
+        return run_load(lab, table_name, requests_per_second, seconds, autoscaling=autoscaling, on_second=on_second)
+    finally:
+        enforcer.stop()

@@ -17,17 +17,25 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from dynalab.engine import Lab, check_lab
-from dynalab.engine.tables import bulk_load, create_table, delete_created_table
+from dynalab.engine.tables import (
+    batch_get_answers,
+    batch_write,
+    bulk_load,
+    create_table,
+    delete_created_table,
+    query_pages,
+    scan_pages,
+)
 from dynalab.i18n import N_, tr
 from dynalab.lessons.sample_data import course_root
 from dynalab.models import checks as validate
-from dynalab.models.planner import IndexDesign, PatternPlan, TablePlan, plan_design
+from dynalab.models.planner import IndexDesign, PatternPlan, PatternRequest, TablePlan, plan_design
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 from dynalab.models.sizing import item_size
 
@@ -42,6 +50,8 @@ VERIFY_MAX_BYTES = 32 * 2**20
 #: dynalab's bound on the runs of one verification (patterns × runs): each run is a request, or a table and a load
 VERIFY_MAX_RUNS = 200
 _PAD = "d"
+#: every request of a verification asks for its units, per index
+_ASKED = {"ReturnConsumedCapacity": "INDEXES"}
 
 
 def _projected(index: IndexDesign) -> str:
@@ -314,95 +324,114 @@ def _typed(item: Mapping[str, str]) -> dict[str, dict[str, str]]:
     return {name: {"S": value} for name, value in item.items()}
 
 
+def _summed(answers: Iterable[Mapping[str, Any]], table_name: str) -> dict[str, float]:
+    """The units of every answer (the pages of a Query, the calls of a batch), added up."""
+    total: dict[str, float] = {}
+    for answer in answers:
+        _add(total, _consumed(answer, table_name))
+    return total
+
+
 def _run(lab: Lab, name: str, plan: TablePlan, pattern: PatternPlan, run: int, items: _Items) -> dict[str, float]:
     """Set up what one request of ``pattern`` needs (unmeasured), make the request, return its consumed units."""
-    request, operation, client = pattern.request, pattern.operation, lab.client
-    asked = {"ReturnConsumedCapacity": "INDEXES"}
-    strong = request.get("consistency") == "strong"
-    touched = {index: f"i{run}" for index in request.get("indexes", [])}
-    consumed: dict[str, float] = {}
-    if operation in ("GetItem", "BatchGetItem", "TransactGetItems", "Query", "Scan"):
-        count = request.get("items", 1)
-        index = request.get("index")
-        group = 1000 + run
-        stored = [items.item(request["item_bytes"], group, n, {index: f"q{run}"} if index else None)
-                  for n in range(count)]
-        bulk_load(lab, name, stored, show_progress=False)
-        keys = [_typed(items.keys(group, n)) for n in range(count)]
-        if operation == "GetItem":
-            _add(consumed, _consumed(client.get_item(TableName=name, Key=keys[0], ConsistentRead=strong, **asked),
-                                     name))
-        elif operation == "BatchGetItem":
-            pending: dict[str, Any] = {name: {"Keys": keys, "ConsistentRead": strong}}
-            while pending:
-                answer = client.batch_get_item(RequestItems=pending, **asked)
-                _add(consumed, _consumed(answer, name))
-                pending = answer.get("UnprocessedKeys") or {}
-        elif operation == "TransactGetItems":
-            answer = client.transact_get_items(TransactItems=[{"Get": {"TableName": name, "Key": k}} for k in keys],
-                                               **asked)
-            _add(consumed, _consumed(answer, name))
-        else:
-            args: dict[str, Any] = {"TableName": name, **asked}
-            if strong:
-                args["ConsistentRead"] = True
-            if index:
-                args["IndexName"] = index
-            if operation == "Query":
-                by_name = {i.name: i for i in plan.indexes}
-                key_name = by_name[index].partition_key if index else plan.table.partition_key
-                value = (items.index_keys(by_name[index], f"q{run}") if index else items.keys(group, 0))[key_name]
-                args.update(KeyConditionExpression="#k = :v", ExpressionAttributeNames={"#k": key_name},
-                            ExpressionAttributeValues={":v": {"S": value}})
-            call = client.query if operation == "Query" else client.scan
-            while True:  # every page of the request (each page is rounded on its own)
-                answer = call(**args)
-                _add(consumed, _consumed(answer, name))
-                if "LastEvaluatedKey" not in answer:
-                    break
-                args["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-        return consumed
-    if operation in ("PutItem", "UpdateItem"):
-        before_bytes = request.get("before_bytes")
-        after_bytes = request["after_bytes"] if operation == "UpdateItem" else request["item_bytes"]
-        before_indexes = touched
-        after_indexes = ({index: f"j{run}" for index in touched} if request.get("changes_index_key") else touched)
-        if before_bytes is not None:
-            client.put_item(TableName=name, Item=_typed(items.item(before_bytes, run, 0, before_indexes)))
-        after = items.item(after_bytes, run, 0, after_indexes)
-        if operation == "PutItem":
-            answer = client.put_item(TableName=name, Item=_typed(after), **asked)
-        else:
-            key = items.keys(run, 0)
-            values = {f":a{n}": {"S": value} for n, (attribute, value) in enumerate(after.items())
-                      if attribute not in key}
-            names = {f"#a{n}": attribute for n, attribute in enumerate(after) if attribute not in key}
-            sets = ", ".join(f"#a{n} = :a{n}" for n in range(len(after)) if f"#a{n}" in names)
-            before = items.item(before_bytes, run, 0, before_indexes)
-            gone = [attribute for attribute in before if attribute not in after]
-            for n, attribute in enumerate(gone):
-                names[f"#r{n}"] = attribute
-            expression = (f"SET {sets}" if sets else "") + (
-                " REMOVE " + ", ".join(f"#r{n}" for n in range(len(gone))) if gone else "")
-            answer = client.update_item(TableName=name, Key=_typed(key), UpdateExpression=expression.strip(),
-                                        ExpressionAttributeNames=names, ExpressionAttributeValues=values, **asked)
-        return _consumed(answer, name)
-    if operation == "DeleteItem":
-        stored = items.item(request["item_bytes"], run, 0, touched)
-        client.put_item(TableName=name, Item=_typed(stored))
-        return _consumed(client.delete_item(TableName=name, Key=_typed(items.keys(run, 0)), **asked), name)
-    # BatchWriteItem, TransactWriteItems: new items
-    batch = [items.item(request["item_bytes"], run, n, touched) for n in range(request["items"])]
-    if operation == "BatchWriteItem":
-        pending_writes: list[dict] = [{"PutRequest": {"Item": _typed(item)}} for item in batch]
-        while pending_writes:
-            answer = client.batch_write_item(RequestItems={name: pending_writes}, **asked)
-            _add(consumed, _consumed(answer, name))
-            pending_writes = (answer.get("UnprocessedItems") or {}).get(name, [])
-        return consumed
-    answer = client.transact_write_items(
-        TransactItems=[{"Put": {"TableName": name, "Item": _typed(item)}} for item in batch], **asked)
+    if pattern.kind == "read":
+        return _read(lab, name, plan, pattern.operation, pattern.request, run, items)
+    return _WRITES[pattern.operation](lab, name, pattern.request, run, items)
+
+
+def _read(lab: Lab, name: str, plan: TablePlan, operation: str, request: PatternRequest, run: int,
+          items: _Items) -> dict[str, float]:
+    """Store the items a read reads (of the planned size, in the index it reads), then read them once."""
+    group, index = 1000 + run, request.index
+    stored = [items.item(request.item_bytes or 0, group, n, {index: f"q{run}"} if index else None)
+              for n in range(request.items)]
+    bulk_load(lab, name, stored, show_progress=False)
+    keys = [_typed(items.keys(group, n)) for n in range(request.items)]
+    strong = request.consistency == "strong"
+    if operation == "GetItem":
+        return _consumed(lab.client.get_item(TableName=name, Key=keys[0], ConsistentRead=strong, **_ASKED), name)
+    if operation == "BatchGetItem":
+        return _summed(batch_get_answers(lab, name, keys, consistent_read=strong, **_ASKED), name)
+    if operation == "TransactGetItems":
+        return _consumed(lab.client.transact_get_items(
+            TransactItems=[{"Get": {"TableName": name, "Key": key}} for key in keys], **_ASKED), name)
+    args: dict[str, Any] = dict(_ASKED)
+    if strong:
+        args["ConsistentRead"] = True
+    if index:
+        args["IndexName"] = index
+    if operation == "Scan":
+        return _summed(scan_pages(lab, name, **args), name)  # every page (each is rounded on its own)
+    by_name = {i.name: i for i in plan.indexes}
+    key_name = by_name[index].partition_key if index else plan.table.partition_key
+    value = (items.index_keys(by_name[index], f"q{run}") if index else items.keys(group, 0))[key_name]
+    return _summed(query_pages(lab, name, KeyConditionExpression="#k = :v", ExpressionAttributeNames={"#k": key_name},
+                               ExpressionAttributeValues={":v": {"S": value}}, **args), name)
+
+
+def _put_or_update(lab: Lab, name: str, request: PatternRequest, run: int, items: _Items,
+                   operation: str) -> dict[str, float]:
+    """A PutItem or an UpdateItem of an item of the planned size (over the item it replaces, if the plan has one)."""
+    before_indexes = {index: f"i{run}" for index in request.indexes}
+    after_indexes = ({index: f"j{run}" for index in request.indexes} if request.changes_index_key
+                     else before_indexes)
+    if request.before_bytes is not None:
+        lab.client.put_item(TableName=name, Item=_typed(items.item(request.before_bytes, run, 0, before_indexes)))
+    after = items.item(request.written_bytes, run, 0, after_indexes)
+    if operation == "PutItem":
+        return _consumed(lab.client.put_item(TableName=name, Item=_typed(after), **_ASKED), name)
+    before = items.item(request.before_bytes or 0, run, 0, before_indexes)
+    return _consumed(lab.client.update_item(TableName=name, **_update(items.keys(run, 0), before, after),
+                                            **_ASKED), name)
+
+
+def _update(key: Mapping[str, str], before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """UpdateItem's arguments that turn ``before`` into ``after`` (SET what ``after`` holds, REMOVE what it lost)."""
+    values = {f":a{n}": {"S": value} for n, (attribute, value) in enumerate(after.items()) if attribute not in key}
+    names = {f"#a{n}": attribute for n, attribute in enumerate(after) if attribute not in key}
+    sets = ", ".join(f"#a{n} = :a{n}" for n in range(len(after)) if f"#a{n}" in names)
+    gone = [attribute for attribute in before if attribute not in after]
+    for n, attribute in enumerate(gone):
+        names[f"#r{n}"] = attribute
+    expression = (f"SET {sets}" if sets else "") + (
+        " REMOVE " + ", ".join(f"#r{n}" for n in range(len(gone))) if gone else "")
+    return {"Key": _typed(key), "UpdateExpression": expression.strip(), "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values}
+
+
+def _delete(lab: Lab, name: str, request: PatternRequest, run: int, items: _Items) -> dict[str, float]:
+    touched = {index: f"i{run}" for index in request.indexes}
+    lab.client.put_item(TableName=name, Item=_typed(items.item(request.item_bytes or 0, run, 0, touched)))
+    return _consumed(lab.client.delete_item(TableName=name, Key=_typed(items.keys(run, 0)), **_ASKED), name)
+
+
+def _new_items(request: PatternRequest, run: int, items: _Items) -> list[dict[str, Any]]:
+    touched = {index: f"i{run}" for index in request.indexes}
+    return [items.item(request.item_bytes or 0, run, n, touched) for n in range(request.items)]
+
+
+def _batch_write(lab: Lab, name: str, request: PatternRequest, run: int, items: _Items) -> dict[str, float]:
+    """New items through the one batch writer (UnprocessedItems resent), every call's units added up."""
+    writes = [(name, {"PutRequest": {"Item": _typed(item)}}) for item in _new_items(request, run, items)]
+    report = batch_write(lab, writes, return_consumed_capacity="INDEXES")
+    return _consumed({"ConsumedCapacity": report.consumed_capacity}, name)
+
+
+def _transact_write(lab: Lab, name: str, request: PatternRequest, run: int, items: _Items) -> dict[str, float]:
+    answer = lab.client.transact_write_items(
+        TransactItems=[{"Put": {"TableName": name, "Item": _typed(item)}} for item in _new_items(request, run, items)],
+        **_ASKED)
     return _consumed(answer, name)
+
+
+#: each write operation's request on the engine
+_WRITES: dict[str, Callable[[Lab, str, PatternRequest, int, _Items], dict[str, float]]] = {
+    "PutItem": lambda lab, name, request, run, items: _put_or_update(lab, name, request, run, items, "PutItem"),
+    "UpdateItem": lambda lab, name, request, run, items: _put_or_update(lab, name, request, run, items, "UpdateItem"),
+    "DeleteItem": _delete,
+    "BatchWriteItem": _batch_write,
+    "TransactWriteItems": _transact_write,
+}
 
 
 def _planned(pattern: PatternPlan) -> dict[str, float]:
@@ -425,8 +454,8 @@ def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = 
     checks = []
     try:
         for pattern in plan.patterns:
-            count = pattern.request.get("items", 1)
-            if count > VERIFY_MAX_ITEMS or count * pattern.request.get("item_bytes", 0) > VERIFY_MAX_BYTES:
+            count = pattern.request.items
+            if count > VERIFY_MAX_ITEMS or count * (pattern.request.item_bytes or 0) > VERIFY_MAX_BYTES:
                 checks.append(PatternCheck(pattern.name, pattern.operation, pattern.kind, 0, _planned(pattern), [],
                                            tr("it reads {items:,} items a request; verify writes at most {most:,} "
                                               "items and {megabytes} MB", items=count, most=VERIFY_MAX_ITEMS,

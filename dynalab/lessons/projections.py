@@ -27,15 +27,17 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from dynalab.engine import Lab
-from dynalab.engine.streams import BadRecordError, StreamProjector, describe_existing_table, refuse_writing_into_source
-from dynalab.engine.tables import ensure_table, query_pages, scan_items
+from dynalab.engine.streams import BadRecordError, InjectedCrash, StreamProjector, refuse_writing_into_source
+from dynalab.engine.tables import describe_existing_table, ensure_table, query_pages, scan_items
 from dynalab.i18n import tr
 from dynalab.models import checks
 
 __all__ = [
     "CopyProjection",
+    "InjectedCrash",  # the projector's crash the lesson injects (dynalab.engine.streams'), for the board to catch
     "MailBatchProjection",
     "VoteSummaryProjection",
+    "cast_vote",
     "count_votes",
     "create_summary_tables",
     "create_vote_tables",
@@ -168,6 +170,12 @@ def tally_votes(lab: Lab, votes_table: str) -> tuple[dict[str, int], dict[tuple[
     """``count_votes`` over the whole vote table, by a full Scan: the check a summary must pass, not the way."""
     describe_existing_table(lab, votes_table, "votes_table")
     return count_votes(scan_items(lab, votes_table))
+
+
+def cast_vote(lab: Lab, votes_table: str, user: str, candidate: str, date: str) -> None:
+    """One voter's vote (PutItem on the vote table): the boards' buttons call it."""
+    lab.client.put_item(TableName=votes_table, Item={"UserID": {"S": user}, "vote": {"S": candidate},
+                                                     "Date": {"S": date}})
 
 
 def _plain(item: dict) -> dict:

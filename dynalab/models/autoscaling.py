@@ -5,8 +5,9 @@ Output (``AutoscalingResult``): per minute the provisioned capacity, the units s
 bucket's balance, the utilisation CloudWatch sees, and every scaling event with its reason.
 
 The rules ([src:auto-scaling-target-20-90], [src:auto-scaling-datapoints], [src:capacity-decreases-per-day],
-[src:on-demand-double-previous-peak]; the lesson's second source article) are
-each a named parameter of ``simulate_autoscaling`` so a lesson can switch one off and show what it does:
+[src:on-demand-double-previous-peak]; the lesson's second source article) are each a named parameter of
+``TargetTrackingPolicy`` (``simulate_autoscaling(demand, policy)`` runs one; burst capacity and retries are the
+simulator's own), so a lesson can switch one off and show what it does:
 
 * (the console turns auto scaling on by default [src:auto-scaling-console-default]; the simulator starts from a
   policy you give it)
@@ -258,7 +259,8 @@ class TargetTrackingPolicy:
         self.scale_in_datapoints = _check_int("scale_in_datapoints", scale_in_datapoints, 1)
         margin = checks.number("scale_in_margin_points", scale_in_margin_points, low=0, high=self.target,
                                unit=N_("percentage points, up to the target"))
-        self.lower_threshold = self.target - float(margin)
+        self.scale_in_margin_points = float(margin)
+        self.lower_threshold = self.target - self.scale_in_margin_points
         self.scale_in_enabled = checks.flag("scale_in_enabled", scale_in_enabled)
         self.decrease_limits = checks.flag("decrease_limits", decrease_limits)
         decreases_max_available = _check_int("decreases_max_available", decreases_max_available, 0, 1000)
@@ -273,6 +275,25 @@ class TargetTrackingPolicy:
         self._busy_until = -1  # an UpdateTable in progress: no decision before this minute
         self._refused_in_streak = False
         self._target_fraction = self.target / 100.0
+
+    def settings(self) -> dict[str, Any]:
+        """The policy's settings, as its constructor takes them."""
+        quota = self.decrease_quota
+        return {"target_utilization": self.target, "min_capacity": self.min_capacity,
+                "max_capacity": self.max_capacity, "alarm_delay_minutes": self.alarm_delay_minutes,
+                "update_delay_minutes": self.update_delay_minutes, "scale_out_datapoints": self.scale_out_datapoints,
+                "scale_in_datapoints": self.scale_in_datapoints, "scale_in_margin_points": self.scale_in_margin_points,
+                "scale_in_enabled": self.scale_in_enabled, "decrease_limits": self.decrease_limits,
+                "decreases_at_day_start": quota.at_day_start, "decreases_max_available": quota.max_available,
+                "decreases_per_hour": quota.per_hour, "start_minute_of_day": self.start_minute_of_day}
+
+    def fresh(self) -> TargetTrackingPolicy:
+        """The same policy before any datapoint: no streak counted, no decrease used."""
+        return TargetTrackingPolicy(**self.settings())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.settings().items())
+        return f"TargetTrackingPolicy({shown})"
 
     @property
     def max_decreases_per_day(self) -> int:
@@ -402,50 +423,45 @@ class AutoscalingResult:
         return last if last < self.demand.size else None
 
 
+def _policy(policy: Any) -> TargetTrackingPolicy:
+    """A fresh copy of the policy given, or a policy with every default for a target utilisation given alone."""
+    if isinstance(policy, TargetTrackingPolicy):
+        return policy.fresh()  # the caller's policy keeps its own state
+    if isinstance(policy, bool) or not isinstance(policy, int | float | np.integer | np.floating):
+        low, high = TARGET_UTILIZATION_RANGE
+        raise checks.ParameterTypeError(tr("policy must be a TargetTrackingPolicy or a target_utilization in percent, "
+                                           "{low:g} to {high:g}; got {policy!r:.60}", low=low, high=high,
+                                           policy=policy))
+    try:
+        return TargetTrackingPolicy(policy)
+    except ValueError as error:
+        raise ValueError(tr("policy (a target utilization): {error}", error=error)) from None
+
+
 def simulate_autoscaling(
     demand: Sequence[float] | np.ndarray,
-    target_utilization: float = 70.0,
+    policy: TargetTrackingPolicy | float = 70.0,
     *,
-    min_capacity: int = 1,
-    max_capacity: int = DEFAULT_MAX_CAPACITY,
     initial_capacity: int | None = None,
-    alarm_delay_minutes: int = ALARM_DELAY_MINUTES,
-    update_delay_minutes: int = UPDATE_DELAY_MINUTES,
-    scale_out_datapoints: int = SCALE_OUT_DATAPOINTS,
-    scale_in_datapoints: int = SCALE_IN_DATAPOINTS,
-    scale_in_margin_points: float = 20.0,
-    scale_in_enabled: bool = True,
-    decrease_limits: bool = True,
-    decreases_at_day_start: int = DECREASES_AVAILABLE_AT_DAY_START,
-    decreases_max_available: int = DECREASES_MAX_AVAILABLE,
-    decreases_per_hour: int = DECREASES_ADDED_PER_HOUR,
     burst_seconds: float = 300.0,
     initial_burst_seconds: float | None = None,
     retry_throttled: bool = False,
     autoscaling: bool = True,
-    start_minute_of_day: int = 0,
 ) -> AutoscalingResult:
     """Simulate a provisioned table under target-tracking auto scaling, one minute at a time.
 
-    ``demand``: requested units per second, one value per minute. ``target_utilization``: percent, 20–90.
-    ``initial_capacity`` defaults to what the target asks for at the first minute's demand. ``burst_seconds=0``
-    turns burst capacity off; ``initial_burst_seconds`` is what the bucket holds at the start (default: full).
-    ``retry_throttled=True`` adds the throttled units to the next minute's demand (clients retry) instead of
-    losing them. ``autoscaling=False`` keeps the capacity fixed (plain provisioned mode). ``alarm_delay_minutes``
-    (2) and ``update_delay_minutes`` (3) are the time from the alarm's last datapoint to the new capacity
+    ``demand``: requested units per second, one value per minute. ``policy``: the ``TargetTrackingPolicy`` (its
+    target, alarms, capacity limits, delays and decrease quota; the caller's copy is not changed), or a target
+    utilisation in percent (20–90) for a policy with every default: ``alarm_delay_minutes`` (2) and
+    ``update_delay_minutes`` (3) are the time from the alarm's last datapoint to the new capacity
     (metrics-dimensions.html: "up to a few minutes", then "several minutes"); set both to 0 only to compare with an
-    ideal that AWS does not offer. The alarm and quota parameters are described in the module docstring.
+    ideal that AWS does not offer. ``initial_capacity`` defaults to what the target asks for at the first minute's
+    demand. ``burst_seconds=0`` turns burst capacity off; ``initial_burst_seconds`` is what the bucket holds at the
+    start (default: full). ``retry_throttled=True`` adds the throttled units to the next minute's demand (clients
+    retry) instead of losing them. ``autoscaling=False`` keeps the capacity fixed (plain provisioned mode).
     """
     values = validate_demand(demand)
-    policy = TargetTrackingPolicy(
-        target_utilization, min_capacity=min_capacity, max_capacity=max_capacity,
-        alarm_delay_minutes=alarm_delay_minutes, update_delay_minutes=update_delay_minutes,
-        scale_out_datapoints=scale_out_datapoints, scale_in_datapoints=scale_in_datapoints,
-        scale_in_margin_points=scale_in_margin_points, scale_in_enabled=scale_in_enabled,
-        decrease_limits=decrease_limits, decreases_at_day_start=decreases_at_day_start,
-        decreases_max_available=decreases_max_available, decreases_per_hour=decreases_per_hour,
-        start_minute_of_day=start_minute_of_day,
-    )
+    policy = _policy(policy)
     if initial_capacity is None:
         initial_capacity = policy.desired_capacity(float(values[0]))
     capacity = _check_int("initial_capacity", initial_capacity, 1, MODEL_MAX_CAPACITY_UNITS)
@@ -510,15 +526,8 @@ def simulate_autoscaling(
     provisioned_array = np.array(provisioned, dtype=float)
     served = np.array(served_units) / 60.0
     utilization = 100.0 * served / provisioned_array
-    parameters = {
-        "target_utilization": policy.target, "min_capacity": min_capacity, "max_capacity": max_capacity,
-        "initial_capacity": initial_capacity, "alarm_delay_minutes": alarm_delay_minutes,
-        "update_delay_minutes": update_delay_minutes,
-        "scale_out_datapoints": scale_out_datapoints, "scale_in_datapoints": scale_in_datapoints,
-        "scale_in_margin_points": scale_in_margin_points, "scale_in_enabled": scale_in_enabled,
-        "decrease_limits": decrease_limits, "burst_seconds": burst_seconds, "retry_throttled": retry_throttled,
-        "autoscaling": autoscaling,
-    }
+    parameters = {**policy.settings(), "initial_capacity": initial_capacity, "burst_seconds": burst_seconds,
+                  "retry_throttled": retry_throttled, "autoscaling": autoscaling}
     return AutoscalingResult(values, provisioned_array, served, np.array(lost_units) / 60.0,
                              np.array(balance_out), utilization, events, parameters)
 

@@ -201,6 +201,14 @@ BULK_PUT_PERFORMANCE_TIERS = ("STANDARD", "ACCELERATED")
 #: [src:export-formats], [src:export-needs-pitr].
 EXPORT_FORMATS = ("DYNAMODB_JSON", "ION")
 
+# ---- throttling errors [src:throttle-error-codes] -----------------------------------------------------------------
+#: The error a request refused for throughput gets: ProvisionedThroughputExceededException, "Your request rate is too
+#: high" (API_PutItem.html, Errors, read 2026-12); its ThrottlingReasons say which limit [src:throttling-reasons].
+THROTTLE_ERROR_CODE = "ProvisionedThroughputExceededException"
+#: Every code by which DynamoDB throttles a request: the one above; RequestLimitExceeded, "Throughput exceeds the
+#: current throughput quota for your account"; and ThrottlingException (control-plane calls made too fast).
+THROTTLE_ERROR_CODES = (THROTTLE_ERROR_CODE, "RequestLimitExceeded", "ThrottlingException")
+
 # ---- CloudWatch metrics and Contributor Insights (metrics-dimensions.html, contributorinsights_HowItWorks.html) ------
 #: DynamoDB "outputs consumed provisioned throughput for one-minute periods", and CloudWatch aggregates its capacity,
 #: request and throttle metrics "at one-minute intervals" (metrics-dimensions.html, read 2026-12)

@@ -1,4 +1,4 @@
-"""ipywidgets UIs that compose models, engine I/O and figures (a module per lesson topic). They hold no rules.
+"""ipywidgets UIs that compose lessons, figures and models (a module per lesson topic). No rules, no boto3 client.
 
 Conventions every lesson widget follows, so the three ways the course is used all work:
 
@@ -25,17 +25,12 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from dynalab.i18n import tr
+from dynalab.i18n import tr, yes_no  # noqa: F401 - yes_no: the widgets' readouts import it from here
 from dynalab.models import checks
 from dynalab.widgets.sizing import fit_to_text
 
 MAIN_CONTROL = "dynalab-main-control"
 MAIN_READOUT = "dynalab-main-readout"
-
-
-def yes_no(flag: object) -> str:
-    """"yes" or "no" in the current language (a readout's answer to a question it asks)."""
-    return tr("yes") if flag else tr("no")
 
 
 def static_figures() -> bool:

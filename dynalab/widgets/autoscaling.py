@@ -120,8 +120,8 @@ class AutoscalingExplorer(LessonWidget):
         if self.workload.name != self.picker.value:  # read the file when the picker changes, not on every slide
             self.workload = self._loaded.get(self.picker.value) or load_workload(self.picker.value)
         demand = self.workload.demand
-        self.result = simulate_autoscaling(demand, self.slider.value, burst_seconds=300 if self.burst.value else 0,
-                                           **split_delay(self.delay.value))
+        policy = TargetTrackingPolicy(self.slider.value, **split_delay(self.delay.value))
+        self.result = simulate_autoscaling(demand, policy, burst_seconds=300 if self.burst.value else 0)
         self.costs = compare_costs(demand, self.result.provisioned, self.result.served, prices=self.prices)
         self.readout.value = html.escape(describe_costs(self.result, self.costs))
         return tr("{workload} (target {target} %, delay {delay} min)", workload=self.workload.description,
@@ -215,25 +215,20 @@ class LiveThrottlingDemo(LessonWidget):
     def run(self, requests_per_second: int | None = None, seconds: int | None = None,
             autoscaling: bool | None = None, target_utilization: int = 70) -> Any:
         """Reset the table, throttle it at its WCU, fire the load (redrawing each second); return the ``LoadRun``."""
-        from dynalab.engine.tables import create_table
-        from dynalab.fidelity.throttling import enforce_throughput
-        from dynalab.lessons.load_generator import run_load
+        from dynalab.lessons.load_generator import run_throttled_load
 
         checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST, integer=True)
         self.set_controls((self.rate, requests_per_second), (self.seconds, seconds), (self.autoscaling, autoscaling))
         started = time.time()
         self.button.disabled = True
         self.readout.value = tr("running...")
-        create_table(self.lab, self.table_name, read_capacity_units=5,
-                     write_capacity_units=self.write_capacity_units, reset=True)
-        enforcer = enforce_throughput(self.lab, self.table_name)
         policy = (TargetTrackingPolicy(target_utilization, max_capacity=1000, alarm_delay_minutes=0,
                                        update_delay_minutes=0) if self.autoscaling.value else None)
         try:
-            run = run_load(self.lab, self.table_name, self.rate.value, self.seconds.value, autoscaling=policy,
-                           on_second=lambda partial: self._view.show(throttling_figure(partial)))
+            run = run_throttled_load(self.lab, self.table_name, self.write_capacity_units, self.rate.value,
+                                     self.seconds.value, autoscaling=policy,
+                                     on_second=lambda partial: self._view.show(throttling_figure(partial)))
         finally:
-            enforcer.stop()
             self.button.disabled = False
         self.last_run = run
         self.update()

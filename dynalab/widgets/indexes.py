@@ -129,8 +129,8 @@ class IndexWriteExplorer(LessonWidget):
             table = create_index_table(self.lab, f"{self.table_name}-{count}-{projection.lower().replace('_', '-')}",
                                        count, projection)
             name = self._tables[(count, projection)] = table.name
-        self.lab.resource.Table(name).delete_item(Key={"pk": "item#1"})  # a new item each time, not a replacement
+        # a new item each time, not a replacement
         metered = write_with_indexes(self.lab, name, indexed_item(self.size_slider.value, count),
-                                     tr("the engine's meter reports"))
+                                     tr("the engine's meter reports"), new_item=True)
         self.engine_readout.value = html.escape(metered.describe())
         return metered

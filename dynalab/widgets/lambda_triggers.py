@@ -16,7 +16,7 @@ from dynalab.figures.lambda_triggers import invocation_timeline_figure
 from dynalab.i18n import N_, tr
 from dynalab.lessons.event_source_mapping import EventSourceMapping, RunReport
 from dynalab.lessons.lambda_triggers import poison_vote, vote_summary_handler
-from dynalab.lessons.projections import read_summary
+from dynalab.lessons.projections import cast_vote, read_summary
 from dynalab.models import checks
 from dynalab.models.event_source_mapping import SQS_ARN
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked, yes_no
@@ -122,8 +122,7 @@ class PoisonVoteBoard(LessonWidget):
                 self.poison_votes += 1
             else:
                 candidate = self.candidates[self._voters % len(self.candidates)]
-                self.lab.client.put_item(TableName=self.votes_table, Item={
-                    "UserID": {"S": user}, "vote": {"S": candidate}, "Date": {"S": "2023-07-08"}})
+                cast_vote(self.lab, self.votes_table, user, candidate, "2023-07-08")
 
     def vote(self) -> RunReport:
         """Ten good votes, then run the mapping."""

@@ -12,10 +12,9 @@ import threading
 from typing import Any
 
 from dynalab.engine import Lab
-from dynalab.engine.streams import InjectedCrash
-from dynalab.figures.streams import cost_comparison_figure, vote_summary_figure
+from dynalab.figures.streams import vote_summary_figure
 from dynalab.i18n import tr
-from dynalab.lessons.projections import read_summary, tally_votes, vote_summary
+from dynalab.lessons.projections import InjectedCrash, cast_vote, read_summary, tally_votes, vote_summary
 from dynalab.models import checks
 from dynalab.models.quotas import PARTITION_KEY_MAX_BYTES
 from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget
@@ -91,8 +90,7 @@ class VoteBoard(LessonWidget):
             self._voters += 1
             user = f"board-voter-{self._voters}"
         counts = self.votes_in_table()  # before the PutItem: a recount after it would already hold this vote
-        self.lab.client.put_item(TableName=self.votes_table, Item={
-            "UserID": {"S": user}, "vote": {"S": candidate}, "Date": {"S": self.date}})
+        cast_vote(self.lab, self.votes_table, user, candidate, self.date)
         counts[candidate] = counts.get(candidate, 0) + 1  # a new voter: one more vote for the candidate
         self.update()  # the vote table moved now; the summary follows when the projector has applied it
         return user
@@ -152,11 +150,3 @@ class VoteBoard(LessonWidget):
         summary = read_summary(self.lab, self.summary_table)
         self.readout.value = html.escape(self.readout_text(summary))
         self.view.show(vote_summary_figure(summary, self.candidates))
-
-
-def batch_vs_stream_figure(comparison: Any) -> Any:
-    """Lesson 5's figure of a ``compare_batch_and_stream`` result (a ``BatchVsStreamCost``): cumulative dollars of
-    both approaches at both price lists."""
-    series = {f"{approach}, {price_list}": comparison.cumulative_dollars(approach, price_list)
-              for price_list in ("on-demand", "provisioned") for approach in ("batch", "stream")}
-    return cost_comparison_figure([d.day for d in comparison.days], series)

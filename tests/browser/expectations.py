@@ -103,7 +103,7 @@ def _item_cost_explorer(move: Move) -> list[str]:
 
 def _autoscaling_explorer(move: Move) -> str:
     from dynalab.lessons.workloads import WORKLOADS, load_workload
-    from dynalab.models.autoscaling import simulate_autoscaling
+    from dynalab.models.autoscaling import TargetTrackingPolicy, simulate_autoscaling
     from dynalab.models.pricing import compare_costs
     from dynalab.widgets.autoscaling import DEFAULT_DELAY_MINUTES, DELAY_LABEL, describe_costs, split_delay
 
@@ -112,8 +112,8 @@ def _autoscaling_explorer(move: Move) -> str:
     workload = load_workload(names[move.settings["workload"]])
     burst = move.settings.get("burst capacity (300 s)", "true") == "true"
     delay = int(number(move.settings.get(DELAY_LABEL, str(DEFAULT_DELAY_MINUTES))))
-    result = simulate_autoscaling(workload.demand, int(number(move.after)), burst_seconds=300 if burst else 0,
-                                  **split_delay(delay))
+    policy = TargetTrackingPolicy(int(number(move.after)), **split_delay(delay))
+    result = simulate_autoscaling(workload.demand, policy, burst_seconds=300 if burst else 0)
     return describe_costs(result, compare_costs(workload.demand, result.provisioned, result.served))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import inspect
 import math
 from decimal import Decimal
 from pathlib import Path
@@ -322,7 +323,11 @@ def _dict_call(call: str) -> tuple[Any, str] | None:
     keywords = ast.literal_eval(rest[:-1])
     parameter = next(iter(keywords))
     if name == "simulate_autoscaling":
-        return (lambda c: dynalab.simulate_autoscaling(_DEMAND, **keywords)), parameter
+        # the policy's settings go to TargetTrackingPolicy now (issue 25), the simulator's own to the simulator
+        policy_settings = set(inspect.signature(TargetTrackingPolicy).parameters)
+        policy = {k: v for k, v in keywords.items() if k in policy_settings}
+        rest = {k: v for k, v in keywords.items() if k not in policy_settings}
+        return (lambda c: dynalab.simulate_autoscaling(_DEMAND, TargetTrackingPolicy(70, **policy), **rest)), parameter
     return None
 
 

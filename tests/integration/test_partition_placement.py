@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 import dynalab
+from dynalab.lessons.partitions import load_tested_table, place_keys, run_hot_key_test
 from dynalab.models.clock import StepClock
 from dynalab.models.key_distributions import key_distribution
 from dynalab.models.partitions import partition_count, partition_index, split_history
-from dynalab.widgets.partitions import load_tested_table, place_keys, run_hot_key_test
 
 
 def test_loaded_keys_are_read_back_and_placed_by_the_model(lab, table_name):

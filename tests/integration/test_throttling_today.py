@@ -9,9 +9,9 @@ import pytest
 
 import dynalab
 from dynalab.fidelity.throttling import ThroughputEnforcer, enforce_throughput
+from dynalab.lessons.partitions import load_tested_table, run_hot_key_test
 from dynalab.models.clock import StepClock
 from dynalab.models.key_distributions import key_distribution
-from dynalab.widgets.partitions import load_tested_table, run_hot_key_test
 
 
 @pytest.fixture

@@ -56,7 +56,8 @@ def test_the_default_step_scenario_throttles_some_demand():
     assert throttled.min() > event.minute and throttled.max() < event.effective_minute  # the bank ran dry first
     assert result.throttled_units == pytest.approx(
         (400 - 143) * 60 * (event.effective_minute - event.minute - 1) - (143 * 300 - 2 * (400 - 143) * 60))
-    ideal = simulate_autoscaling(step.demand, 70, **INSTANT)  # the ideal AWS does not offer: nothing throttled
+    # the ideal AWS does not offer: nothing throttled
+    ideal = simulate_autoscaling(step.demand, TargetTrackingPolicy(70, **INSTANT))
     assert ideal.throttled_units == 0
 
 
@@ -124,13 +125,14 @@ def staircase(levels=8, minutes=8):
 
 def test_the_simulator_refuses_a_fifth_decrease_in_the_first_hour():
     # A shortened lower alarm (5 datapoints; DynamoDB's is 15) and no delays so five decreases are asked for early.
-    result = simulate_autoscaling(staircase(), 70, initial_capacity=5715, scale_in_datapoints=5, **INSTANT)
+    result = simulate_autoscaling(staircase(), TargetTrackingPolicy(70, scale_in_datapoints=5, **INSTANT),
+                                  initial_capacity=5715)
     ins, refused = result.events_of("scale-in"), result.events_of("refused")
     assert len([e for e in ins if e.minute < 60]) == 4
     assert refused and refused[0].minute < 60
     assert "no decrease available" in refused[0].reason and "the next one at minute" in refused[0].reason
-    unlimited = simulate_autoscaling(staircase(), 70, initial_capacity=5715, scale_in_datapoints=5,
-                                     decrease_limits=False, **INSTANT)
+    unlimited = simulate_autoscaling(staircase(), TargetTrackingPolicy(70, scale_in_datapoints=5, decrease_limits=False,
+                                                                      **INSTANT), initial_capacity=5715)
     assert len([e for e in unlimited.events_of("scale-in") if e.minute < 60]) >= 5
 
 
@@ -140,7 +142,7 @@ def waves(hours=26, period=10):
 
 
 def test_the_simulator_makes_at_most_27_decreases_in_a_utc_day():
-    result = simulate_autoscaling(waves(), 70, scale_in_datapoints=3, **INSTANT)
+    result = simulate_autoscaling(waves(), TargetTrackingPolicy(70, scale_in_datapoints=3, **INSTANT))
     ins = result.events_of("scale-in")
     assert len([e for e in ins if e.minute < 1440]) == 27
     assert len([e for e in ins if e.minute < 60]) == 4
@@ -149,7 +151,8 @@ def test_the_simulator_makes_at_most_27_decreases_in_a_utc_day():
 
 def test_the_quota_follows_the_utc_day_not_the_start_of_the_run():
     # Starting at 23:30 UTC: three decreases fit before midnight; the new UTC day brings 4 more right after it.
-    result = simulate_autoscaling(waves(2), 70, scale_in_datapoints=3, start_minute_of_day=1410, **INSTANT)
+    result = simulate_autoscaling(waves(2), TargetTrackingPolicy(70, scale_in_datapoints=3, start_minute_of_day=1410,
+                                                                   **INSTANT))
     clock = [(e.minute + 1410) for e in result.events_of("scale-in")]
     assert [m for m in clock if m < 1440] == [1417, 1427, 1437]
     assert len([m for m in clock if 1440 <= m < 1500]) == 4
@@ -185,19 +188,21 @@ def test_throttled_demand_is_retried_the_next_minute_when_asked():
 
 def test_the_alarm_and_update_delays_hold_the_old_capacity_longer():
     for alarm, update in ((0, 0), (2, 3), (5, 10)):
-        result = simulate_autoscaling(step_demand(), 70, alarm_delay_minutes=alarm, update_delay_minutes=update)
+        result = simulate_autoscaling(step_demand(), TargetTrackingPolicy(70, alarm_delay_minutes=alarm,
+                                                                            update_delay_minutes=update))
         event = result.events[0]
         assert event.effective_minute == event.minute + 1 + alarm + update
         effective = event.effective_minute
         assert result.provisioned[effective - 1] == 143 and result.provisioned[effective] == 572
     with pytest.raises(ValueError, match="alarm_delay_minutes must be an integer from 0 to 60"):
-        simulate_autoscaling([1.0], 70, alarm_delay_minutes=-1)
+        simulate_autoscaling([1.0], TargetTrackingPolicy(70, alarm_delay_minutes=-1))
 
 
 def test_min_and_max_capacity_bound_the_policy():
-    result = simulate_autoscaling(step_demand(), 70, max_capacity=300, burst_seconds=0)
+    result = simulate_autoscaling(step_demand(), TargetTrackingPolicy(70, max_capacity=300), burst_seconds=0)
     assert result.provisioned.max() == 300
-    low = simulate_autoscaling([400.0] * 5 + [1.0] * 30, 70, initial_capacity=572, min_capacity=50)
+    low = simulate_autoscaling([400.0] * 5 + [1.0] * 30, TargetTrackingPolicy(70, min_capacity=50),
+                               initial_capacity=572)
     assert low.provisioned[-1] == 50
 
 
@@ -224,7 +229,7 @@ def test_a_target_outside_20_to_90_is_refused_with_the_range(target):
 
 def test_other_bad_input_names_the_parameter():
     with pytest.raises(ValueError, match="min_capacity .* must not exceed max_capacity"):
-        simulate_autoscaling([1.0], 70, min_capacity=10, max_capacity=5)
+        simulate_autoscaling([1.0], TargetTrackingPolicy(70, min_capacity=10, max_capacity=5))
     with pytest.raises(ValueError, match="demand must be >= 0.*minute 1"):
         simulate_autoscaling([1.0, -1.0], 70)
     with pytest.raises(ValueError, match="non-empty"):
@@ -244,15 +249,21 @@ def test_on_demand_serves_twice_the_previous_peak_at_once():
     assert result.served[9] == 12000
 
 
-def test_the_simulator_and_the_policy_share_their_defaults():
-    # simulate_autoscaling repeats the policy's named parameters (the lesson switches each one by name): same defaults.
+def test_the_simulator_takes_a_policy_and_leaves_the_callers_as_it_was():
+    # The policy's settings are the policy's: the simulator does not repeat them (issue 25).
     import inspect
 
-    policy = inspect.signature(TargetTrackingPolicy.__init__).parameters
-    simulator = inspect.signature(simulate_autoscaling).parameters
-    shared = [name for name in policy if name != "self"]
-    assert set(shared) <= set(simulator)
-    assert {name: simulator[name].default for name in shared} == {name: policy[name].default for name in shared}
+    policy_settings = set(inspect.signature(TargetTrackingPolicy.__init__).parameters) - {"self"}
+    assert not policy_settings & set(inspect.signature(simulate_autoscaling).parameters)
+    policy = TargetTrackingPolicy(70, scale_in_datapoints=3, **INSTANT)
+    first, second = simulate_autoscaling(waves(2), policy), simulate_autoscaling(waves(2), policy)
+    assert first.events == second.events  # no streak or used decrease carried from one run into the next
+    assert policy.decrease_quota.available(0) == 4  # the caller's policy was not used
+    assert first.parameters["scale_in_datapoints"] == 3 and first.parameters["alarm_delay_minutes"] == 0
+    assert simulate_autoscaling(step_demand(), 70).events == simulate_autoscaling(step_demand(),
+                                                                                  TargetTrackingPolicy(70)).events
+    with pytest.raises(TypeError, match="policy must be a TargetTrackingPolicy"):
+        simulate_autoscaling([1.0], None)
 
 
 def test_on_demand_bad_settings_name_the_value():

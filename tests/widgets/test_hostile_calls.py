@@ -30,12 +30,17 @@ import pytest
 
 import dynalab
 import dynalab.figures
+import dynalab.lessons.capacity
+import dynalab.lessons.partitions
 import dynalab.widgets
+from dynalab.models.clock import StepClock
 
 ROWS_FILE = Path(os.environ.get("DYNALAB_HOSTILE_CALLS",
                                 Path(__file__).resolve().parent.parent / "data" / "hostile-calls.tsv"))
 DYNALAB_DIR = Path(dynalab.__file__).resolve().parent
 OWNED_ELSEWHERE = ("dynalab.widgets.streams",)  # the streams helper's module (VoteBoard): replayed with its rows
+#: the live demos that lived in widgets/ when the pass ran, and now are lesson scenarios (issue 25): still replayed here
+MOVED_TO_LESSONS = (dynalab.lessons.capacity, dynalab.lessons.partitions)
 
 #: calls the pass listed that are right to accept (none so far: every listed call is refused now)
 ACCEPTED: set[str] = set()
@@ -47,7 +52,9 @@ def _namespace() -> dict[str, Any]:
         for module in pkgutil.iter_modules(package.__path__):
             loaded = importlib.import_module(f"{package.__name__}.{module.name}")
             names.update({name: value for name, value in vars(loaded).items() if not name.startswith("_")})
-    names.update(nan=math.nan, inf=math.inf, np=np)
+    for module in MOVED_TO_LESSONS:
+        names.update({name: getattr(module, name) for name in module.__all__})
+    names.update(nan=math.nan, inf=math.inf, np=np, StepClock=StepClock)
     return names
 
 
@@ -59,7 +66,8 @@ def _is_ours(name: str) -> bool:
     """Does the call's leading name stand for a widget or figure of this helper's modules?"""
     value = NAMESPACE.get(name)
     module = getattr(value, "__module__", "") or ""
-    return module.startswith(("dynalab.widgets", "dynalab.figures")) and not module.startswith(OWNED_ELSEWHERE)
+    moved = tuple(m.__name__ for m in MOVED_TO_LESSONS)
+    return module.startswith(("dynalab.widgets", "dynalab.figures", *moved)) and not module.startswith(OWNED_ELSEWHERE)
 
 
 def _rows() -> list[dict[str, str]]:

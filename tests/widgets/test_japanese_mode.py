@@ -272,18 +272,21 @@ def test_the_same_widget_in_english_mode_shows_the_english_texts(name, request, 
 
 def _live_demos(lab: Any, name: str) -> list[tuple[str, list[str]]]:
     """(what, the texts it shows) for each live demo a lesson prints: its describe() and its figure."""
+    from dynalab.figures.capacity import read_patterns_figure
+    from dynalab.figures.partitions import placement_figure
+    from dynalab.lessons.capacity import first_page_live, read_three_ways
+    from dynalab.lessons.partitions import load_tested_table, place_keys, run_hot_key_test
     from dynalab.models.clock import StepClock
     from dynalab.widgets.autoscaling import LiveThrottlingDemo, describe_run
-    from dynalab.widgets.capacity import first_page_live, read_three_ways
-    from dynalab.widgets.partitions import load_tested_table, place_keys, run_hot_key_test
 
     shown = []
     reads = read_three_ways(lab, f"{name}-reads", item_count=3)
-    shown.append(("read_three_ways", [reads.describe(), *learner_texts_of_figure(reads.figure().to_dict())]))
+    shown.append(("read_three_ways", [reads.describe(),
+                                       *learner_texts_of_figure(read_patterns_figure(reads).to_dict())]))
     shown.append(("first_page_live", [first_page_live(lab, f"{name}-page", item_count=3, item_bytes=1000).describe()]))
     dynalab.create_table(lab, f"{name}-keys", sort_key=("sk", "N"), reset=True)
     placed = place_keys(lab, f"{name}-keys", "status_codes", 40, partitions=4)
-    shown.append(("place_keys", [placed.describe(), *learner_texts_of_figure(placed.figure().to_dict())]))
+    shown.append(("place_keys", [placed.describe(), *learner_texts_of_figure(placement_figure(placed).to_dict())]))
     for mode in ("2017", "today"):
         table = load_tested_table(lab, f"{name}-hot-{mode}", created=(100, 100), load_test=(400, 200),
                                   partition_mode=mode)
@@ -307,10 +310,10 @@ def test_the_live_demos_read_in_japanese(japanese, lab, table_name):
 
 
 def test_the_widgets_errors_are_japanese(japanese, lab):
+    from dynalab.lessons.partitions import place_keys
     from dynalab.widgets.autoscaling import AutoscalingExplorer, describe_run
     from dynalab.widgets.capacity import ItemCostExplorer
     from dynalab.widgets.indexes import IndexWriteExplorer
-    from dynalab.widgets.partitions import place_keys
     from dynalab.widgets.planner import PlanExplorer
     from dynalab.widgets.streams import VoteBoard
 
