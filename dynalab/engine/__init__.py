@@ -45,7 +45,6 @@ from botocore.exceptions import (
 )
 
 from dynalab.fidelity import FidelityLayer
-from dynalab.fidelity.aws_guard import AwsTableGuard
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.checks import ParameterTypeError
@@ -420,8 +419,10 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
     streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, **timeouts))
     layer = FidelityLayer(engine)
     prefix = aws_table_prefix() if aws else ""
-    if aws:  # first of all plugins: on AWS nothing reaches a table that is not dynalab's own
-        layer.add(AwsTableGuard(prefix))
+    if aws:  # the guard phase, first of all and never switched off: on AWS nothing reaches a foreign table
+        from dynalab.fidelity.guard import Guard
+
+        layer.add(Guard(prefix))
     for each in (client, resource.meta.client, streams):
         layer.install(each)
         if not aws:
@@ -442,15 +443,25 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
 
 
 def _standard_plugins(lab: Lab) -> None:
-    """The fidelity plugins every connection gets (each lesson's module adds its own here)."""
-    from dynalab.fidelity.limits import Limits
+    """The fidelity pipeline every connection gets, one plugin per phase (``dynalab.fidelity.Phase`` orders them):
+    validation, the old-items reader, the stored-state limits, the meter and, on moto, the stand-ins for what it
+    lacks (StartBulkPutItems, PartiQL). Each is given an unmetered client for its own reads, so it never imports the
+    engine; the embedded engine is this process's own, so item sizes may be remembered there."""
+    from dynalab.fidelity.catalog import TableCatalog
     from dynalab.fidelity.metering import Meter
+    from dynalab.fidelity.old_items import OldItems
+    from dynalab.fidelity.stored_limits import StoredLimits
+    from dynalab.fidelity.validation import Validation
 
-    # First: later plugins read context["dynalab_consumed"]. The embedded engine is this process's own: the meter
-    # may remember item sizes there instead of asking the engine for old items.
     raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False))
-    lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded, raw_client=raw))
-    lab.fidelity.add(Limits())
+    lab.fidelity.catalog = TableCatalog(raw)
+    old_items = OldItems(lab.engine, raw, private_engine=lab.embedded)
+    stored = StoredLimits(lab.engine, raw)
+    lab.fidelity.add(Validation())
+    lab.fidelity.add(old_items)
+    lab.fidelity.add(stored)
+    lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded, raw_client=raw, old_items=old_items,
+                           stored_limits=stored))
     if lab.engine == "moto" and raw is not None:
         # moto has no StartBulkPutItems: dynalab's labelled stand-in answers it, reading the engine's own S3.
         from dynalab.fidelity.bulk_put import BulkPutItems

@@ -1,14 +1,15 @@
-"""DynamoDB's documented request limits, enforced before a request leaves the kernel, with AWS's codes and wording.
+"""DynamoDB's documented size and count limits on requests, with AWS's codes and wording (part of the validation
+phase: ``dynalab.fidelity.validation``).
 
-moto 5.2.5 accepts 26-item BatchWriteItem calls and 2-character table names (``../shared/reference/local-engines.md``),
-so a lesson on moto would teach that they work. This plugin refuses what DynamoDB refuses, whatever the engine:
+moto 5.2.5 accepts 26-item BatchWriteItem calls and 2-character table names, so a lesson on moto would teach that
+they work. These checks refuse what DynamoDB refuses, whatever the engine:
 
 * table names 3–255 characters (ServiceQuotas.html / the API's constraints);
 * BatchWriteItem: at most 25 requests, 16 MB; BatchGetItem: at most 100 keys (ServiceQuotas.html [A23]);
 * TransactWriteItems / TransactGetItems: at most 100 actions, 4 MB (transaction-apis.html);
 * an item at most 400 KB = 409,600 B by DynamoDB's own size rule (``dynalab.models.sizing``): 409,600 B passes,
-  409,601 B is refused; for PutItem and a transaction's Put the item sent, for UpdateItem and a transaction's
-  Update the item the update *produces* (the old item, read by the meter, with the update applied).
+  409,601 B is refused; for PutItem and a transaction's Put the item sent (the item an update *produces* is
+  checked once the old item is read: ``dynalab.fidelity.stored_limits``).
 
 The wording is DynamoDB's, as the independent engine dynalite reproduces it (``node_modules/dynalite/validations``);
 the cross-check in ``tests/dynalite/`` compares the error codes. Where neither source has a message (the 16 MB and
@@ -16,7 +17,7 @@ the cross-check in ``tests/dynalite/`` compares the error codes. Where neither s
 
 moto itself refuses items from 405,000 B by its own count (``LimitedSizeDict``), which no request-side layer can
 undo from the client side; dynalab's embedded engine removes that check in its own process
-(``dynalab.engine._process.match_dynamodb_item_limit``) so this plugin's exact limit applies.
+(``dynalab.engine._process.match_dynamodb_item_limit``) so this exact limit applies.
 """
 
 from __future__ import annotations
@@ -24,11 +25,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dynalab.fidelity import aws_error
 from dynalab.fidelity.requests import accesses, accesses_by_table
 from dynalab.i18n import tr
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, typed_item_size
-from dynalab.models.updates import produced_item
 
 __all__ = [
     "BATCH_GET_MAX_KEYS",
@@ -36,7 +35,8 @@ __all__ = [
     "BATCH_WRITE_MAX_REQUESTS",
     "TRANSACTION_MAX_ACTIONS",
     "TRANSACTION_MAX_BYTES",
-    "Limits",
+    "item_problem",
+    "problem",
 ]
 
 from dynalab.models.naming import table_name_constraint  # noqa: E402
@@ -62,43 +62,15 @@ def _constraint(value: Any, where: str, constraint: str) -> str:
     return f"1 validation error detected: Value '{quoted}' at '{where}' failed to satisfy constraint: {constraint}"
 
 
-class Limits:
-    """Refuses, before sending, the requests DynamoDB would refuse for its size and count limits."""
-
-    def before_call(self, operation: str, request_dict: dict, context: dict) -> None:
-        request = context.get("dynalab_request")
-        if not isinstance(request, dict):
-            return
-        problem = self.problem(operation, request) or self.update_problem(operation, request, context)
-        if problem is not None:
-            raise aws_error("ValidationException", problem, operation)
-
-    @staticmethod
-    def update_problem(operation: str, request: dict, context: dict) -> str | None:
-        """DynamoDB's message when an update would *produce* an item over 400 KB (the old item with the update
-        applied: ``dynalab.models.updates``). The old items are the ones the meter read before this plugin ran
-        (``context["dynalab_meter"]``); where it read none (an engine that reports its own units), the engine
-        judges."""
-        state = context.get("dynalab_meter") or {}
-        if operation == "UpdateItem" and "old_item" in state:
-            return _item_problem(produced_item(state["old_item"], request))
-        if operation == "TransactWriteItems" and "old_by_access" in state:
-            for access, old in zip(accesses(operation, request), state["old_by_access"], strict=False):
-                if access.action == "Update":
-                    message = _item_problem(produced_item(old, access.spec))
-                    if message:
-                        return message
-        return None
-
-    def problem(self, operation: str, request: dict) -> str | None:
-        """DynamoDB's message for the first limit this request breaks, or None."""
-        name = request.get("TableName")
-        if isinstance(name, str):
-            message = _table_name_problem(name, "tableName")
-            if message:
-                return message
-        check = _CHECKS.get(operation)
-        return check(request) if check else None
+def problem(operation: str, request: dict) -> str | None:
+    """DynamoDB's message for the first size or count limit this request breaks, or None."""
+    name = request.get("TableName")
+    if isinstance(name, str):
+        message = _table_name_problem(name, "tableName")
+        if message:
+            return message
+    check = _CHECKS.get(operation)
+    return check(request) if check else None
 
 
 def _table_name_problem(name: str, where: str) -> str | None:
@@ -115,14 +87,15 @@ def _size(item: Any) -> int:
         return 0
 
 
-def _item_problem(item: Any) -> str | None:
+def item_problem(item: Any) -> str | None:
+    """DynamoDB's message for an item past 400 KB, or None."""
     if isinstance(item, dict) and _size(item) > MAX_ITEM_SIZE_BYTES:
         return ITEM_TOO_LARGE
     return None
 
 
 def _put_item(request: dict) -> str | None:
-    return _item_problem(request.get("Item"))
+    return item_problem(request.get("Item"))
 
 
 def _batch_write_problem(request: dict) -> str | None:
@@ -140,7 +113,7 @@ def _batch_write_problem(request: dict) -> str | None:
     total_bytes = 0
     for access in (a for table_accesses in by_table.values() for a in table_accesses):
         if access.item is not None:
-            message = _item_problem(access.item)
+            message = item_problem(access.item)
             if message:
                 return message
             total_bytes += _size(access.item)
@@ -176,7 +149,7 @@ def _transaction(request: dict) -> str | None:
         if message:
             return message
         if access.item is not None:
-            message = _item_problem(access.item)
+            message = item_problem(access.item)
             if message:
                 return message
             total_bytes += _size(access.item)

@@ -10,6 +10,7 @@ from support import item_of_size
 
 import dynalab
 from dynalab import item_size, put_write_units, query_read_units, read_units, write_units
+from dynalab.fidelity import Phase
 
 KB = 1024
 
@@ -140,8 +141,10 @@ def test_later_plugins_see_the_units_of_each_call(lab, table):
     seen = []
 
     class Spy:
-        def after_call(self, operation, request, parsed, status_code, context):
-            seen.append((operation, context.get("dynalab_consumed")))
+        phase = Phase.RECORD
+
+        def after_call(self, call):
+            seen.append((call.operation, {t: (u.read, u.write) for t, u in call.units.items()}))
 
     spy = lab.fidelity.add(Spy())
     try:
@@ -205,8 +208,10 @@ def test_on_the_embedded_engine_known_sizes_spare_the_old_item(lab, table):
     sent = []
 
     class Spy:
-        def before_send(self, operation, body, context):
-            sent.append((operation, body.get("ReturnValues")))
+        phase = Phase.RECORD
+
+        def before_send(self, call):
+            sent.append((call.operation, call.request.get("ReturnValues")))
 
     spy = lab.fidelity.add(Spy())
     try:

@@ -1,0 +1,84 @@
+"""Throttle a lab's table from now on (``enforce_throughput``), and find the throttle a table has."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from dynalab.fidelity.throttling.enforcer import ThroughputEnforcer
+from dynalab.i18n import tr
+from dynalab.models import checks
+from dynalab.models.indexes import indexes_from_description
+
+__all__ = ["enforce_throughput", "find_enforcer"]
+
+
+def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False, partition_mode: str = "today",
+                       burst_seconds: float = 300.0, initial_burst_seconds: float = 0.0,
+                       clock: Callable[[], float] = time.monotonic) -> ThroughputEnforcer:
+    """Throttle ``table_name`` at its provisioned throughput from now on; ``.stop()`` ends it.
+
+    Reads the table's throughput (and key, size for partitions, and each GSI's own throughput: a GSI short of
+    write capacity throttles the table's writes that touch it) with DescribeTable; follows later UpdateTable
+    calls made through the lab (the table's and its GSIs' new rates). ``initial_burst_seconds``: what the burst
+    bucket holds at the start (a fresh bucket: nothing banked yet). ``per_partition=True`` adds the partitions'
+    limits: ``partition_mode="today"`` (a key cannot pass 3,000 / 1,000 units a second) or ``"2017"`` (the 2017
+    model's even split).
+    """
+    from botocore.exceptions import ClientError
+
+    table_name = checks.table_name("table_name", table_name)
+    per_partition = checks.flag("per_partition", per_partition)
+    if not callable(clock):
+        raise checks.ParameterTypeError(tr("clock must be a function returning seconds (time.monotonic), got "
+                                           "{clock!r:.60}", clock=clock))
+    if not hasattr(lab, "client") or not hasattr(lab, "fidelity"):
+        raise checks.ParameterTypeError(tr("lab must be a dynalab Lab (from dynalab.connect()), got {lab!r:.60}",
+                                           lab=lab))
+    if getattr(lab, "is_aws", False):
+        raise ValueError(tr("enforce_throughput simulates DynamoDB's throttling on a local engine; on AWS the real "
+                            "service throttles by itself, so it is not added there"))
+    try:
+        description = lab.client.describe_table(TableName=table_name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        raise ValueError(tr("table {table!r} does not exist on this engine: create it first "
+                            "(dynalab.create_table with read_capacity_units and write_capacity_units)",
+                            table=table_name)) from None
+    key = next(k["AttributeName"] for k in description["KeySchema"] if k["KeyType"] == "HASH")
+    mode = (description.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
+    throughput = description.get("ProvisionedThroughput") or {}
+    read = throughput.get("ReadCapacityUnits") or None
+    write = throughput.get("WriteCapacityUnits") or None
+    if mode == "PAY_PER_REQUEST" or read is None or write is None:
+        read = write = None
+    table_keys, indexes = indexes_from_description(description)
+    gsis = []
+    if read is not None:  # on a provisioned table each GSI has its own provisioned throughput
+        for index, raw in zip([i for i in indexes if i.is_global], description.get("GlobalSecondaryIndexes") or [],
+                              strict=True):
+            provisioned = raw.get("ProvisionedThroughput") or {}
+            if provisioned.get("ReadCapacityUnits") and provisioned.get("WriteCapacityUnits"):
+                gsis.append((index, provisioned["ReadCapacityUnits"], provisioned["WriteCapacityUnits"]))
+    enforcer = ThroughputEnforcer(
+        table_name, read, write, partition_key=key, per_partition=per_partition, partition_mode=partition_mode,
+        burst_seconds=burst_seconds,
+        initial_burst_seconds=initial_burst_seconds, size_gb=description.get("TableSizeBytes", 0) / 1024**3,
+        clock=clock, global_secondary_indexes=gsis, table_key_attributes=table_keys,
+        table_arn=description.get("TableArn", ""),
+    )
+    old = find_enforcer(lab, table_name)
+    if old is not None:  # a re-run cell: one table, one throttle (two would each take their share of requests)
+        old.stop()
+    enforcer._layer = lab.fidelity
+    lab.fidelity.add(enforcer)
+    return enforcer
+
+
+def find_enforcer(lab: Any, table_name: str) -> ThroughputEnforcer | None:
+    """The throttling now enforced on ``table_name`` through this lab, or None."""
+    return next((plugin for plugin in lab.fidelity.plugins
+                 if isinstance(plugin, ThroughputEnforcer) and plugin.table_name == table_name and plugin.active),
+                None)
