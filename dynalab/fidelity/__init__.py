@@ -188,12 +188,12 @@ class FidelityLayer:
                 if (not guard_only or _phase(plugin) == Phase.GUARD)
                 and (hook := getattr(plugin, method, None)) is not None]
 
-    def _before_call(self, event_name: str, params: dict, context: dict, **_: Any) -> None:
+    def _before_call(self, event_name: str, params: dict, context: dict, model: Any = None, **_: Any) -> None:
         hooks = self._hooks("before_call", guard_only=not self._enabled)
         if not hooks:
             return
         request = _json_body(params.get("body"))
-        call = Call(operation_name(event_name), request, self.engine, self.catalog,
+        call = Call(operation_name(event_name), request, self.engine, self.catalog, model,
                     asked_capacity=request.get("ReturnConsumedCapacity", "NONE"))
         for hook in hooks:
             hook(call)

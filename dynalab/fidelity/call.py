@@ -128,6 +128,8 @@ class Call:
     request: dict[str, Any]
     engine: str = "moto"
     catalog: TableCatalog | None = None
+    #: botocore's model of the operation (its input shape's constraints: ``validation.constraints``)
+    model: Any = None
     #: what the learner asked for before any plugin changed the request (ReturnConsumedCapacity, ReturnValues)
     asked_capacity: str = "NONE"
     body_changed: bool = False

@@ -22,6 +22,12 @@ STORAGE_OVERHEAD_BYTES_PER_ITEM = 100
 #: (Constraints.html "Data types", read 2026-12).
 NUMBER_MIN_MAGNITUDE = Decimal("1E-130")
 NUMBER_MAX_MAGNITUDE = Decimal("9.9999999999999999999999999999999999999E+125")
+#: An attribute name is at least 1 byte and less than 64 KB: "Attribute name is too large, must be less than 65536
+#: bytes" (HowItWorks.NamingRulesDataTypes.html, Constraints.html, read 2026-12) [src:attribute-name-length].
+ATTRIBUTE_NAME_MAX_BYTES = 65535
+#: Maps and lists nest at most 32 levels deep (Constraints.html "Nested attribute depth", read 2026-12)
+#: [src:nested-attribute-depth].
+NESTED_ATTRIBUTE_MAX_DEPTH = 32
 #: A key attribute's value: a partition key at most 2,048 B, a sort key at most 1,024 B, and at least 1 B
 #: (Constraints.html "Partition keys and sort keys", read 2026-12).
 PARTITION_KEY_MAX_BYTES = 2048
@@ -35,6 +41,10 @@ WRITE_UNIT_BYTES = 1024
 PAGE_LIMIT_BYTES = 1024 * 1024
 
 # ---- secondary indexes ----------------------------------------------------------------------------------------
+#: A table has at most 20 global secondary indexes (a default quota, adjustable) and 5 local secondary indexes
+#: (ServiceQuotas.html "Secondary indexes", read 2026-12) [src:gsi-per-table] [src:lsi-per-table].
+GLOBAL_SECONDARY_INDEXES_PER_TABLE = 20
+LOCAL_SECONDARY_INDEXES_PER_TABLE = 5
 #: On a table with a local secondary index, an item collection (the items of one partition-key value, with their
 #: LSI entries) holds at most 10 GB (LSI.html "Item collection size limit", read 2026-12; 1 GB = 1,024**3 B).
 ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3

@@ -15,7 +15,7 @@ class Translation:
     runs: tuple[Run, ...] = ()
     tables: tuple[str, ...] = ()
     writes: bool = False
-    problem: str | None = None
+    problem: tuple[str, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
