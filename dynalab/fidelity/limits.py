@@ -44,6 +44,7 @@ from dynalab.models.quotas import (  # noqa: E402  (re-exported: the limits this
     BATCH_GET_MAX_KEYS,
     BATCH_WRITE_MAX_BYTES,
     BATCH_WRITE_MAX_REQUESTS,
+    TABLE_NAME_LENGTHS,
     TRANSACTION_MAX_ACTIONS,
     TRANSACTION_MAX_BYTES,
 )
@@ -62,10 +63,17 @@ def _constraint(value: Any, where: str, constraint: str) -> str:
     return f"1 validation error detected: Value '{quoted}' at '{where}' failed to satisfy constraint: {constraint}"
 
 
+#: Operations on a table itself, whose name's length DynamoDB checks in words of its own.
+_TABLE_OPERATIONS = frozenset({"CreateTable", "DeleteTable", "DescribeTable", "UpdateTable", "DescribeTimeToLive"})
+TABLE_NAME_LENGTH = "TableName must be at least 3 characters long and at most 255 characters long"
+
+
 def problem(operation: str, request: dict) -> str | None:
     """DynamoDB's message for the first size or count limit this request breaks, or None."""
     name = request.get("TableName")
     if isinstance(name, str):
+        if operation in _TABLE_OPERATIONS and not TABLE_NAME_LENGTHS[0] <= len(name) <= TABLE_NAME_LENGTHS[1]:
+            return TABLE_NAME_LENGTH
         message = _table_name_problem(name, "tableName")
         if message:
             return message

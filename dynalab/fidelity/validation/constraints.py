@@ -21,6 +21,13 @@ _EXTRA = {("GetRecords", "Limit"): {"max": GET_RECORDS_MAX_RECORDS}}
 #: Checked elsewhere, with DynamoDB's own rule (the model allows a 1,024-character ARN for a table's name).
 _SKIPPED = frozenset({"TableName"})
 _MAX_ERRORS = 10
+#: The order DynamoDB lists an enum's values in its message, where it is not the model's (as dynalite records them,
+#: ``node_modules/dynalite/validations/*.js``).
+_ENUM_ORDER = {frozenset(order): order for order in (
+    ("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"), ("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES",
+                                                                   "ALL_PROJECTED_ATTRIBUTES"),
+    ("OR", "AND"), ("SIZE", "NONE"), ("PROVISIONED", "PAY_PER_REQUEST"), ("B", "N", "S"),
+    ("ALL", "INCLUDE", "KEYS_ONLY"))}
 
 
 def _lower_first(name: str) -> str:
@@ -57,8 +64,8 @@ def _member_problems(name: str, value: Any, shape: Any, extra: Mapping[str, Any]
         return found
     if kind == "string" and isinstance(value, str):
         if metadata.get("enum") and value not in metadata["enum"]:
-            found.append(constraint_text(value, where, f"Member must satisfy enum value set: "
-                                                       f"[{', '.join(metadata['enum'])}]"))
+            order = _ENUM_ORDER.get(frozenset(metadata["enum"]), metadata["enum"])
+            found.append(constraint_text(value, where, f"Member must satisfy enum value set: [{', '.join(order)}]"))
     if kind in ("string", "list", "map") and isinstance(value, str | list | Mapping):
         if "min" in metadata and len(value) < metadata["min"]:
             found.append(constraint_text(value, where, f"Member must have length greater than or equal to "
