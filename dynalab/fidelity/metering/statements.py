@@ -26,9 +26,13 @@ def run_answers(call: Call) -> list[Answer]:
     if call.run_answers is not None:
         return [_stand_in_answer(answer) for answer in call.run_answers]
     if call.operation == "BatchExecuteStatement":
+        if not call.ok:
+            return []
         responses = call.parsed.get("Responses") or []
-        return [_batch_answer(run, response) for run, response in zip(call.runs, responses, strict=False)] \
-            if call.ok else []
+        # the runs are those of the statements that translated: pair each with its statement's response
+        valid = [response for statement, response in zip(call.translation.statements, responses, strict=False)
+                 if statement.problem is None]
+        return [_batch_answer(run, response) for run, response in zip(call.runs, valid, strict=False)]
     if not call.ok:
         failed = call.error_code in _CONDITION_FAILED
         return [({}, False) if failed and run.operation in ("PutItem", "UpdateItem", "DeleteItem") else (None, False)
