@@ -417,7 +417,9 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
     client = session.client("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
     resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
     streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, **timeouts))
-    layer = FidelityLayer(engine)
+    from dynalab.fidelity.partiql import translate
+
+    layer = FidelityLayer(engine, translator=translate)
     prefix = aws_table_prefix() if aws else ""
     if aws:  # the guard phase, first of all and never switched off: on AWS nothing reaches a foreign table
         from dynalab.fidelity.guard import Guard

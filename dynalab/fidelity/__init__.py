@@ -134,11 +134,13 @@ def _phase(plugin: Any) -> Phase:
 class FidelityLayer:
     """The plugins of one connection, run in phase order, and the botocore handlers that call them."""
 
-    def __init__(self, engine: str, catalog: Any = None) -> None:
+    def __init__(self, engine: str, catalog: Any = None, translator: Callable[..., Any] | None = None) -> None:
         #: what answers at the endpoint: "moto", "dynalite", "aws" or "other" (see ``dynalab.engine``)
         self.engine = engine
         #: the tables' descriptions every phase reads (``dynalab.fidelity.catalog.TableCatalog``), or None
         self.catalog = catalog
+        #: PartiQL's translator (``dynalab.fidelity.partiql.translate``): without it statements are not looked into
+        self.translator = translator
         #: the plugins, in phase order (``add`` keeps it so; removing one is fine)
         self.plugins: list[Any] = []
         self._enabled = True
@@ -193,7 +195,7 @@ class FidelityLayer:
         if not hooks:
             return
         request = _json_body(params.get("body"))
-        call = Call(operation_name(event_name), request, self.engine, self.catalog, model,
+        call = Call(operation_name(event_name), request, self.engine, self.catalog, model, self.translator,
                     asked_capacity=request.get("ReturnConsumedCapacity", "NONE"))
         for hook in hooks:
             hook(call)

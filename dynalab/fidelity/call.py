@@ -8,18 +8,20 @@ plugin reads another one's state any other way.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dynalab.fidelity.requests import Access, accesses
 
-if TYPE_CHECKING:  # only for annotations: the catalog and PartiQL import nothing from here at run time
+if TYPE_CHECKING:  # only for annotations
     from dynalab.fidelity.catalog import TableCatalog, TableInfo
-    from dynalab.fidelity.partiql import Translation
 
-__all__ = ["Call", "IndexUnits", "ItemImages", "Phase", "Run", "TableUnits", "Throttle"]
+__all__ = ["PARTIQL_OPERATIONS", "Call", "IndexUnits", "ItemImages", "Phase", "Run", "TableUnits", "Throttle"]
+
+#: The operations that take PartiQL statements (``dynalab.fidelity.partiql`` translates them).
+PARTIQL_OPERATIONS = frozenset({"ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"})
 
 
 class Phase(IntEnum):
@@ -130,6 +132,8 @@ class Call:
     catalog: TableCatalog | None = None
     #: botocore's model of the operation (its input shape's constraints: ``validation.constraints``)
     model: Any = None
+    #: turns a PartiQL call into the operations it runs (``dynalab.fidelity.partiql.translate``), or None
+    translator: Callable[..., Any] | None = None
     #: what the learner asked for before any plugin changed the request (ReturnConsumedCapacity, ReturnValues)
     asked_capacity: str = "NONE"
     body_changed: bool = False
@@ -154,13 +158,12 @@ class Call:
     # ---------------------------------------------------------------------------------- what it runs
 
     @property
-    def translation(self) -> Translation | None:
-        """A PartiQL call's statements translated to the operations they run (None for any other call)."""
+    def translation(self) -> Any:
+        """A PartiQL call's statements translated to the operations they run (``dynalab.fidelity.partiql
+        .Translation``), or None for any other call."""
         if self._translation is _UNSET:
-            from dynalab.fidelity import partiql
-
-            self._translation = partiql.translate(self.operation, self.request, self.table_info) \
-                if self.operation in partiql.OPERATIONS else None
+            self._translation = self.translator(self.operation, self.request, self.table_info) \
+                if self.translator is not None and self.operation in PARTIQL_OPERATIONS else None
         return self._translation
 
     @property

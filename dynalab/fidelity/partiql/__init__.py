@@ -16,14 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dynalab.fidelity.call import Run
+from dynalab.fidelity.call import PARTIQL_OPERATIONS, Run
 from dynalab.fidelity.catalog import TableInfo
 from dynalab.fidelity.partiql.parser import Exists, Insert, Select, StatementError, parse_statement
 from dynalab.fidelity.partiql.translate import PARAMETER_COUNT, Translator
 
 __all__ = ["OPERATIONS", "Statement", "Translation", "tables_named", "translate"]
 
-OPERATIONS = frozenset({"ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"})
+OPERATIONS = PARTIQL_OPERATIONS
 MIXED_TRANSACTION = "ExecuteTransaction API does not support both read and write operations in the same request."
 MIXED_BATCH = "BatchExecuteStatement API does not support both read and write operations in the same request."
 TRANSACTION_READ_KEY = "Select statements within ExecuteTransaction must specify the primary key in the where clause."
