@@ -14,6 +14,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dynalab.fidelity.requests import Access, accesses
+from dynalab.models.sizing import typed_item_size
 
 if TYPE_CHECKING:  # only for annotations
     from dynalab.fidelity.catalog import TableCatalog, TableInfo
@@ -151,6 +152,7 @@ class Call:
     status_code: int = 0
     parsed: dict[str, Any] = field(default_factory=dict)
     item_counts: dict[str, int] = field(default_factory=dict)
+    _sizes: dict[int, tuple[Any, int]] = field(default_factory=dict)
     _runs: tuple[Run, ...] | None = None
     _accesses: list[Access] | None = None
     _translation: Any = _UNSET
@@ -184,6 +186,16 @@ class Call:
                 found.extend(accesses(run.operation, run.request))
             self._accesses = found
         return self._accesses
+
+    def size_of(self, item: Mapping[str, Any] | None) -> int | None:
+        """An item's size by DynamoDB's rule (``dynalab.models.sizing``), worked out once per item per call (the
+        validation, the old-items phase and the meter all need the size of the same 400 KB item); None for none."""
+        if not item:
+            return None
+        known = self._sizes.get(id(item))
+        if known is None or known[0] is not item:
+            known = self._sizes[id(item)] = (item, typed_item_size(item))
+        return known[1]
 
     def table_info(self, table: str) -> TableInfo | None:
         """A table's key schema, key types and indexes (one unmetered DescribeTable, cached), or None."""

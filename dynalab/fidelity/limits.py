@@ -23,6 +23,7 @@ undo from the client side; dynalab's embedded engine removes that check in its o
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from dynalab.fidelity.requests import accesses, accesses_by_table
@@ -68,8 +69,9 @@ _TABLE_OPERATIONS = frozenset({"CreateTable", "DeleteTable", "DescribeTable", "U
 TABLE_NAME_LENGTH = "TableName must be at least 3 characters long and at most 255 characters long"
 
 
-def problem(operation: str, request: dict) -> str | None:
-    """DynamoDB's message for the first size or count limit this request breaks, or None."""
+def problem(operation: str, request: dict, size: Any = None) -> str | None:
+    """DynamoDB's message for the first size or count limit this request breaks, or None (``size``: how to size an
+    item, ``Call.size_of`` to size each item once per call)."""
     name = request.get("TableName")
     if isinstance(name, str):
         if operation in _TABLE_OPERATIONS and not TABLE_NAME_LENGTHS[0] <= len(name) <= TABLE_NAME_LENGTHS[1]:
@@ -78,35 +80,36 @@ def problem(operation: str, request: dict) -> str | None:
         if message:
             return message
     check = _CHECKS.get(operation)
-    return check(request) if check else None
+    return check(request, size or typed_item_size) if check else None
 
 
+@lru_cache(maxsize=1024)
 def _table_name_problem(name: str, where: str) -> str | None:
     constraint = table_name_constraint(name)  # the one table-name rule (models/naming.py), in DynamoDB's wording
     return _constraint(name, where, constraint) if constraint else None
 
 
-def _size(item: Any) -> int:
+def _size(item: Any, size: Any = typed_item_size) -> int:
     """The item's size, or 0 for an item DynamoDB refuses on its values (an empty set, a number out of range...):
     the engine answers that with AWS's own ValidationException, which the learner's code may catch as AWS's."""
     try:
-        return typed_item_size(item)
+        return size(item) or 0
     except (TypeError, ValueError):
         return 0
 
 
-def item_problem(item: Any) -> str | None:
+def item_problem(item: Any, size: Any = typed_item_size) -> str | None:
     """DynamoDB's message for an item past 400 KB, or None."""
-    if isinstance(item, dict) and _size(item) > MAX_ITEM_SIZE_BYTES:
+    if isinstance(item, dict) and _size(item, size) > MAX_ITEM_SIZE_BYTES:
         return ITEM_TOO_LARGE
     return None
 
 
-def _put_item(request: dict) -> str | None:
-    return item_problem(request.get("Item"))
+def _put_item(request: dict, size: Any) -> str | None:
+    return item_problem(request.get("Item"), size)
 
 
-def _batch_write_problem(request: dict) -> str | None:
+def _batch_write_problem(request: dict, size: Any) -> str | None:
     by_table = accesses_by_table("BatchWriteItem", request)
     for table, writes in (request.get("RequestItems") or {}).items():
         message = _table_name_problem(table, "requestItems")
@@ -121,10 +124,10 @@ def _batch_write_problem(request: dict) -> str | None:
     total_bytes = 0
     for access in (a for table_accesses in by_table.values() for a in table_accesses):
         if access.item is not None:
-            message = item_problem(access.item)
+            message = item_problem(access.item, size)
             if message:
                 return message
-            total_bytes += _size(access.item)
+            total_bytes += _size(access.item, size)
     if sum(len(writes) for writes in (request.get("RequestItems") or {}).values()) > BATCH_WRITE_MAX_REQUESTS:
         return "Too many items requested for the BatchWriteItem call"
     if total_bytes > BATCH_WRITE_MAX_BYTES:
@@ -132,7 +135,7 @@ def _batch_write_problem(request: dict) -> str | None:
     return None
 
 
-def _batch_get(request: dict) -> str | None:
+def _batch_get(request: dict, size: Any) -> str | None:
     for table, spec in (request.get("RequestItems") or {}).items():
         message = _table_name_problem(table, "requestItems")
         if message:
@@ -146,7 +149,7 @@ def _batch_get(request: dict) -> str | None:
     return None
 
 
-def _transaction(request: dict) -> str | None:
+def _transaction(request: dict, size: Any) -> str | None:
     actions = request.get("TransactItems") or []
     if len(actions) > TRANSACTION_MAX_ACTIONS:
         return _constraint(actions, "transactItems",
@@ -157,10 +160,10 @@ def _transaction(request: dict) -> str | None:
         if message:
             return message
         if access.item is not None:
-            message = item_problem(access.item)
+            message = item_problem(access.item, size)
             if message:
                 return message
-            total_bytes += _size(access.item)
+            total_bytes += _size(access.item, size)
     if total_bytes > TRANSACTION_MAX_BYTES:
         return "Transaction request cannot be larger than 4 MB"
     return None

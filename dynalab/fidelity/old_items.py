@@ -31,7 +31,7 @@ from dynalab.fidelity.catalog import TableInfo
 from dynalab.fidelity.requests import Access
 from dynalab.fidelity.requests import client_shape as _client_shape
 from dynalab.models.quotas import BATCH_GET_MAX_KEYS, MAX_ITEM_SIZE_BYTES
-from dynalab.models.sizing import typed_item_size, typed_value_size
+from dynalab.models.sizing import typed_value_size
 from dynalab.models.updates import produced_item
 
 __all__ = ["ENGINES_WITH_REAL_UNITS", "KnownSizes", "OldItems", "item_key", "key_value"]
@@ -119,10 +119,6 @@ class KnownSizes:
                 return
             for key in [k for k in self._sizes if k[0] == table]:
                 del self._sizes[key]
-
-
-def _size(item: Mapping[str, Any] | None) -> int | None:
-    return typed_item_size(item) if item else None
 
 
 def update_bytes(request: Mapping[str, Any]) -> int:
@@ -231,7 +227,7 @@ class OldItems:
         images = call.images
         old = self.fetch_item(call, call.request)
         images.old_item, images.old_item_read = old, True
-        images.old_known, images.old_size = True, _size(old)
+        images.old_known, images.old_size = True, call.size_of(old)
 
     def _remembered_sizes(self, call: Call) -> None:
         """The sizes remembered of a batch's or transaction's old items (no read needed for them)."""
@@ -289,16 +285,16 @@ class OldItems:
         else:
             old = parsed.get("Item")  # ReturnValuesOnConditionCheckFailure=ALL_OLD
         if old:
-            images.old_item, images.old_size, images.old_known = old, _size(old), True
+            images.old_item, images.old_size, images.old_known = old, call.size_of(old), True
         if call.operation == "PutItem":
             images.new_item = request.get("Item") or {}
-            images.new_size = _size(images.new_item)
+            images.new_size = call.size_of(images.new_item)
         elif call.operation == "UpdateItem" and call.ok:
             if request.get("ReturnValues") == "ALL_NEW":
                 images.new_item = parsed.get("Attributes")
             elif not self.trust_engine:  # the learner asked for other ReturnValues: read what the update left
                 images.new_item = self.fetch_item(call, request)
-            images.new_size = _size(images.new_item) or 0
+            images.new_size = call.size_of(images.new_item) or 0
 
     def _new_items(self, call: Call) -> dict[str, dict[tuple, dict | None]]:
         """{table: {key: item}} the writes of a committed transaction (or PartiQL write) left: a Put's item, a
@@ -334,7 +330,7 @@ class OldItems:
         if operation in SINGLE_WRITES:
             if not call.ok:  # a failed condition changed nothing; its ALL_OLD item, if any, is the current one
                 if "Item" in parsed:
-                    known.set(images.cache_key, typed_item_size(parsed["Item"]))
+                    known.set(images.cache_key, call.size_of(parsed["Item"]))
             elif operation == "PutItem":
                 known.set(images.cache_key, images.new_size)
             elif operation == "DeleteItem":
@@ -346,7 +342,7 @@ class OldItems:
         elif operation == "GetItem" and call.ok and not (request.get("ProjectionExpression")
                                                          or request.get("AttributesToGet")):
             item = parsed.get("Item")
-            known.set(known.key(request.get("TableName", ""), item or request.get("Key")), _size(item))
+            known.set(known.key(request.get("TableName", ""), item or request.get("Key")), call.size_of(item))
         elif operation == "BatchWriteItem" and call.ok:
             self._remember_batch(call)
         elif (operation == "TransactWriteItems" or operation in _PARTIQL) and call.ok:
@@ -362,7 +358,7 @@ class OldItems:
         for access in call.accesses:
             if access.spec in (unprocessed.get(access.table) or []):
                 continue
-            known.set(known.key(access.table, access.key), _size(access.item))
+            known.set(known.key(access.table, access.key), call.size_of(access.item))
 
     def _remember_writes(self, call: Call) -> None:
         known = self.known
@@ -371,7 +367,7 @@ class OldItems:
                 continue
             cache_key = known.key(access.table, access.key)
             if access.action == "Put":
-                known.set(cache_key, _size(access.item))
+                known.set(cache_key, call.size_of(access.item))
             elif access.action == "Delete":
                 known.set(cache_key, None)
             else:
@@ -380,7 +376,7 @@ class OldItems:
                 if new_item is UNKNOWN:
                     known.forget(cache_key)
                 else:
-                    known.set(cache_key, _size(new_item))
+                    known.set(cache_key, call.size_of(new_item))
 
     # ---------------------------------------------------------------------------------------- reading
 

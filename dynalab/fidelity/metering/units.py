@@ -47,10 +47,6 @@ def _narrowed(request: Mapping[str, Any]) -> bool:
         request.get("Select") in ("COUNT", "SPECIFIC_ATTRIBUTES")
 
 
-def _size(item: Mapping[str, Any] | None) -> int | None:
-    return typed_item_size(item) if item else None
-
-
 class Counter:
     """Counts the units of a call's runs. ``trust_engine``: the engine reports DynamoDB's units itself (its index
     reads are in them); ``raw_client``: a client without the layer, for re-reading what a filtered page read."""
@@ -67,16 +63,17 @@ class Counter:
         table = request.get("TableName", "")
         if operation == "GetItem":
             item = answer.get("Item")
-            return {table: TableUnits(read=get_units(_size(item), _consistency(request)))}, {table: 1 if item else 0}
+            units = TableUnits(read=get_units(call.size_of(item), _consistency(request)))
+            return {table: units}, {table: 1 if item else 0}
         if operation in ("Query", "Scan"):
             return self._query(call, run, answer)
         if operation in _SINGLE_WRITES:
             units = self._single_write(call, run, answer, ok)
             return {table: units}, {table: 1}
         if operation == "BatchGetItem":
-            return _batch_get(request, answer)
+            return _batch_get(call, request, answer)
         if operation == "TransactGetItems":
-            return _transact_get(request, answer)
+            return _transact_get(call, request, answer)
         if operation == "BatchWriteItem":
             return self._batch_write(call, run, answer)
         if operation == "TransactWriteItems":
@@ -155,8 +152,8 @@ class Counter:
         units = TableUnits()
         if ok and info is not None and info.indexes and self.meters_indexes:
             self._charge_indexes(call, units, access.table, [(old, new if access.action != "Delete" else None)])
-        units.write = write_action_units(access.action, new_size_bytes=_size(new) if access.action != "Delete"
-                                         else None, old_size_bytes=_size(old), ok=ok) + _lsi_write_units(units)
+        units.write = write_action_units(access.action, new_size_bytes=call.size_of(new) if access.action != "Delete"
+                                         else None, old_size_bytes=call.size_of(old), ok=ok) + _lsi_write_units(units)
         return units
 
     def _batch_write(self, call: Call, run: Run, answer: Mapping[str, Any]) -> tuple[Units, Counts]:
@@ -176,11 +173,11 @@ class Counter:
                 key = item_key(info, write.key)
                 if table in old_items and key is not None:
                     old_item = old_items[table].get(key)
-                    old = _size(old_item)
+                    old = call.size_of(old_item)
                     pairs.append((old_item, write.item))
                 else:
                     old = remembered.get((table, key))
-                charged.append((write.action, _size(write.item) if write.item is not None else None, old))
+                charged.append((write.action, call.size_of(write.item) if write.item is not None else None, old))
             if pairs:
                 self._charge_indexes(call, table_units, table, pairs)
             table_units.write = batch_write_units(charged) + _lsi_write_units(table_units)
@@ -198,11 +195,11 @@ class Counter:
         for access in accesses("TransactWriteItems", run.request):
             key = item_key(call.table_info(access.table), access.key)
             old_item = (old_items.get(access.table) or {}).get(key)
-            old = _size(old_item)
+            old = call.size_of(old_item)
             if old is None and access.table not in old_items:
                 old = remembered.get((access.table, key))
             new_item = access.item if access.action == "Put" else (found.get(access.table) or {}).get(key)
-            actions.setdefault(access.table, []).append((access.action, _size(new_item), old))
+            actions.setdefault(access.table, []).append((access.action, call.size_of(new_item), old))
             if access.action in ("Put", "Update", "Delete"):
                 pairs.setdefault(access.table, []).append((old_item, new_item if access.action != "Delete" else None))
         units: Units = {table: TableUnits() for table in actions}
@@ -241,7 +238,7 @@ def _entry_size(info: TableInfo | None, index: SecondaryIndex | None, item: Mapp
     return typed_item_size(item) if size is None else size
 
 
-def _batch_get(request: Mapping[str, Any], answer: Mapping[str, Any]) -> tuple[Units, Counts]:
+def _batch_get(call: Call, request: Mapping[str, Any], answer: Mapping[str, Any]) -> tuple[Units, Counts]:
     units: Units = {}
     counts: Counts = {}
     unprocessed = answer.get("UnprocessedKeys") or {}
@@ -249,7 +246,7 @@ def _batch_get(request: Mapping[str, Any], answer: Mapping[str, Any]) -> tuple[U
         items = (answer.get("Responses") or {}).get(table, [])
         processed = len(keys) - len((unprocessed.get(table) or {}).get("Keys", []))
         # Each key is a read of its own: an item rounded up on its own, a key that found nothing one block.
-        sizes: list[int | None] = [typed_item_size(item) for item in items]
+        sizes: list[int | None] = [call.size_of(item) for item in items]
         sizes += [None] * max(0, processed - len(items))
         units[table] = TableUnits(read=batch_get_units(sizes, _consistency(keys[0].spec)))
         counts[table] = len(items)
@@ -270,11 +267,11 @@ def _processed_writes(request: Mapping[str, Any], answer: Mapping[str, Any]) -> 
         yield table, done
 
 
-def _transact_get(request: Mapping[str, Any], answer: Mapping[str, Any]) -> tuple[Units, Counts]:
+def _transact_get(call: Call, request: Mapping[str, Any], answer: Mapping[str, Any]) -> tuple[Units, Counts]:
     sizes: dict[str, list[int | None]] = {}
     responses = answer.get("Responses") or []
     for access, response in zip(accesses("TransactGetItems", request), responses, strict=False):
         item = (response or {}).get("Item")
-        sizes.setdefault(access.table, []).append(_size(item))
+        sizes.setdefault(access.table, []).append(call.size_of(item))
     return ({table: TableUnits(read=transact_get_units(found)) for table, found in sizes.items()},
             {table: sum(1 for size in found if size is not None) for table, found in sizes.items()})

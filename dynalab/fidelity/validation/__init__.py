@@ -26,7 +26,7 @@ __all__ = ["Validation", "problem"]
 def problem(call: Call) -> tuple[str, str] | None:
     """(error code, DynamoDB's message) for the first of DynamoDB's rules the call breaks, or None."""
     operation, request = call.operation, call.request
-    message = limits.problem(operation, request) or constraints_problem(operation, request, call.model)
+    message = limits.problem(operation, request, call.size_of) or constraints_problem(operation, request, call.model)
     if message is None:
         check = CHECKS.get(operation)
         if check is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from dynalab.models.quotas import GET_RECORDS_MAX_RECORDS
 
@@ -48,46 +48,67 @@ def constraint_text(value: Any, where: str, constraint: str) -> str:
     return f"Value '{_shown(value)}' at '{where}' failed to satisfy constraint: {constraint}"
 
 
-def _member_problems(name: str, value: Any, shape: Any, extra: Mapping[str, Any]) -> list[str]:
-    metadata = {**getattr(shape, "metadata", {}), **extra}
-    where = _lower_first(name)
+class _Member(NamedTuple):
+    """One top-level parameter's constraints, read once per operation from the model."""
+
+    name: str
+    where: str
+    kind: str
+    low: int | None
+    high: int | None
+    enum: tuple[str, ...] | None
+
+
+def _members(operation: str, model: Any) -> tuple[_Member, ...]:
+    found = _MEMBERS.get(operation)
+    if found is None:
+        found = []
+        for name, member in model.input_shape.members.items():
+            metadata = {**getattr(member, "metadata", {}), **_EXTRA.get((operation, name), {})}
+            if name in _SKIPPED or not ({"min", "max", "enum"} & set(metadata)):
+                continue
+            enum = metadata.get("enum")
+            found.append(_Member(name, _lower_first(name), member.type_name, metadata.get("min"), metadata.get("max"),
+                                 tuple(_ENUM_ORDER.get(frozenset(enum), enum)) if enum else None))
+        found = _MEMBERS[operation] = tuple(found)
+    return found
+
+
+_MEMBERS: dict[str, tuple[_Member, ...]] = {}
+
+
+def _member_problems(member: _Member, value: Any) -> list[str]:
     found: list[str] = []
-    kind = shape.type_name
-    if kind in ("integer", "long"):
+    if member.kind in ("integer", "long"):
         if isinstance(value, int) and not isinstance(value, bool):
-            if "min" in metadata and value < metadata["min"]:
-                found.append(constraint_text(value, where, f"Member must have value greater than or equal to "
-                                                           f"{metadata['min']}"))
-            if "max" in metadata and value > metadata["max"]:
-                found.append(constraint_text(value, where, f"Member must have value less than or equal to "
-                                                           f"{metadata['max']}"))
+            if member.low is not None and value < member.low:
+                found.append(constraint_text(value, member.where, f"Member must have value greater than or equal to "
+                                                                  f"{member.low}"))
+            if member.high is not None and value > member.high:
+                found.append(constraint_text(value, member.where, f"Member must have value less than or equal to "
+                                                                  f"{member.high}"))
         return found
-    if kind == "string" and isinstance(value, str):
-        if metadata.get("enum") and value not in metadata["enum"]:
-            order = _ENUM_ORDER.get(frozenset(metadata["enum"]), metadata["enum"])
-            found.append(constraint_text(value, where, f"Member must satisfy enum value set: [{', '.join(order)}]"))
-    if kind in ("string", "list", "map") and isinstance(value, str | list | Mapping):
-        if "min" in metadata and len(value) < metadata["min"]:
-            found.append(constraint_text(value, where, f"Member must have length greater than or equal to "
-                                                       f"{metadata['min']}"))
-        if "max" in metadata and len(value) > metadata["max"]:
-            found.append(constraint_text(value, where, f"Member must have length less than or equal to "
-                                                       f"{metadata['max']}"))
+    if member.enum and isinstance(value, str) and value not in member.enum:
+        found.append(constraint_text(value, member.where, f"Member must satisfy enum value set: "
+                                                          f"[{', '.join(member.enum)}]"))
+    if member.kind in ("string", "list", "map") and isinstance(value, str | list | Mapping):
+        if member.low is not None and len(value) < member.low:
+            found.append(constraint_text(value, member.where, f"Member must have length greater than or equal to "
+                                                              f"{member.low}"))
+        if member.high is not None and len(value) > member.high:
+            found.append(constraint_text(value, member.where, f"Member must have length less than or equal to "
+                                                              f"{member.high}"))
     return found
 
 
 def constraints_problem(operation: str, request: Mapping[str, Any], model: Any) -> str | None:
     """DynamoDB's message for the top-level parameters that break the operation's constraints, or None."""
-    shape = getattr(model, "input_shape", None)
-    if shape is None:
+    if getattr(model, "input_shape", None) is None:
         return None
     errors: list[str] = []
-    for name, member in shape.members.items():
-        if name in _SKIPPED or name not in request:
-            continue
-        errors.extend(_member_problems(name, request[name], member, _EXTRA.get((operation, name), {})))
-        if len(errors) >= _MAX_ERRORS:
-            break
+    for member in _members(operation, model):
+        if member.name in request:
+            errors.extend(_member_problems(member, request[member.name]))
     if not errors:
         return None
     errors = errors[:_MAX_ERRORS]

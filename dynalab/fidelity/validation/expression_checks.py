@@ -76,6 +76,10 @@ def _type_of(value: Any) -> str | None:
     return None
 
 
+_WITH_EXPRESSIONS = (*EXPRESSIONS, "ExpressionAttributeNames", "ExpressionAttributeValues")
+_NOTHING_PARSED = Parsed()
+
+
 class _Walk:
     """One expression's checks: the first problem of each kind, and what it used."""
 
@@ -440,6 +444,8 @@ def parameters_problem(request: Mapping[str, Any], expressions: Sequence[str],
 def expressions_problem(request: Mapping[str, Any]) -> str | Parsed:
     """dynalite's validateExpressions for one request (or one transaction action): DynamoDB's message for the first
     problem, or what the expressions name (``Parsed``)."""
+    if not any(name in request for name in _WITH_EXPRESSIONS):
+        return _NOTHING_PARSED  # most calls: no expression at all
     message = _map_problem(request)
     if message:
         return message
