@@ -36,6 +36,8 @@ __all__ = [
     "BATCH_WRITE_MAX_REQUESTS",
     "TRANSACTION_MAX_ACTIONS",
     "TRANSACTION_MAX_BYTES",
+    "ITEM_TOO_LARGE",
+    "ITEM_UPDATE_TOO_LARGE",
     "item_problem",
     "problem",
 ]
@@ -51,6 +53,9 @@ from dynalab.models.quotas import (  # noqa: E402  (re-exported: the limits this
 )
 
 ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
+#: UpdateItem's words for an update whose result passes 400 KB (dynalite's actions/updateItem.js; DynamoDB Local and
+#: moto say the same).
+ITEM_UPDATE_TOO_LARGE = "Item size to update has exceeded the maximum allowed size"
 
 
 def _shown(value: Any, limit: int = 200) -> str:

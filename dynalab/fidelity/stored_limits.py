@@ -1,7 +1,8 @@
 """Refusals that depend on what is stored (``Phase.STORED``), made after the old-items phase read the old items.
 
 * An update whose *result* passes 400 KB (409,600 B by DynamoDB's size rule): the old item with the update applied
-  (``dynalab.models.updates``). UpdateItem and a transaction's Update alike. Where no old item was read (an engine
+  (``dynalab.models.updates``). UpdateItem ("Item size to update has exceeded the maximum allowed size") and a
+  transaction's Update alike. Where no old item was read (an engine
   that reports its own units), the engine judges.
 * A write that would take an item collection of a table with a local secondary index past 10 GB
   (ItemCollectionSizeLimitExceededException, LSI.html "Item collection size limit"): the items of one partition-key
@@ -18,7 +19,7 @@ from typing import Any
 from dynalab.fidelity import aws_error
 from dynalab.fidelity.call import Call, Phase
 from dynalab.fidelity.catalog import FORGET_ALL, FORGET_TABLE, TableInfo
-from dynalab.fidelity.limits import item_problem
+from dynalab.fidelity.limits import ITEM_UPDATE_TOO_LARGE, item_problem
 from dynalab.fidelity.old_items import ENGINES_WITH_REAL_UNITS, key_value
 from dynalab.fidelity.requests import client_shape
 from dynalab.i18n import tr
@@ -72,7 +73,7 @@ class StoredLimits:
         """DynamoDB's message when an update would produce an item over 400 KB."""
         images = call.images
         if call.operation == "UpdateItem" and images.old_item_read:
-            return item_problem(produced_item(images.old_item, call.request))
+            return ITEM_UPDATE_TOO_LARGE if item_problem(produced_item(images.old_item, call.request)) else None
         if call.operation == "TransactWriteItems" and images.old_by_access is not None:
             for access, old in zip(call.accesses, images.old_by_access, strict=False):
                 if access.action == "Update":
