@@ -456,7 +456,9 @@ def _standard_plugins(lab: Lab) -> None:
     from dynalab.fidelity.validation import Validation
 
     raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False))
-    lab.fidelity.catalog = TableCatalog(raw)
+    # On AWS the layer reads nothing but table descriptions (DescribeTable is free), through the lab's own client:
+    # past the guard, so only dynalab's own tables are ever described.
+    lab.fidelity.catalog = TableCatalog(raw if raw is not None else lab.client)
     old_items = OldItems(lab.engine, raw, private_engine=lab.embedded)
     stored = StoredLimits(lab.engine, raw)
     lab.fidelity.add(Validation())

@@ -199,7 +199,7 @@ class Meter:
             return  # refused or throttled requests consume nothing
         try:
             metered, counts = self._count(call)
-        except (TypeError, ValueError, KeyError, ArithmeticError):
+        except (TypeError, ValueError, KeyError, IndexError, ArithmeticError):
             return  # an answer shape we do not understand: never break the learner's call
         reported = reported_units(call.parsed.get("ConsumedCapacity"))
         chosen = self._chosen(call, metered, reported)
@@ -236,7 +236,9 @@ class Meter:
             return metered
         chosen = dict(metered)
         for table, units in reported.items():
-            mine = metered.get(table, TableUnits())
+            mine = metered.get(table)
+            if mine is None:  # nothing counted here (a statement on a table the layer could not describe)
+                mine = TableUnits(write=1.0 if call.translation is not None and call.translation.writes else 0.0)
             lsi = sum(u.write for u in mine.indexes.values() if not u.is_global)
             read_call = bool(mine.read) or not mine.write
             chosen[table] = TableUnits(read=units if read_call else 0.0, write=0.0 if read_call else units + lsi,
