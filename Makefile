@@ -18,7 +18,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt
 WORKERS := -n 2
 
 .PHONY: setup lab lab-ja test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
-        test-browser bench soak node clean
+        test-browser test-hub bench bench-room soak node clean
 
 setup: $(VENV)/.installed node
 
@@ -30,9 +30,9 @@ $(VENV)/.lab-installed: pyproject.toml setup.py constraints.txt
 	$(INSTALL) -e . || $(PIP_INSTALL) -e .
 	touch $@
 
-# The developer's set-up: the learner's plus the test extras.
+# The developer's set-up: the learner's plus the test extras and the hub's (JupyterHub, for deploy/ and its test).
 $(VENV)/.installed: $(VENV)/.lab-installed
-	$(INSTALL) -e '.[test]' || $(PIP_INSTALL) -e '.[test]'
+	$(INSTALL) -e '.[test,hub]' || $(PIP_INSTALL) -e '.[test,hub]'
 	touch $@
 
 # npm tools (dynalite for the cross-check, reveal.js & co. for the offline slides). Without npm the tests that
@@ -53,7 +53,7 @@ lab-ja: $(VENV)/.lab-installed
 
 # Each suite once: unit (no engine), integration on the embedded engine, the dynalite cross-check, the same
 # integration tests on an engine started outside dynalab, the notebooks, the slides, the browser.
-test: setup lint unit integration dynalite test-external nbval test-slides test-browser
+test: setup lint unit integration dynalite test-external nbval test-slides test-browser test-hub
 	@echo "dynalab: every test passed"
 
 lint: $(VENV)/.installed
@@ -62,7 +62,8 @@ lint: $(VENV)/.installed
 
 # Unit tests: the folders that mirror dynalab/ (models, engine, fidelity, lessons, widgets) and the package checks;
 # no engine is started.
-UNIT_IGNORES := --ignore=tests/integration --ignore=tests/dynalite --ignore=tests/browser --ignore=tests/slides
+UNIT_IGNORES := --ignore=tests/integration --ignore=tests/dynalite --ignore=tests/browser --ignore=tests/slides \
+                --ignore=tests/hub
 unit: $(VENV)/.installed
 	$(PYTEST) tests $(UNIT_IGNORES) -q $(WORKERS)
 
@@ -102,6 +103,11 @@ test-slides: setup
 	$(PY) tools/install_chromium.py
 	$(PYTEST) tests/slides -q $(WORKERS)
 
+# The room on a real JupyterHub (deploy/, configurable-http-proxy from npm): three users spawned through the hub's
+# REST API run lesson 0 and its self-check; the board reads three learners. Once in the whole run (about a minute).
+test-hub: setup
+	$(PYTEST) tests/hub -q -m hub
+
 # Every lesson in JupyterLab in headless chromium, and Japanese lessons 00, 03 and 04: Run All, move the main widget;
 # screenshots in artifacts/browser/.
 test-browser: setup
@@ -111,6 +117,10 @@ test-browser: setup
 # Speed figures, one a line (whole course under nbval, engine start, each lesson's widget redraw, ...).
 bench: setup
 	$(PY) benchmarks/run.py
+
+# A room on the hub (deploy/): 8 learners spawned at once run lesson 0 and answer; the board at 30 learners.
+bench-room: setup
+	$(PY) benchmarks/bench_room.py
 
 # A compressed workshop (projector, board, event source mapping, load) for 10 minutes: engine memory stays flat.
 soak: setup

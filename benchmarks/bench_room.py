@@ -1,13 +1,19 @@
-"""A room, measured: N learners at once, each a kernel with its own embedded engine running lesson 0 then lesson 4.
+"""A room on the hub, measured: N learners on the JupyterHub of deploy/, and the board at 30 learners.
 
-``python benchmarks/bench_room.py [--learners N]`` (default 8) starts N Jupyter kernels together, as a hub does when
-a class opens its notebooks, and runs every code cell of ``00_start_here`` and then ``04_stream_projection_votes`` in
-each (the engine starts with the first ``dynalab.connect()``). It prints, per learner: the time to first answer
-(kernel start to the first cell that reached the engine), the time for both lessons, and the memory the learner
-holds when done (kernel + engine: VmRSS and Pss from /proc; RSS counts shared libraries in every process, Pss shares
-them out, so the host's figure uses Pss); then the host's total: memory in use before, at the end, and the
-difference, and the load average. Bounded: each cell may take at most ``--cell-timeout`` seconds and every kernel
-(and so every engine, which watches its parent) is shut down at the end, even after an error. Linux only (/proc).
+``python benchmarks/bench_room.py [--learners N] [--simulated 30]`` starts a room (``dynalab room serve``) and the
+hub of ``deploy/jupyterhub_config.py`` on 127.0.0.1 (tools/hub_driver.py: the "simple" spawner, every server as this
+user with its own home), spawns N users at once through the hub's REST API (as a class logging in together), and in
+each user's own kernel runs every code cell of lesson 0 and answers its self-check. It prints, per learner:
+
+* time to first answer: from the spawn request to their first answer on the instructor's board (server start,
+  lessons copied, kernel, lesson 0 with its embedded engine, the answer's trip through the room and its projection);
+* memory: the user's whole process tree (single-user server + kernel + embedded engine), RSS and Pss from /proc
+  (RSS counts shared libraries in every process, Pss shares them out: the host's figure is Pss).
+
+Then it adds ``--simulated`` learners (default 30) answering lesson 0 to 8's questions straight into the room (their
+own keys, from threads: the room's load without 30 kernels) and prints the board's refresh: the time one
+``read_board`` takes (what the widget and `dynalab room board` do), and the lag from the last answer until the board
+shows it. The goal is a refresh at or under 1 s at 30 learners. Linux only (/proc); everything is stopped at the end.
 """
 
 from __future__ import annotations
@@ -26,17 +32,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = ("00_start_here.ipynb", "04_stream_projection_votes.ipynb")
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+LESSON = "dynalab-lessons/00_start_here.ipynb"
+#: the questions a simulated learner answers: two per lesson, lessons 0 to 8
+SIMULATED_QUESTIONS = [(f"0{lesson}_lesson", f"q{number}") for lesson in range(9) for number in (1, 2)]
 
 
 @dataclass
 class Learner:
-    number: int
+    name: str
+    ready_s: float | None = None
     first_answer_s: float | None = None
-    lessons_s: float | None = None
     rss_mb: float = 0.0
-    kernel_rss_mb: float = 0.0
-    engine_rss_mb: float = 0.0
     pss_mb: float = 0.0
     processes: int = 0
     errors: list[str] = field(default_factory=list)
@@ -74,115 +82,164 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
+def _server_pid(name: str) -> int | None:
+    """The single-user server of user ``name`` (its environment names the user)."""
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry.name}/cmdline").read_bytes()
+            environ = Path(f"/proc/{entry.name}/environ").read_bytes()
+        except OSError:
+            continue
+        if b"jupyterhub.singleuser" in cmdline and f"JUPYTERHUB_USER={name}\0".encode() in environ:
+            return int(entry.name)
+    return None
+
+
 def _memory_in_use_mb() -> float:
     info = {line.split(":")[0]: int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()}
     return (info["MemTotal"] - info["MemAvailable"]) / 1024
 
 
-def _code_cells(lesson: str) -> list[str]:
-    notebook = json.loads((ROOT / "notebooks" / lesson).read_text(encoding="utf-8"))
-    return ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+def run_learner(hub, lab, learner: Learner, began: float, cells: list[str]) -> None:
+    from dynalab.room.board import read_board
 
-
-def run_learner(learner: Learner, start: threading.Barrier, done: threading.Barrier, workdir: Path,
-                cell_timeout: float, keep: list) -> None:
-    from jupyter_client import KernelManager
-
-    manager = KernelManager(kernel_name="python3")
-    keep.append(manager)
-    start.wait()
-    began = time.perf_counter()
     try:
-        manager.start_kernel(cwd=str(workdir), env={k: v for k, v in os.environ.items() if k != "DYNALAB_ENDPOINT"})
-        client = manager.client()
-        client.start_channels()
-        client.wait_for_ready(timeout=120)
-        for lesson in LESSONS:
-            for code in _code_cells(lesson):
-                failures = []
-
-                def hook(message, failures=failures, lesson=lesson):
-                    if message["header"]["msg_type"] == "error":
-                        failures.append(f"{lesson}: {message['content']['ename']}: {message['content']['evalue']}")
-
-                client.execute_interactive(code, timeout=cell_timeout, output_hook=hook, store_history=False)
-                learner.errors += failures
-                if learner.first_answer_s is None and "connect(" in code and not failures:
+        hub.spawn(learner.name)  # each in its own thread: the hub answers a spawn request after up to 10 s
+        hub.wait_ready(learner.name, timeout_seconds=600)
+        learner.ready_s = time.perf_counter() - began
+        kernel = hub.kernel(learner.name, LESSON)
+        try:
+            for code in cells:
+                _, errors = kernel.run(code, timeout_seconds=300)
+                learner.errors += errors
+            _, errors = kernel.run("print(questions[0].check('partition key'))")
+            learner.errors += errors
+            while time.perf_counter() - began < 600:
+                if any(row.learner == learner.name for row in read_board(lab).learners):
                     learner.first_answer_s = time.perf_counter() - began
-        learner.lessons_s = time.perf_counter() - began
-        pids = _tree(manager.provisioner.pid)
-        learner.processes = len(pids)
-        learner.rss_mb = sum(_status_kb(pid, "VmRSS") for pid in pids) / 1024
-        learner.kernel_rss_mb = _status_kb(pids[0], "VmRSS") / 1024
-        learner.engine_rss_mb = learner.rss_mb - learner.kernel_rss_mb
-        learner.pss_mb = sum(_status_kb(pid, "Pss", "smaps_rollup") for pid in pids) / 1024
-        client.stop_channels()
+                    break
+                time.sleep(0.1)
+            pid = _server_pid(learner.name)
+            if pid is not None:
+                pids = _tree(pid)
+                learner.processes = len(pids)
+                learner.rss_mb = sum(_status_kb(p, "VmRSS") for p in pids) / 1024
+                learner.pss_mb = sum(_status_kb(p, "Pss", "smaps_rollup") for p in pids) / 1024
+        finally:
+            kernel.close()
     except Exception as error:  # noqa: BLE001 - a benchmark reports every learner, whatever happened to one
         learner.errors.append(f"{type(error).__name__}: {error}")
-    finally:
-        try:
-            done.wait()  # everyone measured before anyone leaves: the host's total is the whole room's
-        except threading.BrokenBarrierError:
-            pass
+
+
+def simulate(room, lab, learners: int) -> tuple[float, float, list[float]]:
+    """``learners`` answer every simulated question at once; return (seconds to put them all, lag until the board
+    shows them all, read_board times)."""
+    from dynalab.room.board import read_board
+    from dynalab.room.clients import room_client
+    from dynalab.room.server import put_answer_args
+
+    def answer(name: str) -> None:
+        client = room_client(room.url, room.learners_key, name, attempts=3)
+        for number, (lesson, question) in enumerate(SIMULATED_QUESTIONS):
+            at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{number:06d}Z"
+            client.put_item(**put_answer_args({
+                "learner": {"S": name}, "question_id": {"S": f"{lesson}#{question}"}, "lesson": {"S": lesson},
+                "question": {"S": f"{lesson} {question}"}, "correct": {"BOOL": number % 3 != 0},
+                "answered_at": {"S": at}}))
+
+    names = [f"sim{number:02d}" for number in range(learners)]
+    began = time.perf_counter()
+    threads = [threading.Thread(target=answer, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    put_s = time.perf_counter() - began
+    wanted = len(SIMULATED_QUESTIONS)
+    done = time.perf_counter()
+    while time.perf_counter() - done < 120:
+        rows = {row.learner: row for row in read_board(lab).learners}
+        if all(name in rows and rows[name].answered == wanted for name in names):
+            break
+        time.sleep(0.05)
+    lag_s = time.perf_counter() - done
+    reads = [read_board(lab).read_seconds for _ in range(20)]
+    return put_s, lag_s, reads
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--learners", type=int, default=8, help="kernels started at once (default 8)")
-    parser.add_argument("--cell-timeout", type=float, default=300.0, help="seconds a cell may take (default 300)")
+    parser.add_argument("--learners", type=int, default=8, help="users spawned at once on the hub (default 8)")
+    parser.add_argument("--simulated", type=int, default=30, help="learners answering straight into the room (30)")
     args = parser.parse_args(argv)
     if not 1 <= args.learners <= 64:
         parser.error(f"--learners must be from 1 to 64, got {args.learners}")
-    if not Path("/proc/meminfo").exists():
-        sys.exit("bench_room needs Linux's /proc")
-    load_before = os.getloadavg()
-    before = _memory_in_use_mb()
-    learners = [Learner(number) for number in range(1, args.learners + 1)]
-    start, done = threading.Barrier(args.learners), threading.Barrier(args.learners + 1)
-    managers: list = []
-    workdirs = [Path(tempfile.mkdtemp(prefix=f"dynalab-room-{each.number}-")) for each in learners]
-    threads = [threading.Thread(target=run_learner, args=(each, start, done, workdir, args.cell_timeout, managers),
-                                daemon=True) for each, workdir in zip(learners, workdirs, strict=True)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    try:
-        try:
-            done.wait(timeout=args.cell_timeout * 40)
-        except threading.BrokenBarrierError:
-            print("bench_room: the room did not finish in time; measuring what ran", file=sys.stderr)
-        at_peak = _memory_in_use_mb()
-        load_end = os.getloadavg()
-    finally:
-        for manager in managers:
-            try:
-                manager.shutdown_kernel(now=True)
-            except Exception:  # noqa: BLE001, S110 - already gone
-                pass
-        for workdir in workdirs:
-            shutil.rmtree(workdir, ignore_errors=True)
-    wall = time.perf_counter() - began
+    if not 1 <= args.simulated <= 500:
+        parser.error(f"--simulated must be from 1 to 500, got {args.simulated}")
+    if not Path("/proc/meminfo").exists() or shutil.which("node") is None:
+        sys.exit("bench_room needs Linux's /proc and Node.js (configurable-http-proxy)")
+    from hub_driver import Hub, code_cells
+    from support_room import RoomProcess
 
-    print(f"room: {args.learners} learners at once, lessons {' + '.join(LESSONS)}; {platform.node()}, "
-          f"{os.cpu_count()} cores; load average before {load_before[0]:.1f}")
-    print("learner  first answer s  both lessons s  kernel+engine RSS MB (kernel, engine)  Pss MB  processes  errors")
+    from dynalab.room.clients import room_lab
+
+    workdir = Path(tempfile.mkdtemp(prefix="dynalab-bench-room-"))
+    load_before, before = os.getloadavg(), _memory_in_use_mb()
+    room = RoomProcess(workdir / "room")
+    hub = None
+    learners = [Learner(f"learner{number}") for number in range(1, args.learners + 1)]
+    try:
+        started = time.perf_counter()
+        hub = Hub(workdir, room_state=workdir / "room")
+        hub_start_s = time.perf_counter() - started
+        lab = room_lab(room.url, json.loads((room.state / "room.json").read_text())["instructor_key"])
+        cells = code_cells(ROOT / "notebooks" / "00_start_here.ipynb")
+        began = time.perf_counter()
+        threads = [threading.Thread(target=run_learner, args=(hub, lab, learner, began, cells)) for learner in learners]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(900)
+        wall = time.perf_counter() - began
+        at_peak, load_end = _memory_in_use_mb(), os.getloadavg()
+        room_pss = sum(_status_kb(p, "Pss", "smaps_rollup") for p in _tree(room.process.pid)) / 1024
+        # the hub, its proxy and its idle culler (the learners' servers are counted per learner above)
+        hub_pss = (sum(_status_kb(p, "Pss", "smaps_rollup") for p in _tree(hub.process.pid)) / 1024
+                   - sum(each.pss_mb for each in learners))  # the learners' servers are the hub's children
+        put_s, lag_s, reads = simulate(room, lab, args.simulated)
+    finally:
+        if hub is not None:
+            hub.stop()
+        room.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"room on the hub: {args.learners} learners spawned at once, lesson 0 and its self-check each; "
+          f"{platform.node()}, {os.cpu_count()} cores; load average before {load_before[0]:.1f}; hub started in "
+          f"{hub_start_s:.1f} s")
+    print("learner    server ready s  first answer s  server+kernel+engine RSS MB  Pss MB  processes  errors")
     for each in learners:
         first = f"{each.first_answer_s:.1f}" if each.first_answer_s is not None else "-"
-        total = f"{each.lessons_s:.1f}" if each.lessons_s is not None else "-"
-        memory = f"{each.rss_mb:.0f} ({each.kernel_rss_mb:.0f}, {each.engine_rss_mb:.0f})"
-        print(f"{each.number:>7}  {first:>13}  {total:>14}  {memory:>36}  {each.pss_mb:>6.0f}  "
-              f"{each.processes:>9}  {'; '.join(each.errors) or 'none'}")
-    finished = [each for each in learners if each.lessons_s is not None and not each.errors]
+        ready = f"{each.ready_s:.1f}" if each.ready_s is not None else "-"
+        print(f"{each.name:<10} {ready:>14}  {first:>14}  {each.rss_mb:>27.0f}  {each.pss_mb:>6.0f}  "
+              f"{each.processes:>9}  {'; '.join(each.errors)[:200] or 'none'}")
+    print(f"the room's engine: Pss {room_pss:.0f} MB; the hub with its proxy and culler: Pss {hub_pss:.0f} MB")
+    finished = [each for each in learners if each.first_answer_s is not None and not each.errors]
     if finished:
-        print(f"per learner (median): RSS {statistics.median(e.rss_mb for e in finished):.0f} MB (kernel "
-              f"{statistics.median(e.kernel_rss_mb for e in finished):.0f}, engine "
-              f"{statistics.median(e.engine_rss_mb for e in finished):.0f}), "
-              f"Pss {statistics.median(e.pss_mb for e in finished):.0f} MB, first answer "
-              f"{statistics.median(e.first_answer_s for e in finished):.1f} s, both lessons "
-              f"{statistics.median(e.lessons_s for e in finished):.1f} s")
+        print(f"per learner (median): RSS {statistics.median(e.rss_mb for e in finished):.0f} MB, Pss "
+              f"{statistics.median(e.pss_mb for e in finished):.0f} MB, server ready "
+              f"{statistics.median(e.ready_s for e in finished):.1f} s, first answer "
+              f"{statistics.median(e.first_answer_s for e in finished):.1f} s (slowest "
+              f"{max(e.first_answer_s for e in finished):.1f} s)")
     print(f"host: memory in use {before:.0f} MB before, {at_peak:.0f} MB with the room running "
-          f"(+{at_peak - before:.0f} MB for {args.learners} learners); load average at the end {load_end[0]:.1f}; "
-          f"wall {wall:.0f} s; {len(finished)} of {args.learners} learners finished without error")
+          f"(+{at_peak - before:.0f} MB for {args.learners} learners and the hub); load average at the end "
+          f"{load_end[0]:.1f}; wall {wall:.0f} s; {len(finished)} of {args.learners} learners finished without error")
+    refresh = statistics.median(reads)
+    print(f"board at {args.simulated + len(finished)} learners ({args.simulated} simulated, "
+          f"{len(SIMULATED_QUESTIONS)} answers each, put in {put_s:.1f} s): refresh (read_board) median "
+          f"{1000 * refresh:.0f} ms, max {1000 * max(reads):.0f} ms (goal <= 1000 ms: "
+          f"{'met' if max(reads) <= 1.0 else 'MISSED'}); the last answer on the board {lag_s:.2f} s after it was put")
 
 
 if __name__ == "__main__":

@@ -106,7 +106,8 @@ def _verdict(value: float, goal: float) -> str:
 
 
 #: Benchmarks that take minutes on purpose (a soak, a room of kernels): run by themselves, not here.
-LONG_RUNNING = {"bench_soak.py": "make soak", "bench_room.py": "make room"}
+LONG_RUNNING = {"bench_soak.py": "make soak", "bench_room.py": "make bench-room",
+                "bench_iterators.py": ".venv/bin/python benchmarks/bench_iterators.py"}
 
 
 def run_bench_modules() -> None:

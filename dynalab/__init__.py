@@ -21,9 +21,16 @@ from dynalab.engine.aws_budget import (
 from dynalab.engine.cleanup import (
     cleanup,
 )
+from dynalab.engine.global_tables import (
+    set_replication,
+)
+from dynalab.engine.ownership import (
+    TableNotOursError,
+)
 from dynalab.engine.streams import (
     BadRecordError,
     InjectedCrash,
+    SourceTableChangedError,
     StreamProjector,
     enable_stream,
 )
@@ -46,6 +53,17 @@ from dynalab.i18n import (
     get_language,
     set_language,
 )
+from dynalab.lessons.console import (
+    ConsoleMetrics,
+    TopKey,
+    describe_throttling_reason,
+    enable_contributor_insights,
+    export_metrics,
+    table_metrics,
+    throttle_events_by_reason,
+    throttled_write,
+    top_keys,
+)
 from dynalab.lessons.copy_tables import (
     copy_by_bulk_put,
     copy_by_change_capture,
@@ -59,6 +77,9 @@ from dynalab.lessons.cost_comparison import (
 )
 from dynalab.lessons.event_source_mapping import (
     EventSourceMapping,
+)
+from dynalab.lessons.global_tables import (
+    create_global_table,
 )
 from dynalab.lessons.indexes import (
     compare_index_writes,
@@ -109,6 +130,9 @@ from dynalab.models.capacity import (
     read_units,
     write_units,
 )
+from dynalab.models.global_tables import (
+    global_table_bill,
+)
 from dynalab.models.hot_partitions import (
     simulate_partition_load,
 )
@@ -146,6 +170,9 @@ from dynalab.models.sizing import (
 from dynalab.progress import (
     Progress,
 )
+from dynalab.widgets.global_tables import (
+    GlobalTableBillExplorer,
+)
 from dynalab.widgets.indexes import (
     IndexWriteExplorer,
 )
@@ -154,6 +181,9 @@ from dynalab.widgets.lambda_triggers import (
 )
 from dynalab.widgets.planner import (
     PlanExplorer,
+)
+from dynalab.widgets.room_board import (
+    RoomBoard,
 )
 from dynalab.widgets.self_check import (
     Question,
@@ -168,10 +198,12 @@ __all__ = [
     "BadRecordError",
     "BatchVsStreamCost",
     "BatchWriteError",
+    "ConsoleMetrics",
     "DEFAULT_PRICES",
     "DecreaseQuota",
     "EngineUnreachableError",
     "EventSourceMapping",
+    "GlobalTableBillExplorer",
     "IndexWriteExplorer",
     "InjectedCrash",
     "Lab",
@@ -184,10 +216,14 @@ __all__ = [
     "Prices",
     "Progress",
     "Question",
+    "RoomBoard",
     "SecondaryIndex",
+    "SourceTableChangedError",
     "StreamProjector",
+    "TableNotOursError",
     "TargetTrackingPolicy",
     "ThroughputEnforcer",
+    "TopKey",
     "TtlSweeper",
     "VoteBoard",
     "attribute_sizes",
@@ -204,16 +240,21 @@ __all__ = [
     "copy_by_change_capture",
     "copy_by_import",
     "copy_by_restore",
+    "create_global_table",
     "create_table",
     "create_vote_tables",
     "daily_totals",
     "delete_table",
+    "describe_throttling_reason",
+    "enable_contributor_insights",
     "enable_stream",
     "enable_ttl",
     "enforce_throughput",
     "estimate_partitions",
+    "export_metrics",
     "filter_or_index",
     "get_language",
+    "global_table_bill",
     "index_write_units",
     "item_cost",
     "item_size",
@@ -238,12 +279,17 @@ __all__ = [
     "scan_items",
     "self_check",
     "set_language",
+    "set_replication",
     "simulate_autoscaling",
     "simulate_on_demand",
     "simulate_partition_load",
     "split_history",
     "stop_embedded_engine",
+    "table_metrics",
     "tally_votes",
+    "throttle_events_by_reason",
+    "throttled_write",
+    "top_keys",
     "typed_item_size",
     "verify_plan",
     "vote_summary",

@@ -6,7 +6,9 @@ overwritten. Both take ``--language ja`` for the Japanese edition (default DIR .
 language is ``DYNALAB_LANG``, else English). ``dynalab cleanup [--yes]``: on real AWS (DYNALAB_ENDPOINT=aws), list,
 then delete, what dynalab created. ``dynalab serve [--port N]``: run the embedded engine on its own, for other
 processes to share (point them at it with ``DYNALAB_ENDPOINT=http://127.0.0.1:N``). ``dynalab info``: say which
-engine ``dynalab.connect()`` here would reach. What the commands print follows the language (``dynalab.i18n``).
+engine ``dynalab.connect()`` here would reach. ``dynalab room serve [--port P] [--host H]``: run a room (the
+instructor's live board of every learner's self-checks) and print the settings learners need; ``dynalab room board
+[--json]``: print the board (``dynalab.room``). What the commands print follows the language (``dynalab.i18n``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from dynalab.i18n import LANGUAGES, N_, get_language, set_language, tr
 
 DEFAULT_LESSONS_DIR = "dynalab-lessons"
+ROOM_DEFAULT_PORT = 8765  # dynalab.room.server.DEFAULT_PORT (not imported: `dynalab --help` stays light)
+ROOM_DEFAULT_STATE = "dynalab-room"
 #: language -> the folder `dynalab lessons` / `dynalab lab` copy that edition into when no DIR is given
 DEFAULT_DIRS = {"en": DEFAULT_LESSONS_DIR, "ja": f"{DEFAULT_LESSONS_DIR}-ja"}
 DESCRIPTION = N_(
@@ -27,7 +32,8 @@ DESCRIPTION = N_(
     "only, with its login token). `dynalab lessons [DIR]`: only copy them; a file you changed is never overwritten. "
     "Both take --language ja for the Japanese edition. `dynalab cleanup [--yes]`: on real AWS (DYNALAB_ENDPOINT=aws), "
     "list, then delete, what dynalab created. `dynalab serve [--port N]`: run the embedded engine on its own. "
-    "`dynalab info`: say which engine dynalab.connect() here would reach.")
+    "`dynalab info`: say which engine dynalab.connect() here would reach. `dynalab room serve` / `dynalab room "
+    "board`: run a room (the instructor's live board of the learners' self-checks), print its board.")
 
 
 def jupyter_lab_command(root_dir: Path, extra: list[str] | None = None) -> list[str]:
@@ -91,7 +97,48 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000,
                        help=tr("port on 127.0.0.1 (a busy one falls back to a free one)"))
     commands.add_parser("info", help=tr("say which engine dynalab.connect() reaches"))
+    _add_room_commands(commands)
     return parser
+
+
+def _add_room_commands(commands: Any) -> None:
+    room = commands.add_parser(
+        "room", help=tr("a room: the instructor's live board of every learner's self-checks"),
+        description=tr("`room serve` runs the room's engine (every request signed with the room's keys) and prints "
+                       "the settings learners need; `room board` prints the board."))
+    verbs = room.add_subparsers(dest="room_command", required=True)
+    serve = verbs.add_parser(
+        "serve", help=tr("run the room and print DYNALAB_ROOM and DYNALAB_ROOM_KEY for the learners"),
+        description=tr("Run the room's engine until Ctrl-C. Its key is mandatory: every request must be signed with "
+                       "it, so the room may listen beyond this machine (--host). Its state (the key, every answer) "
+                       "stays in --state: run it again with the same folder to resume the room."))
+    serve.add_argument("--port", type=int, default=None,
+                       help=tr("port (default: the room's port in --state, else {port}; 0 picks a free one)",
+                               port=ROOM_DEFAULT_PORT))
+    serve.add_argument("--host", default="127.0.0.1",
+                       help=tr("address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every "
+                               "network: the learners' machines must reach it)"))
+    serve.add_argument("--state", default=ROOM_DEFAULT_STATE,
+                       help=tr("folder for the room's key and answers (default ./{folder})", folder=ROOM_DEFAULT_STATE))
+    serve.add_argument("--parent", type=int, default=0, help=argparse.SUPPRESS)  # tests: exit when it is gone
+    board = verbs.add_parser(
+        "board", help=tr("print the board: per learner, answered and correct; per question, hardest first"),
+        description=tr("Print the room's board. The room and the instructor's key come from --state (on the room's "
+                       "machine), else from DYNALAB_ROOM and DYNALAB_ROOM_KEY holding the instructor's key (dli-...)."))
+    board.add_argument("--json", action="store_true",
+                       help=tr("a JSON list, one object per learner (learner, answered, correct, attempts, "
+                               "lesson_reached, last_answer_at)"))
+    board.add_argument("--state", default=ROOM_DEFAULT_STATE,
+                       help=tr("the room's folder (default ./{folder})", folder=ROOM_DEFAULT_STATE))
+
+
+def _room(args: argparse.Namespace) -> int:
+    """``dynalab room serve|board``: one clear line for every problem (exit status 2), never a traceback."""
+    from dynalab.room import command
+
+    if args.room_command == "serve":
+        return command.serve(args.host, args.port, args.state, args.parent)
+    return command.board(args.state, as_json=args.json)
 
 
 def _language_first(argv: list[str]) -> None:
@@ -152,6 +199,8 @@ def main(argv: list[str] | None = None) -> None:
         if answer_yes:
             cleanup(lab, delete=True)
         return
+    if args.command == "room":
+        sys.exit(_room(args))
     if args.command == "info":
         from dynalab.engine import connect
 
@@ -159,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     from dynalab.engine import start_embedded_engine
 
-    engine = start_embedded_engine(args.port)
+    engine = start_embedded_engine(args.port, shared=True)  # kernels on it prefix their tables (DYNALAB_LEARNER)
     print(tr("dynalab engine on {url}; use DYNALAB_ENDPOINT={url}. Ctrl-C stops it.", url=engine.endpoint_url),
           flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -8,7 +8,7 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As root chromium needs --no-sandbox; the background-networking flags stop it calling Google's hosts, which this
-# machine's closed network refuses (jupyter-toolchain.md).
+# machine's closed network refuses.
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 

@@ -29,9 +29,17 @@ def _environment_yml() -> tuple[set[str], set[str], list[str]]:
     return conda, pip, lines
 
 
+#: what environment.yml adds to pyproject's dependencies, from its test extra: the lessons' own checks (nbval), so a
+#: conda user has every package the course's design names (jupyterlab, ipywidgets, boto3, plotly, nbval)
+CONDA_CHECKS = {"nbval"}
+
+
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(r): r for r in project["dependencies"]}
+    tests = {_name(r): r for r in project["optional-dependencies"]["test"]}
+    assert CONDA_CHECKS <= set(tests), CONDA_CHECKS - set(tests)
+    wanted.update({name: tests[name] for name in CONDA_CHECKS})
     conda, pip, _ = _environment_yml()
     listed = {_name(r) for r in conda | pip} - {"python", "pip"}
     assert listed == set(wanted), (
@@ -43,6 +51,12 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
         if name in wanted:
             bound = re.search(r">=\s*([\w.]+)", requirement)
             assert bound and f">={bound.group(1)}" in wanted[name].replace(" ", ""), requirement
+
+
+def test_environment_yml_carries_what_the_course_names():
+    conda, pip, _ = _environment_yml()
+    listed = {_name(r) for r in conda | pip}
+    assert {"jupyterlab", "ipywidgets", "boto3", "plotly", "nbval"} <= listed, listed
 
 
 def test_environment_yml_asks_for_python_3_11_or_newer():
@@ -62,7 +76,8 @@ def test_the_learners_set_up_installs_no_test_tools():
     # `make lab` installs the base dependencies only: no test runner, linter, notebook checker or browser driver
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     base = {_name(r) for r in project["dependencies"]}
-    assert not base & {"pytest", "nbval", "ruff", "hypothesis", "playwright", "import-linter", "nbclient"}, base
+    assert not base & {"pytest", "nbval", "ruff", "hypothesis", "playwright", "import-linter", "nbclient",
+                       "jupyterhub"}, base
     makefile = (ROOT / "Makefile").read_text()
     lab_recipe = makefile.split("$(VENV)/.lab-installed:", 1)[1].split("\n\n", 1)[0]
     assert "$(PIP_INSTALL) -e .\n" in lab_recipe and "[test]" not in lab_recipe

@@ -8,7 +8,7 @@ listing them, ``ja/`` with the Japanese edition's decks (``notebooks/ja/``, ``<h
 ``ja/index.html``), and ``vendor/`` with every script and style sheet the decks of both editions load. Copy the folder
 to a USB stick and open ``index.html``: nothing is fetched from the network.
 
-How (the recipe measured in ../shared/reference/jupyter-toolchain.md):
+How (a recipe measured on this project's machines):
 
 * Each lesson is executed afresh in a new kernel with ``DYNALAB_SLIDES=1`` (lesson widgets display a static
   ``go.Figure`` of their state instead of a FigureWidget, which cannot draw in a static page) and

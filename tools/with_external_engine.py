@@ -22,10 +22,11 @@ def _free_port() -> int:
 
 
 def _answers(url: str, engine: subprocess.Popen) -> bool:
-    """Whether the server answers HTTP (any status) within 10 s; False at once if its process has exited."""
+    """Whether the server answers HTTP (any status) within 10 s; False at once if its process has exited. It asks
+    for moto's few-byte settings: its root is S3's ListBuckets, whose first answer loads moto's S3 (~0.7 s)."""
     for _ in range(100):
         try:
-            urllib.request.urlopen(url, timeout=1).close()
+            urllib.request.urlopen(url + "/moto-api/config", timeout=1).close()
             return True
         except urllib.error.HTTPError:  # an HTTP error status is an answer
             return True
@@ -48,7 +49,7 @@ def main(command: list[str]) -> int:
             return 1
         print(f"external engine: moto server on {url} (DYNALAB_ENDPOINT={url})", flush=True)
         return subprocess.call(command, env={**os.environ, "DYNALAB_ENDPOINT": url})
-    finally:
+    finally:  # the command is over: this engine was started for it alone
         engine.terminate()
         try:
             engine.wait(timeout=10)

@@ -18,14 +18,16 @@ accident.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +46,18 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from dynalab.engine.liveness import (
+    LOCAL_READ_TIMEOUT_SECONDS,
+    EngineBusyError,
+    EngineUnreachableError,
+    accepts_connections,
+    busy_message,
+    engine_state,
+    identify_engine,
+    is_loopback,
+)
 from dynalab.fidelity import FidelityLayer
+from dynalab.fidelity.aws_guard import AwsGuard
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.checks import ParameterTypeError
@@ -55,9 +68,13 @@ __all__ = [
     "AWS_TABLE_PREFIX",
     "REGION",
     "EmbeddedEngine",
+    "EngineBusyError",
     "EngineUnreachableError",
     "Lab",
+    "aws_regions",
     "aws_table_prefix",
+    "local_owner",
+    "check_region",
     "connect",
     "start_embedded_engine",
     "stop_embedded_engine",
@@ -69,18 +86,23 @@ REGION = "us-east-1"
 AWS_TABLE_PREFIX = "dynalab-"
 ENV_VAR = "DYNALAB_ENDPOINT"
 PREFIX_ENV_VAR = "DYNALAB_AWS_PREFIX"
+#: A learner's name on a local engine (``ana``): the owner of the tables this kernel creates, and, on an engine
+#: other kernels share, the prefix of their names (``ana-votes``).
+LEARNER_ENV_VAR = "DYNALAB_LEARNER"
+#: What an engine started by ``dynalab serve`` (one that several kernels share) says in its answers' Via header.
+SHARED_ENGINE_SERVER = "dynalab-shared"
+#: The owner of this process's tables when DYNALAB_LEARNER is unset: one per kernel.
+_KERNEL_OWNER = f"kernel-{uuid.uuid4().hex[:8]}"
 _CONNECTION_ERRORS = (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ReadTimeoutError)
-
-
-class EngineUnreachableError(ConnectionError):
-    """The endpoint does not answer as a DynamoDB engine. The message names the URL and what to do."""
 
 
 def aws_table_prefix() -> str:
     """The prefix of every table dynalab creates on AWS: ``DYNALAB_AWS_PREFIX``, or ``dynalab-`` when unset.
 
     In a room sharing one account, give each learner their own (``dynalab-ana-``): the guard then keeps each learner
-    to their own tables, and ``dynalab cleanup`` deletes only theirs.
+    to their own tables, and ``dynalab cleanup`` deletes only theirs. A prefix ends with ``-``, the separator, so
+    ``dynalab-ana-`` never matches ``dynalab-anabel-votes``; give no learner a prefix that another's starts with
+    (``dynalab-ana-`` and ``dynalab-ana-b-`` would overlap).
     """
     prefix = os.environ.get(PREFIX_ENV_VAR, AWS_TABLE_PREFIX)
     # A prefix must itself be table-name characters, and short enough to leave room for the lesson's name.
@@ -88,7 +110,25 @@ def aws_table_prefix() -> str:
         raise ValueError(tr("{variable} must be 3 to 64 characters of A-Z, a-z, 0-9, '_', '-' and '.' "
                             "(an empty prefix would make every table dynalab's); got {prefix!r}",
                             variable=PREFIX_ENV_VAR, prefix=prefix))
+    if not prefix.endswith("-"):
+        raise ValueError(tr("{variable} must end with '-', the separator, so that {prefix!r} cannot match another "
+                            "learner's tables ({prefix}bel-votes); got {prefix!r}: use {fixed!r}",
+                            variable=PREFIX_ENV_VAR, prefix=prefix, fixed=prefix + "-"))
     return prefix
+
+
+def local_owner() -> str:
+    """Who owns the tables this process creates on a local engine: ``DYNALAB_LEARNER`` (1 to 32 characters of A-Z,
+    a-z, 0-9, '_' and '.'), else an id of this kernel (``kernel-1a2b3c4d``). Tables carry it in their
+    ``dynalab:owner`` tag: a reset deletes only its owner's tables."""
+    learner = os.environ.get(LEARNER_ENV_VAR, "").strip()
+    if not learner:
+        return _KERNEL_OWNER
+    if not re.fullmatch(r"[A-Za-z0-9_.]{1,32}", learner):
+        raise ValueError(tr("{variable} must be 1 to 32 characters of A-Z, a-z, 0-9, '_' and '.' (it becomes the "
+                            "prefix of your table names on a shared engine, before a '-'); got {learner!r}",
+                            variable=LEARNER_ENV_VAR, learner=learner))
+    return learner
 
 
 @dataclass
@@ -103,11 +143,17 @@ class EmbeddedEngine:
         return f"http://127.0.0.1:{self.port}"
 
     def is_alive(self) -> bool:
-        return self.process.poll() is None and _answers(self.endpoint_url)
+        """Not dead: its process runs and its port accepts connections. A busy or stopped engine is alive."""
+        return self.process.poll() is None and accepts_connections(self.endpoint_url)
 
     def stop(self) -> None:
+        """End the engine and its tables: only its owner asks (the kernel's exit, ``stop_embedded_engine()``,
+        ``dynalab serve``'s Ctrl-C), never a check that found it slow."""
         if self.process.poll() is None:
             self.process.terminate()
+            if hasattr(signal, "SIGCONT"):  # a stopped engine takes its SIGTERM now, not at its next SIGCONT
+                with contextlib.suppress(OSError):
+                    os.kill(self.process.pid, signal.SIGCONT)
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -118,18 +164,22 @@ class EmbeddedEngine:
 
 
 def start_embedded_engine(port: int = 0, timeout_seconds: float = 20.0, *,
-                          iterator_lifetime_seconds: float = SHARD_ITERATOR_LIFETIME_SECONDS) -> EmbeddedEngine:
+                          iterator_lifetime_seconds: float = SHARD_ITERATOR_LIFETIME_SECONDS,
+                          shared: bool = False) -> EmbeddedEngine:
     """Start moto's server on 127.0.0.1; port 0 (the default) lets the OS pick a free one.
 
     A port asked for by number that is busy falls back to a free one, with a note on stderr. Shard iterators
     expire ``iterator_lifetime_seconds`` after they are issued (DynamoDB's 15 minutes; a test may shorten it).
+    ``shared`` (``dynalab serve``): an engine for several kernels, which then prefix their tables' names.
     """
+    shared = checks.flag("shared", shared)
     checks.number("port", port, low=0, high=65535, integer=True)
     checks.number("iterator_lifetime_seconds", iterator_lifetime_seconds, low=0, low_open=True, unit="seconds")
     for attempt_port in (port, 0) if port else (0,):
         process = subprocess.Popen(
             [sys.executable, "-m", "dynalab.engine._process", "--port", str(attempt_port),
-             "--parent", str(os.getpid()), "--iterator-lifetime-seconds", repr(float(iterator_lifetime_seconds))],
+             "--parent", str(os.getpid()), "--iterator-lifetime-seconds", repr(float(iterator_lifetime_seconds)),
+             *(["--shared"] if shared else [])],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
@@ -166,39 +216,14 @@ def _read_line(process: subprocess.Popen, timeout_seconds: float) -> str:
     reader.start()
     reader.join(timeout_seconds)
     if not result:
-        process.kill()
+        process.kill()  # it never said READY: it holds no table, and nobody can reach it
         return ""
     return result[0].strip()
 
 
 def _answers(endpoint_url: str, timeout_seconds: float = 2.0) -> bool:
-    """Does anything answer HTTP at this URL? (Any status counts: it is alive.)"""
-    try:
-        urllib.request.urlopen(endpoint_url, timeout=timeout_seconds).close()
-    except urllib.error.HTTPError:
-        return True
-    except (OSError, ValueError):
-        return False
-    return True
-
-
-def identify_engine(endpoint_url: str) -> str:
-    """'moto', 'dynalite' or 'other', from what the endpoint says about itself (cheap, best effort)."""
-    try:
-        with urllib.request.urlopen(endpoint_url.rstrip("/") + "/moto-api/data.json", timeout=2) as reply:
-            # moto answers with its JSON state; dynalite answers every GET with 200 and its health line.
-            if reply.status == 200 and reply.read(1) == b"{":
-                return "moto"
-    except (OSError, ValueError):
-        pass
-    try:
-        with urllib.request.urlopen(endpoint_url, timeout=2) as reply:
-            # dynalite mimics DynamoDB's health answer to a bare GET (DynamoDB Local answers 400).
-            if reply.read(64).startswith(b"healthy: dynamodb"):
-                return "dynalite"
-    except (OSError, ValueError):
-        pass
-    return "other"
+    """Does the engine answer HTTP within ``timeout_seconds``? (Any status counts: it is alive and serving.)"""
+    return engine_state(endpoint_url, timeout_seconds) == "answers"
 
 
 @dataclass
@@ -206,7 +231,11 @@ class Lab:
     """One connection to an engine: boto3 ``client``, ``resource`` and ``streams`` with the fidelity layer.
 
     ``engine`` says what answers: "moto" (the embedded engine or another moto), "dynalite", "aws" or
-    "other". ``table_name("votes")`` gives the name a lesson table has on this endpoint.
+    "other". ``table_name("votes")`` gives the name a lesson table has on this endpoint: as given on the embedded
+    engine (one kernel's own), ``<prefix>votes`` on AWS (``DYNALAB_AWS_PREFIX``) and on an engine several kernels
+    share (``dynalab serve``, or any engine once ``DYNALAB_LEARNER`` is set: ``ana-votes``, or
+    ``kernel-1a2b3c4d-votes``), so two kernels never reset each other's tables. ``owner`` is who the tables this
+    connection creates belong to (their ``dynalab:owner`` tag): the prefix on AWS, ``local_owner()`` elsewhere.
     """
 
     endpoint_url: str | None
@@ -217,9 +246,16 @@ class Lab:
     streams: Any = field(repr=False)
     fidelity: FidelityLayer = field(repr=False)
     table_prefix: str = ""
+    owner: str = ""
+    #: a boto3 CloudWatch client for the lab's endpoint (on AWS: your account's CloudWatch, read-only use): the engine's
+    #: ``AWS/DynamoDB`` metrics (``dynalab.fidelity.recorder``) and Contributor Insights reports
+    cloudwatch: Any = field(default=None, repr=False)
+    #: the AWS Region its clients sign for: REGION locally (the engine keeps one backend per Region), your own on AWS
+    region: str = REGION
     #: dollars of AWS load estimated and approved so far on this connection (``dynalab.engine.aws_budget``)
     aws_dollars_approved: float = 0.0
     _retrying_clients: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    _regional: dict[str, Lab] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_aws(self) -> bool:
@@ -232,6 +268,14 @@ class Lab:
 
         return self.fidelity.find(Meter)
 
+    @property
+    def metrics(self) -> Any:
+        """The metrics recorder (``dynalab.fidelity.recorder.MetricsRecorder``) publishing to the engine's CloudWatch,
+        or None (on AWS DynamoDB publishes its own; dynalite serves no CloudWatch)."""
+        from dynalab.fidelity.recorder import MetricsRecorder
+
+        return self.fidelity.find(MetricsRecorder)
+
     def table_name(self, name: str) -> str:
         """The name a lesson table called ``name`` has here: prefixed on AWS, as given elsewhere."""
         full = name if isinstance(name, str) and name.startswith(self.table_prefix) else self.table_prefix + str(name)
@@ -241,15 +285,19 @@ class Lab:
         return full
 
     def owns_table(self, table_name: str) -> bool:
-        """May dynalab delete this table? On AWS only its own prefixed tables; locally any."""
+        """May dynalab delete this table? Only one named with the connection's prefix (on the embedded engine, which
+        has none, any; who created it is ``dynalab.engine.ownership``'s question)."""
         return table_name.startswith(self.table_prefix)
 
     def new_client(self, service: str = "dynamodb", **config: Any) -> Any:
         """Another boto3 client on the same endpoint and fidelity layer (e.g. with other retry settings)."""
         with _lock:  # a boto3 session is not thread-safe while it builds a client
-            client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws, **config))
+            client = _session(self.is_aws).client(service, **_client_args(self.endpoint_url, self.is_aws,
+                                                                           region=self.region, **config))
         self.fidelity.install(client)
-        if not self.is_aws:  # the same fail-fast rules as the lab's own clients
+        if self.is_aws:  # the guard first, outside the layer: no switch of the layer turns it off
+            AwsGuard(self.table_prefix).install(client)
+        else:  # the same fail-fast rules as the lab's own clients
             client.meta.events.register_first("needs-retry", _refuse_to_wait_again(
                 self.endpoint_url, config.get("read_timeout", LOCAL_READ_TIMEOUT_SECONDS)))
         return client
@@ -262,6 +310,21 @@ class Lab:
                 self._retrying_clients[max_attempts] = self.new_client(
                     retries={"mode": "legacy", "total_max_attempts": max_attempts})
             return self._retrying_clients[max_attempts]
+
+    def in_region(self, region: str) -> Lab:
+        """This lab's endpoint in another AWS Region: its own clients (signed for ``region``, which picks the Region
+        on the engine as on AWS) and its own fidelity layer, so its meter counts that Region's units. A global
+        table's replica in that Region is ``lab.in_region("us-west-2").client``'s. The same Lab for the same Region.
+        """
+        if region == self.region:
+            return self
+        check_region("region", region)
+        with _lock:
+            if region not in self._regional:
+                # the same table names in every Region: a prefixed connection stays prefixed
+                self._regional[region] = _make_lab(self.endpoint_url, self.engine, embedded=self.embedded,
+                                                   shared=bool(self.table_prefix), region=region)
+            return self._regional[region]
 
     def describe(self) -> str:
         """One line for a notebook: which engine, where."""
@@ -283,7 +346,9 @@ def connect(endpoint: str | None = None) -> Lab:
 
     ``endpoint`` overrides ``DYNALAB_ENDPOINT``: None (the embedded engine), an ``http(s)://host:port`` URL,
     or ``"aws"`` (real AWS, explicit opt-in). Calling it again returns the same ``Lab`` while its engine
-    lives; if the embedded engine died, it says so in one line and starts a fresh one.
+    lives; if the embedded engine died (its process exited, or its port refuses connections), it says so in one
+    line and starts a fresh one. A busy engine (it accepts connections, no answer) is waited for up to
+    ``LOCAL_READ_TIMEOUT_SECONDS``, then reported busy (EngineBusyError) and left running with its tables.
     """
     target = endpoint if endpoint is not None else os.environ.get(ENV_VAR, "").strip() or None
     with _lock:
@@ -297,9 +362,13 @@ def connect(endpoint: str | None = None) -> Lab:
                 "{source} must be unset (the embedded engine), 'aws', or an http(s)://host:port URL with a host "
                 "and a port from 1 to 65535; got {target!r:.80}", source=source, target=target))
         lab = _labs.get(target)
-        if lab is None or not _answers(target):
-            _probe(target)
-            lab = _labs[target] = _make_lab(target, identify_engine(target), embedded=False)
+        state = engine_state(target, LOCAL_READ_TIMEOUT_SECONDS)
+        if state == "busy":
+            raise EngineBusyError(busy_message(target, LOCAL_READ_TIMEOUT_SECONDS))
+        if lab is None or state == "dead":
+            _labs.pop(target, None)
+            shared = _probe(target)
+            lab = _labs[target] = _make_lab(target, identify_engine(target), embedded=False, shared=shared)
         return lab
 
 
@@ -331,13 +400,17 @@ def embedded_engine() -> EmbeddedEngine | None:
 
 def _connect_embedded() -> Lab:
     global _embedded
-    if _embedded is not None and not _embedded.is_alive():
-        print(tr(
-            "dynalab: the embedded engine on port {port} has stopped; starting a fresh one "
-            "(the tables it held are gone: re-run the cells that create them).", port=_embedded.port))
-        _labs.pop(_embedded.endpoint_url, None)
-        _embedded.stop()
-        _embedded = None
+    if _embedded is not None:
+        state = engine_state(_embedded.endpoint_url, LOCAL_READ_TIMEOUT_SECONDS, _embedded.process)
+        if state == "busy":  # never replaced: a fresh engine would hold none of the learner's tables
+            raise EngineBusyError(busy_message(_embedded.endpoint_url, LOCAL_READ_TIMEOUT_SECONDS))
+        if state == "dead":
+            print(tr(
+                "dynalab: the embedded engine on port {port} has stopped; starting a fresh one "
+                "(the tables it held are gone: re-run the cells that create them).", port=_embedded.port))
+            _labs.pop(_embedded.endpoint_url, None)
+            _embedded.stop()  # reaps it (its port refuses connections: nothing of it serves any more)
+            _embedded = None
     if _embedded is None:
         _embedded = start_embedded_engine()
     url = _embedded.endpoint_url
@@ -387,12 +460,26 @@ def _new_session(aws: bool) -> boto3.session.Session:
     )
 
 
-#: How long a call waits for a local engine's answer before it says the engine is not answering (a frozen or
-#: overloaded engine must not hang a lesson: the slowest local answer, a 1 MB Scan page on moto, takes ~1 s).
-LOCAL_READ_TIMEOUT_SECONDS = 15.0
+def aws_regions() -> frozenset[str]:
+    """The AWS Regions where DynamoDB is available (botocore's endpoint data, aws partition), read once."""
+    with _lock:
+        if not _regions:
+            _regions.append(frozenset(_session(False).get_available_regions("dynamodb")))
+        return _regions[0]
 
 
-def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str, Any]:
+def check_region(name: str, value: Any) -> str:
+    """``value`` if it is an AWS Region where DynamoDB is available, else a ValueError naming ``name``."""
+    if isinstance(value, str) and value in aws_regions():
+        return value
+    raise ValueError(tr("{name} must be an AWS Region where DynamoDB is available (e.g. us-west-2, eu-west-1); "
+                        "got {value!r:.60}", name=name, value=value))
+
+
+_regions: list[frozenset[str]] = []
+
+
+def _client_args(endpoint_url: str | None, aws: bool, *, region: str | None = None, **config: Any) -> dict[str, Any]:
     settings = {
         "connect_timeout": 2,
         "read_timeout": 60 if aws else LOCAL_READ_TIMEOUT_SECONDS,
@@ -405,27 +492,39 @@ def _client_args(endpoint_url: str | None, aws: bool, **config: Any) -> dict[str
     args: dict[str, Any] = {"config": Config(**settings)}
     if not aws:
         args["endpoint_url"] = endpoint_url
-        args["region_name"] = REGION
+        args["region_name"] = region or REGION
+    elif region is not None:
+        args["region_name"] = region
     return args
 
 
+def _prefix_and_owner(aws: bool, embedded: bool, shared: bool) -> tuple[str, str]:
+    """The connection's table prefix and owner: on AWS the prefix is the owner; on the embedded engine (one kernel's
+    own) no prefix; on an engine kernels share, or any engine once DYNALAB_LEARNER is set, ``<owner>-``."""
+    if aws:
+        prefix = aws_table_prefix()
+        return prefix, prefix
+    owner = local_owner()
+    learner_set = bool(os.environ.get(LEARNER_ENV_VAR, "").strip())
+    return ("" if embedded or not (shared or learner_set) else f"{owner}-"), owner
+
+
 def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
-              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS) -> Lab:
+              read_timeout_seconds: float = LOCAL_READ_TIMEOUT_SECONDS, shared: bool = False,
+              region: str | None = None) -> Lab:
     aws = engine == "aws"
+    prefix, owner = _prefix_and_owner(aws, embedded, shared)
     session = _session(aws)
-    timeouts = {} if aws else {"read_timeout": read_timeout_seconds}
-    client = session.client("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
-    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, **timeouts))
-    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, **timeouts))
+    timeouts: dict[str, Any] = {} if aws else {"read_timeout": read_timeout_seconds}
+    client = session.client("dynamodb", **_client_args(endpoint_url, aws, region=region, **timeouts))
+    resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, region=region, **timeouts))
+    streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, region=region, **timeouts))
     from dynalab.fidelity.partiql import translate
 
     layer = FidelityLayer(engine, translator=translate)
-    prefix = aws_table_prefix() if aws else ""
-    if aws:  # the guard phase, first of all and never switched off: on AWS nothing reaches a foreign table
-        from dynalab.fidelity.guard import Guard
-
-        layer.add(Guard(prefix))
     for each in (client, resource.meta.client, streams):
+        if aws:  # before everything, outside the layer: on AWS nothing reaches a resource that is not dynalab's
+            AwsGuard(prefix).install(each)
         layer.install(each)
         if not aws:
             each.meta.events.register_first("needs-retry", _refuse_to_wait_again(endpoint_url, read_timeout_seconds))
@@ -438,7 +537,13 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
         streams=streams,
         fidelity=layer,
         table_prefix=prefix,
+        owner=owner,
+        cloudwatch=session.client("cloudwatch", **_client_args(endpoint_url, aws, region=region, **timeouts)),
+        region=client.meta.region_name,
     )
+    if not aws:
+        lab.cloudwatch.meta.events.register_first("needs-retry", _refuse_to_wait_again(endpoint_url,
+                                                                                        read_timeout_seconds))
     _standard_plugins(lab)
     _explain_connection_errors_in_ipython()
     return lab
@@ -447,15 +552,18 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
 def _standard_plugins(lab: Lab) -> None:
     """The fidelity pipeline every connection gets, one plugin per phase (``dynalab.fidelity.Phase`` orders them):
     validation, the old-items reader, the stored-state limits, the meter and, on moto, the stand-ins for what it
-    lacks (StartBulkPutItems, PartiQL). Each is given an unmetered client for its own reads, so it never imports the
-    engine; the embedded engine is this process's own, so item sizes may be remembered there."""
+    lacks (StartBulkPutItems, PartiQL, Contributor Insights) and the metrics recorder (the record phase). The AWS
+    guard is not among them: ``_make_lab`` installs it on each client, outside the layer and any switch of it. Each
+    is given an unmetered client for its own reads, so it never imports the engine; the embedded engine is this
+    process's own, so item sizes may be remembered there."""
     from dynalab.fidelity.catalog import TableCatalog
     from dynalab.fidelity.metering import Meter
     from dynalab.fidelity.old_items import OldItems
     from dynalab.fidelity.stored_limits import StoredLimits
     from dynalab.fidelity.validation import Validation
 
-    raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False))
+    raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False,
+                                                                                    region=lab.region))
     # On AWS the layer reads nothing but table descriptions (DescribeTable is free), through the lab's own client:
     # past the guard, so only dynalab's own tables are ever described.
     lab.fidelity.catalog = TableCatalog(raw if raw is not None else lab.client)
@@ -471,7 +579,7 @@ def _standard_plugins(lab: Lab) -> None:
         from dynalab.fidelity.bulk_put import BulkPutItems
 
         def s3() -> Any:
-            return _session(False).client("s3", **_client_args(lab.endpoint_url, False,
+            return _session(False).client("s3", **_client_args(lab.endpoint_url, False, region=lab.region,
                                                                 s3={"addressing_style": "path"}))
 
         lab.fidelity.add(BulkPutItems(raw, s3))
@@ -480,6 +588,47 @@ def _standard_plugins(lab: Lab) -> None:
         from dynalab.fidelity.partiql.stand_in import PartiQLStandIn
 
         lab.fidelity.add(PartiQLStandIn(raw))
+        _console_plugins(lab, raw)
+
+
+def _console_plugins(lab: Lab, raw: Any) -> None:
+    """CloudWatch's side of a moto engine: the metrics recorder, and (on an engine started outside dynalab, which
+    lacks them) the Contributor Insights stand-in. ``lab.cloudwatch`` flushes the recorder before each call, so a
+    read through the lab sees every call made before it."""
+    from dynalab.fidelity.contributor_insights import (
+        ClientStore,
+        ContributorInsightsService,
+        ContributorInsightsStandIn,
+    )
+    from dynalab.fidelity.recorder import MetricsRecorder
+
+    # the recorder's own clients: one quick retry, so a dead engine costs its background thread little; in the lab's
+    # Region, whose CloudWatch holds the metrics of that Region's tables
+    quick = {"retries": {"mode": "standard", "max_attempts": 2}}
+    cloudwatch = _session(False).client("cloudwatch", **_client_args(lab.endpoint_url, False, region=lab.region,
+                                                                      **quick))
+    logs = _session(False).client("logs", **_client_args(lab.endpoint_url, False, region=lab.region, **quick))
+    catalog = lab.fidelity.catalog
+
+    def key_attributes(table: str, index: str | None) -> tuple[str, ...] | None:
+        info = catalog.info(table) if catalog is not None else None
+        if info is None:
+            return None
+        if index is None:
+            return info.key_attributes
+        return next((i.key_attributes for i in info.indexes if i.name == index and i.is_global), None)
+
+    recorder = lab.fidelity.add(MetricsRecorder(cloudwatch, logs, lambda t: raw.describe_table(TableName=t)["Table"],
+                                                key_attributes))
+
+    def flush_first(**_: Any) -> None:  # returns None: a before-call handler's answer would replace the call's
+        recorder.flush()
+
+    lab.cloudwatch.meta.events.register_first("before-call.cloudwatch", flush_first)
+    if not lab.embedded:  # the embedded engine serves Contributor Insights itself (engine/_contributor_insights.py)
+        stand_in = lab.fidelity.add(ContributorInsightsStandIn(ContributorInsightsService(ClientStore(raw, cloudwatch,
+                                                                                                       logs))))
+        stand_in.install_report(lab.cloudwatch)
 
 
 #: A refused connection to an engine on this machine is retried this many times in all (one quick retry rides
@@ -488,40 +637,66 @@ def _standard_plugins(lab: Lab) -> None:
 LOCAL_REFUSED_ATTEMPTS = 2
 
 
-def _is_loopback(endpoint_url: str | None) -> bool:
-    host = urllib.parse.urlsplit(endpoint_url or "").hostname or ""
-    return host in ("127.0.0.1", "localhost", "::1")
-
-
 def _refuse_to_wait_again(endpoint_url: str | None, read_timeout_seconds: float) -> Any:
     """A botocore needs-retry hook: a local engine that did not answer in time is not retried (botocore would wait
     the whole timeout again, up to 5 times), nor, past one quick retry, a loopback engine that refuses connections
-    (it is not running): the call fails at once with one line saying what to do."""
-    loopback = _is_loopback(endpoint_url)
+    (it is not running): the call fails at once with one line saying what to do. A write that timed out says
+    that it may still be applied: the engine has it, and a learner who sends an ``ADD`` again counts it twice."""
+    loopback = is_loopback(endpoint_url)
 
-    def check(caught_exception: BaseException | None = None, attempts: int = 1, **_: Any) -> None:
+    def check(caught_exception: BaseException | None = None, attempts: int = 1, operation: Any = None,
+              request_dict: Any = None, **_: Any) -> None:
         if (loopback and isinstance(caught_exception, EndpointConnectionError)
                 and attempts >= LOCAL_REFUSED_ATTEMPTS):
             raise EngineUnreachableError(tr(
                 "dynalab: the engine at {url} refuses connections: nothing listens there (it stopped?). Run "
                 "`lab = dynalab.connect()`: it starts a fresh embedded engine.", url=endpoint_url)) from None
         if isinstance(caught_exception, ReadTimeoutError):
+            name = getattr(operation, "name", "")
+            if _may_write(name, request_dict):
+                raise EngineUnreachableError(tr(
+                    "dynalab: the engine at {url} did not answer within {seconds:g} s (busy, stopped or "
+                    "overloaded?), and this {operation} may still be applied: read the item before you send it "
+                    "again (an ADD sent twice counts twice).", url=endpoint_url, seconds=read_timeout_seconds,
+                    operation=name)) from None
             raise EngineUnreachableError(tr(
-                "dynalab: the engine at {url} did not answer within {seconds:g} s (frozen or "
-                "overloaded?). If it stopped, run `lab = dynalab.connect()`: it starts a fresh embedded engine.",
-                url=endpoint_url, seconds=read_timeout_seconds)) from None
+                "dynalab: the engine at {url} did not answer within {seconds:g} s (busy, stopped or "
+                "overloaded?). `lab = dynalab.connect()` waits for a busy engine, and starts a fresh embedded "
+                "one only if it has exited.", url=endpoint_url, seconds=read_timeout_seconds)) from None
 
     return check
 
 
-def _probe(endpoint_url: str) -> None:
-    """Fail with one clear line if nothing DynamoDB-like answers at the URL."""
+#: Operations that only read: a call of any other may have changed something when its answer did not come.
+_READ_ONLY_PREFIXES = ("Get", "BatchGet", "TransactGet", "Describe", "List", "Query", "Scan")
+
+
+def _may_write(operation: str, request_dict: Any) -> bool:
+    """Could this call have written? PartiQL writes unless every statement is a SELECT."""
+    if operation.startswith(_READ_ONLY_PREFIXES):
+        return False
+    if operation not in ("ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"):
+        return True
+    try:
+        body = json.loads((request_dict or {}).get("body") or b"{}")
+        statements = [body] if operation == "ExecuteStatement" else (
+            body.get("Statements") or body.get("TransactStatements") or [])
+        return not all(str(each.get("Statement", "")).lstrip()[:6].upper() == "SELECT" for each in statements)
+    except (ValueError, TypeError, AttributeError):
+        return True
+
+
+def _probe(endpoint_url: str) -> bool:
+    """Fail with one clear line if nothing DynamoDB-like answers at the URL; else whether it is an engine several
+    kernels share (``dynalab serve``'s, said in its Via header)."""
     client = _session(False).client(
-        "dynamodb", **_client_args(endpoint_url, False, connect_timeout=2, read_timeout=5,
+        "dynamodb", **_client_args(endpoint_url, False, connect_timeout=2, read_timeout=LOCAL_READ_TIMEOUT_SECONDS,
                                    retries={"mode": "standard", "max_attempts": 1})
     )
     try:
-        client.list_tables(Limit=1)
+        answer = client.list_tables(Limit=1)
+    except ReadTimeoutError:
+        raise EngineBusyError(busy_message(endpoint_url, LOCAL_READ_TIMEOUT_SECONDS)) from None
     except _CONNECTION_ERRORS as error:
         raise EngineUnreachableError(tr(
             "dynalab: cannot reach a DynamoDB engine at {url} ({error}). "
@@ -531,6 +706,8 @@ def _probe(endpoint_url: str) -> None:
         raise EngineUnreachableError(tr(
             "dynalab: {url} answers, but not as a DynamoDB engine ({code}: {message}).", url=endpoint_url,
             code=error.response['Error'].get('Code'), message=error.response['Error'].get('Message'))) from None
+    # waitress names the server in the Via header (moto's own Server header says amazon.com)
+    return answer.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("via", "") == SHARED_ENGINE_SERVER
 
 
 def _connect_aws() -> Lab:

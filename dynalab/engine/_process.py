@@ -16,6 +16,7 @@ import threading
 import time
 from typing import Any
 
+from dynalab.engine import _iterators
 from dynalab.models.quotas import SHARD_ITERATOR_LIFETIME_SECONDS
 
 #: Worker threads serving requests (a lesson's load generator uses up to 8 clients at once).
@@ -41,7 +42,7 @@ def match_dynamodb_item_limit() -> None:
     dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[method-assign]
 
 
-def serialize_item_operations() -> None:
+def serialize_item_operations() -> Any:
     """Make every DynamoDB and Streams operation of moto's backends run one at a time (one re-entrant lock).
 
     moto applies a TransactWriteItems action by action and, when one fails, restores a snapshot of each table taken
@@ -68,43 +69,7 @@ def serialize_item_operations() -> None:
         for name, method in list(vars(backend).items()):
             if not name.startswith("_") and inspect.isfunction(method):
                 setattr(backend, name, locked(method))
-
-
-def expire_shard_iterators(lifetime_seconds: float) -> None:
-    """Shard iterators expire ``lifetime_seconds`` after they are issued, as DynamoDB's do (15 minutes).
-
-    moto keeps every iterator it ever issued (each GetRecords issues the next one), so a projector polling for a
-    workshop grew the engine by hundreds of MB. Expired ones are dropped, and GetRecords on one answers
-    ``ExpiredIteratorException`` like DynamoDB, so readers learn to re-fetch an iterator from their checkpoint.
-    """
-    from moto.core.exceptions import JsonRESTError
-    from moto.dynamodbstreams import models
-
-    issued = models.ShardIterator.__init__
-    get_records = models.DynamoDBStreamsBackend.get_records
-    last_prune = [time.monotonic()]
-
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        issued(self, *args, **kwargs)
-        self.issued_at = time.monotonic()
-
-    def get_records_unless_expired(self: Any, iterator_arn: str, limit: int) -> Any:
-        now = time.monotonic()
-        if now - last_prune[0] > min(60.0, lifetime_seconds):
-            last_prune[0] = now
-            for arn, iterator in list(self.shard_iterators.items()):
-                if now - iterator.issued_at > lifetime_seconds:
-                    del self.shard_iterators[arn]
-        iterator = self.shard_iterators.get(iterator_arn)
-        if iterator is None or now - iterator.issued_at > lifetime_seconds:
-            self.shard_iterators.pop(iterator_arn, None)
-            raise JsonRESTError("ExpiredIteratorException",
-                                f"Iterator expired. The iterator was created more than {lifetime_seconds:g} "
-                                "seconds ago, or is not one this engine issued.")
-        return get_records(self, iterator_arn, limit)
-
-    models.ShardIterator.__init__ = init  # type: ignore[method-assign]
-    models.DynamoDBStreamsBackend.get_records = get_records_unless_expired  # type: ignore[method-assign]
+    return lock
 
 
 def stop_tracking_model_instances() -> None:
@@ -138,6 +103,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parent", type=int, default=0, help="exit when this process id is gone")
     parser.add_argument("--iterator-lifetime-seconds", type=float, default=SHARD_ITERATOR_LIFETIME_SECONDS,
                         help="shard iterators expire this long after they are issued (DynamoDB: 15 minutes)")
+    parser.add_argument("--shared", action="store_true",
+                        help="an engine several kernels share (dynalab serve): said in the Via header, so they "
+                             "prefix their tables")
     args = parser.parse_args(argv)
 
     # moto logs every request through werkzeug; in a notebook those lines would land in cell outputs.
@@ -149,18 +117,29 @@ def main(argv: list[str] | None = None) -> None:
     if args.parent:
         threading.Thread(target=_exit_when_parent_dies, args=(args.parent,), daemon=True).start()
     match_dynamodb_item_limit()
-    expire_shard_iterators(args.iterator_lifetime_seconds)  # before the lock wraps get_records
-    serialize_item_operations()
+    # dynalab's additions that any client sees (each module adds its own line): CloudWatch as CloudWatch answers,
+    # Contributor Insights (_metrics.py, _contributor_insights.py)
+    from dynalab.engine._contributor_insights import serve_contributor_insights
+    from dynalab.engine._metrics import use_cloudwatch_periods
+
+    use_cloudwatch_periods()
+    serve_contributor_insights()
+    _iterators.install(args.iterator_lifetime_seconds)  # before the lock wraps get_records
+    lock = serialize_item_operations()
     cache_moto_module_list()
     stop_tracking_model_instances()
     # Each request passes between waitress's I/O thread and a worker thread; with Python's default 5 ms switch
     # interval a handoff can wait that long while another thread runs, so switch sooner.
     sys.setswitchinterval(0.0002)
     app = DomainDispatcherApplication(create_backend_app)
+    from dynalab.engine import _global_tables  # replicas in other Regions, replication, MREC and MRSC
+
+    app = _global_tables.install(app, lock)
     try:
         # waitress: a production WSGI server with HTTP/1.1 keep-alive, so boto3 reuses its connections (werkzeug's
         # development server cost ~5 ms a request). Threads serve concurrent clients (load generators, readers).
-        server = create_server(app, host="127.0.0.1", port=args.port, threads=THREADS, ident="dynalab",
+        server = create_server(app, host="127.0.0.1", port=args.port, threads=THREADS,
+                               ident="dynalab-shared" if args.shared else "dynalab",
                                connection_limit=200, channel_timeout=120)
     except OSError as error:  # busy port: the parent picks another
         print(f"BUSY {args.port} {error}", flush=True)

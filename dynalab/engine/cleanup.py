@@ -1,11 +1,14 @@
 """``dynalab.cleanup(lab)`` / ``dynalab cleanup [--yes]``: delete what dynalab created on AWS, and only that.
 
 What dynalab creates carries the connection's prefix (``lab.table_prefix``: ``DYNALAB_AWS_PREFIX``, default
-``dynalab-``; the AWS guard refuses any other name), so the prefix is the record: tables, their on-demand backups
+``dynalab-``; the AWS guard refuses any other name), and every table it creates is also tagged with its creator and
+owner (``dynalab.engine.ownership``). Deleted: the prefixed tables tagged as created by dynalab for this owner (the
+prefix; an instructor's ``dynalab-`` also sweeps each learner's ``dynalab-<name>-``), their on-demand backups
 (``copy_by_restore`` makes some) and the Lambda event source mappings on their streams; SQS queues, S3 buckets (with
-their objects) and Kinesis streams (with their registered consumers) whose names start with it. Nothing else is
-touched. A service this account may not list (no permission) is reported, not guessed at. Afterwards it lists what
-remains: dynalab's resources still being deleted, and the tables it left alone because they are not its own.
+their objects) and Kinesis streams (with their registered consumers) whose names start with the prefix. A prefixed
+table without those tags (made by other means, or for another owner) is listed as left alone, never deleted. A
+service this account may not list (no permission) is reported, not guessed at. Afterwards it lists what remains:
+dynalab's resources still being deleted, and the tables it left alone.
 
 On a local engine the tables go with the engine; ``cleanup`` works there too, on the embedded engine only (an
 engine you started yourself may hold tables that are not the lessons').
@@ -21,6 +24,9 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from dynalab.engine import Lab, _client_args, _session, check_lab
+from dynalab.engine.global_tables import remove_replicas
+from dynalab.engine.ownership import TableNotOursError, owned_by, ownership
+from dynalab.engine.tables import delete_created_table
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 
@@ -36,6 +42,8 @@ class CleanupReport:
     deleted: list[str] = field(default_factory=list)
     remaining: list[str] = field(default_factory=list)  # dynalab's own still there after the deletes
     others: list[str] = field(default_factory=list)  # tables without the prefix: not dynalab's, left alone
+    #: tables with the prefix that dynalab did not create for this owner (no tags, or another owner's): left alone
+    not_created: list[str] = field(default_factory=list)
     not_checked: list[str] = field(default_factory=list)  # services this account would not let dynalab list
 
     def summary(self) -> str:
@@ -49,6 +57,9 @@ class CleanupReport:
                      if self.remaining else tr("remaining that dynalab created: none"))
         lines.append(tr("tables left alone (not dynalab's): {names}", names=", ".join(self.others))
                      if self.others else tr("tables left alone (not dynalab's): none"))
+        if self.not_created:
+            lines.append(tr("tables with the prefix left alone (not created by dynalab for {owner}): {names}",
+                            owner=self.prefix, names=", ".join(self.not_created)))
         lines += [tr("not checked: {name}", name=name) for name in self.not_checked]
         return "\n".join(lines)
 
@@ -81,7 +92,7 @@ def _resources(lab: Lab, report: CleanupReport) -> list[tuple[str, str, Callable
     """(kind, name, delete) for everything carrying the prefix, found service by service."""
     prefix = lab.table_prefix
     found: list[tuple[str, str, Callable[[], None]]] = []
-    tables = [name for name in _all_tables(lab) if name.startswith(prefix)]
+    tables = _own_tables(lab, report)
     for table in tables:
         for backup in _listing(report, N_("backups of {table}"), lambda t=table: [
                 each["BackupArn"] for each in lab.client.list_backups(TableName=t).get("BackupSummaries", [])],
@@ -122,8 +133,26 @@ def _resources(lab: Lab, report: CleanupReport) -> list[tuple[str, str, Callable
             found.append((N_("Kinesis stream and its consumers {name}"), stream,
                           lambda s=stream: kinesis.delete_stream(StreamName=s, EnforceConsumerDeletion=True)))
     # tables last: a mapping or a backup of a table goes first
-    found += [(N_("table {name}"), table, lambda t=table: lab.client.delete_table(TableName=t)) for table in tables]
+    # a global table's other replicas go first (DynamoDB refuses DeleteTable of a replica that sourced another)
+    found += [(N_("table {name}"), table,
+               lambda t=table: (remove_replicas(lab, t), _delete_own(lab, t))) for table in tables]
     return found
+
+
+def _own_tables(lab: Lab, report: CleanupReport) -> list[str]:
+    """The prefixed tables tagged as dynalab's for this owner (or, for an instructor's shorter prefix, for a learner
+    under it); the other prefixed ones go to ``not_created``."""
+    own = []
+    for name in _all_tables(lab):
+        if name.startswith(lab.table_prefix):
+            found = ownership(lab, name)
+            (own if found is not None and owned_by(found, lab.owner, sweep=True) else report.not_created).append(name)
+    return own
+
+
+def _delete_own(lab: Lab, table: str) -> None:
+    # the one checked deletion (it reads the tags again: nothing is deleted on a stale listing)
+    delete_created_table(lab, table, creators=None, action="cleanup", wait=False)
 
 
 def cleanup(lab: Lab, *, delete: bool = True, show: bool = True, timeout_seconds: float = 300.0) -> CleanupReport:
@@ -142,21 +171,29 @@ def cleanup(lab: Lab, *, delete: bool = True, show: bool = True, timeout_seconds
         raise ValueError(tr("cleanup needs the connection's prefix, got {prefix!r}", prefix=lab.table_prefix))
     report = CleanupReport(lab.table_prefix)
     found = _resources(lab, report)
+    owned = {name for kind, name, _ in found if kind == N_("table {name}")}
     report.created = [tr(kind, name=name) for kind, name, _ in found]
     if delete:
+        refused: set[str] = set()
         for kind, name, remove in found:
             try:
                 remove()
                 report.deleted.append(tr(kind, name=name))
             except ClientError as error:
                 if error.response["Error"]["Code"] not in ("ResourceNotFoundException", "NoSuchBucket"):
+                    refused.add(name)
                     report.not_checked.append(tr("{entry}: not deleted ({code})", entry=tr(kind, name=name),
                                                  code=error.response['Error']['Code']))
+            except TableNotOursError as error:  # its tags changed since it was listed
+                refused.add(name)
+                report.not_checked.append(tr("{entry}: not deleted ({code})", entry=tr(kind, name=name),
+                                             code=type(error).__name__))
         deadline = time.monotonic() + timeout_seconds
-        while time.monotonic() < deadline and any(name.startswith(lab.table_prefix) for name in _all_tables(lab)):
+        # wait for the tables whose deletion was accepted (one DynamoDB refused will not go)
+        while time.monotonic() < deadline and (owned - refused) & set(_all_tables(lab)):
             time.sleep(0.5)  # DeleteTable returns at once; the table goes when DynamoDB is done with it
     after = _all_tables(lab)
-    report.remaining = [tr("table {name}", name=name) for name in after if name.startswith(lab.table_prefix)]
+    report.remaining = [tr("table {name}", name=name) for name in after if name in owned]
     report.others = [name for name in after if not name.startswith(lab.table_prefix)]
     if show:
         print(report.summary(), flush=True)

@@ -18,6 +18,11 @@
   once it expired or its holder is gone (a process that no longer exists on this machine, a projector that
   crashed). The checkpoint condition stays in the commit: it is what keeps the effect exactly once when a lease
   is lost in the middle of a batch.
+* **Its source gone**: a reader checks that its table still has the stream it reads (``SourceWatch``, one
+  DescribeTable at most every ``SOURCE_CHECK_SECONDS``); a table deleted, or deleted and made again (a new stream),
+  stops it with ``SourceTableChangedError`` saying so (a deleted table's stream is only DISABLED, readable for 24 h
+  and then gone: [src:deletetable-stream-disabled]), never "running" over a dead stream. Checkpoints are kept per
+  stream ARN; a new projector drops, with a note, those of a stream older than its table (a table made again).
 * ``start()`` runs the projector in a background thread (a notebook stays interactive); ``stop()`` stops it
   cleanly after the batch in hand. ``run_once()`` is the synchronous step tests and notebooks call before printing.
 
@@ -37,6 +42,7 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -60,6 +66,8 @@ __all__ = [
     "Lease",
     "ShardLeases",
     "ShardReader",
+    "SourceTableChangedError",
+    "SourceWatch",
     "StaleCheckpointError",
     "StreamNotEnabledError",
     "StreamProjector",
@@ -83,8 +91,12 @@ _log = logging.getLogger("dynalab.streams")
 LEASE_SECONDS = 10.0
 #: The longest pause between two polls a background reader may ask for (an hour; Lambda polls 4 times a second).
 POLL_SECONDS_MAX = 3600.0
+#: The shortest (dynalab's bound: 100 polls a second; 1e-9 s made an idle reader spin on GetRecords)
+POLL_SECONDS_MIN = 0.01
 #: The longest lease a reader may ask for (an hour: past that, a dead reader's shards wait too long).
 LEASE_SECONDS_MAX = 3600.0
+#: How often a stream reader checks that its source table still has the stream it reads (one DescribeTable).
+SOURCE_CHECK_SECONDS = 0.2
 
 _HOST = socket.gethostname()
 _live_owners: set[str] = set()  # lease owners of this process that have not died (crashed or been stopped)
@@ -254,8 +266,8 @@ def runner_state(lab: Lab, thread_alive: bool, error: BaseException | None) -> s
         return tr("stopped ({kind})", kind=type(error).__name__)
     if thread_alive:
         if not engine_answers(lab):
-            return tr("stalled: the engine at {url} is not answering (dynalab.connect() starts a new one)",
-                      url=lab.endpoint_url)
+            return tr("stalled: the engine at {url} is not answering (busy or stopped? dynalab.connect() waits "
+                      "for it, and starts a new one only if it has exited)", url=lab.endpoint_url)
         return tr("running")
     return tr("idle")
 
@@ -266,6 +278,10 @@ class StreamNotEnabledError(ValueError):
 
 class StaleCheckpointError(RuntimeError):
     """Checkpoints exist for a stream the table no longer has: records written in between were never read."""
+
+
+class SourceTableChangedError(RuntimeError):
+    """The table a reader's stream belongs to was deleted, or deleted and made again (its stream is a new one)."""
 
 
 class BadRecordError(ValueError):
@@ -334,6 +350,60 @@ def stream_arn(lab: Lab, table_name: str) -> str:
     return arn
 
 
+def stream_created_before(arn: str, table: dict) -> bool:
+    """Whether a stream (by its ARN's label, the time it was made) is older than the table described: the stream of
+    an earlier table of that name, deleted since. Compared to the millisecond, as DynamoDB gives CreationDateTime."""
+    label = arn.rsplit("/stream/", 1)[-1] if "/stream/" in arn else ""
+    created = table.get("CreationDateTime")
+    try:
+        made = datetime.fromisoformat(label)
+    except ValueError:
+        return False
+    if not isinstance(created, datetime):
+        return False
+    made = made if made.tzinfo else made.replace(tzinfo=UTC)
+    return int(made.timestamp() * 1000) < int(created.timestamp() * 1000)
+
+
+class SourceWatch:
+    """A reader's check that its source table still has the stream it reads: ``check()`` (at most every
+    ``every_seconds``, or at once with ``force``) raises ``SourceTableChangedError`` once the table is gone or
+    streams to another ARN, naming ``reader`` ("the projector", "the event source mapping")."""
+
+    def __init__(self, lab: Lab, table_name: str, arn: str, reader: str,
+                 every_seconds: float = SOURCE_CHECK_SECONDS) -> None:
+        self.lab, self.table_name, self.arn, self.reader = lab, table_name, arn, reader
+        self.every_seconds = every_seconds
+        self._checked_at = -float("inf")
+
+    def check(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._checked_at < self.every_seconds:
+            return
+        self._checked_at = now
+        try:
+            table = self.lab.client.describe_table(TableName=self.table_name)["Table"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
+            raise SourceTableChangedError(tr(
+                "{reader} stopped: its source table {table!r} was deleted, and the stream it read ({arn}) with it. "
+                "Once the table exists again, start a new one: it reads the new table's stream.",
+                reader=self.reader, table=self.table_name, arn=self.arn)) from None
+        latest = table.get("LatestStreamArn")
+        if latest != self.arn:
+            raise SourceTableChangedError(tr(
+                "{reader} stopped: its source table {table!r} was deleted and made again (or its stream turned off "
+                "and on): it now streams to {latest}, not to {arn}, the stream this one read. Start a new one: it "
+                "reads the new stream.", reader=self.reader, table=self.table_name, latest=latest or "-",
+                arn=self.arn))
+
+    def on_error(self, error: ClientError) -> None:
+        """After a ResourceNotFoundException from the stream: say why, if the source is the reason."""
+        if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            self.check(force=True)
+
+
 def describe_existing_table(lab: Lab, table_name: Any, parameter: str = "table_name") -> dict:
     """The table's description, or a ValueError naming the parameter when the name breaks DynamoDB's rule or no
     such table exists on this endpoint (instead of a ResourceNotFoundException from deep in boto3)."""
@@ -354,7 +424,8 @@ def stream_view_type(lab: Lab, table_name: str) -> str:
 
 def enable_stream(lab: Lab, table_name: str, view_type: str = "NEW_AND_OLD_IMAGES") -> str:
     """Turn the table's stream on (UpdateTable) and return its ARN. Changes made before this are not in it. A
-    stream already on with this view type is kept (its ARN returned); with another one, a clear error."""
+    stream already on with this view type is kept (its ARN returned); with another one, a clear error. The view
+    type says what each record carries [src:stream-view-types]."""
     view_type = checks.choice("view_type", view_type, ("NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY"))
     spec = describe_existing_table(lab, table_name).get("StreamSpecification") or {}
     if spec.get("StreamEnabled"):
@@ -780,7 +851,7 @@ class StreamProjector(BackgroundPoller):
         start_at = checks.choice("start_at", start_at, ("TRIM_HORIZON", "LATEST"))
         exactly_once = checks.flag("exactly_once", exactly_once)
         on_bad_record = checks.choice("on_bad_record", on_bad_record, ("raise", "dead_letter"))
-        poll_seconds = checks.number("poll_seconds", poll_seconds, low=0, high=POLL_SECONDS_MAX, low_open=True,
+        poll_seconds = checks.number("poll_seconds", poll_seconds, low=POLL_SECONDS_MIN, high=POLL_SECONDS_MAX,
                                      unit="seconds")
         lease_seconds = checks.number("lease_seconds", lease_seconds, low=0, high=LEASE_SECONDS_MAX, low_open=True,
                                       unit="seconds")
@@ -833,6 +904,7 @@ class StreamProjector(BackgroundPoller):
         self._init_poller()
         self._crash_next: str | None = None
         self._stale_checked = False
+        self.source = SourceWatch(lab, source_table, self.stream_arn, tr("the projector"))
 
     # -- leases (one mechanism: ShardLeases, shared with the event source mapping) ---------------------------
     @property
@@ -871,6 +943,18 @@ class StreamProjector(BackgroundPoller):
     # -- failure handling -------------------------------------------------------------------------------------
     def _check_stale(self) -> None:
         stale = sorted({c.stream_arn for c in self.checkpoints.all(self.consumer)} - {self.stream_arn})
+        if stale and self._targets_made_with_source():
+            # A stream older than the table is an earlier table's, deleted since; the targets were made afresh with
+            # this table (a lesson's reset): nothing of it is missing, and nothing of the earlier one is in them.
+            table = self.lab.client.describe_table(TableName=self.source_table)["Table"]
+            for arn in [arn for arn in stale if stream_created_before(arn, table)]:
+                self.checkpoints.delete(self.consumer, arn)
+                stale.remove(arn)
+                note = tr("dropped the checkpoints of {arn}, the stream of an earlier table {table!r} (deleted since): "
+                          "this projector reads the new table's stream from its start", arn=arn,
+                          table=self.source_table)
+                self.stats.lease_events = (self.stats.lease_events + [note])[-50:]
+                _log.warning("%s: %s", self.consumer, note)
         if stale:
             raise StaleCheckpointError(tr(
                 "consumer {consumer!r} has checkpoints for stream(s) {stale}, which table "
@@ -879,6 +963,15 @@ class StreamProjector(BackgroundPoller):
                 "writers, then projector.rebuild() (recount from a Scan, drop the old checkpoints), or "
                 "dynalab.engine.streams.CheckpointStore(lab).delete(consumer) to accept the gap.",
                 consumer=self.consumer, stale=', '.join(stale), table=self.source_table, arn=self.stream_arn))
+
+    def _targets_made_with_source(self) -> bool:
+        """Whether every target table was created no earlier than the source table (reset together with it)."""
+        def created_ms(table_name: str) -> int:
+            created = self.lab.client.describe_table(TableName=table_name)["Table"].get("CreationDateTime")
+            return int(created.timestamp() * 1000) if isinstance(created, datetime) else 0
+
+        source = created_ms(self.source_table)
+        return all(created_ms(target) >= source for target in getattr(self.projection, "target_tables", ()))
 
     def crash_next_commit(self, point: str = "after_commit") -> None:
         """Make the projector die at the next commit (the lesson's "crash" button). Points: "before_commit",
@@ -937,6 +1030,14 @@ class StreamProjector(BackgroundPoller):
                     self._give_back()  # a synchronous step gives its leases back; a background run keeps them
 
     def _pass(self) -> int:
+        try:
+            return self._checked_pass()
+        except ClientError as error:
+            self.source.on_error(error)  # a stream gone with its table: say that, not ResourceNotFound
+            raise
+
+    def _checked_pass(self) -> int:
+        self.source.check()
         if not self._stale_checked:
             self._check_stale()
             self._stale_checked = True

@@ -3,7 +3,9 @@ Query or Scan, and the one batch writer (``batch_write``, under ``bulk_load`` an
 
 "Table already exists" is the trap the first source article meets when it restores a copy table a second day.
 ``create_table`` refuses to delete a table by itself: a lesson cell that must run twice says ``reset=True``, which
-deletes the table of that name first (on AWS only tables with dynalab's prefix) and creates it afresh.
+deletes the table of that name first and creates it afresh, but only a table dynalab created for that purpose (its
+``dynalab:creator`` and ``dynalab:owner`` tags: ``dynalab.engine.ownership``). Every table created here carries them;
+``delete_created_table`` is the one way dynalab deletes a table on its own initiative.
 """
 
 from __future__ import annotations
@@ -18,18 +20,33 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab, check_lab
 from dynalab.engine.aws_budget import approve_load, approve_table_load
-from dynalab.i18n import tr
+from dynalab.engine.ownership import (
+    CREATOR_TAG,
+    OWNER_TAG,
+    RECORD_TABLE_ARGS,
+    check_deletable,
+    creation_tags,
+    creator_name,
+    forget,
+    keeps_records,
+    record_creation,
+)
+from dynalab.i18n import N_, tr
 from dynalab.models import batch_writes, checks
 from dynalab.models.capacity import write_units
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
 from dynalab.models.sizing import typed_item_size
 from dynalab.progress import Progress
 
-__all__ = ["BatchWriteError", "LoadReport", "batch_write", "bulk_load", "create_table", "delete_table", "ensure_table",
-           "query_pages", "scan_items", "scan_pages", "table_exists", "wait_until_active"]
+__all__ = ["BatchWriteError", "LoadReport", "batch_write", "bulk_load", "create_table", "delete_created_table",
+           "delete_table", "ensure_table", "mark_created", "query_pages", "scan_items", "scan_pages", "table_exists",
+           "wait_until_active"]
 
 _KEY_TYPES = ("S", "N", "B")
 #: Errors that mean "slow down": botocore's retry policy has already retried them.
+#: dynalab's bound on bulk_load's backoff: the most it waits in all for items never processed (the defaults, 50 ms
+#: doubling over 10 attempts, wait about 25 s)
+BULK_LOAD_MAX_BACKOFF_SECONDS = 60
 _THROTTLE_CODES = ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded")
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -108,22 +125,52 @@ def wait_until_active(lab: Lab, table_name: str, timeout_seconds: float = 300.0)
         delay = min(delay * 2, 2.0)
 
 
+def mark_created(lab: Lab, table_name: str, creator: str, *, tagged: bool = False) -> None:
+    """Mark a table dynalab just created (a CreateTable, a restore, an import) as ``creator``'s, for ``lab.owner``
+    (``ownership.record_creation``; on an engine that cannot tag, its record table is made first)."""
+    if keeps_records(lab):
+        try:
+            lab.client.create_table(**RECORD_TABLE_ARGS)
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in ("ResourceInUseException", "TableAlreadyExistsException"):
+                raise
+        wait_until_active(lab, RECORD_TABLE_ARGS["TableName"])
+    record_creation(lab, table_name, creator, tagged=tagged)
+
+
 def delete_table(lab: Lab, table_name: str, timeout_seconds: float = 300.0) -> bool:
-    """Delete a table dynalab may own and wait until it is gone; False if there was none."""
+    """Delete the table you name (one with the connection's prefix, on AWS or a shared engine) and wait until it is
+    gone; False if there was none. dynalab's own resets go through ``delete_created_table`` instead."""
+    table_name = _table(lab, table_name)
+    return _delete(lab, table_name, _timeout(timeout_seconds))
+
+
+def delete_created_table(lab: Lab, table_name: str, *, creators: Iterable[str] | None, action: str,
+                         timeout_seconds: float = 300.0, wait: bool = True) -> bool:
+    """The one way dynalab deletes a table on its own initiative (a reset, a previous copy, ``cleanup``): only one it
+    created for this connection's owner, by one of ``creators``' families (None: any of its functions), else
+    ``ownership.TableNotOursError`` naming the table, who created it and how to go on. ``action`` names what asks
+    (``"create_vote_tables(reset=True)"``). False if there was no table."""
     table_name = _table(lab, table_name)
     timeout_seconds = _timeout(timeout_seconds)
+    check_deletable(lab, table_name, creators, action)
+    return _delete(lab, table_name, timeout_seconds, wait=wait)
+
+
+def _delete(lab: Lab, table_name: str, timeout_seconds: float, wait: bool = True) -> bool:
     if not lab.owns_table(table_name):
         raise PermissionError(tr(
-            "dynalab deletes only its own tables on AWS (names starting with {prefix!r}); "
-            "refusing to delete {table!r}", prefix=lab.table_prefix, table=table_name))
+            "dynalab deletes only tables named with this connection's prefix {prefix!r}; refusing to delete "
+            "{table!r}", prefix=lab.table_prefix, table=table_name))
     try:
         lab.client.delete_table(TableName=table_name)
     except ClientError as error:
         if error.response["Error"]["Code"] == "ResourceNotFoundException":
             return False
         raise
+    forget(lab, table_name)
     deadline = time.monotonic() + timeout_seconds
-    while table_exists(lab, table_name):
+    while wait and table_exists(lab, table_name):
         if time.monotonic() > deadline:
             raise TimeoutError(tr("table {table} was not deleted after {seconds} s", table=table_name,
                                   seconds=timeout_seconds))
@@ -141,8 +188,10 @@ def _create_table_args(
     stream_view_type: str | None,
     extra_attribute_definitions: Sequence[tuple[str, str]],
     create_table_args: dict[str, Any],
+    creator: str = "create_table",
 ) -> dict[str, Any]:
-    """CreateTable's arguments, every value checked first (so a bad one is a ValueError naming it)."""
+    """CreateTable's arguments, every value checked first (so a bad one is a ValueError naming it), with the tags
+    that say dynalab's ``creator`` made the table for ``lab.owner`` (where the engine keeps CreateTable's tags)."""
     schema, definitions = _key_schema(partition_key, sort_key)
     if sort_key is not None and sort_key[0] == partition_key[0]:
         raise ValueError(tr("sort_key must name another attribute than partition_key; both are {name!r}",
@@ -185,6 +234,14 @@ def _create_table_args(
         checks.choice("stream_view_type", stream_view_type, views)
         args["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream_view_type}
     args.update(create_table_args)
+    own = creation_tags(lab, creator_name(creator))
+    if own or "Tags" in args:
+        given = checks.sequence_of("Tags", args.get("Tags", []))
+        if any(not isinstance(tag, Mapping) or tag.get("Key") in (CREATOR_TAG, OWNER_TAG) for tag in given):
+            raise ValueError(tr("Tags: each tag must be a dict {{'Key': ..., 'Value': ...}}, and {creator_tag} and "
+                                "{owner_tag} are dynalab's own (they say who created the table); got {tags!r:.120}",
+                                creator_tag=CREATOR_TAG, owner_tag=OWNER_TAG, tags=given))
+        args["Tags"] = [*given, *own]
     return args
 
 
@@ -211,22 +268,27 @@ def create_table(
     stream_view_type: str | None = None,
     extra_attribute_definitions: Sequence[tuple[str, str]] = (),
     reset: bool = False,
+    creator: str = "create_table",
     **create_table_args: Any,
 ) -> Any:
     """Create a lesson table and return the boto3 ``Table``. A table of that name that exists already is an
-    error, unless ``reset=True``: then it is deleted first (with its items) and created afresh.
+    error, unless ``reset=True``: then it is deleted first (with its items) and created afresh, if dynalab created
+    it for this purpose (by ``creator``, for this connection: else ``TableNotOursError`` says who did).
 
     On-demand (PAY_PER_REQUEST) unless both capacity units are given. ``stream_view_type`` (NEW_IMAGE,
-    OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY) turns on DynamoDB Streams. ``name`` is prefixed on AWS.
+    OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY) turns on DynamoDB Streams. ``name`` is prefixed on AWS and on a shared
+    engine. ``creator``: the dynalab function creating it (its ``dynalab:creator`` tag; a lesson's own functions
+    name themselves).
     """
     reset = checks.flag("reset", reset)
     _lab(lab)
     checks.table_name("name", name)
+    creator = creator_name(creator)
     args = _create_table_args(lab, name, partition_key, sort_key, read_capacity_units, write_capacity_units,
-                              stream_view_type, extra_attribute_definitions, create_table_args)
+                              stream_view_type, extra_attribute_definitions, create_table_args, creator)
     _approve_provisioned(lab, args)
     if reset:
-        delete_table(lab, args["TableName"])
+        delete_created_table(lab, args["TableName"], creators=(creator,), action=f"{creator}(reset=True)")
     elif table_exists(lab, args["TableName"]):
         raise _exists(args["TableName"])
     try:
@@ -236,6 +298,7 @@ def create_table(
             raise
         raise _exists(args["TableName"]) from None
     wait_until_active(lab, args["TableName"])
+    mark_created(lab, args["TableName"], creator, tagged="Tags" in args)
     return lab.resource.Table(args["TableName"])
 
 
@@ -254,12 +317,14 @@ def ensure_table(
     write_capacity_units: int | None = None,
     stream_view_type: str | None = None,
     extra_attribute_definitions: Sequence[tuple[str, str]] = (),
+    creator: str = "ensure_table",
     **create_table_args: Any,
 ) -> bool:
     """Create a table only if it is missing, never resetting one (a projector may be restarting on it); True if
     this call created it. Another process creating it at the same moment is fine. Arguments as ``create_table``."""
+    creator = creator_name(creator)
     args = _create_table_args(lab, name, partition_key, sort_key, read_capacity_units, write_capacity_units,
-                              stream_view_type, extra_attribute_definitions, create_table_args)
+                              stream_view_type, extra_attribute_definitions, create_table_args, creator)
     if table_exists(lab, args["TableName"]):
         return False
     _approve_provisioned(lab, args)
@@ -271,6 +336,8 @@ def ensure_table(
             raise
         created = False
     wait_until_active(lab, args["TableName"])
+    if created:
+        mark_created(lab, args["TableName"], creator, tagged="Tags" in args)
     return created
 
 
@@ -494,6 +561,10 @@ def bulk_load(
                                            kind=type(items).__name__))
     max_attempts = checks.number("max_attempts", max_attempts, low=1, high=20, integer=True)
     checks.number("base_delay_seconds", base_delay_seconds, low=0, high=10, unit="seconds")
+    # the waits double: 20 attempts from 10 s would wait 120 days for a batch that is never processed
+    checks.number("base_delay_seconds × (2 ** (max_attempts - 1) - 1)",
+                  base_delay_seconds * (2 ** (max_attempts - 1) - 1), high=BULK_LOAD_MAX_BACKOFF_SECONDS,
+                  unit=N_("seconds of backoff; dynalab's limit"))
     if (not isinstance(base_delay_seconds, int | float) or isinstance(base_delay_seconds, bool)
             or not 0 <= base_delay_seconds <= 10):
         raise ValueError(tr("base_delay_seconds must be from 0 to 10, got {value!r}", value=base_delay_seconds))

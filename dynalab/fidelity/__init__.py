@@ -1,9 +1,10 @@
 """The fidelity layer: what dynalab adds on top of an engine's answers so a lesson shows what DynamoDB would do.
 
-No local engine behaves exactly like DynamoDB: moto reports hard-coded ConsumedCapacity, misses some documented
-limits, answers some malformed requests with HTTP 500, and no local engine throttles. The layer sits on the boto3
-clients that ``dynalab.connect()`` returns, as botocore event handlers, so the learner's own boto3 code goes through
-it unchanged. It is engine-agnostic: it sees requests and responses, never the engine's insides.
+No local engine behaves exactly like DynamoDB (measured: ``tests/integration/``, ``tests/dynalite/``): moto reports
+hard-coded ConsumedCapacity, misses some documented limits, answers some malformed requests with HTTP 500, and no
+local engine throttles. The layer sits on the boto3 clients that ``dynalab.connect()`` returns, as botocore event
+handlers, so the learner's own boto3 code goes through it unchanged. It is engine-agnostic: it sees requests and
+responses, never the engine's insides.
 
 **One typed record per call, fixed phases.** For each call the layer builds a ``Call`` (``dynalab.fidelity.call``):
 the operation, the request as DynamoDB receives it, the operations it runs (a PartiQL statement translated to the
@@ -12,16 +13,20 @@ walker), the tables' descriptions (``dynalab.fidelity.catalog``, one cached unme
 the units per table and index, the throttling decisions and the outcome. Plugins are plain objects with a ``phase``
 (``Phase``); the layer runs them in phase order, whatever order they were added in:
 
-1. ``GUARD``: on AWS, only dynalab's own tables (``aws_guard``). Runs even when ``lab.fidelity.enabled`` is False.
-2. ``VALIDATE``: DynamoDB's validation in DynamoDB's words (``validation``, ``limits``); a refused call changes
+1. ``VALIDATE``: DynamoDB's validation in DynamoDB's words (``validation``, ``limits``); a refused call changes
    nothing and reaches no engine.
-3. ``OLD_ITEMS``: the one reader of the items a write replaces (``old_items``).
-4. ``STORED``: refusals that depend on what is stored (``stored_limits``: an update past 400 KB, an item
+2. ``OLD_ITEMS``: the one reader of the items a write replaces (``old_items``).
+3. ``STORED``: refusals that depend on what is stored (``stored_limits``: an update past 400 KB, an item
    collection past 10 GB).
-5. ``METER``: capacity units (``metering``).
-6. ``THROTTLE``: provisioned throughput (``throttling``, added by ``enforce_throughput``).
-7. ``STAND_IN``: answers for what the engine lacks (``bulk_put``, ``partiql.stand_in`` on moto).
-8. ``RECORD``: the finished record, for metrics and logs.
+4. ``METER``: capacity units (``metering``), and a global table's replicated write units per Region.
+5. ``THROTTLE``: provisioned throughput (``throttling``, added by ``enforce_throughput``).
+6. ``STAND_IN``: answers for what the engine lacks (``bulk_put``, ``partiql.stand_in`` and
+   ``contributor_insights`` on moto).
+7. ``RECORD``: the finished record, for metrics (``recorder``: CloudWatch's metrics on the engine).
+
+**The guard is not a phase.** On AWS, ``aws_guard.AwsGuard`` is installed on each client as a botocore handler of
+its own (``before-parameter-build``: before the layer builds its record), so no switch of the layer turns it off;
+it reads a PartiQL statement's table with the layer's own parser (``partiql.parser``).
 
 Each plugin may define any of these (``Plugin`` declares them):
 
@@ -39,14 +44,15 @@ Each plugin may define any of these (``Plugin`` declares them):
 ``resume()``
     When the layer is switched back on (``lab.fidelity.enabled = True``) after requests it did not see.
 
-**The record phase** (for a metrics recorder, issue 26's CloudWatch publication) gets the finished ``Call`` in
-``after_call(call)``: ``call.operation``; ``call.units`` {table: ``TableUnits``(read, write, indexes={index:
-``IndexUnits``(read, write, is_global)})}, the units each table and each GSI/LSI consumed (and
-``call.replicated_units`` {Region: {table: TableUnits}} for global tables' replicated writes);
-``call.throttles`` [``Throttle``(table, index, reason, resource)], one per throttled attempt, with DynamoDB's
-ThrottlingReasons; ``call.item_counts`` {table: items returned}; ``call.accesses`` (each item access: table, action,
-key); ``call.status_code`` and ``call.error_code``. A recorder is a plugin with ``phase = Phase.RECORD`` and an
-``after_call``; it must not change the answer.
+**The record phase** gets the finished ``Call`` in ``after_call(call)``; ``recorder.MetricsRecorder`` is its plugin
+(``recorder.record_of(call)`` turns the record into the ``CallRecord`` CloudWatch's metrics are counted from):
+``call.operation``; ``call.units`` {table: ``TableUnits``(read, write, indexes={index: ``IndexUnits``(read, write,
+is_global)})}, the units each table and each GSI/LSI consumed (and ``call.replicated_units`` {Region: {table:
+TableUnits}} for a global table's replicated writes); ``call.throttles`` [``Throttle``(table, index, reason,
+resource, events, whole_request, keys)], one per throttled attempt with DynamoDB's ThrottlingReasons, and one per
+batch served in part (its items handed back: throttle events, not a throttled request); ``call.item_counts``
+{table: items returned}; ``call.runs`` and ``call.accesses`` (each item access: table, action, key);
+``call.status_code`` and ``call.error_code``. A record-phase plugin must not change the answer.
 """
 
 from __future__ import annotations
@@ -147,8 +153,9 @@ class FidelityLayer:
 
     @property
     def enabled(self) -> bool:
-        """Off: requests go to the engine untouched (and unmetered), except through the guard. Switching it back
-        on calls each plugin's ``resume()``, since requests it did not see may have changed what it remembers."""
+        """Off: requests go to the engine untouched (and unmetered; on AWS the guard, outside the layer, still
+        checks them). Switching it back on calls each plugin's ``resume()``, since requests it did not see may have
+        changed what it remembers."""
         return self._enabled
 
     @enabled.setter
@@ -185,22 +192,18 @@ class FidelityLayer:
 
     # ------------------------------------------------------------------------------------------ the hooks
 
-    def _hooks(self, method: str, guard_only: bool = False) -> list[Callable]:
-        return [hook for plugin in self.plugins
-                if (not guard_only or _phase(plugin) == Phase.GUARD)
-                and (hook := getattr(plugin, method, None)) is not None]
+    def _hooks(self, method: str) -> list[Callable]:
+        return [hook for plugin in self.plugins if (hook := getattr(plugin, method, None)) is not None]
 
     def _before_call(self, event_name: str, params: dict, context: dict, model: Any = None, **_: Any) -> None:
-        hooks = self._hooks("before_call", guard_only=not self._enabled)
-        if not hooks:
+        if not self._enabled:
             return
         request = _json_body(params.get("body"))
         call = Call(operation_name(event_name), request, self.engine, self.catalog, model, self.translator,
-                    asked_capacity=request.get("ReturnConsumedCapacity", "NONE"))
-        for hook in hooks:
+                    asked_capacity=request.get("ReturnConsumedCapacity", "NONE"),
+                    region=context.get("client_region") or "")
+        for hook in self._hooks("before_call"):
             hook(call)
-        if not self._enabled:
-            return
         context[_CALL] = call
         if call.body_changed:
             params["body"] = call.body()

@@ -1,11 +1,12 @@
 """dynalab's STAND-IN for DynamoDB's StartBulkPutItems / DescribeBulkOperation on local engines (moto has neither).
 
-DynamoDB (2026; API_StartBulkPutItems, BulkPutItems.*.md) "reads items from Amazon S3 and writes them to an
-existing DynamoDB table": an asynchronous operation that reads DynamoDB JSON (or Ion) objects under an S3 prefix,
+DynamoDB (2026 [src:bulk-put-existing-table]) "reads items from Amazon S3 and writes them to an existing DynamoDB
+table": an asynchronous operation that reads DynamoDB JSON (or Ion) objects under an S3 prefix,
 writes each item at up to ``MaxWriteRequestUnits`` write request units per second (at least 1,024), honours an
 optional condition per item, and reports the items it did not write to an S3 output (``OutputType`` ``ERROR``:
 malformed input, a missing or mistyped key, an item over 400 KB; ``CONDITION_CHECK_FAILURE``: the attempted item
-and the existing one). ``DescribeBulkOperation`` gives its status and counts. moto 5.2.5 implements none of it,
+and the existing one [src:bulk-put-output-types]). ``DescribeBulkOperation`` gives its status and counts. moto 5.2.5
+implements none of it,
 so this plugin answers the two operations itself (``before_send``) on a local engine, reading and writing the
 engine's own S3 (moto serves S3 on the same endpoint). Everything it answers is labelled
 ``"dynalab stand-in"`` in the ARN; on AWS the request goes to DynamoDB.
@@ -38,7 +39,12 @@ from dynalab.fidelity import _RawResponse, error_response
 from dynalab.fidelity.call import Call, Phase
 from dynalab.i18n import tr
 from dynalab.models.capacity import write_units
-from dynalab.models.quotas import BATCH_WRITE_MAX_REQUESTS, BULK_PUT_MIN_WRITE_REQUEST_UNITS, MAX_ITEM_SIZE_BYTES
+from dynalab.models.quotas import (
+    BATCH_WRITE_MAX_REQUESTS,
+    BULK_PUT_MIN_WRITE_REQUEST_UNITS,
+    BULK_PUT_PERFORMANCE_TIERS,
+    MAX_ITEM_SIZE_BYTES,
+)
 from dynalab.models.sizing import typed_item_size
 from dynalab.models.token_bucket import TokenBucket
 
@@ -190,6 +196,11 @@ class BulkPutItems:
             return _refuse("ValidationException", "1 validation error detected: Value at "
                                   f"'maxWriteRequestUnits' failed to satisfy constraint: Member must have value "
                                   f"greater than or equal to {BULK_PUT_MIN_WRITE_REQUEST_UNITS}")
+        tier = request.get("PerformanceTier", "STANDARD")
+        if tier not in BULK_PUT_PERFORMANCE_TIERS:  # two tiers at different prices [src:bulk-put-performance-tiers]
+            return _refuse("ValidationException", f"1 validation error detected: Value '{tier}' at 'performanceTier' "
+                                  f"failed to satisfy constraint: Member must satisfy enum value set: "
+                                  f"[{', '.join(BULK_PUT_PERFORMANCE_TIERS)}]")
         kinds = output.get("OutputType") or []
         if not kinds or any(kind not in _OUTPUT_TYPES for kind in kinds):
             return _refuse("ValidationException", f"OutputType must hold one or both of "

@@ -26,23 +26,22 @@ PARTIQL_OPERATIONS = frozenset({"ExecuteStatement", "BatchExecuteStatement", "Ex
 
 
 class Phase(IntEnum):
-    """The order plugins run in, within each hook (before the call, each HTTP attempt, after the call)."""
+    """The order plugins run in, within each hook (before the call, each HTTP attempt, after the call). The AWS guard
+    is no phase: it runs before the layer, outside any switch of it (``dynalab.fidelity.aws_guard``)."""
 
-    #: On AWS, touch only dynalab's own tables. Runs even when the layer is switched off.
-    GUARD = 0
     #: Refuse what DynamoDB refuses, in DynamoDB's words, before anything is sent or read.
     VALIDATE = 1
     #: Read (or ask the engine to return) the items a write replaces: the one reader every later phase uses.
     OLD_ITEMS = 2
     #: Refuse what DynamoDB refuses because of what is stored (an update past 400 KB, an item collection past 10 GB).
     STORED = 3
-    #: Count the capacity units the call consumes.
+    #: Count the capacity units the call consumes (and a global table's replicated write units, per Region).
     METER = 4
     #: Admit or throttle the call at the table's (and its indexes') provisioned throughput.
     THROTTLE = 5
-    #: Answer, in place of the engine, the operations it lacks (StartBulkPutItems, PartiQL on moto).
+    #: Answer, in place of the engine, the operations it lacks (StartBulkPutItems, PartiQL, Contributor Insights).
     STAND_IN = 6
-    #: Record the finished call (metrics, logs).
+    #: Record the finished call (the metrics recorder: CloudWatch's metrics).
     RECORD = 7
 
 
@@ -80,12 +79,18 @@ class TableUnits:
 
 
 class Throttle(NamedTuple):
-    """One throttled HTTP attempt: DynamoDB's ThrottlingReason (API_ThrottlingReason.html) and what it names."""
+    """One throttled HTTP attempt: DynamoDB's ThrottlingReason (API_ThrottlingReason.html) and what it names; or a
+    batch served in part (``whole_request`` False: its items handed back are throttle events, not a throttled
+    request). ``events``: the throttled events in it (one per item of a batch or transaction, one for a Query or
+    Scan); ``keys``: the typed keys it named (a Query's partition-key value), for Contributor Insights."""
 
     table: str
     index: str | None
     reason: str
     resource: str
+    events: int = 1
+    whole_request: bool = True
+    keys: tuple[Mapping[str, Any], ...] = ()
 
 
 _UNSET: Any = object()
@@ -123,7 +128,7 @@ class Call:
 
     Filled in by the phases in order: ``request`` (typed, as DynamoDB receives it; a plugin that changes it calls
     ``changed()``), ``runs`` (the operations it runs: a PartiQL statement's translation), ``images`` (the old-items
-    phase), ``units`` (the meter, per table; ``replicated_units`` per other Region), ``admissions`` and
+    phase), ``units`` (the meter, per table; ``replicated_units`` per replica Region), ``admissions`` and
     ``throttles`` (the throttle), ``status_code``/``parsed``/``item_counts`` (after the call).
     """
 
@@ -137,6 +142,8 @@ class Call:
     translator: Callable[..., Any] | None = None
     #: what the learner asked for before any plugin changed the request (ReturnConsumedCapacity, ReturnValues)
     asked_capacity: str = "NONE"
+    #: the AWS Region the client signs for ("": unknown): a global table's replicated writes are charged per Region
+    region: str = ""
     body_changed: bool = False
     images: ItemImages = field(default_factory=ItemImages)
     units: dict[str, TableUnits] = field(default_factory=dict)

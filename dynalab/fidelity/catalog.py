@@ -23,12 +23,14 @@ FORGET_ALL = frozenset({"ImportTable"})
 
 
 class TableInfo(NamedTuple):
-    """A table's key attributes (partition key first), its secondary indexes, and the types of the attributes
-    its keys and its indexes' keys use (``AttributeDefinitions``: name -> "S", "N" or "B")."""
+    """A table's key attributes (partition key first), its secondary indexes, the types of the attributes its keys
+    and its indexes' keys use (``AttributeDefinitions``: name -> "S", "N" or "B") and, for a global table, its
+    replicas' Regions (DescribeTable's ``Replicas``; the Region described included)."""
 
     key_attributes: tuple[str, ...]
     indexes: tuple[SecondaryIndex, ...]
     attribute_types: Mapping[str, str] = {}
+    replica_regions: tuple[str, ...] = ()
 
     @property
     def partition_key(self) -> str:
@@ -46,7 +48,8 @@ def table_info(description: Mapping[str, Any]) -> TableInfo:
     """A ``TableInfo`` from a DescribeTable ``Table`` description."""
     keys, indexes = indexes_from_description(description)
     types = {d["AttributeName"]: d["AttributeType"] for d in description.get("AttributeDefinitions") or ()}
-    return TableInfo(keys, tuple(indexes), types)
+    replicas = tuple(replica["RegionName"] for replica in description.get("Replicas") or ())
+    return TableInfo(keys, tuple(indexes), types, replicas)
 
 
 class TableCatalog:

@@ -1,8 +1,8 @@
 """DynamoDB's documented size and count limits on requests, with AWS's codes and wording (part of the validation
 phase: ``dynalab.fidelity.validation``).
 
-moto 5.2.5 accepts 26-item BatchWriteItem calls and 2-character table names, so a lesson on moto would teach that
-they work. These checks refuse what DynamoDB refuses, whatever the engine:
+moto 5.2.5 accepts 26-item BatchWriteItem calls and 2-character table names (``tests/integration/test_limits.py``),
+so a lesson on moto would teach that they work. These checks refuse what DynamoDB refuses, whatever the engine:
 
 * table names 3–255 characters (ServiceQuotas.html / the API's constraints);
 * BatchWriteItem: at most 25 requests, 16 MB; BatchGetItem: at most 100 keys (ServiceQuotas.html [A23]);

@@ -9,8 +9,8 @@ Two shapes are read (``dynalab.load_workload(path)`` hands a path here):
   header row.
 
 DynamoDB publishes these metrics per minute; the **Sum** over a minute divided by 60 is the average units per
-second of that minute (metrics-dimensions.html, ConsumedReadCapacityUnits: "get the Sum value over a span of one
-minute, and divide it by the number of seconds in a minute (60)"). A coarser period (5 minutes) is divided by its
+second of that minute ([src:cloudwatch-one-minute-sums]; ConsumedReadCapacityUnits: "get the Sum value over a span
+of one minute, and divide it by the number of seconds in a minute (60)"). A coarser period (5 minutes) is divided by its
 own seconds and repeated per minute. CloudWatch leaves out a minute without traffic: a gap is filled with 0 units/s,
 and the description says how many were filled. Rows may come in any order; two values for one time are an error.
 """

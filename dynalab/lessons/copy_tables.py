@@ -4,10 +4,11 @@ two S3 paths DynamoDB has today.
 * **By change capture**: a projector copies every change from the source's stream into a copy table that always
   exists (so it can live in infrastructure as code). ``measure_replication_lag`` times write → visible in the copy.
 * **By backup and restore**: each day's batch restores today's backup into ``<table>-copy``. RestoreTableFromBackup
-  always creates a *new* table, so on the second day it fails with TableAlreadyExistsException unless
+  always creates a *new* table [src:restore-creates-new-table], so on the second day it fails with
+  TableAlreadyExistsException unless
   yesterday's copy was deleted first: the article's point about why this does not sit well with IaC.
 * **Export to S3, then import into a new table** (``copy_by_import``): ExportTableToPointInTime writes DynamoDB JSON
-  to S3; ImportTable creates a **new** table from it and consumes no write capacity (S3DataImport.HowItWorks), so
+  to S3; ImportTable creates a **new** table from it [src:import-creates-new-table] and consumes no write capacity, so
   the name clashes again on day 2, as with restore.
 * **Export to S3, then StartBulkPutItems into the existing copy** (``copy_by_bulk_put``): since 2026 DynamoDB
   "reads items from Amazon S3 and writes them to an existing DynamoDB table" (API_StartBulkPutItems), at up to
@@ -28,7 +29,7 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine import Lab
 from dynalab.engine.streams import StreamProjector, describe_existing_table
-from dynalab.i18n import tr
+from dynalab.i18n import N_, tr
 from dynalab.lessons.projections import CopyProjection
 from dynalab.models import checks
 from dynalab.models.quotas import BULK_PUT_MIN_WRITE_REQUEST_UNITS
@@ -41,26 +42,27 @@ __all__ = ["BulkPutReport", "ImportDay", "LagReport", "RestoreDay", "copy_by_bul
 def copy_by_change_capture(lab: Lab, source_table: str, copy_table: str, *, reset: bool = False,
                            **projector_options: Any) -> StreamProjector:
     """A projector that keeps ``copy_table`` (created with the source's key schema if missing) equal to the
-    source, from its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES). ``reset=True`` starts afresh: the copy table and
-    the projector's checkpoints are deleted first."""
+    source, from its stream (NEW_IMAGE or NEW_AND_OLD_IMAGES). ``reset=True`` starts afresh: the copy table (if this
+    function created it, for this connection) and the projector's checkpoints are deleted first."""
     from dynalab.engine.streams import refuse_writing_into_source
     from dynalab.engine.tables import ensure_table, table_exists
     from dynalab.lessons.projections import forget
 
     checks.table_name("source_table", source_table)
     checks.table_name("copy_table", copy_table)
+    source_table, copy_table = lab.table_name(source_table), lab.table_name(copy_table)
     # First, before ``reset`` could delete anything: a copy equal to its source would copy itself without end.
     refuse_writing_into_source(lab, source_table, (copy_table,), "copy_by_change_capture")
     describe_existing_table(lab, source_table, "source_table")
     projector_options.setdefault("consumer", f"copy:{source_table}->{copy_table}")
     if reset:
-        forget(lab, projector_options["consumer"], copy_table)
+        forget(lab, projector_options["consumer"], copy_table, creator="copy_by_change_capture")
 
     if not table_exists(lab, copy_table):
         source = lab.client.describe_table(TableName=source_table)["Table"]
         types = {d["AttributeName"]: d["AttributeType"] for d in source["AttributeDefinitions"]}
         keys = {k["KeyType"]: (k["AttributeName"], types[k["AttributeName"]]) for k in source["KeySchema"]}
-        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"))
+        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"), creator="copy_by_change_capture")
     return StreamProjector(lab, source_table, CopyProjection(copy_table), **projector_options)
 
 
@@ -85,14 +87,22 @@ class LagReport:
                    value2=self.p95_seconds * 1000))
 
 
+#: dynalab's bounds on ``measure_replication_lag``: the writes it times (one PutItem each, a pause between) and
+#: the time spent writing them (items × interval_seconds)
+LAG_MAX_ITEMS = 1_000
+LAG_MAX_WRITING_SECONDS = 60
+
+
 def measure_replication_lag(lab: Lab, projector: StreamProjector, items: list[dict],
                             interval_seconds: float = 0.02, timeout_seconds: float = 60.0) -> LagReport:
     """Write ``items`` (typed, with the source's key) to the projector's source one by one while it runs in the
     background; the lag of each is the time from just before its PutItem to the commit that applied it."""
     checks.instance("projector", projector, StreamProjector, what=tr("a StreamProjector (copy_by_change_capture(...))"))
     checks.sequence_of("items", items, lambda n, v: checks.instance(n, v, dict, what=tr("a typed item (a dict)")),
-                       min_length=1)
+                       min_length=1, max_length=LAG_MAX_ITEMS)
     interval_seconds = checks.number("interval_seconds", interval_seconds, low=0, high=60, unit="seconds")
+    checks.number("len(items) × interval_seconds", len(items) * interval_seconds, high=LAG_MAX_WRITING_SECONDS,
+                  unit=N_("seconds of writing; dynalab's limit"))
     timeout_seconds = checks.number("timeout_seconds", timeout_seconds, low=0, high=3600, low_open=True,
                                     unit="seconds")
     keys = [k["AttributeName"] for k in
@@ -123,7 +133,8 @@ def measure_replication_lag(lab: Lab, projector: StreamProjector, items: list[di
             lab.client.put_item(TableName=projector.source_table, Item=item)
             time.sleep(interval_seconds)
         if not done.wait(timeout_seconds):
-            raise TimeoutError(tr("only {n_items} of {n_items2} writes reached the copy within {timeout_seconds} s",
+            raise TimeoutError(tr("only {n_items} of {n_items2} writes reached the copy within timeout_seconds = "
+                                  "{timeout_seconds} s",
                                   n_items=len(applied.keys() & written.keys()), n_items2=len(items),
                                   timeout_seconds=timeout_seconds))
     finally:
@@ -158,11 +169,15 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
 
     Without ``delete_previous_copy`` the second day meets the copy made on the first:
     TableAlreadyExistsException. With it, the batch deletes yesterday's copy first (the workaround that puts a
-    table outside IaC's control).
+    table outside IaC's control), and only a copy this function restored for this connection: a table of that name
+    made any other way is refused by name (``TableNotOursError``). The copy is tagged as ``copy_by_restore``'s.
+    RestoreTableFromBackup only ever creates a new table [src:restore-from-backup-new-table].
     """
-    from dynalab.engine.tables import delete_table, wait_until_active
+    from dynalab.engine.tables import delete_created_table, mark_created, wait_until_active
 
     checks.table_name("copy_table", copy_table)
+    checks.table_name("source_table", source_table)
+    source_table, copy_table = lab.table_name(source_table), lab.table_name(copy_table)
     day = _checked_day(day)
     delete_previous_copy = checks.flag("delete_previous_copy", delete_previous_copy)
     describe_existing_table(lab, source_table, "source_table")
@@ -170,7 +185,8 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
         raise ValueError(tr("copy_table {copy_table!r} is the source table: a restore makes a new table, so the copy "
                             "needs a name of its own", copy_table=copy_table))
     if delete_previous_copy:
-        delete_table(lab, copy_table)
+        delete_created_table(lab, copy_table, creators=("copy_by_restore",),
+                             action="copy_by_restore(delete_previous_copy=True)")
     backup_name = f"{source_table}-day{day}"
     backup_arn = lab.client.create_backup(TableName=source_table, BackupName=backup_name)["BackupDetails"]["BackupArn"]
     try:
@@ -179,6 +195,7 @@ def copy_by_restore(lab: Lab, source_table: str, copy_table: str, day: int, *,
         return RestoreDay(day, backup_name, copy_table, False, error.response["Error"]["Code"],
                           error.response["Error"].get("Message", ""))
     wait_until_active(lab, copy_table)
+    mark_created(lab, copy_table, "copy_by_restore")  # a restore takes no tags: tag the new table now
     return RestoreDay(day, backup_name, copy_table, True)
 
 
@@ -208,7 +225,7 @@ def _poll(describe: Any, done: Any, timeout_seconds: float, what: str) -> dict:
         if done(answer):
             return answer
         if time.monotonic() > deadline:
-            raise TimeoutError(tr("{what} did not finish within {timeout_seconds} s", what=what,
+            raise TimeoutError(tr("{what} did not finish within timeout_seconds = {timeout_seconds} s", what=what,
                                   timeout_seconds=timeout_seconds))
         time.sleep(delay)
         delay = min(delay * 2, 0.5)
@@ -292,6 +309,10 @@ def copy_by_import(lab: Lab, source_table: str, copy_table: str, day: int, *, bu
                                                                                            copy_table=copy_table))
     if final["ImportStatus"] != "COMPLETED":
         return ImportDay(day, copy_table, False, message=_import_failure(final))
+    from dynalab.engine.tables import mark_created, wait_until_active
+
+    wait_until_active(lab, copy_table)
+    mark_created(lab, copy_table, "copy_by_import")  # ImportTable takes no tags: tag the new table now
     return ImportDay(day, copy_table, True, items=int(final.get("ImportedItemCount", 0)))
 
 
@@ -414,7 +435,7 @@ def copy_by_bulk_put(lab: Lab, source_table: str, copy_table: str, day: int, *, 
         source = lab.client.describe_table(TableName=source_table)["Table"]
         types = {d["AttributeName"]: d["AttributeType"] for d in source["AttributeDefinitions"]}
         keys = {k["KeyType"]: (k["AttributeName"], types[k["AttributeName"]]) for k in source["KeySchema"]}
-        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"))
+        ensure_table(lab, copy_table, keys["HASH"], keys.get("RANGE"), creator="copy_by_bulk_put")
     data = export_to_s3(lab, source_table, bucket, f"{source_table}/bulk-day{day}", timeout_seconds=timeout_seconds)
     arn = start_bulk_put(lab, copy_table, bucket, data, compression="GZIP",
                          max_write_request_units=max_write_request_units)

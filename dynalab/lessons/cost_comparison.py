@@ -16,12 +16,16 @@ lists (``dynalab.models.pricing``, 2026-12 table): read and write units are neve
 5x an RCU on both lists).
 
 * **on-demand**: every read request unit and write request unit at its price.
-* **provisioned**: the capacity-hours the units take at ``provisioned_utilization_percent`` (default 70 %, the
-  target lesson 2's simulator starts from: a model parameter): one unit held an hour serves 3,600 at full use. A
-  table that holds capacity for the Scan's burst all day pays more than this.
-* **GetRecords**: free for a Lambda trigger; for your own reader $0.02 per 100,000 requests after 2.5 million free a
-  month per account and Region (CostOptimization_StreamsUsage). The free tier is applied per calendar month of the
-  played days; pass ``Prices(stream_read_requests_free_per_month=0)`` for an account whose other streams use it up.
+* **provisioned**: capacity is billed for every hour it is held, used or not [src:provisioned-billed-per-hour-held].
+  Each approach holds, all day, the capacity its heaviest run needs to finish within ``provisioned_run_seconds``
+  (default 60 s: a model parameter, said as such), and at least 1 RCU and 1 WCU (DynamoDB's minimum): the batch's
+  read capacity grows with the table it Scans, the stream's stays with the changes of a run.
+* **GetRecords**: free for a Lambda trigger [src:lambda-get-records-free]; your own reader pays for every request,
+  empty polls included, $0.02 per 100,000 after 2.5 million free a month per account and Region
+  [src:stream-reads-billed-per-request]. An own reader polling every ``poll_interval_seconds`` (0.25 s, like Lambda)
+  makes 345,600 requests a day per shard, whatever the changes; ``poll_interval_seconds=None`` counts only the
+  requests the played runs made. The free tier is applied per calendar month of the days; pass
+  ``Prices(stream_read_requests_free_per_month=0)`` for an account whose other streams use it up.
 * Both approaches keep the same vote table, so its storage (``Prices.storage_per_month``) is the same for both and
   left out of the difference.
 
@@ -33,6 +37,7 @@ batch leaves the users' own GetItem calls throttled, while a batch that reads th
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import threading
 import time
@@ -46,6 +51,7 @@ from dynalab.engine.tables import scan_pages
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
+from dynalab.models.quotas import ESM_POLLS_PER_SECOND
 
 __all__ = ["APPROACHES", "PRICE_LISTS", "BatchVsStreamCost", "ContentionResult", "CostDay",
            "compare_batch_and_stream", "many_users", "scan_contention"]
@@ -55,9 +61,12 @@ FIRST_DAY = dt.date(2023, 6, 1)
 #: The two price lists of a DynamoDB table (its capacity mode) and the two approaches compared.
 PRICE_LISTS = ("on-demand", "provisioned")
 APPROACHES = ("batch", "stream")
-#: The utilisation a provisioned table is priced at: 70 %, the target lesson 2's auto scaling simulator starts from
-#: (``TargetTrackingPolicy``). A model parameter (AWS allows 20-90 %), not a measured or documented figure.
-DEFAULT_PROVISIONED_UTILIZATION_PERCENT = 70.0
+#: How long a run (the batch's Scan, one projector commit) may take on provisioned capacity: the capacity it needs
+#: is its units over this many seconds. A model parameter, not a documented figure.
+DEFAULT_PROVISIONED_RUN_SECONDS = 60.0
+#: An own stream reader's polling interval: 0.25 s, Lambda's rate [src:esm-polls-4-per-second].
+DEFAULT_POLL_INTERVAL_SECONDS = 1 / ESM_POLLS_PER_SECOND
+_SECONDS_PER_DAY = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -78,13 +87,18 @@ class BatchVsStreamCost:
     """The days of ``compare_batch_and_stream``, in units as metered and in dollars at both price lists.
 
     ``lambda_trigger``: who reads the stream (True: a Lambda trigger, whose GetRecords are free; False: your own
-    reader, which pays per request after the free tier). Units are shown per kind, never summed across reads and
-    writes; every comparison between the approaches is in dollars."""
+    reader, which pays per request after the free tier, every poll counted: ``poll_interval_seconds`` per ``shards``;
+    None: only the requests the played runs made). Units are shown per kind, never summed across reads and writes;
+    every comparison between the approaches is in dollars. Provisioned capacity is priced as held for the whole day
+    (``provisioned_run_seconds``, ``runs_per_day``: see the module docstring)."""
 
     days: list[CostDay] = field(default_factory=list)
     prices: Prices = DEFAULT_PRICES
     lambda_trigger: bool = False
-    provisioned_utilization_percent: float = DEFAULT_PROVISIONED_UTILIZATION_PERCENT
+    poll_interval_seconds: float | None = DEFAULT_POLL_INTERVAL_SECONDS
+    shards: int = 1
+    runs_per_day: int = 1
+    provisioned_run_seconds: float = DEFAULT_PROVISIONED_RUN_SECONDS
 
     def __post_init__(self) -> None:
         if not isinstance(self.prices, Prices):
@@ -93,9 +107,13 @@ class BatchVsStreamCost:
         if not isinstance(self.lambda_trigger, bool):
             raise TypeError(tr("lambda_trigger must be True or False, got {lambda_trigger!r}",
                                lambda_trigger=self.lambda_trigger))
-        utilization = self.provisioned_utilization_percent
-        checks.number("provisioned_utilization_percent", utilization, low=0, high=100, low_open=True,
-                      unit="percent")
+        if self.poll_interval_seconds is not None:
+            checks.number("poll_interval_seconds", self.poll_interval_seconds, low=0.001, high=3600.0,
+                          unit="seconds")
+        checks.number("shards", self.shards, low=1, high=100_000, integer=True)
+        checks.number("runs_per_day", self.runs_per_day, low=1, high=96, integer=True)
+        checks.number("provisioned_run_seconds", self.provisioned_run_seconds, low=1, high=_SECONDS_PER_DAY,
+                      unit="seconds")
 
     # -- units, as metered ---------------------------------------------------------------------------------------
     def cumulative(self, name: str) -> list[float]:
@@ -111,21 +129,41 @@ class BatchVsStreamCost:
         return {name: self.cumulative(name)[-1] if self.days else 0 for name in names}
 
     # -- dollars -------------------------------------------------------------------------------------------------
-    def _unit_dollars(self, kind: str, price_list: str) -> float:
-        if price_list == "on-demand":
-            return self.prices.request_unit(kind)
-        # a unit held for an hour serves 3,600 units at full use; at U % use, each unit served costs 1 / U more
-        return self.prices.capacity_unit_hour(kind) / (3600.0 * self.provisioned_utilization_percent / 100.0)
+    def billed_read_requests(self, day: CostDay) -> float:
+        """GetRecords requests billed for ``day``: every poll of an own reader (or the runs' own requests)."""
+        if self.poll_interval_seconds is None:
+            return float(day.stream_read_requests)
+        return max(float(day.stream_read_requests), self.shards * _SECONDS_PER_DAY / self.poll_interval_seconds)
 
-    def _get_records_dollars(self) -> list[float]:
-        """Dollars of each day's GetRecords, the free tier applied per calendar month of the played days."""
+    def held_capacity_units(self, approach: str, day: CostDay) -> tuple[int, int]:
+        """(RCU, WCU) the approach holds on provisioned capacity that day: its heaviest run's units over
+        ``provisioned_run_seconds``, at least 1 each (DynamoDB's minimum)."""
+        if approach == "batch":
+            read, write = day.batch_read_units, day.batch_write_units
+        else:
+            read, write = day.stream_read_units / self.runs_per_day, day.stream_write_units / self.runs_per_day
+        return (max(1, math.ceil(round(read / self.provisioned_run_seconds, 9))),
+                max(1, math.ceil(round(write / self.provisioned_run_seconds, 9))))
+
+    def _day_dollars(self, approach: str, price_list: str, day: CostDay) -> float:
+        """The approach's capacity dollars of one day (GetRecords apart)."""
+        if price_list == "provisioned":  # billed per hour held, used or not
+            rcu, wcu = self.held_capacity_units(approach, day)
+            return 24 * (rcu * self.prices.capacity_unit_hour("read") + wcu * self.prices.capacity_unit_hour("write"))
+        read, write = self.prices.request_unit("read"), self.prices.request_unit("write")
+        if approach == "batch":
+            return day.batch_read_units * read + day.batch_write_units * write
+        return day.stream_read_units * read + day.stream_write_units * write
+
+    def _get_records_dollars(self, day_numbers: list[int], requests: list[float]) -> list[float]:
+        """Dollars of each day's GetRecords, the free tier applied per calendar month of the days."""
         spent: dict[tuple[int, int], float] = {}
         found = []
-        for day in self.days:
-            date = FIRST_DAY + dt.timedelta(days=day.day - 1)
+        for number, count in zip(day_numbers, requests, strict=True):
+            date = FIRST_DAY + dt.timedelta(days=number - 1)
             month = (date.year, date.month)
             before = spent.get(month, 0.0)
-            spent[month] = before + day.stream_read_requests
+            spent[month] = before + count
             found.append(self.prices.stream_reads_per_month(spent[month], lambda_trigger=self.lambda_trigger)
                          - self.prices.stream_reads_per_month(before, lambda_trigger=self.lambda_trigger))
         return found
@@ -134,11 +172,12 @@ class BatchVsStreamCost:
         """Each day's dollars of ``approach`` ("batch" or "stream") at ``price_list`` ("on-demand"/"provisioned")."""
         _check_choice("approach", approach, APPROACHES)
         _check_choice("price_list", price_list, PRICE_LISTS)
-        read, write = self._unit_dollars("read", price_list), self._unit_dollars("write", price_list)
+        capacity = [self._day_dollars(approach, price_list, day) for day in self.days]
         if approach == "batch":
-            return [d.batch_read_units * read + d.batch_write_units * write for d in self.days]
-        return [d.stream_read_units * read + d.stream_write_units * write + g
-                for d, g in zip(self.days, self._get_records_dollars(), strict=True)]
+            return capacity
+        get_records = self._get_records_dollars([d.day for d in self.days],
+                                                [self.billed_read_requests(d) for d in self.days])
+        return [c + g for c, g in zip(capacity, get_records, strict=True)]
 
     def cumulative_dollars(self, approach: str, price_list: str = "on-demand") -> list[float]:
         total, found = 0.0, []
@@ -160,9 +199,10 @@ class BatchVsStreamCost:
         """A model, not a measurement: the day the cumulative dollars cross if the played days go on as measured.
 
         The batch's daily dollars grow in a straight line (each day adds the same votes to Scan: a least-squares
-        line through the played days); the stream's stay at their measured mean (they follow the changes). Returns
-        the measured ``crossover_day`` when there is one; None if the lines do not cross within ``horizon_days``
-        (or the batch does not grow)."""
+        line through the played days); the stream's capacity dollars stay at their measured mean (they follow the
+        changes), and its GetRecords go on at the same requests a day, priced with each calendar month's free tier.
+        Returns the measured ``crossover_day`` when there is one; None if the lines do not cross within
+        ``horizon_days`` (or the batch does not grow)."""
         checks.number("horizon_days", horizon_days, low=1, high=100_000, integer=True)
         measured = self.crossover_day(price_list)
         if measured is not None or len(self.days) < 2:
@@ -174,11 +214,16 @@ class BatchVsStreamCost:
             (x - mean_x) ** 2 for x in xs)
         if not slope > 0:
             return None
-        stream_daily = self.total_dollars("stream", price_list) / len(self.days)
+        stream_capacity = sum(self._day_dollars("stream", price_list, d) for d in self.days) / len(self.days)
+        requests = sum(self.billed_read_requests(d) for d in self.days) / len(self.days)
+        future = list(range(self.days[-1].day + 1, horizon_days + 1))
+        numbers = [d.day for d in self.days] + future
+        get_records = self._get_records_dollars(
+            numbers, [self.billed_read_requests(d) for d in self.days] + [requests] * len(future))[len(self.days):]
         batch_total, stream_total = self.total_dollars("batch", price_list), self.total_dollars("stream", price_list)
-        for day in range(self.days[-1].day + 1, horizon_days + 1):
+        for day, records in zip(future, get_records, strict=True):
             batch_total += mean_y + slope * (day - mean_x)
-            stream_total += stream_daily
+            stream_total += stream_capacity + records
             if batch_total > stream_total:
                 return day
         return None
@@ -229,13 +274,22 @@ CLIENT_BYTES = 300
 _CLIENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36; "
 
 
+#: dynalab's bounds on ``compare_batch_and_stream`` (each vote is a write and is scanned again by every later batch,
+#: each run is a projector pass): the lesson plays 600 votes in 12 runs, the defaults 2,100 in 28
+PLAY_MAX_VOTES = 5_000
+PLAY_MAX_RUNS = 100
+PLAY_MAX_BYTES = 16 * 2**20
+
+
 def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, *, runs_per_day: int = 4,
                              client_bytes: int = CLIENT_BYTES, seed: int = 0, prefix: str = "cost",
                              prices: Prices = DEFAULT_PRICES, lambda_trigger: bool = False,
-                             provisioned_utilization_percent: float = DEFAULT_PROVISIONED_UTILIZATION_PERCENT,
+                             poll_interval_seconds: float | None = DEFAULT_POLL_INTERVAL_SECONDS,
+                             provisioned_run_seconds: float = DEFAULT_PROVISIONED_RUN_SECONDS,
                              ) -> BatchVsStreamCost:
     """Play ``days`` days of voting; return what the full-Scan batch and the stream projection each consumed, with
-    their dollars (see ``BatchVsStreamCost``; ``prices``, ``lambda_trigger`` and the utilisation go there).
+    their dollars (see ``BatchVsStreamCost``; ``prices``, ``lambda_trigger``, ``poll_interval_seconds`` and
+    ``provisioned_run_seconds`` go there).
 
     Each vote item is ``{UserID, vote, Date, Client}``, ``Client`` a string of ``client_bytes`` bytes (0: none):
     the batch's Scan pays for every byte of every item; the projection never reads the vote table. Its tables
@@ -251,11 +305,19 @@ def compare_batch_and_stream(lab: Lab, days: int = 7, votes_per_day: int = 300, 
     for name, value, low, high in (("days", days, 1, 365), ("votes_per_day", votes_per_day, 1, 100_000),
                                    ("runs_per_day", runs_per_day, 1, 96), ("client_bytes", client_bytes, 0, 100_000)):
         checks.number(name, value, low=low, high=high, integer=True)
+    # what the play writes and runs is the product (365 days of 100,000 votes would run for hours): dynalab's bounds
+    limit = N_("dynalab's limit")
+    checks.number("days × votes_per_day", days * votes_per_day, high=PLAY_MAX_VOTES, unit=limit)
+    checks.number("days × runs_per_day", days * runs_per_day, high=PLAY_MAX_RUNS, unit=limit)
+    checks.number("days × votes_per_day × client_bytes", days * votes_per_day * client_bytes, high=PLAY_MAX_BYTES,
+                  unit=limit)
     comparison = BatchVsStreamCost(prices=prices, lambda_trigger=lambda_trigger,
-                                   provisioned_utilization_percent=provisioned_utilization_percent)
+                                   poll_interval_seconds=poll_interval_seconds, runs_per_day=runs_per_day,
+                                   provisioned_run_seconds=provisioned_run_seconds)
     votes, summary, daily = create_vote_tables(lab, f"{prefix}-votes", f"{prefix}-summary", f"{prefix}-daily",
                                                reset=True)
-    batch_summary = create_table(lab, f"{prefix}-batch-summary", ("vote", "S"), reset=True).name
+    batch_summary = create_table(lab, f"{prefix}-batch-summary", ("vote", "S"), reset=True,
+                                 creator="compare_batch_and_stream").name
     projector = vote_summary(lab, votes, summary, daily)
     meter = _meter(lab)
     rng = random.Random(seed)
@@ -316,8 +378,8 @@ def scan_contention(lab: Lab, users_table: str, batch_table: str, user_ids: list
     Turn on throttling for ``users_table`` first (``dynalab.enforce_throughput``), with the users' own rate under
     its read capacity. The users read every ``interval_seconds`` from ``batch_delay_seconds`` before the batch until
     ``after_batch_seconds`` after it. With ``batch_table`` the users table itself, the Scan drains the table's
-    read capacity and the users' reads are throttled; with the mail table the stream keeps, the users table is not
-    touched by the batch.
+    read capacity and the users' reads are throttled (a Scan reads every item [src:scan-reads-every-item]); with the
+    mail table the stream keeps, the users table is not touched by the batch.
     """
     if not user_ids:
         raise ValueError(tr("scan_contention needs at least one user id to read"))

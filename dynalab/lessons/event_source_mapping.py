@@ -7,23 +7,31 @@ services-ddb-windows.html, invocation-eventfiltering.html; read 2026-12):
 * It reads each shard (``dynalab.engine.streams``: ``list_shards``, ``lineage_order``, shard iterators, and a
   checkpoint per shard in the ``CheckpointStore`` table, so a new mapping with the same name resumes), drops records
   no filter matches, and hands the rest to ``handler(event, context)`` in batches of at most ``batch_size``
-  (and 6 MB), waiting up to ``maximum_batching_window_in_seconds`` to fill one. The event is Lambda's
+  (and 6 MB [src:esm-batch-6-mb]), waiting up to ``maximum_batching_window_in_seconds`` to fill one. The event is
+  Lambda's
   (``{"Records": [...]}``, each with ``eventSourceARN``; a TTL delete carries ``userIdentity``).
 * A handler that raises fails the **whole batch**: it is retried, and the shard waits behind it (records after it
   are not delivered) until it succeeds, ``maximum_retry_attempts`` run out, or its records pass
   ``maximum_record_age_in_seconds`` (-1: the stream's 24 h). With ``bisect_batch_on_function_error`` a failing
   batch is split in two first (a split is not a retry); a single record that fails is retried. Then the batch is
   discarded: an invocation record (``DDBStreamBatchInfo``: shard, first and last sequence numbers, batch size,
-  stream ARN) goes to the ``OnFailure`` SQS queue, and the mapping moves on.
+  stream ARN) goes to the ``OnFailure`` destination (an SQS queue, an SNS topic or an S3 bucket, whichever the
+  engine has [src:esm-on-failure-destinations]), and the mapping moves on.
 * With ``function_response_types=["ReportBatchItemFailures"]`` the handler may return
-  ``{"batchItemFailures": [{"itemIdentifier": "<SequenceNumber>"}]}``: the records before the lowest one named are
+  ``{"batchItemFailures": [{"itemIdentifier": "<SequenceNumber>"}]}``: the records before the lowest one named
+  [src:esm-partial-batch-lowest-sequence] are
   done, the batch is retried from it (a retry). An identifier that names no record of the batch fails it whole.
-* ``parallelization_factor`` > 1: records are spread over that many lanes by partition key (one key, one lane,
-  so per-key order holds); lanes invoke concurrently, each with its own retries.
+* ``parallelization_factor`` > 1: records are spread over that many lanes by the item's whole primary key
+  (partition and sort key: one item, one lane, so per-item order holds, and one partition key's items may
+  interleave) [src:esm-parallelization-per-item]; lanes invoke concurrently, each with its own retries.
 * ``tumbling_window_in_seconds`` > 0: batches never cross a window (aligned to the records' creation time); each
   invocation gets the state the previous one returned (``{"state": ...}`` is required: without it the invocation
   failed), and when the window closes a last invocation with ``isFinalInvokeForWindow`` true and no records gets
   the final state (AWS's docs do not say whether that call carries records; here it carries none).
+* A handler still running after ``function_timeout_seconds`` (the function's timeout: Lambda's default 3 s, 1 to
+  900; configuration-timeout.html) is abandoned, as Lambda stops it: the invocation is a function error ("Task timed
+  out after 3.00 seconds"), retried and bisected like any other, and its late result is ignored
+  (``dynalab.lessons.lambda_function``).
 
 Delivery is at least once throughout: a record can reach the handler again (a retry, a restart from the checkpoint).
 
@@ -38,7 +46,6 @@ import json
 import threading
 import time
 import uuid
-import zlib
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +55,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynalab.engine import REGION, Lab
+from dynalab.engine import Lab
 from dynalab.engine.background import BackgroundPoller
 from dynalab.engine.streams import (
     LEASE_SECONDS,
@@ -56,6 +63,7 @@ from dynalab.engine.streams import (
     CheckpointStore,
     ShardLeases,
     ShardReader,
+    SourceWatch,
     lineage_order,
     list_shards,
     runner_state,
@@ -64,33 +72,27 @@ from dynalab.engine.streams import (
 )
 from dynalab.i18n import N_, tr
 from dynalab.lessons import ttl
+from dynalab.lessons.failure_destinations import FailureDestination
+from dynalab.lessons.lambda_function import LambdaContext, LambdaFunction
 from dynalab.models import checks
 from dynalab.models.event_filters import matches_criteria, parse_filter_criteria
-from dynalab.models.event_source_mapping import MappingSettings, failure_record, iso_time, window_bounds
+from dynalab.models.event_source_mapping import (
+    MappingSettings,
+    batch_is_full,
+    failure_record,
+    iso_time,
+    lane_for_keys,
+    window_bounds,
+)
 from dynalab.models.quotas import (
-    ESM_PAYLOAD_LIMIT_BYTES,
     ESM_POLLS_PER_SECOND,
     GET_RECORDS_MAX_RECORDS,
+    LAMBDA_TIMEOUT_SECONDS_DEFAULT,
     STREAM_RETENTION_SECONDS,
 )
 
 __all__ = ["EventSourceMapping", "Invocation", "LambdaContext", "RunReport"]
 
-ACCOUNT_ID = "123456789012"  # the account moto's ARNs carry
-
-
-@dataclass
-class LambdaContext:
-    """The small part of Lambda's context object a handler usually reads."""
-
-    function_name: str
-    aws_request_id: str
-    invoked_function_arn: str
-    memory_limit_in_mb: int = 128
-    function_version: str = "$LATEST"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000  # not modelled: the local handler has no timeout
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Invocation:
     failed_at: str = ""  # the lowest sequence number a partial response named
     final_for_window: bool = False
     keys: tuple[str, ...] = ()  # each record's partition key value, in order (for the lesson's figures)
+    timed_out: bool = False  # the handler ran past function_timeout_seconds and was abandoned (an "error")
 
 
 @dataclass
@@ -142,6 +145,9 @@ class RunReport:
                   records=count(self.records_delivered, N_("{n} record"), N_("{n} records")),
                   filtered=self.records_filtered,
                   failures=count(len(self.failure_records), N_("{n} failure record"), N_("{n} failure records")))
+        timed_out = [i for i in self.invocations if i.timed_out]
+        if timed_out:
+            text += tr("; {n} timed out ({error}) and were abandoned", n=len(timed_out), error=timed_out[-1].error)
         text += tr("; blocked: {shards}", shards="; ".join(self.blocked)) if self.blocked else ""
         return text + ("; " + "; ".join(self.waiting) if self.waiting else "")
 
@@ -175,6 +181,11 @@ class _Shard:
     read_upto: int | None = None
 
 
+#: dynalab's bound on one ``run_until_idle``: a handler that always fails is retried at once, so the run's length
+#: is this many handler calls
+MAX_INVOCATIONS_PER_RUN = 10_000
+
+
 def _seq(record: dict) -> int:
     return int(record["dynamodb"]["SequenceNumber"])
 
@@ -195,12 +206,14 @@ class EventSourceMapping(BackgroundPoller):
     checkpoints (a new mapping with the same name and table resumes where this one got to). Two mappings of one
     function and table share its shards as readers of one consumer do (``dynalab.engine.streams.ShardLeases``):
     a shard is read by the mapping holding its lease (``lease_seconds``); the other waits and says so in its
-    report, and takes the lease over once it expired or its holder is gone.
+    report, and takes the lease over once it expired or its holder is gone. ``function_timeout_seconds`` is the
+    function's timeout (Lambda's default 3 s, 1 to 900): a call still running then is abandoned, a function error.
     """
 
     def __init__(self, lab: Lab, table_name: str, handler: Callable[[dict, LambdaContext], Any], *,
                  function_name: str = "dynalab-function", checkpoints: CheckpointStore | None = None,
-                 lease_seconds: float = LEASE_SECONDS, **settings: Any) -> None:
+                 lease_seconds: float = LEASE_SECONDS,
+                 function_timeout_seconds: int = LAMBDA_TIMEOUT_SECONDS_DEFAULT, **settings: Any) -> None:
         if not callable(handler):
             raise TypeError(tr("handler must be a function handler(event, context), got {handler!r}",
                                handler=handler))
@@ -211,17 +224,19 @@ class EventSourceMapping(BackgroundPoller):
                                     pattern=r"[A-Za-z0-9_-]+")
         lease_seconds = checks.number("lease_seconds", lease_seconds, low=0, high=LEASE_SECONDS_MAX,
                                       low_open=True, unit="seconds")
+        self.function = LambdaFunction(handler, function_name, function_timeout_seconds)
         self.settings = MappingSettings.from_settings(**settings)
         self.lab, self.table_name, self.handler = lab, table_name, handler
-        self.function_name = function_name
-        self.function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function_name}"
+        self.function_name, self.function_arn = function_name, self.function.arn
         self.stream_arn = stream_arn(lab, table_name)
         self.view_type = stream_view_type(lab, table_name)
         self.patterns = parse_filter_criteria(self.settings.filter_criteria)
-        self._queue_url = self._find_queue(self.settings.on_failure_destination)
+        self._destination = FailureDestination(lab, self.settings)
         self.checkpoints = checkpoints or CheckpointStore(lab)
         self.consumer = f"lambda:{function_name}:{table_name}"
         self.leases = ShardLeases(self.checkpoints, self.consumer, self.stream_arn, "mapping", lease_seconds)
+        #: stops the mapping with a readout that says so once its table is deleted or made again (a new stream)
+        self.source = SourceWatch(lab, table_name, self.stream_arn, tr("the event source mapping"))
         self.invocations: list[Invocation] = []
         self.failure_records: list[dict] = []
         self.records_filtered = 0
@@ -236,18 +251,6 @@ class EventSourceMapping(BackgroundPoller):
         self._refresh_shards()  # LATEST means "after the mapping was created": take the iterators now
 
     # -- set-up ---------------------------------------------------------------------------------------------------
-    def _find_queue(self, arn: str | None) -> str | None:
-        if arn is None:
-            return None
-        self._sqs = self.lab.new_client("sqs")
-        name = arn.rsplit(":", 1)[1]
-        try:
-            return self._sqs.get_queue_url(QueueName=name)["QueueUrl"]
-        except ClientError as error:
-            raise ValueError(tr("the on-failure destination {arn} is not a queue on this engine ({value}); create it "
-                                "first, e.g. lab.new_client('sqs').create_queue(QueueName=...)", arn=arn,
-                                value=error.response['Error'].get('Code'))) from None
-
     def _refresh_shards(self) -> list[_Shard]:
         saved = {c.shard_id: c for c in self.checkpoints.load(self.consumer, self.stream_arn).values()}
         ordered = []
@@ -297,12 +300,8 @@ class EventSourceMapping(BackgroundPoller):
         return event
 
     def _lane_of(self, record: dict) -> int:
-        factor = self.settings.parallelization_factor
-        if factor == 1:
-            return 0
-        keys = record["dynamodb"].get("Keys", {})
-        partition = json.dumps(keys.get(self._partition_key(), keys), sort_keys=True)
-        return zlib.crc32(partition.encode()) % factor
+        # by the whole primary key: per-item order [src:esm-parallelization-per-item]
+        return lane_for_keys(record["dynamodb"].get("Keys", {}), self.settings.parallelization_factor)
 
     def _partition_key(self) -> str:
         if not hasattr(self, "_hash_key"):
@@ -370,7 +369,7 @@ class EventSourceMapping(BackgroundPoller):
         bounds = None
         for record in lane.queue:
             record_size = len(json.dumps(record, default=str))
-            if len(batch) >= self.settings.batch_size or (batch and size + record_size > ESM_PAYLOAD_LIMIT_BYTES):
+            if batch_is_full(len(batch), size, record_size, self.settings.batch_size):
                 break
             if window:
                 this = window_bounds(record["dynamodb"]["ApproximateCreationDateTime"], window)
@@ -450,14 +449,8 @@ class EventSourceMapping(BackgroundPoller):
             else:
                 lane.work.pop(0)
             return
-        request_id = str(uuid.uuid4())
-        context = LambdaContext(self.function_name, request_id, self.function_arn)
         work.invoke_count += 1
-        response, error = None, ""
-        try:
-            response = self.handler(self._event(shard, lane, work), context)
-        except Exception as raised:  # noqa: BLE001 - a function error, as Lambda sees it
-            error = f"{type(raised).__name__}: {raised}"
+        response, error, timed_out = self.function.invoke(self._event(shard, lane, work))
         outcome, failed, error = self._classify(work, response, error)
         records = work.records
         if outcome == "success":
@@ -503,7 +496,8 @@ class EventSourceMapping(BackgroundPoller):
                 len(self.invocations) + 1, shard.shard_id, lane_number, first, last, len(records), outcome, action,
                 work.retry - (action == "retry" and outcome == "error"), work.depth, now, error,
                 records[failed]["dynamodb"]["SequenceNumber"] if failed is not None else "", work.final,
-                tuple(str(next(iter(r["dynamodb"]["Keys"].get(key, {"": ""}).values()))) for r in records)))
+                tuple(str(next(iter(r["dynamodb"]["Keys"].get(key, {"": ""}).values()))) for r in records),
+                timed_out))
             if outcome == "success":
                 self._delivered += len(records)
             elif outcome == "partial":
@@ -520,8 +514,7 @@ class EventSourceMapping(BackgroundPoller):
                                 invoke_count=max(work.invoke_count, 1), shard_id=shard.shard_id,
                                 stream_arn=self.stream_arn, records=records, request_id=str(uuid.uuid4()),
                                 timestamp=now)
-        if self._queue_url is not None:
-            self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps(record))
+        self._destination.send(record, self.function_name)
         with self._record_lock:
             self.failure_records.append(record)
             if condition == "RecordAgeExceeded":
@@ -562,6 +555,15 @@ class EventSourceMapping(BackgroundPoller):
         return self.leases.waiting
 
     def _round(self, budget: int, refresh: bool) -> tuple[int, float | None]:
+        """``_shard_round``, once the source table is known to still have the stream (else SourceTableChangedError)."""
+        self.source.check()
+        try:
+            return self._shard_round(budget, refresh)
+        except ClientError as error:
+            self.source.on_error(error)  # a stream gone with its table: say that, not ResourceNotFound
+            raise
+
+    def _shard_round(self, budget: int, refresh: bool) -> tuple[int, float | None]:
         """Read every shard, run one step on every lane that is ready; return (steps run, earliest wait).
         ``refresh``: list the shards again (DescribeStream), else work on the shards known."""
         steps: list[tuple[_Shard, int]] = []
@@ -595,9 +597,8 @@ class EventSourceMapping(BackgroundPoller):
         """Process everything the stream holds now (moving the clock past open batching windows and tumbling
         windows rather than waiting); return what happened. Stops after ``max_invocations`` handler calls, with
         the shards still waiting behind a failing batch named in ``blocked``."""
-        if isinstance(max_invocations, bool) or not isinstance(max_invocations, int) or max_invocations < 1:
-            raise ValueError(tr("max_invocations must be a positive integer, got {max_invocations!r}",
-                                max_invocations=max_invocations))
+        checks.number("max_invocations", max_invocations, low=1, high=MAX_INVOCATIONS_PER_RUN, integer=True,
+                      unit=N_("dynalab's limit"))
         with self._lock:
             try:
                 return self._run_until_idle(max_invocations)
@@ -674,15 +675,6 @@ class EventSourceMapping(BackgroundPoller):
         return state
 
     def received_failure_records(self, max_messages: int = 100) -> list[dict]:
-        """Read (and delete) the invocation records waiting in the on-failure queue."""
-        if self._queue_url is None:
-            return []
-        found: list[dict] = []
-        while len(found) < max_messages:
-            messages = self._sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=10).get("Messages", [])
-            if not messages:
-                return found
-            for message in messages:
-                found.append(json.loads(message["Body"]))
-                self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
-        return found
+        """Read (and delete) the invocation records waiting in the on-failure SQS queue ([] for another
+        destination: read the SNS topic's subscribers or the S3 bucket instead)."""
+        return self._destination.received(max_messages)

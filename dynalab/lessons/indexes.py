@@ -22,6 +22,12 @@ from botocore.exceptions import ClientError
 
 from dynalab.engine.tables import create_table
 from dynalab.i18n import tr
+from dynalab.lessons.index_queries import (  # noqa: F401 - lesson 6 calls them from here
+    FilterOrIndexLive,
+    MultiAttributeQuery,
+    filter_or_index_live,
+    multi_attribute_gsi_live,
+)
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
 from dynalab.models.sizing import item_size
@@ -38,6 +44,7 @@ __all__ = [
     "consumed_units",
     "FilterOrIndexLive",
     "GsiHotPartition",
+    "MultiAttributeQuery",
     "create_index_table",
     "filter_or_index_live",
     "gsi_back_pressure",
@@ -46,6 +53,7 @@ __all__ = [
     "item_collection_limit",
     "key_change",
     "meters_indexes",
+    "multi_attribute_gsi_live",
     "sparse_index",
     "write_sharding",
     "write_with_indexes",
@@ -163,7 +171,7 @@ def create_index_table(lab: Any, name: str, index_count: int = 1, projection: st
                                           for n, k in zip(_index_names(index_count), keys, strict=True)]
     if table_capacity is not None:
         args["read_capacity_units"], args["write_capacity_units"] = table_capacity
-    return create_table(lab, name, reset=True, **args)  # the scenario's own table, made afresh
+    return create_table(lab, name, reset=True, creator="create_index_table", **args)  # the scenario's own, afresh
 
 
 def indexed_item(item_size_bytes: int, index_count: int = 1, key: str = "item#1", *,
@@ -291,72 +299,6 @@ def key_change(lab: Any, item_size_bytes: int = 2500, name: str = "lesson6-key-c
     return KeyChange(steps)
 
 
-# ------------------------------------------------------------------------------------------ filter or index
-
-
-@dataclass(frozen=True)
-class FilterOrIndexLive:
-    """One customer's open orders, found by a filtered Query and by a sparse GSI: what each read, measured."""
-
-    items_in_partition: int
-    matching_items: int
-    item_size_bytes: int
-    index_entry_size_bytes: int
-    filter_read_units: float  # metered
-    filter_items_returned: int
-    index_read_units: float  # metered
-    index_items_returned: int
-
-    def describe(self) -> str:
-        return (tr("{items_in_partition} orders of {item_size_bytes:,} B, {matching_items} open. Query + "
-                   "FilterExpression: {filter_read_units:g} RCU for {filter_items_returned} items returned; Query on "
-                   "the sparse GSI: {index_read_units:g} RCU for {index_items_returned} entries of "
-                   "{index_entry_size_bytes} B", items_in_partition=self.items_in_partition,
-                   item_size_bytes=self.item_size_bytes, matching_items=self.matching_items,
-                   filter_read_units=self.filter_read_units, filter_items_returned=self.filter_items_returned,
-                   index_read_units=self.index_read_units, index_items_returned=self.index_items_returned,
-                   index_entry_size_bytes=self.index_entry_size_bytes))
-
-
-def filter_or_index_live(lab: Any, *, items_in_partition: int = 200, open_every: int = 20,
-                         item_size_bytes: int = 2000, name: str = "lesson6-orders") -> FilterOrIndexLive:
-    """A table of orders keyed (customer, order); the open ones also carry ``open_customer``, the key of a sparse
-    KEYS_ONLY GSI. Reads one customer's open orders both ways, eventually consistent, every page."""
-    from dynalab.engine.tables import bulk_load, query_pages
-    from dynalab.models.indexes import SecondaryIndex, index_entry_size
-
-    checks.number("items_in_partition", items_in_partition, low=1, high=2000, integer=True)
-    checks.number("open_every", open_every, low=1, high=items_in_partition, integer=True)
-    index = SecondaryIndex("open-orders", ("open_customer",), "KEYS_ONLY")
-    table = create_table(lab, name, partition_key=("customer", "S"), sort_key=("order", "S"),
-                         extra_attribute_definitions=[("open_customer", "S")],
-                         GlobalSecondaryIndexes=[_gsi(index.name, "open_customer", "KEYS_ONLY", None)], reset=True)
-    items = []
-    for n in range(items_in_partition):
-        item: dict[str, Any] = {"customer": "customer#1", "order": f"order#{n:05d}",
-                                "status": "open" if n % open_every == 0 else "shipped", "lines": ""}
-        if item["status"] == "open":
-            item["open_customer"] = "customer#1"
-        item["lines"] = "x" * (item_size_bytes - item_size(item))
-        items.append(item)
-    bulk_load(lab, table.name, items, show_progress=False)
-    eventual = {"ReturnConsumedCapacity": "TOTAL"}
-    filtered = list(query_pages(lab, table.name, KeyConditionExpression="customer = :c",
-                                FilterExpression="#s = :o", ExpressionAttributeNames={"#s": "status"},
-                                ExpressionAttributeValues={":c": {"S": "customer#1"}, ":o": {"S": "open"}},
-                                **eventual))
-    indexed = list(query_pages(lab, table.name, IndexName=index.name, KeyConditionExpression="open_customer = :c",
-                               ExpressionAttributeValues={":c": {"S": "customer#1"}}, **eventual))
-
-    def units(pages: list[dict]) -> float:
-        return sum(float((p.get("ConsumedCapacity") or {}).get("CapacityUnits") or 0.0) for p in pages)
-
-    matching = sum(1 for item in items if "open_customer" in item)
-    entry = index_entry_size(items[0], index, ["customer", "order"], typed=False) or 0
-    return FilterOrIndexLive(items_in_partition, matching, item_size_bytes, entry, units(filtered),
-                             sum(p["Count"] for p in filtered), units(indexed), sum(p["Count"] for p in indexed))
-
-
 # ------------------------------------------------------------------------------------------ back-pressure
 
 
@@ -459,7 +401,7 @@ class ShardingResult:
     writes: int
     writes_per_second: float
     partitions: int
-    partition_write_capacity_units: float
+    partition_write_capacity_units: float  # today's ceiling per partition-key value: 1,000 WCU/s
     shards: int
     hot_throttled: int
     sharded_throttled: int
@@ -469,18 +411,21 @@ class ShardingResult:
     sharded_read_units: float
     hot_items_read: int
     sharded_items_read: int
+    table_write_capacity_units: int = 0
 
     def describe(self) -> str:
-        return (tr("{writes} writes at {writes_per_second:g}/s, {partitions} partitions of "
-                   "{partition_write_capacity_units:g} WCU/s: one key → {hot_throttled} throttled; {shards} shards → "
-                   "{sharded_throttled} throttled. Reading it back: {hot_read_queries} Query, {hot_read_units:g} RCU "
-                   "for {hot_items_read} items; sharded: {sharded_read_queries} Queries, {sharded_read_units:g} RCU "
-                   "for {sharded_items_read} items", writes=self.writes, writes_per_second=self.writes_per_second,
-                   partitions=self.partitions, partition_write_capacity_units=self.partition_write_capacity_units,
-                   hot_throttled=self.hot_throttled, shards=self.shards, sharded_throttled=self.sharded_throttled,
-                   hot_read_queries=self.hot_read_queries, hot_read_units=self.hot_read_units,
-                   hot_items_read=self.hot_items_read, sharded_read_queries=self.sharded_read_queries,
-                   sharded_read_units=self.sharded_read_units, sharded_items_read=self.sharded_items_read))
+        return (tr("{writes} writes at {writes_per_second:g}/s on a table of {table_write_capacity_units:,} WCU; today "
+                   "one partition-key value whose items cannot be split gets at most {ceiling:,.0f} WCU/s: one key → "
+                   "{hot_throttled} throttled; {shards} shards → {sharded_throttled} throttled. Reading it back: "
+                   "{hot_read_queries} Query, {hot_read_units:g} RCU for {hot_items_read} items; sharded: "
+                   "{sharded_read_queries} Queries, {sharded_read_units:g} RCU for {sharded_items_read} items",
+                   writes=self.writes, writes_per_second=self.writes_per_second,
+                   table_write_capacity_units=self.table_write_capacity_units,
+                   ceiling=self.partition_write_capacity_units, hot_throttled=self.hot_throttled, shards=self.shards,
+                   sharded_throttled=self.sharded_throttled, hot_read_queries=self.hot_read_queries,
+                   hot_read_units=self.hot_read_units, hot_items_read=self.hot_items_read,
+                   sharded_read_queries=self.sharded_read_queries, sharded_read_units=self.sharded_read_units,
+                   sharded_items_read=self.sharded_items_read))
 
 
 def _throttled_writes(lab: Any, table_name: str, keys: Sequence[str], clock: StepClock, writes_per_second: float,
@@ -542,11 +487,12 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
     for run, keys in runs.items():
         # A table each, each throttle starting from the same state: 1/20 s of each partition's capacity banked.
         table = create_table(lab, f"{name}-{run}", sort_key=("sk", "S"), read_capacity_units=3000,
-                             write_capacity_units=table_write_capacity_units, reset=True)
+                             write_capacity_units=table_write_capacity_units, reset=True, creator="write_sharding")
         tables[run] = table.name
         clock = StepClock()
+        # the sort key (tag#000001, #000002, ...) only grows: DynamoDB cannot split the key's items
         throttling = enforce_throughput(lab, table.name, per_partition=True, burst_seconds=0,
-                                        initial_burst_seconds=0.05, clock=clock)
+                                        initial_burst_seconds=0.05, clock=clock, monotonic_sort_key=True)
         try:
             partitions = throttling.partitions
             share = (throttling.write_capacity_units or 0.0) / max(partitions, 1)
@@ -561,7 +507,7 @@ def write_sharding(lab: Any, *, shards: int = 8, writes: int = 200, writes_per_s
         sharded_units += units
     return ShardingResult(writes, float(writes_per_second), partitions, min(share, 1000.0), shards,
                           throttled["hot"], throttled["sharded"], 1, shards, hot_units, sharded_units, hot_items,
-                          sharded_items)
+                          sharded_items, table_write_capacity_units)
 
 
 # ------------------------------------------------------------------------------------ a GSI's own partitions
@@ -574,25 +520,25 @@ class GsiHotPartition:
 
     writes: int
     writes_per_second: float
-    partitions: int  # the table's, and the index's (same provisioned capacity)
+    partitions: int  # the 2017 model's count for this capacity (not shown: today's ceiling is per key)
     partition_write_capacity_units: float
-    #: busiest partition's share of the writes, table side and GSI side (model placement, lesson 3's hash)
+    #: the busiest key's share of the writes, table side (an order ID) and GSI side (a status)
     table_busiest_share: float
     index_busiest_share: float
-    #: live, per-partition throttling on a step clock: the table (with its GSI), and the GSI's entries replayed on
-    #: a table keyed like the index (``status``)
+    #: live, per-key throttling on a step clock (today's rule): the table (with its GSI), and the GSI's entries
+    #: replayed on a table keyed like the index (``status``, then the order ID, a sort key that only grows)
     table_throttled: int
     index_throttled: int
     index_throttled_by_status: dict[str, int]
+    capacity_units: int = 0
 
     def describe(self) -> str:
         rate = self.writes_per_second
-        return (tr("{writes} orders at {rate:g}/s; table and GSI each {partitions} partitions of "
-                   "{partition_write_capacity_units:g} WCU/s. Busiest table partition: {table_busiest_share:.0%} of "
-                   "the writes ({value:,.0f}/s), {table_throttled} throttled; busiest GSI partition: "
-                   "{index_busiest_share:.0%} ({value2:,.0f}/s), {index_throttled} throttled (by status: "
-                   "{index_throttled_by_status})", writes=self.writes, rate=rate, partitions=self.partitions,
-                   partition_write_capacity_units=self.partition_write_capacity_units,
+        return (tr("{writes} orders at {rate:g}/s on a table and a GSI of {capacity:,} WCU each; today a "
+                   "partition-key value gets at most 1,000 WCU/s. Busiest table key: {table_busiest_share:.1%} of the "
+                   "writes ({value:,.0f}/s), {table_throttled} throttled; busiest GSI key: {index_busiest_share:.0%} "
+                   "({value2:,.0f}/s), {index_throttled} throttled (by status: {index_throttled_by_status})",
+                   writes=self.writes, rate=rate, capacity=self.capacity_units,
                    table_busiest_share=self.table_busiest_share, value=self.table_busiest_share * rate,
                    table_throttled=self.table_throttled, index_busiest_share=self.index_busiest_share,
                    value2=self.index_busiest_share * rate, index_throttled=self.index_throttled,
@@ -608,8 +554,9 @@ def _per_partition_run(lab: Any, table_name: str, items: Sequence[dict], writes_
     from dynalab.fidelity.throttling import enforce_throughput
 
     clock = StepClock()
+    # the index-shaped table's sort key (the order ID) only grows: a status value's entries are not split
     throttling = enforce_throughput(lab, table_name, per_partition=True, burst_seconds=0,
-                                    initial_burst_seconds=0.05, clock=clock)
+                                    initial_burst_seconds=0.05, clock=clock, monotonic_sort_key=True)
     client = lab.new_client(retries={"mode": "legacy", "max_attempts": 0})
     refused = []
     try:
@@ -637,20 +584,20 @@ def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2
     import random
     from collections import Counter
 
-    from dynalab.models.partitions import partition_count, partition_index
+    from dynalab.models.partitions import partition_count
 
     checks.number("writes", writes, low=1, high=5000, integer=True)
     chooser = random.Random(6)
     statuses = chooser.choices([s for s, _ in STATUS_MIX], weights=[w for _, w in STATUS_MIX], k=writes)
     keys = [f"order#{n:06d}" for n in range(writes)]
     partitions = partition_count(capacity_units, capacity_units)
-    table_load = Counter(partition_index(key, partitions) for key in keys)
-    index_load = Counter(partition_index(status, partitions) for status in statuses)
+    table_load, index_load = Counter(keys), Counter(statuses)  # per key: today's ceiling binds a key
     orders = create_index_table(lab, name, 1, "KEYS_ONLY", index_keys=["status"],
                                 table_capacity=(capacity_units, capacity_units),
                                 index_capacity=(capacity_units, capacity_units))
     index_shaped = create_table(lab, f"{name}-index-shaped", partition_key=("pk", "S"), sort_key=("order", "S"),
-                                read_capacity_units=capacity_units, write_capacity_units=capacity_units, reset=True)
+                                read_capacity_units=capacity_units, write_capacity_units=capacity_units, reset=True,
+                                creator="gsi_hot_partition")
     table_refused = _per_partition_run(lab, orders.name, [{"pk": {"S": k}, "status": {"S": s}}
                                                           for k, s in zip(keys, statuses, strict=True)],
                                        writes_per_second)
@@ -660,7 +607,8 @@ def gsi_hot_partition(lab: Any, *, writes: int = 200, writes_per_second: int = 2
     by_status = Counter(statuses[n] for n in index_refused)
     return GsiHotPartition(writes, float(writes_per_second), partitions, capacity_units / partitions,
                            max(table_load.values()) / writes, max(index_load.values()) / writes,
-                           len(table_refused), len(index_refused), {s: by_status.get(s, 0) for s, _ in STATUS_MIX})
+                           len(table_refused), len(index_refused), {s: by_status.get(s, 0) for s, _ in STATUS_MIX},
+                           capacity_units)
 
 
 # ------------------------------------------------------------------------------------------ item collections
@@ -696,7 +644,7 @@ def item_collection_limit(lab: Any, *, limit_bytes: int = 20_000, item_size_byte
                          LocalSecondaryIndexes=[{"IndexName": "by-date", "Projection": {"ProjectionType": "ALL"},
                                                  "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"},
                                                                {"AttributeName": "placed_at", "KeyType": "RANGE"}]}],
-                         reset=True)
+                         reset=True, creator="item_collection_limit")
 
     def order(customer: str, n: int) -> dict[str, Any]:
         item: dict[str, Any] = {"customer": customer, "order": f"order#{n:05d}",

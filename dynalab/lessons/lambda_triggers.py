@@ -1,7 +1,8 @@
 """Lesson 7's scenarios: lesson 4's vote summary as a Lambda handler, poison votes, and a tumbling-window count.
 
 ``vote_summary_handler`` returns ``handler(event, context)`` for an ``EventSourceMapping`` on the vote table. Lambda
-delivers **at least once**: a batch is retried after an error (with everything in it that had already been applied),
+delivers **at least once** [src:esm-at-least-once]: a batch is retried after an error (with everything in it that had
+already been applied),
 re-split by bisect, or re-read after a restart. A vote summary is a sum (``ADD num :delta``), and an ADD applied
 twice counts twice. So the handler needs idempotency, and it gets it the way lesson 4's projector does: the effect
 and the proof that it happened are **one transaction**. Each batch (in chunks that fit a TransactWriteItems) commits
@@ -60,6 +61,8 @@ def vote_summary_handler(lab: Lab, summary_table: str, daily_table: str, *, idem
             for action in actions:
                 lab.client.update_item(**action["Update"])
             return
+        # One TransactWriteItems: the counts and the markers commit together or not at all
+        # [src:transact-write-all-or-nothing].
         actions += [{"Put": {"TableName": markers.table_name, "Item": _marker_key(consumer, r),
                              "ConditionExpression": "attribute_not_exists(lease_key)"}} for r in records]
         lab.client.transact_write_items(TransactItems=actions)

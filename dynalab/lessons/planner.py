@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from dynalab.engine import Lab, check_lab
-from dynalab.engine.tables import bulk_load, create_table, delete_table
-from dynalab.i18n import tr
+from dynalab.engine.tables import bulk_load, create_table, delete_created_table
+from dynalab.i18n import N_, tr
 from dynalab.lessons.sample_data import course_root
 from dynalab.models import checks as validate
 from dynalab.models.planner import IndexDesign, PatternPlan, TablePlan, plan_design
@@ -35,8 +35,12 @@ __all__ = ["PatternCheck", "Plan", "Verification", "example_design_path", "plan_
            "verify_plan"]
 
 _SUFFIXES = (".yaml", ".yml", ".json")
-#: verify writes every item a request reads: patterns reading more are left to the unit rules (and said so)
+#: verify writes every item a request reads: patterns reading more items, or more bytes, than these are left to
+#: the unit rules (and said so); 5,000 items of 400 KB would put 2 GB in the engine
 VERIFY_MAX_ITEMS = 5_000
+VERIFY_MAX_BYTES = 32 * 2**20
+#: dynalab's bound on the runs of one verification (patterns × runs): each run is a request, or a table and a load
+VERIFY_MAX_RUNS = 200
 _PAD = "d"
 
 
@@ -278,7 +282,8 @@ def _create(lab: Lab, name: str, plan: TablePlan) -> None:
     definitions = list(dict.fromkeys(d for d in definitions if d[0] not in keys))
     extra: dict[str, Any] = {"GlobalSecondaryIndexes": gsis} if gsis else {}
     create_table(lab, name, (table.partition_key, "S"), (table.sort_key, "S") if table.sort_key else None,
-                 extra_attribute_definitions=definitions, reset=True, **extra)  # verify's own table, afresh
+                 extra_attribute_definitions=definitions, reset=True, creator="verify_plan",
+                 **extra)  # verify's own table, afresh
 
 
 def _consumed(answer: Mapping[str, Any], table_name: str) -> dict[str, float]:
@@ -413,15 +418,19 @@ def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = 
     if not isinstance(plan, TablePlan):
         raise TypeError(tr("plan must be a plan from dynalab.plan_table, got {kind}", kind=type(plan).__name__))
     validate.number("runs", runs, low=1, high=20, integer=True)
+    validate.number("len(plan.patterns) × runs", len(plan.patterns) * runs, high=VERIFY_MAX_RUNS, integer=True,
+                    unit=N_("dynalab's limit"))
     name = lab.table_name(f"plan-{plan.table.name}")
     items = _Items(plan)
     checks = []
     try:
         for pattern in plan.patterns:
-            if pattern.request.get("items", 1) > VERIFY_MAX_ITEMS:
+            count = pattern.request.get("items", 1)
+            if count > VERIFY_MAX_ITEMS or count * pattern.request.get("item_bytes", 0) > VERIFY_MAX_BYTES:
                 checks.append(PatternCheck(pattern.name, pattern.operation, pattern.kind, 0, _planned(pattern), [],
-                                           tr("it reads {items:,} items a request; verify writes at most {most:,}",
-                                              items=pattern.request['items'], most=VERIFY_MAX_ITEMS)))
+                                           tr("it reads {items:,} items a request; verify writes at most {most:,} "
+                                              "items and {megabytes} MB", items=count, most=VERIFY_MAX_ITEMS,
+                                              megabytes=VERIFY_MAX_BYTES // 2**20)))
                 continue
             metered = []
             for run in range(runs):
@@ -435,5 +444,5 @@ def verify_plan(lab: Lab, plan: TablePlan, runs: int = 3, *, keep_table: bool = 
             checks.append(PatternCheck(pattern.name, pattern.operation, pattern.kind, runs, planned, metered, note))
     finally:
         if not keep_table:
-            delete_table(lab, name)
+            delete_created_table(lab, name, creators=("verify_plan",), action="verify_plan")
     return Verification(name, lab.describe(), checks)

@@ -187,7 +187,8 @@ def create_vote_tables(lab: Lab, votes: str = "votes", summary: str = "vote_summ
     if len(set(names.values())) < 3:
         raise ValueError(tr("votes, summary and daily must be three different tables; got {votes!r}, {summary!r}, "
                             "{daily!r}", votes=votes, summary=summary, daily=daily))
-    create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES", reset=reset)
+    create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES", reset=reset,
+                 creator="create_vote_tables")
     return (lab.table_name(votes),) + create_summary_tables(lab, lab.table_name(votes), summary, daily, reset=reset)
 
 
@@ -195,14 +196,15 @@ def create_summary_tables(lab: Lab, votes_table: str, summary: str, daily: str |
                           reset: bool = False) -> tuple[str, str]:
     """Create a summary and a per-day table (``daily`` defaults to ``<summary>-daily``) and forget the
     checkpoints of the projector from ``votes_table`` into them; return their names on this endpoint. Tables
-    that exist are an error unless ``reset=True`` (deleted first, then created afresh)."""
+    that exist are an error unless ``reset=True`` (deleted first, then created afresh, if this family of functions
+    created them for this connection)."""
     from dynalab.engine.streams import CheckpointStore
     from dynalab.engine.tables import create_table
 
     daily = daily or f"{summary}-daily"
-    create_table(lab, summary, ("vote", "S"), reset=reset)
-    create_table(lab, daily, ("vote", "S"), ("Date", "S"), reset=reset)
-    CheckpointStore(lab).delete(vote_summary_consumer(votes_table, lab.table_name(summary)))
+    create_table(lab, summary, ("vote", "S"), reset=reset, creator="create_summary_tables")
+    create_table(lab, daily, ("vote", "S"), ("Date", "S"), reset=reset, creator="create_summary_tables")
+    CheckpointStore(lab).delete(vote_summary_consumer(lab.table_name(votes_table), lab.table_name(summary)))
     return lab.table_name(summary), lab.table_name(daily)
 
 
@@ -220,9 +222,11 @@ def vote_summary(lab: Lab, votes_table: str, summary_table: str, daily_table: st
     checks.table_name("summary_table", summary_table)
     checks.table_name("daily_table", daily_table)
     _check_projector_options(projector_options, "vote_summary")
+    # names as create_vote_tables gave them (prefixed on AWS and on a shared engine; as given elsewhere)
+    votes_table, summary_table, daily_table = (lab.table_name(t) for t in (votes_table, summary_table, daily_table))
     refuse_writing_into_source(lab, votes_table, (summary_table, daily_table), "vote_summary")
-    ensure_table(lab, summary_table, ("vote", "S"))
-    ensure_table(lab, daily_table, ("vote", "S"), ("Date", "S"))
+    ensure_table(lab, summary_table, ("vote", "S"), creator="vote_summary")
+    ensure_table(lab, daily_table, ("vote", "S"), ("Date", "S"), creator="vote_summary")
     projector_options.setdefault("consumer", vote_summary_consumer(votes_table, summary_table))
     return StreamProjector(lab, votes_table, VoteSummaryProjection(summary_table, daily_table), **projector_options)
 
@@ -327,28 +331,30 @@ class MailBatchProjection:
                 lab.client.put_item(TableName=self.mail_table, Item={k: {"S": v} for k, v in item.items()})
 
 
-def forget(lab: Lab, consumer: str, *tables: str) -> None:
-    """Start a projection afresh: delete its target tables and its checkpoints (a lesson re-run uses this)."""
+def forget(lab: Lab, consumer: str, *tables: str, creator: str) -> None:
+    """Start a projection afresh: delete its target tables (only if ``creator`` made them for this connection:
+    ``dynalab.engine.ownership``) and its checkpoints (a lesson re-run uses this)."""
     from dynalab.engine.streams import CheckpointStore
-    from dynalab.engine.tables import delete_table
+    from dynalab.engine.tables import delete_created_table
 
     for table in tables:
-        delete_table(lab, table)
+        delete_created_table(lab, table, creators=(creator,), action=f"{creator}(reset=True)")
     CheckpointStore(lab).delete(consumer)
 
 
 def mail_batch(lab: Lab, users_table: str, mail_table: str, *, reset: bool = False,
                **projector_options: Any) -> StreamProjector:
     """A projector from the users table's stream to the mail-batch table (created if missing). ``reset=True``
-    starts afresh: the mail table and the projector's checkpoints are deleted first."""
+    starts afresh: the mail table (if mail_batch created it) and the projector's checkpoints are deleted first."""
     checks.table_name("users_table", users_table)
     checks.table_name("mail_table", mail_table)
     _check_projector_options(projector_options, "mail_batch")
+    users_table, mail_table = lab.table_name(users_table), lab.table_name(mail_table)
     refuse_writing_into_source(lab, users_table, (mail_table,), "mail_batch")
     projector_options.setdefault("consumer", f"mail_batch:{users_table}->{mail_table}")
     if reset:
-        forget(lab, projector_options["consumer"], mail_table)
-    ensure_table(lab, mail_table, ("mail_group", "S"), ("UserID", "S"))
+        forget(lab, projector_options["consumer"], mail_table, creator="mail_batch")
+    ensure_table(lab, mail_table, ("mail_group", "S"), ("UserID", "S"), creator="mail_batch")
     return StreamProjector(lab, users_table, MailBatchProjection(mail_table), **projector_options)
 
 

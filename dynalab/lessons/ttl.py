@@ -1,8 +1,10 @@
 """Time to live on a local engine: a sweeper that stands in for DynamoDB's background deletes.
 
 On DynamoDB, ``UpdateTimeToLive`` names a number attribute holding an epoch time; some time after that time passes
-("typically within two days of expiration", API_UpdateTimeToLive.html) the service deletes the item, free, and the
-stream shows a REMOVE record with ``userIdentity`` ``{"type": "Service", "principalId": "dynamodb.amazonaws.com"}``.
+("within a few days of their expiration time", the developer guide [src:ttl-within-a-few-days]; the API reference
+still says "typically within two days" [src:ttl-api-two-days]) the service deletes the item, free; until then the
+expired item still shows in reads. The stream shows a REMOVE record with ``userIdentity``
+``{"type": "Service", "principalId": "dynamodb.amazonaws.com"}``.
 
 The embedded engine (moto 5.2.5) stores the TTL setting (DescribeTimeToLive answers it) and **never deletes
 anything**. So dynalab runs ``TtlSweeper``: ``sweep()`` Scans the table and deletes each expired item through the
@@ -29,7 +31,7 @@ from dynalab.engine.background import BackgroundPoller
 from dynalab.engine.tables import scan_pages
 from dynalab.i18n import tr
 from dynalab.models import checks
-from dynalab.models.quotas import TTL_TYPICAL_DELETE_DELAY_SECONDS, TTL_USER_IDENTITY
+from dynalab.models.quotas import TTL_API_TYPICAL_DELETE_DELAY_SECONDS, TTL_USER_IDENTITY
 
 __all__ = ["TTL_USER_IDENTITY", "TtlSweeper", "enable_ttl", "is_ttl_delete"]
 
@@ -69,6 +71,10 @@ def is_ttl_delete(lab: Lab, table_name: str, body: dict) -> bool:
         return True
 
 
+#: dynalab's bound: at most 10 sweeps a second (each Scans the table; 1e-9 s swept without pause)
+SWEEP_SECONDS_MIN = 0.1
+
+
 class TtlSweeper(BackgroundPoller):
     """Delete a table's expired items through the engine (see the module text). ``sweep(now)`` once, or
     ``start()`` / ``stop()`` in the background every ``interval_seconds``."""
@@ -76,11 +82,11 @@ class TtlSweeper(BackgroundPoller):
     def __init__(self, lab: Lab, table_name: str, interval_seconds: float = 1.0) -> None:
         check_lab(lab)
         table_name = checks.table_name("table_name", table_name)
-        interval_seconds = checks.number("interval_seconds", interval_seconds, low=0, high=3600, low_open=True,
+        interval_seconds = checks.number("interval_seconds", interval_seconds, low=SWEEP_SECONDS_MIN, high=3600,
                                          unit="seconds")
         if lab.is_aws:
-            raise ValueError(tr("on AWS, DynamoDB deletes expired items itself (within about two days); the sweeper "
-                                "is a stand-in for local engines only"))
+            raise ValueError(tr("on AWS, DynamoDB deletes expired items itself (within a few days of their expiry); "
+                                "the sweeper is a stand-in for local engines only"))
         if not interval_seconds > 0:
             raise ValueError(tr("interval_seconds must be > 0, got {interval_seconds!r}",
                                 interval_seconds=interval_seconds))
@@ -88,8 +94,9 @@ class TtlSweeper(BackgroundPoller):
         self.deleted = 0
         self._init_poller()
 
-    #: How late AWS typically is, for a lesson to say next to the sweeper's seconds.
-    typical_delay_seconds = TTL_TYPICAL_DELETE_DELAY_SECONDS
+    #: The one figure AWS gives for how late a TTL delete is: the API reference's two days (the developer guide says
+    #: "within a few days"), for a lesson to set beside the sweeper's seconds.
+    typical_delay_seconds = TTL_API_TYPICAL_DELETE_DELAY_SECONDS
 
     def attribute_name(self) -> str | None:
         """The TTL attribute, if TTL is enabled on the table (DescribeTimeToLive)."""

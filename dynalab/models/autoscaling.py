@@ -4,9 +4,12 @@ Input: a **demand** series, the capacity units per second the application asks f
 Output (``AutoscalingResult``): per minute the provisioned capacity, the units served and throttled, the burst
 bucket's balance, the utilisation CloudWatch sees, and every scaling event with its reason.
 
-The rules (``../shared/reference/dynamodb-facts.md`` section 0 and 3; the lesson's second source article) are
+The rules ([src:auto-scaling-target-20-90], [src:auto-scaling-datapoints], [src:capacity-decreases-per-day],
+[src:on-demand-double-previous-peak]; the lesson's second source article) are
 each a named parameter of ``simulate_autoscaling`` so a lesson can switch one off and show what it does:
 
+* (the console turns auto scaling on by default [src:auto-scaling-console-default]; the simulator starts from a
+  policy you give it)
 * the **upper alarm** fires after ``scale_out_datapoints`` (2) consecutive one-minute datapoints of *consumed*
   capacity above the target utilisation (AutoScaling.html, metrics-dimensions.html);
 * the **lower alarm** fires after ``scale_in_datapoints`` (15) consecutive datapoints more than
@@ -57,7 +60,9 @@ __all__ = [
     "UPDATE_DELAY_MINUTES",
     "AutoscalingResult",
     "DecreaseQuota",
+    "MAX_SIMULATED_MINUTES",
     "ScalingEvent",
+    "check_minutes",
     "TargetTrackingPolicy",
     "simulate_autoscaling",
     "simulate_on_demand",
@@ -71,6 +76,10 @@ from dynalab.models.quotas import TARGET_UTILIZATION_RANGE  # noqa: E402  (re-ex
 #: Default per-table maximum (Limits.html): 40,000 RCU/WCU.
 DEFAULT_MAX_CAPACITY = DEFAULT_TABLE_MAX_CAPACITY_UNITS
 MINUTES_PER_DAY = 1440
+#: dynalab's bound on a simulated series (not an AWS limit): 31 days of minutes. The simulator steps minute by
+#: minute in Python; a month with a scaling event every minute took 0.5 s of CPU (a year took 11 s and 300 MB).
+#: The lessons' workloads are a week at most (10,080 minutes).
+MAX_SIMULATED_MINUTES = 31 * MINUTES_PER_DAY
 #: "CloudWatch alarms might have a short delay of up to a few minutes before triggering auto scaling"
 #: (metrics-dimensions.html, read 2026-12): dynalab reads "up to a few" as 2 minutes.
 ALARM_DELAY_MINUTES = 2
@@ -90,11 +99,19 @@ def validate_target_utilization(target_utilization: float) -> float:
                              low=low, high=high, target_utilization=target_utilization)) from None
 
 
+def check_minutes(name: str, series: Any) -> None:
+    """A minute-by-minute series is at most ``MAX_SIMULATED_MINUTES`` long (checked before it is copied)."""
+    if hasattr(series, "__len__"):
+        checks.number(f"len({name})", len(series), high=MAX_SIMULATED_MINUTES, integer=True,
+                      unit=N_("minutes; dynalab's simulation limit"))
+
+
 def validate_demand(demand: Sequence[float] | np.ndarray) -> np.ndarray:
     """The demand as a float array, or a ValueError for an empty series or a negative or non-finite value."""
     if isinstance(demand, str | bytes | Mapping) or demand is None:
         raise checks.ParameterTypeError(tr("demand must be a series of numbers (units per second, one per minute), "
                                            "got {type} {demand!r:.60}", type=type(demand).__name__, demand=demand))
+    check_minutes("demand", demand)
     try:
         values = np.asarray(demand, dtype=float)
     except (TypeError, ValueError):

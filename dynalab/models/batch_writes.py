@@ -70,7 +70,8 @@ def group_calls(writes: Sequence[tuple[str, Mapping[str, Any]]], max_requests: i
 
 
 def backoff_seconds(attempt: int, base_delay_seconds: float = 0.05) -> float:
-    """The wait before resend number ``attempt`` (1, 2, ...): 50 ms, 100 ms, 200 ms, ... doubling, as the AWS
+    """The wait before resend number ``attempt`` (1, 2, ...) [src:retry-exponential-backoff]: 50 ms, 100 ms, 200 ms,
+    ... doubling, as the AWS
     SDKs back off (Programming.Errors.html, "Error retries and exponential backoff")."""
     checks.number("attempt", attempt, low=1, high=1000, integer=True)  # 2 ** 10**30 would never end
     checks.number("base_delay_seconds", base_delay_seconds, low=0, high=10, unit=N_("seconds"))

@@ -2,7 +2,7 @@
 
 The meter (``dynalab.fidelity.metering``) finds the sizes (in the request, the answer, or by reading old items);
 these functions turn them into units, with no I/O, so the rules are tested on their own
-(tests/models/test_charges.py). Sources: read-write-operations.html (read 2026-12), ``dynamodb-facts.md`` §0 and §2.
+(tests/models/test_charges.py). Sources: [src:read-rounding-4-kb], [src:capacity-unit-sizes].
 
 * **GetItem**: the item's 4 KB blocks (a key that finds nothing: one block) × 1 strong / 0.5 eventual.
 * **Query / Scan**: the sizes of the items read (evaluated, before any filter) summed, then rounded up to 4 KB

@@ -162,27 +162,29 @@ def _is_number_type(value: Any, integer: bool) -> bool:
 def number(name: str, value: Any, *, low: float | None = None, high: float | None = None, integer: bool = False,
            low_open: bool = False, high_open: bool = False, unit: str = "") -> Any:
     """``value`` as a finite number within the bounds (an ``int`` when ``integer``), else a clear error."""
-    kind = tr("an integer") if integer else tr("a finite number")
-    bounds = _range_words(low, high, low_open, high_open)
-    allowed = tr("{kind} {bounds}", kind=kind, bounds=bounds) if bounds else kind
-    if unit:
-        allowed = tr("{allowed} ({unit})", allowed=allowed, unit=_given(unit))
+
+    def allowed() -> str:  # built only for an error: a list of a million sizes is checked element by element
+        kind = tr("an integer") if integer else tr("a finite number")
+        bounds = _range_words(low, high, low_open, high_open)
+        words = tr("{kind} {bounds}", kind=kind, bounds=bounds) if bounds else kind
+        return tr("{allowed} ({unit})", allowed=words, unit=_given(unit)) if unit else words
+
     if not _is_number_type(value, integer):
-        raise ParameterTypeError(_must_type(name, allowed, value))
+        raise ParameterTypeError(_must_type(name, allowed(), value))
     if isinstance(value, Integral | np.integer):
         clean: Any = int(value)
     elif isinstance(value, Decimal | Fraction):
         if isinstance(value, Decimal) and not value.is_finite():
-            raise ValueError(_must(name, allowed, value))
+            raise ValueError(_must(name, allowed(), value))
         clean = value
     else:
         clean = float(value)
         if not math.isfinite(clean):
-            raise ValueError(_must(name, allowed, value))
+            raise ValueError(_must(name, allowed(), value))
     too_low = low is not None and (clean <= low if low_open else clean < low)
     too_high = high is not None and (clean >= high if high_open else clean > high)
     if too_low or too_high:
-        raise ValueError(_must(name, allowed, value))
+        raise ValueError(_must(name, allowed(), value))
     return clean
 
 
@@ -227,7 +229,7 @@ def text(name: str, value: Any, *, min_length: int = 0, max_length: int | None =
 
 def size_bytes(name: str, value: Any, *, low: int = 0, high: int = MAX_ITEM_SIZE_BYTES) -> int:
     """An integer count of bytes, 0 to 409,600 B (400 KB, the largest item) unless ``low``/``high`` say otherwise."""
-    unit = tr("bytes; 400 KB = 409,600 B is the largest item") if high == MAX_ITEM_SIZE_BYTES else tr("bytes")
+    unit = N_("bytes; 400 KB = 409,600 B is the largest item") if high == MAX_ITEM_SIZE_BYTES else N_("bytes")
     return number(name, value, low=low, high=high, integer=True, unit=unit)
 
 
@@ -241,14 +243,12 @@ def sequence_of(name: str, value: Any, check: Callable[[str, Any], Any] | None =
         if value.ndim != 1:
             raise ValueError(tr("{name} must be {allowed} (one dimension); got an array of shape {shape}",
                                 name=name, allowed=allowed, shape=value.shape))
-        elements = value.tolist()
-    elif isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
-        elements = list(value)
-    else:
+    elif not isinstance(value, Sequence) or isinstance(value, str | bytes | bytearray):
         raise ParameterTypeError(_must_type(name, allowed, value))
-    if len(elements) < min_length or (max_length is not None and len(elements) > max_length):
+    if len(value) < min_length or (max_length is not None and len(value) > max_length):  # before any copy
         raise ValueError(tr("{name} must be {allowed}; got {count:,} elements", name=name, allowed=allowed,
-                            count=len(elements)))
+                            count=len(value)))
+    elements = value.tolist() if isinstance(value, np.ndarray) else list(value)
     if check is not None:
         elements = [check(f"{name}[{i}]", element) for i, element in enumerate(elements)]
     return elements

@@ -5,18 +5,24 @@ A stream of requests (indices into a key vocabulary, see ``dynalab.models.key_di
 public); each partition's demand is compared with what it may serve, in one of three modes:
 
 ``"today"`` (the default)
-    What DynamoDB documents today (bp-partition-key-design.html, burst-adaptive-capacity.html, warm-throughput.html,
-    read 2026-12): every partition "is designed to deliver" up to 3,000 read / 1,000 write units per second;
-    adaptive capacity lets a hot partition use capacity up to the table's total, at once; a hot item is isolated
-    on a partition of its own (split for heat), so the 3,000 / 1,000 ceiling binds **per key**: a single key
-    still cannot pass it. What the table serves at once is also bounded by its **warm throughput**
-    (``warm_throughput_per_second``; default: the table's capacity), which grows with use and can be pre-raised.
-``"today_with_lsi"``
-    Today, on a table with a local secondary index: adaptive capacity as above, but no split for heat (DynamoDB
-    "will not split item collections across multiple partitions"), so the ceiling binds per partition.
+    What DynamoDB documents today [src:partition-3000-1000], [src:adaptive-capacity], [src:warm-throughput]: every
+    partition "is designed to deliver" up to 3,000 read / 1,000 write units per second; adaptive capacity lets a
+    hot partition use capacity up to the table's total, at once; a hot item is isolated on a partition of its own
+    (split for heat), so the ceiling binds **one item** (a full primary key) [src:hot-key-per-item]. The keys here
+    are partition-key values: on a table without a sort key each is one item; ``items_per_key`` > 1 spreads each
+    key's requests evenly over that many items (a sort key whose item collection DynamoDB can split), so a key may
+    serve up to ``items_per_key`` x the ceiling. Leave it at 1 for a collection that cannot be split: a table with a
+    local secondary index, which isolates an item collection but "will not split" it
+    [src:lsi-no-split-item-collections], or a sort key that only grows (a timestamp). What the table serves at once
+    is also bounded by its **warm throughput** (``warm_throughput_per_second``; default: the table's capacity), and a
+    table warmed for more still throttles on one partition [src:warm-throughput-partition-limit].
+``"today_no_isolation"``
+    Adaptive capacity as above, but no isolation of hot items, so keys that share a partition share its ceiling:
+    what AWS still states for a provisioned table with Streams enabled [src:split-for-heat-streams].
 ``"2017"``
-    The **2017 model** (archived GuidelinesForTables.md): the table's capacity is divided evenly, each partition
-    serves at most its share (capped at the ceiling). A hot key throttles while the table has capacity to spare.
+    The **2017 model** (archived GuidelinesForTables.md [src:partition-formula-2017]): the table's capacity is
+    divided evenly, each partition serves at most its share (capped at the ceiling). A hot key throttles while the
+    table has capacity to spare.
 
 Adaptive capacity is modelled as water-filling: every partition keeps at least min(demand, even share).
 Vectorised with numpy: per-key counts by ``bincount``, then per partition by a weighted ``bincount``.
@@ -34,18 +40,24 @@ from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models._shown import Shown
 from dynalab.models.partitions import (
+    MAX_HASHED_KEYS,
     PARTITION_MAX_READ_CAPACITY_UNITS,
     PARTITION_MAX_WRITE_CAPACITY_UNITS,
     partition_indices,
 )
+from dynalab.models.quotas import MAX_ITEM_SIZE_BYTES, MODEL_MAX_CAPACITY_UNITS, WRITE_UNIT_BYTES
 
-__all__ = ["MODES", "MODE_LABELS", "PartitionLoad", "keys_per_partition", "serve", "simulate_partition_load"]
+__all__ = ["MAX_SIMULATED_PARTITIONS", "MODES", "MODE_LABELS", "PartitionLoad", "keys_per_partition", "serve",
+           "simulate_partition_load"]
 
-Mode = Literal["today", "today_with_lsi", "2017"]
-MODES: tuple[str, ...] = ("today", "today_with_lsi", "2017")
+Mode = Literal["today", "today_no_isolation", "2017"]
+MODES: tuple[str, ...] = ("today", "today_no_isolation", "2017")
 #: how readouts and figures name each mode (``Shown``: in the current language wherever ``str()`` is taken)
-MODE_LABELS = {"today": Shown(N_("today")), "today_with_lsi": Shown(N_("today, table with an LSI")),
+MODE_LABELS = {"today": Shown(N_("today")),
+               "today_no_isolation": Shown(N_("today, no isolation (provisioned, with Streams)")),
                "2017": Shown(N_("2017 model"))}
+#: The most items a key's requests may be spread over in the model.
+MAX_ITEMS_PER_KEY = 1000
 #: What one partition serves at most, per second, by kind of unit (3,000 RCU, 1,000 WCU; see quotas).
 PARTITION_CEILINGS_PER_SECOND = {"read": PARTITION_MAX_READ_CAPACITY_UNITS, "write": PARTITION_MAX_WRITE_CAPACITY_UNITS}
 
@@ -141,26 +153,45 @@ def serve(demand: np.ndarray, ceiling: float, total: float) -> np.ndarray:
     return np.minimum(capped, levels[k])
 
 
-def _check_positive(name: str, value: Any) -> float:
-    return float(checks.number(name, value, low=0, low_open=True))
+#: dynalab's own bound on the partitions a simulation holds (not an AWS limit): each is a few numpy rows, so 100,000
+#: partitions take about 10 MB (10**8 took 3.9 GB). A table that reaches it would hold 300 million read units a
+#: second; the lesson's explorer shows up to 1,000.
+MAX_SIMULATED_PARTITIONS = 100_000
+#: dynalab's bound on ``duration_seconds``: a day (the stream's requests are spread over it; the cost is theirs)
+MAX_SIMULATED_SECONDS = 86_400
+#: the most units one request may cost: a transactional write of a 400 KB item, 2 × 400 write units
+MAX_UNITS_PER_REQUEST = 2 * MAX_ITEM_SIZE_BYTES // WRITE_UNIT_BYTES
+
+
+def _check_positive(name: str, value: Any, high: float = MODEL_MAX_CAPACITY_UNITS) -> float:
+    return float(checks.number(name, value, low=0, low_open=True, high=high))
+
+
+def _check_partition_count(partition_count: Any) -> int:
+    return checks.number("partition_count", partition_count, low=1, high=MAX_SIMULATED_PARTITIONS, integer=True,
+                         unit=N_("dynalab's simulation limit"))
 
 
 def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, partition_count: int,
                             table_capacity_per_second: float, duration_seconds: float = 1.0,
                             kind: str = "read", mode: Mode = "today", units_per_request: float = 1.0,
-                            warm_throughput_per_second: float | None = None) -> PartitionLoad:
+                            warm_throughput_per_second: float | None = None, items_per_key: int = 1) -> PartitionLoad:
     """Place a request stream on partitions and serve it.
 
     ``distribution`` is a ``KeyDistribution`` (its keys and their cached hashes); ``request_keys`` the stream,
     indices into its keys (``distribution.sample(n, seed)``). ``table_capacity_per_second`` is the table's RCU
     (``kind="read"``) or WCU (``kind="write"``); each request costs ``units_per_request``.
     ``warm_throughput_per_second`` (today's modes): what the table can serve at once, if lower than its capacity.
+    ``items_per_key`` ("today"): the items each key's requests spread over (1: a key is one item, or a collection
+    DynamoDB cannot split).
     """
     checks.choice("mode", mode, MODES)
     checks.choice("kind", kind, PARTITION_CEILINGS_PER_SECOND)
+    items = checks.number("items_per_key", items_per_key, low=1, high=MAX_ITEMS_PER_KEY, integer=True)
     capacity = _check_positive("table_capacity_per_second", table_capacity_per_second)
-    duration = _check_positive("duration_seconds", duration_seconds)
-    unit = _check_positive("units_per_request", units_per_request)
+    duration = _check_positive("duration_seconds", duration_seconds, MAX_SIMULATED_SECONDS)
+    unit = _check_positive("units_per_request", units_per_request, MAX_UNITS_PER_REQUEST)
+    partition_count = _check_partition_count(partition_count)
     warm = capacity if warm_throughput_per_second is None else _check_positive("warm_throughput_per_second",
                                                                               warm_throughput_per_second)
     if not all(hasattr(distribution, name) for name in ("keys", "hashes")):
@@ -195,10 +226,10 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
     hottest = int(np.argmax(per_key))
     if mode == "2017":
         served = np.minimum(demand, share)
-    elif mode == "today_with_lsi":  # adaptive capacity, no split for heat: the ceiling binds per partition
+    elif mode == "today_no_isolation":  # adaptive capacity, no isolation: the ceiling binds per partition
         served = serve(demand, ceiling, at_once)
-    else:  # today: adaptive capacity and split for heat: the ceiling binds per key
-        served_per_key = serve(per_key * (unit / duration), ceiling, at_once)
+    else:  # today: adaptive capacity and split for heat: the ceiling binds per item, items_per_key of them a key
+        served_per_key = serve(per_key * (unit / duration), ceiling * items, at_once)
         served = np.bincount(key_partition, weights=served_per_key, minlength=partition_count)
     served = np.minimum(served, demand)  # float safety: never serve more than asked
     if mode == "today":
@@ -218,7 +249,8 @@ def simulate_partition_load(distribution: Any, request_keys: np.ndarray, *, part
 
 def keys_per_partition(partition_key_values: Iterable[Any], partition_count: int) -> np.ndarray:
     """How many of these keys (e.g. a table's items) land on each partition, per the model."""
-    values = list(partition_key_values)
+    partition_count = _check_partition_count(partition_count)
+    values = checks.sequence_of("partition_key_values", partition_key_values, max_length=MAX_HASHED_KEYS)
     if not values:
         raise ValueError(tr("partition_key_values must hold at least one key, got an empty list"))
     return np.bincount(partition_indices(values, partition_count), minlength=partition_count)

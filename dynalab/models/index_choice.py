@@ -6,8 +6,10 @@ Two ways to find "the items of this partition whose ``status`` is ``open``":
   the filter throws most away (Query.FilterExpression.html, read-write-operations.html): the filter saves network,
   not capacity. Writes cost nothing extra.
 * **index**: a (sparse) secondary index keyed on ``status``. A Query on it reads only the matching index entries,
-  but every table write that puts, changes or removes an index entry also writes the index (GSI.html [A23];
-  ``../shared/reference/dynamodb-facts.md`` section 1), and the index's entries are stored (and billed) too.
+  but every table write that puts, changes or removes an index entry also writes the index
+  [src:gsi-index-write-rules], and the index's entries are stored (and billed) too [src:gsi-storage-billed]. A GSI
+  Query cannot fetch what its projection lacks [src:gsi-no-fetch]: with a KEYS_ONLY (or too narrow INCLUDE) index
+  each match costs a GetItem of the item too (``fetch_item_size_bytes``).
 
 The table's own writes are the same both ways and are left out. Reads are priced as read request units, writes as
 write request units (on-demand), or, with ``mode="provisioned"``, as capacity held at exactly the average rate (100 %
@@ -15,10 +17,11 @@ utilisation: the cheapest provisioned capacity can ever be; real tables hold mor
 different prices (a WCU costs 5x an RCU), so the comparison is in dollars (``dynalab.models.pricing``), never in
 summed units.
 
-What this model does not count, and says so: a write that changes an indexed key costs two index writes (delete +
-put), a write that leaves the index's attributes alone costs the index nothing; ``index_writes_per_second`` is the
-caller's count of index-entry writes (a put of a matching item is one). The index entry's size comes from the caller
-too (``dynalab.models.indexes`` computes it from the projection).
+``index_writes_per_second`` is the caller's count of index-entry writes; ``sparse_index_writes_per_second`` counts
+them for a sparse index's life cycle: each item that enters the index is put (1 write), rewritten by every update
+of a projected attribute while it is there (1 write each), and deleted when the indexed attribute is removed (1
+write) [src:gsi-index-write-rules]. (A write that changes an indexed key's value costs two: delete + put.) The index
+entry's size comes from the caller too (``dynalab.models.indexes`` computes it from the projection).
 """
 
 from __future__ import annotations
@@ -31,11 +34,12 @@ import numpy as np
 
 from dynalab.i18n import tr
 from dynalab.models import checks
-from dynalab.models.capacity import CONSISTENCIES, page_read_units, write_units
+from dynalab.models.capacity import CONSISTENCIES, page_read_units, read_units, write_units
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 from dynalab.models.quotas import PAGE_LIMIT_BYTES, STORAGE_OVERHEAD_BYTES_PER_ITEM
 
-__all__ = ["HOURS_PER_MONTH", "MODES", "IndexChoice", "crossover_curve", "filter_or_index", "query_read_units_for"]
+__all__ = ["HOURS_PER_MONTH", "MODES", "IndexChoice", "crossover_curve", "filter_or_index", "query_read_units_for",
+           "sparse_index_writes_per_second"]
 
 #: The month of the AWS Pricing Calculator: 730 hours.
 HOURS_PER_MONTH = 730.0
@@ -49,6 +53,19 @@ def _whole(name: str, value: object, low: int = 0) -> int:
 
 def _number(name: str, value: object, low: float = 0.0, high: float = math.inf) -> float:
     return float(checks.number(name, value, low=low, high=None if high == math.inf else high))
+
+
+def sparse_index_writes_per_second(selectivity: float, items_written_per_second: float, *,
+                                   updates_while_indexed: int = 0) -> float:
+    """Index-entry writes per second of a sparse index holding ``selectivity`` of the items written: each such item
+    is put into the index when it gets the indexed attribute (1 write), rewritten by each of its
+    ``updates_while_indexed`` updates of a projected attribute (1 write each) and deleted when the attribute is
+    removed (1 write) [src:gsi-index-write-rules]. 5 % of 10 orders a second, each updated once while open:
+    0.05 x 10 x (1 + 1 + 1) = 1.5 index writes a second."""
+    share = _number("selectivity", selectivity, 0.0, 1.0)
+    rate = _number("items_written_per_second", items_written_per_second)
+    updates = checks.number("updates_while_indexed", updates_while_indexed, low=0, high=10_000, integer=True)
+    return share * rate * (2 + updates)
 
 
 def query_read_units_for(item_count: float, item_size_bytes: int, consistency: str = "eventual") -> float:
@@ -131,6 +148,7 @@ def filter_or_index(
     consistency: str = "eventual",
     mode: str = "on_demand",
     prices: Prices = DEFAULT_PRICES,
+    fetch_item_size_bytes: int | None = None,
 ) -> IndexChoice:
     """Dollars a month to answer one query pattern by filtering a partition, and by an index.
 
@@ -138,7 +156,8 @@ def filter_or_index(
     (0 to 1) match, and the index Query reads only those, as entries of ``index_entry_size_bytes``.
     ``index_writes_per_second`` index-entry writes (each ``write_units(index_entry_size_bytes)``) and
     ``index_item_count`` stored entries (each plus 100 B of overhead) are what the index adds.
-    A GSI reads eventually consistent only; pass ``consistency="strong"`` for an LSI.
+    A GSI reads eventually consistent only; pass ``consistency="strong"`` for an LSI. ``fetch_item_size_bytes``: the
+    index does not project what the query needs (KEYS_ONLY), so each match is also read with a GetItem of that size.
     """
     reads = _whole("items_read_per_query", items_read_per_query, 1)
     size = _whole("item_size_bytes", item_size_bytes, 1)
@@ -152,6 +171,9 @@ def filter_or_index(
         raise TypeError(tr("prices must be a dynalab.models.pricing.Prices, got {type}", type=type(prices).__name__))
     filter_units = query_read_units_for(reads, size, consistency)
     index_units = query_read_units_for(share * reads, entry, consistency)
+    if fetch_item_size_bytes is not None:  # a GSI cannot fetch from the table: a GetItem per match
+        fetched = checks.size_bytes("fetch_item_size_bytes", fetch_item_size_bytes, low=1)
+        index_units += share * reads * read_units(fetched, consistency)
     write_each = write_units(entry)
     read_dollar, write_dollar = _unit_dollars("read", mode, prices), _unit_dollars("write", mode, prices)
     fixed = index_rate * write_each * write_dollar + stored * (entry + STORAGE_OVERHEAD_BYTES_PER_ITEM) / _GB \
@@ -172,11 +194,13 @@ def filter_or_index(
 
 
 def crossover_curve(selectivities: Sequence[float] | np.ndarray, *, writes_per_second: float,
-                    table_item_count: int = 0, **pattern: object) -> np.ndarray:
+                    table_item_count: int = 0, updates_while_indexed: int = 0, **pattern: object) -> np.ndarray:
     """The crossover (queries per second above which the index is cheaper) for each selectivity.
 
-    A sparse index holds only the matching items, so at selectivity s it gets ``s x writes_per_second`` index
-    writes and ``s x table_item_count`` entries; the other arguments go to ``filter_or_index``.
+    ``writes_per_second`` items (orders) are written a second; a sparse index holds the share ``s`` of them that
+    match, so it pays ``sparse_index_writes_per_second(s, writes_per_second, updates_while_indexed=...)`` index
+    writes (the put, the updates of projected attributes, the delete when the attribute is removed) and stores
+    ``s x table_item_count`` entries; the other arguments go to ``filter_or_index``.
     """
     values = np.asarray(selectivities, dtype=float)
     if values.ndim != 1 or values.size == 0:
@@ -185,7 +209,8 @@ def crossover_curve(selectivities: Sequence[float] | np.ndarray, *, writes_per_s
     items = _whole("table_item_count", table_item_count)
     pattern.setdefault("queries_per_second", 1.0)
     return np.array([
-        filter_or_index(selectivity=float(s), index_writes_per_second=float(s) * writes,
+        filter_or_index(selectivity=float(s), index_writes_per_second=sparse_index_writes_per_second(
+            float(s), writes, updates_while_indexed=updates_while_indexed),
                         index_item_count=round(float(s) * items), **pattern).crossover_queries_per_second
         for s in values
     ])

@@ -1,8 +1,7 @@
 """What a write costs a secondary index: index entries, their sizes, and the write units each index pays.
 
-The rules (GSI.html "Provisioned throughput considerations for Global Secondary Indexes", LSI.html "Provisioned
-throughput considerations for Local Secondary Indexes" [A23], re-read in the current guide 2026-12;
-``../shared/reference/dynamodb-facts.md`` §1):
+The rules ([src:gsi-index-write-rules], [src:sparse-indexes], [src:gsi-storage-billed],
+[src:lsi-strong-reads-table-capacity]):
 
 * An **index entry** holds the table's key attributes and the index's key attributes, plus, by the index's
   projection: **KEYS_ONLY** nothing more; **INCLUDE** the named non-key attributes (those the item has); **ALL**
@@ -14,10 +13,14 @@ throughput considerations for Local Secondary Indexes" [A23], re-read in the cur
   - **nothing** when the item is in the index neither before nor after, or its entry does not change;
   - **one write** (a put) when the item enters the index (a new item, or an update that defines the index key),
     or its entry changes while its index key stays (an update of a projected attribute);
-  - **one write** (a delete) when the item leaves the index (deleted, or its index key attribute removed);
+  - **one write** (a delete) when the item leaves the index (deleted, or its indexed attribute removed: "one write
+    is required to delete the old item projection from the index");
   - **two writes** (a delete of the old entry and a put of the new one) when an indexed key attribute changes.
 * A GSI pays from its own provisioned write capacity; an LSI's writes are charged to the table's capacity.
   The same per-write rules apply to both.
+* A GSI's key may have **several attributes**: up to 4 for its partition key and up to 4 for its sort key
+  (multi-attribute keys, Nov 2025 [src:gsi-multi-attribute-keys]); an item is in the index only if it has every one
+  of them. An LSI keeps the table's partition key and one sort key of its own.
 * The guide states no transactional rate for index writes: ``index_write_units`` charges the standard rate
   (dynalab's model, stated as such).
 
@@ -38,6 +41,7 @@ from typing import Any
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.capacity import write_units
+from dynalab.models.quotas import GSI_MAX_PARTITION_KEY_ATTRIBUTES, GSI_MAX_SORT_KEY_ATTRIBUTES
 from dynalab.models.sizing import item_size, typed_item_size
 
 __all__ = [
@@ -68,8 +72,11 @@ def _checked_projection(projection_type: Any) -> str:
 class SecondaryIndex:
     """One secondary index of a table, as DynamoDB's CreateTable/DescribeTable describe it.
 
-    ``key_attributes``: the index's partition key, then its sort key if any. ``non_key_attributes``: the
-    attributes an INCLUDE projection adds. ``is_global``: a GSI (own capacity) or an LSI (the table's capacity).
+    ``key_attributes``: the index's partition-key attributes, then its sort-key attributes; the first
+    ``partition_key_count`` of them form the partition key (a GSI: 1 to 4 partition-key and 0 to 4 sort-key attributes,
+    multi-attribute keys [src:gsi-multi-attribute-keys]; an LSI: the table's partition key and one sort key).
+    ``non_key_attributes``: the attributes an INCLUDE projection adds. ``is_global``: a GSI (own capacity) or an LSI
+    (the table's capacity).
     """
 
     name: str
@@ -77,43 +84,80 @@ class SecondaryIndex:
     projection_type: str = "ALL"
     non_key_attributes: tuple[str, ...] = ()
     is_global: bool = True
+    partition_key_count: int = 1
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(tr("name must be the index's name (a non-empty string); got {name!r}", name=self.name))
+        allowed = tr("the index's partition-key attributes, then its sort-key attributes (a GSI: 1 to {pk} and 0 to "
+                     "{sk}; an LSI: 2)", pk=GSI_MAX_PARTITION_KEY_ATTRIBUTES, sk=GSI_MAX_SORT_KEY_ATTRIBUTES)
         if isinstance(self.key_attributes, str) or not isinstance(self.key_attributes, list | tuple):
-            raise TypeError(tr("key_attributes must be the index's partition key and optional sort key (1 or 2 "
-                               "attribute names); got {key_attributes!r:.60}", key_attributes=self.key_attributes))
+            raise TypeError(tr("key_attributes must be {allowed}; got {key_attributes!r:.60}", allowed=allowed,
+                               key_attributes=self.key_attributes))
         keys = tuple(self.key_attributes)
-        if not 1 <= len(keys) <= 2 or not all(isinstance(k, str) and k for k in keys):
-            raise ValueError(tr("key_attributes must be the index's partition key and optional sort key (1 or 2 "
-                                "attribute names); got {key_attributes!r}", key_attributes=self.key_attributes))
+        if not keys or not all(isinstance(k, str) and k for k in keys) or len(set(keys)) != len(keys):
+            raise ValueError(tr("key_attributes must be {allowed}, distinct names; got {key_attributes!r}",
+                                allowed=allowed, key_attributes=self.key_attributes))
         object.__setattr__(self, "key_attributes", keys)
+        if not isinstance(self.is_global, bool):
+            raise TypeError(tr("is_global must be True or False; got {is_global!r:.60}", is_global=self.is_global))
+        count = self.partition_key_count
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise TypeError(tr("partition_key_count must be how many of key_attributes form the partition key (an "
+                               "int); got {partition_key_count!r:.60}", partition_key_count=count))
+        sort_count = len(keys) - count
+        if self.is_global:
+            fits = 1 <= count <= GSI_MAX_PARTITION_KEY_ATTRIBUTES and 0 <= sort_count <= GSI_MAX_SORT_KEY_ATTRIBUTES
+        else:
+            fits = count == 1 and sort_count == 1
+        if not fits:
+            kind = tr("a GSI's (is_global=True)") if self.is_global else tr("an LSI's (is_global=False)")
+            raise ValueError(tr("{kind} key has {count!r} partition-key (partition_key_count) and {sort_count} "
+                                "sort-key attribute(s); allowed: {allowed}", kind=kind, count=count,
+                                sort_count=max(sort_count, 0), allowed=allowed))
         _checked_projection(self.projection_type)
         if isinstance(self.non_key_attributes, str) or not isinstance(self.non_key_attributes, list | tuple) \
                 or not all(isinstance(name, str) and name for name in self.non_key_attributes):
             raise TypeError(tr("non_key_attributes must be a tuple of attribute names; got {non_key_attributes!r:.60}",
                                non_key_attributes=self.non_key_attributes))
-        if not isinstance(self.is_global, bool):
-            raise TypeError(tr("is_global must be True or False; got {is_global!r:.60}", is_global=self.is_global))
         extra = tuple(self.non_key_attributes)
         if extra and self.projection_type != "INCLUDE":
             raise ValueError(tr("non_key_attributes apply to projection_type 'INCLUDE' only; got {extra!r} with "
                                 "{projection_type!r}", extra=extra, projection_type=self.projection_type))
         object.__setattr__(self, "non_key_attributes", extra)
 
+    @property
+    def partition_key_attributes(self) -> tuple[str, ...]:
+        return self.key_attributes[:self.partition_key_count]
+
+    @property
+    def sort_key_attributes(self) -> tuple[str, ...]:
+        return self.key_attributes[self.partition_key_count:]
+
+    def describe(self) -> str:
+        """The index's key in words: "by-x (GSI): partition key (a, b), sort key (c)"."""
+        sort = (tr(", sort key ({names})", names=", ".join(self.sort_key_attributes)) if self.sort_key_attributes
+                else "")
+        return tr("{name} ({kind}): partition key ({names}){sort}, projection {projection}", name=self.name,
+                  kind="GSI" if self.is_global else "LSI", names=", ".join(self.partition_key_attributes), sort=sort,
+                  projection=self.projection_type)
+
     @classmethod
     def from_description(cls, description: Mapping[str, Any], *, is_global: bool) -> SecondaryIndex:
-        """From one entry of DescribeTable's ``GlobalSecondaryIndexes`` or ``LocalSecondaryIndexes``."""
-        schema = sorted(description["KeySchema"], key=lambda part: part["KeyType"] != "HASH")
+        """From one entry of DescribeTable's ``GlobalSecondaryIndexes`` or ``LocalSecondaryIndexes``: a KeySchema of
+        HASH then RANGE elements, several of each for a multi-attribute GSI key (their order kept)."""
+        schema = description["KeySchema"]
+        hashes = [part["AttributeName"] for part in schema if part["KeyType"] == "HASH"]
+        ranges = [part["AttributeName"] for part in schema if part["KeyType"] == "RANGE"]
         projection = description.get("Projection") or {}
         kind = projection.get("ProjectionType", "ALL")
         return cls(
             name=description["IndexName"],
-            key_attributes=tuple(part["AttributeName"] for part in schema),
+            key_attributes=tuple(hashes + ranges),
             projection_type=kind,
             non_key_attributes=tuple(projection.get("NonKeyAttributes") or ()) if kind == "INCLUDE" else (),
             is_global=is_global,
+            partition_key_count=len(hashes),
         )
 
 

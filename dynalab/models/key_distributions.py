@@ -1,6 +1,6 @@
 """Request streams over partition-key values: the good and bad keys of the article's cardinality table.
 
-The table (bp-partition-key-uniform-load.html, quoted in the second source article):
+The table ([src:cardinality-table], quoted in the second source article):
 
 | partition key value | uniformity |
 |---|---|
@@ -29,10 +29,17 @@ import numpy as np
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models._shown import Shown
-from dynalab.models.partitions import key_hashes
+from dynalab.models.partitions import MAX_HASHED_KEYS, key_hashes
 
 #: The longest request stream ``sample`` draws (it is held in memory: 10 million int64 are 80 MB).
 MAX_SAMPLED_REQUESTS = 10_000_000
+#: dynalab's bound on a vocabulary's distinct keys (users, devices): each is made and hashed in Python (a million
+#: took 6 s), so it is the most ``key_hashes`` hashes at once; the lesson's defaults are 100,000 users and 10,000
+#: devices.
+MAX_DISTINCT_KEYS = MAX_HASHED_KEYS
+#: distributions kept by ``key_distribution`` (the least recently used goes first): a slider over ``users`` made a
+#: new one per value, each held for good (100,000 users are about 10 MB)
+CACHED_DISTRIBUTIONS = 8
 
 __all__ = [
     "CARDINALITY_TABLE",
@@ -99,7 +106,8 @@ class KeyDistribution:
 
 
 def _whole(name: str, value: Any, minimum: int, maximum: int) -> int:
-    return checks.number(name, value, low=minimum, high=maximum, integer=True)
+    unit = N_("dynalab's simulation limit") if maximum == MAX_DISTINCT_KEYS else ""
+    return checks.number(name, value, low=minimum, high=maximum, integer=True, unit=unit)
 
 
 def _real(name: str, value: Any, minimum: float, maximum: float) -> float:
@@ -113,7 +121,7 @@ def _normalised(weights: np.ndarray) -> np.ndarray:
 
 def user_ids(users: int = 100_000) -> KeyDistribution:
     """Many users, each about as active as the others: good."""
-    count = _whole("users", users, 1, 10_000_000)
+    count = _whole("users", users, 1, MAX_DISTINCT_KEYS)
     return KeyDistribution("user_ids", tr("user ID, {count:,} users equally active", count=count), "good",
                            tuple(f"user-{i:07d}" for i in range(count)), np.full(count, 1.0 / count))
 
@@ -136,6 +144,7 @@ def creation_dates(days: int = 30, recent_share: float = 0.5, today: date = date
     next (new items are the busy ones), so today's date takes the bulk: bad."""
     count = _whole("days", days, 1, 36_600)
     share = _real("recent_share", recent_share, 0.0, 1.0)
+    checks.instance("today", today, date)
     keys = tuple((today - timedelta(days=age)).isoformat() for age in range(count))
     return KeyDistribution("creation_dates", tr("creation date rounded to the day, last {count} days",
                                                 count=count), "bad", keys,
@@ -145,7 +154,7 @@ def creation_dates(days: int = 30, recent_share: float = 0.5, today: date = date
 def device_ids(devices: int = 10_000, zipf_exponent: float = 0.0) -> KeyDistribution:
     """Device IDs; device of rank r gets weight 1 / r**zipf_exponent. 0 = all devices alike (good); around 1.2
     or more, a few devices carry most of the traffic (bad)."""
-    count = _whole("devices", devices, 1, 10_000_000)
+    count = _whole("devices", devices, 1, MAX_DISTINCT_KEYS)
     exponent = _real("zipf_exponent", zipf_exponent, 0.0, 5.0)
     weights = 1.0 / np.arange(1, count + 1, dtype=np.float64) ** exponent
     skewed = exponent > 0
@@ -192,5 +201,9 @@ def key_distribution(name: str, **parameters: Any) -> KeyDistribution:
                                                parameter=parameter, value=value)) from None
     cache_key = (name, tuple(sorted(parameters.items())))
     if cache_key not in _CACHE:
-        _CACHE[cache_key] = DISTRIBUTIONS[name](**parameters)
+        made = DISTRIBUTIONS[name](**parameters)  # checks first: a refused value leaves the cache as it was
+        while len(_CACHE) >= CACHED_DISTRIBUTIONS:
+            del _CACHE[next(iter(_CACHE))]
+        _CACHE[cache_key] = made
+    _CACHE[cache_key] = _CACHE.pop(cache_key)  # the most recently used goes last, so it is evicted last
     return _CACHE[cache_key]

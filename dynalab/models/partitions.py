@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -33,7 +34,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from dynalab.i18n import tr
+from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.quotas import (
     MODEL_MAX_CAPACITY_UNITS,
@@ -44,6 +45,9 @@ from dynalab.models.quotas import (
 )
 
 __all__ = [
+    "MAX_GRID_CELLS",
+    "MAX_HASHED_KEYS",
+    "MAX_SPLIT_STEPS",
     "PARTITION_MAX_READ_CAPACITY_UNITS",
     "PARTITION_MAX_SIZE_GB",
     "PARTITION_MAX_WRITE_CAPACITY_UNITS",
@@ -60,6 +64,7 @@ __all__ = [
     "size_partitions",
     "split_history",
     "throughput_partitions",
+    "warm_throughput_after",
 ]
 
 #: per-partition ceilings, still documented today (burst-adaptive-capacity.html)
@@ -70,6 +75,15 @@ PARTITION_MAX_SIZE_GB = PARTITION_MAX_SIZE_GB_2017
 
 Rounding = Literal["sum_then_round", "round_each_term"]
 ROUNDINGS: tuple[str, ...] = ("sum_then_round", "round_each_term")
+
+
+#: dynalab's bounds (not AWS limits): the steps ``split_history`` replays (each is checked and replayed in Python;
+#: a lesson shows a handful) and the keys ``key_hashes`` hashes in one call (md5 in Python, about 3 µs a key: 200,000
+#: take about 0.6 s; a million took 4 s).
+MAX_SPLIT_STEPS = 1_000
+MAX_HASHED_KEYS = 200_000
+#: dynalab's bound on ``rounding_differences``'s grid: each cell is two exact partition counts, about 40 µs
+MAX_GRID_CELLS = 10_000
 
 
 def _amount(name: str, value: Any) -> Fraction:
@@ -211,9 +225,12 @@ def rounding_differences(read_capacity_units: Iterable[float],
     They differ exactly when both terms have a fractional part and those parts add up to at most 1
     (RCU 1,000 / WCU 100: 0.33 + 0.1 -> 1 partition summed, 1 + 1 = 2 per term).
     """
-    writes = list(write_capacity_units)
+    reads = checks.sequence_of("read_capacity_units", read_capacity_units, max_length=MAX_GRID_CELLS)
+    writes = checks.sequence_of("write_capacity_units", write_capacity_units, max_length=MAX_GRID_CELLS)
+    checks.number("len(read_capacity_units) × len(write_capacity_units)", len(reads) * len(writes),
+                  high=MAX_GRID_CELLS, integer=True, unit=N_("dynalab's simulation limit"))
     found = []
-    for rcu in read_capacity_units:
+    for rcu in reads:
         for wcu in writes:
             summed = throughput_partitions(rcu, wcu)
             per_term = throughput_partitions(rcu, wcu, "round_each_term")
@@ -235,6 +252,10 @@ class SplitStep(_EvenShare):
     size_gb: float
     required_partitions: int  # what a new table with these settings would get
     partitions: int  # what this table has, after its history
+    #: today: the warm throughput after this step (what the table serves at once): it rises with the provisioned
+    #: capacity and is never decreased [src:warm-throughput], [src:warm-throughput-no-decrease-billed]
+    warm_read_units_per_second: float = 0.0
+    warm_write_units_per_second: float = 0.0
 
     @property
     def extra_partitions(self) -> int:
@@ -259,11 +280,12 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
     just enough. In the 2017 model partitions never merge, so scaling down keeps them all, each with a thinner share.
     """
     _check_growth(growth)
-    states = checks.sequence_of("states", states)
+    states = checks.sequence_of("states", states, max_length=MAX_SPLIT_STEPS)
     if not states:
         raise ValueError(tr("states must hold at least one (RCU, WCU, GB) step, got an empty sequence"))
     steps: list[SplitStep] = []
     partitions = 0
+    warm_read = warm_write = 0.0
     for number, state in enumerate(states):
         shape = len(state) if isinstance(state, tuple | list) else None
         if shape == 4:
@@ -275,8 +297,18 @@ def split_history(states: Sequence[tuple[str, float, float, float]] | Sequence[t
                                 number=number, state=state))
         required = partition_count(rcu, wcu, size)
         partitions = required if number == 0 else partitions_after_split(partitions, required, growth)
-        steps.append(SplitStep(str(label), rcu, wcu, size, required, partitions))
+        warm_read, warm_write = warm_throughput_after(warm_read, rcu), warm_throughput_after(warm_write, wcu)
+        steps.append(SplitStep(str(label), rcu, wcu, size, required, partitions, warm_read, warm_write))
     return steps
+
+
+def warm_throughput_after(warm_units_per_second: float, provisioned_units: float) -> float:
+    """Today: a table's warm throughput after its capacity is set to ``provisioned_units``: raising the capacity
+    past the warm throughput raises it; lowering the capacity leaves it, since "once increased, warm throughput
+    values cannot be decreased" (pre-warming it in advance is billed) [src:warm-throughput-no-decrease-billed]."""
+    warm = checks.number("warm_units_per_second", warm_units_per_second, low=0, high=MODEL_MAX_CAPACITY_UNITS)
+    provisioned = checks.number("provisioned_units", provisioned_units, low=0, high=MODEL_MAX_CAPACITY_UNITS)
+    return float(max(warm, provisioned))
 
 
 def partitions_after_split(current_partitions: int, required_partitions: int, growth: Growth = "double") -> int:
@@ -372,7 +404,8 @@ def key_hashes(partition_key_values: Iterable[Any]) -> np.ndarray:
         raise checks.ParameterTypeError(
             tr("partition_key_values must be a list of key values, got {type} {partition_key_values!r:.60}",
                type=type(partition_key_values).__name__, partition_key_values=partition_key_values))
-    values = list(partition_key_values)
+    values = list(itertools.islice(partition_key_values, MAX_HASHED_KEYS + 1))  # a generator may never end
+    checks.sequence_of("partition_key_values", values, max_length=MAX_HASHED_KEYS)
     try:
         return np.fromiter((_hash32(key_bytes(v)) for v in values), dtype=np.uint64, count=len(values))
     except (TypeError, ValueError) as error:

@@ -9,7 +9,10 @@ Pure: a design is a plain dict (``dynalab.plan_table`` also reads it from a YAML
   entry from the projection: ALL, KEYS_ONLY, INCLUDE), two when the write changes the index key (delete + put);
 * partitions: ``dynalab.models.partitions`` (the **2017 model**, labelled), and today's per-partition ceilings
   (3,000 read / 1,000 write units per second, ``dynalab.models.quotas``) as hot-key flags;
-* dollars: ``dynalab.models.pricing`` (the 2026-12 price table), 730 hours a month (``quotas.HOURS_PER_MONTH``).
+* dollars: ``dynalab.models.pricing`` (the 2026-12 price table), 730 hours a month (``quotas.HOURS_PER_MONTH``);
+  storage counts the table and every index (an index item is billed too, with its 100 B of overhead
+  [src:gsi-storage-billed]), without the 25 GB free tier, which is per account and Region and shared by every table
+  [src:prices-storage-free-tier].
 
 The design (the example is ``data/designs/orders.yaml``)::
 
@@ -54,12 +57,15 @@ from dynalab.models.pricing import DEFAULT_PRICES, Prices, on_demand_cost, provi
 from dynalab.models.quotas import (
     BATCH_GET_MAX_KEYS,
     BATCH_WRITE_MAX_REQUESTS,
+    GLOBAL_SECONDARY_INDEXES_PER_TABLE,
     HOURS_PER_MONTH,
     MAX_ITEM_SIZE_BYTES,
+    MODEL_MAX_SIZE_GB,
     PAGE_LIMIT_BYTES,
     PARTITION_MAX_READ_UNITS_PER_SECOND,
     PARTITION_MAX_WRITE_UNITS_PER_SECOND,
     SECONDS_PER_HOUR,
+    STORAGE_OVERHEAD_BYTES_PER_ITEM,
     TABLE_NAME_LENGTHS,
     TABLE_NAME_PATTERN,
     TRANSACTION_MAX_ACTIONS,
@@ -96,11 +102,16 @@ PARTITION_MODEL = Shown(N_("2017 model (archived GuidelinesForTables.md): max(ce
 DEFAULT_TABLE_KEY_BYTES = 32
 DEFAULT_INDEX_KEY_BYTES = 24
 
-#: the most items a planned Query or Scan may read per request (a bound on the planner's page arithmetic)
+#: dynalab's bounds on a design (the planner's own, not AWS limits): the items a planned Query or Scan reads per
+#: request, the 1 MB pages they fill (each page is priced on its own: 10**7 items of 400 KB, 3.3 million pages,
+#: took 28 s), the patterns of one design and their rates (a billion requests a second)
 MAX_QUERY_ITEMS = 10_000_000
+MAX_QUERY_PAGES = 1_000
+MAX_PATTERNS = 100
+MAX_REQUESTS_PER_SECOND = 10**9
 
 _TABLE_FIELDS = ("name", "partition_key", "sort_key", "size_gb", "key_bytes")
-_INDEX_FIELDS = ("name", "projection", "partition_key", "sort_key", "key_bytes", "projected_bytes", "keys")
+_INDEX_FIELDS = ("name", "projection", "partition_key", "sort_key", "key_bytes", "projected_bytes", "keys", "size_gb")
 _TOP_FIELDS = ("table", "indexes", "patterns")
 #: fields each operation takes besides name, operation, per_second and keys
 _PATTERN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -167,11 +178,11 @@ def _integer(where: str, field_name: str, value: Any, low: int, high: int | None
     return int(value)
 
 
-def _number(where: str, field_name: str, value: Any, low: float = 0.0) -> float:
+def _number(where: str, field_name: str, value: Any, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) \
-            or not math.isfinite(float(value)) or float(value) < low:
-        raise _fail(where, tr("{field_name} must be a finite number >= {low:g}; got {value!r}",
-                              field_name=field_name, low=low, value=value))
+            or not math.isfinite(float(value)) or not 0 <= float(value) <= high:
+        raise _fail(where, tr("{field_name} must be a finite number from 0 to {high:,}; got {value!r}",
+                              field_name=field_name, high=high, value=value))
     return float(value)
 
 
@@ -202,6 +213,7 @@ class IndexDesign:
     key_bytes: int  # the index's key attributes, names + values
     projected_bytes: int  # INCLUDE: the non-key attributes projected (0 for ALL and KEYS_ONLY)
     keys: int  # distinct values of the index partition key the writes spread over (1: the worst case)
+    size_gb: float | None = None  # the index's storage, if the design gives it (else estimated by the plan)
 
     def entry_bytes(self, item_bytes: int, table_key_bytes: int) -> int:
         """The size of this index's entry for a table item of ``item_bytes`` (``dynalab.models.indexes``)."""
@@ -217,7 +229,7 @@ def _table(spec: Any) -> TableDesign:
         name=_name(where, "name", spec["name"]),
         partition_key=_attribute(where, "partition_key", spec["partition_key"]),
         sort_key=None if sort_key is None else _attribute(where, "sort_key", sort_key),
-        size_gb=_number(where, "size_gb", spec.get("size_gb", 0)),
+        size_gb=_number(where, "size_gb", spec.get("size_gb", 0), MODEL_MAX_SIZE_GB),
         key_bytes=_bytes(where, "key_bytes", spec.get("key_bytes", DEFAULT_TABLE_KEY_BYTES)),
     )
 
@@ -245,6 +257,7 @@ def _index(spec: Any, number: int) -> IndexDesign:
         projected_bytes=(_integer(where, "projected_bytes", spec["projected_bytes"], 0, MAX_ITEM_SIZE_BYTES)
                          if projection == "INCLUDE" else 0),
         keys=_integer(where, "keys", spec.get("keys", 1), 1),
+        size_gb=None if spec.get("size_gb") is None else _number(where, "size_gb", spec["size_gb"]),
     )
 
 
@@ -456,10 +469,41 @@ class TablePlan:
         return [load for load in self.key_loads if load.hot]
 
     # ---- dollars
+    def storage_gb_by_resource(self) -> dict[str, float]:
+        """GB stored by the table and by each index: an index's own ``size_gb`` if the design gives it; else, for
+        an ALL projection, the table's size (every entry is the whole item); for KEYS_ONLY / INCLUDE, the table's
+        size scaled by (entry + 100 B) / (item + 100 B) for the largest item a write pattern puts into it (the whole
+        table's size when no pattern writes it: an upper bound) [src:gsi-storage-billed]."""
+        sizes = {"table": self.table.size_gb}
+        for index in self.indexes:
+            if index.size_gb is not None:
+                sizes[index.name] = index.size_gb
+                continue
+            written = [p.request.get("item_bytes") or p.request.get("after_bytes") or 0 for p in self.patterns
+                       if index.name in p.index_write_units]
+            item = max(written, default=0)
+            if index.projection == "ALL" or not item:
+                sizes[index.name] = self.table.size_gb
+            else:
+                entry = index.entry_bytes(item, self.table.key_bytes)
+                sizes[index.name] = self.table.size_gb * (entry + STORAGE_OVERHEAD_BYTES_PER_ITEM) / (
+                    item + STORAGE_OVERHEAD_BYTES_PER_ITEM)
+        return sizes
+
+    @property
+    def storage_gb(self) -> float:
+        return sum(self.storage_gb_by_resource().values())
+
     @property
     def storage_dollars_per_month(self) -> float:
-        """Storage, priced separately from capacity (the first 25 GB free)."""
-        return self.prices.storage_per_month(self.table.size_gb)
+        """Storage of the table and its indexes, priced separately from capacity, without the free tier (25 GB a
+        month per account and Region, shared by every table: a plan for one table does not count on it)."""
+        return self.prices.storage_per_month(self.storage_gb, free_tier=False)
+
+    @property
+    def storage_dollars_with_free_tier(self) -> float:
+        """The same storage if this table had the account's 25 GB free tier to itself."""
+        return self.prices.storage_per_month(self.storage_gb)
 
     def monthly_bill(self, mode: str = "provisioned", target_utilization: float | None = None) -> MonthlyBill:
         """The month's bill (730 hours) in ``mode``: "provisioned" holds capacity at the planned units (or, with
@@ -541,12 +585,16 @@ class TablePlan:
                                                                     "1,000 write units/s on one key)")]
         provisioned, on_demand = self.monthly_bill("provisioned"), self.monthly_bill("on-demand")
         lines.append(tr("a month ({hours_per_month} h): provisioned ${provisioned_dollars:,.2f}, on-demand "
-                        "${on_demand_dollars:,.2f}; storage ${storage_dollars_per_month:,.2f} (break-even at "
-                        "{break_even_utilization:.1f} % average use)",
+                        "${on_demand_dollars:,.2f} (break-even at {break_even_utilization:.1f} % average use)",
                         hours_per_month=HOURS_PER_MONTH, provisioned_dollars=provisioned.capacity_dollars,
                         on_demand_dollars=on_demand.capacity_dollars,
-                        storage_dollars_per_month=self.storage_dollars_per_month,
                         break_even_utilization=self.break_even_utilization()))
+        sizes = self.storage_gb_by_resource()
+        lines.append(tr("storage {total:g} GB ({parts}): ${dollars:,.2f} a month; the 25 GB free tier is per account "
+                        "and Region, shared by every table (${free:,.2f} if this table had it alone)",
+                        total=round(self.storage_gb, 2), parts=" + ".join(
+                            f"{tr('table') if name == 'table' else name} {gb:g}" for name, gb in sizes.items()),
+                        dollars=self.storage_dollars_per_month, free=self.storage_dollars_with_free_tier))
         return "\n".join(lines)
 
 
@@ -594,7 +642,7 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
     spec = _fields(where, spec, _COMMON_FIELDS + _PATTERN_FIELDS[operation], ("name", "operation", "per_second"))
     if not isinstance(name, str) or not name.strip():
         raise _fail(where, tr("name must be non-empty text; got {name!r}", name=name))
-    per_second = _number(where, "per_second", spec["per_second"])
+    per_second = _number(where, "per_second", spec["per_second"], MAX_REQUESTS_PER_SECOND)
     keys = _integer(where, "keys", spec.get("keys", 1), 1)
     request: dict[str, Any] = {}
     table_read = table_write = 0.0
@@ -618,6 +666,11 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
                                       "partition key); got {count}", count=count))
             # an index read reads index entries: their size comes from the projection
             read_bytes = indexes[index].entry_bytes(item_bytes, table.key_bytes) if index else item_bytes
+            most = MAX_QUERY_PAGES * math.ceil(PAGE_LIMIT_BYTES / read_bytes)
+            if count > most:
+                raise _fail(where, tr("items must be at most {most:,} for entries of {read_bytes:,} B (dynalab's "
+                                      "planner follows at most {pages:,} pages of 1 MB a request); got {count:,}",
+                                      most=most, read_bytes=read_bytes, pages=MAX_QUERY_PAGES, count=count))
             pages = _pages(count, read_bytes)
             units = sum(page_read_units(page, consistency) for page in pages)
             request.update(items=count, index=index, read_bytes=read_bytes)
@@ -736,9 +789,11 @@ def plan_design(design: Mapping[str, Any], prices: Prices = DEFAULT_PRICES) -> T
     design = _fields(tr("design"), design, _TOP_FIELDS, ("table", "patterns"))
     table = _table(design["table"])
     raw_indexes = design.get("indexes") or []
-    if not isinstance(raw_indexes, Sequence) or isinstance(raw_indexes, str):
-        raise _fail(tr("design"), tr("indexes must be a list of index mappings; got {raw_indexes!r:.60}",
-                                 raw_indexes=raw_indexes))
+    if not isinstance(raw_indexes, Sequence) or isinstance(raw_indexes, str) \
+            or len(raw_indexes) > GLOBAL_SECONDARY_INDEXES_PER_TABLE:
+        raise _fail(tr("design"), tr("indexes must be a list of at most {most} index mappings (DynamoDB's quota of "
+                                     "global secondary indexes per table); got {raw_indexes!r:.60}",
+                                     most=GLOBAL_SECONDARY_INDEXES_PER_TABLE, raw_indexes=raw_indexes))
     indexes: dict[str, IndexDesign] = {}
     for number, spec in enumerate(raw_indexes):
         index = _index(spec, number)
@@ -746,9 +801,10 @@ def plan_design(design: Mapping[str, Any], prices: Prices = DEFAULT_PRICES) -> T
             raise _fail(tr("index {name!r}", name=index.name), tr("index names must be unique in a table"))
         indexes[index.name] = index
     raw_patterns = design["patterns"]
-    if not isinstance(raw_patterns, Sequence) or isinstance(raw_patterns, str) or not raw_patterns:
-        raise _fail(tr("design"), tr("patterns must be a non-empty list of access patterns; got {raw_patterns!r:.60}",
-                                 raw_patterns=raw_patterns))
+    if not isinstance(raw_patterns, Sequence) or isinstance(raw_patterns, str) or not 1 <= len(raw_patterns) \
+            <= MAX_PATTERNS:
+        raise _fail(tr("design"), tr("patterns must be a list of 1 to {most} access patterns (dynalab's planner "
+                                     "limit); got {raw_patterns!r:.60}", most=MAX_PATTERNS, raw_patterns=raw_patterns))
     patterns = [_pattern(spec, number, table, indexes) for number, spec in enumerate(raw_patterns)]
     names = [p.name for p in patterns]
     for name in names:

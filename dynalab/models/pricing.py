@@ -1,8 +1,9 @@
 """What a workload costs in provisioned mode (capacity-hours) and in on-demand mode (request units), in dollars.
 
 The price table (``DEFAULT_PRICES``), us-east-1, Standard table class, as read 2026-12 from several agreeing
-third-party readings of the AWS Price List (no stored AWS page renders the figures;
-``../shared/reference/dynamodb-facts.md`` section 0):
+third-party readings of the AWS Price List (no stored AWS page renders the figures) [src:prices-request-units],
+[src:prices-capacity-units], [src:prices-storage-free-tier], [src:stream-reads-billed-per-request],
+[src:lambda-get-records-free], [src:lambda-prices]:
 
 ==============================================  ===========================  ================================
 item                                            price                        source
@@ -19,9 +20,19 @@ Streams reads by a Lambda trigger               free                         (Co
 Lambda requests (invocations)                   $0.20 per million            "How AWS Pricing Works" whitepaper,
                                                                              Lambda section (1 M free a month)
 Lambda duration (x86)                           $0.00001667 per GB-second    same (400,000 GB-s free a month)
+global tables: replicated write request units   = on-demand write units      "priced the same as single-Region
+(rWRU) and capacity units (rWCU)                                             write units" (global-tables-
+                                                                             billing) [src:rwru-priced-as-wru]
+data transfer to another Region (us-east-1)     $0.02 per GB                 third-party readings of the AWS
+                                                                             Price List [src:global-tables-
+                                                                             transfer]
 ==============================================  ===========================  ================================
 
 A WCU costs 5x an RCU on both price lists, which is why costs are compared in dollars, never in summed units.
+Provisioned capacity is billed per hour it is held, used or not [src:provisioned-billed-per-hour-held]. The free
+tiers (25 GB of storage, 2.5 M stream reads a month) are per account and Region, shared by every table: a plan for
+one table should not count on them. Your own stream reader pays for every GetRecords, empty polls included
+(``stream_polls_per_month``).
 Pass your own ``Prices`` for another Region or date: every function takes prices as a parameter.
 """
 
@@ -36,6 +47,8 @@ import numpy as np
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models._shown import Shown
+from dynalab.models.autoscaling import check_minutes
+from dynalab.models.quotas import ESM_POLLS_PER_SECOND, HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 __all__ = [
     "DEFAULT_PRICES",
@@ -64,6 +77,8 @@ class Prices:
     stream_read_requests_free_per_month: float = 2_500_000.0
     lambda_requests_per_million: float = 0.20
     lambda_gb_second: float = 0.00001667
+    #: data transfer out of us-east-1 to another Region, per GB (global tables replicate) [src:global-tables-transfer]
+    inter_region_transfer_per_gb: float = 0.02
     taken: str = Shown(N_("2026-12 reading of the AWS Price List (several agreeing third-party readings), us-east-1, "
                           "Standard table class; on-demand after the 2024-11-01 cut; Lambda from the 'How AWS Pricing "
                           "Works' whitepaper "
@@ -72,7 +87,7 @@ class Prices:
     def __post_init__(self) -> None:
         for name in ("write_capacity_unit_hour", "read_capacity_unit_hour", "write_request_units_per_million",
                      "read_request_units_per_million", "storage_gb_month", "stream_read_requests_per_100k",
-                     "lambda_requests_per_million", "lambda_gb_second"):
+                     "lambda_requests_per_million", "lambda_gb_second", "inter_region_transfer_per_gb"):
             checks.number(f"Prices.{name}", getattr(self, name), low=0, low_open=True, unit=N_("dollars"))
         for name in ("storage_free_gb", "stream_read_requests_free_per_month"):
             checks.number(f"Prices.{name}", getattr(self, name), low=0)
@@ -86,10 +101,23 @@ class Prices:
                        else self.read_request_units_per_million)
         return per_million / 1_000_000
 
-    def storage_per_month(self, size_gb: float) -> float:
-        """Dollars a month to store ``size_gb`` (the first ``storage_free_gb`` free)."""
+    @property
+    def replicated_write_request_unit(self) -> float:
+        """Dollars per replicated write request unit (rWRU): "Replicated write units (rWCUs and rWRUs) are priced the
+        same as single-Region write units (WCUs and WRUs)" (global-tables-billing) [src:rwru-priced-as-wru]."""
+        return self.request_unit("write")
+
+    @property
+    def replicated_write_capacity_unit_hour(self) -> float:
+        """Dollars per replicated write capacity unit-hour (rWCU): priced as a WCU [src:rwru-priced-as-wru]."""
+        return self.capacity_unit_hour("write")
+
+    def storage_per_month(self, size_gb: float, *, free_tier: bool = True) -> float:
+        """Dollars a month to store ``size_gb``; with ``free_tier`` the first ``storage_free_gb`` are free (that free
+        tier is per account and Region, shared by every table [src:prices-storage-free-tier])."""
         checks.number("size_gb", size_gb, low=0, unit="GB")
-        return max(0.0, size_gb - self.storage_free_gb) * self.storage_gb_month
+        free = self.storage_free_gb if checks.flag("free_tier", free_tier) else 0.0
+        return max(0.0, size_gb - free) * self.storage_gb_month
 
     def stream_reads_per_month(self, get_records_calls: float, *, lambda_trigger: bool = False) -> float:
         """Dollars a month for ``get_records_calls`` GetRecords requests (free for a Lambda trigger; the first
@@ -99,6 +127,16 @@ class Prices:
             return 0.0
         billable = max(0.0, get_records_calls - self.stream_read_requests_free_per_month)
         return billable / 100_000 * self.stream_read_requests_per_100k
+
+    @staticmethod
+    def stream_polls_per_month(poll_interval_seconds: float = 1 / ESM_POLLS_PER_SECOND, shards: int = 1) -> float:
+        """GetRecords requests your own reader makes in a month (730 hours) polling each shard every
+        ``poll_interval_seconds``: every poll is a billed request, empty or not [src:stream-reads-billed-per-request].
+        Every 0.25 s, one shard: 4 x 3,600 x 730 = 10,512,000."""
+        interval = checks.number("poll_interval_seconds", poll_interval_seconds, low=0.001, high=3600.0,
+                                 unit="seconds")
+        count = checks.number("shards", shards, low=1, high=100_000, integer=True)
+        return count * HOURS_PER_MONTH * SECONDS_PER_HOUR / interval
 
 
     def lambda_invocations(self, invocations: float, *, duration_seconds: float = 0.0,
@@ -129,6 +167,7 @@ def _per_minute(name: str, values: Sequence[float] | np.ndarray, low_open: bool 
     if isinstance(values, str | bytes | Mapping) or values is None:
         raise checks.ParameterTypeError(tr("{name} must be {allowed}; got {values!r:.60}",
                                            name=name, allowed=allowed, values=values))
+    check_minutes(name, values)
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):

@@ -1,6 +1,6 @@
 """How big an item is in DynamoDB's accounting, in bytes: the number every capacity unit is computed from.
 
-The rules (CapacityUnitCalculations.html, summarised in ``../shared/reference/dynamodb-facts.md`` §1):
+The rules ([src:item-size-max-400-kb], [src:number-size-approximation], [src:number-38-digits]):
 
 * An item's size is the sum, over its attributes, of the attribute **name's UTF-8 bytes** plus the **value's size**.
 * **String**: its UTF-8 bytes (``"é"`` is 2 bytes, ``"日"`` 3). **Binary**: its raw bytes (base64 on the wire

@@ -7,6 +7,7 @@ throttling plugin (the engine) and ``dynalab.figures.autoscaling``; no rule live
 from __future__ import annotations
 
 import html
+import time
 from typing import Any
 
 from dynalab.engine import Lab, check_lab
@@ -22,7 +23,7 @@ from dynalab.models.autoscaling import (
 )
 from dynalab.models.pricing import DEFAULT_PRICES, Prices, compare_costs
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS, TARGET_UTILIZATION_RANGE
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked, yes_no
+from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked, static_figures, yes_no
 
 LOWEST, HIGHEST = (int(x) for x in TARGET_UTILIZATION_RANGE)
 
@@ -195,9 +196,12 @@ class LiveThrottlingDemo(LessonWidget):
         self.readout.add_class(MAIN_READOUT)
         self.last_run: Any = None
         self._view = FigureView(_empty_run_figure())
+        #: the table's CloudWatch graphs after a run, as the console draws them (``dynalab.table_metrics``)
+        self.console_metrics: Any = None
+        self._console = widgets.Output()
         self.container = widgets.VBox([widgets.HBox([self.rate, self.seconds]),
                                        widgets.HBox([self.autoscaling, self.button]), self._view.output,
-                                       self.readout])
+                                       self.readout, self._console])
 
     @property
     def figure(self) -> Any:
@@ -216,6 +220,7 @@ class LiveThrottlingDemo(LessonWidget):
 
         checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST, integer=True)
         self.set_controls((self.rate, requests_per_second), (self.seconds, seconds), (self.autoscaling, autoscaling))
+        started = time.time()
         self.button.disabled = True
         self.readout.value = tr("running...")
         create_table(self.lab, self.table_name, read_capacity_units=5,
@@ -233,7 +238,23 @@ class LiveThrottlingDemo(LessonWidget):
         self.update()
         self.readout.value = "<br>".join(html.escape(line) for line in describe_run(run, self.write_capacity_units))
         self.show_in_slides()
+        self._show_console(started)
         return run
+
+    def _show_console(self, started: float) -> None:
+        """The run as CloudWatch saw it, one point a minute (the recorder publishes what DynamoDB would)."""
+        if self.lab.metrics is None and not self.lab.is_aws:
+            return  # an engine without CloudWatch (dynalite)
+        from dynalab.figures.console import console_metrics_figure
+        from dynalab.lessons.console import table_metrics
+
+        self.console_metrics = table_metrics(self.lab, self.table_name, start_seconds=started - 60)
+        view = FigureView(console_metrics_figure(self.console_metrics))
+        self._console.outputs = view.output.outputs
+        if static_figures():
+            from IPython.display import display
+
+            display(view.figure)
 
 
 def _empty_run_figure() -> Any:

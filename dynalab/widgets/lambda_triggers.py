@@ -32,7 +32,7 @@ FUNCTION_NAME_PATTERN, FUNCTION_NAME_LENGTH = r"[a-zA-Z0-9_-]+", 64
 
 def _check_candidates(candidates: Any) -> tuple[str, ...]:
     names = checks.sequence_of("candidates", candidates, lambda n, v: checks.text(n, v, min_length=1),
-                               min_length=1)
+                               min_length=1, max_length=20)  # a button each, as VoteBoard's
     if len(set(names)) != len(names):
         raise ValueError(tr("candidates must be distinct names; got {candidates!r}", candidates=candidates))
     return tuple(names)
@@ -92,7 +92,8 @@ class PoisonVoteBoard(LessonWidget):
     def _new_mapping(self) -> EventSourceMapping:
         destination = {"OnFailure": {"Destination": self.queue_arn}} if self.destination.value else None
         return EventSourceMapping(self.lab, self.votes_table, self.handler, function_name=self.function_name,
-                                  batch_size=self.batch_size.value, maximum_retry_attempts=self.retries.value,
+                                  starting_position="TRIM_HORIZON", batch_size=self.batch_size.value,
+                                  maximum_retry_attempts=self.retries.value,
                                   bisect_batch_on_function_error=self.bisect.value, destination_config=destination)
 
     def configure(self, *, bisect: bool | None = None, retries: int | None = None, destination: bool | None = None,

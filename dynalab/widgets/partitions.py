@@ -18,7 +18,14 @@ from dynalab.figures.partitions import key_placement_figure, partition_estimate_
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
-from dynalab.models.hot_partitions import MODE_LABELS, MODES, PartitionLoad, keys_per_partition, simulate_partition_load
+from dynalab.models.hot_partitions import (
+    MAX_ITEMS_PER_KEY,
+    MODE_LABELS,
+    MODES,
+    PartitionLoad,
+    keys_per_partition,
+    simulate_partition_load,
+)
 from dynalab.models.key_distributions import CARDINALITY_TABLE, DISTRIBUTIONS, key_distribution
 from dynalab.models.partitions import estimate_partitions, partition_count
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
@@ -98,11 +105,12 @@ class PartitionCalculator(LessonWidget):
 
 class HotPartitionExplorer(LessonWidget):
     """Pick a key distribution (a row of the article's cardinality table) and a capacity model (today, the default;
-    today on a table with an LSI; the 2017 model); see each partition's load, what it served and throttled."""
+    today without isolation of hot items; the 2017 model); see each partition's load, what it served and throttled.
+    ``items_per_key``: the items each key's requests spread over (1: the table has no sort key, so a key is an item)."""
 
     def __init__(self, read_capacity_units: float = 12_000, partitions: int | None = None, requests: int = 1_000_000,
                  duration_seconds: float = 100.0, seed: int = 1, mode: str = "today",
-                 distribution: str = "user_ids") -> None:
+                 distribution: str = "user_ids", items_per_key: int = 1) -> None:
         import ipywidgets as widgets
 
         checks.number("read_capacity_units", read_capacity_units, low=1, high=MAX_UNITS,
@@ -113,6 +121,7 @@ class HotPartitionExplorer(LessonWidget):
         checks.number("seed", seed, low=0, integer=True)
         checks.choice("mode", mode, MODES)
         checks.choice("distribution", distribution, [name for _, _, name in CARDINALITY_TABLE])
+        self.items_per_key = checks.number("items_per_key", items_per_key, low=1, high=MAX_ITEMS_PER_KEY, integer=True)
         self.read_capacity_units = read_capacity_units
         self.partitions = partitions or partition_count(read_capacity_units, 0)
         self.requests, self.duration_seconds, self.seed = requests, duration_seconds, seed
@@ -138,13 +147,19 @@ class HotPartitionExplorer(LessonWidget):
         return self.view.figure
 
     def _simulate(self) -> PartitionLoad:
+        return self.simulate(self.mode.value, self.items_per_key)
+
+    def simulate(self, mode: str, items_per_key: int = 1) -> PartitionLoad:
+        """The picked key's load in ``mode``, its requests spread over ``items_per_key`` items a key (the controls
+        stay as they are)."""
+        checks.choice("mode", mode, MODES)
         distribution = key_distribution(self.picker.value)
         if self.picker.value not in self._streams:  # a seeded stream per distribution: sample it once
             self._streams[self.picker.value] = distribution.sample(self.requests, self.seed)
         return simulate_partition_load(
             distribution, self._streams[self.picker.value], partition_count=self.partitions,
             table_capacity_per_second=self.read_capacity_units, duration_seconds=self.duration_seconds,
-            mode=self.mode.value,
+            mode=mode, items_per_key=items_per_key,
         )
 
     def update(self, *_: Any) -> None:
@@ -283,6 +298,8 @@ class HotKeyTest:
     throttled_by_key: Counter = field(default_factory=Counter)
     throttled_by_partition: Counter = field(default_factory=Counter)
     partition_mode: str = "2017"
+    #: the ThrottlingReasons the refusals carried [src:throttling-reasons], e.g. TableWriteKeyRangeThroughputExceeded
+    throttling_reasons: Counter = field(default_factory=Counter)
 
     def describe(self) -> str:
         key, count = self.throttled_by_key.most_common(1)[0] if self.throttled_by_key else ("-", 0)
@@ -290,7 +307,7 @@ class HotKeyTest:
                        share=self.writes_per_second / self.table_write_capacity_units)
                     if self.table_write_capacity_units else tr("on-demand capacity"))
         if self.partition_mode == "today":
-            return tr("today: {writes} writes at {rate:g}/s on a table of {capacity}, each key up to {ceiling:,} "
+            return tr("today: {writes} writes at {rate:g}/s on a table of {capacity}, each item up to {ceiling:,} "
                       "WCU/s: {throttled} throttled, {count} of them on {key!r}", writes=self.writes,
                       rate=self.writes_per_second, capacity=capacity, ceiling=PARTITION_MAX_WRITE_UNITS_PER_SECOND,
                       throttled=self.throttled, count=count, key=key)
@@ -332,5 +349,6 @@ def run_hot_key_test(lab: Lab, table_name: str, keys: list[str], *, writes_per_s
                 raise
             result.throttled += 1
             result.throttled_by_key[key] += 1
+            result.throttling_reasons.update(r.get("reason", "") for r in error.response.get("ThrottlingReasons", []))
             result.throttled_by_partition[partition_index(key, enforcer.partitions)] += 1
     return result

@@ -12,6 +12,7 @@ from typing import Any
 
 from dynalab.i18n import tr
 from dynalab.models import checks
+from dynalab.room.recorder import record_answer
 
 __all__ = ["Question", "self_check"]
 
@@ -50,8 +51,11 @@ class Question:
         return abs(value - float(expected)) <= self.tolerance
 
     def check(self, given: Any) -> str:
-        """The verdict as one line (also printed, so a notebook cell can call it directly)."""
-        if self.is_correct(given):
+        """The verdict as one line (also printed, so a notebook cell can call it directly). With a room set
+        (``DYNALAB_ROOM``), the answer is also recorded for the instructor's board, in the background."""
+        correct = self.is_correct(given)
+        record_answer(self, given, correct)
+        if correct:
             verdict = tr("✓ Correct: {given}. {explanation}", given=given, explanation=self.explanation).rstrip()
         elif given is None or str(given).strip() == "":
             verdict = tr("Type an answer first.")
@@ -60,13 +64,18 @@ class Question:
         return verdict
 
 
+#: dynalab's bound on one form (each question is a row of widgets; a lesson asks three to six)
+MAX_QUESTIONS = 50
+
+
 def self_check(questions: Sequence[Question], title: str | None = None) -> Any:
     """A small form: one text box and a Check button per question; the verdict appears under it (``title``:
     "Self-check" in the current language when not given)."""
     import ipywidgets as widgets
 
     questions = checks.sequence_of("questions", questions, lambda n, v: checks.instance(
-        n, v, Question, what=tr("a Question (dynalab.Question(prompt, answer, hint))")), min_length=1)
+        n, v, Question, what=tr("a Question (dynalab.Question(prompt, answer, hint))")), min_length=1,
+        max_length=MAX_QUESTIONS)
     title = tr("Self-check") if title is None else checks.text("title", title)
     rows: list[Any] = [widgets.HTML(f"<b>{title}</b>")]
     for number, question in enumerate(questions, start=1):

@@ -61,7 +61,7 @@ def test_every_request_naming_another_table_is_refused(mocked_aws):
     for refused in refusals:
         with pytest.raises(ClientError, match="production-orders") as caught:
             refused()
-        assert caught.value.response["Error"]["Code"] == "DynalabRefused"
+        assert caught.value.response["Error"]["Code"] == "AccessDeniedException"
     with pytest.raises(PermissionError, match="production-orders"):
         dynalab.delete_table(lab, "production-orders")
     # nothing reached the production table: its item is still there, and the batch wrote nothing either

@@ -214,6 +214,16 @@ def _cloudwatch_replay(move: Move) -> str:
     return describe_costs(result, compare_costs(workload.demand, result.provisioned, result.served))
 
 
+# --- 09 global tables ---------------------------------------------------------------------------------------------
+
+def _bill_explorer(move: Move) -> list[str]:
+    # The month of the default traffic at the writes per second the test moved to, in the setup the widget shows,
+    # beside a single-Region table: the widget's own lines, from the models' bill.
+    from dynalab.widgets.global_tables import describe_bills, monthly_bills
+
+    return describe_bills(monthly_bills(move.settings["setup"], int(number(move.after))))
+
+
 EXPECTATIONS: dict[str, list[Expectation]] = {
     "00_start_here": [],  # no main widget: its self-check form is driven instead
     "05_batch_vs_stream": [],  # no main widget (yet): its self-check form is driven instead
@@ -228,4 +238,5 @@ EXPECTATIONS: dict[str, list[Expectation]] = {
     "06_secondary_indexes": [Expectation(_index_write_explorer)],
     "07_lambda_triggers": [Expectation(_poison_vote_board, timeout_ms=30_000)],
     "08_plan_a_table": [Expectation(_plan_explorer), Expectation(_cloudwatch_replay)],
+    "09_global_tables": [Expectation(_bill_explorer)],
 }

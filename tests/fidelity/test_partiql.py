@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from dynalab.fidelity.aws_guard import UnreadableRequest, partiql_target
 from dynalab.fidelity.catalog import TableInfo
-from dynalab.fidelity.partiql import tables_named, translate
+from dynalab.fidelity.partiql import translate
 from dynalab.fidelity.partiql.parser import StatementError, parse_statement
 
 TABLES = {"orders": TableInfo(("pk", "sk"), (), {"pk": "S", "sk": "N"}),
@@ -69,7 +70,13 @@ def test_statements_that_do_not_parse(text):
         parse_statement(text)
 
 
-def test_the_tables_a_statement_names_for_the_guard():
-    assert tables_named('SELECT * FROM "prod-orders"."by-date" WHERE pk = 1') == {"prod-orders"}
-    assert tables_named("EXISTS(SELECT * FROM t WHERE pk = 'a' AND x = 1)") == {"t"}
-    assert tables_named("not a statement") == set()
+def test_the_guard_reads_a_statements_table_with_the_same_parser():
+    assert partiql_target('SELECT * FROM "prod-orders"."by-date" WHERE pk = 1') == ("prod-orders", "by-date")
+    assert partiql_target("EXISTS(SELECT * FROM t WHERE pk = 'a' AND x = 1)") == ("t", None)
+
+
+def test_what_the_parser_refuses_the_guard_refuses_in_dynamodbs_words():
+    with pytest.raises(UnreadableRequest, match="Statement wasn't well formed"):
+        partiql_target("not a statement")
+    with pytest.raises(UnreadableRequest, match="comment"):
+        partiql_target("UPDATE t SET a = 1 WHERE pk = 'a' -- ok?")

@@ -86,3 +86,40 @@ def test_unknown_operation_and_missing_table_answer_as_dynamodb_does(lab, table_
     with pytest.raises(ClientError) as error:
         start_bulk_put(lab, f"{table_name}-missing", BUCKET, "x/")
     assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def _request(table: str, prefix: str, **extra) -> dict:
+    return {"TableName": table, "OutputS3Configuration": {"S3Bucket": BUCKET, "S3KeyPrefix": "reports",
+                                                         "OutputType": ["ERROR"]},
+            "InputS3Configuration": {"S3Bucket": BUCKET, "S3KeyPrefix": prefix, "InputFormat": "DYNAMODB_JSON"},
+            **extra}
+
+
+def test_the_performance_tier_is_standard_or_accelerated(lab, table_name):
+    # [src:bulk-put-performance-tiers]: two tiers, STANDARD the default
+    create_table(lab, table_name, ("pk", "S"))
+    write_bulk_put_input(lab, BUCKET, "tiers/part-0.json", [{"pk": {"S": "a"}}])
+    for tier in ("STANDARD", "ACCELERATED"):
+        arn = lab.client.start_bulk_put_items(**_request(table_name, "tiers/", PerformanceTier=tier))[
+            "BulkOperationDescription"]["BulkOperationArn"]
+        assert wait_for_bulk_put(lab, arn).status == "COMPLETED"
+    with pytest.raises(ClientError) as error:
+        lab.client.start_bulk_put_items(**_request(table_name, "tiers/", PerformanceTier="TURBO"))
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    assert "[STANDARD, ACCELERATED]" in error.value.response["Error"]["Message"]
+
+
+def test_a_client_token_gives_back_the_same_operation(lab, table_name):
+    # [src:bulk-put-client-token]: the same token and parameters give back the same operation; other parameters
+    # with that token are refused
+    create_table(lab, table_name, ("pk", "S"))
+    write_bulk_put_input(lab, BUCKET, "token/part-0.json", [{"pk": {"S": "a"}}])
+    first = lab.client.start_bulk_put_items(**_request(table_name, "token/", ClientToken="day-1"))
+    again = lab.client.start_bulk_put_items(**_request(table_name, "token/", ClientToken="day-1"))
+    arn = first["BulkOperationDescription"]["BulkOperationArn"]
+    assert again["BulkOperationDescription"]["BulkOperationArn"] == arn
+    with pytest.raises(ClientError) as error:
+        lab.client.start_bulk_put_items(**_request(table_name, "token/", ClientToken="day-1",
+                                                   PerformanceTier="ACCELERATED"))
+    assert error.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
+    wait_for_bulk_put(lab, arn)

@@ -37,3 +37,20 @@ def test_any_projection_writing_into_its_source_is_refused(lab, source):
     with pytest.raises(ValueError, match="mail_batch: the target table"):
         mail_batch(lab, source, source, reset=True)
     assert len(scan_items(lab, source)) == 5
+
+
+def test_an_export_needs_point_in_time_recovery(lab, table_name):
+    # [src:export-needs-pitr]: refused until point-in-time recovery is on; [src:export-formats]: DynamoDB JSON or Ion
+    from botocore.exceptions import ClientError
+
+    from dynalab.engine.tables import create_table
+    from dynalab.lessons.copy_tables import export_to_s3
+
+    create_table(lab, table_name, ("pk", "S"))
+    lab.new_client("s3").create_bucket(Bucket="dynalab-test-export")
+    arn = lab.client.describe_table(TableName=table_name)["Table"]["TableArn"]
+    with pytest.raises(ClientError) as error:
+        lab.client.export_table_to_point_in_time(TableArn=arn, S3Bucket="dynalab-test-export", S3Prefix="no-pitr",
+                                                 ExportFormat="DYNAMODB_JSON")
+    assert error.value.response["Error"]["Code"] == "PointInTimeRecoveryUnavailableException"
+    assert export_to_s3(lab, table_name, "dynalab-test-export", "with-pitr")  # it switches PITR on first

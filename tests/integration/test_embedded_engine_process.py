@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import boto3
 import pytest
@@ -110,6 +111,7 @@ def test_a_frozen_engine_gives_one_clear_error_within_the_timeout(engine):
 
     from dynalab.engine import EngineUnreachableError, _make_lab
 
+    _clients(engine)[0].list_tables()  # the engine's first DynamoDB call loads moto's backend: ~1 s under load
     lab = _make_lab(engine.endpoint_url, "moto", embedded=False, read_timeout_seconds=1.0)
     lab.client.list_tables()
     os.kill(engine.process.pid, signal.SIGSTOP)  # frozen: the socket accepts, nothing answers
@@ -156,14 +158,23 @@ def test_interrupting_a_jupyter_kernel_keeps_its_engine_and_tables():
                 message["content"].get("text", "") + message["content"].get("evalue", "")))
             return (reply["content"]["status"] + ": " + "".join(printed)).strip()
 
+        def wait_on_iopub(request: str, seen: Callable[[dict], bool]) -> None:
+            while not ((message := kernel.get_iopub_msg(timeout=60))["parent_header"].get("msg_id") == request
+                       and seen(message)):
+                pass
+
         assert run("import dynalab; lab = dynalab.connect(); dynalab.create_table(lab, 'votes', ('pk', 'S'))") == "ok:"
         engine_pid = int(run("print(dynalab.engine.embedded_engine().process.pid)").split()[-1])
-        sleeping = kernel.execute("import time; time.sleep(30)")
-        time.sleep(1)
+        sleeping = kernel.execute("print('sleeping', flush=True); import time; time.sleep(30)")
+        # the interrupt must land inside the cell (a kernel between cells takes no KeyboardInterrupt)
+        wait_on_iopub(sleeping, lambda message: "sleeping" in message["content"].get("text", ""))
         manager.interrupt_kernel()
         while (reply := kernel.get_shell_msg(timeout=20))["parent_header"].get("msg_id") != sleeping:
             pass
         assert reply["content"]["ename"] == "KeyboardInterrupt"
+        # ipykernel aborts ("aborted:") the requests that reach it before it is done with the failed one: the
+        # next request goes once the kernel said it is idle after the interrupted cell
+        wait_on_iopub(sleeping, lambda message: message["content"].get("execution_state") == "idle")
         assert run("print(lab.client.list_tables()['TableNames'])") == "ok: ['votes']"
         manager.shutdown_kernel(now=False)
         # the kernel's exit stops the engine (atexit) instead of leaving it behind

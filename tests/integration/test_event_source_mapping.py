@@ -49,7 +49,8 @@ def poison_run(lab, table, queue_arn, bisect: bool):
             raise ValueError("poison vote")
         seen.extend(event["Records"])
 
-    mapping = EventSourceMapping(lab, table, handler, function_name=f"poison-{bisect}", batch_size=10,
+    mapping = EventSourceMapping(lab, table, handler,
+                                 starting_position="TRIM_HORIZON", function_name=f"poison-{bisect}", batch_size=10,
                                  bisect_batch_on_function_error=bisect, maximum_retry_attempts=2,
                                  destination_config={"OnFailure": {"Destination": queue_arn}})
     report = mapping.run_until_idle()
@@ -102,7 +103,8 @@ def test_the_shard_waits_behind_a_failing_batch_with_unlimited_retries(lab, tabl
             raise RuntimeError("poison")
         seen.extend(number(r) for r in event["Records"])
 
-    mapping = EventSourceMapping(lab, table, handler, batch_size=10, function_name="blocked")
+    mapping = EventSourceMapping(lab, table, handler, starting_position="TRIM_HORIZON",
+                                 batch_size=10, function_name="blocked")
     report = mapping.run_until_idle(max_invocations=20)
     assert seen == list(range(10)) and report.blocked  # records 20..29 wait behind the batch 10..19
     assert [i.retry for i in report.invocations[1:4]] == [0, 1, 2]
@@ -129,7 +131,8 @@ def test_a_partial_batch_response_retries_from_the_failed_record_only(lab, table
             return {"batchItemFailures": [{"itemIdentifier": event["Records"][5]["dynamodb"]["SequenceNumber"]}]}
         return {"batchItemFailures": []}
 
-    mapping = EventSourceMapping(lab, table, handler, batch_size=10, function_name="partial",
+    mapping = EventSourceMapping(lab, table, handler, starting_position="TRIM_HORIZON",
+                                 batch_size=10, function_name="partial",
                                  function_response_types=["ReportBatchItemFailures"])
     report = mapping.run_until_idle()
     assert calls == [list(range(10)), list(range(5, 10))]
@@ -146,7 +149,7 @@ def test_a_bad_item_identifier_fails_the_whole_batch(lab, table):
         calls.append(len(event["Records"]))
         return {"batchItemFailures": [{"itemIdentifier": ""}]} if len(calls) == 1 else None
 
-    mapping = EventSourceMapping(lab, table, handler, function_name="badid",
+    mapping = EventSourceMapping(lab, table, handler, starting_position="TRIM_HORIZON", function_name="badid",
                                  function_response_types=["ReportBatchItemFailures"])
     report = mapping.run_until_idle()
     assert [i.outcome for i in report.invocations] == ["error", "success"]
@@ -157,7 +160,7 @@ def test_the_event_is_lambdas_dynamodb_streams_event(lab, table):
     lab.client.delete_item(TableName=table, Key={"pk": {"S": "item-007"}})
     events, contexts = [], []
     mapping = EventSourceMapping(lab, table, lambda e, c: (events.append(e), contexts.append(c)) and None,
-                                 function_name="shape")
+                                 starting_position="TRIM_HORIZON", function_name="shape")
     mapping.run_until_idle()
     records = events[0]["Records"]
     assert [r["eventName"] for r in records] == ["INSERT", "REMOVE"]
@@ -174,21 +177,28 @@ def test_the_event_is_lambdas_dynamodb_streams_event(lab, table):
     assert contexts[0].function_name == "shape" and contexts[0].invoked_function_arn.endswith(":function:shape")
 
 
-def test_parallelization_keeps_order_per_partition_key(lab, table):
-    for n in range(60):
-        lab.client.put_item(TableName=table, Item={"pk": {"S": f"key-{n % 6}"}, "n": {"N": str(n)}})
+def test_parallelization_keeps_order_per_item_not_per_partition_key(lab, table_name):
+    # [src:esm-parallelization-per-item]: "in-order processing at the item (partition and sort key) level"
+    create_table(lab, table_name, ("pk", "S"), sort_key=("day", "N"), stream_view_type="NEW_AND_OLD_IMAGES")
+    for n in range(60):  # one partition key, 6 items (sort keys), each written 10 times
+        lab.client.put_item(TableName=table_name, Item={"pk": {"S": "voter-1"}, "day": {"N": str(n % 6)},
+                                                        "n": {"N": str(n)}})
     seen: dict[str, list[int]] = {}
+    lanes: dict[str, set[int]] = {}
 
     def handler(event, context):
         for record in event["Records"]:
-            seen.setdefault(record["dynamodb"]["Keys"]["pk"]["S"], []).append(number(record))
+            seen.setdefault(record["dynamodb"]["Keys"]["day"]["N"], []).append(number(record))
 
-    mapping = EventSourceMapping(lab, table, handler, batch_size=5, parallelization_factor=3, function_name="par")
+    mapping = EventSourceMapping(lab, table_name, handler, starting_position="TRIM_HORIZON", batch_size=5,
+                                 parallelization_factor=3, function_name="par")
     report = mapping.run_until_idle()
-    assert sum(map(len, seen.values())) == 60
-    for key, numbers in seen.items():
-        assert numbers == sorted(numbers), key
-    assert len({i.lane for i in report.invocations}) > 1
+    assert sum(map(len, seen.values())) == 60 and len(seen) == 6
+    for item, numbers in seen.items():
+        assert numbers == sorted(numbers), item  # each item in order
+    for invocation in report.invocations:
+        lanes.setdefault("voter-1", set()).add(invocation.lane)
+    assert len(lanes["voter-1"]) > 1  # the one partition key's items ran in several lanes
 
 
 def test_filters_drop_records_and_a_ttl_filter_keeps_only_the_sweepers_deletes(lab, table):
@@ -201,7 +211,8 @@ def test_filters_drop_records_and_a_ttl_filter_keeps_only_the_sweepers_deletes(l
     ttl_only = {"Filters": [{"Pattern": json.dumps(
         {"userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]}})}]}
     got = []
-    mapping = EventSourceMapping(lab, table, lambda e, c: got.extend(e["Records"]), function_name="ttl",
+    mapping = EventSourceMapping(lab, table, lambda e, c: got.extend(e["Records"]),
+                                 starting_position="TRIM_HORIZON", function_name="ttl",
                                  filter_criteria=ttl_only)
     report = mapping.run_until_idle()
     assert [r["eventName"] for r in got] == ["REMOVE"] * 4
@@ -220,7 +231,8 @@ def test_a_tumbling_window_passes_state_and_ends_with_a_final_invocation(lab, ta
         state["count"] = state.get("count", 0) + len(event["Records"])
         return {"state": state}
 
-    mapping = EventSourceMapping(lab, table, handler, batch_size=3, tumbling_window_in_seconds=900,
+    mapping = EventSourceMapping(lab, table, handler, starting_position="TRIM_HORIZON",
+                                 batch_size=3, tumbling_window_in_seconds=900,
                                  function_name="window")
     mapping.run_until_idle()
     finals = [c for c in calls if c["isFinalInvokeForWindow"]]
@@ -234,12 +246,12 @@ def test_a_restarted_mapping_resumes_from_its_checkpoint(lab, table):
         put(lab, table, n)
     first = []
     EventSourceMapping(lab, table, lambda e, c: first.extend(map(number, e["Records"])),
-                       function_name="resume").run_until_idle()
+                       starting_position="TRIM_HORIZON", function_name="resume").run_until_idle()
     for n in range(5, 8):
         put(lab, table, n)
     second = []
     EventSourceMapping(lab, table, lambda e, c: second.extend(map(number, e["Records"])),
-                       function_name="resume").run_until_idle()
+                       starting_position="TRIM_HORIZON", function_name="resume").run_until_idle()
     assert first == [0, 1, 2, 3, 4] and second == [5, 6, 7]
 
 
@@ -261,21 +273,54 @@ def test_background_run_and_a_dead_thread_is_not_running(lab, table):
     ({"batch_size": 0}, "batch_size must be an integer from 1 to 10,000"),
     ({"parallelization_factor": 11}, "parallelization_factor must be an integer from 1 to 10"),
     ({"starting_position": "AT_TIMESTAMP"}, "starting_position must be one of TRIM_HORIZON, LATEST"),
-    ({"destination_config": {"OnFailure": {"Destination": "arn:aws:sns:us-east-1:123456789012:topic"}}},
-     "must be an SQS queue ARN"),
+    ({"starting_position": None}, "starting_position is required"),
+    ({"destination_config": {"OnFailure": {"Destination": "arn:aws:lambda:us-east-1:123456789012:function:f"}}},
+     "must be an SQS queue, an SNS topic or an S3 bucket ARN"),
     ({"maximum_record_age_in_seconds": 30}, "-1 (no limit) or an integer from 60 to 604,800"),
     ({"batch_sise": 10}, "unknown event source mapping setting(s) batch_sise"),
-], ids=["batch0", "parallel11", "position", "sns", "age30", "typo"])
+], ids=["batch0", "parallel11", "position", "no-position", "lambda", "age30", "typo"])
 def test_bad_settings_give_one_clear_error(lab, table, settings, words):
     with pytest.raises((ValueError, TypeError)) as raised:
-        EventSourceMapping(lab, table, lambda e, c: None, **settings)
+        EventSourceMapping(lab, table, lambda e, c: None, **{"starting_position": "TRIM_HORIZON", **settings})
     assert words in str(raised.value)
 
 
-def test_a_destination_queue_that_does_not_exist_is_refused(lab, table):
-    with pytest.raises(ValueError, match="is not a queue on this engine"):
-        EventSourceMapping(lab, table, lambda e, c: None, destination_config={
-            "OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:no-such-queue"}})
+@pytest.mark.parametrize("arn", ["arn:aws:sqs:us-east-1:123456789012:no-such-queue",
+                                 "arn:aws:sns:us-east-1:123456789012:no-such-topic", "arn:aws:s3:::no-such-bucket"],
+                         ids=["sqs", "sns", "s3"])
+def test_a_destination_that_does_not_exist_is_refused(lab, table, arn):
+    with pytest.raises(ValueError, match="does not exist on this engine"):
+        EventSourceMapping(lab, table, lambda e, c: None, starting_position="TRIM_HORIZON",
+                           destination_config={"OnFailure": {"Destination": arn}})
+
+
+def test_failure_records_reach_an_sns_topic_and_an_s3_bucket(lab, table, table_name):
+    # [src:esm-on-failure-destinations]: an SNS topic or an S3 bucket, as well as an SQS queue
+    for n in range(3):
+        put(lab, table, n)
+    sns, sqs, s3 = lab.new_client("sns"), lab.new_client("sqs"), lab.new_client("s3")
+    suffix = abs(hash(table_name)) % 10**9
+    topic = sns.create_topic(Name=f"failed-{suffix}")["TopicArn"]
+    inbox = sqs.create_queue(QueueName=f"inbox-{suffix}")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn, Attributes={"RawMessageDelivery": "true"})
+    bucket = f"failed-{suffix}"
+    s3.create_bucket(Bucket=bucket)
+
+    def fail(event, context):
+        raise ValueError("always")
+
+    for name, arn in (("to-sns", topic), ("to-s3", f"arn:aws:s3:::{bucket}")):
+        mapping = EventSourceMapping(lab, table, fail, starting_position="TRIM_HORIZON", function_name=name,
+                                     maximum_retry_attempts=0, destination_config={"OnFailure": {"Destination": arn}})
+        report = mapping.run_until_idle()
+        assert len(report.failure_records) == 1 and mapping.received_failure_records() == []
+    delivered = sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10).get("Messages", [])
+    assert [json.loads(m["Body"])["DDBStreamBatchInfo"]["batchSize"] for m in delivered] == [3]
+    objects = s3.list_objects_v2(Bucket=bucket)["Contents"]
+    assert len(objects) == 1 and objects[0]["Key"].startswith("aws/lambda/to-s3/")
+    stored = json.loads(s3.get_object(Bucket=bucket, Key=objects[0]["Key"])["Body"].read())
+    assert stored["requestContext"]["condition"] == "RetryAttemptsExhausted"
 
 
 def test_the_vote_summary_handler_counts_each_vote_once_under_retries_and_the_naive_one_does_not(lab, table_name):
@@ -300,7 +345,8 @@ def test_the_vote_summary_handler_counts_each_vote_once_under_retries_and_the_na
         once.clear()
         handler = vote_summary_handler(lab, target, f"{target}-daily", idempotent=idempotent,
                                        fail_after_commit=timeout_once)
-        mapping = EventSourceMapping(lab, votes, handler, batch_size=4, function_name=f"votes-{idempotent}")
+        mapping = EventSourceMapping(lab, votes, handler, starting_position="TRIM_HORIZON",
+                                     batch_size=4, function_name=f"votes-{idempotent}")
         report = mapping.run_until_idle()
         assert [i.outcome for i in report.invocations] == ["error", "success", "error", "success"]
     assert read_summary(lab, summary) == {"A": 4, "B": 4}
@@ -329,7 +375,8 @@ def test_a_batching_window_gathers_records_and_run_until_idle_moves_the_clock_in
     for n in range(30):
         put(lab, table, n)
     batches = []
-    mapping = EventSourceMapping(lab, table, lambda e, c: batches.append(e["Records"]), function_name="window5",
+    mapping = EventSourceMapping(lab, table, lambda e, c: batches.append(e["Records"]),
+                                 starting_position="TRIM_HORIZON", function_name="window5",
                                  batch_size=100, maximum_batching_window_in_seconds=5)
     report = mapping.run_until_idle()
     assert [len(b) for b in batches] == [30]

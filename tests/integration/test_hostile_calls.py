@@ -1,4 +1,4 @@
-"""Replay /work/shared/reference/hostile-calls.tsv (issue 12's robustness pass; a copy: tests/data/hostile-calls.tsv)
+"""Replay tests/data/hostile-calls.tsv (issue 12's robustness pass)
 for the functions of models/, engine/ (not streams.py), fidelity/, the checks helper's lessons and progress.py.
 
 Each row's call text is rebuilt here (a plain call is evaluated in a namespace of dynalab's names and nan/inf; a

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support_hostile import HOSTILE_VALUES, check_hostile_call, parameters_of
+from support_hostile import (
+    HOSTILE_VALUES,
+    LAB_WALL_SECONDS_MAX,
+    bounded_outcome,
+    check_hostile_call,
+    clear_error_problem,
+    parameters_of,
+)
 from test_hostile_inputs import LAB_BASELINE, PROV, SLOW  # noqa: E402
 
 import dynalab
@@ -18,6 +25,7 @@ import dynalab
 def prepared(_engine_for_the_session):
     lab = dynalab.connect()
     dynalab.create_table(lab, PROV, ("pk", "S"), read_capacity_units=50, write_capacity_units=50, reset=True)
+    dynalab.enable_contributor_insights(lab, PROV)  # top_keys reads its rules
     yield lab
     for table in lab.client.list_tables()["TableNames"]:
         if table.startswith("hostile-lab"):
@@ -60,3 +68,30 @@ def test_a_slow_scenario_refuses_a_hostile_value_before_its_work(name, prepared,
     parameter = data.draw(st.sampled_from(parameters_of(name)), label="parameter")
     value = data.draw(st.sampled_from([None, True, float("nan"), -1, 10**30, "x", [], object()]), label="value")
     _call(prepared, name, parameter, value)
+
+
+#: issue 23: values each parameter's own range allows but whose product (or pace) has no end in sight, each with the
+#: parameter its error must name; refused at once, before any work (the old code ran them for hours, or spun)
+COSTLY_LAB_CALLS: dict[str, tuple[str, dict[str, Any], str]] = {
+    "a year of 100,000 votes a day": ("compare_batch_and_stream", {"days": 365, "votes_per_day": 100_000},
+                                      "votes_per_day"),
+    "96 batch runs a day for a year": ("compare_batch_and_stream", {"days": 365, "votes_per_day": 1,
+                                                                     "runs_per_day": 96}, "runs_per_day"),
+    "5,000 votes of 100 KB": ("compare_batch_and_stream", {"days": 1, "votes_per_day": 5_000,
+                                                            "client_bytes": 100_000}, "client_bytes"),
+    "a backoff doubling from 10 s over 20 attempts": ("bulk_load", {"table_name": PROV, "items": [{"pk": "a"}],
+                                                                    "max_attempts": 20, "base_delay_seconds": 10},
+                                                      "base_delay_seconds"),
+    "a sweeper every nanosecond": ("TtlSweeper", {"table_name": PROV, "interval_seconds": 1e-9}, "interval_seconds"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(COSTLY_LAB_CALLS))
+def test_a_costly_combination_is_refused_before_its_work(what, prepared):
+    name, arguments, parameter = COSTLY_LAB_CALLS[what]
+    arguments = {"lab": prepared, **arguments} if "lab" in parameters_of(name) else arguments
+    kind, result = bounded_outcome(lambda: getattr(dynalab, name)(**arguments), what, LAB_WALL_SECONDS_MAX)
+    if kind == "result" and hasattr(result, "stop"):
+        result.stop()
+    assert kind == "error", f"{what}: accepted"
+    assert clear_error_problem(result, parameter) is None, f"{what}: {clear_error_problem(result, parameter)}"

@@ -5,12 +5,20 @@ tests/integration/test_hostile_inputs_lab.py."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support_hostile import HOSTILE_VALUES, check_hostile_call, parameters_of
+from support_hostile import (
+    HOSTILE_VALUES,
+    LAB_WALL_SECONDS_MAX,
+    bounded_outcome,
+    check_hostile_call,
+    clear_error_problem,
+    parameters_of,
+)
 
 import dynalab
 from dynalab.lessons.projections import VoteSummaryProjection
@@ -44,7 +52,8 @@ def baselines(lab: Any) -> dict[str, dict[str, Any]]:
         "vote_summary": {"votes_table": V, "summary_table": S, "daily_table": D},
         "StreamProjector": {"source_table": V, "projection": VoteSummaryProjection(S, D)},
         "enable_stream": {"table_name": V},
-        "EventSourceMapping": {"table_name": V, "handler": lambda event, context: None},
+        "EventSourceMapping": {"table_name": V, "handler": lambda event, context: None,
+                               "starting_position": "TRIM_HORIZON"},
         "daily_totals": {"daily_table": D, "vote": "A", "first_date": "2023-01-01", "last_date": "2023-01-02"},
         "read_summary": {"summary_table": S},
         "tally_votes": {"votes_table": V},
@@ -98,3 +107,50 @@ def test_a_hostile_value_gives_a_result_or_a_clear_error(name, prepared, data):
 @given(data=st.data())
 def test_a_hostile_value_to_a_table_building_name_gives_a_result_or_a_clear_error(name, prepared, data):
     drive(name, prepared, slow_baselines(prepared)[name], data)
+
+
+def costly_stream_calls(lab: Any) -> dict[str, tuple[str, dict[str, Any], str]]:
+    """Issue 23: values with no end in sight (a spinning poll, hours of writes, a handler that never returns),
+    each with the parameter its error must name: refused at once."""
+    return {
+        "a projector polling every nanosecond": ("vote_summary", {"votes_table": V, "summary_table": S,
+                                                                 "daily_table": D, "poll_seconds": 1e-9},
+                                                 "poll_seconds"),
+        "2,000 writes a minute apart": ("measure_replication_lag", {
+            "projector": lab.copy_projector if lab else None, "items": [{"UserID": {"S": "lag"}}] * 2_000,
+            "interval_seconds": 60}, "items"),
+        "60 writes a minute apart": ("measure_replication_lag", {
+            "projector": lab.copy_projector if lab else None, "items": [{"UserID": {"S": "lag"}}] * 60,
+            "interval_seconds": 60}, "interval_seconds"),
+        "a function timeout past Lambda's 900 s": ("EventSourceMapping", {
+            "table_name": V, "handler": lambda event, context: None, "function_timeout_seconds": 901},
+            "function_timeout_seconds"),
+    }
+
+
+@pytest.mark.parametrize("what", sorted(costly_stream_calls(None)))
+def test_a_costly_value_is_refused_before_its_work(what, prepared):
+    name, arguments, parameter = costly_stream_calls(prepared)[what]
+    kind, result = bounded_outcome(lambda: getattr(dynalab, name)(lab=prepared, **arguments), what,
+                                   LAB_WALL_SECONDS_MAX)
+    if kind == "result" and hasattr(result, "stop"):
+        result.stop()
+    assert kind == "error", f"{what}: accepted"
+    assert clear_error_problem(result, parameter) is None, f"{what}: {clear_error_problem(result, parameter)}"
+
+
+def test_a_handler_that_sleeps_does_not_hold_the_mapping(prepared):
+    """Issue 23: a handler that sleeps 20 s held EventSourceMapping's run (and its stop) for 20 s; with the
+    function's timeout it is abandoned after 1 s."""
+    release = threading.Event()
+    prepared.client.put_item(TableName=V, Item={"UserID": {"S": "sleepy"}, "vote": {"S": "A"},
+                                                "Date": {"S": "2023-01-01"}})
+    mapping = dynalab.EventSourceMapping(prepared, V, lambda event, context: release.wait(20),
+                                         starting_position="TRIM_HORIZON", function_name="hostile-sleeper",
+                                         function_timeout_seconds=1)
+    try:
+        kind, report = bounded_outcome(lambda: mapping.run_until_idle(max_invocations=1), "a sleeping handler",
+                                       wall_seconds_max=10)
+        assert kind == "result" and report.invocations[0].timed_out
+    finally:
+        release.set()

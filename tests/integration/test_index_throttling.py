@@ -102,3 +102,26 @@ def test_raising_the_gsi_capacity_with_update_table_ends_the_back_pressure(lab, 
         assert [_put(no_retries, table, f"j{i}", status="open") is None for i in range(10)] == [True] * 10
     finally:
         enforcer.stop()
+
+
+def test_a_gsi_takes_the_tables_capacity_mode(lab, table_name, table_with_a_1_wcu_gsi):
+    # [src:gsi-capacity-mode-inherited]: on a provisioned table each GSI has provisioned settings of its own (here 1
+    # WCU beside the table's 100); on an on-demand table the GSI is on-demand too, with nothing of its own to set
+    provisioned = enforce_throughput(lab, table_with_a_1_wcu_gsi)
+    try:
+        assert provisioned.write_capacity_units == 100 and set(provisioned.global_secondary_indexes) == {"by_status"}
+        assert provisioned.index_balance("by_status", "write") <= 1
+    finally:
+        provisioned.stop()
+    on_demand = f"{table_name}-od"
+    dynalab.create_table(lab, on_demand, extra_attribute_definitions=[("status", "S")],
+                         GlobalSecondaryIndexes=[{"IndexName": "by_status", "KeySchema": [
+                             {"AttributeName": "status", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}])
+    described = lab.client.describe_table(TableName=on_demand)["Table"]
+    assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert not (described["GlobalSecondaryIndexes"][0].get("ProvisionedThroughput") or {}).get("WriteCapacityUnits")
+    enforcer = enforce_throughput(lab, on_demand)
+    try:
+        assert enforcer.on_demand and enforcer.global_secondary_indexes == {}
+    finally:
+        enforcer.stop()

@@ -54,6 +54,25 @@ def test_the_filter_pays_for_what_it_reads_the_index_for_what_matches(lab):
     assert live.index_read_units == query_read_units_for(10, live.index_entry_size_bytes, "eventual")
 
 
+def test_a_keys_only_index_pays_its_follow_up_get_items(lab):
+    # [src:gsi-no-fetch]: the KEYS_ONLY entries hold no order: 10 GetItems of 2,000 B (0.5 RCU each, eventual)
+    live = indexes.filter_or_index_live(lab, items_in_partition=200, open_every=20, item_size_bytes=2000)
+    assert (live.filter_read_units, live.index_read_units) == (49.0, 0.5)
+    assert (live.follow_up_gets, live.follow_up_read_units, live.keys_only_read_units) == (10, 5.0, 5.5)
+    assert (live.all_index_read_units, live.all_index_items_returned) == (2.5, 10)  # 10 x 2,000 B: 5 blocks x 0.5
+    assert "+ 10 GetItems 5 RCU = 5.5 RCU; ALL GSI: 2.5 RCU" in live.describe()
+
+
+def test_a_multi_attribute_gsi_is_queried_by_its_whole_partition_key(lab):
+    # [src:gsi-multi-attribute-keys]: every partition-key attribute by equality, the sort key by a range
+    result = indexes.multi_attribute_gsi_live(lab, orders=60)
+    assert result.index.partition_key_attributes == ("customer", "status")
+    assert result.index.sort_key_attributes == ("placed_at",)
+    expected = [n for n in range(60) if n % 3 == 0 and n // 3 % 3 == 0 and n % 28 + 1 >= 10]
+    assert result.matched == len(expected) > 0
+    assert result.read_units == 0.5 and result.refused_code == "ValidationException"
+
+
 def test_write_sharding_removes_the_throttles_and_fans_the_reads_out(lab):
     result = indexes.write_sharding(lab, shards=8, writes=200)
     assert result.hot_throttled > 50 and result.sharded_throttled == 0

@@ -1,6 +1,6 @@
 """Throttled batches served in part, as DynamoDB serves them: the items the table's capacity can take are written
 (or read), the others come back in UnprocessedItems / UnprocessedKeys; only when none can be served does the call
-fail with ProvisionedThroughputExceededException (dynamodb-facts.md §0)."""
+fail with ProvisionedThroughputExceededException ([src:batch-write-unprocessed-items])."""
 
 from __future__ import annotations
 

@@ -111,6 +111,23 @@ def test_a_pattern_too_big_to_write_is_said_not_run(lab):
                            {"name": "get", "operation": "GetItem", "item_bytes": 100, "per_second": 1}]}
     verification = dynalab.plan_table(design).verify(lab, runs=1)
     assert verification.not_run == ["huge scan"] and verification.agrees
-    assert "huge scan (Scan): not run (it reads 1,000,000 items a request; verify writes at most 5,000)" in \
-        verification.describe()
+    assert ("huge scan (Scan): not run (it reads 1,000,000 items a request; verify writes at most 5,000 items and "
+            "32 MB)") in verification.describe()
     assert "metered = planned for every pattern that ran (1 not run)" in verification.describe()
+
+
+def test_a_pattern_of_few_but_large_items_is_not_run_either(lab):
+    """Issue 23: 1,000 items of 400 KB (400 MB in the engine) are under the item bound, over the byte bound."""
+    design = {"table": {"name": "big", "partition_key": "pk", "sort_key": "sk"},
+              "patterns": [{"name": "fat query", "operation": "Query", "items": 1_000, "item_bytes": 409_600,
+                            "per_second": 1}]}
+    verification = dynalab.plan_table(design).verify(lab, runs=1)
+    assert verification.not_run == ["fat query"]
+
+
+def test_runs_times_patterns_is_bounded(lab):
+    design = {"table": {"name": "many", "partition_key": "pk"},
+              "patterns": [{"name": f"get {n}", "operation": "GetItem", "item_bytes": 100, "per_second": 1}
+                           for n in range(11)]}
+    with pytest.raises(ValueError, match=r"len\(plan.patterns\) × runs must be an integer <= 200"):
+        dynalab.plan_table(design).verify(lab, runs=20)

@@ -163,7 +163,8 @@ def test_the_load_generator_stops_and_says_so_when_the_engine_dies(doomed_lab):
 def test_a_mapping_whose_thread_died_or_whose_engine_died_never_says_running(doomed_lab):
     lab, engine = doomed_lab
     create_table(lab, "esm", ("pk", "S"), stream_view_type="NEW_AND_OLD_IMAGES")
-    mapping = EventSourceMapping(lab, "esm", lambda e, c: None, function_name="doomed").start()
+    mapping = EventSourceMapping(lab, "esm", lambda e, c: None, starting_position="TRIM_HORIZON",
+                                 function_name="doomed").start()
     assert mapping.state() == "running"
     engine.process.kill()
     engine.process.wait(timeout=10)

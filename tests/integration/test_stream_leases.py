@@ -137,13 +137,14 @@ def test_two_mappings_of_one_function_share_the_shard_by_its_lease(lab, table_na
         lab.client.put_item(TableName=table_name, Item={"pk": {"S": f"k{number}"}})
     first_seen: list = []
     second_seen: list = []
-    first = EventSourceMapping(lab, table_name, lambda e, c: first_seen.extend(e["Records"]), function_name="lease",
+    first = EventSourceMapping(lab, table_name, lambda e, c: first_seen.extend(e["Records"]),
+                               starting_position="TRIM_HORIZON", function_name="lease",
                                lease_seconds=1.0).start()
     deadline = time.monotonic() + 10
     while len(first_seen) < 5 and time.monotonic() < deadline:
         time.sleep(0.02)
     second = EventSourceMapping(lab, table_name, lambda e, c: second_seen.extend(e["Records"]),
-                                function_name="lease")
+                                starting_position="TRIM_HORIZON", function_name="lease")
     report = second.run_until_idle()
     assert not second_seen and report.waiting and "waiting" in report.describe()
     assert "waiting for" in second.state()

@@ -15,7 +15,7 @@ from dynalab.engine.streams import (
     list_shards,
     stream_arn,
 )
-from dynalab.engine.tables import create_table
+from dynalab.engine.tables import create_table, delete_table
 from dynalab.lessons.projections import (
     create_vote_tables,
     daily_totals,
@@ -141,8 +141,9 @@ def test_a_checkpoint_for_a_stream_that_no_longer_exists_is_reported_and_rebuild
     votes, summary, daily = tables
     vote(lab, votes, "u1", "A")
     vote_summary(lab, votes, summary, daily).run_once()
-    # The table is dropped and made again (a new stream); votes land before any projector runs.
-    create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES", reset=True)
+    # The table is dropped and made again (a new stream), its summary kept; votes land before any projector runs.
+    delete_table(lab, votes)
+    create_table(lab, votes, ("UserID", "S"), stream_view_type="NEW_AND_OLD_IMAGES")
     vote(lab, votes, "u2", "B")
     vote(lab, votes, "u3", "B")
     projector = vote_summary(lab, votes, summary, daily)

@@ -1,5 +1,5 @@
 """Transactional writes metered as DynamoDB charges them today: 2 WCU per 1 KB of the larger of the item before and
-after, for Put, Update and Delete alike (read-write-operations.html; dynamodb-facts.md §0)."""
+after, for Put, Update and Delete alike ([src:capacity-unit-sizes])."""
 
 from __future__ import annotations
 

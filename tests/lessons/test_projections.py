@@ -62,7 +62,7 @@ def test_modify_moves_a_count_and_remove_subtracts():
 
 
 def test_motos_two_inserts_for_an_update_that_creates_an_item_count_once():
-    # moto: INSERT with the key only, then INSERT with the attributes (local-engines.md); DynamoDB emits one.
+    # moto: INSERT with the key only, then INSERT with the attributes (measured on moto 5.2.5); DynamoDB emits one.
     assert net([record("INSERT", new=image("u")), record("INSERT", new=image("u", "A"))]) == {
         ("summary", "A"): 1, ("daily", "A", "2023-06-01"): 1}
 

@@ -1,4 +1,5 @@
-"""The auto-scaling simulator against hand-worked scenarios (dynamodb-facts.md §3, the second source article)."""
+"""The auto-scaling simulator against hand-worked scenarios ([src:auto-scaling-datapoints],
+[src:capacity-decreases-per-day]; the second source article)."""
 
 from __future__ import annotations
 

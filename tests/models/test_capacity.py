@@ -21,7 +21,7 @@ KB = 1024
 
 
 def test_the_articles_examples():
-    # ../shared/seeds/002: 16 KB strongly consistent = 16/4 = 4 RCU; eventually consistent half = 2; write 16 WCU.
+    # the first source article: 16 KB strongly consistent = 16/4 = 4 RCU; eventually consistent half = 2; write 16 WCU.
     assert read_units(16 * KB, "strong") == 4
     assert read_units(16 * KB, "eventual") == 2
     assert write_units(16 * KB) == 16
@@ -46,7 +46,8 @@ def test_rounding_edges():
 
 
 def test_batch_rounds_each_item_query_rounds_once():
-    # dynamodb-facts.md §2: BatchGet of 1.5 KB + 6.5 KB costs 12 KB (3 blocks); BatchWrite of 500 B + 3.5 KB costs 5.
+    # [src:read-rounding-4-kb]:
+    # BatchGet of 1.5 KB + 6.5 KB costs 12 KB (3 blocks); BatchWrite of 500 B + 3.5 KB costs 5.
     assert batch_read_units([1536, 6656], "strong") == 3
     assert batch_write_units([500, 3584]) == 5
     # Query: 10 items totalling 40.8 KB count as 44 KB; 1,500 items of 64 B as 96 KB.
@@ -77,7 +78,7 @@ def test_one_item_past_400_kb_is_refused_not_priced():
 
 
 def test_a_full_page_of_4000_byte_items_costs_128_5_rcu():
-    # dev.to "DynamoDB scan and why 128.5 RCU" (dynamodb-facts.md §2): the item crossing 1 MB is in the page.
+    # dev.to "DynamoDB scan and why 128.5 RCU" (a third-party measurement): the item crossing 1 MB is in the page.
     page = first_page([4000] * 1000, "eventual")
     assert (page.item_count, page.size_bytes, page.read_units, page.more) == (263, 1_052_000, 128.5, True)
     assert first_page([100] * 10).more is False

@@ -1,4 +1,4 @@
-"""The charge rules on their own (no engine), pinned to read-write-operations.html and dynamodb-facts.md §0/§2."""
+"""The charge rules on their own (no engine), pinned to [src:read-rounding-4-kb] and [src:capacity-unit-sizes]."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_reads():
     # Query sums then rounds once: 10 items totalling 40.8 KB count as 44 KB (11 blocks).
     assert query_units(int(40.8 * KB), "strong") == 11
     assert query_units(0, "eventual") == 0.5  # an empty Query is still charged
-    # A page is not an item: an eventually consistent 1 MB page is 1024/4 x 0.5 = 128 RCU (dynamodb-facts.md 2),
+    # A page is not an item: an eventually consistent 1 MB page is 1024/4 x 0.5 = 128 RCU (read-write-operations.html),
     # though no single item may pass 400 KB.
     assert query_units(1024 * KB, "eventual") == 128
     # BatchGetItem rounds each item: 1.5 KB + 6.5 KB = 1 + 2 blocks
@@ -45,7 +45,7 @@ def test_failed_conditional_writes_are_charged():
 
 
 def test_transactional_writes_two_units_per_kb_of_the_larger_item():
-    # dynamodb-facts.md §0 (read-write-operations.html today): Put, Update and Delete alike.
+    # read-write-operations.html today: Put, Update and Delete alike.
     assert write_action_units("Update", new_size_bytes=3 * KB, old_size_bytes=1 * KB, transactional=True) == 6
     assert write_action_units("Update", new_size_bytes=1 * KB, old_size_bytes=3 * KB, transactional=True) == 6
     assert write_action_units("Delete", old_size_bytes=3 * KB, transactional=True) == 6

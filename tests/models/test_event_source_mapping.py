@@ -5,11 +5,26 @@ from __future__ import annotations
 
 import pytest
 
-from dynalab.models.event_source_mapping import MappingSettings, failure_record, simulate_batching, window_bounds
+from dynalab.models.event_source_mapping import (
+    MappingSettings,
+    batch_is_full,
+    destination_service,
+    failure_record,
+    lane_for_keys,
+    simulate_batching,
+    window_bounds,
+)
+from dynalab.models.quotas import ESM_PAYLOAD_LIMIT_BYTES
+
+START = {"starting_position": "TRIM_HORIZON"}  # required: AWS has no default
+
+
+def Settings(**settings):  # noqa: N802 - MappingSettings with the required starting position
+    return MappingSettings(**{**START, **settings})
 
 
 def test_defaults_are_awss():
-    settings = MappingSettings()
+    settings = Settings()
     assert (settings.batch_size, settings.maximum_batching_window_in_seconds, settings.maximum_retry_attempts,
             settings.maximum_record_age_in_seconds, settings.parallelization_factor,
             settings.bisect_batch_on_function_error) == (100, 0, -1, -1, 1, False)
@@ -26,31 +41,73 @@ def test_defaults_are_awss():
 ])
 def test_ranges_are_the_documented_ones(name, good, bad):
     for value in good:
-        MappingSettings(**{name: value})
+        Settings(**{name: value})
     for value in bad:
         with pytest.raises(ValueError, match=name):
-            MappingSettings(**{name: value})
+            Settings(**{name: value})
 
 
 def test_other_settings_name_the_allowed_values():
     with pytest.raises(ValueError, match="TRIM_HORIZON, LATEST"):
         MappingSettings(starting_position="AT_TIMESTAMP")
     with pytest.raises(ValueError, match=r"\['ReportBatchItemFailures'\]"):
-        MappingSettings(function_response_types=["ReportItems"])
-    with pytest.raises(ValueError, match="SQS queue ARN"):
-        MappingSettings(destination_config={"OnFailure": {"Destination": "arn:aws:dynamodb:us-east-1:1:table/x"}})
+        Settings(function_response_types=["ReportItems"])
+    with pytest.raises(ValueError, match="an SQS queue, an SNS topic or an S3 bucket ARN"):
+        Settings(destination_config={"OnFailure": {"Destination": "arn:aws:dynamodb:us-east-1:1:table/x"}})
     with pytest.raises(ValueError, match='"OnFailure"'):
-        MappingSettings(destination_config={"OnSuccess": {}})
+        Settings(destination_config={"OnSuccess": {}})
     with pytest.raises(TypeError, match="batch_size, maximum_batching_window_in_seconds"):
         MappingSettings.from_settings(batchsize=5)
     arn = "arn:aws:sqs:us-east-2:123456789012:dlq"  # the docs' example
-    assert MappingSettings(destination_config={"OnFailure": {"Destination": arn}}).on_failure_destination == arn
+    assert Settings(destination_config={"OnFailure": {"Destination": arn}}).on_failure_destination == arn
+
+
+def test_the_starting_position_is_required_as_on_aws():
+    # [src:esm-starting-position-required]: no default; LATEST can miss events while the mapping is made or updated
+    with pytest.raises(ValueError, match="starting_position is required .* LATEST can miss"):
+        MappingSettings()
+    assert MappingSettings(starting_position="LATEST").starting_position == "LATEST"
+
+
+def test_on_failure_destinations_are_an_sqs_queue_an_sns_topic_or_an_s3_bucket():
+    # [src:esm-on-failure-destinations]: "an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket"
+    for arn, service in (("arn:aws:sqs:us-east-2:123456789012:dlq", "sqs"),
+                         ("arn:aws:sns:us-east-1:123456789012:failed-votes", "sns"),
+                         ("arn:aws:s3:::failed-votes-bucket", "s3")):
+        assert destination_service(arn) == service
+        assert Settings(destination_config={"OnFailure": {"Destination": arn}}).on_failure_destination_service \
+            == service
+    for arn in ("arn:aws:lambda:us-east-1:123456789012:function:f", "arn:aws:events:us-east-1:123456789012:event-bus/b",
+                "arn:aws:s3:::X", "not-an-arn"):
+        assert destination_service(arn) is None
+        with pytest.raises(ValueError, match="must be an SQS queue, an SNS topic or an S3 bucket ARN"):
+            Settings(destination_config={"OnFailure": {"Destination": arn}})
+
+
+def test_lanes_are_chosen_by_the_whole_primary_key():
+    # [src:esm-parallelization-per-item]: order is kept per item (partition and sort key), not per partition key
+    keys = [{"UserID": {"S": "voter1"}, "Date": {"S": f"2023-06-{day:02d}"}} for day in range(1, 31)]
+    lanes = [lane_for_keys(k, 3) for k in keys]
+    assert len(set(lanes)) == 3  # one partition key's items spread over the lanes
+    assert [lane_for_keys(k, 3) for k in keys] == lanes  # an item always takes the same lane
+    assert lane_for_keys(dict(reversed(list(keys[0].items()))), 3) == lanes[0]  # attribute order does not matter
+    assert {lane_for_keys(k, 1) for k in keys} == {0}
+
+
+def test_a_batch_is_cut_at_the_batch_size_or_the_6_mb_payload_limit():
+    # [src:esm-batch-6-mb]: Lambda also sends a batch when it reaches the payload limit of 6 MB
+    assert ESM_PAYLOAD_LIMIT_BYTES == 6 * 1024 * 1024
+    megabyte = 1024 * 1024
+    assert not batch_is_full(5, 5 * megabyte, megabyte, 100)  # exactly 6 MB still fits
+    assert batch_is_full(5, 5 * megabyte + 1, megabyte, 100)  # one byte more does not
+    assert not batch_is_full(0, 0, 7 * megabyte, 100)  # a record alone is always sent
+    assert batch_is_full(100, 100, 1, 100)
 
 
 def test_retries_left():
-    assert MappingSettings(maximum_retry_attempts=-1).retries_left(10**6)
-    assert MappingSettings(maximum_retry_attempts=2).retries_left(1)
-    assert not MappingSettings(maximum_retry_attempts=2).retries_left(2)
+    assert Settings(maximum_retry_attempts=-1).retries_left(10**6)
+    assert Settings(maximum_retry_attempts=2).retries_left(1)
+    assert not Settings(maximum_retry_attempts=2).retries_left(2)
 
 
 def test_the_failure_record_has_the_docs_shape():

@@ -9,7 +9,7 @@ from dynalab.models.hot_partitions import keys_per_partition, serve, simulate_pa
 from dynalab.models.key_distributions import KeyDistribution, key_distribution, user_ids
 from dynalab.models.partitions import partition_count, partition_index
 
-MODES = ("2017", "today_with_lsi", "today")
+MODES = ("2017", "today_no_isolation", "today")
 
 
 def run(name, requests=1_000_000, seed=1, rcu=12_000, seconds=100.0, mode="2017", partitions=None, **parameters):
@@ -52,7 +52,7 @@ def test_one_hot_key_throttles_only_its_partition_while_the_table_has_capacity_t
 def test_adaptive_capacity_lends_unused_capacity_up_to_the_ceiling():
     # 24 thin partitions (the table after a load test): an even share is 500 RCU, the ceiling 3,000
     old = run("status_codes", partitions=24)
-    adaptive = run("status_codes", partitions=24, mode="today_with_lsi")
+    adaptive = run("status_codes", partitions=24, mode="today_no_isolation")
     assert old.served_per_second[old.hottest_partition] == pytest.approx(500)
     assert adaptive.throttled_requests < old.throttled_requests
     assert adaptive.served_per_second[adaptive.hottest_partition] == pytest.approx(3000)  # the ceiling holds
@@ -61,11 +61,11 @@ def test_adaptive_capacity_lends_unused_capacity_up_to_the_ceiling():
 
 def test_adaptive_capacity_at_the_ceiling_already_changes_nothing():
     # 4 partitions of 12,000 RCU: each share is already the 3,000 ceiling, nothing more to lend
-    assert run("status_codes", mode="today_with_lsi").throttled_requests == run("status_codes").throttled_requests
+    assert run("status_codes", mode="today_no_isolation").throttled_requests == run("status_codes").throttled_requests
 
 
 def test_adaptive_capacity_cannot_beat_the_table_total():
-    load = run("user_ids", rcu=2000, partitions=8, mode="today_with_lsi")  # 10,000/s asked of a 2,000 RCU table
+    load = run("user_ids", rcu=2000, partitions=8, mode="today_no_isolation")  # 10,000/s asked of a 2,000 RCU table
     assert load.served_per_second.sum() == pytest.approx(2000)
     assert load.served_per_second == pytest.approx(np.full(8, 250))
 
@@ -73,10 +73,41 @@ def test_adaptive_capacity_cannot_beat_the_table_total():
 def test_split_for_heat_gives_a_hot_key_a_whole_partition_but_not_more():
     # one device with most traffic, many partitions: split isolates it, its ceiling is still 3,000/s per key
     load = run("skewed_device_ids", rcu=40_000, seconds=10.0, mode="today")
-    adaptive = run("skewed_device_ids", rcu=40_000, seconds=10.0, mode="today_with_lsi")
+    adaptive = run("skewed_device_ids", rcu=40_000, seconds=10.0, mode="today_no_isolation")
     assert load.throttled_requests <= adaptive.throttled_requests
     assert load.hottest_key_requests / load.duration_seconds > 3000  # the hot key alone is over the ceiling
     assert load.throttled_requests > 0  # so even split for heat cannot serve it all
+
+
+def test_today_a_key_whose_items_spread_over_sort_keys_is_split():
+    # [src:hot-key-per-item]: the ceiling binds one item; "200" asks 8,000 reads/s of one item (no sort key) and
+    # throttles; spread over 4 items of a collection DynamoDB can split, it is served in full (about 2,000 each)
+    one_item = run("status_codes", mode="today")
+    four_items = simulate_partition_load(*_stream("status_codes"), partition_count=4, table_capacity_per_second=12_000,
+                                         duration_seconds=100.0, mode="today", items_per_key=4)
+    assert one_item.hottest_key_served_per_second == pytest.approx(3000) and one_item.throttled_requests > 0
+    asked = four_items.hottest_key_requests / four_items.duration_seconds  # about 8,000 a second
+    assert asked > 3000 and four_items.hottest_key_served_per_second == pytest.approx(asked)
+    assert four_items.throttled_requests == 0
+
+
+def test_an_lsi_keeps_an_item_collection_whole_but_isolates_it():
+    # [src:lsi-no-split-item-collections]: with an LSI the collection is not split (items_per_key stays 1) but it is
+    # isolated: its key competes with no other, unlike "no isolation" (a provisioned table with Streams), where the
+    # keys sharing the hot partition share its 3,000
+    lsi = run("status_codes", partitions=24, mode="today")
+    shared = run("status_codes", partitions=24, mode="today_no_isolation")
+    assert lsi.hottest_key_served_per_second == pytest.approx(3000)
+    assert shared.hottest_key_served_per_second < 3000
+    assert lsi.throttled_requests < shared.throttled_requests
+    with pytest.raises(ValueError, match="items_per_key"):
+        simulate_partition_load(*_stream("status_codes"), partition_count=4, table_capacity_per_second=12_000,
+                                items_per_key=0)
+
+
+def _stream(name):
+    distribution = key_distribution(name)
+    return distribution, distribution.sample(1_000_000, 1)
 
 
 def test_writes_use_the_1000_ceiling():

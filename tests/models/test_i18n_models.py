@@ -85,4 +85,4 @@ def test_label_tables_show_themselves_in_the_current_language() -> None:
     assert f"{label:<20}|{verdict}" == "ユーザー ID (ユーザーが多い)".ljust(20) + "|良い"
     assert verdict == "good" and repr(verdict) == "'good'"  # comparisons and repr keep the English key
     assert str(DEFAULT_PRICES.taken).startswith("2026 年 12 月に読んだ AWS Price List")
-    assert f"{MODE_LABELS['today_with_lsi']}" == "現在、LSI のあるテーブル"
+    assert f"{MODE_LABELS['today_no_isolation']}" == "現在、分離なし (プロビジョンド、ストリームあり)"

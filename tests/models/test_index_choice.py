@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from dynalab.models.index_choice import HOURS_PER_MONTH, crossover_curve, filter_or_index, query_read_units_for
+from dynalab.models.index_choice import (
+    HOURS_PER_MONTH,
+    crossover_curve,
+    filter_or_index,
+    query_read_units_for,
+    sparse_index_writes_per_second,
+)
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
 
 PATTERN = dict(items_read_per_query=1000, item_size_bytes=2000, index_entry_size_bytes=100)
@@ -86,9 +92,34 @@ def test_a_write_costs_five_times_a_read_so_units_are_never_summed():
 def test_the_crossover_curve_rises_with_selectivity():
     curve = crossover_curve([0.001, 0.01, 0.1, 0.5], writes_per_second=20, table_item_count=1_000_000, **PATTERN)
     assert np.all(np.diff(curve) > 0)
-    direct = filter_or_index(selectivity=0.1, queries_per_second=1, index_writes_per_second=2,
+    # 10 % of 20 orders a second enter the index and leave it: 0.1 x 20 x 2 = 4 index writes a second
+    direct = filter_or_index(selectivity=0.1, queries_per_second=1, index_writes_per_second=4,
                              index_item_count=100_000, **PATTERN)
     assert curve[2] == pytest.approx(direct.crossover_queries_per_second)
+
+
+def test_an_index_pays_the_open_the_updates_and_the_close_of_each_entry():
+    # [src:gsi-index-write-rules]: a put when the attribute appears, one write per update of a projected attribute,
+    # one write to delete the entry when the indexed attribute is removed
+    assert sparse_index_writes_per_second(0.05, 10) == pytest.approx(1.0)  # opened and closed: 2 writes each
+    assert sparse_index_writes_per_second(0.05, 10, updates_while_indexed=1) == pytest.approx(1.5)
+    opened_only = filter_or_index(selectivity=0.05, queries_per_second=1, index_writes_per_second=0.5,
+                                  index_item_count=50_000, **PATTERN).crossover_queries_per_second
+    full_life = crossover_curve([0.05], writes_per_second=10, table_item_count=1_000_000, updates_while_indexed=1,
+                                **PATTERN)[0]
+    assert full_life > opened_only  # counting the updates and the deletes, the index pays off later
+
+
+def test_a_keys_only_index_pays_a_get_item_per_match():
+    # [src:gsi-no-fetch]: 10 matches of 200 orders of 2,000 B; the KEYS_ONLY query reads 10 entries of 57 B
+    # (0.5 RCU), then 10 GetItems of 2,000 B at 0.5 RCU each: 5.5 RCU, against 49 for the filter and 2.5 with ALL
+    keys_only = filter_or_index(items_read_per_query=200, item_size_bytes=2000, index_entry_size_bytes=57,
+                                selectivity=0.05, queries_per_second=1, index_writes_per_second=0,
+                                fetch_item_size_bytes=2000)
+    assert (keys_only.filter_read_units_per_query, keys_only.index_read_units_per_query) == (49.0, 5.5)
+    everything = filter_or_index(items_read_per_query=200, item_size_bytes=2000, index_entry_size_bytes=2000,
+                                 selectivity=0.05, queries_per_second=1, index_writes_per_second=0)
+    assert everything.index_read_units_per_query == 2.5
 
 
 @pytest.mark.parametrize("name, value", [

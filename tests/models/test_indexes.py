@@ -134,6 +134,38 @@ def test_from_describe_table():
                        SecondaryIndex("l", ("pk", "d"), "KEYS_ONLY", is_global=False)]
 
 
+def test_a_gsi_key_of_up_to_four_plus_four_attributes():
+    # [src:gsi-multi-attribute-keys]: "a partition key from up to four attributes and a sort key from up to four"
+    match = SecondaryIndex("by-tournament", ("tournament", "region", "round", "bracket"), "KEYS_ONLY",
+                           partition_key_count=2)
+    assert match.partition_key_attributes == ("tournament", "region")
+    assert match.sort_key_attributes == ("round", "bracket")
+    assert "partition key (tournament, region), sort key (round, bracket)" in match.describe()
+    SecondaryIndex("widest", tuple("abcdefgh"), partition_key_count=4)  # 4 + 4: the most
+    for keys, count in ((tuple("abcde"), 5), (tuple("abcdefghi"), 4), (("a",), 0)):
+        with pytest.raises(ValueError, match="partition-key .* and .* sort-key attribute"):
+            SecondaryIndex("too-many", keys, partition_key_count=count)
+    with pytest.raises(ValueError, match=r"an LSI's \(is_global=False\) key"):  # an LSI keeps one sort key
+        SecondaryIndex("lsi", ("pk", "a", "b"), is_global=False)
+    # an item lacking one attribute of the key is not in the index (sparse); changing any one moves the entry
+    item = {"pk": {"S": "m1"}, "tournament": {"S": "WINTER2024"}, "region": {"S": "NA-EAST"},
+            "round": {"S": "SEMIFINALS"}, "bracket": {"S": "UPPER"}}
+    assert index_entry({k: v for k, v in item.items() if k != "region"}, match, TABLE_KEYS) is None
+    assert index_write_units(None, item, match, TABLE_KEYS) == 1
+    assert index_write_units(item, {**item, "bracket": {"S": "LOWER"}}, match, TABLE_KEYS) == 2
+
+
+def test_multi_attribute_keys_from_describe_table():
+    # DescribeTable lists a multi-attribute key as several HASH elements, then several RANGE elements
+    table = {"KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+             "GlobalSecondaryIndexes": [{"IndexName": "by-tournament", "Projection": {"ProjectionType": "ALL"},
+                                         "KeySchema": [{"AttributeName": "tournament", "KeyType": "HASH"},
+                                                       {"AttributeName": "region", "KeyType": "HASH"},
+                                                       {"AttributeName": "round", "KeyType": "RANGE"}]}]}
+    _, (index,) = indexes_from_description(table)
+    assert index == SecondaryIndex("by-tournament", ("tournament", "region", "round"), partition_key_count=2)
+
+
 def test_bad_definitions_are_refused_by_name():
     with pytest.raises(ValueError, match="projection_type"):
         SecondaryIndex("g", ("a",), "EVERYTHING")

@@ -235,3 +235,16 @@ def test_partitions_after_split_doubles_and_never_merges():
     assert partitions_after_split(12, 2) == 12  # scaling down keeps every partition
     with pytest.raises(ValueError, match="growth must be"):
         partitions_after_split(3, 4, "halve")
+
+
+def test_warm_throughput_grows_with_the_load_test_and_never_decreases():
+    # [src:warm-throughput-no-decrease-billed]: once raised, warm throughput cannot be decreased
+    from dynalab.models.partitions import split_history, warm_throughput_after
+
+    steps = split_history([("created", 5_000, 500, 8), ("load test", 30_000, 14_000, 8),
+                           ("scaled back down", 5_000, 500, 8)])
+    assert [(s.warm_read_units_per_second, s.warm_write_units_per_second) for s in steps] == [
+        (5_000, 500), (30_000, 14_000), (30_000, 14_000)]
+    assert warm_throughput_after(30_000, 5_000) == 30_000 and warm_throughput_after(100, 400) == 400
+    with pytest.raises(ValueError, match="provisioned_units"):
+        warm_throughput_after(0, -1)

@@ -60,11 +60,28 @@ def test_the_example_costs_54_57_provisioned_and_188_89_on_demand():
     assert plan.monthly_bill("on-demand").read_dollars == pytest.approx(57.4875)
     assert plan.monthly_bill("on-demand").write_dollars == pytest.approx(131.40)
     assert round(plan.monthly_cost("on-demand"), 2) == 188.89
-    # storage is priced separately: 12 GB is inside the 25 GB free
-    assert plan.storage_dollars_per_month == 0.0
-    assert plan.monthly_bill("on-demand").total_dollars == plan.monthly_cost("on-demand")
+    # storage is priced separately: the table's 12 GB and its ALL index's 12 GB, without the shared free tier
+    assert plan.storage_dollars_per_month == pytest.approx(6.0)
+    assert plan.monthly_bill("on-demand").total_dollars == pytest.approx(plan.monthly_cost("on-demand") + 6.0)
     # break-even: 54.5675 / 188.8875 = 28.9 % (a WCU-hour or RCU-hour = 0.289 x 3,600 request units)
     assert plan.break_even_utilization() == pytest.approx(100 * 54.5675 / 188.8875)
+
+
+def test_index_storage_is_billed_and_the_free_tier_is_shared():
+    # [src:gsi-storage-billed]: an index's items are stored (and billed) too, 100 B of overhead each;
+    # [src:prices-storage-free-tier]: the 25 GB free a month are per account and Region, shared by every table
+    plan = plan_design(EXAMPLE)
+    assert plan.storage_gb_by_resource() == {"table": 12, "by_customer": 12}  # ALL: every entry is the whole item
+    assert plan.storage_dollars_per_month == pytest.approx(24 * 0.25)  # $6.00, no free tier counted
+    assert plan.storage_dollars_with_free_tier == 0.0  # 24 GB fits the 25 GB only if no other table uses them
+    assert "storage 24 GB (table 12 + by_customer 12): $6.00 a month" in plan.describe()
+    design = copy.deepcopy(EXAMPLE)
+    design["indexes"][0] = {"name": "by_customer", "projection": "KEYS_ONLY"}
+    keys_only = plan_design(design)
+    # entries of 32 + 24 = 56 B against 1,500 B items: 12 GB x (56 + 100) / (1,500 + 100)
+    assert keys_only.storage_gb_by_resource()["by_customer"] == pytest.approx(12 * 156 / 1600)
+    design["indexes"][0]["size_gb"] = 3
+    assert plan_design(design).storage_gb_by_resource()["by_customer"] == 3
 
 
 def test_auto_scaling_headroom_at_a_70_percent_target():
@@ -179,12 +196,23 @@ def test_index_writes_follow_each_projection():
     (lambda d: d["indexes"][0].update(projection="SOME"),
      "index 'by_customer': projection must be one of KEYS_ONLY, INCLUDE, ALL; got 'SOME'"),
     (lambda d: d["indexes"][0].update(projection="INCLUDE"), "index 'by_customer': an INCLUDE projection needs"),
-    (lambda d: d["table"].update(size_gb="big"), "table: size_gb must be a finite number >= 0; got 'big'"),
+    (lambda d: d["table"].update(size_gb="big"),
+     "table: size_gb must be a finite number from 0 to 1,000,000,000; got 'big'"),
     (lambda d: d["table"].update(name="x"), "table: name must be 3 to 255 characters"),
     (lambda d: d["table"].pop("partition_key"), "table: missing field.s. partition_key"),
-    (lambda d: d.update(patterns=[]), "design: patterns must be a non-empty list"),
+    (lambda d: d.update(patterns=[]), "design: patterns must be a list of 1 to 100 access patterns"),
     (lambda d: d["patterns"].append(dict(d["patterns"][0])), "pattern 'get order': pattern names must be unique"),
     (lambda d: d["table"].pop("sort_key"), "items must be 0 or 1 for a Query on a table without a sort key"),
+    # issue 23's bounds: a Query of 10**7 items of 400 KB (3.3 million pages) took 28 s; a long design, O(n**2)
+    (lambda d: d["patterns"][1].update(items=10**7, item_bytes=409_600),
+     "pattern 'list orders': items must be at most 3,000 for entries of 409,600 B .dynalab's planner follows at "
+     "most 1,000 pages of 1 MB a request.; got 10,000,000"),
+    (lambda d: d.update(patterns=[dict(d["patterns"][0], name=f"p{n}") for n in range(101)]),
+     "design: patterns must be a list of 1 to 100 access patterns .dynalab's planner limit."),
+    (lambda d: d.update(indexes=[dict(d["indexes"][0], name=f"ix{n}") for n in range(21)]),
+     "design: indexes must be a list of at most 20 index mappings .DynamoDB's quota"),
+    (lambda d: d["patterns"][2].update(per_second=1e308),
+     "pattern 'place order': per_second must be a finite number from 0 to 1,000,000,000; got 1e.308"),
 ])
 def test_a_bad_design_names_the_pattern_the_field_and_the_allowed_values(change, message):
     design = copy.deepcopy(EXAMPLE)

@@ -1,4 +1,5 @@
-"""The cost model: hand-worked sums at the documented default prices (dynamodb-facts.md §2, partly unverified)."""
+"""The cost model: hand-worked sums at the documented default prices ([src:prices-request-units],
+[src:prices-capacity-units]: third-party readings of the AWS Price List)."""
 
 from __future__ import annotations
 
@@ -95,3 +96,21 @@ def test_lambda_prices_match_the_whitepapers_example():
     assert p.lambda_invocations(1, duration_seconds=1_100_000, memory_gb=1.0) == pytest.approx(18.337, abs=0.01)
     with pytest.raises(ValueError, match="invocations"):
         p.lambda_invocations(-1)
+
+
+def test_own_reader_polling_a_month():
+    # [src:stream-reads-billed-per-request]: polling one shard every 0.25 s for a 730-hour month is 10,512,000
+    # GetRecords; past the 2.5 M free a month, $0.02 per 100,000: $1.6024 per shard
+    requests = DEFAULT_PRICES.stream_polls_per_month(0.25)
+    assert requests == 10_512_000
+    assert DEFAULT_PRICES.stream_reads_per_month(requests) == pytest.approx(1.6024)
+    assert DEFAULT_PRICES.stream_reads_per_month(requests, lambda_trigger=True) == 0.0
+    assert DEFAULT_PRICES.stream_polls_per_month(0.25, shards=3) == 3 * 10_512_000
+    with pytest.raises(ValueError, match="poll_interval_seconds"):
+        DEFAULT_PRICES.stream_polls_per_month(0)
+
+
+def test_the_storage_free_tier_can_be_left_out():
+    # [src:prices-storage-free-tier]: the 25 GB are per account and Region, shared by every table
+    assert DEFAULT_PRICES.storage_per_month(24) == 0.0
+    assert DEFAULT_PRICES.storage_per_month(24, free_tier=False) == pytest.approx(6.0)

@@ -1,4 +1,4 @@
-"""Item sizes, pinned to the documented rules (CapacityUnitCalculations.html, dynamodb-facts.md §1)."""
+"""Item sizes, pinned to the documented rules ([src:number-size-approximation], [src:item-size-max-400-kb])."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Replays the robustness pass's hostile calls on the widgets and figures (/work/shared/reference/hostile-calls.tsv,
+"""Replays the robustness pass's hostile calls on the widgets and figures (tests/data/hostile-calls.tsv,
 issue 12 item 10): each must now give a result (only where the pass was wrong: ``ACCEPTED``) or a ValueError /
 TypeError raised from dynalab's own code whose message names the bad parameter.
 
@@ -32,7 +32,8 @@ import dynalab
 import dynalab.figures
 import dynalab.widgets
 
-ROWS_FILE = Path(os.environ.get("DYNALAB_HOSTILE_CALLS", "/work/shared/reference/hostile-calls.tsv"))
+ROWS_FILE = Path(os.environ.get("DYNALAB_HOSTILE_CALLS",
+                                Path(__file__).resolve().parent.parent / "data" / "hostile-calls.tsv"))
 DYNALAB_DIR = Path(dynalab.__file__).resolve().parent
 OWNED_ELSEWHERE = ("dynalab.widgets.streams",)  # the streams helper's module (VoteBoard): replayed with its rows
 

@@ -10,7 +10,9 @@ the answer and the old-items phase's images) and
 * when the learner did ask, puts DynamoDB's numbers in the answer: on an engine known to fake them (moto reports
   fixed values whatever the size) dynalab's replace the engine's; on an engine that reports real ones (dynalite,
   AWS) the engine's are kept, and both are logged;
-* counts DynamoDB Streams GetRecords calls per stream (each is one streams read request unit).
+* counts DynamoDB Streams GetRecords calls per stream (each is one streams read request unit);
+* charges a write to a global table in replicated write units in every replica's Region [src:rwru-per-replica]
+  (``call.replicated_units``, per Region; ``replicated_write_units()``, ``replicated_rows()``).
 
 Secondary indexes (``dynalab.models.indexes``): a write charges each index it touches (a GSI from its own capacity,
 an LSI from the table's), a Query/Scan with ``IndexName`` is charged by the index entries' sizes to the index,
@@ -35,6 +37,7 @@ from dynalab.fidelity.metering.statements import run_answers
 from dynalab.fidelity.metering.units import Counter
 from dynalab.fidelity.old_items import ENGINES_WITH_REAL_UNITS, OldItems
 from dynalab.models import checks
+from dynalab.models.global_tables import replicated_write_units
 
 __all__ = ["ENGINES", "Meter", "MeterEntry"]
 
@@ -89,6 +92,7 @@ class Meter:
         self._totals: dict[tuple[str, str], list[float]] = {}
         self._index_totals: dict[tuple[str, str, str], list[float]] = {}
         self._stream_reads: dict[str, int] = {}
+        self._replicated: dict[tuple[str, str], float] = {}  # (table, Region) -> replicated write units
         self._iterators: dict[str, str] = {}  # shard iterator -> stream ARN (bounded below)
 
     # ------------------------------------------------------------------------------------------ reading
@@ -119,6 +123,7 @@ class Meter:
             self._totals.clear()
             self._index_totals.clear()
             self._stream_reads.clear()
+            self._replicated.clear()
 
     def forget_sizes(self) -> None:
         """Drop the item sizes remembered on the embedded engine (after writes the layer did not see)."""
@@ -165,6 +170,19 @@ class Meter:
             return sum(v[position] for (t, i, _), v in self._index_totals.items()
                        if (table is None or t == table) and (index_name is None or i == index_name))
 
+    def replicated_write_units(self, table: str | None = None, region: str | None = None) -> float:
+        """Replicated write units (rWRU on-demand, rWCU provisioned) the writes made through this meter's clients
+        charged global tables, in one Region or all: every replica's Region pays each write [src:rwru-per-replica]."""
+        with self._lock:
+            return sum(units for (t, r), units in self._replicated.items()
+                       if (table is None or t == table) and (region is None or r == region))
+
+    def replicated_rows(self) -> list[dict[str, Any]]:
+        """One row per global table and Region: the replicated write units charged there."""
+        with self._lock:
+            return [{"table": t, "region": r, "replicated_write_units": units}
+                    for (t, r), units in sorted(self._replicated.items())]
+
     def stream_read_requests(self, stream_arn: str | None = None) -> int:
         """GetRecords calls made through ``lab.streams`` (each is one streams read request unit)."""
         with self._lock:
@@ -205,6 +223,7 @@ class Meter:
         chosen = self._chosen(call, metered, reported)
         call.units.update(chosen)
         call.item_counts.update(counts)
+        self._charge_replicas(call)
         self._record(operation, chosen, metered, reported, counts, call.ok)
         edit_answer(operation, call.parsed, call.asked_capacity, chosen, call.ok, self.trust_engine)
 
@@ -244,6 +263,25 @@ class Meter:
             chosen[table] = TableUnits(read=units if read_call else 0.0, write=0.0 if read_call else units + lsi,
                                        indexes=mine.indexes)
         return chosen
+
+    def _charge_replicas(self, call: Call) -> None:
+        """A write to a global table is billed in replicated write units in every replica's Region (a refused
+        conditional write, which replicates nothing, in its own Region only): written on the record, per Region
+        (``call.replicated_units``), and added to this meter's totals from there."""
+        own = call.region
+        for table, units in call.units.items():
+            info = call.table_info(table) if units.write else None
+            if info is None or not info.replica_regions:
+                continue
+            regions = info.replica_regions if call.ok or own not in info.replica_regions else (own,)
+            for region, charged in replicated_write_units(units.write, regions).items():
+                call.replicated_units.setdefault(region, {})[table] = TableUnits(write=charged, region=region)
+        if call.replicated_units:
+            with self._lock:
+                for region, tables in call.replicated_units.items():
+                    for table, units in tables.items():
+                        key = (table, region)
+                        self._replicated[key] = self._replicated.get(key, 0.0) + units.write
 
     def _record(self, operation: str, chosen: dict[str, TableUnits], metered: dict[str, TableUnits],
                 reported: dict[str, float], counts: dict[str, int], ok: bool) -> None:

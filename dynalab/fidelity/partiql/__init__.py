@@ -1,13 +1,13 @@
 """PartiQL through the pipeline: ExecuteStatement, BatchExecuteStatement and ExecuteTransaction are translated to the
-operations they run (``translate``), so the layer meters, throttles, validates and guards them like any other call
+operations they run (``translate``), so the layer validates, meters, throttles and records them like any other call
 (a SELECT that quietly scans the table is metered as the Scan it is), and on moto, whose PartiQL is partial, a
 stand-in runs them (``stand_in``).
 
-``parser`` reads a statement (the one PartiQL parser of dynalab: the guard's statement->table extractor can use
-``tables_named``); ``translate`` turns its tree into GetItem, Query, Scan, PutItem, UpdateItem, DeleteItem, or a
-transaction's items; each translated request is then checked by the validation phase's own rules
-(``dynalab.fidelity.validation.operations``), so an ``UPDATE ... SET pk = 'zz'`` is refused as an UpdateItem of the
-key is: "Cannot update attribute pk. This attribute is part of the key".
+``parser`` reads a statement (the one PartiQL parser of dynalab: the AWS guard reads a statement's table with it,
+``dynalab.fidelity.aws_guard.partiql_target``); ``translate`` turns its tree into GetItem, Query, Scan, PutItem,
+UpdateItem, DeleteItem, or a transaction's items; each translated request is then checked by the validation
+phase's own rules (``dynalab.fidelity.validation.operations``), so an ``UPDATE ... SET pk = 'zz'`` is refused as an
+UpdateItem of the key is: "Cannot update attribute pk. This attribute is part of the key".
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dynalab.fidelity.catalog import TableInfo
 from dynalab.fidelity.partiql.parser import Exists, Insert, Select, StatementError, parse_statement
 from dynalab.fidelity.partiql.translate import PARAMETER_COUNT, Translator
 
-__all__ = ["OPERATIONS", "Statement", "Translation", "tables_named", "translate"]
+__all__ = ["OPERATIONS", "Statement", "Translation", "translate"]
 
 OPERATIONS = PARTIQL_OPERATIONS
 MIXED_TRANSACTION = "ExecuteTransaction API does not support both read and write operations in the same request."
@@ -58,16 +58,6 @@ class Translation:
     tables: tuple[str, ...] = ()
     writes: bool = False
     problem: tuple[str, str] | None = None
-
-
-def tables_named(statement: str) -> set[str]:
-    """The tables a PartiQL statement names (for the AWS guard), or an empty set if it cannot be read."""
-    try:
-        parsed = parse_statement(statement).statement
-    except StatementError:
-        return set()
-    found = parsed.select if isinstance(parsed, Exists) else parsed
-    return {found.table}
 
 
 def _one(text: Any, parameters: Any, info: Callable[[str], TableInfo | None], *, consistent: bool = False,

@@ -98,20 +98,24 @@ class _Token(NamedTuple):
     text: str
 
 
-def _tokenize(text: str) -> list[_Token]:
-    found, position = [], 0
+def _tokenize(text: str) -> tuple[list[_Token], bool]:
+    """The statement's tokens, ending with an "eof" token, and whether it holds a comment (comments read nothing,
+    but the AWS guard refuses a statement that has one)."""
+    found, position, commented = [], 0, False
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
             break
         position = match.end()
         kind = match.lastgroup or "other"
-        if kind != "comment":
+        if kind == "comment":
+            commented = True
+        else:
             found.append(_Token(kind, match.group(kind)))
     while found and found[-1].text == ";":
         found.pop()
     found.append(_Token("eof", ""))
-    return found
+    return found, commented
 
 
 _COMPARATORS = {"=": "=", "<>": "<>", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -121,7 +125,7 @@ _RETURNING = {("ALL", "OLD"): "ALL_OLD", ("MODIFIED", "OLD"): "UPDATED_OLD", ("A
 
 class _Parser:
     def __init__(self, text: str) -> None:
-        self.tokens = _tokenize(text)
+        self.tokens, self.commented = _tokenize(text)
         self.at = 0
         self.params = 0
 
@@ -427,6 +431,13 @@ class _Parser:
 class Parsed(NamedTuple):
     statement: Any
     parameters: int
+    commented: bool = False  # the statement holds a comment (``--`` or ``/* */``)
+
+    @property
+    def target(self) -> tuple[str, str | None]:
+        """The one table the statement reads or writes, and the index it reads (None: the table itself)."""
+        tree = self.statement.select if isinstance(self.statement, Exists) else self.statement
+        return tree.table, tree.index if isinstance(tree, Select) else None
 
 
 @lru_cache(maxsize=2048)
@@ -437,4 +448,4 @@ def parse_statement(text: str) -> Parsed:
         raise StatementError(NOT_WELL_FORMED + "Unexpected end of statement")
     parser = _Parser(text)
     statement = parser.statement()
-    return Parsed(statement, parser.params)
+    return Parsed(statement, parser.params, parser.commented)

@@ -16,15 +16,17 @@ __all__ = ["enforce_throughput", "find_enforcer"]
 
 def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False, partition_mode: str = "today",
                        burst_seconds: float = 300.0, initial_burst_seconds: float = 0.0,
-                       clock: Callable[[], float] = time.monotonic) -> ThroughputEnforcer:
+                       clock: Callable[[], float] = time.monotonic,
+                       monotonic_sort_key: bool = False) -> ThroughputEnforcer:
     """Throttle ``table_name`` at its provisioned throughput from now on; ``.stop()`` ends it.
 
     Reads the table's throughput (and key, size for partitions, and each GSI's own throughput: a GSI short of
     write capacity throttles the table's writes that touch it) with DescribeTable; follows later UpdateTable
     calls made through the lab (the table's and its GSIs' new rates). ``initial_burst_seconds``: what the burst
     bucket holds at the start (a fresh bucket: nothing banked yet). ``per_partition=True`` adds the partitions'
-    limits: ``partition_mode="today"`` (a key cannot pass 3,000 / 1,000 units a second) or ``"2017"`` (the 2017
-    model's even split).
+    limits: ``partition_mode="today"`` (an item cannot pass 3,000 / 1,000 units a second; a partition-key value
+    cannot either on a table without a sort key, with an LSI, or whose sort key only grows: say so with
+    ``monotonic_sort_key=True`` [src:hot-key-per-item]) or ``"2017"`` (the 2017 model's even split).
     """
     from botocore.exceptions import ClientError
 
@@ -54,7 +56,10 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     write = throughput.get("WriteCapacityUnits") or None
     if mode == "PAY_PER_REQUEST" or read is None or write is None:
         read = write = None
+    monotonic_sort_key = checks.flag("monotonic_sort_key", monotonic_sort_key)
     table_keys, indexes = indexes_from_description(description)
+    # the collection splits by sort key unless the table has none, has an LSI, or its sort key only grows
+    splits = len(table_keys) > 1 and not any(not index.is_global for index in indexes) and not monotonic_sort_key
     gsis = []
     if read is not None:  # on a provisioned table each GSI has its own provisioned throughput
         for index, raw in zip([i for i in indexes if i.is_global], description.get("GlobalSecondaryIndexes") or [],
@@ -67,7 +72,7 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
         burst_seconds=burst_seconds,
         initial_burst_seconds=initial_burst_seconds, size_gb=description.get("TableSizeBytes", 0) / 1024**3,
         clock=clock, global_secondary_indexes=gsis, table_key_attributes=table_keys,
-        table_arn=description.get("TableArn", ""),
+        table_arn=description.get("TableArn", ""), item_collections_split=splits,
     )
     old = find_enforcer(lab, table_name)
     if old is not None:  # a re-run cell: one table, one throttle (two would each take their share of requests)

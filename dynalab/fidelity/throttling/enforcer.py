@@ -14,7 +14,7 @@ from dynalab.fidelity import error_response
 from dynalab.fidelity.call import Call, Phase, Throttle
 from dynalab.fidelity.requests import Access, client_shape
 from dynalab.fidelity.throttling.buckets import PER_PARTITION_MAX, KeyCeilings, SecondCounts, bucket
-from dynalab.fidelity.throttling.estimates import estimate, index_estimates, kind_of, table_keys
+from dynalab.fidelity.throttling.estimates import estimate, index_estimates, kind_of, query_key, table_keys
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 from dynalab.models.indexes import SecondaryIndex
@@ -27,7 +27,7 @@ __all__ = ["GSI_THROTTLE_MESSAGE", "PARTITION_MODES", "THROTTLE_CODE", "THROTTLE
 THROTTLE_CODE = "ProvisionedThroughputExceededException"
 THROTTLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. Consider increasing "
                     "your provisioning level with the UpdateTable API.")
-#: GSI back-pressure: the table write is refused because its GSI is short of write capacity (gsi-throttling.html).
+#: GSI back-pressure: the table write is refused because its GSI is short of write capacity [src:gsi-back-pressure].
 GSI_THROTTLE_MESSAGE = N_("The level of configured provisioned throughput for one or more global secondary indexes of "
                           "the table was exceeded (index {index!r}: its writes are throttling the table's). Consider "
                           "increasing the index's provisioning level with the UpdateTable API.")
@@ -73,6 +73,7 @@ class ThroughputEnforcer:
         global_secondary_indexes: Sequence[tuple[SecondaryIndex, float, float]] = (),
         table_key_attributes: Sequence[str] = (),
         table_arn: str = "",
+        item_collections_split: bool = False,
     ) -> None:
         table_name = checks.table_name("table_name", table_name)
         capacity = {"low": 1, "high": MODEL_MAX_CAPACITY_UNITS,
@@ -99,6 +100,9 @@ class ThroughputEnforcer:
         table_key_attributes = checks.sequence_of("table_key_attributes", table_key_attributes,
                                                   lambda n, v: checks.text(n, v, min_length=1), max_length=2)
         table_arn = checks.text("table_arn", table_arn)
+        #: today's ceiling binds one item (the full key) when an item collection can be split by sort key; else one
+        #: partition-key value (no sort key, an LSI, or a sort key that only grows) [src:hot-key-per-item]
+        self.item_collections_split = checks.flag("item_collections_split", item_collections_split)
         self.table_name = table_name
         self.partition_key = partition_key
         self.per_partition = bool(per_partition)
@@ -147,18 +151,22 @@ class ThroughputEnforcer:
 
     def _set_throughput(self, read: float | None, write: float | None, initial_seconds: float | None = None) -> None:
         """(Re)build the buckets for new rates, keeping what each one has banked (clipped to its new size)."""
-        self.read_capacity_units = None if read is None else float(read)
-        self.write_capacity_units = None if write is None else float(write)
-        if read is None or write is None:
-            self._buckets = {}
-            return
         count = 1
-        if self.per_partition and self.partition_mode == "2017":
+        if self.per_partition and self.partition_mode == "2017" and read is not None and write is not None:
+            from dynalab.models.hot_partitions import MAX_SIMULATED_PARTITIONS
             from dynalab.models.partitions import partition_count, partitions_after_split
 
             # The 2017 model: a new table gets partition_count; later changes split (doubling) and never merge.
             required = partition_count(float(read), float(write), self.size_gb)
             count = partitions_after_split(self.partitions, required) if self.partitions else required
+            # a bucket per partition: a billion units would make a million of them (16 s, 530 MB); refused first
+            checks.number("the 2017 model's partitions for read_capacity_units, write_capacity_units and size_gb",
+                          count, high=MAX_SIMULATED_PARTITIONS, integer=True, unit=N_("dynalab's simulation limit"))
+        self.read_capacity_units = None if read is None else float(read)
+        self.write_capacity_units = None if write is None else float(write)
+        if read is None or write is None:
+            self._buckets = {}
+            return
         old = self._buckets
         self.partitions = count
         buckets: dict[tuple[str, int], TokenBucket] = {}
@@ -251,18 +259,34 @@ class ThroughputEnforcer:
         return charges
 
     def _key_charges(self, call: Call) -> dict[bytes, float]:
-        """Today's mode: {partition-key value's bytes: estimated units} of a call (none for a Scan)."""
+        """Today's mode: {ceiling key: estimated units} of a call (none for a Scan): an item's key (``_ceiling_key``),
+        or a Query's partition-key value."""
         from dynalab.models.partitions import key_bytes
 
         if self._key_ceilings is None or any(run.operation == "Scan" for run in call.runs):
             return {}
-        values, _, transactional = table_keys(call.runs, self.table_name, self.partition_key)
         charges: dict[bytes, float] = {}
-        for value in values:
-            if value is not None:
-                key = key_bytes(value)
-                charges[key] = charges.get(key, 0.0) + (2.0 if transactional else 1.0)
+        for access in self._on_table(call):
+            if access.action == "Query":
+                value = query_key(access.spec, self.partition_key)
+                key = key_bytes(value) if value is not None else None
+            else:
+                key = self._ceiling_key(access.key)
+            if key is not None:
+                charges[key] = charges.get(key, 0.0) + (2.0 if access.transactional else 1.0)
         return charges
+
+    def _ceiling_key(self, key: Any) -> bytes | None:
+        """What today's ceiling binds for an item's key: its partition-key value, or its whole primary key when the
+        item collection can be split by sort key [src:hot-key-per-item] (None: no key to read)."""
+        from dynalab.models.partitions import key_bytes
+
+        value = key.get(self.partition_key)
+        if value is None:
+            return None
+        if not self.item_collections_split:
+            return key_bytes(value)
+        return b"\x00".join(key_bytes(key[name]) for name in self.table_key_attributes if name in key)
 
     def before_call(self, call: Call) -> None:
         """A batch the bucket can absorb only in part is served in part, as DynamoDB does: the request sent to the
@@ -285,6 +309,10 @@ class ThroughputEnforcer:
             admission.withheld = [a.spec if kind == "write" else a.key for a in withheld]
             call.admissions[self.table_name] = admission
         if withheld:
+            # the items handed back are throttle events, not a throttled request (metrics-dimensions.html)
+            reason = f"Table{kind.capitalize()}ProvisionedThroughputExceeded"
+            call.throttles.append(Throttle(self.table_name, None, reason, self.table_arn, len(withheld), False,
+                                           tuple(dict(a.key) for a in withheld)))
             items = call.request["RequestItems"]
             if kind == "write":
                 items[self.table_name] = [a.spec for a in admitted]
@@ -312,12 +340,10 @@ class ThroughputEnforcer:
 
     def _key_admits(self, kind: str, access: Access, units: float) -> bool:
         """Today's mode: the batch item's key is under its ceiling (charged if so); always True otherwise."""
-        value = access.key.get(self.partition_key)
-        if self._key_ceilings is None or value is None:
+        ceiling_key = self._ceiling_key(access.key)
+        if self._key_ceilings is None or ceiling_key is None:
             return True
-        from dynalab.models.partitions import key_bytes
-
-        return self._key_ceilings.admit(kind, {key_bytes(value): units}, self._last)
+        return self._key_ceilings.admit(kind, {ceiling_key: units}, self._last)
 
     def _partition(self, key: Any) -> int:
         if not self.per_partition or self.partitions <= 1 or key is None:
@@ -383,13 +409,24 @@ class ThroughputEnforcer:
         return self._throttled(call, None, reason, THROTTLE_MESSAGE)
 
     def _throttled(self, call: Call, index_name: str | None, reason: str, message: str) -> Any:
-        """Count a throttled attempt (the lock is held), put it on the call's record, and answer it as DynamoDB
-        does, with its ThrottlingReasons (API_ThrottlingReason.html)."""
+        """Count a throttled attempt (the lock is held), put it on the call's record with its events and keys (for
+        the metrics recorder), and answer it as DynamoDB does, with its ThrottlingReasons
+        (API_ThrottlingReason.html)."""
         self.throttled_attempts += 1
         self._second().throttled_attempts += 1
         self.throttle_reasons[reason] = self.throttle_reasons.get(reason, 0) + 1
         resource = _index_arn(self.table_arn, index_name) if index_name else self.table_arn
-        call.throttles.append(Throttle(self.table_name, index_name, reason, resource))
+        keys, items = [], 0
+        for access in self._on_table(call):
+            if access.action == "Query":
+                value = query_key(access.spec, self.partition_key)
+                keys += [{self.partition_key: value}] if value else []
+            elif access.action != "Scan":
+                keys.append(dict(access.key))
+                items += 1
+        # a throttled event per item (a batch's or a transaction's), one for a Query or Scan (metrics-dimensions)
+        call.throttles.append(Throttle(self.table_name, index_name, reason, resource, max(items, 1), True,
+                                       tuple(keys)))
         return error_response(THROTTLE_CODE, message,
                               extra={"ThrottlingReasons": [{"reason": reason, "resource": resource}]})
 

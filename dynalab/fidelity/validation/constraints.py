@@ -1,7 +1,8 @@
 """The constraints of the API's own model (botocore's service model: lengths, ranges, enums), as DynamoDB checks
-them on the server: botocore checks only minimums on the client, so ``Limit=1001`` or 26 PartiQL statements in a
-batch leave the kernel. DynamoDB's words: "1 validation error detected: Value '1001' at 'limit' failed to satisfy
-constraint: Member must have value less than or equal to 1000" (the shape dynalite reproduces,
+them on the server: botocore checks only minimums on the client, so ``Limit=1001`` [src:streams-get-records-limit],
+26 PartiQL statements in a batch [src:partiql-batch-statements] or a Scan in 1,000,001 segments
+[src:scan-total-segments] leave the kernel. DynamoDB's words: "1 validation error detected: Value '1001' at 'limit'
+failed to satisfy constraint: Member must have value less than or equal to 1000" (the shape dynalite reproduces,
 ``node_modules/dynalite/validations/index.js``).
 """
 
