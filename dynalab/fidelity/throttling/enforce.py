@@ -28,8 +28,6 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     cannot either on a table without a sort key, with an LSI, or whose sort key only grows: say so with
     ``monotonic_sort_key=True`` [src:hot-key-per-item]) or ``"2017"`` (the 2017 model's even split).
     """
-    from botocore.exceptions import ClientError
-
     table_name = checks.table_name("table_name", table_name)
     per_partition = checks.flag("per_partition", per_partition)
     if not callable(clock):
@@ -41,32 +39,13 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     if getattr(lab, "is_aws", False):
         raise ValueError(tr("enforce_throughput simulates DynamoDB's throttling on a local engine; on AWS the real "
                             "service throttles by itself, so it is not added there"))
-    try:
-        description = lab.client.describe_table(TableName=table_name)["Table"]
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ResourceNotFoundException":
-            raise
-        raise ValueError(tr("table {table!r} does not exist on this engine: create it first "
-                            "(dynalab.create_table with read_capacity_units and write_capacity_units)",
-                            table=table_name)) from None
-    key = next(k["AttributeName"] for k in description["KeySchema"] if k["KeyType"] == "HASH")
-    mode = (description.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
-    throughput = description.get("ProvisionedThroughput") or {}
-    read = throughput.get("ReadCapacityUnits") or None
-    write = throughput.get("WriteCapacityUnits") or None
-    if mode == "PAY_PER_REQUEST" or read is None or write is None:
-        read = write = None
     monotonic_sort_key = checks.flag("monotonic_sort_key", monotonic_sort_key)
+    description = _described(lab, table_name)
+    key = next(k["AttributeName"] for k in description["KeySchema"] if k["KeyType"] == "HASH")
+    read, write, gsis = _provisioned(description)
     table_keys, indexes = indexes_from_description(description)
     # the collection splits by sort key unless the table has none, has an LSI, or its sort key only grows
     splits = len(table_keys) > 1 and not any(not index.is_global for index in indexes) and not monotonic_sort_key
-    gsis = []
-    if read is not None:  # on a provisioned table each GSI has its own provisioned throughput
-        for index, raw in zip([i for i in indexes if i.is_global], description.get("GlobalSecondaryIndexes") or [],
-                              strict=True):
-            provisioned = raw.get("ProvisionedThroughput") or {}
-            if provisioned.get("ReadCapacityUnits") and provisioned.get("WriteCapacityUnits"):
-                gsis.append((index, provisioned["ReadCapacityUnits"], provisioned["WriteCapacityUnits"]))
     enforcer = ThroughputEnforcer(
         table_name, read, write, partition_key=key, per_partition=per_partition, partition_mode=partition_mode,
         burst_seconds=burst_seconds,
@@ -80,6 +59,38 @@ def enforce_throughput(lab: Any, table_name: str, *, per_partition: bool = False
     enforcer._layer = lab.fidelity
     lab.fidelity.add(enforcer)
     return enforcer
+
+
+def _described(lab: Any, table_name: str) -> dict[str, Any]:
+    """DescribeTable's ``Table``, or a ValueError saying to create the table first."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return lab.client.describe_table(TableName=table_name)["Table"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        raise ValueError(tr("table {table!r} does not exist on this engine: create it first "
+                            "(dynalab.create_table with read_capacity_units and write_capacity_units)",
+                            table=table_name)) from None
+
+
+def _provisioned(description: dict[str, Any]) -> tuple[float | None, float | None, list]:
+    """(RCU, WCU, [(GSI, RCU, WCU)]) a table is provisioned with; (None, None, []) on-demand."""
+    mode = (description.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
+    throughput = description.get("ProvisionedThroughput") or {}
+    read = throughput.get("ReadCapacityUnits") or None
+    write = throughput.get("WriteCapacityUnits") or None
+    if mode == "PAY_PER_REQUEST" or read is None or write is None:
+        return None, None, []
+    gsis = []  # on a provisioned table each GSI has its own provisioned throughput
+    _, indexes = indexes_from_description(description)
+    for index, raw in zip([i for i in indexes if i.is_global], description.get("GlobalSecondaryIndexes") or [],
+                          strict=True):
+        provisioned = raw.get("ProvisionedThroughput") or {}
+        if provisioned.get("ReadCapacityUnits") and provisioned.get("WriteCapacityUnits"):
+            gsis.append((index, provisioned["ReadCapacityUnits"], provisioned["WriteCapacityUnits"]))
+    return read, write, gsis
 
 
 def find_enforcer(lab: Any, table_name: str) -> ThroughputEnforcer | None:

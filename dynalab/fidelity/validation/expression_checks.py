@@ -8,7 +8,7 @@ expression, the one reported is the one DynamoDB reports first (dynalite's order
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -346,6 +346,42 @@ class _UpdateWalk(_Walk):
         return wanted
 
 
+def _key_operator_problem(node: Any) -> str | None:
+    """DynamoDB's message for an operator or function a KeyConditionExpression may not hold (or one whose first
+    operand must be the key attribute and is not), or None."""
+    if isinstance(node, Op) and node.op in ("or", "not", "in", "<>"):
+        return f"Invalid operator used in KeyConditionExpression: {node.op.upper()}"
+    if isinstance(node, Func) and node.name in ("attribute_exists", "attribute_not_exists", "attribute_type",
+                                                "contains"):
+        return f"Invalid operator used in KeyConditionExpression: {node.name}"
+    if isinstance(node, Func) and node.name == "size":
+        return "KeyConditionExpressions cannot contain nested operations"
+    name = node.name if isinstance(node, Func) else node.op
+    if name in ("between", "begins_with") and not isinstance(node.args[0], Path):
+        return (f"Invalid condition in KeyConditionExpression: {name.upper() if name == 'between' else name} "
+                "operator must have the key attribute as its first operand")
+    return None
+
+
+def _key_attribute(node: Any, visit: Callable[[Any], str | None]) -> tuple[Any, int] | str:
+    """The one key attribute a condition names and its operand position, or DynamoDB's message."""
+    attribute, position = None, 0
+    for index, arg in enumerate(node.args):
+        if isinstance(arg, Path):
+            if attribute is not None:
+                return "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
+            if len(arg.elements) > 1:
+                return "KeyConditionExpressions cannot have conditions on nested attributes"
+            attribute, position = arg.elements[0], index
+        elif isinstance(arg, Func):
+            message = visit(arg)
+            if message:
+                return message
+    if attribute is None:
+        return "Invalid condition in KeyConditionExpression: No key attribute specified"
+    return attribute, position
+
+
 def _key_conditions(tree: Any, names: Mapping[str, str],
                     values: Mapping[str, Any]) -> tuple[KeyCondition, ...] | str:
     """dynalite's convertKeyCondition: the key conditions of a KeyConditionExpression, or DynamoDB's message."""
@@ -354,33 +390,16 @@ def _key_conditions(tree: Any, names: Mapping[str, str],
     def visit(node: Any) -> str | None:
         if isinstance(node, Op) and node.op == "parens":
             return visit(node.args[0])
-        if isinstance(node, Op) and node.op in ("or", "not", "in", "<>"):
-            return f"Invalid operator used in KeyConditionExpression: {node.op.upper()}"
-        if isinstance(node, Func) and node.name in ("attribute_exists", "attribute_not_exists", "attribute_type",
-                                                    "contains"):
-            return f"Invalid operator used in KeyConditionExpression: {node.name}"
-        if isinstance(node, Func) and node.name == "size":
-            return "KeyConditionExpressions cannot contain nested operations"
+        problem = _key_operator_problem(node)
+        if problem:
+            return problem
         name = node.name if isinstance(node, Func) else node.op
-        if name in ("between", "begins_with") and not isinstance(node.args[0], Path):
-            return (f"Invalid condition in KeyConditionExpression: {name.upper() if name == 'between' else name} "
-                    "operator must have the key attribute as its first operand")
         if name == "and":
             return visit(node.args[0]) or visit(node.args[1])
-        attribute, position = None, 0
-        for index, arg in enumerate(node.args):
-            if isinstance(arg, Path):
-                if attribute is not None:
-                    return "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
-                if len(arg.elements) > 1:
-                    return "KeyConditionExpressions cannot have conditions on nested attributes"
-                attribute, position = arg.elements[0], index
-            elif isinstance(arg, Func):
-                message = visit(arg)
-                if message:
-                    return message
-        if attribute is None:
-            return "Invalid condition in KeyConditionExpression: No key attribute specified"
+        named = _key_attribute(node, visit)
+        if isinstance(named, str):
+            return named
+        attribute, position = named
         name_of = attribute[1] if attribute[0] == "ident" else names.get(attribute[1], attribute[1])
         if name_of in found:
             return "KeyConditionExpressions must only contain one condition per key"
