@@ -17,7 +17,7 @@ PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt
 # Two pytest workers for the suites that wait on an engine or a kernel more than they compute (2 cores).
 WORKERS := -n 2
 
-.PHONY: setup lab lab-ja test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
+.PHONY: setup lab lab-ja dist bench-lessons test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
         test-browser test-hub bench bench-room soak node clean
 
 setup: $(VENV)/.installed node
@@ -42,14 +42,25 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the dynalite cross-check and the slides build will be skipped"; fi
 
-# The lessons in place (notebooks/), with the same JupyterLab settings as `dynalab lab` (no news prompt, no update
-# check, 127.0.0.1 with its token).
+# A learner's copy of the lessons, then JupyterLab on it (`dynalab lab`: 127.0.0.1 with its token, no news prompt or
+# update check, a quiet terminal). The copy is dynalab-lessons/ (git-ignored): JupyterLab's autosave rewrites the
+# copy, never the committed notebooks/ (which `make refresh-notebooks` re-executes); a second `make lab` updates the
+# lessons you did not change and keeps the ones you did. Only lessons and data are copied (no sanitize.cfg).
+# LESSONS=folder copies elsewhere; LAB_ARGS go to JupyterLab (e.g. LAB_ARGS="--port=8890 --no-browser").
+LESSONS ?=
+LAB_ARGS ?=
 lab: $(VENV)/.lab-installed
-	$(BIN)/dynalab lab --no-copy notebooks
+	$(BIN)/dynalab lab $(LESSONS) $(LAB_ARGS)
 
-# The Japanese edition in place (notebooks/ja), JupyterLab started with DYNALAB_LANG=ja.
+# The Japanese edition, the same way: dynalab-lessons-ja/ (git-ignored), JupyterLab started with DYNALAB_LANG=ja.
 lab-ja: $(VENV)/.lab-installed
-	$(BIN)/dynalab lab --no-copy --language ja notebooks/ja
+	$(BIN)/dynalab lab --language ja $(LESSONS) $(LAB_ARGS)
+
+# The release files: dist/dynalab-X.tar.gz (sdist) and dist/dynalab-X-py3-none-any.whl (the wheel, built from the
+# sdist), metadata and README checked by `twine check --strict`. Until the first release is on PyPI, a learner installs
+# the wheel: pip install dist/dynalab-*.whl. After it: twine upload dist/*.
+dist: $(VENV)/.installed
+	$(PY) tools/build_dist.py
 
 # Each suite once: unit (no engine), integration on the embedded engine, the dynalite cross-check, the same
 # integration tests on an engine started outside dynalab, the notebooks, the slides, the browser.
@@ -114,9 +125,14 @@ test-browser: setup
 	$(PY) tools/install_chromium.py
 	$(PYTEST) tests/browser -q
 
-# Speed figures, one a line (whole course under nbval, engine start, each lesson's widget redraw, ...).
+# Speed figures, one a line (whole course under nbval, engine start, each lesson's Run All as the learner clicks it,
+# wall-time demos included, each widget's redraw, ...).
 bench: setup
 	$(PY) benchmarks/run.py
+
+# Only each lesson's Run All as the learner clicks it (both editions) and its widgets' redraw; ONLY="05 ja/05" for some.
+bench-lessons: setup
+	$(PY) benchmarks/run.py --lessons $(ONLY)
 
 # A room on the hub (deploy/): 8 learners spawned at once run lesson 0 and answer; the board at 30 learners.
 bench-room: setup
@@ -127,4 +143,4 @@ soak: setup
 	$(PY) benchmarks/bench_soak.py
 
 clean:
-	rm -rf build artifacts
+	rm -rf build artifacts dist

@@ -38,16 +38,60 @@ DESCRIPTION = N_(
 
 def jupyter_lab_command(root_dir: Path, extra: list[str] | None = None) -> list[str]:
     """JupyterLab on ``root_dir``: loopback only, with its token, no "get Jupyter news?" prompt and no update check
-    (both would reach the internet). The settings overrides ship in the package (dynalab/jupyter_settings)."""
+    (both would reach the internet). The settings overrides ship in the package (dynalab/jupyter_settings); the
+    server settings are the quiet ones of ``loopback_settings``."""
     from importlib import resources
 
     settings = Path(str(resources.files("dynalab") / "jupyter_settings"))
     command = [sys.executable, "-m", "jupyterlab", "--ip=127.0.0.1", f"--ServerApp.root_dir={root_dir}",
                f"--LabApp.app_settings_dir={settings}", "--LabApp.news_url=None",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", *loopback_settings(extra or [])]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers often run as root; the server still binds 127.0.0.1 only
     return command + list(extra or [])
+
+
+def loopback_settings(extra: list[str]) -> list[str]:
+    """Settings that keep the terminal free of warnings about things a server on 127.0.0.1 does not do.
+
+    * The kernels' messages are encrypted (CurveZMQ keys the kernel manager hands each kernel whose kernelspec
+      supports it: ipykernel 7 does, and warns "Kernel is running over TCP without encryption" otherwise).
+    * No websocket keep-alive pings: they keep a connection open through proxies and VPNs, and there are none on
+      loopback (a closed tab closes its connection). jupyter_server gives tornado its ping interval and timeout in
+      milliseconds (30000 and 90000); tornado 6.5 reads seconds and warns the timeout is longer than the interval.
+    * No browser launch where there is no browser to launch (a container, a remote shell): jupyter_server would warn
+      "No web browser found"; it prints the link to open either way.
+    """
+    found: list[str] = []
+    if _curve_encryption_available():
+        found.append("--KernelManager.transport_encryption=auto")
+    found.append('--ServerApp.tornado_settings={"ws_ping_interval": 0}')
+    browser_chosen = any(arg.split("=", 1)[0] in ("--browser", "--no-browser", "--ServerApp.open_browser",
+                                                   "--ServerApp.browser") for arg in extra)
+    if not browser_chosen and not _browser_available():
+        found.append("--no-browser")
+    return found
+
+
+def _curve_encryption_available() -> bool:
+    """jupyter_client 8.10+ provisions CurveZMQ keys (``KernelManager.transport_encryption``), and pyzmq has curve."""
+    try:
+        import zmq
+        from jupyter_client.manager import KernelManager
+    except ImportError:
+        return False
+    return "transport_encryption" in KernelManager.class_trait_names() and bool(zmq.has("curve"))
+
+
+def _browser_available() -> bool:
+    """The browser jupyter_server would launch (``webbrowser.get()``, which honours BROWSER) exists."""
+    import webbrowser
+
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
 
 
 def _lessons(folder: str, language: str) -> Path:
@@ -78,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
                        "DIR go to JupyterLab (e.g. --port 8890 --no-browser)."))
     lab.add_argument("dir", nargs="?", default=None, help=_folder_help())
     lab.add_argument("--no-copy", action="store_true",
-                     help=tr("serve DIR as it is (a clone's notebooks/: what `make lab` does)"))
+                     help=tr("serve DIR as it is, without copying (a course author editing a clone's notebooks/)"))
     _add_language(lab)
     lessons = commands.add_parser(
         "lessons", help=tr("copy the lessons and their data into DIR, never over a file you changed"),

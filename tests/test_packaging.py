@@ -84,7 +84,7 @@ def test_the_learners_set_up_installs_no_test_tools():
     assert "PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt" in makefile
     lab_target = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
     assert ".lab-installed" in lab_target and "setup" not in lab_target.split("\n", 1)[0]
-    assert "dynalab lab --no-copy notebooks" in lab_target  # the same JupyterLab settings as `dynalab lab`
+    assert "dynalab lab $(LESSONS)" in lab_target and "--no-copy" not in lab_target  # a learner's copy
 
 
 def test_the_repos_set_up_keeps_the_slow_importing_iri_parser_out():
@@ -99,3 +99,26 @@ def test_the_repos_set_up_keeps_the_slow_importing_iri_parser_out():
         "rfc3987-syntax is installed (a set-up from before constraints.txt): `.venv/bin/python -m uv pip uninstall "
         "rfc3987-syntax`, or remove .venv and run `make setup`")
     assert tuple(int(part) for part in importlib.metadata.version("jsonschema").split(".")[:2]) < (4, 25)
+
+
+def _shell_blocks(text: str) -> list[str]:
+    return [block.split("\n", 1)[1] for block in text.split("```")[1::2] if block.startswith("sh\n")]
+
+
+def test_the_readme_leads_with_what_works_on_a_fresh_machine_today():
+    """dynalab is not on PyPI before its first release: the README's first commands (English and Japanese) are the
+    clone's, `pip install dynalab` is only ever offered as what works after that release, beside the wheel `make dist`
+    builds (issue 29: the README's first command failed)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    japanese = readme.split("## 日本語版", 1)[1].split("\n## ", 1)[0]
+    english = readme.replace(japanese, "")
+    assert _shell_blocks(english)[0].splitlines()[0].startswith("make lab ")
+    assert _shell_blocks(japanese)[0].splitlines()[0].startswith("make lab-ja ")
+    for section, after_the_release in ((english, "after the first release"), (japanese, "最初のリリース")):
+        wheel_block = next(block for block in _shell_blocks(section) if "pip install" in block)
+        assert wheel_block.startswith("pip install dynalab-0.1.0-py3-none-any.whl"), wheel_block
+        for line in section.splitlines():
+            if re.search(r"pip install dynalab(?![-\w.])", line):
+                assert after_the_release in line, line
+        assert "make dist" in section
+    assert "\ndist:" in (ROOT / "Makefile").read_text()

@@ -1,20 +1,25 @@
-"""The wheel, used like a learner without a clone would: built from the sources, installed into a fresh virtual
-environment, used from an empty folder. The sample data loads, `dynalab lessons DIR` copies every lesson (a second
-run keeps an edited lesson as it was), `dynalab lessons --language ja DIR` the Japanese edition, `dynalab lab --help`
-answers.
+"""The release files and the wheel, used like a learner without a clone would: built from the sources as ``make dist``
+builds them (``tools/build_dist.py``: the sdist, the wheel from the sdist, ``twine check --strict``), the wheel
+installed into a fresh virtual environment and used from an empty folder. The metadata is PyPI's (classifiers,
+license, Python versions, the README) and the requirements carry the repo's pins (jsonschema<4.25). The sample data
+loads, `dynalab lessons DIR` copies every lesson (a second run keeps an edited lesson as it was), `dynalab lessons
+--language ja DIR` the Japanese edition, `dynalab lab --help` answers.
 
-Offline and fast: the wheel is built with this environment's setuptools (``--no-build-isolation``), installed with
+Offline and fast: the files are built with this environment's setuptools (``--no-isolation``), the wheel installed with
 ``--no-deps``, and the fresh environment borrows this one's dependencies through a ``.pth`` line (which adds a folder
 to ``sys.path`` but runs none of its ``.pth`` files, so this environment's editable dynalab stays out of sight).
 """
 
 from __future__ import annotations
 
+import email
 import json
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
+import tomllib
 import venv
 import zipfile
 from pathlib import Path
@@ -33,14 +38,21 @@ def _run(*command: str | Path, cwd: Path, timeout: float = 300) -> str:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> tuple[Path, Path]:
-    """(the fresh environment's bin folder, the wheel)."""
-    work = tmp_path_factory.mktemp("wheel")
+def built(tmp_path_factory) -> tuple[Path, Path, str]:
+    """(the sdist, the wheel, what `make dist` printed), built from a copy of the sources as `make dist` builds."""
+    work = tmp_path_factory.mktemp("dist")
     sources = work / "sources"
     shutil.copytree(ROOT, sources, ignore=SKIP)
-    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", work / "dist",
-         sources, cwd=work)
-    wheel = next((work / "dist").glob("dynalab-*.whl"))
+    said = _run(sys.executable, ROOT / "tools" / "build_dist.py", "--source", sources, "--outdir", work / "dist",
+                cwd=work)
+    return next((work / "dist").glob("dynalab-*.tar.gz")), next((work / "dist").glob("dynalab-*.whl")), said
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory, built) -> tuple[Path, Path]:
+    """(the fresh environment's bin folder, the wheel)."""
+    work = tmp_path_factory.mktemp("wheel")
+    _, wheel, _ = built
     environment = work / "venv"
     venv.create(environment, with_pip=False)
     bin_dir = environment / "bin"
@@ -108,3 +120,39 @@ def test_the_installed_package_copies_the_japanese_edition(installed, tmp_path):
     assert (folder / "data" / "votes.csv").is_file()
     assert f"コピー {len(japanese) + sum(p.is_file() for p in (folder / 'data').rglob('*'))} 件" in said, said
     assert "トークン" in _run(bin_dir / "dynalab", "lab", "--language", "ja", "--help", cwd=tmp_path)
+
+
+def test_make_dist_builds_an_sdist_and_a_wheel_twine_passes(built):
+    sdist, wheel, said = built
+    assert str(sdist) in said and str(wheel) in said  # both built, and twine check --strict passed (else _run fails)
+    assert "tools/build_dist.py" in (ROOT / "Makefile").read_text().split("\ndist:", 1)[1].split("\n\n", 1)[0]
+    names = tarfile.open(sdist).getnames()
+    top = names[0].split("/", 1)[0]
+    for needed in ("setup.py", "pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "notebooks/00_start_here.ipynb",
+                   "notebooks/ja/00_start_here.ipynb", "data/votes.csv", "dynalab/__init__.py"):
+        assert f"{top}/{needed}" in names, needed
+    assert not any(name.startswith(f"{top}/tests/") for name in names)  # the tests stay in the repository
+
+
+def test_the_wheel_metadata_is_ready_for_pypi_and_carries_the_pins(built):
+    _, wheel, _ = built
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = email.message_from_bytes(archive.read(name))
+        assert any(n.endswith(".dist-info/licenses/LICENSE") for n in archive.namelist())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert metadata["Requires-Python"] == project["requires-python"] == ">=3.11"
+    assert metadata["License-Expression"] == "Apache-2.0"
+    assert metadata["Description-Content-Type"] == "text/markdown"
+    assert "pip install dynalab" in metadata.get_payload()  # the README is the project's page
+    classifiers = metadata.get_all("Classifier")
+    assert {"Framework :: Jupyter :: JupyterLab", "Programming Language :: Python :: 3.11"} <= set(classifiers)
+    assert all(url.split(", ", 1)[1].startswith("https://") for url in metadata.get_all("Project-URL"))
+    requires = {r.split(";")[0].replace(" ", "") for r in metadata.get_all("Requires-Dist")}
+    # the pin constraints.txt gives the repo's set-up, honoured by `pip install dynalab` too
+    pinned = [line for line in (ROOT / "constraints.txt").read_text().splitlines() if line and line[0].isalpha()]
+    for pin in pinned:
+        name, bound = pin.split("<", 1)
+        assert any(r.startswith(name) and f"<{bound}" in r for r in requires), (pin, requires)
+    # moto with the services the engine serves, not its [server] extra (cfn-lint, sympy, networkx, ...: ~180 MB)
+    assert not any(r.startswith("moto[") and "server" in r for r in requires), requires

@@ -100,3 +100,80 @@ def has_fields(name: str, value: Any, fields: tuple[str, ...], what: str) -> Any
                                            name=name, what=what, fields=", ".join(fields), value=value,
                                            type=type(value).__name__))
     return value
+
+
+# --- fitting text to the figure -----------------------------------------------------------------------------------
+
+#: the width a lesson's figure is drawn at (JupyterLab's output area on a laptop screen), px: titles are fitted to it
+FIGURE_WIDTH_PX = 800
+#: the height plotly gives a figure without one, px
+DEFAULT_HEIGHT_PX = 450
+#: plotly's mode bar (zoom, pan, download, ...) sits in a figure's top right corner, this high and about this wide
+MODEBAR_HEIGHT_PX = 30
+MODEBAR_WIDTH_PX = 270
+#: where plotly's templates start a title (a fraction of the figure's width from its left edge)
+TITLE_X = 0.05
+LINE_HEIGHT = 1.3
+
+
+def title_font_px(layout: Any) -> float:
+    """The size plotly draws ``layout``'s title at (its own, else 1.4 × the figure's font, 12 px by default)."""
+    return float(layout.title.font.size or (layout.font.size or 12) * 1.4)
+
+
+def wrap_text(text: str, width_px: float, font_px: float) -> list[str]:
+    """``text`` in lines of at most ``width_px`` (its own ``<br>`` kept): broken after a space or a Japanese comma or
+    full stop, and inside a word only where one word is longer than a line."""
+    import re
+
+    from dynalab.i18n.text_width import text_width_em
+
+    def fits(line: str) -> bool:
+        return text_width_em(line) * font_px <= width_px
+
+    lines: list[str] = []
+    for paragraph in text.split("<br>"):
+        line = ""
+        for token in re.findall(r"[^ 、。]*[ 、。]?", paragraph):
+            if not token:
+                continue
+            if fits((line + token).rstrip()) or not line:
+                line += token
+            else:
+                lines.append(line.rstrip())
+                line = token
+            while not fits(line.rstrip()) and len(line) > 1:  # one word longer than a line: break it
+                cut = next((n for n in range(len(line) - 1, 0, -1) if fits(line[:n])), 1)
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line.rstrip())
+    return lines
+
+
+def no_maths(text: str) -> str:
+    """``text`` as plotly must be given it to show its dollar signs: with two "$" in one text, plotly in JupyterLab
+    typesets what lies between them as maths (MathJax) and the title disappears; "&#36;" draws a "$" and is no maths."""
+    return text.replace("$", "&#36;") if text.count("$") >= 2 else text
+
+
+def fit_title(figure: Any, width_px: float = FIGURE_WIDTH_PX) -> Any:
+    """Keep ``figure``'s title clear of the mode bar and inside the figure: a title that would reach under the mode
+    bar (top right) is wrapped to the figure's width and moved below the bar, the top margin grown to hold it.
+    A title that fits is left where it is. Its dollar signs stay dollar signs (``no_maths``). Returns the figure."""
+    layout = figure.layout
+    text = (layout.title.text or "").replace("&#36;", "$")
+    if not text:
+        return figure
+    from dynalab.i18n.text_width import text_width_em
+
+    font_px = title_font_px(layout)
+    if "<br>" not in text and TITLE_X * width_px + text_width_em(text) * font_px <= width_px - MODEBAR_WIDTH_PX:
+        layout.title.text = no_maths(text)
+        return figure
+    lines = wrap_text(text, width_px * (1 - 2 * TITLE_X), font_px)
+    height = float(layout.height or DEFAULT_HEIGHT_PX)
+    title_px = len(lines) * font_px * LINE_HEIGHT
+    layout.title.update(text=no_maths("<br>".join(lines)), x=TITLE_X, xanchor="left", xref="container",
+                        y=1 - MODEBAR_HEIGHT_PX / height, yanchor="top", yref="container")
+    layout.margin.t = max(layout.margin.t or 0, math.ceil(MODEBAR_HEIGHT_PX + title_px + 12))
+    return figure

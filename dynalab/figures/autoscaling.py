@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from dynalab.figures import has_fields, same_length, series
+from dynalab.figures import fit_title, has_fields, same_length, series
 from dynalab.i18n import tr
 from dynalab.models import checks
 
@@ -88,7 +88,7 @@ def autoscaling_figure(result: Any, title: str | None = None, max_points: int = 
     figure.update_layout(title=title, xaxis_title=unit, yaxis_title=tr("capacity units per second"), height=420,
                          margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.2),
                          template="plotly_white")
-    return figure
+    return fit_title(figure)
 
 
 def update_autoscaling_figure(figure: go.Figure, result: Any, title: str | None = None,
@@ -108,7 +108,7 @@ def update_autoscaling_figure(figure: go.Figure, result: Any, title: str | None 
         figure.layout.xaxis.title.text = unit
         if title is not None:
             figure.layout.title.text = title
-    return figure
+    return fit_title(figure)
 
 
 def throttling_traces(run: Any) -> list[dict]:
@@ -140,7 +140,7 @@ def throttling_figure(run: Any, title: str | None = None) -> go.Figure:
     figure.update_layout(title=title, xaxis_title=tr("second of the run (with auto scaling: 1 s = 1 simulated minute)"),
                          yaxis_title=tr("per second"), barmode="group", height=380, template="plotly_white",
                          margin=dict(l=60, r=20, t=50, b=50), legend=dict(orientation="h", y=-0.25))
-    return figure
+    return fit_title(figure)
 
 
 def cost_figure(comparison: Any, title: str | None = None) -> go.Figure:
@@ -158,4 +158,4 @@ def cost_figure(comparison: Any, title: str | None = None) -> go.Figure:
                               marker_color=[COLORS["provisioned"], COLORS["demand"], COLORS["served"]]))
     figure.update_layout(title=title, yaxis_title=tr("US dollars (price table 2026-12, us-east-1)"), height=320,
                          template="plotly_white", margin=dict(l=60, r=20, t=50, b=40))
-    return figure
+    return fit_title(figure)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dynalab.figures import numbers_by_label
+from dynalab.figures import fit_title, numbers_by_label
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, AttributeSize
@@ -44,7 +44,7 @@ def size_breakdown_figure(parts: Sequence[AttributeSize], title: str | None = No
         height=max(220, 60 + 28 * len(parts)), margin=dict(t=50, b=40, l=10, r=10),
         legend=dict(orientation="h", y=-0.25),
     )
-    return figure
+    return fit_title(figure)
 
 
 def units_by_size_figure(
@@ -84,7 +84,7 @@ def units_by_size_figure(
     figure.update_layout(title=tr("Capacity units per item size: reads round up to 4 KB, writes to 1 KB"),
                          xaxis_title=tr("item size (KB, 1 KB = 1,024 B)"), yaxis_title=tr("capacity units"),
                          height=400, margin=dict(t=50, b=40), legend=dict(orientation="h", y=-0.25))
-    return figure
+    return fit_title(figure)
 
 
 def read_pattern_figure(units: Mapping[str, float], title: str | None = None) -> go.Figure:
@@ -98,4 +98,4 @@ def read_pattern_figure(units: Mapping[str, float], title: str | None = None) ->
                               marker_color=READ_COLOUR))
     figure.update_layout(title=title, yaxis_title=tr("read capacity units"), height=360, margin=dict(t=50, b=40),
                          yaxis_range=[0, max(values or [1]) * 1.25])
-    return figure
+    return fit_title(figure)

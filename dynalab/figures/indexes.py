@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from dynalab.figures import fit_title, numbers_by_label, same_length, series
 from dynalab.figures import labels as check_labels
-from dynalab.figures import numbers_by_label, same_length, series
 from dynalab.i18n import tr
 from dynalab.models import checks
 
@@ -57,7 +57,7 @@ def index_write_figure(setups: Sequence[tuple[str, float, Mapping[str, float]]],
     figure.update_layout(title=title, barmode="stack", yaxis_title=tr("write capacity units"),
                          yaxis_range=[0, max(totals or [1]) * 1.25 + 0.5], height=380, margin=dict(t=50, b=40),
                          legend=dict(orientation="h", y=-0.2))
-    return figure
+    return fit_title(figure)
 
 
 def crossover_figure(selectivities: Sequence[float] | np.ndarray, crossover_queries_per_second: Sequence[float],
@@ -89,9 +89,11 @@ def crossover_figure(selectivities: Sequence[float] | np.ndarray, crossover_quer
         figure.add_trace(go.Scatter(name=tr("this workload"), x=[marker[0]], y=[marker[1]], mode="markers",
                                     marker=dict(size=12, color="black", symbol="x")))
     figure.update_layout(title=title, xaxis_title=tr("selectivity (share of the partition's items that match)"),
-                         yaxis_title=tr("queries per second"), xaxis_type="log", yaxis_type="log", height=420,
+                         yaxis_title=tr("queries per second"), height=420,
+                         xaxis=dict(type="log", dtick=1, tickformat=","),
+                         yaxis=dict(type="log", dtick=1, tickformat=","),
                          margin=dict(t=50, b=40), legend=dict(orientation="h", y=-0.25))
-    return figure
+    return fit_title(figure)
 
 
 def back_pressure_figure(seconds: Sequence[int], with_key_served: Sequence[int], with_key_throttled: Sequence[int],
@@ -117,7 +119,7 @@ def back_pressure_figure(seconds: Sequence[int], with_key_served: Sequence[int],
     ])
     figure.update_layout(title=title, xaxis_title=tr("second (step clock)"), yaxis_title=tr("writes"), height=380,
                          margin=dict(t=50, b=40), legend=dict(orientation="h", y=-0.25))
-    return figure
+    return fit_title(figure)
 
 
 def sharding_figure(labels: Sequence[str], throttled: Sequence[int], written: Sequence[int],
@@ -146,4 +148,4 @@ def sharding_figure(labels: Sequence[str], throttled: Sequence[int], written: Se
     figure.update_layout(title=title, barmode="group", height=380, margin=dict(t=70, b=40),
                          legend=dict(orientation="h", y=-0.2))
     figure.update_layout(yaxis2=dict(range=[0, max([*read_queries, *read_units, 1]) * 1.3]))
-    return figure
+    return fit_title(figure)

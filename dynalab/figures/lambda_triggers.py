@@ -10,7 +10,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dynalab.figures import has_fields
+from dynalab.figures import fit_title, has_fields
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 
@@ -66,22 +66,39 @@ def invocation_timeline_figure(invocations: Sequence[Any], title: str = "") -> g
                          xaxis_title=tr("invocation"), yaxis_title=tr("record (position in the stream)"),
                          barmode="overlay", height=380, margin=dict(l=60, r=20, t=50, b=40),
                          legend=dict(orientation="h", y=-0.2))
-    return figure
+    return fit_title(figure)
+
+
+#: each batch size's marker in the batching figure (the sizes a lesson compares; others get the last one)
+BATCH_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x")
 
 
 def batching_figure(results: Sequence[Any], title: str = "") -> go.Figure:
-    """Invocations against mean latency, one line per batching window, one point per batch size."""
+    """Invocations against mean latency, one line per batching window, one point per batch size.
+
+    The batch size is the point's marker (a legend entry per size), not a text label: points of different windows
+    often coincide (a batch that fills before the window ends), and labels there drew over each other."""
     checks.sequence_of("results", results, lambda n, v: has_fields(
         n, v, ("window_seconds", "batch_size", "mean_latency_seconds", "invocations"),
         tr("a BatchingResult (dynalab.models.event_source_mapping.simulate_batching(...))")), min_length=1)
+    sizes = sorted({r.batch_size for r in results})
+    symbol = {size: BATCH_SYMBOLS[min(n, len(BATCH_SYMBOLS) - 1)] for n, size in enumerate(sizes)}
     figure = go.Figure()
     for window in sorted({r.window_seconds for r in results}):
         chosen = sorted((r for r in results if r.window_seconds == window), key=lambda r: r.batch_size)
         figure.add_trace(go.Scatter(
             name=tr("window {window} s", window=window), x=[r.mean_latency_seconds for r in chosen],
-            y=[r.invocations for r in chosen],
-            mode="lines+markers+text", text=[f"B={r.batch_size}" for r in chosen], textposition="top right"))
+            y=[r.invocations for r in chosen], mode="lines+markers", legendgroup="windows",
+            marker=dict(symbol=[symbol[r.batch_size] for r in chosen], size=10),
+            customdata=[r.batch_size for r in chosen],
+            hovertemplate=tr("batch size %{{customdata}}: %{{y}} invocations, mean latency %{{x:.2f}} s"
+                             "<extra>{name}</extra>", name=tr("window {window} s", window=window))))
+    for size in sizes:  # the legend of the markers
+        figure.add_trace(go.Scatter(name=tr("batch size {size}", size=size), x=[None], y=[None], mode="markers",
+                                    marker=dict(symbol=symbol[size], size=10, color="#444444"),
+                                    legendgroup="sizes", hoverinfo="skip"))
     figure.update_layout(title=title or tr("batch size and batching window: invocations against latency (a model)"),
                          xaxis_title=tr("mean latency, record written → invoked (s)"), yaxis_title=tr("invocations"),
-                         yaxis_type="log", height=400, margin=dict(l=60, r=20, t=50, b=40))
-    return figure
+                         yaxis=dict(type="log", dtick=1, tickformat=","), height=400,
+                         margin=dict(l=60, r=20, t=50, b=40), legend=dict(tracegroupgap=12))
+    return fit_title(figure)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from dynalab.figures import MAX_POINTS_DRAWN, result_of, series
+from dynalab.figures import MAX_POINTS_DRAWN, fit_title, result_of, series
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.hot_partitions import PartitionLoad
@@ -67,7 +67,7 @@ def partition_estimate_figure(estimate: PartitionEstimate) -> go.Figure:
                          WRITE_COLOUR)],
         legend=dict(orientation="h", y=-0.2),
     )
-    return figure
+    return fit_title(figure)
 
 
 def split_history_figure(steps: Sequence[SplitStep]) -> go.Figure:
@@ -104,7 +104,7 @@ def split_history_figure(steps: Sequence[SplitStep]) -> go.Figure:
                  args=[[str(i)], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
             for i, s in enumerate(steps)])],
     )
-    return figure
+    return fit_title(figure)
 
 
 def partition_load_figure(load: PartitionLoad) -> go.Figure:
@@ -137,7 +137,7 @@ def partition_load_figure(load: PartitionLoad) -> go.Figure:
         yaxis_range=[0, top], shapes=shapes, height=380, margin=dict(t=60, b=40),
         legend=dict(orientation="h", y=-0.2),
     )
-    return figure
+    return fit_title(figure)
 
 
 def key_placement_figure(counts: np.ndarray, title: str = "") -> go.Figure:
@@ -147,4 +147,4 @@ def key_placement_figure(counts: np.ndarray, title: str = "") -> go.Figure:
     figure = go.Figure([go.Bar(x=np.arange(len(counts)), y=counts, marker_color=READ_COLOUR, name=tr("items"))])
     figure.update_layout(title=dict(text=title, font=dict(size=13)), xaxis_title=tr("partition"),
                          yaxis_title=tr("items"), height=320, margin=dict(t=50, b=40))
-    return figure
+    return fit_title(figure)

@@ -5,13 +5,14 @@ Data in (a ``dynalab.models.planner.TablePlan``: every number is the plan's), pl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dynalab.figures import result_of
+from dynalab.figures import fit_title, result_of
 from dynalab.i18n import tr
 from dynalab.models import checks
 from dynalab.models.planner import TablePlan
@@ -74,7 +75,8 @@ def _key_label(load: Any) -> str:
 
 def _key_traces(plan: TablePlan) -> list[go.Bar]:
     loads = plan.key_loads
-    labels = [_key_label(load) for load in loads]
+    # "place order<br>(write, by_customer)": two short lines under each bar, not one long slanted one past the edge
+    labels = [re.sub(r" ?([(（])", r"<br>\1", _key_label(load), count=1) for load in loads]
     return [
         go.Bar(name=tr("units/s on one key"), x=labels, y=[load.units_per_second_per_key for load in loads],
                marker_color=[HOT_COLOUR if load.hot else (READ_COLOUR if load.kind == "read" else WRITE_COLOUR)
@@ -92,7 +94,7 @@ def pattern_units_figure(plan: TablePlan) -> go.Figure:
                                   wcu=plan.write_capacity_units),
                          barmode="group", yaxis_title=tr("capacity units per second"), height=360,
                          legend=dict(orientation="h", y=-0.25))
-    return figure
+    return fit_title(figure)
 
 
 def bill_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
@@ -106,7 +108,7 @@ def bill_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
     figure.update_layout(title=tr("A month (730 h) of capacity, by average use"),
                          xaxis_title=tr("average use, % of plan"), yaxis_title=tr("dollars a month"), height=360,
                          legend=dict(orientation="h", y=-0.25))
-    return figure
+    return fit_title(figure)
 
 
 def key_load_figure(plan: TablePlan) -> go.Figure:
@@ -115,17 +117,21 @@ def key_load_figure(plan: TablePlan) -> go.Figure:
     figure = go.Figure(_key_traces(plan))
     figure.update_layout(title=tr("Keys against today's ceilings (partitions, 2017 model: {partitions})",
                                   partitions=plan.partitions),
-                         yaxis_title=tr("units per second on one key"), yaxis_type="log", height=360,
-                         legend=dict(orientation="h", y=-0.3))
-    return figure
+                         yaxis_title=tr("units per second on one key"), height=380,
+                         yaxis=dict(type="log", dtick=1, tickformat=","), xaxis=dict(tickangle=0, automargin=True),
+                         margin=dict(l=70, r=20), legend=dict(orientation="h", y=-0.3))
+    return fit_title(figure)
 
 
 def plan_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
-    """The three views side by side (the planner widget's figure)."""
+    """The three views (the planner widget's figure): units per pattern and the bill side by side, one key against
+    today's ceiling below them, the width of the figure for its labels (pattern, kind and index)."""
     _check_plan(plan, target_utilization)
     break_even = plan.break_even_utilization()
-    figure = make_subplots(rows=1, cols=3, horizontal_spacing=0.08, subplot_titles=(
-        tr("units per pattern"), tr("$ a month by average use"), tr("one key vs today's ceiling")))
+    figure = make_subplots(rows=2, cols=2, horizontal_spacing=0.12, vertical_spacing=0.2,
+                           specs=[[{}, {}], [{"colspan": 2}, None]], subplot_titles=(
+                               tr("units per pattern"), tr("$ a month by average use"),
+                               tr("one key vs today's ceiling")))
     for trace in _pattern_traces(plan):
         figure.add_trace(trace, row=1, col=1)
     traces, _ = _bill_traces(plan, target_utilization)
@@ -133,18 +139,20 @@ def plan_figure(plan: TablePlan, target_utilization: float = 70) -> go.Figure:
         figure.add_trace(trace, row=1, col=2)
     figure.add_vline(x=min(break_even, 100), line=dict(color="grey", dash="dash"), row=1, col=2)
     for trace in _key_traces(plan):
-        figure.add_trace(trace, row=1, col=3)
+        figure.add_trace(trace, row=2, col=1)
     figure.update_yaxes(title_text=tr("units per second"), row=1, col=1)
     figure.update_yaxes(title_text=tr("dollars a month"), row=1, col=2)
     figure.update_xaxes(title_text=tr("average use, % of plan"), row=1, col=2)
-    figure.update_yaxes(type="log", title_text=tr("units/s on one key"), row=1, col=3)
+    # log ticks at the powers of ten only ("1,000", not a column of unlabelled 2s and 5s)
+    figure.update_yaxes(type="log", dtick=1, tickformat=",", title_text=tr("units/s on one key"), row=2, col=1)
+    figure.update_xaxes(tickangle=0, automargin=True, row=2, col=1)
     figure.update_layout(
         title=tr("{rcu:,} RCU, {wcu:,} WCU; provisioned ${provisioned:,.2f}, on-demand ${on_demand:,.2f} a month "
                  "(break-even {break_even:.1f} %); {partitions} partition(s), 2017 model",
                  rcu=plan.read_capacity_units, wcu=plan.write_capacity_units,
                  provisioned=plan.monthly_cost("provisioned"), on_demand=plan.monthly_cost("on-demand"),
                  break_even=break_even, partitions=plan.partitions),
-        barmode="group", height=450, margin=dict(t=90, b=40), legend=dict(orientation="h", y=-0.35),
-        font=dict(size=11))
+        barmode="group", height=680, margin=dict(t=90, b=40),
+        legend=dict(orientation="h", x=0, xanchor="left", y=-0.12, yanchor="top"), font=dict(size=11))
     figure.update_annotations(font_size=12)
-    return figure
+    return fit_title(figure)

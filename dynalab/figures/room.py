@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynalab.figures import labels, same_length, series
+from dynalab.figures import fit_title, labels, same_length, series
 from dynalab.i18n import tr
 
 
@@ -26,4 +26,4 @@ def questions_figure(questions: Any, shares: Any, answered: Any) -> Any:
         xaxis=dict(title=tr("learners whose answer is right (%)"), range=[0, 100]),
         yaxis=dict(autorange="reversed"), height=max(220, 60 + 28 * len(names)), template="plotly_white",
         margin=dict(l=20, r=20, t=50, b=40))
-    return figure
+    return fit_title(figure)

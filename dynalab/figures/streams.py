@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from dynalab.figures import labels, numbers_by_label, same_length, series
+from dynalab.figures import fit_title, labels, numbers_by_label, same_length, series
 from dynalab.i18n import N_, tr
 from dynalab.models import checks
 
@@ -34,7 +34,7 @@ def vote_summary_figure(summary: Mapping[str, int], candidates: Sequence[str] = 
                          yaxis_title="num",
                          height=320, margin=dict(l=50, r=20, t=50, b=40),
                          yaxis=dict(rangemode="tozero", range=[0, max([*counts, 1]) * 1.25]))
-    return figure
+    return fit_title(figure)
 
 
 def daily_votes_figure(daily: Mapping[tuple[str, str], int], title: str = "") -> go.Figure:
@@ -47,7 +47,7 @@ def daily_votes_figure(daily: Mapping[tuple[str, str], int], title: str = "") ->
                         for vote in sorted({vote for vote, _ in daily})])
     figure.update_layout(barmode="stack", title=title or tr("per-day table: votes per candidate and day"),
                          xaxis_title="Date", yaxis_title="num", height=320, margin=dict(l=50, r=20, t=50, b=40))
-    return figure
+    return fit_title(figure)
 
 
 def cost_comparison_figure(days: Sequence[int], cumulative_dollars: Mapping[str, Sequence[float]],
@@ -74,4 +74,4 @@ def cost_comparison_figure(days: Sequence[int], cumulative_dollars: Mapping[str,
                          xaxis_title=tr("day"), yaxis_title=tr("cumulative US dollars"), height=380,
                          margin=dict(l=70, r=20, t=50, b=40), legend=dict(orientation="h", y=-0.2),
                          yaxis=dict(tickformat="$.2e"))
-    return figure
+    return fit_title(figure)

@@ -2,7 +2,9 @@
 
 Two editions: English (``notebooks/``, the default) and Japanese (``notebooks/ja/``, ``--language ja``). The chosen
 edition's lessons go to the top of DIR, the data to ``DIR/data``; the English copy also carries the Japanese edition
-in ``DIR/ja/`` (every lesson file of the course), the Japanese copy only the Japanese lessons.
+in ``DIR/ja/`` (every lesson file of the course), the Japanese copy only the Japanese lessons. Only lessons
+(``NN_name.ipynb``) and data are copied: a notebook that is not a lesson (a scratch file in a clone's ``notebooks/``)
+and the test files beside them (``sanitize.cfg``, which nbval reads) stay out of the learner's folder.
 
 A manifest in DIR (``.dynalab-lessons.json``) records the SHA-256 of every file as it was copied. On a later run a
 file is replaced only if it still has that hash (the learner did not touch it) and the course's version differs; a
@@ -11,6 +13,7 @@ file the learner changed, or one that was there before dynalab copied anything, 
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -19,11 +22,13 @@ from pathlib import Path
 from dynalab.i18n import tr
 from dynalab.lessons.sample_data import course_file, course_files, course_root
 
-__all__ = ["EDITIONS", "MANIFEST_NAME", "CopyReport", "copy_lessons", "edition_files"]
+__all__ = ["EDITIONS", "LESSON_PATTERN", "MANIFEST_NAME", "CopyReport", "copy_lessons", "edition_files"]
 
 MANIFEST_NAME = ".dynalab-lessons.json"
 #: language -> the course folder holding that edition's lessons
 EDITIONS: dict[str, str] = {"en": "notebooks", "ja": "notebooks/ja"}
+#: what a lesson's file name looks like (the course's lessons are ``00_start_here.ipynb`` ... ``08_...``)
+LESSON_PATTERN = "[0-9]*.ipynb"
 
 
 @dataclass
@@ -57,6 +62,9 @@ def edition_files(language: str = "en") -> list[tuple[str, str]]:
     folder = EDITIONS[language] + "/"
     found: list[tuple[str, str]] = []
     for relative in course_files():
+        name = relative.rsplit("/", 1)[1]
+        if relative.startswith(EDITIONS["en"] + "/") and not fnmatch.fnmatch(name, LESSON_PATTERN):
+            continue  # not a lesson
         if relative.startswith("data/"):
             found.append((relative, relative))
         elif language == "en" and relative.startswith("notebooks/"):

@@ -257,7 +257,7 @@ def _index(spec: Any, number: int) -> IndexDesign:
         projected_bytes=(_integer(where, "projected_bytes", spec["projected_bytes"], 0, MAX_ITEM_SIZE_BYTES)
                          if projection == "INCLUDE" else 0),
         keys=_integer(where, "keys", spec.get("keys", 1), 1),
-        size_gb=None if spec.get("size_gb") is None else _number(where, "size_gb", spec["size_gb"]),
+        size_gb=None if spec.get("size_gb") is None else _number(where, "size_gb", spec["size_gb"], MODEL_MAX_SIZE_GB),
     )
 
 

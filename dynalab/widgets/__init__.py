@@ -12,6 +12,9 @@ Conventions every lesson widget follows, so the three ways the course is used al
   control's own range (a slider's min/max, a picker's options), so a bad one is a ValueError/TypeError naming
   the parameter, the value and what is allowed, never a silent clamp or a traitlets error. A widget checks its
   constructor's arguments (same ranges) before it builds any control.
+* Labels, buttons, toggles and dropdowns are as wide as their text in either language (``sizing.fit_to_text``):
+  ``checked`` fits each control it builds, and a ``LessonWidget`` fits its whole container (plain buttons too)
+  before it is shown. A dropdown's options are words; the ids they stand for are its values, never shown.
 * For the offline slides (``DYNALAB_SLIDES=1`` while they are built) a widget shows a static ``go.Figure`` of its
   current state instead: an interactive FigureWidget cannot draw in a static HTML page.
 """
@@ -24,6 +27,7 @@ from typing import Any
 
 from dynalab.i18n import tr
 from dynalab.models import checks
+from dynalab.widgets.sizing import fit_to_text
 
 MAIN_CONTROL = "dynalab-main-control"
 MAIN_READOUT = "dynalab-main-readout"
@@ -105,7 +109,7 @@ def checked(kind: type, parameter: str, value: Any, *, rule: Callable[[str, Any]
                 made.close()
         control.close()
         raise
-    return control
+    return fit_to_text(control)
 
 
 class FigureView:
@@ -155,7 +159,7 @@ class LessonWidget:
         if static_figures():
             self.show_in_slides()
         else:
-            display(self.container)
+            display(fit_to_text(self.container))
 
     def show_in_slides(self) -> None:
         """While the slides are built, show the figure's current state and its readout as static output.

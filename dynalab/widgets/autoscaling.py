@@ -86,9 +86,10 @@ class AutoscalingExplorer(LessonWidget):
         checks.instance("prices", prices, Prices, what=tr("a Prices (e.g. dynalab.DEFAULT_PRICES)"))
         self.workload = workload if isinstance(workload, Workload) else load_workload(workload)
         self._loaded = {self.workload.name: self.workload}  # your own workloads stay in the picker
-        options = [(f"{name}: {tr(text)}", name) for name, text in WORKLOADS.items()]
-        if self.workload.name not in WORKLOADS:
-            options.insert(0, (f"{self.workload.name}: {self.workload.description}", self.workload.name))
+        # The options in words; the workload's name (an id) is the option's value, never shown.
+        options = [(tr(text), name) for name, text in WORKLOADS.items()]
+        if self.workload.name not in WORKLOADS:  # your own: what its description says first ("CloudWatch export x")
+            options.insert(0, (self.workload.description.split(": ", 1)[0] or self.workload.name, self.workload.name))
         self.prices = prices
         # The slider's own bounds are DynamoDB's: it cannot produce an invalid target.
         self.slider = checked(widgets.IntSlider, "target_utilization", target_utilization, min=LOWEST, max=HIGHEST,

@@ -102,12 +102,14 @@ def _item_cost_explorer(move: Move) -> list[str]:
 # --- 02 capacity modes and auto scaling ----------------------------------------------------------------------------
 
 def _autoscaling_explorer(move: Move) -> str:
-    from dynalab.lessons.workloads import load_workload
+    from dynalab.lessons.workloads import WORKLOADS, load_workload
     from dynalab.models.autoscaling import simulate_autoscaling
     from dynalab.models.pricing import compare_costs
     from dynalab.widgets.autoscaling import DEFAULT_DELAY_MINUTES, DELAY_LABEL, describe_costs, split_delay
 
-    workload = load_workload(move.settings["workload"].split(":")[0])
+    names = {text: name for name, text in WORKLOADS.items()}  # the picker shows words; the name is its value
+    assert move.settings["workload"] in names, f"the picker shows {move.settings['workload']!r}, not a workload's words"
+    workload = load_workload(names[move.settings["workload"]])
     burst = move.settings.get("burst capacity (300 s)", "true") == "true"
     delay = int(number(move.settings.get(DELAY_LABEL, str(DEFAULT_DELAY_MINUTES))))
     result = simulate_autoscaling(workload.demand, int(number(move.after)), burst_seconds=300 if burst else 0,
@@ -206,7 +208,7 @@ def _cloudwatch_replay(move: Move) -> str:
     from dynalab.models.pricing import compare_costs
     from dynalab.widgets.autoscaling import describe_costs
 
-    assert move.settings["workload"].startswith("orders_get_metric_data:"), move.settings["workload"]
+    assert "orders_get_metric_data.json" in move.settings["workload"], move.settings["workload"]  # the export's name
     workload = load_workload(course_file("data/cloudwatch/orders_get_metric_data.json"),
                              metric="ConsumedWriteCapacityUnits")
     burst = move.settings.get("burst capacity (300 s)", "true") == "true"

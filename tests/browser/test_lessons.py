@@ -9,6 +9,10 @@ Every lesson's self-check form is driven too: the first question's answer, compu
 function here, is typed in and the verdict the page shows must be the one ``Question.check`` gives.
 A screenshot per lesson goes to ``artifacts/browser/``.
 
+No visible widget text is clipped (``_CLIPPED``): a label, a checkbox's or toggle's or button's text, a slider's
+readout is as wide as its box (``scrollWidth <= clientWidth``), and a dropdown's box holds its longest option. A
+Japanese label is wider than its English one; a label cut to "ターゲット…" fails here.
+
 The Japanese edition (``notebooks/ja/``): lessons 00, 03 and 04 (``browser_support.JAPANESE_LESSONS``;
 ``DYNALAB_BROWSER_JA=all`` for every one) run the same way in the same JupyterLab, with dynalab in Japanese in this
 process too: the self-check verdict and each main readout must show Japanese, and agree with the models (see
@@ -70,6 +74,39 @@ _OPENED = """(() => {
     return !!(panel && panel.sessionContext && panel.sessionContext.session
               && panel.sessionContext.session.kernel && panel.content && panel.content.widgets.length);
 })()"""
+
+
+# Every widget text a learner sees that the box it sits in cuts off (an ellipsis, or text hidden past the edge).
+_CLIPPED = """() => {
+    const found = [];
+    const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+    const context = document.createElement('canvas').getContext('2d');
+    const width = (el, text) => {
+        const style = getComputedStyle(el);
+        context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        return context.measureText(text).width;
+    };
+    const boxes = '.widget-label, .widget-label-basic span, .widget-toggle-button, .widget-button, .widget-readout';
+    for (const el of document.querySelectorAll(`.jp-Notebook .jupyter-widgets :is(${boxes})`)) {
+        const text = el.innerText.trim();
+        if (text && shown(el) && el.scrollWidth > el.clientWidth + 1) {
+            const kind = el.className.split(' ')[0] || el.tagName.toLowerCase();
+            found.push(`${kind} ${JSON.stringify(text)} (${el.scrollWidth} px in ${el.clientWidth} px)`);
+        }
+    }
+    for (const select of document.querySelectorAll('.jp-Notebook .widget-dropdown select')) {
+        if (!shown(select)) continue;
+        const style = getComputedStyle(select);
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        for (const option of select.options) {
+            const need = width(select, option.text);
+            if (need > room + 1) {
+                found.push(`option ${JSON.stringify(option.text)} (${Math.ceil(need)} px in ${Math.floor(room)} px)`);
+            }
+        }
+    }
+    return found;
+}"""
 
 
 def _text(locator) -> str:
@@ -323,6 +360,9 @@ def _check_lesson(page, notebook, language: str, run: LessonRun) -> None:
             f"{where}: self-check question {number + 1} answered {typed!r}")
         assert language == "en" or has_japanese(_text(verdict)), (
             f"{where}: the self-check's verdict is not Japanese: {_text(verdict)!r}")
+
+    clipped = page.evaluate(_CLIPPED)  # every widget drawn by Run All, before the test moves any
+    assert not clipped, f"{where}: widget text cut off by its box: {clipped}"
 
     expectations = EXPECTATIONS.get(notebook.stem, [])
     controls = page.locator(MAIN_CONTROL)

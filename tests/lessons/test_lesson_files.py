@@ -60,3 +60,18 @@ def test_a_file_that_was_there_first_is_never_overwritten(tmp_path):
     report = copy_lessons(tmp_path)
     assert "data/votes.csv" in report.kept
     assert (tmp_path / "data" / "votes.csv").read_text(encoding="utf-8") == "mine"
+
+
+def test_only_lessons_and_data_are_copied(monkeypatch):
+    """A notebook in notebooks/ that is not a lesson (an author's scratch file) stays out of the learner's folder,
+    as the test files beside the lessons do (sanitize.cfg is no notebook: the course never lists it)."""
+    from dynalab.lessons import lesson_files
+
+    real = course_files()
+    monkeypatch.setattr(lesson_files, "course_files",
+                        lambda: [*real, "notebooks/scratch.ipynb", "notebooks/ja/Untitled.ipynb"])
+    for language in ("en", "ja"):
+        copied = [name for _, name in lesson_files.edition_files(language)]
+        assert not any("scratch" in name or "Untitled" in name or "sanitize" in name for name in copied), copied
+        lessons = [name for name in copied if not name.startswith("data/")]
+        assert lessons and all(Path(name).name[:2].isdigit() for name in lessons), lessons
