@@ -40,10 +40,6 @@ WRITE_UNIT_BYTES = 1024
 PAGE_LIMIT_BYTES = 1024 * 1024
 
 # ---- secondary indexes ----------------------------------------------------------------------------------------
-#: A table has at most 20 global secondary indexes (a default quota, adjustable) and 5 local secondary indexes
-#: (ServiceQuotas.html "Secondary indexes", read 2026-12) [src:gsi-per-table] [src:lsi-per-table].
-GLOBAL_SECONDARY_INDEXES_PER_TABLE = 20
-LOCAL_SECONDARY_INDEXES_PER_TABLE = 5
 #: On a table with a local secondary index, an item collection (the items of one partition-key value, with their
 #: LSI entries) holds at most 10 GB (1 GB = 1,024**3 B) [src:lsi-item-collection-10-gb].
 ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
@@ -51,15 +47,12 @@ ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
 #: table's partition key and one sort key [src:gsi-multi-attribute-keys].
 GSI_MAX_PARTITION_KEY_ATTRIBUTES = 4
 GSI_MAX_SORT_KEY_ATTRIBUTES = 4
-#: Indexes per table: 20 GSIs (a default quota), 5 LSIs; at most 100 user-specified projected (INCLUDE) attributes
-#: across all of a table's indexes [src:index-quotas], [src:projected-attributes-100].
-GSI_PER_TABLE_DEFAULT = 20
-LSI_PER_TABLE_MAX = 5
-PROJECTED_ATTRIBUTES_PER_TABLE_MAX = 100
-
-#: A table has at most 20 global secondary indexes by default: CreateTable's GlobalSecondaryIndexes, "One or more
-#: global secondary indexes (the maximum is 20)" (API_CreateTable.html, read 2026-12) [src:gsi-per-table].
+#: Indexes per table: 20 GSIs (a default quota: CreateTable's GlobalSecondaryIndexes, "One or more global secondary
+#: indexes (the maximum is 20)"), 5 LSIs; at most 100 user-specified projected (INCLUDE) attributes across all of a
+#: table's indexes [src:index-quotas], [src:gsi-per-table], [src:lsi-per-table], [src:projected-attributes-100].
 GLOBAL_SECONDARY_INDEXES_PER_TABLE = 20
+LOCAL_SECONDARY_INDEXES_PER_TABLE = 5
+PROJECTED_ATTRIBUTES_PER_TABLE_MAX = 100
 
 # ---- request limits [src:batch-write-25-16-mb] [src:batch-get-100] [src:transaction-100-actions-4-mb] ----------
 BATCH_WRITE_MAX_REQUESTS = 25

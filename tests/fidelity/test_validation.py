@@ -133,3 +133,40 @@ def test_create_table_quotas():
     assert create_table_problem({**base, "GlobalSecondaryIndexes": gsis[:20]}) is None
     assert create_table_problem({**base, "GlobalSecondaryIndexes": gsis}).endswith(
         "GlobalSecondaryIndex count exceeds the per-table limit of 20")
+
+
+def test_a_multi_attribute_gsi_key_is_created_and_queried_by_its_whole_partition_key():
+    # [src:gsi-multi-attribute-keys]: up to 4 HASH then up to 4 RANGE elements; every partition-key attribute by
+    # equality, the sort-key attributes left to right
+    from dynalab.models.indexes import SecondaryIndex
+
+    def element(name, kind):
+        return {"AttributeName": name, "KeyType": kind}
+
+    names = ["pk", "a", "b", "c", "d", "e"]
+    base = {"TableName": "t-x", "KeySchema": [element("pk", "HASH")], "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": n, "AttributeType": "S"} for n in names]}
+
+    def gsi(*schema):
+        return {**base, "GlobalSecondaryIndexes": [{"IndexName": "g", "Projection": {"ProjectionType": "ALL"},
+                                                    "KeySchema": [element(*part) for part in schema]}]}
+
+    assert create_table_problem(gsi(("a", "HASH"), ("b", "HASH"), ("c", "RANGE"))) is None
+    assert "HASH elements, then" in create_table_problem(gsi(("a", "HASH"), ("c", "RANGE"), ("b", "HASH")))
+    assert "HASH elements, then" in create_table_problem(gsi(*((n, "HASH") for n in names[1:])))
+    assert create_table_problem(gsi(("a", "HASH"), ("a", "RANGE"))).startswith("Both the Hash Key")
+    index = SecondaryIndex("g", ("a", "b", "c", "d"), partition_key_count=2)
+    info = {"t-x": TableInfo(("pk",), (index,), {n: "S" for n in names})}.get
+
+    def query(expression):
+        values = {f":{n}": {"S": "x"} for n in "abcd"}
+        return CHECKS["Query"]({"TableName": "t-x", "IndexName": "g", "KeyConditionExpression": expression,
+                                "ExpressionAttributeValues": {k: v for k, v in values.items() if k in expression}},
+                               info)
+
+    assert query("a = :a AND b = :b AND c = :c AND d >= :d") is None
+    assert query("a = :a AND b = :b") is None
+    assert query("a = :a AND c = :c") == "Query condition missed key schema element: b"
+    assert query("a = :a AND b = :b AND d = :d") == "Query condition missed key schema element: c"
+    assert query("a = :a AND b = :b AND c >= :c AND d = :d") == "Query key condition not supported"
+    assert query("a = :a AND b >= :b") == "Query key condition not supported"

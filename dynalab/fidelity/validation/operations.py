@@ -151,9 +151,12 @@ def query(request: Mapping[str, Any], info: Info) -> str | None:
     parsed = _expressions(request)
     if isinstance(parsed, str):
         return parsed
-    if request.get("KeyConditionExpression") is not None and len(parsed.key_conditions) not in (1, 2):
-        return "Conditions can be of length 1 or 2 only"
     table = info(request.get("TableName", ""))
+    if request.get("KeyConditionExpression") is not None and len(parsed.key_conditions) not in (1, 2):
+        # a multi-attribute GSI key takes a condition per attribute, up to 8 [src:gsi-multi-attribute-keys]
+        index = table.index(request.get("IndexName")) if table is not None else None
+        if index is None or not index.is_global or len(parsed.key_conditions) > len(index.key_attributes):
+            return "Conditions can be of length 1 or 2 only"
     return query_problem(request, parsed, table) if table is not None else None
 
 

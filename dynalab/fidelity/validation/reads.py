@@ -86,6 +86,32 @@ def _conditions_problem(schema: tuple[str, ...], conditions: Mapping[str, KeyCon
     return None
 
 
+def _multi_attribute_problem(partition: tuple[str, ...], sort: tuple[str, ...],
+                             conditions: Mapping[str, KeyCondition], info: TableInfo) -> str | None:
+    """A multi-attribute GSI key [src:gsi-multi-attribute-keys]: every partition-key attribute by equality, the
+    sort-key attributes left to right, a range only on the last one named (DynamoDB's messages for a classic key)."""
+    for name in partition:
+        if name not in conditions:
+            return f"Query condition missed key schema element: {name}"
+    used = [name for name in sort if name in conditions]
+    if used != list(sort[:len(used)]):
+        return f"Query condition missed key schema element: {next(n for n in sort if n not in conditions)}"
+    if set(conditions) - set(partition) - set(used):
+        return "Query key condition not supported"
+    named = (*partition, *used)
+    for position, name in enumerate(named):
+        condition = conditions[name]
+        if condition.operator in _NOT_INDEXABLE:
+            return "Attempted conditional constraint is not an indexable operation"
+        kind = info.attribute_types.get(name, "S")
+        if any(not isinstance(value, Mapping) or kind not in value for value in condition.values):
+            return ("One or more parameter values were invalid: Condition parameter type does not match schema "
+                    "type")
+        if condition.operator != "EQ" and (name in partition or position != len(named) - 1):
+            return "Query key condition not supported"
+    return None
+
+
 def _query_start_problem(start: Mapping[str, Any], schema: tuple[str, ...], conditions: Mapping[str, KeyCondition],
                          info: TableInfo) -> str | None:
     table_start = {name: start.get(name) for name in info.key_attributes}
@@ -119,17 +145,21 @@ def query_problem(request: Mapping[str, Any], parsed: Parsed, info: TableInfo) -
     conditions = {condition.attribute: condition for condition in parsed.key_conditions}
     if not conditions and request.get("KeyConditions"):
         return None  # the legacy KeyConditions: left to the engine
+    index = info.index(request.get("IndexName"))
+    partition_count = index.partition_key_count if index is not None else 1
+    multi = partition_count > 1 or len(schema) > 2
     for position, name in enumerate(schema):
         if start is not None:
             if name not in start:
                 return START_KEY_INVALID
-            message = piece_problem(start, name, info.attribute_types.get(name, "S"), position == 0)
+            message = piece_problem(start, name, info.attribute_types.get(name, "S"), position < partition_count)
             if message:
                 return message
-    message = _conditions_problem(schema, conditions, info)
+    message = _multi_attribute_problem(schema[:partition_count], schema[partition_count:], conditions, info) \
+        if multi else _conditions_problem(schema, conditions, info)
     if message:
         return message
-    if start is not None and schema and schema[0] in conditions:
+    if start is not None and schema and schema[0] in conditions and not multi:
         message = _query_start_problem(start, schema, conditions, info)
         if message:
             return message

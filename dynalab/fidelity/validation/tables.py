@@ -7,7 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dynalab.models.quotas import GLOBAL_SECONDARY_INDEXES_PER_TABLE, LOCAL_SECONDARY_INDEXES_PER_TABLE
+from dynalab.models.quotas import (
+    GLOBAL_SECONDARY_INDEXES_PER_TABLE,
+    GSI_MAX_PARTITION_KEY_ATTRIBUTES,
+    GSI_MAX_SORT_KEY_ATTRIBUTES,
+    LOCAL_SECONDARY_INDEXES_PER_TABLE,
+)
 
 __all__ = ["create_table_problem"]
 
@@ -35,17 +40,34 @@ def _throughput_problem(request: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _schema_problem(schema: Sequence[Mapping[str, Any]], defined: list[str]) -> str | None:
+def _schema_problem(schema: Sequence[Mapping[str, Any]], defined: list[str], *, global_index: bool = False
+                    ) -> str | None:
+    """A key schema's problem: a table's or an LSI's is HASH then RANGE; a GSI's may hold several of each
+    (multi-attribute keys [src:gsi-multi-attribute-keys]), its HASH elements first."""
     keys = _names(schema)
     if keys and any(key not in defined for key in keys):
         return (_INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
                 f"Keys: [{', '.join(keys)}], AttributeDefinitions: [{', '.join(defined)}]")
-    if len(keys) > 1 and keys[0] == keys[1]:
+    if len(keys) > 1 and (keys[0] == keys[1] or len(set(keys)) != len(keys)):
         return "Both the Hash Key and the Range Key element in the KeySchema have the same name"
     if schema and schema[0].get("KeyType") != "HASH":
         return "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
+    if global_index:
+        return _multi_attribute_problem([part.get("KeyType") for part in schema])
     if len(schema) > 1 and schema[1].get("KeyType") != "RANGE":
         return "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"
+    return None
+
+
+def _multi_attribute_problem(kinds: list[Any]) -> str | None:
+    """A GSI key: 1 to 4 HASH elements, then 0 to 4 RANGE elements (dynalab's words: AWS documents the rule, not the
+    message)."""
+    hashes = next((position for position, kind in enumerate(kinds) if kind != "HASH"), len(kinds))
+    if kinds[hashes:].count("RANGE") != len(kinds) - hashes or hashes > GSI_MAX_PARTITION_KEY_ATTRIBUTES \
+            or len(kinds) - hashes > GSI_MAX_SORT_KEY_ATTRIBUTES:
+        return (_INVALID + f"Invalid KeySchema: a global secondary index key has 1 to "
+                f"{GSI_MAX_PARTITION_KEY_ATTRIBUTES} HASH elements, then 0 to {GSI_MAX_SORT_KEY_ATTRIBUTES} RANGE "
+                "elements")
     return None
 
 
@@ -100,7 +122,8 @@ def _global_problem(request: Mapping[str, Any], defined: list[str], seen: set[st
         return _INVALID + "List of GlobalSecondaryIndexes is empty"
     for index in indexes:
         name = index.get("IndexName")
-        message = _schema_problem(index.get("KeySchema") or [], defined) or _projection_problem(index)
+        message = _schema_problem(index.get("KeySchema") or [], defined, global_index=True) \
+            or _projection_problem(index)
         if message:
             return message
         if request.get("BillingMode") == "PAY_PER_REQUEST" and index.get("ProvisionedThroughput"):
