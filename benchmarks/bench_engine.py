@@ -174,13 +174,15 @@ def recorder_cost(calls: int = 20_000) -> tuple[float, float]:
     name = "bench-recorder"
     lab.client.create_table(TableName=name, KeySchema=_KEYS[:1], AttributeDefinitions=_ATTRIBUTES[:1],
                             BillingMode="PAY_PER_REQUEST")
+    from dynalab.fidelity.call import Call, TableUnits
+
     recorder = lab.metrics
-    context = {"dynalab_consumed": {name: (0.0, 1.0)}, "dynalab_consumed_indexes": {name: {}}}
-    request = {"TableName": name, "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}
+    call = Call("PutItem", {"TableName": name, "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}, status_code=200)
+    call.units[name] = TableUnits(0.0, 1.0)
     recorder.flush()
     started = time.perf_counter()
     for _ in range(calls):
-        recorder.after_call("PutItem", request, {}, 200, context)
+        recorder.after_call(call)
     hook = (time.perf_counter() - started) / calls
     started = time.perf_counter()
     recorder.flush()

@@ -517,7 +517,9 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
     client = session.client("dynamodb", **_client_args(endpoint_url, aws, region=region, **timeouts))
     resource = session.resource("dynamodb", **_client_args(endpoint_url, aws, region=region, **timeouts))
     streams = session.client("dynamodbstreams", **_client_args(endpoint_url, aws, region=region, **timeouts))
-    layer = FidelityLayer(engine)
+    from dynalab.fidelity.partiql import translate
+
+    layer = FidelityLayer(engine, translator=translate)
     for each in (client, resource.meta.client, streams):
         if aws:  # before everything, outside the layer: on AWS nothing reaches a resource that is not dynalab's
             AwsGuard(prefix).install(each)
@@ -546,16 +548,30 @@ def _make_lab(endpoint_url: str | None, engine: str, *, embedded: bool,
 
 
 def _standard_plugins(lab: Lab) -> None:
-    """The fidelity plugins every connection gets (each lesson's module adds its own here)."""
-    from dynalab.fidelity.limits import Limits
+    """The fidelity pipeline every connection gets, one plugin per phase (``dynalab.fidelity.Phase`` orders them):
+    validation, the old-items reader, the stored-state limits, the meter and, on moto, the stand-ins for what it
+    lacks (StartBulkPutItems, PartiQL, Contributor Insights) and the metrics recorder (the record phase). The AWS
+    guard is not among them: ``_make_lab`` installs it on each client, outside the layer and any switch of it. Each
+    is given an unmetered client for its own reads, so it never imports the engine; the embedded engine is this
+    process's own, so item sizes may be remembered there."""
+    from dynalab.fidelity.catalog import TableCatalog
     from dynalab.fidelity.metering import Meter
+    from dynalab.fidelity.old_items import OldItems
+    from dynalab.fidelity.stored_limits import StoredLimits
+    from dynalab.fidelity.validation import Validation
 
-    # First: later plugins read context["dynalab_consumed"]. The embedded engine is this process's own: the meter
-    # may remember item sizes there instead of asking the engine for old items.
     raw = None if lab.is_aws else _session(False).client("dynamodb", **_client_args(lab.endpoint_url, False,
                                                                                     region=lab.region))
-    lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded, raw_client=raw))
-    lab.fidelity.add(Limits())
+    # On AWS the layer reads nothing but table descriptions (DescribeTable is free), through the lab's own client:
+    # past the guard, so only dynalab's own tables are ever described.
+    lab.fidelity.catalog = TableCatalog(raw if raw is not None else lab.client)
+    old_items = OldItems(lab.engine, raw, private_engine=lab.embedded)
+    stored = StoredLimits(lab.engine, raw)
+    lab.fidelity.add(Validation())
+    lab.fidelity.add(old_items)
+    lab.fidelity.add(stored)
+    lab.fidelity.add(Meter(lab.engine, private_engine=lab.embedded, raw_client=raw, old_items=old_items,
+                           stored_limits=stored))
     if lab.engine == "moto" and raw is not None:
         # moto has no StartBulkPutItems: dynalab's labelled stand-in answers it, reading the engine's own S3.
         from dynalab.fidelity.bulk_put import BulkPutItems
@@ -565,7 +581,11 @@ def _standard_plugins(lab: Lab) -> None:
                                                                 s3={"addressing_style": "path"}))
 
         lab.fidelity.add(BulkPutItems(raw, s3))
-    if lab.engine == "moto" and raw is not None:
+        # moto's PartiQL is partial (numbers never match, INSERT overwrites, DELETE answers 500): dynalab runs the
+        # statements as the operations they translate to.
+        from dynalab.fidelity.partiql.stand_in import PartiQLStandIn
+
+        lab.fidelity.add(PartiQLStandIn(raw))
         _console_plugins(lab, raw)
 
 
@@ -578,17 +598,18 @@ def _console_plugins(lab: Lab, raw: Any) -> None:
         ContributorInsightsService,
         ContributorInsightsStandIn,
     )
-    from dynalab.fidelity.metering import Meter
     from dynalab.fidelity.recorder import MetricsRecorder
 
-    # the recorder's own clients: one quick retry, so a dead engine costs its background thread little
+    # the recorder's own clients: one quick retry, so a dead engine costs its background thread little; in the lab's
+    # Region, whose CloudWatch holds the metrics of that Region's tables
     quick = {"retries": {"mode": "standard", "max_attempts": 2}}
-    cloudwatch = _session(False).client("cloudwatch", **_client_args(lab.endpoint_url, False, **quick))
-    logs = _session(False).client("logs", **_client_args(lab.endpoint_url, False, **quick))
-    meter = lab.fidelity.find(Meter)
+    cloudwatch = _session(False).client("cloudwatch", **_client_args(lab.endpoint_url, False, region=lab.region,
+                                                                      **quick))
+    logs = _session(False).client("logs", **_client_args(lab.endpoint_url, False, region=lab.region, **quick))
+    catalog = lab.fidelity.catalog
 
     def key_attributes(table: str, index: str | None) -> tuple[str, ...] | None:
-        info = meter.table_info(table) if meter is not None else None
+        info = catalog.info(table) if catalog is not None else None
         if info is None:
             return None
         if index is None:

@@ -9,8 +9,9 @@ delete a production table, its backups or its data in S3. The guard **denies by 
   an import, a bucket, a queue or an ARN (``tests/aws/test_aws_guard.py`` walks botocore's input shapes of every
   allowed operation, so a field botocore adds later fails a test until it is listed here). Every name must carry
   the prefix; a backup, export, import, stream or shard iterator must belong to a prefixed table (the table is read
-  out of its ARN); a PartiQL statement must name one table (``partiql_table``). A field the guard cannot read is
-  refused, as is a field it refuses outright (global tables and replicas: not part of the lessons).
+  out of its ARN); a PartiQL statement must name one table (``partiql_table``, read by the layer's PartiQL
+  parser). A field the guard cannot read is refused, as is a field it refuses outright (global tables and
+  replicas: not part of the lessons).
 * The prefix ends at a separator (``dynalab-ana-``), so ``dynalab-ana-`` never matches ``dynalab-anabel-votes``.
 
 The guard is not a fidelity plugin: no switch turns it off (``lab.fidelity.enabled = False`` leaves it on). Its
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dynalab.fidelity import aws_error, operation_name
+from dynalab.fidelity.partiql.parser import StatementError, parse_statement
 from dynalab.i18n import tr
 
 __all__ = ["RULES", "AwsGuard", "OperationRule", "UnreadableRequest", "check_request", "partiql_table",
@@ -185,81 +187,23 @@ def _queue_of_url(url: Any) -> str:
 
 
 # -------------------------------------------------------------------------------------------------- PartiQL
-_TOKEN = re.compile(r"""
-    (?P<space>\s+)
-  | (?P<string>'(?:[^']|'')*')
-  | (?P<quoted>"(?:[^"]|"")*")
-  | (?P<ion>`[^`]*`)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_$]*)
-  | (?P<comment>--|/\*)
-  | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
-#: The keyword a table reference follows, per statement kind (DynamoDB's PartiQL: SELECT, INSERT, UPDATE, DELETE,
-#: and EXISTS(SELECT ...) in a transaction).
-_TABLE_FOLLOWS = {"SELECT": "FROM", "DELETE": "FROM", "INSERT": "INTO", "UPDATE": "UPDATE", "EXISTS": "FROM"}
-#: What may follow a table reference (or its index): the statement's next clause, or its end.
-_AFTER_TABLE = {"WHERE", "SET", "REMOVE", "VALUE", "RETURNING", ")", ";", ""}
-
-
-def _tokens(statement: str) -> list[tuple[str, str]]:
-    found = []
-    for match in _TOKEN.finditer(statement):
-        kind = match.lastgroup or "other"
-        if kind == "comment":
-            raise UnreadableRequest(tr("a PartiQL statement with a comment"))
-        if kind != "space":
-            found.append((kind, match.group()))
-    return found
-
-
-def _identifier(token: tuple[str, str]) -> str | None:
-    kind, text = token
-    if kind == "quoted":
-        return text[1:-1].replace('""', '"')
-    if kind == "word":
-        return text
-    return None
-
-
 def partiql_target(statement: Any) -> tuple[str, str | None]:
     """The table (and the index, if any) a DynamoDB PartiQL statement reads or writes, or UnreadableRequest.
 
-    ``SELECT ... FROM "t"."idx" WHERE ...``, ``INSERT INTO t VALUE {...}``, ``UPDATE "t" SET ...``,
-    ``DELETE FROM t WHERE ...``, ``EXISTS(SELECT ... FROM t ...)``: names quoted or not, keywords in any case.
-    A statement naming no table or more than one (a second FROM or INTO, a JOIN, a comma or an alias after the
-    table), a comment, or anything else it cannot read with certainty is refused rather than guessed at."""
+    Read by the fidelity layer's own PartiQL parser (``dynalab.fidelity.partiql.parser``: one parser for the guard
+    and the pipeline): ``SELECT ... FROM "t"."idx" WHERE ...``, ``INSERT INTO t VALUE {...}``, ``UPDATE "t" SET ...
+    WHERE ...``, ``DELETE FROM t WHERE ...``, ``EXISTS(SELECT ... FROM t ...)``, names quoted or not, keywords in
+    any case. What the parser cannot read (a second statement, a JOIN, a comma or an alias after the table, a
+    subquery, anything DynamoDB would refuse to parse) is refused rather than guessed at, and so is a comment."""
     if not isinstance(statement, str) or not statement.strip():
         raise UnreadableRequest(tr("not a PartiQL statement"))
-    tokens = _tokens(statement)
-    words = [text.upper() if kind == "word" else "" for kind, text in tokens]
-    keyword = _TABLE_FOLLOWS.get(words[0] if words else "")
-    if keyword is None:
-        raise UnreadableRequest(tr("a PartiQL statement must start with SELECT, INSERT, UPDATE, DELETE or EXISTS"))
-    # One statement: no second statement word (EXISTS wraps one SELECT), nothing after a ';'.
-    starts = [i for i, word in enumerate(words) if word in _TABLE_FOLLOWS]
-    if starts not in ([0], [0, 2]) or (len(starts) == 2 and words[:3] != ["EXISTS", "", "SELECT"]) or any(
-            token == ("other", ";") for token in tokens[:-1]):
-        raise UnreadableRequest(tr("a PartiQL statement must be one SELECT, INSERT, UPDATE, DELETE or EXISTS"))
-    # Where a table may be named: after the one FROM or INTO anywhere, or after UPDATE as the first word.
-    places = [i for i, word in enumerate(words) if word in ("FROM", "INTO", "JOIN")] + ([0] if keyword == "UPDATE"
-                                                                                        else [])
-    if len(places) != 1 or words[places[0]] not in (keyword, "UPDATE"):
-        raise UnreadableRequest(tr("a PartiQL statement must name exactly one table"))
-    at = places[0] + 1
-    table = _identifier(tokens[at]) if at < len(tokens) else None
-    if table is None:
-        raise UnreadableRequest(tr("no table name after {keyword}", keyword=keyword))
-    index = None
-    at += 1
-    if at < len(tokens) and tokens[at] == ("other", "."):
-        index = _identifier(tokens[at + 1]) if at + 1 < len(tokens) else None
-        if index is None:
-            raise UnreadableRequest(tr("no index name after the table's '.'"))
-        at += 2
-    following = "" if at >= len(tokens) else (words[at] or tokens[at][1])
-    if following not in _AFTER_TABLE:
-        raise UnreadableRequest(tr("{text!r} after the table name", text=tokens[at][1][:20]))
-    return table, index
+    try:
+        parsed = parse_statement(statement)
+    except StatementError as error:
+        raise UnreadableRequest(str(error)) from None  # DynamoDB's own words: "Statement wasn't well formed..."
+    if parsed.commented:
+        raise UnreadableRequest(tr("a PartiQL statement with a comment"))
+    return parsed.target
 
 
 def partiql_table(statement: Any) -> str:

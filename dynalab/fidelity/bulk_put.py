@@ -36,6 +36,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 
 from dynalab.fidelity import _RawResponse, error_response
+from dynalab.fidelity.call import Call, Phase
 from dynalab.i18n import tr
 from dynalab.models.capacity import write_units
 from dynalab.models.quotas import (
@@ -118,7 +119,8 @@ class BulkPutItems:
     ``dynamodb`` is a client to the engine *without* the fidelity layer (the stand-in's own writes), ``s3`` a
     callable returning an S3 client to the engine's S3 (made on first use: most lessons never need it)."""
 
-    #: only these operations need their body decoded in ``before_send`` (see FidelityLayer._before_send)
+    phase = Phase.STAND_IN
+    #: the only operations its ``before_send`` answers (see FidelityLayer._before_send)
     before_send_operations = _OPERATIONS
 
     def __init__(self, dynamodb: Any, s3: Callable[[], Any], *, sleep: Callable[[float], None] = time.sleep) -> None:
@@ -137,7 +139,8 @@ class BulkPutItems:
         return self._s3
 
     # -- the plugin hook ---------------------------------------------------------------------------------------
-    def before_send(self, operation: str, body: dict, context: dict) -> AWSResponse | None:
+    def before_send(self, call: Call) -> AWSResponse | None:
+        operation, body = call.operation, call.request
         if operation == "StartBulkPutItems":
             return self._start(body)
         if operation == "DescribeBulkOperation":

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 from botocore.awsrequest import AWSResponse
 
 from dynalab.fidelity import _RawResponse, error_response
+from dynalab.fidelity.call import Call, Phase
 from dynalab.models.contributor_insights import (
     MODES,
     RULE_KINDS,
@@ -327,30 +328,33 @@ def _json_default(value: Any) -> Any:
 
 
 class ContributorInsightsStandIn:
-    """The fidelity plugin that answers the three DynamoDB operations on an engine that lacks them (``before_send``)
-    and, once ``install_report(cloudwatch_client)`` is called, CloudWatch's GetInsightRuleReport on that client."""
+    """The fidelity plugin (``Phase.STAND_IN``) that answers the three DynamoDB operations on an engine that lacks
+    them (``before_send``) and, once ``install_report(cloudwatch_client)`` is called, CloudWatch's
+    GetInsightRuleReport on that client."""
 
+    phase = Phase.STAND_IN
     before_send_operations = OPERATIONS
 
     def __init__(self, service: ContributorInsightsService) -> None:
         self.service = service
 
-    def before_send(self, operation: str, body: dict, context: dict) -> AWSResponse | None:
+    def before_send(self, call: Call) -> AWSResponse | None:
         handler = {"UpdateContributorInsights": self.service.update,
                    "DescribeContributorInsights": self.service.describe,
-                   "ListContributorInsights": self.service.list}.get(operation)
+                   "ListContributorInsights": self.service.list}.get(call.operation)
         if handler is None:
             return None
         try:
-            answer = handler(body)
+            answer = handler(call.request)
         except InsightsError as error:
             return error_response(error.code, error.message)
         headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "dynalab-insights"}
         return AWSResponse("", 200, headers, _RawResponse(json.dumps(answer, default=_json_default).encode()))
 
-    def after_call(self, operation: str, request: dict, parsed: dict, status_code: int, context: dict) -> None:
-        if operation == "DeleteTable" and status_code == 200 and isinstance(request.get("TableName"), str):
-            self.service.forget_table(request["TableName"])
+    def after_call(self, call: Call) -> None:
+        table = call.request.get("TableName")
+        if call.operation == "DeleteTable" and call.status_code == 200 and isinstance(table, str):
+            self.service.forget_table(table)
 
     def install_report(self, cloudwatch: Any) -> None:
         """Answer GetInsightRuleReport on ``cloudwatch`` (botocore's before-call may return the answer itself)."""

@@ -1,14 +1,15 @@
-"""DynamoDB's documented request limits, enforced before a request leaves the kernel, with AWS's codes and wording.
+"""DynamoDB's documented size and count limits on requests, with AWS's codes and wording (part of the validation
+phase: ``dynalab.fidelity.validation``).
 
 moto 5.2.5 accepts 26-item BatchWriteItem calls and 2-character table names (``tests/integration/test_limits.py``),
-so a lesson on moto would teach that they work. This plugin refuses what DynamoDB refuses, whatever the engine:
+so a lesson on moto would teach that they work. These checks refuse what DynamoDB refuses, whatever the engine:
 
 * table names 3–255 characters (ServiceQuotas.html / the API's constraints);
 * BatchWriteItem: at most 25 requests, 16 MB; BatchGetItem: at most 100 keys (ServiceQuotas.html [A23]);
 * TransactWriteItems / TransactGetItems: at most 100 actions, 4 MB (transaction-apis.html);
 * an item at most 400 KB = 409,600 B by DynamoDB's own size rule (``dynalab.models.sizing``): 409,600 B passes,
-  409,601 B is refused; for PutItem and a transaction's Put the item sent, for UpdateItem and a transaction's
-  Update the item the update *produces* (the old item, read by the meter, with the update applied).
+  409,601 B is refused; for PutItem and a transaction's Put the item sent (the item an update *produces* is
+  checked once the old item is read: ``dynalab.fidelity.stored_limits``).
 
 The wording is DynamoDB's, as the independent engine dynalite reproduces it (``node_modules/dynalite/validations``);
 the cross-check in ``tests/dynalite/`` compares the error codes. Where neither source has a message (the 16 MB and
@@ -16,19 +17,18 @@ the cross-check in ``tests/dynalite/`` compares the error codes. Where neither s
 
 moto itself refuses items from 405,000 B by its own count (``LimitedSizeDict``), which no request-side layer can
 undo from the client side; dynalab's embedded engine removes that check in its own process
-(``dynalab.engine._process.match_dynamodb_item_limit``) so this plugin's exact limit applies.
+(``dynalab.engine._process.match_dynamodb_item_limit``) so this exact limit applies.
 """
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
-from dynalab.fidelity import aws_error
 from dynalab.fidelity.requests import accesses, accesses_by_table
 from dynalab.i18n import tr
 from dynalab.models.sizing import MAX_ITEM_SIZE_BYTES, typed_item_size
-from dynalab.models.updates import produced_item
 
 __all__ = [
     "BATCH_GET_MAX_KEYS",
@@ -36,7 +36,10 @@ __all__ = [
     "BATCH_WRITE_MAX_REQUESTS",
     "TRANSACTION_MAX_ACTIONS",
     "TRANSACTION_MAX_BYTES",
-    "Limits",
+    "ITEM_TOO_LARGE",
+    "ITEM_UPDATE_TOO_LARGE",
+    "item_problem",
+    "problem",
 ]
 
 from dynalab.models.naming import table_name_constraint  # noqa: E402
@@ -44,11 +47,15 @@ from dynalab.models.quotas import (  # noqa: E402  (re-exported: the limits this
     BATCH_GET_MAX_KEYS,
     BATCH_WRITE_MAX_BYTES,
     BATCH_WRITE_MAX_REQUESTS,
+    TABLE_NAME_LENGTHS,
     TRANSACTION_MAX_ACTIONS,
     TRANSACTION_MAX_BYTES,
 )
 
 ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
+#: UpdateItem's words for an update whose result passes 400 KB (dynalite's actions/updateItem.js; DynamoDB Local and
+#: moto say the same).
+ITEM_UPDATE_TOO_LARGE = "Item size to update has exceeded the maximum allowed size"
 
 
 def _shown(value: Any, limit: int = 200) -> str:
@@ -62,70 +69,52 @@ def _constraint(value: Any, where: str, constraint: str) -> str:
     return f"1 validation error detected: Value '{quoted}' at '{where}' failed to satisfy constraint: {constraint}"
 
 
-class Limits:
-    """Refuses, before sending, the requests DynamoDB would refuse for its size and count limits."""
-
-    def before_call(self, operation: str, request_dict: dict, context: dict) -> None:
-        request = context.get("dynalab_request")
-        if not isinstance(request, dict):
-            return
-        problem = self.problem(operation, request) or self.update_problem(operation, request, context)
-        if problem is not None:
-            raise aws_error("ValidationException", problem, operation)
-
-    @staticmethod
-    def update_problem(operation: str, request: dict, context: dict) -> str | None:
-        """DynamoDB's message when an update would *produce* an item over 400 KB (the old item with the update
-        applied: ``dynalab.models.updates``). The old items are the ones the meter read before this plugin ran
-        (``context["dynalab_meter"]``); where it read none (an engine that reports its own units), the engine
-        judges."""
-        state = context.get("dynalab_meter") or {}
-        if operation == "UpdateItem" and "old_item" in state:
-            return _item_problem(produced_item(state["old_item"], request))
-        if operation == "TransactWriteItems" and "old_by_access" in state:
-            for access, old in zip(accesses(operation, request), state["old_by_access"], strict=False):
-                if access.action == "Update":
-                    message = _item_problem(produced_item(old, access.spec))
-                    if message:
-                        return message
-        return None
-
-    def problem(self, operation: str, request: dict) -> str | None:
-        """DynamoDB's message for the first limit this request breaks, or None."""
-        name = request.get("TableName")
-        if isinstance(name, str):
-            message = _table_name_problem(name, "tableName")
-            if message:
-                return message
-        check = _CHECKS.get(operation)
-        return check(request) if check else None
+#: Operations on a table itself, whose name's length DynamoDB checks in words of its own.
+_TABLE_OPERATIONS = frozenset({"CreateTable", "DeleteTable", "DescribeTable", "UpdateTable", "DescribeTimeToLive"})
+TABLE_NAME_LENGTH = "TableName must be at least 3 characters long and at most 255 characters long"
 
 
+def problem(operation: str, request: dict, size: Any = None) -> str | None:
+    """DynamoDB's message for the first size or count limit this request breaks, or None (``size``: how to size an
+    item, ``Call.size_of`` to size each item once per call)."""
+    name = request.get("TableName")
+    if isinstance(name, str):
+        if operation in _TABLE_OPERATIONS and not TABLE_NAME_LENGTHS[0] <= len(name) <= TABLE_NAME_LENGTHS[1]:
+            return TABLE_NAME_LENGTH
+        message = _table_name_problem(name, "tableName")
+        if message:
+            return message
+    check = _CHECKS.get(operation)
+    return check(request, size or typed_item_size) if check else None
+
+
+@lru_cache(maxsize=1024)
 def _table_name_problem(name: str, where: str) -> str | None:
     constraint = table_name_constraint(name)  # the one table-name rule (models/naming.py), in DynamoDB's wording
     return _constraint(name, where, constraint) if constraint else None
 
 
-def _size(item: Any) -> int:
+def _size(item: Any, size: Any = typed_item_size) -> int:
     """The item's size, or 0 for an item DynamoDB refuses on its values (an empty set, a number out of range...):
     the engine answers that with AWS's own ValidationException, which the learner's code may catch as AWS's."""
     try:
-        return typed_item_size(item)
+        return size(item) or 0
     except (TypeError, ValueError):
         return 0
 
 
-def _item_problem(item: Any) -> str | None:
-    if isinstance(item, dict) and _size(item) > MAX_ITEM_SIZE_BYTES:
+def item_problem(item: Any, size: Any = typed_item_size) -> str | None:
+    """DynamoDB's message for an item past 400 KB, or None."""
+    if isinstance(item, dict) and _size(item, size) > MAX_ITEM_SIZE_BYTES:
         return ITEM_TOO_LARGE
     return None
 
 
-def _put_item(request: dict) -> str | None:
-    return _item_problem(request.get("Item"))
+def _put_item(request: dict, size: Any) -> str | None:
+    return item_problem(request.get("Item"), size)
 
 
-def _batch_write_problem(request: dict) -> str | None:
+def _batch_write_problem(request: dict, size: Any) -> str | None:
     by_table = accesses_by_table("BatchWriteItem", request)
     for table, writes in (request.get("RequestItems") or {}).items():
         message = _table_name_problem(table, "requestItems")
@@ -140,10 +129,10 @@ def _batch_write_problem(request: dict) -> str | None:
     total_bytes = 0
     for access in (a for table_accesses in by_table.values() for a in table_accesses):
         if access.item is not None:
-            message = _item_problem(access.item)
+            message = item_problem(access.item, size)
             if message:
                 return message
-            total_bytes += _size(access.item)
+            total_bytes += _size(access.item, size)
     if sum(len(writes) for writes in (request.get("RequestItems") or {}).values()) > BATCH_WRITE_MAX_REQUESTS:
         return "Too many items requested for the BatchWriteItem call"
     if total_bytes > BATCH_WRITE_MAX_BYTES:
@@ -151,7 +140,7 @@ def _batch_write_problem(request: dict) -> str | None:
     return None
 
 
-def _batch_get(request: dict) -> str | None:
+def _batch_get(request: dict, size: Any) -> str | None:
     for table, spec in (request.get("RequestItems") or {}).items():
         message = _table_name_problem(table, "requestItems")
         if message:
@@ -165,7 +154,7 @@ def _batch_get(request: dict) -> str | None:
     return None
 
 
-def _transaction(request: dict) -> str | None:
+def _transaction(request: dict, size: Any) -> str | None:
     actions = request.get("TransactItems") or []
     if len(actions) > TRANSACTION_MAX_ACTIONS:
         return _constraint(actions, "transactItems",
@@ -176,10 +165,10 @@ def _transaction(request: dict) -> str | None:
         if message:
             return message
         if access.item is not None:
-            message = _item_problem(access.item)
+            message = item_problem(access.item, size)
             if message:
                 return message
-            total_bytes += _size(access.item)
+            total_bytes += _size(access.item, size)
     if total_bytes > TRANSACTION_MAX_BYTES:
         return "Transaction request cannot be larger than 4 MB"
     return None

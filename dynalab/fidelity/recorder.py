@@ -1,10 +1,12 @@
 """The metrics recorder: what DynamoDB publishes to CloudWatch, published to the local engine's own CloudWatch.
 
-A fidelity-layer plugin. After each DynamoDB call made through a lab, ``record_of`` (the ONE adapter from the layer's
-per-call values) builds a ``CallRecord`` (``dynalab.models.cloudwatch_metrics``): the units each table and GSI
-consumed, the throttled attempts with their ThrottlingReasons, the items a Query or Scan returned, the error, and,
-for tables with Contributor Insights on, the keys it touched. ``MetricsRecorder.record`` keeps it in a buffer;
-nothing is sent during the call.
+The fidelity layer's record-phase plugin (``Phase.RECORD``). After each DynamoDB call made through a lab, ``record_of``
+(the ONE adapter) turns the layer's typed record of the call (``dynalab.fidelity.call.Call``) into a ``CallRecord``
+(``dynalab.models.cloudwatch_metrics``): the units each table and GSI consumed (the meter's ``call.units``), the
+throttled attempts with their ThrottlingReasons and the batch items handed back (the throttle's ``call.throttles``),
+the items a Query or Scan returned, the error, and, for tables with Contributor Insights on, the keys it touched
+(PartiQL statements' keys too: the record holds the operations they ran). ``MetricsRecorder.record`` keeps it in a
+buffer; nothing is sent during the call.
 
 Publishing is batched: a background thread flushes the buffer at most every ``flush_interval_seconds`` (1 s), and
 the lab's CloudWatch client flushes it before each read (``lab.cloudwatch``: GetMetricStatistics, GetMetricData,
@@ -28,8 +30,9 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from dynalab.fidelity.call import PARTIQL_OPERATIONS, Call, Phase
 from dynalab.fidelity.requests import READS, WRITES, accesses, tables_named
-from dynalab.fidelity.throttling import THROTTLES_KEY, _query_key
+from dynalab.fidelity.throttling.estimates import query_key
 from dynalab.models.cloudwatch_metrics import (
     CallRecord,
     KeyAccess,
@@ -44,9 +47,10 @@ from dynalab.models.cloudwatch_metrics import (
 from dynalab.models.contributor_insights import LOG_GROUP, LOG_STREAM, key_event, key_text
 from dynalab.models.quotas import DYNAMODB_METRICS_NAMESPACE
 
-__all__ = ["THROTTLES_KEY", "MetricsRecorder", "record_of"]
+__all__ = ["MetricsRecorder", "record_of"]
 
-_DATA_PLANE = READS | WRITES
+#: The calls DynamoDB publishes metrics about: item reads and writes, PartiQL's included (metered as they run).
+_DATA_PLANE = READS | WRITES | PARTIQL_OPERATIONS
 _SCHEMA_CHANGES = ("CreateTable", "UpdateTable", "DeleteTable")
 _LOG_EVENTS_PER_REQUEST = 5000
 #: How long the recorder trusts what it read of the engine's Contributor Insights rules (a plain client may change
@@ -65,81 +69,78 @@ def _key_values(key: Mapping[str, Any], names: tuple[str, ...]) -> tuple[str, st
     return partition, sort
 
 
-def _query_value(request: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
-    """The partition-key value a Query names (``name = :v``), read by the throttle's own parser (one parser)."""
-    return _query_key(dict(request), name)
-
-
-def _touched(operation: str, request: Mapping[str, Any], table: str, index: str | None,
-             names: tuple[str, ...]) -> list[tuple[str, str | None]]:
-    """The keys (as text) a request names on ``table`` (or its GSI ``index``, for a Query of it)."""
-    if operation == "Query":
-        if request.get("IndexName") != index:
-            return []
-        value = _query_value(request, names[0])
-        return [] if value is None else [(key_text(value), None)]
-    if index is not None or operation == "Scan":
-        return []
+def _touched(call: Call, table: str, index: str | None, names: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """The keys (as text) the call's runs name on ``table`` (or its GSI ``index``, for a Query of it)."""
     found = []
-    for access in accesses(operation, request):
-        if access.table == table:
-            values = _key_values(access.key, names)
-            if values is not None:
-                found.append(values)
+    for run in call.runs:
+        request = run.request
+        if run.operation == "Query":
+            if request.get("TableName") != table or request.get("IndexName") != index:
+                continue
+            value = query_key(request, names[0])  # the throttle's own reading of a Query's key (one parser)
+            found += [] if value is None else [(key_text(value), None)]
+        elif index is None and run.operation != "Scan":
+            for access in accesses(run.operation, request):
+                values = _key_values(access.key, names) if access.table == table else None
+                if values is not None:
+                    found.append(values)
     return found
 
 
-def _key_accesses(operation: str, request: Mapping[str, Any], uses: Mapping[str, TableUse],
-                  throttles: list[tuple[Throttle, list]], insights: Mapping[tuple[str, str | None], tuple[str, ...]]
-                  ) -> tuple[KeyAccess, ...]:
+def _key_accesses(call: Call, uses: Mapping[str, TableUse],
+                  insights: Mapping[tuple[str, str | None], tuple[str, ...]]) -> tuple[KeyAccess, ...]:
     """For each table (or GSI) with insights on: its keys' share of the units (split evenly) and throttle counts."""
     found: list[KeyAccess] = []
     for (table, index), names in insights.items():
         use = uses.get(table)
         if use is not None:
-            keys = _touched(operation, request, table, index, names)
+            keys = _touched(call, table, index, names)
             read, write = (use.read_units, use.write_units) if index is None else next(
                 ((r, w) for name, r, w in use.index_units if name == index), (use.read_units, 0.0))
             for partition, sort in keys:
                 found.append(KeyAccess(table, index, partition, sort, read / len(keys), write / len(keys)))
-        for throttle, typed_keys in throttles:
-            if throttle.table_name != table or (index is not None and throttle.index_name != index):
+        for throttle in call.throttles:
+            if throttle.table != table or (index is not None and throttle.index != index):
                 continue
-            for key in typed_keys:
+            for key in throttle.keys:
                 values = _key_values(key, names)
                 if values is not None:
                     found.append(KeyAccess(table, index, values[0], values[1], throttle_count=1))
     return tuple(found)
 
 
-def record_of(operation: str, request: Mapping[str, Any], parsed: Mapping[str, Any], status_code: int,
-              context: Mapping[str, Any], *, now: float | None = None,
+def _tables_named(call: Call) -> tuple[str, ...]:
+    names = {name for run in call.runs for name in tables_named(run.request)}
+    if call.translation is not None:  # a statement that could not be translated still names its table
+        names.update(call.translation.tables)
+    return tuple(sorted(names))
+
+
+def record_of(call: Call, *, now: float | None = None,
               insights: Mapping[tuple[str, str | None], tuple[str, ...]] | None = None) -> CallRecord | None:
-    """The ONE adapter: a call's ``CallRecord`` from the layer's per-call values (the meter's units in
-    ``dynalab_consumed`` / ``dynalab_consumed_indexes``, the throttle's notes under ``THROTTLES_KEY``), or None for
-    a call DynamoDB publishes nothing about. ``insights``: {(table, GSI or None): its key attributes} of the tables
-    and GSIs whose keys are wanted (Contributor Insights on)."""
+    """The ONE adapter: a call's ``CallRecord`` from the layer's typed record of it (the meter's ``call.units``, the
+    throttle's ``call.throttles``), or None for a call DynamoDB publishes nothing about. ``insights``: {(table, GSI
+    or None): its key attributes} of the tables and GSIs whose keys are wanted (Contributor Insights on)."""
+    operation = call.operation
     if operation not in _DATA_PLANE:
         return None
-    consumed = context.get("dynalab_consumed") or {}
-    on_indexes = context.get("dynalab_consumed_indexes") or {}
-    error = parsed.get("Error") if isinstance(parsed, Mapping) else None
+    returned = call.parsed.get("Count") if operation in ("Query", "Scan") and call.ok else None
     uses: dict[str, TableUse] = {}
-    for table, (read, write) in consumed.items():
-        gsis = tuple((name, float(r), float(w)) for name, (r, w) in (on_indexes.get(table) or {}).items())
-        returned = parsed.get("Count") if operation in ("Query", "Scan") and status_code < 300 else None
-        uses[table] = TableUse(table, float(read), float(write), gsis, returned)
-    throttles = list(context.get(THROTTLES_KEY) or [])
-    keys = _key_accesses(operation, request, uses, throttles, insights) if insights else ()
-    return CallRecord(operation, time.time() if now is None else now, status_code,
-                      error.get("Code") if isinstance(error, Mapping) else None, tuple(uses.values()),
-                      tuple(throttle for throttle, _ in throttles), keys, tuple(sorted(tables_named(request))))
+    for table, units in call.units.items():
+        gsis = tuple((name, float(u.read), float(u.write)) for name, u in units.indexes.items() if u.is_global)
+        uses[table] = TableUse(table, float(units.read), float(units.write), gsis, returned)
+    throttles = tuple(Throttle(t.table, t.index, t.reason, t.events, t.whole_request) for t in call.throttles)
+    keys = _key_accesses(call, uses, insights) if insights else ()
+    return CallRecord(operation, time.time() if now is None else now, call.status_code, call.error_code,
+                      tuple(uses.values()), throttles, keys, _tables_named(call))
 
 
 class MetricsRecorder:
-    """The fidelity plugin (see the module docstring). ``cloudwatch`` and ``logs`` are clients to the engine without
-    the layer; ``describe_table(name)`` answers DescribeTable's ``Table`` (unmetered) or raises; ``key_attributes(
-    table, index)`` gives a table's (or GSI's) key attribute names, partition key first, or None."""
+    """The record phase's plugin (see the module docstring). ``cloudwatch`` and ``logs`` are clients to the engine
+    without the layer; ``describe_table(name)`` answers DescribeTable's ``Table`` (unmetered) or raises;
+    ``key_attributes(table, index)`` gives a table's (or GSI's) key attribute names, partition key first, or None."""
+
+    phase = Phase.RECORD
 
     def __init__(self, cloudwatch: Any, logs: Any, describe_table: Callable[[str], Mapping[str, Any]],
                  key_attributes: Callable[[str, str | None], tuple[str, ...] | None], *,
@@ -167,11 +168,11 @@ class MetricsRecorder:
         self._background = background
 
     # -- the hook ------------------------------------------------------------------------------------------------
-    def after_call(self, operation: str, request: dict, parsed: dict, status_code: int, context: dict) -> None:
-        if operation in _SCHEMA_CHANGES or operation == "UpdateContributorInsights":
-            self._schema_changed(operation, request)
+    def after_call(self, call: Call) -> None:
+        if call.operation in _SCHEMA_CHANGES or call.operation == "UpdateContributorInsights":
+            self._schema_changed(call.operation, call.request)
             return
-        record = record_of(operation, request, parsed, status_code, context, insights=self._insights)
+        record = record_of(call, insights=self._insights)
         if record is not None:
             self.record(record)
 

@@ -60,36 +60,50 @@ def accesses_by_table(operation: str, request: Mapping[str, Any]) -> dict[str, l
     return grouped
 
 
+def _single(operation: str, request: Mapping[str, Any]) -> Iterator[Access]:
+    action = _SINGLE[operation]
+    table = request.get("TableName")
+    if isinstance(table, str):
+        item = request.get("Item") if action == "Put" else None
+        yield Access(table, action, item or request.get("Key") or {}, item, request)
+
+
+def _batch_write(request: Mapping[str, Any]) -> Iterator[Access]:
+    for table, writes in (request.get("RequestItems") or {}).items():
+        for position, write in enumerate(writes or []):
+            if "PutRequest" in write:
+                item = write["PutRequest"].get("Item") or {}
+                yield Access(table, "Put", item, item, write, position)
+            elif "DeleteRequest" in write:
+                yield Access(table, "Delete", write["DeleteRequest"].get("Key") or {}, None, write, position)
+
+
+def _batch_get(request: Mapping[str, Any]) -> Iterator[Access]:
+    for table, spec in (request.get("RequestItems") or {}).items():
+        for position, key in enumerate((spec or {}).get("Keys") or []):
+            yield Access(table, "Get", key, None, spec, position)
+
+
+def _transaction(request: Mapping[str, Any]) -> Iterator[Access]:
+    for position, entry in enumerate(request.get("TransactItems") or []):
+        for kind, spec in (entry or {}).items():
+            if not isinstance(spec, Mapping) or not isinstance(spec.get("TableName"), str):
+                continue
+            item = spec.get("Item") if kind == "Put" else None
+            yield Access(spec["TableName"], kind, item or spec.get("Key") or {}, item, spec, position,
+                         transactional=True)
+
+
 def _walk(operation: str, request: Mapping[str, Any]) -> Iterator[Access]:
-    action = _SINGLE.get(operation)
-    if action is not None:
-        table = request.get("TableName")
-        if isinstance(table, str):
-            item = request.get("Item") if action == "Put" else None
-            yield Access(table, action, item or request.get("Key") or {}, item, request)
-        return
+    if operation in _SINGLE:
+        return _single(operation, request)
     if operation == "BatchWriteItem":
-        for table, writes in (request.get("RequestItems") or {}).items():
-            for position, write in enumerate(writes or []):
-                if "PutRequest" in write:
-                    item = write["PutRequest"].get("Item") or {}
-                    yield Access(table, "Put", item, item, write, position)
-                elif "DeleteRequest" in write:
-                    yield Access(table, "Delete", write["DeleteRequest"].get("Key") or {}, None, write, position)
-        return
+        return _batch_write(request)
     if operation == "BatchGetItem":
-        for table, spec in (request.get("RequestItems") or {}).items():
-            for position, key in enumerate((spec or {}).get("Keys") or []):
-                yield Access(table, "Get", key, None, spec, position)
-        return
+        return _batch_get(request)
     if operation in ("TransactWriteItems", "TransactGetItems"):
-        for position, entry in enumerate(request.get("TransactItems") or []):
-            for kind, spec in (entry or {}).items():
-                if not isinstance(spec, Mapping) or not isinstance(spec.get("TableName"), str):
-                    continue
-                item = spec.get("Item") if kind == "Put" else None
-                yield Access(spec["TableName"], kind, item or spec.get("Key") or {}, item, spec, position,
-                             transactional=True)
+        return _transaction(request)
+    return iter(())
 
 
 def tables_named(request: Mapping[str, Any]) -> set[str]:

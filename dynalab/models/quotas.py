@@ -21,6 +21,12 @@ STORAGE_OVERHEAD_BYTES_PER_ITEM = 100
 #: [src:number-magnitude-range].
 NUMBER_MIN_MAGNITUDE = Decimal("1E-130")
 NUMBER_MAX_MAGNITUDE = Decimal("9.9999999999999999999999999999999999999E+125")
+#: An attribute name is at least 1 byte and less than 64 KB: "Attribute name is too large, must be less than 65536
+#: bytes" (HowItWorks.NamingRulesDataTypes.html, Constraints.html, read 2026-12) [src:attribute-name-length].
+ATTRIBUTE_NAME_MAX_BYTES = 65535
+#: Maps and lists nest at most 32 levels deep (Constraints.html "Nested attribute depth", read 2026-12)
+#: [src:nested-attribute-depth].
+NESTED_ATTRIBUTE_MAX_DEPTH = 32
 #: A key attribute's value: a partition key at most 2,048 B, a sort key at most 1,024 B, and at least 1 B
 #: [src:key-attribute-lengths].
 PARTITION_KEY_MAX_BYTES = 2048
@@ -41,15 +47,12 @@ ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
 #: table's partition key and one sort key [src:gsi-multi-attribute-keys].
 GSI_MAX_PARTITION_KEY_ATTRIBUTES = 4
 GSI_MAX_SORT_KEY_ATTRIBUTES = 4
-#: Indexes per table: 20 GSIs (a default quota), 5 LSIs; at most 100 user-specified projected (INCLUDE) attributes
-#: across all of a table's indexes [src:index-quotas], [src:projected-attributes-100].
-GSI_PER_TABLE_DEFAULT = 20
-LSI_PER_TABLE_MAX = 5
-PROJECTED_ATTRIBUTES_PER_TABLE_MAX = 100
-
-#: A table has at most 20 global secondary indexes by default: CreateTable's GlobalSecondaryIndexes, "One or more
-#: global secondary indexes (the maximum is 20)" (API_CreateTable.html, read 2026-12) [src:gsi-per-table].
+#: Indexes per table: 20 GSIs (a default quota: CreateTable's GlobalSecondaryIndexes, "One or more global secondary
+#: indexes (the maximum is 20)"), 5 LSIs; at most 100 user-specified projected (INCLUDE) attributes across all of a
+#: table's indexes [src:index-quotas], [src:gsi-per-table], [src:lsi-per-table], [src:projected-attributes-100].
 GLOBAL_SECONDARY_INDEXES_PER_TABLE = 20
+LOCAL_SECONDARY_INDEXES_PER_TABLE = 5
+PROJECTED_ATTRIBUTES_PER_TABLE_MAX = 100
 
 # ---- request limits [src:batch-write-25-16-mb] [src:batch-get-100] [src:transaction-100-actions-4-mb] ----------
 BATCH_WRITE_MAX_REQUESTS = 25

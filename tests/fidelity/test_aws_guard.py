@@ -65,7 +65,8 @@ def test_an_operation_off_the_list_is_refused_by_name_with_the_way_out():
     ("ExecuteStatement", {"Statement": 'DELETE FROM "prod" WHERE pk = \'x\''}, "prod"),
     ("BatchExecuteStatement", {"Statements": [{"Statement": 'SELECT * FROM "dynalab-ana-v"'},
                                               {"Statement": 'SELECT * FROM "prod"'}]}, "prod"),
-    ("ExecuteTransaction", {"TransactStatements": [{"Statement": 'UPDATE "prod" SET a = 1'}]}, "prod"),
+    ("ExecuteTransaction", {"TransactStatements": [{"Statement": 'UPDATE "prod" SET a = 1 WHERE pk = \'x\''}]},
+     "prod"),
     ("DeleteBackup", {"BackupArn": ARN + "prod/backup/01489173575360-b308cd7d"}, "prod"),
     ("RestoreTableFromBackup", {"TargetTableName": "dynalab-ana-c", "BackupArn": ARN + "prod/backup/1-a"}, "prod"),
     ("RestoreTableFromBackup", {"TargetTableName": "c", "BackupArn": ARN + "dynalab-ana-v/backup/1-a"}, "c"),
@@ -94,6 +95,7 @@ def test_every_naming_field_must_carry_the_prefix(operation, params, named):
     ("ListStreams", {}),
     ("GetRecords", {"ShardIterator": "opaque"}),
     ("ExecuteStatement", {"Statement": "SELECT * FROM t JOIN u"}),
+    ("ExecuteTransaction", {"TransactStatements": [{"Statement": 'UPDATE "prod" SET a = 1'}]}),  # no WHERE
     ("TransactWriteItems", {"TransactItems": [{"Smuggle": {"TableName": "prod"}}]}),
     ("BatchWriteItem", {"RequestItems": []}),
     ("PutItem", {"TableName": 7}),

@@ -155,6 +155,29 @@ def test_conditional_check_failures_and_user_errors_are_counted(lab, table_name)
     assert metric_sum(lab.cloudwatch, table_name, "ConditionalCheckFailedRequests") == 1
 
 
+def test_a_partiql_select_that_scans_is_published_as_the_units_it_consumed(lab, table_name):
+    # the record phase gets PartiQL as the operations it ran: a SELECT without its key reads as the Scan it is
+    dynalab.create_table(lab, table_name, read_capacity_units=5, write_capacity_units=5)
+    for n in range(10):
+        lab.client.put_item(TableName=table_name, Item={"pk": {"S": f"k{n}"}, "note": {"S": "x" * 1000}})
+    lab.client.execute_statement(Statement=f'SELECT * FROM "{table_name}"')
+    scanned = lab.meter.read_units(table_name, "ExecuteStatement")
+    assert scanned == 1.5  # ten 1 KB items, about 10 KB: three 4 KB blocks, eventually consistent
+    assert metric_sum(lab.cloudwatch, table_name, "ConsumedReadCapacityUnits") == scanned
+
+
+def test_a_labs_metrics_go_to_its_own_regions_cloudwatch(lab, table_name):
+    # DynamoDB publishes a table's metrics in the table's Region: a lab for us-west-2 records into us-west-2's
+    west = lab.in_region("us-west-2")
+    dynalab.create_table(west, table_name, read_capacity_units=5, write_capacity_units=5)
+    try:
+        west.client.put_item(TableName=table_name, Item={"pk": {"S": "a"}})
+        assert metric_sum(west.cloudwatch, table_name, "ConsumedWriteCapacityUnits") == 1
+        assert metric_sum(lab.cloudwatch, table_name, "ConsumedWriteCapacityUnits") == 0
+    finally:
+        west.client.delete_table(TableName=table_name)
+
+
 def test_contributor_insights_follows_dynamodb_api(lab, table_name):
     client = lab.client
     dynalab.create_table(lab, table_name, sort_key=("sk", "S"), read_capacity_units=5, write_capacity_units=5)

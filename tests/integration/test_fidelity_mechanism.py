@@ -6,43 +6,61 @@ import pytest
 from botocore.exceptions import ClientError
 
 import dynalab
-from dynalab.fidelity import aws_error, error_response
+from dynalab.fidelity import Phase, aws_error, error_response
 
 
 class Recorder:
+    phase = Phase.RECORD
+
     def __init__(self):
         self.calls = []
 
-    def before_call(self, operation, request_dict, context):
-        self.calls.append(("before_call", operation, context["dynalab_request"].get("TableName")))
+    def before_call(self, call):
+        self.calls.append(("before_call", call.operation, call.request.get("TableName")))
 
-    def after_call(self, operation, request, parsed, status_code, context):
-        self.calls.append(("after_call", operation, status_code))
+    def after_call(self, call):
+        self.calls.append(("after_call", call.operation, call.status_code))
 
 
 class ThrottleFirstAttempts:
     """Answers the first N HTTP attempts of PutItem with a throttling error."""
 
+    phase = Phase.THROTTLE
+
     def __init__(self, attempts):
         self.left = attempts
 
-    def before_send(self, operation, body, context):
-        if operation == "PutItem" and self.left:
+    def before_send(self, call):
+        if call.operation == "PutItem" and self.left:
             self.left -= 1
             return error_response("ProvisionedThroughputExceededException", "slow down")
         return None
 
 
 class RefuseBigNames:
-    def before_call(self, operation, request_dict, context):
-        if operation == "PutItem" and context["dynalab_request"]["Item"].get("refuse"):
-            raise aws_error("ValidationException", "refused by the layer", operation)
+    phase = Phase.VALIDATE
+
+    def before_call(self, call):
+        if call.operation == "PutItem" and call.request["Item"].get("refuse"):
+            raise aws_error("ValidationException", "refused by the layer", call.operation)
 
 
 class StampParsed:
-    def after_call(self, operation, request, parsed, status_code, context):
-        if operation == "GetItem" and "Item" in parsed:
-            parsed["Item"]["stamped"] = {"S": "yes"}  # wire format: the resource API deserializes it after us
+    phase = Phase.RECORD
+
+    def after_call(self, call):
+        if call.operation == "GetItem" and "Item" in call.parsed:
+            call.parsed["Item"]["stamped"] = {"S": "yes"}  # wire format: the resource API deserializes it after us
+
+
+class Order:
+    """Remembers the order the phases ran in."""
+
+    def __init__(self, phase, seen):
+        self.phase, self.seen = phase, seen
+
+    def before_call(self, call):
+        self.seen.append(self.phase)
 
 
 @pytest.fixture
@@ -96,6 +114,16 @@ def test_after_call_edits_reach_the_resource_api_deserialized(lab, table_name, p
     table.put_item(Item={"pk": "a"})
     plugin(StampParsed())
     assert table.get_item(Key={"pk": "a"})["Item"]["stamped"] == "yes"
+
+
+def test_plugins_run_in_phase_order_whatever_order_they_were_added_in(lab, table_name, plugin):
+    table = dynalab.create_table(lab, table_name)
+    seen = []
+    for phase in (Phase.RECORD, Phase.OLD_ITEMS, Phase.THROTTLE, Phase.VALIDATE):
+        plugin(Order(phase, seen))
+    table.get_item(Key={"pk": "a"})
+    assert seen == [Phase.VALIDATE, Phase.OLD_ITEMS, Phase.THROTTLE, Phase.RECORD]
+    assert [p.phase for p in lab.fidelity.plugins] == sorted(p.phase for p in lab.fidelity.plugins)
 
 
 def test_the_aws_guard_stops_a_request_before_it_reaches_the_engine(lab, table_name):

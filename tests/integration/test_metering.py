@@ -10,6 +10,7 @@ from support import item_of_size
 
 import dynalab
 from dynalab import item_size, put_write_units, query_read_units, read_units, write_units
+from dynalab.fidelity import Phase
 
 KB = 1024
 
@@ -140,8 +141,10 @@ def test_later_plugins_see_the_units_of_each_call(lab, table):
     seen = []
 
     class Spy:
-        def after_call(self, operation, request, parsed, status_code, context):
-            seen.append((operation, context.get("dynalab_consumed")))
+        phase = Phase.RECORD
+
+        def after_call(self, call):
+            seen.append((call.operation, {t: (u.read, u.write) for t, u in call.units.items()}))
 
     spy = lab.fidelity.add(Spy())
     try:
@@ -205,22 +208,27 @@ def test_on_the_embedded_engine_known_sizes_spare_the_old_item(lab, table):
     sent = []
 
     class Spy:
-        def before_send(self, operation, body, context):
-            sent.append((operation, body.get("ReturnValues")))
+        phase = Phase.RECORD
+
+        def before_send(self, call):
+            sent.append((call.operation, call.request.get("ReturnValues")))
 
     spy = lab.fidelity.add(Spy())
     try:
         table.put_item(Item=item_of_size(3 * KB, "a"))  # never seen: the layer asks the engine for the old item
         table.put_item(Item={"pk": "a"})  # known now: no ALL_OLD, and still charged on the 3 KB item it replaced
         assert lab.meter.last("PutItem").write_units == 3
-        # PartiQL changes the item where the meter cannot size it: what it remembered is dropped
+        # PartiQL runs through the same pipeline: the item its UPDATE leaves is sized and remembered too
         lab.client.execute_statement(Statement=f"UPDATE \"{table.name}\" SET d = '{'y' * 5000}' WHERE pk = 'a'")
         table.put_item(Item={"pk": "a"})
         assert lab.meter.last("PutItem").write_units == 5
+        lab.meter.forget_sizes()  # after writes the layer did not see, it asks the engine again
+        table.put_item(Item={"pk": "a"})
+        assert lab.meter.last("PutItem").write_units == 1
     finally:
         lab.fidelity.plugins.remove(spy)
     puts = [returned for operation, returned in sent if operation == "PutItem"]
-    assert puts == ["ALL_OLD", None, "ALL_OLD"]
+    assert puts == ["ALL_OLD", None, None, "ALL_OLD"]
 
 
 def test_on_the_embedded_engine_batch_writes_are_charged_on_the_larger_item(lab, table):

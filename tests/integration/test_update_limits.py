@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import dynalab
-from dynalab.fidelity.limits import ITEM_TOO_LARGE
+from dynalab.fidelity.limits import ITEM_TOO_LARGE, ITEM_UPDATE_TOO_LARGE
 
 KB = 1024
 
@@ -40,7 +40,7 @@ def test_an_update_that_grows_an_item_past_400_kb_is_refused(lab, table):
     client.put_item(TableName=table.name, Item={"pk": {"S": "a"}, "d": {"S": "x" * (300 * KB)}})
     grow = {"TableName": table.name, "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET e = :e",
             "ExpressionAttributeValues": {":e": {"S": "y" * (150 * KB)}}}
-    assert _refused(lambda: client.update_item(**grow)) == ITEM_TOO_LARGE
+    assert _refused(lambda: client.update_item(**grow)) == ITEM_UPDATE_TOO_LARGE
     assert "e" not in client.get_item(TableName=table.name, Key={"pk": {"S": "a"}})["Item"]
     # exactly 400 KB passes: 300 KB + "pk"+"a" + "d" = 307,204 B; add "e" + 102,395 B = 409,600 B
     exact = {**grow, "ExpressionAttributeValues": {":e": {"S": "y" * (409_600 - 307_204 - 1)}}}
@@ -48,7 +48,7 @@ def test_an_update_that_grows_an_item_past_400_kb_is_refused(lab, table):
     assert dynalab.typed_item_size(client.get_item(TableName=table.name, Key={"pk": {"S": "a"}})["Item"]) == 409_600
     one_more = {"TableName": table.name, "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET f = :f",
                 "ExpressionAttributeValues": {":f": {"BOOL": True}}}
-    assert _refused(lambda: client.update_item(**one_more)) == ITEM_TOO_LARGE
+    assert _refused(lambda: client.update_item(**one_more)) == ITEM_UPDATE_TOO_LARGE
 
 
 def test_a_transactional_update_past_400_kb_is_refused(lab, table):
@@ -64,8 +64,8 @@ def test_a_transactional_update_past_400_kb_is_refused(lab, table):
 def test_the_resource_api_update_is_checked_too(lab, table):
     _stored(lab, lambda: table.put_item(Item={"pk": "a", "d": "x" * (399 * KB)}))
     table.update_item(Key={"pk": "a"}, UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": 1})
-    assert _refused(lambda: table.update_item(Key={"pk": "a"}, UpdateExpression="SET big = :b",
-                                              ExpressionAttributeValues={":b": "z" * (2 * KB)})) == ITEM_TOO_LARGE
+    grow = {"Key": {"pk": "a"}, "UpdateExpression": "SET big = :b", "ExpressionAttributeValues": {":b": "z" * (2 * KB)}}
+    assert _refused(lambda: table.update_item(**grow)) == ITEM_UPDATE_TOO_LARGE
 
 
 def test_an_update_that_creates_an_item_past_400_kb_is_refused(lab, table):
@@ -73,5 +73,5 @@ def test_an_update_that_creates_an_item_past_400_kb_is_refused(lab, table):
     client.get_item(TableName=table.name, Key={"pk": {"S": "new"}})  # the meter now knows there is no such item
     create = {"TableName": table.name, "Key": {"pk": {"S": "new"}}, "UpdateExpression": "SET d = :d",
               "ExpressionAttributeValues": {":d": {"S": "x" * (400 * KB)}}}
-    assert _refused(lambda: client.update_item(**create)) == ITEM_TOO_LARGE
+    assert _refused(lambda: client.update_item(**create)) == ITEM_UPDATE_TOO_LARGE
     assert "Item" not in client.get_item(TableName=table.name, Key={"pk": {"S": "new"}})
