@@ -32,7 +32,7 @@ from dynalab.lessons.index_queries import (  # noqa: F401 - lesson 6 calls them 
 from dynalab.models import checks
 from dynalab.models.clock import StepClock
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS as MAX_UNITS
-from dynalab.models.quotas import GSI_PER_TABLE_DEFAULT, PARTITION_MAX_WRITE_UNITS_PER_SECOND
+from dynalab.models.quotas import GLOBAL_SECONDARY_INDEXES_PER_TABLE, PARTITION_MAX_WRITE_UNITS_PER_SECOND
 from dynalab.models.sizing import item_size
 
 __all__ = [
@@ -65,7 +65,7 @@ __all__ = [
 INDEX_PROJECTIONS = ("KEYS_ONLY", "INCLUDE", "ALL")
 #: The attribute an INCLUDE projection carries into each index (a short title, as a listing page would show).
 INCLUDED_ATTRIBUTE = "title"
-MAX_INDEXES = GSI_PER_TABLE_DEFAULT  # GSIs per table, the default quota [src:index-quotas]
+MAX_INDEXES = GLOBAL_SECONDARY_INDEXES_PER_TABLE  # GSIs per table, the default quota [src:index-quotas]
 
 
 # ------------------------------------------------------------------------------------------------ the units
