@@ -152,7 +152,8 @@ def test_malformed_get_records_calls_get_a_validation_exception_at_once(clients,
     token = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
     prefix, _, payload = token.rpartition("|")
     altered = prefix + "|" + payload[:10] + ("A" if payload[10] != "A" else "B") + payload[11:]
-    for bad in ("abc", altered, token[:-8], token.replace(arn, arn[:-1] + ("8" if arn.endswith("9") else "9")), "x" * 2049):
+    other_arn = arn[:-1] + ("8" if arn.endswith("9") else "9")
+    for bad in ("abc", altered, token[:-8], token.replace(arn, other_arn), "x" * 2049):
         error = _refused(streams.get_records, ShardIterator=bad)
         assert error["Code"] == "ValidationException", bad
         assert error["Message"] == "Invalid ShardIterator" or "Member must have length less than or equal to 2048" \
