@@ -10,6 +10,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from dynalab.engine import (
+    EngineFeatureMissingError,
     EngineUnreachableError,
     Lab,
     connect,
@@ -201,6 +202,7 @@ __all__ = [
     "ConsoleMetrics",
     "DEFAULT_PRICES",
     "DecreaseQuota",
+    "EngineFeatureMissingError",
     "EngineUnreachableError",
     "EventSourceMapping",
     "GlobalTableBillExplorer",

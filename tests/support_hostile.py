@@ -30,7 +30,7 @@ PACKAGE = Path(dynalab.__file__).resolve().parent
 #: dynalab's documented error kinds: bad input (ValueError, TypeError), its own errors, and the few a lab raises by
 #: design (PermissionError: a table dynalab does not own on AWS; TimeoutError: a bounded wait ran out).
 DOCUMENTED = (ValueError, TypeError, BatchWriteError, BadRecordError, AwsCostCeilingError,
-              dynalab.EngineUnreachableError, PermissionError, TimeoutError)
+              dynalab.EngineUnreachableError, dynalab.EngineFeatureMissingError, PermissionError, TimeoutError)
 
 
 def outcome(call: Callable[[], Any]) -> tuple[str, Any]:

@@ -47,6 +47,7 @@ from dynalab.engine.liveness import (
     LOCAL_READ_TIMEOUT_SECONDS,
     LOCAL_REFUSED_ATTEMPTS,  # noqa: F401 - dynalab.engine.LOCAL_REFUSED_ATTEMPTS, as before the move
     EngineBusyError,
+    EngineFeatureMissingError,
     EngineUnreachableError,
     accepts_connections,
     busy_message,
@@ -68,6 +69,7 @@ __all__ = [
     "REGION",
     "EmbeddedEngine",
     "EngineBusyError",
+    "EngineFeatureMissingError",
     "EngineUnreachableError",
     "Lab",
     "aws_regions",

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dynalab.engine import Lab, check_lab, check_region
+from dynalab.engine import EngineFeatureMissingError, Lab, check_lab, check_region
 from dynalab.engine._replication import SETTING_RANGES
 from dynalab.i18n import tr
 from dynalab.models import checks
@@ -69,11 +69,11 @@ def _exchange(lab: Lab, body: dict[str, Any] | None = None) -> ReplicationSettin
         message = _message(error)
         if error.code == 400 and message:
             raise ValueError(message) from None
-        raise RuntimeError(_no_global_tables(lab)) from None
+        raise EngineFeatureMissingError(_no_global_tables(lab)) from None
     except (OSError, ValueError):
-        raise RuntimeError(_no_global_tables(lab)) from None
+        raise EngineFeatureMissingError(_no_global_tables(lab)) from None
     if not isinstance(state, dict) or "settings" not in state:
-        raise RuntimeError(_no_global_tables(lab))
+        raise EngineFeatureMissingError(_no_global_tables(lab))
     settings = state["settings"]
     return ReplicationSettings(
         replication_lag_seconds=float(settings["replication_lag_seconds"]),

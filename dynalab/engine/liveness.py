@@ -65,6 +65,11 @@ class EngineUnreachableError(ConnectionError):
     """The endpoint does not answer as a DynamoDB engine. The message names the URL and what to do."""
 
 
+class EngineFeatureMissingError(RuntimeError):
+    """The engine answers, but lacks what the call needs (global tables, an S3 of its own): they are dynalab's own
+    engine's. The message names the engine and where the call does run."""
+
+
 class EngineBusyError(EngineUnreachableError):
     """The engine accepts connections but did not answer within the bound: it is busy or stopped, not dead.
     dynalab leaves it running, with its tables; the message says so."""

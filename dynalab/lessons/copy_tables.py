@@ -27,7 +27,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from dynalab.engine import Lab
+from dynalab.engine import EngineFeatureMissingError, Lab
 from dynalab.engine.streams import StreamProjector
 from dynalab.engine.tables import describe_existing_table
 from dynalab.i18n import N_, tr
@@ -206,8 +206,9 @@ def _s3(lab: Lab) -> Any:
 
     plugin = lab.fidelity.find(BulkPutItems)
     if plugin is None:
-        raise RuntimeError(tr("the S3 paths need the engine's S3: they run on the embedded engine (moto), whose S3 "
-                              "dynalab uses; on AWS use your own bucket with boto3's s3 client"))
+        raise EngineFeatureMissingError(tr(
+            "the S3 paths need the engine's S3: they run on the embedded engine (moto), whose S3 dynalab uses; on AWS "
+            "use your own bucket with boto3's s3 client"))
     return plugin.s3
 
 
