@@ -188,6 +188,8 @@ from dynalab.widgets.room_board import (
 from dynalab.widgets.self_check import (
     Question,
     self_check,
+    self_check_for,
+    verify_self_check,
 )
 from dynalab.widgets.streams import (
     VoteBoard,
@@ -278,6 +280,7 @@ __all__ = [
     "sample_votes",
     "scan_items",
     "self_check",
+    "self_check_for",
     "set_language",
     "set_replication",
     "simulate_autoscaling",
@@ -292,6 +295,7 @@ __all__ = [
     "top_keys",
     "typed_item_size",
     "verify_plan",
+    "verify_self_check",
     "vote_summary",
     "wait_until_active",
     "workload_names",

@@ -62,6 +62,8 @@ BASELINE: dict[str, dict[str, Any]] = {
     "PlanExplorer": {},
     "Question": {"prompt": "How many?", "answer": 1, "hint": "count"},
     "self_check": {"questions": [dynalab.Question("How many?", 1, "count")]},
+    "self_check_for": {"lesson": "03"},
+    "verify_self_check": {"lesson": "03"},
     "DecreaseQuota": {},
     "Meter": {},
     "Prices": {},
