@@ -173,6 +173,9 @@ from dynalab.progress import (
 from dynalab.widgets.global_tables import (
     GlobalTableBillExplorer,
 )
+from dynalab.widgets.hidden_checks import (
+    hidden_check,
+)
 from dynalab.widgets.indexes import (
     IndexWriteExplorer,
 )
@@ -257,6 +260,7 @@ __all__ = [
     "filter_or_index",
     "get_language",
     "global_table_bill",
+    "hidden_check",
     "index_write_units",
     "item_cost",
     "item_size",

@@ -56,6 +56,7 @@ BASELINE: dict[str, dict[str, Any]] = {
     "BatchVsStreamCost": {},
     "get_language": {},
     "global_table_bill": {"writes_per_month": 1000},
+    "hidden_check": {},
     "GlobalTableBillExplorer": {},
     "set_language": {"language": "en"},
     "IndexWriteExplorer": {},

@@ -23,9 +23,12 @@ import pytest
 from support_i18n import ENGLISH_NOTEBOOKS, JAPANESE_NOTEBOOKS, notebook_cells, source
 
 from dynalab.lessons.self_checks import LESSONS, results_needed
+from dynalab.widgets.hidden_checks import HIDDEN_ELEMENT
 
 LESSON_PATHS = sorted(ENGLISH_NOTEBOOKS.glob("[0-9]*.ipynb")) + sorted(JAPANESE_NOTEBOOKS.glob("[0-9]*.ipynb"))
 HIDDEN_TAG = "remove-cell"
+#: how a hidden cell's output starts (``dynalab.widgets.hidden_checks.hidden_bundle``): drawn as nothing
+HIDDEN_HTML = HIDDEN_ELEMENT
 #: a dollar that is not escaped, followed by an amount ("$54.57", "$ 3"): MathJax pairs two of them
 UNESCAPED_AMOUNT = re.compile(r"(?<!\\)\$\s?\d")
 UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
@@ -56,14 +59,20 @@ def dollar_problems(markdown: str) -> list[str]:
     return problems
 
 
+#: an HTML output whose element MathJax leaves alone (its dollars are not maths)
+MATHJAX_IGNORED = re.compile(r'^<\w+ class="[^"]*\b(tex2jax_ignore|mathjax_ignore)\b')
+
+
 def _rendered_outputs(cell: dict) -> list[str]:
-    """The Markdown and HTML a code cell's stored outputs hand to JupyterLab's renderers (which typeset maths)."""
+    """The Markdown and HTML a code cell's stored outputs hand to JupyterLab's renderers (which typeset maths),
+    except an element marked for MathJax to leave alone."""
     texts = []
     for output in cell.get("outputs", []):
         for kind in ("text/markdown", "text/html"):
             value = output.get("data", {}).get(kind)
-            if value:
-                texts.append("".join(value) if isinstance(value, list) else value)
+            text = "".join(value) if isinstance(value, list) else value or ""
+            if text and not (kind == "text/html" and MATHJAX_IGNORED.match(text)):
+                texts.append(text)
     return texts
 
 
@@ -96,6 +105,15 @@ def test_the_dollar_check_finds_what_jupyterlab_typesets():
     assert not dollar_problems(r"**\$54.57** a month and **\$188.89** on-demand")
     assert dollar_problems("one price, $0.20 per million")  # alone today, paired by the next edit's dollar
     assert not dollar_problems("in code: `f'${x:.2f}'` and `$5`, fenced:\n```\nprint('$1 $2')\n```")
+
+
+def test_html_outputs_are_checked_unless_mathjax_leaves_them_alone():
+    from dynalab.widgets.hidden_checks import hidden_bundle
+
+    typeset = {"outputs": [{"output_type": "display_data", "data": {"text/html": "<b>$3.33 and $5.84</b>"}}]}
+    ignored = {"outputs": [{"output_type": "display_data", "data": hidden_bundle("$3.33 and $5.84")}]}
+    assert dollar_problems(_rendered_outputs(typeset)[0])
+    assert _rendered_outputs(ignored) == []
 
 
 @pytest.mark.parametrize("path", LESSON_PATHS, ids=_id)
@@ -166,6 +184,21 @@ def test_hidden_cells_are_collapsed_and_out_of_the_slides(path):
         if not (jupyter.get("source_hidden") and jupyter.get("outputs_hidden")):
             wrong.append(f"cell {number}: set jupyter.source_hidden and jupyter.outputs_hidden")
     assert not wrong, f"{_id(path)}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("path", LESSON_PATHS, ids=_id)
+def test_hidden_cells_show_nothing_when_run_all_reopens_them(path):
+    """JupyterLab opens a collapsed cell's outputs again when it runs: a hidden cell's outputs are hidden HTML
+    (``dynalab.hidden_check()``, ``verify_self_check``), with the text nbval compares beside it."""
+    shown = []
+    for number, cell in enumerate(notebook_cells(path)):
+        if not _hidden(cell) or cell["cell_type"] != "code":
+            continue
+        for output in cell.get("outputs", []):
+            html = "".join(output.get("data", {}).get("text/html", ""))
+            if output.get("output_type") != "display_data" or not html.startswith(HIDDEN_HTML):
+                shown.append(f"cell {number}: a visible {output.get('output_type')} output")
+    assert not shown, f"{_id(path)}: wrap what a hidden cell prints in `with dynalab.hidden_check():` ({shown})"
 
 
 # --- widgets ------------------------------------------------------------------------------------------------------

@@ -152,6 +152,12 @@ class SelfCheckReport:
 
     __repr__ = __str__
 
+    def _ipython_display_(self) -> None:
+        """In a notebook: the count for nbval, hidden from the learner (a hidden cell's output reopens on Run All)."""
+        from dynalab.widgets.hidden_checks import show_hidden
+
+        show_hidden(str(self))
+
 
 def verify_self_check(lesson: Any, **results: Any) -> SelfCheckReport:
     """For a hidden cell nbval runs: each question of the lesson's self-check computes its answer, accepts it and

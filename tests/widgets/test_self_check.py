@@ -129,3 +129,19 @@ def test_answers_composed_from_models_match_the_widgets_they_describe():
     assert lesson_questions("06")[0].answer() == modelled_total(2500, 1, "ALL")
     assert lesson_questions("09")[3].answer() == round(
         monthly_bills("MREC, 3 Regions", 100)["MREC, 3 Regions"].total_dollars, 2)
+
+
+def test_a_hidden_cell_shows_its_text_to_nbval_and_nothing_to_the_learner(monkeypatch):
+    from dynalab.widgets import hidden_checks
+
+    shown: list[str] = []
+    monkeypatch.setattr(hidden_checks, "show_hidden", shown.append)
+    with hidden_checks.hidden_check():
+        print("2017 model: 5 partition(s)")
+        print("<b>&</b>")
+    verify_self_check("03")._ipython_display_()
+    assert shown == ["2017 model: 5 partition(s)\n<b>&</b>", "4 of 4 questions check"]
+    bundle = hidden_checks.hidden_bundle("<b>&</b> 'x'")
+    assert bundle["text/plain"] == "<b>&</b> 'x'"
+    assert bundle["text/html"] == ('<pre class="dynalab-hidden-check tex2jax_ignore mathjax_ignore" hidden>'
+                                   "&lt;b&gt;&amp;&lt;/b&gt; &#x27;x&#x27;</pre>")
