@@ -174,6 +174,9 @@ from dynalab.progress import (
 from dynalab.widgets.global_tables import (
     GlobalTableBillExplorer,
 )
+from dynalab.widgets.hidden_checks import (
+    hidden_check,
+)
 from dynalab.widgets.indexes import (
     IndexWriteExplorer,
 )
@@ -189,6 +192,8 @@ from dynalab.widgets.room_board import (
 from dynalab.widgets.self_check import (
     Question,
     self_check,
+    self_check_for,
+    verify_self_check,
 )
 from dynalab.widgets.streams import (
     VoteBoard,
@@ -257,6 +262,7 @@ __all__ = [
     "filter_or_index",
     "get_language",
     "global_table_bill",
+    "hidden_check",
     "index_write_units",
     "item_cost",
     "item_size",
@@ -280,6 +286,7 @@ __all__ = [
     "sample_votes",
     "scan_items",
     "self_check",
+    "self_check_for",
     "set_language",
     "set_replication",
     "simulate_autoscaling",
@@ -294,6 +301,7 @@ __all__ = [
     "top_keys",
     "typed_item_size",
     "verify_plan",
+    "verify_self_check",
     "vote_summary",
     "wait_until_active",
     "workload_names",

@@ -16,6 +16,7 @@ How (a recipe measured on this project's machines):
   ``plotly_mimetype`` is not rendered by a static page). The notebooks in ``notebooks/`` are not modified.
 * reveal.js, require.js, jQuery, @jupyter-widgets/html-manager and font-awesome are copied from ``node_modules/``
   (package.json pins them) into ``vendor/`` at build time, and the SlidesExporter's URLs point there.
+* Cells tagged ``remove-cell`` (a lesson's hidden checks, collapsed in JupyterLab) are left out of the deck.
 * A small template extending nbconvert's ``reveal`` template drops what has no offline copy (mermaid, MathJax)
   and guards the MathJax call in reveal's ``slidechanged`` handler.
 * Afterwards every deck is checked: a ``<script src>`` or ``<link href>`` that leaves the machine fails the build.
@@ -91,6 +92,8 @@ _PLOTLY_MATHJAX = re.compile(r'<script[^>]*src="https?://[^"]*mathjax[^"]*"[^>]*
 _LOADS = re.compile(r'<(?:script|img|iframe)\b[^>]*\bsrc=["\']([^"\']+)["\']|<link\b[^>]*\bhref=["\']([^"\']+)["\']',
                     re.IGNORECASE)
 _LESSON_LINK = re.compile(r'href="(\d\d_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"')
+#: tags of the cells a lesson hides from the learner and the slides (collapsed in JupyterLab, checked by nbval)
+HIDDEN_CELL_TAGS = ("remove-cell",)
 
 
 def source_digest(notebook) -> str:
@@ -212,6 +215,9 @@ def _exporter(template_dir: Path, language: str = "en"):
     config.SlidesExporter.mathjax_url = ""
     config.SlidesExporter.mermaid_js_url = ""
     config.SlidesExporter.extra_template_paths = [str(template_dir)]
+    # A lesson's hidden cells (nbval's checks: a self-check's verify cell, a copy of a widget driven for nbval) are
+    # left out of the deck by their tag, whatever their slide type says.
+    config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_CELL_TAGS)
     config.SlidesExporter.template_file = "dynalab_offline.html.j2"
     return SlidesExporter(config=config)
 

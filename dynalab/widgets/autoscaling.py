@@ -23,7 +23,16 @@ from dynalab.models.autoscaling import (
 )
 from dynalab.models.pricing import DEFAULT_PRICES, Prices, compare_costs
 from dynalab.models.quotas import DEFAULT_TABLE_MAX_CAPACITY_UNITS, TARGET_UTILIZATION_RANGE
-from dynalab.widgets import MAIN_CONTROL, MAIN_READOUT, FigureView, LessonWidget, checked, static_figures, yes_no
+from dynalab.widgets import (
+    MAIN_CONTROL,
+    MAIN_READOUT,
+    FigureView,
+    LessonWidget,
+    check_value,
+    checked,
+    static_figures,
+    yes_no,
+)
 
 LOWEST, HIGHEST = (int(x) for x in TARGET_UTILIZATION_RANGE)
 
@@ -37,6 +46,9 @@ DEFAULT_DELAY_MINUTES = ALARM_DELAY_MINUTES + UPDATE_DELAY_MINUTES
 DELAY_RANGE = (0, 15)
 RATE_RANGE = (5, 100)  # the live demo's writes/s slider
 SECONDS_RANGE = (2, 15)  # ... and its seconds slider
+#: the live demo's seconds by default: with auto scaling ticked, 10 simulated minutes take the 20 WCU table through
+#: its scale-outs to a capacity that covers 50 writes/s, as lesson 2's text promises (at 3 s it had not yet)
+LIVE_RUN_SECONDS = 10
 
 
 def split_delay(delay_minutes: int) -> dict[str, int]:
@@ -174,7 +186,7 @@ class LiveThrottlingDemo(LessonWidget):
     """
 
     def __init__(self, lab: Lab, table_name: str = "lesson2-writes", write_capacity_units: int = 20,
-                 requests_per_second: int = 50, seconds: int = 4) -> None:
+                 requests_per_second: int = 50, seconds: int = LIVE_RUN_SECONDS) -> None:
         import ipywidgets as widgets
 
         self.lab = check_lab(lab)
@@ -214,19 +226,24 @@ class LiveThrottlingDemo(LessonWidget):
 
     def run(self, requests_per_second: int | None = None, seconds: int | None = None,
             autoscaling: bool | None = None, target_utilization: int = 70) -> Any:
-        """Reset the table, throttle it at its WCU, fire the load (redrawing each second); return the ``LoadRun``."""
+        """Reset the table, throttle it at its WCU, fire the load (redrawing each second); return the ``LoadRun``.
+
+        An argument not given is read from its control; one given applies to this run only, so a lesson's Run All
+        can fire a short run and leave the controls at the defaults its text describes."""
         from dynalab.lessons.load_generator import run_throttled_load
 
         checks.number("target_utilization", target_utilization, low=LOWEST, high=HIGHEST, integer=True)
-        self.set_controls((self.rate, requests_per_second), (self.seconds, seconds), (self.autoscaling, autoscaling))
+        rate, duration, scaling = (control.value if value is None else check_value(control, value) for control, value
+                                   in ((self.rate, requests_per_second), (self.seconds, seconds),
+                                       (self.autoscaling, autoscaling)))
         started = time.time()
         self.button.disabled = True
         self.readout.value = tr("running...")
         policy = (TargetTrackingPolicy(target_utilization, max_capacity=1000, alarm_delay_minutes=0,
-                                       update_delay_minutes=0) if self.autoscaling.value else None)
+                                       update_delay_minutes=0) if scaling else None)
         try:
-            run = run_throttled_load(self.lab, self.table_name, self.write_capacity_units, self.rate.value,
-                                     self.seconds.value, autoscaling=policy,
+            run = run_throttled_load(self.lab, self.table_name, self.write_capacity_units, rate, duration,
+                                     autoscaling=policy,
                                      on_second=lambda partial: self._view.show(throttling_figure(partial)))
         finally:
             self.button.disabled = False

@@ -25,7 +25,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
-import importlib
 import os
 
 import nbformat
@@ -283,24 +282,18 @@ def _move(page, control, container) -> Move:
 
 
 def _questions(notebook):
-    """The lesson's self-check questions, rebuilt here from the notebook's own cell: its imports and its
-    ``questions = [...]`` list only (their answers are model functions; other statements may need the lesson's
-    state)."""
+    """The lesson's self-check questions, from dynalab (the lesson's cell is ``dynalab.self_check_for("NN", ...)``:
+    its questions live in ``dynalab.lessons.self_checks``). A question about the learner's own run (a result the
+    cell passes in) cannot be computed here: ``_first_checkable`` skips it."""
+    from dynalab.widgets.self_check import self_check_questions
+
     cells = nbformat.read(notebook, as_version=4).cells
-    source = next((c.source for c in cells if c.cell_type == "code" and "self_check(" in c.source), None)
+    source = next((c.source for c in cells if c.cell_type == "code" and "self_check_for(" in c.source), None)
     if source is None:
         return None
-    tree = ast.parse(source)
-    keep = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
-            or (isinstance(node, ast.Assign) and isinstance(node.value, ast.List)
-                and any(isinstance(t, ast.Name) and t.id == "questions" for t in node.targets))]
-    namespace: dict = {"dynalab": importlib.import_module("dynalab")}  # every lesson imports it first
-    try:
-        exec(compile(ast.Module(body=keep, type_ignores=[]), f"{notebook.name}:self-check", "exec"),  # noqa: S102
-             namespace)
-    except NameError:  # the list itself leans on the lesson's variables: the main widgets are tested all the same
-        return None
-    return namespace.get("questions")
+    call = next(node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "self_check_for")
+    return self_check_questions(ast.literal_eval(call.args[0]))
 
 
 def _first_checkable(questions):
@@ -309,7 +302,7 @@ def _first_checkable(questions):
     for number, question in enumerate(questions or []):
         try:
             expected = question.expected()
-        except (NameError, AttributeError, KeyError):  # an answer computed from the lesson's state
+        except LookupError:  # an answer computed from the learner's own run
             continue
         if isinstance(expected, float) and expected.is_integer():
             expected = int(expected)

@@ -57,7 +57,9 @@ def run_lesson_zero(hub: Hub, name: str, results: dict) -> None:
                 _, errors = kernel.run(code)
                 assert not errors, f"{name}: {errors}"
             # the self-check, answered as the learner would: the first right, the second wrong
-            said, errors = kernel.run("print(questions[0].check('partition key')); print(questions[1].check('-1'))")
+            said, errors = kernel.run("from dynalab.widgets.self_check import self_check_questions\n"
+                                      "questions = self_check_questions('00', found=found)\n"
+                                      "print(questions[0].check('partition key')); print(questions[1].check('-1'))")
             assert not errors, f"{name}: {errors}"
             environment, _ = kernel.run("import os; print(os.environ['DYNALAB_LEARNER'], "
                                         "os.environ['DYNALAB_ROOM_KEY'][:4])")

@@ -65,3 +65,18 @@ def test_a_deck_is_stale_when_a_cell_or_its_slide_type_changes_not_when_outputs_
     assert build_slides.source_digest(notebook) != first
     page = "<head>" + build_slides._DIGEST_META.format(first) + "</head>"
     assert build_slides.deck_digest(page) == first
+
+
+def test_a_hidden_cell_stays_out_of_the_deck_whatever_its_slide_type(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    shown = nbformat.v4.new_code_cell("print('on the slide')", metadata={"slideshow": {"slide_type": "slide"}})
+    shown.outputs = [nbformat.v4.new_output("stream", name="stdout", text="SHOWN-OUTPUT\n")]
+    hidden = nbformat.v4.new_code_cell("dynalab.verify_self_check('03')  # HIDDEN-SOURCE", metadata={
+        "slideshow": {"slide_type": "-"}, "tags": list(build_slides.HIDDEN_CELL_TAGS)})
+    hidden.outputs = [nbformat.v4.new_output("stream", name="stdout", text="HIDDEN-OUTPUT\n")]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Title", metadata={"slideshow": {"slide_type": "slide"}}),
+                      shown, hidden]
+    (tmp_path / "dynalab_offline.html.j2").write_text(build_slides.TEMPLATE.replace("JAPANESE_FONTS", "serif"))
+    page, _ = build_slides._exporter(tmp_path).from_notebook_node(notebook, resources={"metadata": {"name": "t"}})
+    assert "SHOWN-OUTPUT" in page
+    assert "HIDDEN-OUTPUT" not in page and "HIDDEN-SOURCE" not in page
