@@ -50,9 +50,11 @@ def _expressions(request: Mapping[str, Any]) -> str | Parsed:
 # ------------------------------------------------------------------------------------------ single items
 
 
-def put_item(request: Mapping[str, Any], info: Info) -> str | None:
+def _single_write(request: Mapping[str, Any], info: Info, field: str, check: Any) -> str | None:
+    """PutItem's and DeleteItem's checks: their conditions, ``field``'s values (Item or Key), ReturnValues, the
+    expressions, then ``check`` of ``field`` against the table's key schema."""
     message = parameters_problem(request, ("ConditionExpression",), ("Expected",)) \
-        or _values_problem(request.get("Item"))
+        or _values_problem(request.get(field))
     if message:
         return message
     if request.get("ReturnValues") not in (None, "ALL_OLD", "NONE"):
@@ -61,7 +63,11 @@ def put_item(request: Mapping[str, Any], info: Info) -> str | None:
     if isinstance(parsed, str):
         return parsed
     table = info(request.get("TableName", ""))
-    return item_key_problem(request.get("Item"), table) if table is not None else None
+    return check(request.get(field), table) if table is not None else None
+
+
+def put_item(request: Mapping[str, Any], info: Info) -> str | None:
+    return _single_write(request, info, "Item", item_key_problem)
 
 
 def get_item(request: Mapping[str, Any], info: Info) -> str | None:
@@ -80,17 +86,7 @@ def get_item(request: Mapping[str, Any], info: Info) -> str | None:
 
 
 def delete_item(request: Mapping[str, Any], info: Info) -> str | None:
-    message = parameters_problem(request, ("ConditionExpression",), ("Expected",)) \
-        or _values_problem(request.get("Key"))
-    if message:
-        return message
-    if request.get("ReturnValues") not in (None, "ALL_OLD", "NONE"):
-        return "ReturnValues can only be ALL_OLD or NONE"
-    parsed = _expressions(request)
-    if isinstance(parsed, str):
-        return parsed
-    table = info(request.get("TableName", ""))
-    return key_problem(request.get("Key"), table) if table is not None else None
+    return _single_write(request, info, "Key", key_problem)
 
 
 def _attribute_updates_problem(updates: Any) -> str | None:
