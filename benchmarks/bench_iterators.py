@@ -17,15 +17,10 @@ import sys
 import time
 from pathlib import Path
 
+from timing import rss_mb
+
 GOAL_GROWTH_MB = 8.0
 WARM_UP_POLLS = 1000
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:

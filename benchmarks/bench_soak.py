@@ -26,17 +26,12 @@ import threading
 import time
 from pathlib import Path
 
+from timing import rss_mb
+
 GOAL_GROWTH_MB = 20.0
 #: the load generator overwrites this many keys: its table is full within half a minute, so what grows after that is
 #: the votes (one a second, with their stream records) and whatever the engine fails to free
 LOAD_KEYS = 500
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:
