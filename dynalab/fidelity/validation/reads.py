@@ -75,14 +75,21 @@ def _conditions_problem(schema: tuple[str, ...], conditions: Mapping[str, KeyCon
             if is_partition or len(conditions) > 1:
                 return f"Query condition missed key schema element: {name}"
             continue
-        if condition.operator in _NOT_INDEXABLE:
-            return "Attempted conditional constraint is not an indexable operation"
-        kind = info.attribute_types.get(name, "S")
-        if any(not isinstance(value, Mapping) or kind not in value for value in condition.values):
-            return ("One or more parameter values were invalid: Condition parameter type does not match schema "
-                    "type")
+        message = _condition_problem(name, condition, info)
+        if message:
+            return message
         if is_partition and condition.operator != "EQ":
             return "Query key condition not supported"
+    return None
+
+
+def _condition_problem(name: str, condition: KeyCondition, info: TableInfo) -> str | None:
+    """One key attribute's condition: an operator a key can be searched by, values of the key's type."""
+    if condition.operator in _NOT_INDEXABLE:
+        return "Attempted conditional constraint is not an indexable operation"
+    kind = info.attribute_types.get(name, "S")
+    if any(not isinstance(value, Mapping) or kind not in value for value in condition.values):
+        return "One or more parameter values were invalid: Condition parameter type does not match schema type"
     return None
 
 
@@ -101,12 +108,9 @@ def _multi_attribute_problem(partition: tuple[str, ...], sort: tuple[str, ...],
     named = (*partition, *used)
     for position, name in enumerate(named):
         condition = conditions[name]
-        if condition.operator in _NOT_INDEXABLE:
-            return "Attempted conditional constraint is not an indexable operation"
-        kind = info.attribute_types.get(name, "S")
-        if any(not isinstance(value, Mapping) or kind not in value for value in condition.values):
-            return ("One or more parameter values were invalid: Condition parameter type does not match schema "
-                    "type")
+        message = _condition_problem(name, condition, info)
+        if message:
+            return message
         if condition.operator != "EQ" and (name in partition or position != len(named) - 1):
             return "Query key condition not supported"
     return None
