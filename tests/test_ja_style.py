@@ -95,7 +95,9 @@ def hard_wraps(markdown: str) -> Iterator[str]:
     for (number, line), (_, following) in zip(lines, lines[1:], strict=False):
         if not line.strip() or not following.strip() or line.endswith(("  ", "\\", "<br>", "<br/>")):
             continue
-        before, after = line.rstrip()[-1], following.lstrip()[0]
+        # emphasis marks around the break (**…**) do not hide it: 「が\n**重要**」 still shows 「が **重要**」
+        before = re.sub(r"(?<=\S)(\*\*?|__?)$", "", line.rstrip())[-1]
+        after = re.sub(r"^(\*\*?|__?)(?=\S)", "", following.lstrip())[0]
         if _JAPANESE_CHARACTER.match(before) and _JAPANESE_CHARACTER.match(after):
             yield (f"hard wrap between two Japanese characters (join the paragraph into one line), line {number}: "
                    f"…{line.rstrip()[-20:]}⏎{following.lstrip()[:20]}…")
@@ -189,6 +191,7 @@ def test_the_prose_rules_find_wraps_and_colons_outside_code_headings_and_tables(
                 "次のとおりです:\n次の表 (RCU)：\nEnglish line:\n**注意:**")
     wraps = list(hard_wraps(markdown))
     assert len(wraps) == 1 and "段落の⏎途中" in wraps[0], wraps
+    assert len(list(hard_wraps("これが\n**重要**です。\n* 箇条書き\n* 次の項目"))) == 1
     colons = list(final_colons(markdown))
     assert len(colons) == 3, colons
     quoted = "記事のとおりに引用します。\n> - 16KB のアイテムを\n> 読み込む場合:\n"
