@@ -104,7 +104,8 @@ def N_(message: str, /) -> str:  # noqa: N802 - gettext's name for "mark for tra
 
 
 def yes_no(flag: object) -> str:
-    """"yes" or "no" in the current language (a readout's answer to a question it asks)."""
+    """A readout's state, there or not: "yes" or "no" in English, 「あり」 or 「なし」 in Japanese ("throttled: yes",
+    「スロットリング: あり」), so a Japanese template names the thing whose presence it shows, not a question."""
     return tr("yes") if flag else tr("no")
 
 

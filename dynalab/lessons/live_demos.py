@@ -15,7 +15,7 @@ from typing import Any
 from dynalab.engine import Lab
 from dynalab.engine.tables import LoadReport, bulk_load, create_table
 from dynalab.fidelity.throttling import enforce_throughput
-from dynalab.i18n import tr
+from dynalab.i18n import tr, yes_no
 from dynalab.lessons.cost_comparison import ContentionResult, scan_contention
 from dynalab.models import checks
 
@@ -25,10 +25,6 @@ __all__ = ["ContentionRun", "ThrottledLoad", "run_contention", "throttled_bulk_l
 BATCH_DELAY_SECONDS, AFTER_BATCH_SECONDS = 0.25, 1.0
 #: dynalab's bound on the throttled load (at 50 WCU, 1,000 items take about 20 s of real time)
 THROTTLED_LOAD_MAX_ITEMS = 1000
-
-
-def _yes_no(value: bool) -> str:
-    return tr("yes") if value else tr("no")
 
 
 @dataclass(frozen=True)
@@ -41,9 +37,9 @@ class ContentionRun:
     def describe(self) -> list[str]:
         return [str(self.from_stream), str(self.full_scan),
                 tr("users throttled while the batch read the mail table: {answer}",
-                   answer=_yes_no(self.from_stream.throttled_user_reads > 0)),
+                   answer=yes_no(self.from_stream.throttled_user_reads > 0)),
                 tr("users throttled during the full-Scan batch: {answer}",
-                   answer=_yes_no(self.full_scan.throttled_user_reads > 0))]
+                   answer=yes_no(self.full_scan.throttled_user_reads > 0))]
 
 
 def run_contention(lab: Lab, users_table: str, mail_table: str, user_ids: Sequence[str]) -> ContentionRun:
@@ -77,9 +73,9 @@ class ThrottledLoad:
                    written=report.items_written, calls=report.batch_calls, retried=report.retried_calls,
                    resent=report.items_resent),
                 tr("the retries re-sent items the table had handed back: {answer}",
-                   answer=_yes_no(report.items_resent > 0)),
+                   answer=yes_no(report.items_resent > 0)),
                 tr("nothing lost: {answer}",
-                   answer=_yes_no(report.items_written == self.items_in_table == self.items_given))]
+                   answer=yes_no(report.items_written == self.items_in_table == self.items_given))]
 
 
 def throttled_bulk_load(lab: Lab, table_name: str, items: Sequence[Mapping[str, Any]], *,

@@ -337,5 +337,5 @@ def test_the_widgets_errors_are_japanese(japanese, lab):
         assert not english_runs(message), f"{what}: {message}"
     check = dynalab.Question("16 KB は何 RCU？", answer=4, hint="4 KB ごとに 1 RCU")
     assert check.check("4").startswith("✓ 正解です")
-    assert check.check("5") == "✗ 惜しい (5)。ヒント: 4 KB ごとに 1 RCU"
+    assert check.check("5") == "✗ 不正解です: 5。ヒント: 4 KB ごとに 1 RCU"
     assert check.check(" ") == "先に答えを入力してください。"
