@@ -37,7 +37,7 @@ def _verification() -> Verification:
 def test_workload_descriptions_follow_the_language():
     assert load_workload("step").description == "a step from 100 to 400 units/s for an hour"
     dynalab.set_language("ja")
-    assert load_workload("step").description == "100 から 400 ユニット/秒への 1 時間のステップ"
+    assert load_workload("step").description == "毎秒 100 ユニットから 400 ユニットに上がる 1 時間のステップ"
 
 
 def test_cost_comparison_summary_in_japanese():
@@ -56,7 +56,7 @@ def test_planner_verification_in_japanese():
     assert english.endswith("on moto, table plan-orders: metered = planned for every pattern that ran (1 not run)")
     dynalab.set_language("ja")
     japanese = _verification().describe()
-    assert "注文の取得 (GetItem、2 回実行): リクエストあたり テーブル 計画 0.5、計測 0.5 RCU -> 一致" in japanese
+    assert "注文の取得 (GetItem、2 回実行): 1 リクエストあたり テーブルは計画 0.5、計測 0.5 RCU -> 一致" in japanese
     assert "scan all (Scan): 未実行 (too many items)" in japanese
     assert japanese.endswith("moto のテーブル plan-orders: 実行したすべてのパターンで計測値 = 計画値 (1 件は未実行)")
 
