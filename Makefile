@@ -52,7 +52,8 @@ LAB_ARGS ?=
 lab: $(VENV)/.lab-installed
 	$(BIN)/dynalab lab $(LESSONS) $(LAB_ARGS)
 
-# The Japanese edition, the same way: dynalab-lessons-ja/ (git-ignored), JupyterLab started with DYNALAB_LANG=ja.
+# The Japanese edition, the same way: dynalab-lessons-ja/ (git-ignored), JupyterLab started with DYNALAB_LANG=ja and
+# its own menus in Japanese (the ja_JP language pack, a base dependency; dynalab/jupyter_settings/ja).
 lab-ja: $(VENV)/.lab-installed
 	$(BIN)/dynalab lab --language ja $(LESSONS) $(LAB_ARGS)
 

@@ -54,6 +54,11 @@ from dynalab.i18n import (
     get_language,
     set_language,
 )
+from dynalab.i18n.text_width import (
+    display_width,
+    pad_to_width,
+    truncate_to_width,
+)
 from dynalab.lessons.console import (
     ConsoleMetrics,
     TopKey,
@@ -253,6 +258,7 @@ __all__ = [
     "daily_totals",
     "delete_table",
     "describe_throttling_reason",
+    "display_width",
     "enable_contributor_insights",
     "enable_stream",
     "enable_ttl",
@@ -271,6 +277,7 @@ __all__ = [
     "mail_batch",
     "measure_replication_lag",
     "number_size",
+    "pad_to_width",
     "partition_count",
     "partition_count_per_term",
     "partition_index",
@@ -299,6 +306,7 @@ __all__ = [
     "throttle_events_by_reason",
     "throttled_write",
     "top_keys",
+    "truncate_to_width",
     "typed_item_size",
     "verify_plan",
     "verify_self_check",

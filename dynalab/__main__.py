@@ -36,13 +36,23 @@ DESCRIPTION = N_(
     "board`: run a room (the instructor's live board of the learners' self-checks), print its board.")
 
 
-def jupyter_lab_command(root_dir: Path, extra: list[str] | None = None) -> list[str]:
-    """JupyterLab on ``root_dir``: loopback only, with its token, no "get Jupyter news?" prompt and no update check
-    (both would reach the internet). The settings overrides ship in the package (dynalab/jupyter_settings); the
-    server settings are the quiet ones of ``loopback_settings``."""
+def jupyter_settings_dir(language: str = "en") -> Path:
+    """The JupyterLab settings overrides of an edition, shipped in the package (dynalab/jupyter_settings): no news
+    prompt, no update check, and JupyterLab's own interface in the edition's language (its translation setting,
+    ``@jupyterlab/translation-extension:plugin`` ``locale``: "en", or "ja_JP" from the Japanese language pack
+    ``jupyterlab-language-pack-ja-JP``, a dependency). They are defaults: nothing is written to the learner's own
+    JupyterLab settings, and a language the learner picks in Settings > Language still wins."""
     from importlib import resources
 
-    settings = Path(str(resources.files("dynalab") / "jupyter_settings"))
+    settings = resources.files("dynalab") / "jupyter_settings"
+    return Path(str(settings / "ja" if language == "ja" else settings))
+
+
+def jupyter_lab_command(root_dir: Path, extra: list[str] | None = None, language: str = "en") -> list[str]:
+    """JupyterLab on ``root_dir``: loopback only, with its token, no "get Jupyter news?" prompt and no update check
+    (both would reach the internet), its interface in ``language`` (``jupyter_settings_dir``); the server settings
+    are the quiet ones of ``loopback_settings``."""
+    settings = jupyter_settings_dir(language)
     command = [sys.executable, "-m", "jupyterlab", "--ip=127.0.0.1", f"--ServerApp.root_dir={root_dir}",
                f"--LabApp.app_settings_dir={settings}", "--LabApp.news_url=None",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", *loopback_settings(extra or [])]
@@ -219,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         root = Path(folder).resolve() if args.no_copy else _lessons(folder, language)
         if not root.is_dir():
             parser.error(tr("{root} is not a folder", root=root))
-        command = jupyter_lab_command(root, extra)
+        command = jupyter_lab_command(root, extra, language)
         os.environ["DYNALAB_LANG"] = language  # a notebook the learner opens there starts in that language
         os.execv(command[0], command)
         return  # (execv does not return; this is for the tests that stand in for it)

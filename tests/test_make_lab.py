@@ -7,6 +7,9 @@
   encrypted), no websocket ping warning (no keep-alive pings on loopback), no "No web browser found" (no launch where
   there is no browser). A kernel still starts and runs a cell over the server's websocket, as the page's would.
 
+* JupyterLab's own interface is in the edition's language: Japanese for ``make lab-ja`` (the ja_JP language pack the
+  set-up installs), English for ``make lab``.
+
 ``make -o .venv/.lab-installed`` takes the set-up as done (the test run's own ``make setup`` did it).
 """
 
@@ -125,6 +128,13 @@ def _run_a_cell(lab: Lab, kernel_id: str, code: str) -> str:
     return asyncio.run(run())
 
 
+def _interface_language(lab: Lab) -> str:
+    """The language JupyterLab's own interface starts in: its translation setting as the running server gives it to
+    the page (the default the page's translator loads, then asks ``/lab/api/translations/<locale>`` for)."""
+    plugin = lab.request("/lab/api/settings/@jupyterlab/translation-extension:plugin")
+    return plugin["schema"]["properties"]["locale"]["default"]
+
+
 @pytest.fixture(scope="module")
 def make_lab(tmp_path_factory):
     if shutil.which("make") is None or not (ROOT / ".venv" / "bin" / "dynalab").exists():
@@ -132,6 +142,7 @@ def make_lab(tmp_path_factory):
     lab = Lab("lab", tmp_path_factory.mktemp("make-lab"))
     try:
         lab.wait_until_up()
+        lab.locale = _interface_language(lab)
         kernel = lab.request("/api/kernels", "POST", {"name": "python3"})
         lab.cell_result = _run_a_cell(lab, kernel["id"], "6 * 7")
         lab.request(f"/api/kernels/{kernel['id']}", "DELETE")
@@ -162,6 +173,10 @@ def test_the_learner_sees_lessons_and_data_only(make_lab):
     assert {path.name for path in (make_lab.lessons / "ja").iterdir()} == japanese
 
 
+def test_make_lab_keeps_jupyterlab_in_english(make_lab):
+    assert make_lab.locale == "en"  # even where the system's locale is Japanese and the pack is installed
+
+
 def test_the_terminal_is_quiet_on_loopback_and_the_kernel_runs(make_lab):
     assert make_lab.cell_result == "42"  # the page's way to a kernel works (its messages encrypted)
     said = make_lab.stderr()
@@ -177,12 +192,19 @@ def test_make_lab_ja_serves_a_copy_of_the_japanese_edition(tmp_path):
     try:
         lab.wait_until_up()
         listing = {entry["name"] for entry in lab.request("/api/contents")["content"]}
+        locale = _interface_language(lab)
+        packs = lab.request("/lab/api/translations")["data"]
+        japanese_strings = lab.request(f"/lab/api/translations/{locale}")["data"]
     finally:
         lab.stop()
     japanese = {path.name for path in (ROOT / "notebooks" / "ja").glob("[0-9]*.ipynb")}
     assert listing == japanese | {"data"}, listing
     first = json.loads((lab.lessons / "00_start_here.ipynb").read_text(encoding="utf-8"))["cells"]
     assert any('set_language("ja")' in "".join(c["source"]) for c in first if c["cell_type"] == "code")
+    # JupyterLab's own menus in Japanese: the ja_JP language pack (installed by the set-up) selected by the settings
+    # `make lab-ja` starts with, and served by this server
+    assert locale == "ja_JP" and "ja_JP" in packs, (locale, packs)
+    assert japanese_strings["jupyterlab"]["Settings"] == ["設定"]
     said = lab.stderr()
     for warning in LOOPBACK_WARNINGS:
         assert warning not in said, f"`make lab-ja` printed {warning!r}:\n{said[-3000:]}"

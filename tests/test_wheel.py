@@ -73,6 +73,7 @@ def test_the_wheel_carries_every_lesson_and_data_file_found_by_pattern(installed
     for path in lessons + data:
         assert f"dynalab/course/{path.relative_to(ROOT).as_posix()}" in inside, path
     assert "dynalab/jupyter_settings/overrides.json" in inside
+    assert "dynalab/jupyter_settings/ja/overrides.json" in inside  # the Japanese edition's JupyterLab menus
     assert not any(name.startswith("dynalab/course/data/make_") for name in inside)  # the scripts stay in the repo
 
 

@@ -12,6 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from dynalab.i18n import tr
+from dynalab.i18n.text_width import truncate_to_width
 
 if TYPE_CHECKING:
     from dynalab.engine import Lab
@@ -102,7 +103,7 @@ def runner_state(lab: Lab, thread_alive: bool, error: BaseException | None) -> s
     if error is not None:
         text = str(error).splitlines()[0] if str(error) else ""
         if text:
-            return tr("stopped ({kind}: {text})", kind=type(error).__name__, text=text[:160])
+            return tr("stopped ({kind}: {text})", kind=type(error).__name__, text=truncate_to_width(text, 160))
         return tr("stopped ({kind})", kind=type(error).__name__)
     if thread_alive:
         if not engine_answers(lab):

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dynalab.figures import fit_title, result_of
-from dynalab.i18n import tr
+from dynalab.i18n import given, tr
 from dynalab.models import checks
 from dynalab.models.planner import TablePlan
 from dynalab.models.quotas import TARGET_UTILIZATION_RANGE
@@ -35,7 +35,7 @@ def _check_plan(plan: TablePlan, target_utilization: float | None = None) -> Non
 
 
 def _pattern_traces(plan: TablePlan) -> list[go.Bar]:
-    names = [p.name for p in plan.patterns]
+    names = [given(p.name) for p in plan.patterns]  # a bundled pattern's label in the current language
     return [
         go.Bar(name=tr("table reads (RCU/s)"), x=names, marker_color=READ_COLOUR,
                y=[p.table_read_units * p.per_second for p in plan.patterns]),
@@ -66,11 +66,11 @@ def _key_label(load: Any) -> str:
     """"place order (write)", "list orders (read, by-customer)": the pattern, its kind and where it lands."""
     if load.where == "table":
         if load.kind == "read":
-            return tr("{pattern} (read)", pattern=load.pattern)
-        return tr("{pattern} (write)", pattern=load.pattern)
+            return tr("{pattern} (read)", pattern=given(load.pattern))
+        return tr("{pattern} (write)", pattern=given(load.pattern))
     if load.kind == "read":
-        return tr("{pattern} (read, {where})", pattern=load.pattern, where=load.where)
-    return tr("{pattern} (write, {where})", pattern=load.pattern, where=load.where)
+        return tr("{pattern} (read, {where})", pattern=given(load.pattern), where=load.where)
+    return tr("{pattern} (write, {where})", pattern=given(load.pattern), where=load.where)
 
 
 def _key_traces(plan: TablePlan) -> list[go.Bar]:

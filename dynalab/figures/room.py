@@ -6,6 +6,7 @@ from typing import Any
 
 from dynalab.figures import fit_title, labels, same_length, series
 from dynalab.i18n import tr
+from dynalab.i18n.text_width import truncate_to_width
 
 
 def questions_figure(questions: Any, shares: Any, answered: Any) -> Any:
@@ -18,7 +19,8 @@ def questions_figure(questions: Any, shares: Any, answered: Any) -> Any:
     counts = series("answered", answered, low=0, integer=True, min_length=0)
     same_length(("questions", names), ("shares", values), ("answered", counts))
     figure = go.Figure(go.Bar(
-        x=[round(100 * share, 1) for share in values], y=[name[:60] for name in names], orientation="h",
+        x=[round(100 * share, 1) for share in values], y=[truncate_to_width(name, 60) for name in names],
+        orientation="h",
         customdata=counts, marker_color=["#d62728" if share < 0.5 else "#2ca02c" for share in values],
         hovertemplate=tr("%{{y}}: %{{x}} % right, of %{{customdata}} learner(s)") + "<extra></extra>"))
     figure.update_layout(

@@ -28,6 +28,7 @@ __all__ = [
     "N_",
     "catalog",
     "get_language",
+    "given",
     "missing_translations",
     "set_language",
     "tr",
@@ -101,6 +102,15 @@ def N_(message: str, /) -> str:  # noqa: N802 - gettext's name for "mark for tra
     """Mark an English template kept in a constant (a label table, a default) so the catalog tests find it;
     :func:`tr` translates it where it is shown."""
     return message
+
+
+def given(words: object) -> str:
+    """A caller's own words (a design's pattern name, a unit, a value such as "scale-in") in the current language
+    when the catalog has them, else as given: never missing, never strict (a learner's own pattern name has no
+    entry, and needs none)."""
+    words = str(words)
+    language = get_language()
+    return words if language == "en" else catalog(language).get(words, words)
 
 
 def yes_no(flag: object) -> str:

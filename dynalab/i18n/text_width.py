@@ -1,5 +1,10 @@
 """How wide a text is drawn, in either language: a Japanese (wide) character takes about twice a Latin letter's room.
 
+In a fixed-width readout (``print``, a terminal, a notebook's text output) a wide character takes two columns, so
+``str.ljust`` and ``f"{text:<20}"`` (which count characters) misalign Japanese columns, and ``text[:110]`` cuts a
+Japanese line at twice the width of an English one. :func:`display_width` counts columns (East Asian Width W and F:
+2, a combining mark: 0, anything else: 1); :func:`pad_to_width` and :func:`truncate_to_width` pad and cut by it.
+
 Widgets size their labels with it (``dynalab.widgets.sizing``) and figures fit their titles and labels with it
 (``dynalab.figures``), so a label cut in Japanese ("ターゲット…") or a title running past the figure is caught where
 it is made. An estimate in em of the font's size, on the generous side (DejaVu Sans, Debian's default, is among the
@@ -11,7 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["text_width_em"]
+__all__ = ["display_width", "pad_to_width", "text_width_em", "truncate_to_width"]
 
 _NARROW = frozenset("il.,:;'|!()[]{} ")
 _WIDE = frozenset("%@mwMW—")
@@ -34,3 +39,55 @@ def text_width_em(text: str) -> float:
         else:
             width += 0.62
     return width
+
+
+def _columns(character: str) -> int:
+    if unicodedata.combining(character):
+        return 0
+    return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+
+
+def display_width(text: object) -> int:
+    """How many columns ``text`` takes in a fixed-width readout: a wide (CJK, full-width) character 2, others 1."""
+    return sum(_columns(character) for character in str(text))
+
+
+_ALIGNMENTS = {"<": "<", "left": "<", ">": ">", "right": ">", "^": "^", "center": "^"}
+
+
+def pad_to_width(text: object, width: int, align: str = "<", fill: str = " ") -> str:
+    """``text`` padded with ``fill`` to ``width`` columns (``display_width``), aligned "<" (left, the default), ">"
+    (right) or "^" (centre), as ``f"{text:<width}"`` would be if it counted columns. Text already as wide or wider is
+    returned as it is (as str.format does): cut it first with :func:`truncate_to_width` for a hard limit."""
+    if align not in _ALIGNMENTS:
+        raise ValueError(f"align must be one of {', '.join(repr(a) for a in _ALIGNMENTS)}; got {align!r}")
+    if not isinstance(fill, str) or display_width(fill) != 1:
+        raise ValueError(f"fill must be one narrow character (one column); got {fill!r}")
+    text = str(text)
+    missing = max(0, int(width) - display_width(text))
+    side = _ALIGNMENTS[align]
+    if side == "<":
+        return text + fill * missing
+    if side == ">":
+        return fill * missing + text
+    return fill * (missing // 2) + text + fill * (missing - missing // 2)
+
+
+def truncate_to_width(text: object, width: int, ellipsis: str = "…") -> str:
+    """``text`` cut to at most ``width`` columns (``display_width``), ending in ``ellipsis`` when it was cut; never
+    half of a wide character. The ellipsis counts in the width (DejaVu's and Noto's "…" is one column). Reads only as
+    far as ``width`` (a 400 KB value costs no more than a short one)."""
+    text, width = str(text), int(width)
+    if width < 0:
+        raise ValueError(f"width must be 0 or more columns; got {width}")
+    room = width - display_width(ellipsis)
+    if room < 0:
+        return truncate_to_width(ellipsis, width, ellipsis="")
+    used, cut = 0, None  # cut: where the text ends if an ellipsis follows (the last character that fits in room)
+    for index, character in enumerate(text):
+        used += _columns(character)
+        if used > width:
+            return text[:cut if cut is not None else 0] + ellipsis
+        if used <= room:
+            cut = index + 1
+    return text

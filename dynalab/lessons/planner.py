@@ -32,7 +32,7 @@ from dynalab.engine.tables import (
     query_pages,
     scan_pages,
 )
-from dynalab.i18n import N_, tr
+from dynalab.i18n import N_, given, tr
 from dynalab.lessons.sample_data import course_root
 from dynalab.models import checks as validate
 from dynalab.models.planner import IndexDesign, PatternPlan, PatternRequest, TablePlan, plan_design
@@ -158,8 +158,8 @@ class PatternCheck:
     def describe(self) -> str:
         unit = "RCU" if self.kind == "read" else "WCU"
         if not self.ran:
-            return tr("{pattern} ({operation}): not run ({note})", pattern=self.pattern, operation=self.operation,
-                      note=self.note)
+            return tr("{pattern} ({operation}): not run ({note})", pattern=given(self.pattern),
+                      operation=self.operation, note=self.note)
         parts = []
         for name in sorted(set(self.planned) | set(self.metered_mean), key=lambda n: (n != "table", n)):
             planned, metered = self.planned.get(name, 0.0), self.metered_mean.get(name, 0.0)
@@ -174,8 +174,8 @@ class PatternCheck:
                metered=', '.join(f'{m:g}' for m in metered))
             for name, (planned, metered) in self.differences.items()))
         return tr("{pattern} ({operation}, {runs} runs): {parts} {unit} per request -> {verdict}{note}",
-                  pattern=self.pattern, operation=self.operation, runs=self.runs, parts='; '.join(parts), unit=unit,
-                  verdict=verdict, note=f' ({self.note})' if self.note else '')
+                  pattern=given(self.pattern), operation=self.operation, runs=self.runs, parts='; '.join(parts),
+                  unit=unit, verdict=verdict, note=f' ({self.note})' if self.note else '')
 
 
 @dataclass(frozen=True)

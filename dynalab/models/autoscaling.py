@@ -199,6 +199,10 @@ class DecreaseQuota:
                 f"per_hour={self.per_hour}; minute {self._minute}: {self._bucket.balance / 60:g} available)")
 
 
+#: ScalingEvent.kind -> its label (the same words in English; the term sheet's in Japanese)
+KIND_LABELS = {"scale-out": N_("scale-out"), "scale-in": N_("scale-in"), "refused": N_("refused")}
+
+
 @dataclass(frozen=True)
 class ScalingEvent:
     """One decision of the scaling policy.
@@ -217,6 +221,11 @@ class ScalingEvent:
     effective_minute: int
     datapoints: tuple[int, int]
     reason: str
+
+    @property
+    def kind_label(self) -> str:
+        """``kind`` as a readout shows it, in the current language ("scale-in" -> 「スケールイン」)."""
+        return tr(KIND_LABELS[self.kind]) if self.kind in KIND_LABELS else self.kind
 
 
 class TargetTrackingPolicy:

@@ -49,7 +49,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from dynalab.i18n import N_, catalog, get_language, tr
+from dynalab.i18n import N_, given, tr
+from dynalab.i18n.text_width import display_width, truncate_to_width
 from dynalab.models.naming import table_name_problem
 from dynalab.models.quotas import (
     MAX_ITEM_SIZE_BYTES,
@@ -82,17 +83,17 @@ class ParameterTypeError(TypeError, ValueError):
 def _show(value: Any) -> str:
     """The bad value as the message shows it: its repr, cut short (a 400 KB string would drown the message)."""
     shown = repr(value)
-    if len(shown) <= 120:
+    # columns, not characters: a Japanese value is cut at the same width as an English one
+    if len(shown) <= 120 and display_width(shown) <= 120:
         return shown
-    return tr("{start}... ({type}, {count:,} characters)", start=shown[:100], type=type(value).__name__,
-              count=len(shown))
+    return tr("{start}... ({type}, {count:,} characters)", start=truncate_to_width(shown, 100, ellipsis=""),
+              type=type(value).__name__, count=len(shown))
 
 
 def _given(words: str) -> str:
     """A caller's own words (a ``unit``, a ``what``) in the current language when the catalog has them (the
     caller marked them with ``N_`` or ``tr``), else as given: a unit such as "GB" needs no entry."""
-    language = get_language()
-    return words if language == "en" else catalog(language).get(words, words)
+    return given(words)
 
 
 def _must(name: str, allowed: str, value: Any) -> str:

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from dynalab.i18n import N_, tr
+from dynalab.i18n import N_, given, tr
 from dynalab.models._shown import Shown
 from dynalab.models.autoscaling import validate_demand, validate_target_utilization
 from dynalab.models.partitions import PartitionEstimate, estimate_partitions
@@ -81,6 +81,11 @@ __all__ = [
 ]
 
 MODES = ("provisioned", "on-demand")
+#: the bundled designs' pattern names (data/designs/), marked so the Japanese catalog gives each a label: a readout
+#: shows a pattern by ``given(name)`` (its label where there is one, a learner's own name as it is); code and
+#: designs use the name itself (``PlanExplorer.set_rate("place order", 300)``)
+BUNDLED_PATTERN_NAMES = (N_("get order"), N_("list orders"), N_("place order"))
+
 PARTITION_MODEL = Shown(N_("2017 model (archived GuidelinesForTables.md): max(ceil(RCU/3000 + WCU/1000), "
                            "ceil(GB/10)); AWS no longer publishes a table's partition count"))
 
@@ -105,7 +110,7 @@ class HotKey:
     def describe(self) -> str:
         return (tr("hot key: pattern {pattern!r} asks {units_per_second_per_key:,.1f} {kind} units/s of one key on "
                    "{where}, above the {ceiling_per_second:,} a partition serves today",
-                   pattern=self.pattern, units_per_second_per_key=self.units_per_second_per_key,
+                   pattern=given(self.pattern), units_per_second_per_key=self.units_per_second_per_key,
                    kind=tr("read") if self.kind == "read" else tr("write"),
                    where=tr("table") if self.where == "table" else self.where,
                    ceiling_per_second=self.ceiling_per_second))
@@ -358,7 +363,7 @@ class TablePlan:
 
     def describe(self) -> str:
         """The plan in a few lines."""
-        lines = [f"{p.name} ({p.operation}): {p.how}" for p in self.patterns]
+        lines = [f"{given(p.name)} ({p.operation}): {p.how}" for p in self.patterns]
         lines.append(tr("total: {read_units_per_second:,.2f} read and {write_units_per_second:,.2f} write units/s -> "
                         "{read_capacity_units:,} RCU, {write_capacity_units:,} WCU",
                         read_units_per_second=self.read_units_per_second,

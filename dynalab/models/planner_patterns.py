@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from dynalab.i18n import tr
+from dynalab.i18n import N_, tr
 from dynalab.models.capacity import (
     CONSISTENCIES,
     delete_write_units,
@@ -300,6 +300,11 @@ def _pages(items: int, item_bytes: int) -> list[int]:
     return pages
 
 
+#: a read's consistency as the plan's arithmetic shows it ("x 0.5 (eventual)"): the same words in English, the term
+#: sheet's in Japanese
+CONSISTENCY_LABELS = {"strong": N_("strong"), "eventual": N_("eventual"), "transactional": N_("transactional")}
+
+
 def _consistency(where: str, spec: Mapping[str, Any], operation: str, index: str | None) -> str:
     if operation == "TransactGetItems":
         allowed: tuple[str, ...] = ("transactional",)
@@ -368,7 +373,8 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
             how = (tr("{count} x {read_bytes:,} B = {total:,} B summed,{paged} rounded up to {blocks} x 4 KB x "
                       "{factor:g} ({consistency}) = {units:g} RCU per request",
                       count=count, read_bytes=read_bytes, total=count * read_bytes, paged=paged, blocks=blocks,
-                      factor=CONSISTENCIES[consistency], consistency=consistency, units=units)
+                      factor=CONSISTENCIES[consistency], consistency=tr(CONSISTENCY_LABELS[consistency]),
+                      units=units)
                    + (tr(" (on index {index})", index=index) if index else ""))
         else:
             if operation != "GetItem":
@@ -377,7 +383,7 @@ def _pattern(spec: Any, number: int, table: TableDesign, indexes: dict[str, Inde
             each = read_units(item_bytes, consistency)
             units = count * each
             fields = dict(item_bytes=item_bytes, blocks=read_blocks(item_bytes), factor=CONSISTENCIES[consistency],
-                          consistency=consistency, units=units)
+                          consistency=tr(CONSISTENCY_LABELS[consistency]), units=units)
             if operation == "GetItem":
                 how = tr("{item_bytes:,} B rounded up to {blocks} x 4 KB x {factor:g} ({consistency}) = {units:g} RCU "
                          "per request", **fields)

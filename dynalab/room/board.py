@@ -25,6 +25,7 @@ from dynalab.engine import Lab
 from dynalab.engine.streams import BadRecordError
 from dynalab.engine.tables import scan_items
 from dynalab.i18n import tr
+from dynalab.i18n.text_width import display_width, pad_to_width, truncate_to_width
 from dynalab.room import ANSWERS_TABLE, LEARNERS_TABLE, QUESTIONS_TABLE
 from dynalab.room.keys import learner_name_problem
 
@@ -179,16 +180,24 @@ class Board:
         """The board as text (what ``dynalab room board`` prints)."""
         if not self.learners:
             return [tr("No answers yet: learners' self-checks appear here as they answer.")]
-        width = max(len(tr("learner")), *(len(row.learner) for row in self.learners))
+        # columns by display width (dynalab.i18n.text_width): a Japanese header or name takes two columns a character
+        headers = [tr("learner"), tr("answered"), tr("correct"), tr("attempts")]
+        rows = [[row.learner, f"{row.answered}", f"{row.correct}", f"{row.attempts}"] for row in self.learners]
+        widths = [max(display_width(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+        minimums = [0, 8, 7, 8]  # the numbers' columns as wide as their English headers, in either language
+        widths = [max(width, least) for width, least in zip(widths, minimums, strict=True)]
+
+        def line(cells: list[str], last: str) -> str:
+            padded = [pad_to_width(cells[0], widths[0])]
+            padded += [pad_to_width(cell, width, ">") for cell, width in zip(cells[1:], widths[1:], strict=True)]
+            return "  ".join([*padded, last])
+
         out = [tr("{learners} learner(s), {questions} question(s) answered", learners=len(self.learners),
-                  questions=len(self.questions)),
-               f"{tr('learner'):<{width}}  {tr('answered'):>8}  {tr('correct'):>7}  {tr('attempts'):>8}  "
-               f"{tr('lesson reached')}"]
-        out += [f"{row.learner:<{width}}  {row.answered:>8}  {row.correct:>7}  {row.attempts:>8}  "
-                f"{row.lesson_reached}" for row in self.learners]
+                  questions=len(self.questions)), line(headers, tr("lesson reached"))]
+        out += [line(cells, f"{row.lesson_reached}") for cells, row in zip(rows, self.learners, strict=True)]
         out.append(tr("Questions, hardest first (share of learners whose answer is right):"))
         out += [f"{question.share_correct:>6.0%}  {question.correct}/{question.answered}  {question.lesson}  "
-                f"{question.question[:70]}" for question in self.questions]
+                f"{truncate_to_width(question.question, 70)}" for question in self.questions]
         return out
 
 

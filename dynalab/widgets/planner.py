@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dynalab.figures.planner import plan_figure
-from dynalab.i18n import tr
+from dynalab.i18n import given, tr
 from dynalab.lessons.planner import Plan, plan_table, read_design
 from dynalab.models import checks
 from dynalab.models.pricing import DEFAULT_PRICES, Prices
@@ -56,7 +56,8 @@ class PlanExplorer(LessonWidget):
         self.plan = plan_table(self.design, prices)  # a clear error for a bad design, before any widget exists
         names = [p.name for p in self.plan.patterns]
         style = {"description_width": "8em"}
-        self.pattern = checked(widgets.Dropdown, "pattern", names[0], options=names, description=tr("pattern"),
+        options = [(given(name), name) for name in names]  # a bundled pattern's label; the value is its name
+        self.pattern = checked(widgets.Dropdown, "pattern", names[0], options=options, description=tr("pattern"),
                                style=style)
         first = self._spec(names[0])
         self.per_second = checked(widgets.IntSlider, "per_second", int(first["per_second"]), min=0,

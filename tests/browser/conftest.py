@@ -48,6 +48,11 @@ def jupyter_lab():
     notification = workdir / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
     notification.write_text('{"fetchNews": "false"}')
+    # JupyterLab's own interface in English whatever the machine's locale (the Japanese language pack is installed:
+    # "default" would follow a ja_JP system); the tests read dynalab's widgets, in either edition's language.
+    translation = workdir / "settings" / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    translation.parent.mkdir(parents=True)
+    translation.write_text('{"locale": "en"}')
     port = free_port()
     env = {key: value for key, value in os.environ.items()
            if key not in {"DYNALAB_ENDPOINT", "DYNALAB_SLIDES", "PLOTLY_RENDERER"}}

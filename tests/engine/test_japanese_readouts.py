@@ -53,5 +53,5 @@ def test_a_batch_write_error_in_japanese():
     dynalab.set_language("ja")
     with pytest.raises(BatchWriteError) as raised:
         _raise_incomplete(writes, 1, 1, "boom", [1], [0, 1, 2])
-    assert str(raised.value) == ("3 件中 1 件を書き込みました。書き込み 1 が失敗しました: boom。"
+    assert str(raised.value) == ("3 件中 1 件を書き込みました。書き込み 1 が失敗しました (boom)。"
                                  "書き込まれていないもの: 1。")

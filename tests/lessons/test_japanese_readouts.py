@@ -37,7 +37,7 @@ def _verification() -> Verification:
 def test_workload_descriptions_follow_the_language():
     assert load_workload("step").description == "a step from 100 to 400 units/s for an hour"
     dynalab.set_language("ja")
-    assert load_workload("step").description == "100 から 400 ユニット/秒への 1 時間のステップ"
+    assert load_workload("step").description == "毎秒 100 ユニットから 400 ユニットに上がる 1 時間のステップ"
 
 
 def test_cost_comparison_summary_in_japanese():
@@ -56,7 +56,7 @@ def test_planner_verification_in_japanese():
     assert english.endswith("on moto, table plan-orders: metered = planned for every pattern that ran (1 not run)")
     dynalab.set_language("ja")
     japanese = _verification().describe()
-    assert "get order (GetItem、2 回実行): リクエストあたり テーブル 計画 0.5、計測 0.5 RCU -> 一致" in japanese
+    assert "注文の取得 (GetItem、2 回実行): 1 リクエストあたり テーブルは計画 0.5、計測 0.5 RCU -> 一致" in japanese
     assert "scan all (Scan): 未実行 (too many items)" in japanese
     assert japanese.endswith("moto のテーブル plan-orders: 実行したすべてのパターンで計測値 = 計画値 (1 件は未実行)")
 
@@ -77,3 +77,32 @@ def test_a_cloudwatch_error_in_japanese(tmp_path):
     with pytest.raises(ValueError) as raised:
         load_workload(str(path))
     assert "ファイル名の末尾は .json" in str(raised.value) and _JAPANESE.search(str(raised.value))
+
+
+def test_the_planners_values_are_japanese_in_japanese():
+    """A bundled design's pattern names and a read's consistency are shown in Japanese (the design and code keep
+    the names: set_rate("place order", ...)); a learner's own pattern name is shown as given."""
+    from dynalab.lessons.planner import plan_table, read_design
+
+    english = plan_table("orders").describe()
+    assert "get order (GetItem)" in english and "(strong)" in english and "(eventual)" in english
+    dynalab.set_language("ja")
+    japanese = plan_table("orders").describe()
+    for shown in ("注文の取得 (GetItem)", "注文の一覧 (Query)", "注文の登録 (PutItem)"):
+        assert shown in japanese, japanese
+    assert "(強力な整合性)" in japanese and "(結果整合性)" in japanese
+    for raw in ("get order", "list orders", "place order", "(strong)", "(eventual)"):
+        assert raw not in japanese, raw
+    own = read_design("orders")
+    own["patterns"][0]["name"] = "fetch basket"
+    assert "fetch basket (GetItem)" in plan_table(own).describe()
+
+
+def test_scaling_events_name_their_kind_in_japanese():
+    from dynalab.models.autoscaling import simulate_autoscaling
+
+    events = simulate_autoscaling(load_workload("flash_sale").demand, 70).events
+    assert {event.kind_label for event in events} <= {"scale-out", "scale-in", "refused"}
+    dynalab.set_language("ja")
+    labels = {event.kind: event.kind_label for event in events}
+    assert labels.get("scale-in") == "スケールイン" and labels.get("scale-out") == "スケールアウト", labels

@@ -38,22 +38,22 @@ def test_the_validation_layer_is_english_by_default() -> None:
 def test_the_validation_layer_speaks_japanese() -> None:
     dynalab.set_language("ja")
     assert _message(checks.number, "read_capacity_units", -1, low=1, high=40_000, integer=True) == (
-        "read_capacity_units: 1 から 40,000 までの整数を指定してください。指定された値: -1")
+        "read_capacity_units に指定できる値: 1 から 40,000 までの整数。-1 が指定されました")
     assert _message(checks.number, "target", 0, low=0, low_open=True) == (
-        "target: 0 超の有限の数値を指定してください。指定された値: 0")
+        "target に指定できる値: 0 超の有限の数値。0 が指定されました")
     assert _message(checks.flag, "reset", "no") == (
-        "reset: True または Falseを指定してください。指定された値: 'no' (str)")
+        "reset に指定できる値: True または False。'no' (str) が指定されました")
     assert _message(checks.choice, "mode", "fast", ["provisioned", "on-demand"]) == (
-        "mode には 'provisioned', 'on-demand' のいずれかを指定してください。指定された値: 'fast'")
+        "mode には 'provisioned', 'on-demand' のいずれかを指定してください。'fast' が指定されました")
     assert _message(checks.size_bytes, "size_bytes", -1) == (
-        "size_bytes: 0 から 409,600 までの整数 (バイト。項目の最大サイズは 400 KB = 409,600 B)を指定してください。"
-        "指定された値: -1")
+        "size_bytes に指定できる値: 0 から 409,600 までの整数 (バイト。項目の最大サイズは 400 KB = 409,600 B)。"
+        "-1 が指定されました")
 
 
 def test_callers_words_are_translated_when_marked() -> None:
     dynalab.set_language("ja")
     message = _message(checks.number, "seconds", -1, low=0, unit="seconds")  # "seconds" is marked N_ in models
-    assert message.endswith("0 以上の有限の数値 (秒)を指定してください。指定された値: -1")
+    assert message.endswith("0 以上の有限の数値 (秒)。-1 が指定されました")
     assert "(GB)" in _message(checks.number, "size_gb", -1, low=0, unit="GB")  # no entry: shown as given
 
 
@@ -66,7 +66,7 @@ def test_model_messages_and_readouts_speak_japanese() -> None:
     assert estimate.describe().startswith("2017 年のモデル: スループット項 3、サイズ項 1 -> パーティション 3 個")
     assert table_name_rule() == "A-Z、a-z、0-9、'_'、'-'、'.' からなる 3～255 文字"
     assert table_name_problem("ab") == (
-        "テーブル名は A-Z、a-z、0-9、'_'、'-'、'.' からなる 3～255 文字でなければなりません。指定された値: 'ab'")
+        "テーブル名は A-Z、a-z、0-9、'_'、'-'、'.' からなる 3～255 文字にしてください。'ab' が指定されました")
     assert _message(item_size, {"pk": {1, "a"}}).startswith("項目の属性 'pk': セットは 1 つの型")
     assert _message(item_size, {"pk": set()}) == "項目の属性 'pk': DynamoDB は空のセットを保存しません"
     assert dynalab.i18n.tr(MODE_LABELS["2017"]) == "2017 年のモデル"

@@ -78,3 +78,25 @@ def test_the_board_reads_hardest_first_and_prints_one_row_per_learner():
     lines = board.lines()
     assert any(line.startswith("ana ") for line in lines)
     assert Board().lines() and "No answers yet" in Board().lines()[0]
+
+
+def test_the_boards_columns_line_up_in_japanese_with_japanese_names():
+    from dynalab.i18n import set_language
+    from dynalab.i18n.text_width import display_width
+
+    board = Board([LearnerRow("ana", 12, 10, 30, "01_x", "t"), LearnerRow("さくら", 1, 1, 1, "00_y", "t")],
+                  [QuestionRow("q1", "00", "どのキーがホットパーティションを生みますか。" * 5, 2, 1, 2)])
+    set_language("ja")
+    try:
+        lines = board.lines()
+    finally:
+        set_language("en")
+    header, ana, sakura = lines[1:4]
+    ends = []  # the column where each line's last number column ends (right-aligned), in display columns
+    for line, last in ((ana, "30"), (sakura, "1")):
+        ends.append(display_width(line[:line.index(f"{last}  0")]) + len(last))
+    assert ends[0] == ends[1], lines
+    header_end = display_width(header[:header.rindex("  ")])
+    assert header_end == ends[0], lines  # the attempts header ends where the attempts column does
+    assert display_width(lines[-1]) <= 6 + 2 + 3 + 2 + 2 + 2 + 70, lines[-1]  # the question cut by width
+    assert lines[-1].endswith("…")
