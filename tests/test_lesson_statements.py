@@ -81,7 +81,7 @@ STATEMENTS = [
     ('hot-key-per-item',
      '03_partitions',
      'no\nsingle item passes 3,000 reads or 1,000 writes per second',
-     '1 つの項目が 1 秒あたり 3,000 回の読み込み',
+     '1 つの項目が、1 秒あたり 3,000 回の読み込み、1,000 回の書き込みを超えることはできません',
      ['no single key passes 3,000 reads or 1,000 writes']),
     ('bulk-put-no-global-tables',
      '05_batch_vs_stream',
