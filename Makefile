@@ -14,8 +14,12 @@ SANITIZE := --nbval-sanitize-with notebooks/sanitize.cfg
 # constraints.txt: versions the repo's set-up avoids, and why (a dependency that slows every kernel's first figure).
 INSTALL := $(PY) -m uv pip install --quiet --python $(PY) --constraint constraints.txt
 PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt
-# Two pytest workers for the suites that wait on an engine or a kernel more than they compute (2 cores).
+# Two pytest workers for the suites that compute about as much as they wait (2 cores).
 WORKERS := -n 2
+# Four for the integration suites: about half of their time is waiting (an engine's answers, leases expiring,
+# compressed-time scale-outs, stopped processes), so two workers left the two cores idle half the time. worksteal:
+# a worker that runs out takes tests from another's queue, so one long test near the end does not hold the suite.
+IO_WORKERS := -n 4 --dist worksteal
 
 .PHONY: setup lab lab-ja dist bench-lessons test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
         test-browser test-hub bench bench-room soak node clean
@@ -80,7 +84,7 @@ unit: $(VENV)/.installed
 
 # Integration tests against the embedded engine (moto in a child process on 127.0.0.1).
 integration: $(VENV)/.installed
-	$(PYTEST) tests/integration -q $(WORKERS)
+	$(PYTEST) tests/integration -q $(IO_WORKERS)
 
 # The capacity cross-check against dynalite (skips with one line where Node.js is missing).
 dynalite: $(VENV)/.installed node
@@ -88,8 +92,10 @@ dynalite: $(VENV)/.installed node
 
 # The same integration tests against an engine started outside dynalab, named by DYNALAB_ENDPOINT, except the
 # claims about the embedded engine itself (marked embedded_only: its own process, exactness under stress on it).
+# One outside engine per worker (--engines 4), as each worker has its own embedded engine: workers sharing one are
+# kernels sharing one without DYNALAB_LEARNER, whose lesson tables (fixed names) collide.
 test-external: $(VENV)/.installed
-	$(PY) tools/with_external_engine.py $(PYTEST) tests/integration -q $(WORKERS) -m "not embedded_only"
+	$(PY) tools/with_external_engine.py --engines 4 $(PYTEST) tests/integration -q $(IO_WORKERS) -m "not embedded_only"
 
 # Both editions (pytest recurses into notebooks/ja). Strict translations: a string the Japanese lessons show without
 # a Japanese entry in dynalab/i18n/ja/ raises instead of falling back to English (English mode is unaffected).

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -34,6 +35,9 @@ def prepared(_engine_for_the_session):
             lab.client.delete_table(TableName=table)
 
 
+_fresh = itertools.count()
+
+
 def _call(lab: Any, name: str, parameter: str, value: Any) -> None:
     if name == "cleanup" and not (lab.embedded or lab.is_aws):
         pytest.skip("cleanup refuses an engine you started (it may hold tables that are not the lessons'), "
@@ -41,6 +45,10 @@ def _call(lab: Any, name: str, parameter: str, value: Any) -> None:
     baseline = dict(LAB_BASELINE[name])
     if "lab" in parameters_of(name):
         baseline["lab"] = lab
+    if name == "create_table" and parameter != "name":
+        # a fresh table each call: a hostile creator ("no") would otherwise tag the baseline's table as another
+        # function's, and the next call's reset=True would rightly refuse it, naming reset, not its own parameter
+        baseline["name"] = f"{baseline['name']}-{next(_fresh)}"
     if name == "verify_plan":
         # the orders design under this process's name: test_plan_verify.py verifies "orders" itself, maybe at once
         # in another worker on the same engine
