@@ -97,10 +97,11 @@ dynalite: $(VENV)/.installed node
 test-external: $(VENV)/.installed
 	$(PY) tools/with_external_engine.py --engines 4 $(PYTEST) tests/integration -q $(IO_WORKERS) -m "not embedded_only"
 
-# Both editions (pytest recurses into notebooks/ja). Strict translations: a string the Japanese lessons show without
+# Both editions (pytest recurses into notebooks/ja), four lessons at a time (a lesson's kernel and engine wait on
+# each other and on its wall-time demos: with two, the cores were idle a third of the time). Strict translations: a string the Japanese lessons show without
 # a Japanese entry in dynalab/i18n/ja/ raises instead of falling back to English (English mode is unaffected).
 nbval: $(VENV)/.installed
-	DYNALAB_I18N_STRICT=1 $(PYTEST) --nbval notebooks $(SANITIZE) -q $(WORKERS) --dist loadfile
+	DYNALAB_I18N_STRICT=1 $(PYTEST) --nbval notebooks $(SANITIZE) -q -n 4 --dist loadfile
 
 # Re-execute every lesson of both editions (or NB=notebooks/xx.ipynb, NB=notebooks/ja/xx.ipynb) and store fresh
 # outputs, deliberately (strict translations too, unless DYNALAB_I18N_STRICT=0).
