@@ -5,6 +5,10 @@
 # Everything is installed into the repo: .venv/ (PyPI), node_modules/ (npm). Nothing is downloaded at run time.
 
 PYTHON ?= python3
+# Python caches what it compiles (__pycache__/, git-ignored) unless PYTHONDONTWRITEBYTECODE is set, as container
+# images often set it: then every process compiled every module it imported afresh (a pytest worker, an engine, a
+# kernel, a Jupyter server: ~2.5 s of CPU each, 30 s of `make unit`'s 90). Here the cache is written.
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -14,8 +18,13 @@ SANITIZE := --nbval-sanitize-with notebooks/sanitize.cfg
 # constraints.txt: versions the repo's set-up avoids, and why (a dependency that slows every kernel's first figure).
 INSTALL := $(PY) -m uv pip install --quiet --python $(PY) --constraint constraints.txt
 PIP_INSTALL := $(PY) -m pip install --quiet --constraint constraints.txt
-# Two pytest workers for the suites that wait on an engine or a kernel more than they compute (2 cores).
+# Two pytest workers for the suites that compute about as much as they wait (2 cores).
 WORKERS := -n 2
+# Three for the integration suites: a good part of their time is waiting (leases expiring, compressed-time
+# scale-outs, stopped processes, timers), which a third worker fills; a fourth made the real-time load tests (35
+# requests a second for 11 s) miss their rate on a busy machine. worksteal: a worker that runs out takes tests from
+# another's queue, so one long test near the end does not hold the suite.
+IO_WORKERS := -n 3 --dist worksteal
 
 .PHONY: setup lab lab-ja dist bench-lessons test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
         test-browser test-hub bench bench-room soak node clean
@@ -81,7 +90,7 @@ unit: $(VENV)/.installed
 
 # Integration tests against the embedded engine (moto in a child process on 127.0.0.1).
 integration: $(VENV)/.installed
-	$(PYTEST) tests/integration -q $(WORKERS)
+	$(PYTEST) tests/integration -q $(IO_WORKERS)
 
 # The capacity cross-check against dynalite (skips with one line where Node.js is missing).
 dynalite: $(VENV)/.installed node
@@ -89,13 +98,16 @@ dynalite: $(VENV)/.installed node
 
 # The same integration tests against an engine started outside dynalab, named by DYNALAB_ENDPOINT, except the
 # claims about the embedded engine itself (marked embedded_only: its own process, exactness under stress on it).
+# One outside engine per worker (--engines 3), as each worker has its own embedded engine: workers sharing one are
+# kernels sharing one without DYNALAB_LEARNER, whose lesson tables (fixed names) collide.
 test-external: $(VENV)/.installed
-	$(PY) tools/with_external_engine.py $(PYTEST) tests/integration -q $(WORKERS) -m "not embedded_only"
+	$(PY) tools/with_external_engine.py --engines 3 $(PYTEST) tests/integration -q $(IO_WORKERS) -m "not embedded_only"
 
-# Both editions (pytest recurses into notebooks/ja). Strict translations: a string the Japanese lessons show without
+# Both editions (pytest recurses into notebooks/ja), four lessons at a time (a lesson's kernel and engine wait on
+# each other and on its wall-time demos: with two, the cores were idle a third of the time). Strict translations: a string the Japanese lessons show without
 # a Japanese entry in dynalab/i18n/ja/ raises instead of falling back to English (English mode is unaffected).
 nbval: $(VENV)/.installed
-	DYNALAB_I18N_STRICT=1 $(PYTEST) --nbval notebooks $(SANITIZE) -q $(WORKERS) --dist loadfile
+	DYNALAB_I18N_STRICT=1 $(PYTEST) --nbval notebooks $(SANITIZE) -q -n 4 --dist loadfile
 
 # Re-execute every lesson of both editions (or NB=notebooks/xx.ipynb, NB=notebooks/ja/xx.ipynb) and store fresh
 # outputs, deliberately (strict translations too, unless DYNALAB_I18N_STRICT=0).

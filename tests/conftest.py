@@ -17,6 +17,19 @@ import dynalab
 _names = itertools.count()
 
 
+def _own_outside_engine_per_worker() -> None:
+    """Under ``tools/with_external_engine.py --engines N``, pytest worker gwK uses the K-th engine (mod N): each
+    worker its own, as each has its own embedded engine. Set before any test module is imported (some read
+    DYNALAB_ENDPOINT at import)."""
+    endpoints = os.environ.get("DYNALAB_TEST_ENDPOINTS", "").split()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if endpoints and worker.startswith("gw") and worker[2:].isdigit():
+        os.environ["DYNALAB_ENDPOINT"] = endpoints[int(worker[2:]) % len(endpoints)]
+
+
+_own_outside_engine_per_worker()
+
+
 @pytest.fixture(scope="session")
 def _engine_for_the_session():
     yield

@@ -13,6 +13,10 @@ from dynalab.models.sizing import item_size
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+#: a tag unique to this test process, for the tables a module names itself: on an engine several processes share
+#: (``make test-external``: every pytest worker on one engine), two workers running one module must not reset, or
+#: tear down, each other's tables
+RUN = f"p{os.getpid()}"
 
 
 def free_port() -> int:

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import RUN
 from support_hostile import bounded_outcome, clear_error_problem, shown
 
 import dynalab
@@ -108,7 +109,9 @@ BASELINE: dict[str, dict[str, Any]] = {
 }
 
 
-PROV = "hostile-lab-prov"
+#: the lab tests' tables carry this process's tag (support.RUN): pytest workers sharing one engine keep their own
+HOSTILE_LAB = f"hostile-lab-{RUN}-"
+PROV = f"{HOSTILE_LAB}prov"
 
 #: valid arguments besides ``lab`` (the hostile value replaces one of them, or ``lab`` itself)
 LAB_BASELINE: dict[str, dict[str, Any]] = {
@@ -117,9 +120,9 @@ LAB_BASELINE: dict[str, dict[str, Any]] = {
     "compare_batch_and_stream": {"days": 1, "votes_per_day": 5, "runs_per_day": 1},
     "compare_index_writes": {"setups": ((0, "ALL"),)},
     "connect": {},
-    "create_table": {"name": "hostile-lab-new", "reset": True},
-    "create_global_table": {"name": "hostile-global"},  # SLOW: a table and its replica per call
-    "delete_table": {"table_name": "hostile-lab-gone"},
+    "create_table": {"name": f"{HOSTILE_LAB}new", "reset": True},
+    "create_global_table": {"name": f"hostile-global-{RUN}"},  # SLOW: a table and its replica per call
+    "delete_table": {"table_name": f"{HOSTILE_LAB}gone"},
     "enable_contributor_insights": {"table_name": PROV},
     "enable_ttl": {"table_name": PROV},
     "export_metrics": {"table_name": PROV, "path": str(Path(tempfile.gettempdir()) / "dynalab-hostile-export.json")},

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support import RUN
 from support_hostile import clear_error_problem, outcome
 
 import dynalab
@@ -381,10 +382,10 @@ def test_every_row_of_mine_is_replayed():
 @pytest.fixture(scope="module")
 def context(_engine_for_the_session):
     lab = dynalab.connect()
-    context = Context(lab, "hostile")
+    context = Context(lab, f"hostile-{RUN}")
     yield context
     for table in lab.client.list_tables()["TableNames"]:
-        if table.startswith("hostile-"):
+        if table.startswith(f"hostile-{RUN}-"):
             lab.client.delete_table(TableName=table)
 
 

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import RUN
 from support_hostile import (
     HOSTILE_VALUES,
     LAB_WALL_SECONDS_MAX,
@@ -16,9 +18,10 @@ from support_hostile import (
     clear_error_problem,
     parameters_of,
 )
-from test_hostile_inputs import LAB_BASELINE, PROV, SLOW  # noqa: E402
+from test_hostile_inputs import HOSTILE_LAB, LAB_BASELINE, PROV, SLOW  # noqa: E402
 
 import dynalab
+from dynalab.lessons.planner import read_design
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +31,11 @@ def prepared(_engine_for_the_session):
     dynalab.enable_contributor_insights(lab, PROV)  # top_keys reads its rules
     yield lab
     for table in lab.client.list_tables()["TableNames"]:
-        if table.startswith("hostile-lab"):
+        if table.startswith(HOSTILE_LAB):
             lab.client.delete_table(TableName=table)
+
+
+_fresh = itertools.count()
 
 
 def _call(lab: Any, name: str, parameter: str, value: Any) -> None:
@@ -39,8 +45,15 @@ def _call(lab: Any, name: str, parameter: str, value: Any) -> None:
     baseline = dict(LAB_BASELINE[name])
     if "lab" in parameters_of(name):
         baseline["lab"] = lab
+    if name == "create_table" and parameter != "name":
+        # a fresh table each call: a hostile creator ("no") would otherwise tag the baseline's table as another
+        # function's, and the next call's reset=True would rightly refuse it, naming reset, not its own parameter
+        baseline["name"] = f"{baseline['name']}-{next(_fresh)}"
     if name == "verify_plan":
-        baseline["plan"] = dynalab.plan_table("orders")
+        # the orders design under this process's name: test_plan_verify.py verifies "orders" itself, maybe at once
+        # in another worker on the same engine
+        design = read_design("orders")
+        baseline["plan"] = dynalab.plan_table({**design, "table": {**design["table"], "name": f"orders-{RUN}"}})
     if name in ENGINE_FEATURES and not lab.embedded:
         try:  # the baseline call itself: an engine without the feature refuses every call, whatever the argument
             getattr(dynalab, name)(**baseline)

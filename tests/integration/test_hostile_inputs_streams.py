@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import RUN
 from support_hostile import (
     HOSTILE_VALUES,
     LAB_WALL_SECONDS_MAX,
@@ -23,10 +24,12 @@ from support_hostile import (
 import dynalab
 from dynalab.lessons.projections import VoteSummaryProjection
 
-V, S, D = "hostile-s-votes", "hostile-s-summary", "hostile-s-daily"
-U, M, C = "hostile-s-users", "hostile-s-mail", "hostile-s-copy"
-P = "hostile-s-prov"
-Q = "hostile-s-dlq"
+#: this process's tables (support.RUN): on an engine other pytest workers share, none of theirs
+H = f"hostile-s-{RUN}-"
+V, S, D = f"{H}votes", f"{H}summary", f"{H}daily"
+U, M, C = f"{H}users", f"{H}mail", f"{H}copy"
+P = f"{H}prov"
+Q = f"{H}dlq"
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +43,10 @@ def prepared(_engine_for_the_session):
     sqs = lab.new_client("sqs")
     url = sqs.create_queue(QueueName=Q)["QueueUrl"]
     lab.queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    lab.copy_projector = dynalab.copy_by_change_capture(lab, U, "hostile-s-lagcopy")
+    lab.copy_projector = dynalab.copy_by_change_capture(lab, U, f"{H}lagcopy")
     yield lab
     for table in lab.client.list_tables()["TableNames"]:
-        if table.startswith("hostile-s-"):
+        if table.startswith(H):
             lab.client.delete_table(TableName=table)
 
 
@@ -59,7 +62,7 @@ def baselines(lab: Any) -> dict[str, dict[str, Any]]:
         "tally_votes": {"votes_table": V},
         "mail_batch": {"users_table": U, "mail_table": M},
         "copy_by_change_capture": {"source_table": U, "copy_table": C},
-        "copy_by_restore": {"source_table": U, "copy_table": "hostile-s-restored", "day": 1,
+        "copy_by_restore": {"source_table": U, "copy_table": f"{H}restored", "day": 1,
                             "delete_previous_copy": True},
         "run_load": {"table_name": P, "requests_per_second": 20, "seconds": 1},
     }
@@ -71,9 +74,9 @@ def slow_baselines(lab: Any) -> dict[str, dict[str, Any]]:
         "VoteBoard": {"votes_table": V, "summary_table": S, "daily_table": D, "live": False},
         "PoisonVoteBoard": {"votes_table": V, "summary_table": S, "daily_table": D,
                             "queue_arn": lab.queue_arn if lab else ""},
-        "copy_by_bulk_put": {"source_table": U, "copy_table": P, "day": 1, "bucket": "hostile-s-bucket"},
-        "copy_by_import": {"source_table": U, "copy_table": "hostile-s-imported", "day": 1,
-                           "bucket": "hostile-s-bucket"},
+        "copy_by_bulk_put": {"source_table": U, "copy_table": P, "day": 1, "bucket": f"hostile-s-{RUN}-bucket"},
+        "copy_by_import": {"source_table": U, "copy_table": f"{H}imported", "day": 1,
+                           "bucket": f"hostile-s-{RUN}-bucket"},
         "measure_replication_lag": {"projector": lab.copy_projector if lab else None,
                                     "items": [{"UserID": {"S": "lag"}}], "interval_seconds": 0.01,
                                     "timeout_seconds": 10},

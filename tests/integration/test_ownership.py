@@ -198,6 +198,7 @@ def shared_engine():
             dynalab.engine._labs.pop(found.group(), None)
 
 
+@pytest.mark.embedded_only  # on `dynalab serve`'s engine, started here: DYNALAB_ENDPOINT's engine plays no part
 def test_two_kernels_on_one_shared_engine_keep_their_own_tables_and_projector(shared_engine):
     kernel_a = dynalab.connect(shared_engine)
     assert kernel_a.table_prefix == f"{kernel_a.owner}-"
