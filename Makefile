@@ -110,13 +110,14 @@ nbval: $(VENV)/.installed
 	DYNALAB_I18N_STRICT=1 $(PYTEST) --nbval notebooks $(SANITIZE) -q -n 4 --dist loadfile
 
 # Re-execute every lesson of both editions (or NB=notebooks/xx.ipynb, NB=notebooks/ja/xx.ipynb) and store fresh
-# outputs, deliberately (strict translations too, unless DYNALAB_I18N_STRICT=0).
+# outputs, deliberately (strict translations too, unless DYNALAB_I18N_STRICT=0), with each widget's static snapshot
+# in its output's metadata (what the slides draw it from).
 refresh-notebooks: $(VENV)/.installed
 	$(PY) tools/refresh_notebooks.py $(NB)
 
 # ---- workshop delivery -------------------------------------------------------------------------------------
 # Offline reveal.js decks of every lesson in build/slides/, the Japanese edition's in build/slides/ja/ (copy the
-# folder anywhere; open index.html).
+# folder anywhere; open index.html), drawn from the committed notebooks' stored outputs: nothing is executed.
 slides: setup
 	$(PY) tools/build_slides.py
 

@@ -1,16 +1,19 @@
 """The lessons in a real browser: one JupyterLab server and one headless chromium for the test module.
 
 * JupyterLab serves a **copy** of ``notebooks/`` (Run All in the browser changes notebooks, and JupyterLab
-  autosaves: the committed ones must never be touched) on 127.0.0.1 and a free port, without a token (test only;
-  ``make lab`` keeps the learner's token), with a fresh settings and workspace folder. It is stopped after.
+  autosaves: the committed ones must never be touched), its stored outputs cleared (Run All makes them afresh), on
+  127.0.0.1 and a free port, without a token (test only; ``make lab`` keeps the learner's token), with a fresh
+  settings and workspace folder. It is stopped after.
 * chromium is Debian's ``/usr/bin/chromium`` (``tools/install_chromium.py``), never a downloaded one. Every request
-  that is not to the test server is logged and failed: the lessons must work with no network.
+  that is not to the test server is logged (and fails: chromium's proxy is a closed port, loopback excepted): the
+  lessons must work with no network.
 * ``DYNALAB_LESSONS_DIR=/some/folder`` runs the tests on the ``[0-9]*.ipynb`` notebooks of another folder (for
   developing a lesson outside ``notebooks/``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -33,11 +36,23 @@ class LabServer:
     url: str
 
 
+def _clear_outputs(path: Path) -> None:
+    """The lesson without its stored outputs: Run All makes them afresh, and JupyterLab opens it seconds sooner
+    (no stored figures to draw first)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def jupyter_lab():
     workdir = Path(tempfile.mkdtemp(prefix="dynalab-lab-"))
     served = workdir / "notebooks"
     shutil.copytree(lessons_dir(), served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for lesson in served.rglob("*.ipynb"):
+        _clear_outputs(lesson)
     if (ROOT / "data").is_dir():  # lessons may read ../data
         (workdir / "data").symlink_to(ROOT / "data")
     # Every cell in the DOM (no windowing), so the tests find a widget wherever it sits in the lesson.

@@ -25,7 +25,10 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
+import itertools
 import os
+import threading
+import urllib.request
 
 import nbformat
 import pytest
@@ -38,13 +41,39 @@ pytestmark = pytest.mark.browser
 MAIN_CONTROL = ".dynalab-main-control"
 MAIN_READOUT = ".dynalab-main-readout"
 
-# Started without waiting (the next lesson runs while the test checks this one); the outcome lands in a global.
-_START_RUN_ALL = """() => {
-    window.__dynalabRun = {finished: false};
-    (%s)().then(
-        (result) => { window.__dynalabRun = {finished: true, result: result}; },
-        (error) => { window.__dynalabRun = {finished: true, result: {done: false, errors: [String(error)]}}; });
-}"""
+# Run All as a page script (``page.add_init_script``): as soon as JupyterLab shows the lesson with its kernel it
+# presses Run All by itself, so a lesson opens and runs while the test checks another one (or asks nothing of
+# Python meanwhile). The outcome lands in ``window.__dynalabRun``: {finished, result, dialog}. A dialog JupyterLab
+# opens instead of the lesson (a missing kernelspec) ends it at once.
+_AUTO_RUN_ALL = """(() => {
+    if (window.top !== window) return;
+    const deadline = Date.now() + %(open_ms)d;
+    const runAll = %(run_all)s;
+    const opened = () => {
+        const app = window.jupyterapp;
+        const panel = app && app.shell && app.shell.currentWidget;
+        return !!(panel && panel.sessionContext && panel.sessionContext.session
+                  && panel.sessionContext.session.kernel && panel.content && panel.content.widgets.length);
+    };
+    const start = () => {
+        const dialog = document.querySelector('.jp-Dialog');
+        if (dialog) {
+            window.__dynalabRun = {finished: true, dialog: dialog.innerText.trim().replace(/\\s+/g, ' ')};
+        } else if (opened()) {
+            window.__dynalabRun = {finished: false};
+            runAll().then(
+                (result) => { window.__dynalabRun = {finished: true, result: result}; },
+                (error) => { window.__dynalabRun = {finished: true,
+                                                    result: {done: false, errors: [String(error)]}}; });
+        } else if (Date.now() > deadline) {
+            window.__dynalabRun = {finished: true, result: {done: false,
+                errors: ['JupyterLab did not open the lesson with its kernel within %(open_s)d s']}};
+        } else {
+            setTimeout(start, 100);
+        }
+    };
+    document.addEventListener('DOMContentLoaded', start);
+})()"""
 
 _RUN_ALL = """async () => {
     const app = window.jupyterapp;
@@ -67,12 +96,9 @@ _RUN_ALL = """async () => {
     return {done, errors, kernel: panel.sessionContext.session.kernel.name};
 }"""
 
-_OPENED = """(() => {
-    const app = window.jupyterapp;
-    const panel = app && app.shell.currentWidget;
-    return !!(panel && panel.sessionContext && panel.sessionContext.session
-              && panel.sessionContext.session.kernel && panel.content && panel.content.widgets.length);
-})()"""
+#: how long JupyterLab may take to show a lesson with its kernel (ms)
+_OPEN_MS = 60_000
+_PAGES = itertools.count()
 
 
 # Every widget text a learner sees that the box it sits in cuts off (an ellipsis, or text hidden past the edge).
@@ -108,6 +134,11 @@ _CLIPPED = """() => {
 }"""
 
 
+def _quietly(call, *args) -> None:
+    with contextlib.suppress(Exception):  # best effort: the server stops every kernel at the end anyway
+        call(*args, timeout=30).close()
+
+
 def _text(locator) -> str:
     return " ".join(locator.inner_text().split())
 
@@ -118,58 +149,79 @@ def _screenshot(page, name: str) -> None:
 
 
 class LessonRun:
-    """One lesson opened in its own browser context, its Run All started; ``finish()`` waits for it."""
+    """One lesson opened in a page of its own, which presses Run All by itself once the lesson and its kernel are
+    there (``_AUTO_RUN_ALL``); ``finish()`` waits for it. Opening does not wait: several lessons run at once."""
 
-    def __init__(self, browser, jupyter_lab, notebook) -> None:
+    def __init__(self, context, jupyter_lab, notebook) -> None:
+        self.server_url = jupyter_lab.url
         self.notebook = notebook
         self.outside: list[str] = []
         self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        self.context.route("**/*", lambda route: self._route(route, jupyter_lab.url))
-        self.page = self.context.new_page()
+        self.page = context.new_page()
+        # Every request that is not to the test server is logged here (and fails: chromium_support's dead proxy).
+        self.page.on("request", lambda request: self._request(request.url, jupyter_lab.url))
         self.page.set_default_timeout(30_000)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(f"{jupyter_lab.url}/lab/tree/{notebook.relative_to(lessons_dir()).as_posix()}?reset")
-        self.page.wait_for_function(_OPENED + " || !!document.querySelector('.jp-Dialog')", timeout=60_000)
-        self.dialog = _text(self.page.locator(".jp-Dialog").first) if self.page.locator(".jp-Dialog").count() else ""
-        if not self.dialog:
-            self.page.evaluate(_START_RUN_ALL % _RUN_ALL)
+        self.page.add_init_script(_AUTO_RUN_ALL % {"run_all": _RUN_ALL, "open_ms": _OPEN_MS,
+                                                   "open_s": _OPEN_MS // 1000})
+        # A workspace of its own: JupyterLab pages open at once in one browser must not share one (its window
+        # resolver refuses a second window on the same workspace).
+        workspace = f"{_name(notebook)}-{next(_PAGES)}"
+        self.page.goto(f"{jupyter_lab.url}/lab/workspaces/{workspace}/tree/"
+                       f"{notebook.relative_to(lessons_dir()).as_posix()}?reset", wait_until="commit")
 
-    def _route(self, route, server_url: str) -> None:
-        url = route.request.url
-        if url.startswith((server_url, "data:", "blob:")):
-            route.continue_()
-        else:
+    def _request(self, url: str, server_url: str) -> None:
+        if not url.startswith((server_url, "data:", "blob:")):
             self.outside.append(url)
-            route.abort()
 
     def finish(self) -> dict:
-        assert not self.dialog, (f"{self.notebook.name}: JupyterLab asks a question on opening it: {self.dialog!r} "
-                                 "(a lesson needs metadata.kernelspec python3)")
-        self.page.wait_for_function("() => window.__dynalabRun && window.__dynalabRun.finished", timeout=300_000)
-        return self.page.evaluate("() => window.__dynalabRun.result")
+        self.page.wait_for_function("() => window.__dynalabRun && window.__dynalabRun.finished",
+                                    timeout=_OPEN_MS + 300_000)
+        run = self.page.evaluate("() => window.__dynalabRun")
+        assert not run.get("dialog"), (f"{self.notebook.name}: JupyterLab asks a question on opening it: "
+                                       f"{run['dialog']!r} (a lesson needs metadata.kernelspec python3)")
+        return run["result"]
 
     def close(self) -> None:
-        try:  # stop this lesson's kernel (and its engine) now, not when the server stops
-            self.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+        """Close the page and stop this lesson's kernel (and its engine) now, not when the server stops; the server
+        does that while the next lesson is checked (a kernel takes a second or two to stop)."""
+        try:
+            session = self.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.id")
         except Exception:  # noqa: BLE001 (best effort: the server stops every kernel at the end anyway)
-            pass
-        self.context.close()
+            session = None
+        self.page.close()
+        if session:
+            request = urllib.request.Request(f"{self.server_url}/api/sessions/{session}", method="DELETE")
+            threading.Thread(target=_quietly, args=(urllib.request.urlopen, request), daemon=True).start()
 
 
 @pytest.fixture(scope="module")
-def lesson_runs(request, browser, jupyter_lab):
-    """Starts each lesson's Run All one lesson ahead: on 2 cores, a lesson's live demo (which waits on real
-    seconds) overlaps the next lesson's execution, and the browser tests take far less than the sum."""
+def lab_context(browser):
+    """One browser context for every lesson (a page each): JupyterLab's scripts load from the server once, then
+    from the browser's cache."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context
+    context.close()
+
+
+#: lessons opened ahead of the one the test checks (``DYNALAB_BROWSER_AHEAD``): each runs in its own kernel
+AHEAD = int(os.environ.get("DYNALAB_BROWSER_AHEAD", "2"))
+
+
+@pytest.fixture(scope="module")
+def lesson_runs(request, lab_context, jupyter_lab):
+    """Opens each lesson ``AHEAD`` lessons ahead (its page presses Run All by itself): while the test checks one
+    lesson, the next ones run (a live demo waits on real seconds, a kernel on its engine), and the browser tests
+    take far less than the sum."""
     selected = [item.callspec.params["notebook"] for item in request.session.items
                 if item.originalname == "test_lesson_in_jupyterlab" and hasattr(item, "callspec")]
     runs: dict = {}
 
     def get(notebook) -> LessonRun:
-        following = selected[selected.index(notebook) + 1:][:1] if notebook in selected else []
+        following = selected[selected.index(notebook) + 1:][:AHEAD] if notebook in selected else []
         for lesson in [notebook, *following]:
             if lesson not in runs:
-                runs[lesson] = LessonRun(browser, jupyter_lab, lesson)
+                runs[lesson] = LessonRun(lab_context, jupyter_lab, lesson)
         return runs[notebook]
 
     yield get
@@ -196,6 +248,14 @@ _SETTINGS = """(container) => {
         if (box && label) values[label.innerText.trim()] = box.checked ? 'true' : 'false';
     }
     return values;
+}"""
+
+# The self-check form: the last (innermost) widget box holding a button that says ``check`` (one lookup, not one per
+# action: a selector with :has() over a whole lesson's page costs seconds on a busy machine).
+_SELF_CHECK_FORM = """(check) => {
+    const forms = [...document.querySelectorAll('.widget-vbox')].filter(box =>
+        [...box.querySelectorAll('.widget-button')].some(button => button.innerText.includes(check)));
+    return forms.length ? forms[forms.length - 1] : null;
 }"""
 
 # The lesson widget a main control belongs to: its closest ancestor that also holds a main readout.
@@ -343,16 +403,19 @@ def _check_lesson(page, notebook, language: str, run: LessonRun) -> None:
     number, question, typed = _first_checkable(_questions(notebook))
     if question is not None:
         check = _tr("Check", language)
-        form = page.locator(f".widget-vbox:has(.widget-button:has-text('{check}'))").last
+        form = page.evaluate_handle(_SELF_CHECK_FORM, check).as_element()
+        assert form is not None, f"{where}: no self-check form (a box with {check!r} buttons) on the page"
         form.scroll_into_view_if_needed()
-        form.locator("input").nth(number).fill(typed)
-        form.locator(f"button:has-text('{check}')").nth(number).click()
-        verdict = form.locator(".widget-hbox").nth(number).locator("xpath=following-sibling::*[1]")
-        page.wait_for_function("el => el.innerText.trim() !== ''", arg=verdict.element_handle())
-        assert _text(verdict) == " ".join(question.check(typed).split()), (
+        form.query_selector_all("input")[number].fill(typed)
+        [button for button in form.query_selector_all("button") if check in button.inner_text()][number].click()
+        verdict = form.evaluate_handle("(form, n) => form.querySelectorAll('.widget-hbox')[n].nextElementSibling",
+                                       number).as_element()
+        page.wait_for_function("el => el.innerText.trim() !== ''", arg=verdict)
+        shown = " ".join(verdict.inner_text().split())
+        assert shown == " ".join(question.check(typed).split()), (
             f"{where}: self-check question {number + 1} answered {typed!r}")
-        assert language == "en" or has_japanese(_text(verdict)), (
-            f"{where}: the self-check's verdict is not Japanese: {_text(verdict)!r}")
+        assert language == "en" or has_japanese(shown), (
+            f"{where}: the self-check's verdict is not Japanese: {shown!r}")
 
     clipped = page.evaluate(_CLIPPED)  # every widget drawn by Run All, before the test moves any
     assert not clipped, f"{where}: widget text cut off by its box: {clipped}"

@@ -1,10 +1,13 @@
-"""Each lesson's deck opens offline from ``file://``: it loads, every figure slide draws its plot, every widget
-renders, and no request leaves the machine. One screenshot per deck goes to ``artifacts/slides/``.
+"""Each lesson's deck opens offline from ``file://``: it loads, it holds every figure of the lesson's stored outputs
+and every figure slide draws its plot, every widget the lesson displays is there as its static snapshot (drawn
+from the stored outputs by ``tools/build_slides.py``), and no request leaves the machine. One screenshot per deck goes
+to ``artifacts/slides/``.
 
 The Japanese edition's decks (``build/slides/ja/``, from ``notebooks/ja/``) are checked the same way, a little
 lighter (their code is the English lessons' code, which the English decks check figure by figure): they load
 offline from ``file://``, say ``lang="ja"``, show Japanese text in the system's Japanese font (Noto Sans CJK JP from
-Debian's fonts-noto-cjk, when it is installed), their first figure draws and every widget renders. Screenshots in
+Debian's fonts-noto-cjk, when it is installed), hold every figure of their lesson, their first figure draws and
+every widget is there as its snapshot. Screenshots in
 ``artifacts/slides/ja/``.
 """
 
@@ -21,6 +24,7 @@ from slides_support import (
     ROOT,
     lesson_notebooks,
     load_build_slides,
+    shown_outputs,
 )
 
 BUILD_SLIDES = load_build_slides()
@@ -55,8 +59,36 @@ _VISIBLE = """(id) => {
     return !!div && div.getBoundingClientRect().width > 0 && !!div.querySelector('.main-svg');
 }"""
 
-_WIDGETS = """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
-    .map(script => !!script.parentElement.querySelector('.lm-Widget'))"""
+# Each figure's slide in turn (one call, not three round trips a figure): shown within 10 s, then what it drew.
+_DRAW_EACH = """async (figures) => {
+    const visible = __VISIBLE__;
+    const drawn = __DRAWN__;
+    const frame = () => new Promise(done => requestAnimationFrame(done));
+    const found = [];
+    for (const figure of figures) {
+        Reveal.slide(figure.h, figure.v);
+        const until = performance.now() + 10000;
+        while (!visible(figure.id) && performance.now() < until) await frame();
+        found.push({...figure, visible: visible(figure.id), drawn: drawn(figure.id)});
+    }
+    return found;
+}""".replace("__VISIBLE__", _VISIBLE).replace("__DRAWN__", _DRAWN)
+
+# Each widget the lesson displays, drawn from its static snapshot: what it shows (text, controls, figures), and the
+# live widget views left in the page (none: a static page has no kernel to draw one).
+_WIDGETS = """() => ({
+    snapshots: [...document.querySelectorAll('.dynalab-widget-snapshot')].map(div => ({
+        text: div.textContent.trim().length,
+        parts: div.querySelectorAll('input, select, button, progress, .plotly-graph-div').length})),
+    live: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length})"""
+
+# A slide shown at once (no transition), then two frames drawn: what a screenshot should catch.
+_GO_TO = """async ([h, v]) => {
+    Reveal.slide(h, v);
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const at = Reveal.getIndices();
+    return [at.h, at.v || 0];
+}"""
 
 
 _JAPANESE = """() => {
@@ -99,8 +131,16 @@ def _system_has_japanese_font() -> bool:
                                                 text=True).stdout
 
 
-def _open(browser, deck):
+@pytest.fixture(scope="module")
+def decks_context(browser):
+    """One browser context for the module's decks (each deck gets a page of its own)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
+
+
+def _open(context, deck):
+    """A new page on ``deck``, every request that is not file:// (or data:, blob:) logged and failed."""
     outside: list[str] = []
 
     def route(request_route):
@@ -111,64 +151,79 @@ def _open(browser, deck):
             outside.append(url)
             request_route.abort()
 
-    context.route("**/*", route)
     page = context.new_page()
+    page.route("**/*", route)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(deck.as_uri())
     page.wait_for_selector(".reveal.ready", timeout=20_000)
     page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=20_000)
-    return context, page, outside, errors
+    # The presenter's slide transition (0.8 s) would only slow the test: slides change at once here.
+    page.evaluate("() => Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+    return page, outside, errors
+
+
+def _check_widgets(page, name: str, expected: dict[str, int]) -> None:
+    """Every widget the lesson displays is on the deck as its snapshot, none empty, no live view left."""
+    widgets = page.evaluate(_WIDGETS)
+    assert widgets["live"] == 0, f"{name}: {widgets['live']} live widget view(s) that a static page cannot draw"
+    assert len(widgets["snapshots"]) == expected["widgets"], (
+        f"{name}: {len(widgets['snapshots'])} widget snapshot(s) on the deck, the lesson displays "
+        f"{expected['widgets']} widget(s)")
+    empty = [i for i, shown in enumerate(widgets["snapshots"]) if not shown["text"] and not shown["parts"]]
+    assert not empty, f"{name}: widget snapshot(s) {empty} show nothing"
 
 
 @pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda p: p.stem)
-def test_deck_works_offline(browser, notebook):
+def test_deck_works_offline(decks_context, notebook):
     deck = DECKS / f"{notebook.stem}.slides.html"
     assert deck.exists(), f"{deck} is missing: run `make slides`"
     built_from = BUILD_SLIDES.deck_digest(deck.read_text(encoding="utf-8"))
     assert built_from == BUILD_SLIDES.source_digest(nbformat.read(notebook, as_version=4)), (
         f"{deck.name} was built from another version of {notebook.name}: run `make slides`")
-    context, page, outside, errors = _open(browser, deck)
+    expected = shown_outputs(nbformat.read(notebook, as_version=4))
+    page, outside, errors = _open(decks_context, deck)
     try:
         assert page.evaluate("Reveal.getTotalSlides()") >= 2
         title = page.locator(".reveal .slides > section").first.locator("h1")
         assert title.count() >= 1, f"{deck.name}: the first slide has no title (h1)"
 
         figures = page.evaluate(_FIGURES)
-        for figure in figures:
-            page.evaluate("([h, v]) => Reveal.slide(h, v)", [figure["h"], figure["v"]])
-            page.wait_for_function(_VISIBLE, arg=figure["id"], timeout=10_000)
-            drawn = page.evaluate(_DRAWN, figure["id"])
+        assert len(figures) == expected["figures"], (
+            f"{deck.name}: {len(figures)} figure(s) on the deck, the lesson's stored outputs hold "
+            f"{expected['figures']}")
+        for figure in page.evaluate(_DRAW_EACH, figures):
+            assert figure["visible"], f"{deck.name}: the figure on slide {figure['h']}/{figure['v']} did not show"
+            drawn = figure["drawn"]
             # Drawn: plotted area laid out, and marks for the data (a figure whose traces are still empty, such
             # as a live demo before its first run, draws its axes only).
             assert drawn["svg"] and drawn["height"] > 0 and (drawn["marks"] > 0 or drawn["points"] == 0), (
                 f"{deck.name}: the figure on slide {figure['h']}/{figure['v']} did not draw: {drawn}")
 
-        widgets = page.evaluate(_WIDGETS)
-        assert all(widgets), f"{deck.name}: {widgets.count(False)} of {len(widgets)} widgets did not render"
+        _check_widgets(page, deck.name, expected)
 
         # The screenshot: the first figure slide, else the title slide.
         where = [figures[0]["h"], figures[0]["v"]] if figures else [0, 0]
-        page.evaluate("([h, v]) => Reveal.slide(h, v)", where)
-        page.wait_for_timeout(900)  # reveal's slide transition
+        assert page.evaluate(_GO_TO, where) == where
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
 
         assert not errors, f"{deck.name}: script errors: {errors}"
         assert not outside, f"{deck.name}: requests that would leave the machine: {outside}"
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.mark.parametrize("notebook", lesson_notebooks(JAPANESE_NOTEBOOKS), ids=lambda p: f"ja-{p.stem}")
-def test_japanese_deck_works_offline_and_shows_japanese(browser, notebook):
+def test_japanese_deck_works_offline_and_shows_japanese(decks_context, notebook):
     deck = JAPANESE_DECKS / f"{notebook.stem}.slides.html"
     assert deck.exists(), f"{deck} is missing: run `make slides`"
     page_text = deck.read_text(encoding="utf-8")
     assert BUILD_SLIDES.deck_digest(page_text) == BUILD_SLIDES.source_digest(nbformat.read(notebook, as_version=4)), (
         f"ja/{deck.name} was built from another version of notebooks/ja/{notebook.name}: run `make slides`")
     assert not BUILD_SLIDES.external_loads(page_text)
-    context, page, outside, errors = _open(browser, deck)
+    expected = shown_outputs(nbformat.read(notebook, as_version=4))
+    page, outside, errors = _open(decks_context, deck)
     try:
         assert page.evaluate("Reveal.getTotalSlides()") >= 2
         shown = page.evaluate(_JAPANESE)
@@ -181,26 +236,26 @@ def test_japanese_deck_works_offline_and_shows_japanese(browser, notebook):
             assert glyphs == {"distinct": True, "noto": True}, f"ja/{deck.name}: Japanese is not drawn: {glyphs}"
 
         figures = page.evaluate(_FIGURES)
-        where = [figures[0]["h"], figures[0]["v"]] if figures else [0, 0]
-        page.evaluate("([h, v]) => Reveal.slide(h, v)", where)
+        assert len(figures) == expected["figures"], (
+            f"ja/{deck.name}: {len(figures)} figure(s) on the deck, the lesson's stored outputs hold "
+            f"{expected['figures']}")
         if figures:
-            page.wait_for_function(_VISIBLE, arg=figures[0]["id"], timeout=10_000)
-            drawn = page.evaluate(_DRAWN, figures[0]["id"])
+            first = page.evaluate(_DRAW_EACH, figures[:1])[0]
+            assert first["visible"], f"ja/{deck.name}: the first figure did not show"
+            drawn = first["drawn"]
             assert drawn["svg"] and drawn["height"] > 0 and (drawn["marks"] > 0 or drawn["points"] == 0), (
                 f"ja/{deck.name}: the first figure did not draw: {drawn}")
-        widgets = page.evaluate(_WIDGETS)
-        assert all(widgets), f"ja/{deck.name}: {widgets.count(False)} of {len(widgets)} widgets did not render"
+        _check_widgets(page, f"ja/{deck.name}", expected)
 
-        # The screenshot: the title slide (Japanese text) of every deck, and the first figure slide of a few.
-        page.evaluate("() => Reveal.slide(0, 0)")
-        page.wait_for_timeout(900)  # reveal's slide transition
+        # The screenshot: the title slide (Japanese text) of every deck.
+        assert page.evaluate(_GO_TO, [0, 0]) == [0, 0]
         JAPANESE_ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(JAPANESE_ARTIFACTS / f"{notebook.stem}.png"))
 
         assert not errors, f"ja/{deck.name}: script errors: {errors}"
         assert not outside, f"ja/{deck.name}: requests that would leave the machine: {outside}"
     finally:
-        context.close()
+        page.close()
 
 
 def test_index_lists_every_deck():
