@@ -21,7 +21,7 @@ process too: the self-check verdict and each main readout must show Japanese, an
 
 Speed: a lesson mostly waits on its kernel, so lessons run concurrently: each is a page of one JupyterLab and one
 browser context (its scripts cached), that presses Run All by itself as soon as the lesson and its kernel are there,
-and ``DYNALAB_BROWSER_AHEAD`` lessons (default 2) run while the test checks the one before them.
+and ``DYNALAB_BROWSER_AHEAD`` lessons (default 3) run while the test checks the one before them.
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ def lab_context(browser):
 
 
 #: lessons opened ahead of the one the test checks (``DYNALAB_BROWSER_AHEAD``): each runs in its own kernel
-AHEAD = int(os.environ.get("DYNALAB_BROWSER_AHEAD", "2"))
+AHEAD = int(os.environ.get("DYNALAB_BROWSER_AHEAD", "3"))
 
 
 @pytest.fixture(scope="module")
