@@ -134,7 +134,7 @@ test-hub: setup
 	$(PYTEST) tests/hub -q -m hub
 
 # Every lesson in JupyterLab in headless chromium, and Japanese lessons 00, 03 and 04: Run All, move the main widget;
-# screenshots in artifacts/browser/.
+# screenshots in artifacts/browser/. Lessons run concurrently (DYNALAB_BROWSER_AHEAD=3 run while one is checked).
 test-browser: setup
 	$(PY) tools/install_chromium.py
 	$(PYTEST) tests/browser -q

@@ -18,6 +18,10 @@ The Japanese edition (``notebooks/ja/``): lessons 00, 03 and 04 (``browser_suppo
 process too: the self-check verdict and each main readout must show Japanese, and agree with the models (see
 ``expectations.py``). Their screenshots are ``artifacts/browser/ja-NN_name.png``, drawn with the Japanese system font
 (Debian's fonts-noto-cjk, which ``tools/install_chromium.py`` installs).
+
+Speed: a lesson mostly waits on its kernel, so lessons run concurrently: each is a page of one JupyterLab and one
+browser context (its scripts cached), that presses Run All by itself as soon as the lesson and its kernel are there,
+and ``DYNALAB_BROWSER_AHEAD`` lessons (default 3) run while the test checks the one before them.
 """
 
 from __future__ import annotations
@@ -205,7 +209,7 @@ def lab_context(browser):
 
 
 #: lessons opened ahead of the one the test checks (``DYNALAB_BROWSER_AHEAD``): each runs in its own kernel
-AHEAD = int(os.environ.get("DYNALAB_BROWSER_AHEAD", "2"))
+AHEAD = int(os.environ.get("DYNALAB_BROWSER_AHEAD", "3"))
 
 
 @pytest.fixture(scope="module")
