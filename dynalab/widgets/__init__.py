@@ -15,13 +15,12 @@ Conventions every lesson widget follows, so the three ways the course is used al
 * Labels, buttons, toggles and dropdowns are as wide as their text in either language (``sizing.fit_to_text``):
   ``checked`` fits each control it builds, and a ``LessonWidget`` fits its whole container (plain buttons too)
   before it is shown. A dropdown's options are words; the ids they stand for are its values, never shown.
-* For the offline slides (``DYNALAB_SLIDES=1`` while they are built) a widget shows a static ``go.Figure`` of its
-  current state instead: an interactive FigureWidget cannot draw in a static HTML page.
+* The offline slides draw a widget from the static snapshot ``make refresh-notebooks`` stores with its output
+  (``tools/refresh_notebooks.py``): a widget needs no slides mode of its own.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -31,11 +30,6 @@ from dynalab.widgets.sizing import fit_to_text
 
 MAIN_CONTROL = "dynalab-main-control"
 MAIN_READOUT = "dynalab-main-readout"
-
-
-def static_figures() -> bool:
-    """True while the slides are built: show plain figures, not live widgets."""
-    return os.environ.get("DYNALAB_SLIDES") == "1"
 
 
 # --- checked controls -------------------------------------------------------------------------------------------
@@ -151,22 +145,4 @@ class LessonWidget:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        if static_figures():
-            self.show_in_slides()
-        else:
-            display(fit_to_text(self.container))
-
-    def show_in_slides(self) -> None:
-        """While the slides are built, show the figure's current state and its readout as static output.
-
-        A widget whose figure fills in later (a live run started from a later cell) calls this once it is done,
-        so its slide shows the result, not the empty figure it started with.
-        """
-        if not static_figures():
-            return
-        import plotly.graph_objects as go
-        from IPython.display import HTML, display
-
-        display(go.Figure(self.figure))
-        if self.readout is not None:
-            display(HTML(self.readout.value))
+        display(fit_to_text(self.container))

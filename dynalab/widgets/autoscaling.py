@@ -30,7 +30,6 @@ from dynalab.widgets import (
     LessonWidget,
     check_value,
     checked,
-    static_figures,
     yes_no,
 )
 
@@ -250,7 +249,6 @@ class LiveThrottlingDemo(LessonWidget):
         self.last_run = run
         self.update()
         self.readout.value = "<br>".join(html.escape(line) for line in describe_run(run, self.write_capacity_units))
-        self.show_in_slides()
         self._show_console(started)
         return run
 
@@ -264,10 +262,6 @@ class LiveThrottlingDemo(LessonWidget):
         self.console_metrics = table_metrics(self.lab, self.table_name, start_seconds=started - 60)
         view = FigureView(console_metrics_figure(self.console_metrics))
         self._console.outputs = view.output.outputs
-        if static_figures():
-            from IPython.display import display
-
-            display(view.figure)
 
 
 def _empty_run_figure() -> Any:

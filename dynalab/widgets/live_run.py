@@ -13,7 +13,6 @@ from typing import Any
 
 from dynalab.i18n import tr
 from dynalab.models import checks
-from dynalab.widgets import static_figures
 
 __all__ = ["LiveRun"]
 
@@ -69,8 +68,4 @@ class LiveRun:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        if static_figures():  # a static slide cannot press a button: show a real run
-            self.run()
-            print("\n".join(self._describe(self.result)))
-        else:
-            display(self.container)
+        display(self.container)

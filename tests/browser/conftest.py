@@ -70,7 +70,7 @@ def jupyter_lab():
     translation.write_text('{"locale": "en"}')
     port = free_port()
     env = {key: value for key, value in os.environ.items()
-           if key not in {"DYNALAB_ENDPOINT", "DYNALAB_SLIDES", "PLOTLY_RENDERER"}}
+           if key not in {"DYNALAB_ENDPOINT", "PLOTLY_RENDERER"}}
     env.update(JUPYTER_CONFIG_DIR=str(workdir / "config"), JUPYTER_RUNTIME_DIR=str(workdir / "runtime"),
                IPYTHONDIR=str(workdir / "ipython"))
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
