@@ -69,5 +69,5 @@ def test_truncating_a_huge_value_reads_only_what_it_keeps():
 
 
 def test_negative_width_is_refused():
-    with pytest.raises(ValueError, match="width must be 0 or more"):
+    with pytest.raises(ValueError, match="width must be from 0 to 10,000 columns"):
         truncate_to_width("x", -1)

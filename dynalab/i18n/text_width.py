@@ -52,6 +52,18 @@ def display_width(text: object) -> int:
     return sum(_columns(character) for character in str(text))
 
 
+#: the widest readout column a caller may ask for: a screen is about 200 columns; far past it is a mistake, not a layout
+MAX_WIDTH_COLUMNS = 10_000
+
+
+def _checked_width(width: object) -> int:
+    if isinstance(width, bool) or not isinstance(width, int | float) or width != width or not float(width).is_integer():
+        raise TypeError(f"width must be a whole number of columns from 0 to {MAX_WIDTH_COLUMNS:,}; got {width!r}")
+    if not 0 <= width <= MAX_WIDTH_COLUMNS:
+        raise ValueError(f"width must be from 0 to {MAX_WIDTH_COLUMNS:,} columns; got {width!r}")
+    return int(width)
+
+
 _ALIGNMENTS = {"<": "<", "left": "<", ">": ">", "right": ">", "^": "^", "center": "^"}
 
 
@@ -59,12 +71,13 @@ def pad_to_width(text: object, width: int, align: str = "<", fill: str = " ") ->
     """``text`` padded with ``fill`` to ``width`` columns (``display_width``), aligned "<" (left, the default), ">"
     (right) or "^" (centre), as ``f"{text:<width}"`` would be if it counted columns. Text already as wide or wider is
     returned as it is (as str.format does): cut it first with :func:`truncate_to_width` for a hard limit."""
-    if align not in _ALIGNMENTS:
+    if not isinstance(align, str) or align not in _ALIGNMENTS:
         raise ValueError(f"align must be one of {', '.join(repr(a) for a in _ALIGNMENTS)}; got {align!r}")
     if not isinstance(fill, str) or display_width(fill) != 1:
         raise ValueError(f"fill must be one narrow character (one column); got {fill!r}")
+    width = _checked_width(width)
     text = str(text)
-    missing = max(0, int(width) - display_width(text))
+    missing = max(0, width - display_width(text))
     side = _ALIGNMENTS[align]
     if side == "<":
         return text + fill * missing
@@ -77,9 +90,10 @@ def truncate_to_width(text: object, width: int, ellipsis: str = "…") -> str:
     """``text`` cut to at most ``width`` columns (``display_width``), ending in ``ellipsis`` when it was cut; never
     half of a wide character. The ellipsis counts in the width (DejaVu's and Noto's "…" is one column). Reads only as
     far as ``width`` (a 400 KB value costs no more than a short one)."""
-    text, width = str(text), int(width)
-    if width < 0:
-        raise ValueError(f"width must be 0 or more columns; got {width}")
+    text, width = str(text), _checked_width(width)
+    if not isinstance(ellipsis, str) or len(ellipsis) > MAX_WIDTH_COLUMNS:
+        raise TypeError(f"ellipsis must be a text of at most {MAX_WIDTH_COLUMNS:,} characters (\"…\" by default); "
+                        f"got {ellipsis!r:.40}")
     room = width - display_width(ellipsis)
     if room < 0:
         return truncate_to_width(ellipsis, width, ellipsis="")
