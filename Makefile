@@ -23,7 +23,8 @@ WORKERS := -n 2
 # Three for the integration suites: a good part of their time is waiting (leases expiring, compressed-time
 # scale-outs, stopped processes, timers), which a third worker fills; a fourth made the real-time load tests (35
 # requests a second for 11 s) miss their rate on a busy machine. worksteal: a worker that runs out takes tests from
-# another's queue, so one long test near the end does not hold the suite.
+# another's queue, so one long test near the end does not hold the suite. The unit suite too: its live demos and
+# kernels wait on real seconds (measured 49 s with three, 54 s with two).
 IO_WORKERS := -n 3 --dist worksteal
 
 .PHONY: setup lab lab-ja dist bench-lessons test lint unit integration dynalite test-external nbval refresh-notebooks slides test-slides \
@@ -86,7 +87,7 @@ lint: $(VENV)/.installed
 UNIT_IGNORES := --ignore=tests/integration --ignore=tests/dynalite --ignore=tests/browser --ignore=tests/slides \
                 --ignore=tests/hub
 unit: $(VENV)/.installed
-	$(PYTEST) tests $(UNIT_IGNORES) -q $(WORKERS)
+	$(PYTEST) tests $(UNIT_IGNORES) -q $(IO_WORKERS)
 
 # Integration tests against the embedded engine (moto in a child process on 127.0.0.1).
 integration: $(VENV)/.installed

@@ -19,9 +19,10 @@ process too: the self-check verdict and each main readout must show Japanese, an
 ``expectations.py``). Their screenshots are ``artifacts/browser/ja-NN_name.png``, drawn with the Japanese system font
 (Debian's fonts-noto-cjk, which ``tools/install_chromium.py`` installs).
 
-Speed: a lesson mostly waits on its kernel, so lessons run concurrently: each is a page of one JupyterLab and one
-browser context (its scripts cached), that presses Run All by itself as soon as the lesson and its kernel are there,
-and ``DYNALAB_BROWSER_AHEAD`` lessons (default 3) run while the test checks the one before them.
+Speed: a lesson mostly waits on its kernel, so lessons run concurrently: each is a page of one JupyterLab, in a
+browser context of its own (JupyterLab negotiates window names in the origin's storage), that presses Run All by
+itself as soon as the lesson and its kernel are there, and ``DYNALAB_BROWSER_AHEAD`` lessons (default 3)
+run while the test checks the one before them.
 """
 
 from __future__ import annotations
@@ -156,12 +157,16 @@ class LessonRun:
     """One lesson opened in a page of its own, which presses Run All by itself once the lesson and its kernel are
     there (``_AUTO_RUN_ALL``); ``finish()`` waits for it. Opening does not wait: several lessons run at once."""
 
-    def __init__(self, context, jupyter_lab, notebook) -> None:
+    def __init__(self, browser, jupyter_lab, notebook) -> None:
         self.server_url = jupyter_lab.url
         self.notebook = notebook
         self.outside: list[str] = []
         self.errors: list[str] = []
-        self.page = context.new_page()
+        # A browser context of its own: JupyterLab's window resolver negotiates window names through the origin's
+        # localStorage, and pages opening at once in one context raced there ('Window name candidate "null" already
+        # exists', seen once in a whole run).
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
         # Every request that is not to the test server is logged here (and fails: chromium_support's dead proxy).
         self.page.on("request", lambda request: self._request(request.url, jupyter_lab.url))
         self.page.set_default_timeout(30_000)
@@ -193,19 +198,10 @@ class LessonRun:
             session = self.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.id")
         except Exception:  # noqa: BLE001 (best effort: the server stops every kernel at the end anyway)
             session = None
-        self.page.close()
+        self.context.close()
         if session:
             request = urllib.request.Request(f"{self.server_url}/api/sessions/{session}", method="DELETE")
             threading.Thread(target=_quietly, args=(urllib.request.urlopen, request), daemon=True).start()
-
-
-@pytest.fixture(scope="module")
-def lab_context(browser):
-    """One browser context for every lesson (a page each): JupyterLab's scripts load from the server once, then
-    from the browser's cache."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    yield context
-    context.close()
 
 
 #: lessons opened ahead of the one the test checks (``DYNALAB_BROWSER_AHEAD``): each runs in its own kernel
@@ -213,7 +209,7 @@ AHEAD = int(os.environ.get("DYNALAB_BROWSER_AHEAD", "3"))
 
 
 @pytest.fixture(scope="module")
-def lesson_runs(request, lab_context, jupyter_lab):
+def lesson_runs(request, browser, jupyter_lab):
     """Opens each lesson ``AHEAD`` lessons ahead (its page presses Run All by itself): while the test checks one
     lesson, the next ones run (a live demo waits on real seconds, a kernel on its engine), and the browser tests
     take far less than the sum."""
@@ -225,7 +221,7 @@ def lesson_runs(request, lab_context, jupyter_lab):
         following = selected[selected.index(notebook) + 1:][:AHEAD] if notebook in selected else []
         for lesson in [notebook, *following]:
             if lesson not in runs:
-                runs[lesson] = LessonRun(lab_context, jupyter_lab, lesson)
+                runs[lesson] = LessonRun(browser, jupyter_lab, lesson)
         return runs[notebook]
 
     yield get
