@@ -176,7 +176,8 @@ def _poison_vote_board(move: Move) -> list[str]:
 
     from dynalab.models.event_source_mapping import poison_plan
 
-    found = re.search(r"poison votes written: (\d+)", move.readout_before)
+    # the count's label in either edition (a Japanese readout is compared by its numbers: same_numbers)
+    found = re.search(r"(?:poison votes written|書き込んだポイズン票): (\d+)", move.readout_before)
     assert found, f"the board's readout before the press gives no poison count: {move.readout_before!r}"
     retries = int(move.settings["retry attempts"].split()[0])
     plan = poison_plan(int(number(move.settings["batch size"])), 5 % int(number(move.settings["batch size"])),
