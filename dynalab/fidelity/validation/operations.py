@@ -47,6 +47,16 @@ def _expressions(request: Mapping[str, Any]) -> str | Parsed:
     return expressions_problem(request)
 
 
+def _expressions_then_table(request: Mapping[str, Any], info: Info, check: Any) -> str | None:
+    """A single-item call's last two steps: its expressions parsed (a problem is the answer), then ``check(parsed,
+    table)`` against the table's description (none when the layer does not know the table)."""
+    parsed = _expressions(request)
+    if isinstance(parsed, str):
+        return parsed
+    table = info(request.get("TableName", ""))
+    return check(parsed, table) if table is not None else None
+
+
 # ------------------------------------------------------------------------------------------ single items
 
 
@@ -59,11 +69,7 @@ def _single_write(request: Mapping[str, Any], info: Info, field: str, check: Any
         return message
     if request.get("ReturnValues") not in (None, "ALL_OLD", "NONE"):
         return "ReturnValues can only be ALL_OLD or NONE"
-    parsed = _expressions(request)
-    if isinstance(parsed, str):
-        return parsed
-    table = info(request.get("TableName", ""))
-    return check(request.get(field), table) if table is not None else None
+    return _expressions_then_table(request, info, lambda _parsed, table: check(request.get(field), table))
 
 
 def put_item(request: Mapping[str, Any], info: Info) -> str | None:
@@ -73,16 +79,8 @@ def put_item(request: Mapping[str, Any], info: Info) -> str | None:
 def get_item(request: Mapping[str, Any], info: Info) -> str | None:
     message = parameters_problem(request, ("ProjectionExpression",), ("AttributesToGet",)) \
         or _values_problem(request.get("Key")) or _duplicate_problem(request.get("AttributesToGet"))
-    if message:
-        return message
-    parsed = _expressions(request)
-    if isinstance(parsed, str):
-        return parsed
-    table = info(request.get("TableName", ""))
-    if table is None:
-        return None
-    return key_problem(request.get("Key"), table) or \
-        key_paths_problem(parsed.nested_heads.get("ProjectionExpression", ()), table)
+    return message or _expressions_then_table(request, info, lambda parsed, table: key_problem(
+        request.get("Key"), table) or key_paths_problem(parsed.nested_heads.get("ProjectionExpression", ()), table))
 
 
 def delete_item(request: Mapping[str, Any], info: Info) -> str | None:
@@ -115,15 +113,8 @@ def update_item(request: Mapping[str, Any], info: Info) -> str | None:
     message = parameters_problem(request, ("UpdateExpression", "ConditionExpression"),
                                  ("AttributeUpdates", "Expected")) \
         or _values_problem(request.get("Key")) or _attribute_updates_problem(request.get("AttributeUpdates"))
-    if message:
-        return message
-    parsed = _expressions(request)
-    if isinstance(parsed, str):
-        return parsed
-    table = info(request.get("TableName", ""))
-    if table is None:
-        return None
-    return key_problem(request.get("Key"), table) or update_key_problem(request, parsed.update_targets, table)
+    return message or _expressions_then_table(request, info, lambda parsed, table: key_problem(
+        request.get("Key"), table) or update_key_problem(request, parsed.update_targets, table))
 
 
 # -------------------------------------------------------------------------------------------- reads
