@@ -90,12 +90,6 @@ def _show(value: Any) -> str:
               type=type(value).__name__, count=len(shown))
 
 
-def _given(words: str) -> str:
-    """A caller's own words (a ``unit``, a ``what``) in the current language when the catalog has them (the
-    caller marked them with ``N_`` or ``tr``), else as given: a unit such as "GB" needs no entry."""
-    return given(words)
-
-
 def _must(name: str, allowed: str, value: Any) -> str:
     """ "{name} must be {allowed}; got {value}": the message of a right type with a wrong value."""
     return tr("{name} must be {allowed}; got {value}", name=name, allowed=allowed, value=_show(value))
@@ -168,7 +162,7 @@ def number(name: str, value: Any, *, low: float | None = None, high: float | Non
         kind = tr("an integer") if integer else tr("a finite number")
         bounds = _range_words(low, high, low_open, high_open)
         words = tr("{kind} {bounds}", kind=kind, bounds=bounds) if bounds else kind
-        return tr("{allowed} ({unit})", allowed=words, unit=_given(unit)) if unit else words
+        return tr("{allowed} ({unit})", allowed=words, unit=given(unit)) if unit else words
 
     if not _is_number_type(value, integer):
         raise ParameterTypeError(_must_type(name, allowed(), value))
@@ -263,7 +257,7 @@ def instance(name: str, value: Any, types: type | tuple[type, ...], *, what: str
         group = types if isinstance(types, tuple) else (types,)
         what = tr(" or ").join(t.__name__ for t in group)
     else:
-        what = _given(what)
+        what = given(what)  # a unit such as "GB" needs no entry
     raise ParameterTypeError(_must_type(name, what, value))
 
 
