@@ -95,6 +95,23 @@ class Lab:
                 self.process.wait()
 
 
+async def _until_iopub_flows(socket, request) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        message_id, info = request("kernel_info_request", {})
+        await socket.write_message(info)
+        try:
+            while True:
+                raw = await asyncio.wait_for(socket.read_message(), timeout=2)
+                assert raw is not None, "the kernel's websocket closed"
+                message = json.loads(raw)
+                if message.get("channel") == "iopub" and message.get("parent_header", {}).get("msg_id") == message_id:
+                    return
+        except TimeoutError:
+            continue  # no iopub status for this request yet: ask again
+    raise AssertionError("the kernel's iopub stream did not flow within 60 s")
+
+
 def _run_a_cell(lab: Lab, kernel_id: str, code: str) -> str:
     """Run ``code`` in the kernel over the server's websocket (as the page does); return its text result."""
     from tornado.httpclient import HTTPRequest
@@ -104,12 +121,21 @@ def _run_a_cell(lab: Lab, kernel_id: str, code: str) -> str:
         socket = await websocket_connect(HTTPRequest(
             f"ws://127.0.0.1:{lab.port}/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4()}",
             headers={"Authorization": f"token {TOKEN}"}))
-        message_id = uuid.uuid4().hex
-        await socket.write_message(json.dumps({
-            "header": {"msg_id": message_id, "username": "learner", "session": uuid.uuid4().hex,
-                       "msg_type": "execute_request", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": False}}))
+        session = uuid.uuid4().hex
+
+        def request(msg_type: str, content: dict) -> tuple[str, str]:
+            message_id = uuid.uuid4().hex
+            return message_id, json.dumps({
+                "header": {"msg_id": message_id, "username": "learner", "session": session, "msg_type": msg_type,
+                           "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [], "content": content})
+
+        # As Jupyter's own clients do: a result is published on iopub, and a kernel just started may answer on shell
+        # before the server's iopub stream is connected (the result is then lost: '' instead of 42, seen on a busy
+        # machine). Ask kernel_info until a status for it arrives on iopub, then execute.
+        await _until_iopub_flows(socket, request)
+        message_id, execute = request("execute_request", {"code": code, "silent": False, "store_history": False})
+        await socket.write_message(execute)
         result = ""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
