@@ -17,6 +17,9 @@ def test_dynalab_tags_its_tables_on_dynalite_and_resets_only_its_own(dlab, plain
     plain.create_table(TableName=f"{table_name}-plain", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
                        ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+    # dynalite makes a table ACTIVE on its next tick: wait, or the put may come first (ResourceNotFound, seen twice)
+    plain.get_waiter("table_exists").wait(TableName=f"{table_name}-plain",
+                                          WaiterConfig={"Delay": 0.1, "MaxAttempts": 100})
     plain.put_item(TableName=f"{table_name}-plain", Item={"pk": {"S": "kept"}})
     with pytest.raises(TableNotOursError, match="not created by dynalab"):
         create_table(dlab, f"{table_name}-plain", reset=True)
