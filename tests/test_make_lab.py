@@ -130,13 +130,14 @@ def _run_a_cell(lab: Lab, kernel_id: str, code: str) -> str:
                            "version": "5.3"},
                 "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [], "content": content})
 
-        # As Jupyter's own clients do: a result is published on iopub, and a kernel just started may answer on shell
-        # before the server's iopub stream is connected (the result is then lost: '' instead of 42, seen on a busy
-        # machine). Ask kernel_info until a status for it arrives on iopub, then execute.
+        # As Jupyter's own clients do: ask kernel_info until a status for it arrives on iopub (a kernel just started
+        # may publish before the server's iopub stream is connected), then execute, and read the result until iopub's
+        # idle: the shell's execute_reply can arrive before iopub's execute_result ('' instead of 42 on a busy
+        # machine: busy, execute_input, then the reply).
         await _until_iopub_flows(socket, request)
         message_id, execute = request("execute_request", {"code": code, "silent": False, "store_history": False})
         await socket.write_message(execute)
-        result = ""
+        result, seen = "", []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             raw = await asyncio.wait_for(socket.read_message(), timeout=60)
@@ -144,11 +145,14 @@ def _run_a_cell(lab: Lab, kernel_id: str, code: str) -> str:
             message = json.loads(raw)
             if message.get("parent_header", {}).get("msg_id") != message_id:
                 continue
+            seen.append((message.get("channel"), message["msg_type"], message["content"].get("status")
+                         or message["content"].get("execution_state") or message["content"].get("ename")))
             if message["msg_type"] == "execute_result":
                 result = message["content"]["data"]["text/plain"]
-            if message["msg_type"] == "execute_reply":
+            # the cell is done at iopub's idle (shell and iopub are separate streams: execute_reply may come first)
+            if message["msg_type"] == "status" and message["content"].get("execution_state") == "idle":
                 socket.close()
-                return result
+                return result or f"no result; the kernel's messages for the cell: {seen}"
         raise AssertionError("the kernel did not answer within 60 s")
 
     return asyncio.run(run())
